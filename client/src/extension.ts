@@ -1,0 +1,47 @@
+// Activation: wire the output channel, status bar, language client and commands. Nothing else.
+import * as vscode from "vscode";
+import type { LanguageClient } from "vscode-languageclient/node";
+import { StatusNotification, TrustNotification, type StatusParams } from "../../server/src/protocol";
+import { downloadModelCommand } from "./commands/download-model";
+import { selectModelCommand } from "./commands/select-model";
+import { createLanguageClient } from "./language-client";
+import { PincerStatusBar } from "./status-bar";
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel("Pincer", { log: true });
+  const statusBar = new PincerStatusBar();
+  context.subscriptions.push(output, statusBar);
+
+  client = createLanguageClient(context, output, (reason) => {
+    statusBar.showStopped(reason);
+    void vscode.window.showErrorMessage(`Pincer: ${reason}`, "Show logs", "Restart").then((action) => {
+      if (action === "Show logs") output.show();
+      if (action === "Restart") void vscode.commands.executeCommand("pincer.restartServer");
+    });
+  });
+  const languageClient = client;
+  context.subscriptions.push(
+    languageClient.onNotification(StatusNotification, (status: StatusParams) => statusBar.show(status)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void languageClient.sendNotification(TrustNotification, { trusted: true })),
+    vscode.commands.registerCommand("pincer.selectModel", () => selectModelCommand(languageClient)),
+    vscode.commands.registerCommand("pincer.downloadModel", () => downloadModelCommand(languageClient)),
+    vscode.commands.registerCommand("pincer.showServerLog", () => output.show(true)),
+    vscode.commands.registerCommand("pincer.restartServer", async () => {
+      statusBar.show({ state: "loading", message: "Restarting the Pincer server", trusted: vscode.workspace.isTrusted });
+      await languageClient.restart();
+    }),
+  );
+  try {
+    await languageClient.start();
+  } catch (error) {
+    statusBar.showStopped((error as Error).message);
+    output.appendLine(`[client] The Pincer server failed to start: ${(error as Error).message}`);
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

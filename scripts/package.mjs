@@ -1,0 +1,51 @@
+// Builds pincer-<version>.vsix for one platform (default: this one). The server bundle keeps
+// node-llama-cpp external, so its JS and the platform's prebuilt binaries ship in the .vsix:
+// CPU and Vulkan by default; CUDA only with --with-cuda (its libraries add about 500 MB).
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const args = process.argv.slice(2);
+const targetArg = args.find((a) => a.startsWith("--target="));
+const target = targetArg ? targetArg.slice("--target=".length) : `${process.platform === "win32" ? "win32" : process.platform}-${process.arch}`;
+const withCuda = args.includes("--with-cuda");
+const { version } = JSON.parse(readFileSync("package.json", "utf8"));
+const llamaPlatform = target.replace(/^win32-/, "win-").replace(/^darwin-/, "mac-");
+
+const binaryPackages = [llamaPlatform, `${llamaPlatform}-vulkan`, `${llamaPlatform}-metal`];
+if (withCuda) binaryPackages.push(`${llamaPlatform}-cuda`, `${llamaPlatform}-cuda-ext`);
+
+// vsce applies every "!" pattern after all others, so the list names what to leave out, never
+// what to keep: every top-level entry that is not part of the extension, then runtime trimming.
+const shipped = new Set(["package.json", "README.md", "CHANGELOG.md", "LICENSE", "dist", "media", "syntaxes", "node_modules"]);
+const installedBinaries = readdirSync(path.join("node_modules", "@node-llama-cpp"));
+const ignore = [
+  ...readdirSync(".").filter((entry) => !shipped.has(entry)).map((entry) => (statSync(entry).isDirectory() ? `${entry}/**` : entry)),
+  "dist/**/*.map",
+  // Binaries for other platforms and backends, and llama.cpp's build sources (never built at run time).
+  ...installedBinaries.filter((name) => !binaryPackages.includes(name)).map((name) => `node_modules/@node-llama-cpp/${name}/**`),
+  "node_modules/node-llama-cpp/llama/gitRelease.bundle",
+  "node_modules/node-llama-cpp/llama/addon/**",
+  "node_modules/node-llama-cpp/templates/**",
+  "node_modules/typescript/**",
+  "node_modules/**/*.map",
+  "node_modules/**/*.ts",
+  "node_modules/**/*.md",
+];
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "pincer-package-"));
+const ignoreFile = path.join(dir, "vscodeignore");
+writeFileSync(ignoreFile, `${ignore.join("\n")}\n`);
+const out = `pincer-${version}.vsix`;
+try {
+  execFileSync(process.execPath, ["scripts/build.mjs", "--production"], { stdio: "inherit" });
+  execFileSync(
+    process.execPath,
+    [path.join("node_modules", "@vscode", "vsce", "vsce"), "package", "--target", target, "--ignoreFile", ignoreFile, "--out", out, "--allow-missing-repository", "--skip-license"],
+    { stdio: "inherit" },
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(`packaged ${out} for ${target}${withCuda ? " with CUDA" : ""}`);

@@ -1,0 +1,28 @@
+// The CLI reads the same `pincer.*` settings as the extension, from a JSON file, so scripts and
+// CI can pin a model without flags.
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { normalizeSettings, unflattenPincerKeys, type PincerSettings } from "../protocol";
+import { UsageError } from "./usage";
+
+export function settingsFilePath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PINCER_SETTINGS) return env.PINCER_SETTINGS;
+  const base = process.platform === "win32" ? (env.APPDATA ?? os.homedir()) : (env.XDG_CONFIG_HOME ?? path.join(os.homedir(), ".config"));
+  return path.join(base, "pincer", "settings.json");
+}
+
+export async function loadCliSettings(modelFlag: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<PincerSettings> {
+  const file = settingsFilePath(env);
+  let raw: Record<string, unknown> = {};
+  try {
+    raw = JSON.parse(await fs.readFile(file, "utf8")) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+      throw new UsageError(`Cannot read the settings file ${file}: ${(error as Error).message}`);
+    }
+  }
+  const settings = normalizeSettings(unflattenPincerKeys(raw));
+  const model = modelFlag ?? env.PINCER_MODEL ?? settings.model;
+  return { ...settings, model };
+}

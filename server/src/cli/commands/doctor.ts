@@ -1,0 +1,84 @@
+// pincer doctor: what Pincer found on this machine, and what it thinks of the model.
+import os from "node:os";
+import { describeBackend } from "../../engine/backend";
+import { sharedBackend } from "../../engine/engine";
+import { errorText, type ModelFacts } from "../../engine/model-check";
+import { SERVER_VERSION } from "../../lsp/server";
+import { resolveModelsDir } from "../../models/models-dir";
+import { egressGuardInstalled } from "../../platform/egress-guard";
+import { stderrLogger } from "../../platform/log";
+import type { PincerSettings } from "../../protocol";
+import type { ThreadChoice } from "../../engine/thread-policy";
+import { loadEngineForCli } from "../load-engine";
+import { EXIT_FAILURE, EXIT_OK } from "../usage";
+
+export interface DoctorReport {
+  pincer: string;
+  node: string;
+  platform: string;
+  arch: string;
+  cpus: number;
+  memoryBytes: number;
+  backend: string;
+  gpuDevices: string[];
+  cpuMathCores: number;
+  modelsDir: string;
+  egressGuard: boolean;
+  model: (ModelFacts & { threads: ThreadChoice; gpuLayers: number; contextSize: number }) | null;
+  modelError: string | null;
+}
+
+export async function doctor(settings: PincerSettings, json: boolean): Promise<number> {
+  const { llama } = await sharedBackend(settings.gpu, stderrLogger("error"));
+  const backend = await describeBackend(llama);
+  const report: DoctorReport = {
+    pincer: SERVER_VERSION,
+    node: process.versions.node,
+    platform: process.platform,
+    arch: process.arch,
+    cpus: os.cpus().length,
+    memoryBytes: os.totalmem(),
+    backend: backend.backend,
+    gpuDevices: backend.gpuDevices,
+    cpuMathCores: backend.cpuMathCores,
+    modelsDir: resolveModelsDir(settings.modelsDir),
+    egressGuard: egressGuardInstalled(),
+    model: null,
+    modelError: settings.model === "" ? "no model given (--model, $PINCER_MODEL or pincer.model)" : null,
+  };
+  if (settings.model !== "") {
+    try {
+      const { host, engine } = await loadEngineForCli(settings, { quiet: json });
+      report.model = { ...engine.facts, threads: engine.threads, gpuLayers: engine.gpuLayers, contextSize: engine.contextSize };
+      await host.dispose();
+    } catch (error) {
+      report.modelError = errorText(error);
+    }
+  }
+  if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else process.stdout.write(formatDoctor(report));
+  return report.modelError !== null && settings.model !== "" ? EXIT_FAILURE : EXIT_OK;
+}
+
+function formatDoctor(r: DoctorReport): string {
+  const lines = [
+    `Pincer ${r.pincer} on Node ${r.node} (${r.platform}-${r.arch}), ${r.cpus} CPUs, ${(r.memoryBytes / 2 ** 30).toFixed(1)} GiB`,
+    `Backend: ${r.backend}${r.gpuDevices.length ? ` (${r.gpuDevices.join(", ")})` : r.backend === "CPU" ? " (no supported GPU found)" : ""}`,
+    `CPU math cores: ${r.cpuMathCores}`,
+    `Models folder: ${r.modelsDir}`,
+    `Network: blocked except user-started model downloads (guard ${r.egressGuard ? "active" : "MISSING"})`,
+  ];
+  if (r.model) {
+    const m = r.model;
+    const measured = m.threads.measurements.map((x) => `${x.threads}t ${x.tokensPerSecond.toFixed(0)} tok/s`).join(", ");
+    lines.push(
+      `Model: ${m.path}`,
+      `  ${m.architecture}${m.parameters ? ` ${m.parameters}` : ""}, ${(m.sizeBytes / 1e6).toFixed(1)} MB, ${m.layers} layers, trained context ${m.trainContextSize ?? "?"}`,
+      `  chat template: ${m.hasChatTemplate ? "yes" : "no (general fallback)"}, fill-in-the-middle tokens: ${m.hasInfillTokens ? "yes" : "no"}`,
+      `  GPU layers: ${m.gpuLayers}/${m.layers}, context: ${m.contextSize} tokens`,
+      `  threads: ${m.threads.threads} (${m.threads.source}${measured ? `: ${measured}` : ""})`,
+    );
+  }
+  if (r.modelError) lines.push(`Model: ${r.modelError}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,110 @@
+// Dispatches `pincer <command>`: parses flags, resolves settings, maps errors to exit codes.
+import { parseArgs } from "node:util";
+import { ModelFileError } from "../engine/model-check";
+import { DownloadError } from "../models/download";
+import { ModelSpecError } from "../models/model-spec";
+import { loadCliSettings } from "./cli-settings";
+import { chat } from "./commands/chat";
+import { complete } from "./commands/complete";
+import { doctor } from "./commands/doctor";
+import { download, models } from "./commands/models";
+import { ModelUnavailableError } from "./load-engine";
+import { EXIT_FAILURE, EXIT_USAGE, USAGE, UsageError } from "./usage";
+
+export async function runCli(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once("SIGINT", onSigint);
+  try {
+    return await dispatch(argv, controller.signal);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`pincer: ${error.message}\n\n${USAGE}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof ModelUnavailableError || error instanceof ModelFileError || error instanceof ModelSpecError || error instanceof DownloadError) {
+      process.stderr.write(`pincer: ${error.message}\n`);
+      return EXIT_FAILURE;
+    }
+    process.stderr.write(`pincer: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT_FAILURE;
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}
+
+async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "doctor": {
+      const { values } = parse(rest, { model: { type: "string" }, json: { type: "boolean" } }, 0);
+      return doctor(await loadCliSettings(values.model as string | undefined), values.json === true);
+    }
+    case "complete": {
+      const { values } = parse(
+        rest,
+        { model: { type: "string" }, file: { type: "string" }, line: { type: "string" }, character: { type: "string" }, json: { type: "boolean" } },
+        0,
+      );
+      const file = required(values.file as string | undefined, "--file");
+      const line = nonNegativeInt(required(values.line as string | undefined, "--line"), "--line");
+      const character = nonNegativeInt(required(values.character as string | undefined, "--character"), "--character");
+      return complete(await loadCliSettings(values.model as string | undefined), { file, line, character, json: values.json === true }, signal);
+    }
+    case "chat": {
+      const { values, positionals } = parse(rest, { model: { type: "string" }, "max-tokens": { type: "string" } }, 1);
+      const maxTokens = values["max-tokens"] === undefined ? undefined : positiveInt(values["max-tokens"] as string, "--max-tokens");
+      return chat(await loadCliSettings(values.model as string | undefined), { message: positionals[0]!, maxTokens }, signal);
+    }
+    case "download": {
+      const { values, positionals } = parse(rest, { sha256: { type: "string" }, json: { type: "boolean" } }, 1);
+      const sha256 = values.sha256 as string | undefined;
+      if (sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha256)) throw new UsageError("--sha256 takes 64 hex digits.");
+      return download(await loadCliSettings(undefined), { uri: positionals[0]!, sha256, json: values.json === true }, signal);
+    }
+    case "models": {
+      const { values } = parse(rest, { json: { type: "boolean" } }, 0);
+      return models(await loadCliSettings(undefined), values.json === true);
+    }
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    case undefined:
+      throw new UsageError("no command given.");
+    default:
+      throw new UsageError(`unknown command "${command}".`);
+  }
+}
+
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
+
+function parse(args: string[], options: Options, positionalCount: number): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: positionalCount > 0, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (parsed.positionals.length !== positionalCount) {
+    throw new UsageError(positionalCount === 0 ? `unexpected argument "${parsed.positionals[0]}".` : `expected ${positionalCount} argument(s).`);
+  }
+  if (positionalCount > 0 && parsed.positionals.some((p) => p.trim() === "")) throw new UsageError("empty argument.");
+  return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value === "") throw new UsageError(`${flag} is required.`);
+  return value;
+}
+
+function nonNegativeInt(value: string, flag: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} takes a number from 0 up.`);
+  return Number(value);
+}
+
+function positiveInt(value: string, flag: string): number {
+  if (!/^\d+$/.test(value) || Number(value) === 0) throw new UsageError(`${flag} takes a number from 1 up.`);
+  return Number(value);
+}

@@ -1,0 +1,27 @@
+// The `pincer` command line is a public interface: commands, flags, exit codes and JSON shapes are
+// documented in README.md and must stay stable.
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1; // missing or bad model, failed download, runtime error
+export const EXIT_USAGE = 2; // bad arguments
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export const USAGE = `Usage: pincer <command> [options]
+
+Commands:
+  doctor [--model M] [--json]                  Node, platform, backend and GPU, threads, model facts
+  complete --model M --file F --line L --character C [--json]
+                                               Text Pincer would insert at 0-based line/character
+  chat [--model M] [--max-tokens N] "message"  Stream a reply to stdout
+  download URI [--sha256 HEX] [--json]         Download a model (hf:owner/repo/file.gguf or https URL)
+  models [--json]                              List downloaded models
+  serve --stdio | --node-ipc                   Run the language server
+
+Model resolution: --model, then $PINCER_MODEL, then "pincer.model" in the settings file
+($PINCER_SETTINGS, default ~/.config/pincer/settings.json).
+Exit codes: 0 ok, 1 model missing/bad or failure, 2 bad arguments.`;

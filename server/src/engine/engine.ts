@@ -1,0 +1,151 @@
+// The engine: the only module that imports node-llama-cpp. One model load, one context with a
+// sequence per feature, and a thread count chosen by measurement. Nothing here knows about LSP.
+import { promises as fs } from "node:fs";
+import type { Llama, LlamaContext, LlamaModel } from "node-llama-cpp";
+import type { GpuSetting, PincerSettings } from "../protocol";
+import { loadBackend, type BackendInfo, type EngineLogger } from "./backend";
+import { explainLoadFailure, inspectModelFile, ModelFileError, type ModelFacts } from "./model-check";
+import { EngineSequence, SEQUENCE_SLOTS, type SequenceSlot } from "./sequence";
+import { calibrationKey, chooseThreads, type ThreadCalibrationStore, type ThreadChoice } from "./thread-policy";
+
+export interface EngineLoadOptions {
+  modelPath: string;
+  settings: Pick<PincerSettings, "gpu" | "gpuLayers" | "threads" | "contextSize">;
+  log: EngineLogger;
+  calibrationStore?: ThreadCalibrationStore;
+  signal?: AbortSignal;
+  /** fraction in [0, 1] and what is happening, for a progress bar. */
+  onProgress?: (fraction: number, message: string) => void;
+  /** Called with +1/-1 as generations start and end, so the host can show "busy". */
+  onActivity?: (active: number) => void;
+}
+
+/** Largest context "auto" asks for: enough for chat and completion, small enough for laptops. */
+const AUTO_CONTEXT_MAX = 8192;
+
+const backends = new Map<GpuSetting, Promise<{ llama: Llama; info: BackendInfo }>>();
+
+/** The backend is loaded once per process and GPU setting, and shared by every model load. */
+export function sharedBackend(gpu: GpuSetting, log: EngineLogger): Promise<{ llama: Llama; info: BackendInfo }> {
+  let backend = backends.get(gpu);
+  if (!backend) {
+    backend = loadBackend(gpu, log);
+    backends.set(gpu, backend);
+    backend.catch(() => backends.delete(gpu));
+  }
+  return backend;
+}
+
+export class Engine {
+  private readonly sequences = new Map<SequenceSlot, EngineSequence>();
+  private active = 0;
+  private disposed = false;
+
+  private constructor(
+    readonly llama: Llama,
+    readonly backend: BackendInfo,
+    readonly facts: ModelFacts,
+    readonly threads: ThreadChoice,
+    readonly gpuLayers: number,
+    private readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+    private readonly onActivity?: (active: number) => void,
+  ) {
+    for (const slot of SEQUENCE_SLOTS) {
+      this.sequences.set(slot, new EngineSequence(slot, llama, context.getSequence(), (delta) => this.activity(delta)));
+    }
+  }
+
+  static async load(options: EngineLoadOptions): Promise<Engine> {
+    const { signal, settings } = options;
+    const progress = options.onProgress ?? (() => undefined);
+    progress(0, "Starting the inference backend");
+    const { llama, info: backend } = await sharedBackend(settings.gpu, options.log);
+    signal?.throwIfAborted();
+
+    progress(0.05, "Checking the model file");
+    const { facts } = await inspectModelFile(options.modelPath, llama);
+    signal?.throwIfAborted();
+
+    let model: LlamaModel;
+    try {
+      model = await llama.loadModel({
+        modelPath: options.modelPath,
+        gpuLayers: settings.gpuLayers === "auto" ? "auto" : settings.gpuLayers,
+        loadSignal: signal,
+        onLoadProgress: (fraction) => progress(0.05 + fraction * 0.75, `Loading ${facts.name} (${backend.backend})`),
+      });
+    } catch (error) {
+      signal?.throwIfAborted();
+      throw explainLoadFailure(options.modelPath, facts, error);
+    }
+
+    try {
+      progress(0.82, "Choosing the thread count");
+      const stat = await fs.stat(options.modelPath);
+      const threads = await chooseThreads({
+        setting: settings.threads,
+        model,
+        cores: backend.cpuMathCores,
+        cacheKey: calibrationKey({ path: options.modelPath, sizeBytes: stat.size, mtimeMs: stat.mtimeMs }, backend.backend),
+        store: options.calibrationStore,
+        signal,
+      });
+      progress(0.92, "Creating the context");
+      const context = await model.createContext({
+        sequences: SEQUENCE_SLOTS.length,
+        contextSize: settings.contextSize === "auto" ? { min: 512, max: Math.min(AUTO_CONTEXT_MAX, facts.trainContextSize ?? AUTO_CONTEXT_MAX) } : settings.contextSize,
+        threads: threads.threads,
+        createSignal: signal,
+      });
+      progress(1, "Ready");
+      return new Engine(llama, backend, facts, threads, model.gpuLayers, model, context, options.onActivity);
+    } catch (error) {
+      await model.dispose();
+      if (signal?.aborted || error instanceof ModelFileError) throw error;
+      throw explainLoadFailure(options.modelPath, facts, error);
+    }
+  }
+
+  /** The warm sequence that belongs to one feature. */
+  sequence(slot: SequenceSlot): EngineSequence {
+    if (this.disposed) throw new Error("The model was unloaded.");
+    return this.sequences.get(slot)!;
+  }
+
+  get contextSize(): number {
+    return this.context.contextSize;
+  }
+
+  get activeGenerations(): number {
+    return this.active;
+  }
+
+  tokenCount(text: string): number {
+    return this.model.tokenize(text).length;
+  }
+
+  /** The end of `text` that fits in `maxTokens`, cut at a token boundary. */
+  keepLastTokens(text: string, maxTokens: number): string {
+    const tokens = this.model.tokenize(text);
+    return tokens.length <= maxTokens ? text : this.model.detokenize(tokens.slice(tokens.length - maxTokens));
+  }
+
+  /** The start of `text` that fits in `maxTokens`, cut at a token boundary. */
+  keepFirstTokens(text: string, maxTokens: number): string {
+    const tokens = this.model.tokenize(text);
+    return tokens.length <= maxTokens ? text : this.model.detokenize(tokens.slice(0, maxTokens));
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+
+  private activity(delta: 1 | -1): void {
+    this.active += delta;
+    this.onActivity?.(this.active);
+  }
+}

@@ -1,0 +1,148 @@
+// Checks a model file before llama.cpp sees it, so that a bad file gets a message naming the file
+// and the reason instead of a native error (or a crash), and the server stays up.
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { GgufInsights, readGgufFileInfo, type GgufFileInfo, type Llama } from "node-llama-cpp";
+
+export type ModelProblem = "not-found" | "not-a-file" | "not-gguf" | "truncated" | "unsupported-architecture" | "too-big" | "unreadable";
+
+export class ModelFileError extends Error {
+  constructor(
+    readonly filePath: string,
+    readonly problem: ModelProblem,
+    reason: string,
+  ) {
+    super(`${path.basename(filePath)}: ${reason} (${filePath})`);
+    this.name = "ModelFileError";
+  }
+}
+
+export interface ModelFacts {
+  path: string;
+  name: string;
+  sizeBytes: number;
+  architecture: string;
+  parameters?: string;
+  quantization?: string;
+  trainContextSize?: number;
+  layers: number;
+  hasChatTemplate: boolean;
+  hasInfillTokens: boolean;
+  /** Estimated bytes the weights need in memory on the chosen backend with all layers there. */
+  estimatedModelBytes: number;
+}
+
+const GGUF_MAGIC = "GGUF";
+
+/** Reads and validates a model file's header; throws ModelFileError with the reason. */
+export async function inspectModelFile(filePath: string, llama?: Llama): Promise<{ facts: ModelFacts; info: GgufFileInfo }> {
+  const stat = await fs.stat(filePath).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") throw new ModelFileError(filePath, "not-found", "the file does not exist");
+    throw new ModelFileError(filePath, "unreadable", `cannot read the file (${error.code ?? error.message})`);
+  });
+  if (!stat.isFile()) throw new ModelFileError(filePath, "not-a-file", "this is not a file");
+
+  await checkMagic(filePath);
+  let info: GgufFileInfo;
+  try {
+    info = await readGgufFileInfo(filePath, { readTensorInfo: true, ignoreKeys: [] });
+  } catch (error) {
+    throw new ModelFileError(filePath, "truncated", `the GGUF header cannot be parsed; the file is damaged or incomplete (${errorText(error)})`);
+  }
+
+  const insights = await GgufInsights.from(info, llama);
+  const expectedBytes = expectedFileSize(info, insights.modelSize);
+  if (expectedBytes !== undefined && stat.size < expectedBytes) {
+    throw new ModelFileError(
+      filePath,
+      "truncated",
+      `the file is truncated: ${formatBytes(stat.size)} on disk but its tensors need ${formatBytes(expectedBytes)}; download it again`,
+    );
+  }
+
+  const architecture = String(info.metadata.general?.architecture ?? "unknown");
+  const metadata = info.metadata as unknown as { tokenizer?: { ggml?: Record<string, unknown>; chat_template?: unknown } };
+  const ggml = metadata.tokenizer?.ggml ?? {};
+  const facts: ModelFacts = {
+    path: filePath,
+    name: modelDisplayName(filePath),
+    sizeBytes: stat.size,
+    architecture,
+    parameters: stringOrUndefined(info.metadata.general?.size_label),
+    quantization: quantizationName(info),
+    trainContextSize: insights.trainContextSize,
+    layers: insights.totalLayers,
+    hasChatTemplate: typeof metadata.tokenizer?.chat_template === "string",
+    hasInfillTokens: ["prefix_token_id", "fim_pre_token_id"].some((key) => ggml[key] !== undefined),
+    estimatedModelBytes: insights.modelSize,
+  };
+  return { facts, info };
+}
+
+export function modelDisplayName(filePath: string): string {
+  return path.basename(filePath).replace(/\.gguf$/i, "");
+}
+
+/** Turns llama.cpp's load failure into a clear reason, using what we know about the file. */
+export function explainLoadFailure(filePath: string, facts: ModelFacts | undefined, error: unknown): ModelFileError {
+  const text = errorText(error);
+  if (/not enough|insufficient|out of memory|vram|failed to allocate/i.test(text)) {
+    return new ModelFileError(filePath, "too-big", `the model does not fit in the available memory (${text}); choose a smaller quantization or model`);
+  }
+  if (facts && /unknown model architecture|unsupported|failed to load model/i.test(text)) {
+    return new ModelFileError(
+      filePath,
+      "unsupported-architecture",
+      `llama.cpp in this Pincer build cannot load architecture "${facts.architecture}" (${text})`,
+    );
+  }
+  return new ModelFileError(filePath, "unreadable", `the model could not be loaded (${text})`);
+}
+
+async function checkMagic(filePath: string): Promise<void> {
+  const handle = await fs.open(filePath, "r");
+  try {
+    const buffer = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(buffer, 0, 4, 0);
+    if (bytesRead < 4 || buffer.toString("latin1") !== GGUF_MAGIC) {
+      throw new ModelFileError(filePath, "not-gguf", "this is not a GGUF model file (it does not start with the GGUF signature)");
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A lower bound for the file size: where tensor data starts plus the bytes the tensors occupy
+ * (node-llama-cpp's own size computation). Undefined when the header has no tensor table.
+ */
+function expectedFileSize(info: GgufFileInfo, tensorBytes: number): number | undefined {
+  const first = info.tensorInfo?.[0];
+  if (info.splicedParts > 1 || first === undefined) return undefined;
+  const dataStart = Number(BigInt(first.fileOffset) - BigInt(first.offset));
+  return dataStart + tensorBytes;
+}
+
+function quantizationName(info: GgufFileInfo): string | undefined {
+  const fileType = info.metadata.general?.file_type;
+  return fileType === undefined ? undefined : String(fileType);
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}

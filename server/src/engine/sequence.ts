@@ -1,0 +1,152 @@
+// One warm context sequence per feature (completion, chat, agent): each keeps its own KV state,
+// so switching from chat to a completion does not throw away the chat's evaluated prompt.
+import {
+  LlamaChatSession,
+  LlamaCompletion,
+  type GbnfJsonSchema,
+  type Llama,
+  type LlamaContextSequence,
+  type LlamaGrammar,
+} from "node-llama-cpp";
+import { SerialQueue } from "./serial-queue";
+
+export type SequenceSlot = "completion" | "chat" | "agent";
+export const SEQUENCE_SLOTS: readonly SequenceSlot[] = ["completion", "chat", "agent"];
+
+export interface GenerateOptions {
+  maxTokens: number;
+  signal?: AbortSignal;
+  temperature?: number;
+  /** Called with each piece of decoded text as soon as it is sampled. */
+  onText?: (text: string) => void;
+  stopTexts?: readonly string[];
+}
+
+export interface GenerationResult {
+  text: string;
+  stopReason: "eos" | "maxTokens" | "stopText" | "cancelled";
+  /** Tokens produced after the caller's signal fired (should be 0 or 1). */
+  tokensAfterAbort: number;
+}
+
+export interface ChatTurnOptions extends GenerateOptions {
+  systemPrompt?: string;
+}
+
+export class EngineSequence {
+  private readonly queue = new SerialQueue();
+  private readonly completion: LlamaCompletion;
+
+  constructor(
+    readonly slot: SequenceSlot,
+    private readonly llama: Llama,
+    private readonly sequence: LlamaContextSequence,
+    private readonly onActivity: (delta: 1 | -1) => void,
+  ) {
+    this.completion = new LlamaCompletion({ contextSequence: sequence });
+  }
+
+  get contextSize(): number {
+    return this.sequence.contextSize;
+  }
+
+  get infillSupported(): boolean {
+    return this.completion.infillSupported;
+  }
+
+  /** Tokens currently held in this sequence's KV cache. */
+  get cachedTokenCount(): number {
+    return this.sequence.contextTokens.length;
+  }
+
+  /** Plain text continuation of `prompt`, streamed through onText. */
+  generate(prompt: string, options: GenerateOptions): Promise<GenerationResult> {
+    return this.exclusive(options.signal, async (track) => {
+      const response = await this.completion.generateCompletionWithMeta(prompt, {
+        ...this.samplingOptions(options, track),
+        customStopTriggers: options.stopTexts ? [...options.stopTexts] : undefined,
+      });
+      return this.result(response.response, response.metadata.stopReason, track);
+    });
+  }
+
+  /** Fill-in-the-middle using the model's own infill tokens; falls back to a plain continuation without them. */
+  infill(prefix: string, suffix: string, options: GenerateOptions): Promise<GenerationResult> {
+    if (!this.infillSupported) return this.generate(prefix, options);
+    return this.exclusive(options.signal, async (track) => {
+      const response = await this.completion.generateInfillCompletionWithMeta(prefix, suffix, {
+        ...this.samplingOptions(options, track),
+        customStopTriggers: options.stopTexts ? [...options.stopTexts] : undefined,
+      });
+      return this.result(response.response, response.metadata.stopReason, track);
+    });
+  }
+
+  /** One chat turn in the model's own chat template (node-llama-cpp resolves it from the GGUF). */
+  chat(message: string, options: ChatTurnOptions): Promise<GenerationResult> {
+    return this.exclusive(options.signal, async (track) => {
+      const session = new LlamaChatSession({
+        contextSequence: this.sequence,
+        systemPrompt: options.systemPrompt,
+        autoDisposeSequence: false,
+      });
+      try {
+        const response = await session.promptWithMeta(message, {
+          ...this.samplingOptions(options, track),
+          customStopTriggers: options.stopTexts ? [...options.stopTexts] : undefined,
+        });
+        return this.result(response.responseText, response.stopReason, track);
+      } finally {
+        session.dispose({ disposeSequence: false });
+      }
+    });
+  }
+
+  /** Output constrained by a JSON schema grammar, so it always parses. */
+  generateJson<T>(prompt: string, schema: GbnfJsonSchema, options: GenerateOptions): Promise<{ value: T | undefined; result: GenerationResult }> {
+    return this.exclusive(options.signal, async (track) => {
+      const grammar: LlamaGrammar = await this.llama.createGrammarForJsonSchema(schema as never);
+      const response = await this.completion.generateCompletionWithMeta(prompt, {
+        ...this.samplingOptions(options, track),
+        grammar,
+      });
+      const result = this.result(response.response, response.metadata.stopReason, track);
+      const value = result.stopReason === "eos" ? (grammar as unknown as { parse(text: string): T }).parse(result.text) : undefined;
+      return { value, result };
+    });
+  }
+
+  private samplingOptions(options: GenerateOptions, track: AbortTracker) {
+    return {
+      maxTokens: options.maxTokens,
+      temperature: options.temperature ?? 0,
+      signal: options.signal,
+      stopOnAbortSignal: true,
+      onTextChunk: (text: string) => {
+        if (options.signal?.aborted) track.afterAbort++;
+        options.onText?.(text);
+      },
+    };
+  }
+
+  private result(text: string, stopReason: string, track: AbortTracker): GenerationResult {
+    const reason: GenerationResult["stopReason"] =
+      stopReason === "abort" ? "cancelled" : stopReason === "maxTokens" ? "maxTokens" : stopReason === "stopGenerationTrigger" || stopReason === "customStopTrigger" ? "stopText" : "eos";
+    return { text, stopReason: reason, tokensAfterAbort: track.afterAbort };
+  }
+
+  private exclusive<T>(signal: AbortSignal | undefined, work: (track: AbortTracker) => Promise<T>): Promise<T> {
+    return this.queue.run(async () => {
+      this.onActivity(1);
+      try {
+        return await work({ afterAbort: 0 });
+      } finally {
+        this.onActivity(-1);
+      }
+    }, signal);
+  }
+}
+
+interface AbortTracker {
+  afterAbort: number;
+}

@@ -1,0 +1,20 @@
+// A context sequence holds one conversation's KV state and can run one generation at a time;
+// requests for the same sequence wait their turn here (the caller cancels what it no longer needs).
+export class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+
+  get size(): number {
+    return this.pending;
+  }
+
+  run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    this.pending++;
+    const result = this.tail.then(() => {
+      signal?.throwIfAborted();
+      return task();
+    });
+    this.tail = result.catch(() => undefined).finally(() => this.pending--);
+    return result;
+  }
+}

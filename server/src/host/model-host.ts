@@ -1,0 +1,158 @@
+// Owns the one warm model: resolves the `model` setting, loads it (reloading when settings that
+// matter change), and reports its state. Shared by every feature and by the CLI; no LSP here.
+import { promises as fs } from "node:fs";
+import { Engine } from "../engine/engine";
+import { errorText, ModelFileError } from "../engine/model-check";
+import type { ThreadCalibrationStore } from "../engine/thread-policy";
+import { downloadTarget, parseModelSpec } from "../models/model-spec";
+import { resolveModelsDir } from "../models/models-dir";
+import type { Logger } from "../platform/log";
+import type { PincerSettings, StatusParams } from "../protocol";
+
+export type HostStatus = Omit<StatusParams, "trusted">;
+
+export interface LoadProgressListener {
+  (event: { kind: "begin" | "report" | "end"; fraction: number; message: string }): void;
+}
+
+export class NoModelError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NoModelError";
+  }
+}
+
+export class ModelHost {
+  private engine: Engine | undefined;
+  private loading: { key: string; controller: AbortController; done: Promise<Engine | undefined> } | undefined;
+  private loadedKey: string | undefined;
+  private current: HostStatus = { state: "loading", message: "Starting" };
+
+  constructor(
+    private readonly options: {
+      log: Logger;
+      calibrationStore?: ThreadCalibrationStore;
+      onStatus?: (status: HostStatus) => void;
+      onLoadProgress?: LoadProgressListener;
+    },
+  ) {}
+
+  get status(): HostStatus {
+    return this.current;
+  }
+
+  /** Apply settings: load, reload or unload the model as needed. Resolves when that settles. */
+  async configure(settings: PincerSettings): Promise<void> {
+    let modelPath: string;
+    try {
+      modelPath = await this.resolveModelPath(settings);
+    } catch (error) {
+      await this.unload();
+      this.setStatus({ state: error instanceof NoModelError ? "no-model" : "error", message: errorText(error) });
+      return;
+    }
+    const key = JSON.stringify([modelPath, settings.gpu, settings.gpuLayers, settings.threads, settings.contextSize]);
+    if (key === this.loadedKey && this.engine) return;
+    if (this.loading?.key === key) {
+      await this.loading.done;
+      return;
+    }
+    this.loading?.controller.abort();
+    await this.unload();
+    await this.load(key, modelPath, settings);
+  }
+
+  /** The loaded engine, waiting for a load in progress; a clear error when there is none. */
+  async requireEngine(): Promise<Engine> {
+    if (this.loading) await this.loading.done;
+    if (this.engine) return this.engine;
+    throw new NoModelError(this.current.message ?? "No model is loaded.");
+  }
+
+  async resolveModelPath(settings: PincerSettings): Promise<string> {
+    if (settings.model === "") {
+      throw new NoModelError('No model is selected. Choose one with "Pincer: Select Model…" or pass --model.');
+    }
+    const spec = parseModelSpec(settings.model);
+    if (spec.kind === "path") return spec.path;
+    const target = downloadTarget(spec, resolveModelsDir(settings.modelsDir));
+    const present = await fs.stat(target).then((s) => s.isFile(), () => false);
+    if (!present) {
+      throw new NoModelError(`${spec.uri} is not downloaded yet. Download it with "Pincer: Download Model…" or \`pincer download\`.`);
+    }
+    return target;
+  }
+
+  async dispose(): Promise<void> {
+    this.loading?.controller.abort();
+    await this.loading?.done;
+    await this.unload();
+  }
+
+  private async load(key: string, modelPath: string, settings: PincerSettings): Promise<void> {
+    const controller = new AbortController();
+    const progress = this.options.onLoadProgress ?? (() => undefined);
+    const displayName = modelPath.split(/[\\/]/).pop()?.replace(/\.gguf$/i, "");
+    this.setStatus({ state: "loading", model: displayName, modelPath, message: "Loading the model" });
+    progress({ kind: "begin", fraction: 0, message: `Loading ${displayName}` });
+    const started = performance.now();
+    const done = Engine.load({
+      modelPath,
+      settings,
+      log: this.options.log,
+      calibrationStore: this.options.calibrationStore,
+      signal: controller.signal,
+      onProgress: (fraction, message) => progress({ kind: "report", fraction, message }),
+      onActivity: (active) => {
+        if (this.engine) this.setStatus({ ...this.readyStatus(this.engine), state: active > 0 ? "busy" : "ready" });
+      },
+    }).then(
+      (engine) => {
+        if (controller.signal.aborted) {
+          void engine.dispose();
+          return undefined;
+        }
+        this.engine = engine;
+        this.loadedKey = key;
+        const seconds = ((performance.now() - started) / 1000).toFixed(2);
+        this.options.log(
+          "info",
+          `Loaded ${engine.facts.name} on ${engine.backend.backend} in ${seconds}s: ${engine.gpuLayers}/${engine.facts.layers} layers on the GPU, ` +
+            `${engine.threads.threads} thread(s) (${engine.threads.source}), context ${engine.contextSize} tokens.`,
+        );
+        this.setStatus(this.readyStatus(engine));
+        return engine;
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted) return undefined;
+        const message = error instanceof ModelFileError ? error.message : `Could not load ${modelPath}: ${errorText(error)}`;
+        this.options.log("error", message);
+        this.setStatus({ state: "error", model: displayName, modelPath, message });
+        return undefined;
+      },
+    );
+    this.loading = { key, controller, done };
+    try {
+      await done;
+    } finally {
+      if (this.loading?.done === done) this.loading = undefined;
+      progress({ kind: "end", fraction: 1, message: this.current.message ?? this.current.state });
+    }
+  }
+
+  private readyStatus(engine: Engine): HostStatus {
+    return { state: "ready", model: engine.facts.name, modelPath: engine.facts.path, backend: engine.backend.backend, message: undefined };
+  }
+
+  private async unload(): Promise<void> {
+    const engine = this.engine;
+    this.engine = undefined;
+    this.loadedKey = undefined;
+    await engine?.dispose();
+  }
+
+  private setStatus(status: HostStatus): void {
+    this.current = status;
+    this.options.onStatus?.(status);
+  }
+}

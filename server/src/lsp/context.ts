@@ -1,0 +1,9 @@
+// What every LSP handler may use: the model host and the current settings.
+import type { ModelHost } from "../host/model-host";
+import type { PincerSettings } from "../protocol";
+
+export interface ServerContext {
+  host: ModelHost;
+  settings(): PincerSettings;
+  trusted(): boolean;
+}

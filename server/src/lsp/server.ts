@@ -1,0 +1,101 @@
+// The LSP layer: a thin shell over the domain modules. It translates settings, trust, progress and
+// cancellation between VS Code's protocol and the model host; every feature handler lives in its
+// own file.
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from "vscode-languageserver/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { ModelHost } from "../host/model-host";
+import { egressGuardInstalled } from "../platform/egress-guard";
+import type { Logger } from "../platform/log";
+import {
+  normalizeSettings,
+  StatusNotification,
+  TrustNotification,
+  type PincerInitializationOptions,
+  type PincerSettings,
+  type StatusParams,
+  type TrustParams,
+} from "../protocol";
+import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
+import { registerChat } from "./chat";
+import type { ServerContext } from "./context";
+import { registerInlineCompletion } from "./inline-completion";
+import { workDoneLoadProgress } from "./load-progress";
+import { registerModelRequests } from "./models";
+
+export const SERVER_VERSION = "0.1.0";
+
+/** Start the server on stdio or Node IPC, as chosen by the process arguments (--stdio / --node-ipc). */
+export function startLanguageServer(): Connection {
+  if (!egressGuardInstalled()) throw new Error("The egress guard must be installed before the server starts.");
+  const connection = createConnection(ProposedFeatures.all);
+  const documents = new TextDocuments(TextDocument);
+  let settings: PincerSettings = normalizeSettings({});
+  let trusted = false;
+  let progressSupported = false;
+  let pullConfiguration = false;
+
+  const log: Logger = (level, message) => {
+    const line = `[${new Date().toISOString()}] ${message}`;
+    if (level === "error") connection.console.error(line);
+    else if (level === "warn") connection.console.warn(line);
+    else if (level === "info") connection.console.info(line);
+    else connection.console.log(line);
+  };
+
+  const sendStatus = () => connection.sendNotification(StatusNotification, { ...host.status, trusted } satisfies StatusParams);
+  const host: ModelHost = new ModelHost({
+    log,
+    onStatus: () => void sendStatus(),
+    onLoadProgress: workDoneLoadProgress(connection, () => progressSupported),
+    calibrationStore: threadCalibrationStore(defaultCacheDir()),
+  });
+  const context: ServerContext = { host, settings: () => settings, trusted: () => trusted };
+
+  connection.onInitialize((params) => {
+    const options = (params.initializationOptions ?? {}) as Partial<PincerInitializationOptions>;
+    settings = normalizeSettings(options.settings);
+    trusted = options.trusted === true;
+    progressSupported = params.capabilities.window?.workDoneProgress === true;
+    pullConfiguration = params.capabilities.workspace?.configuration === true;
+    log("info", `Pincer server ${SERVER_VERSION} (pid ${process.pid}, Node ${process.versions.node}); workspace ${trusted ? "trusted" : "restricted"}.`);
+    return {
+      serverInfo: { name: "pincer", version: SERVER_VERSION },
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        inlineCompletionProvider: true,
+        experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true } },
+      },
+    };
+  });
+
+  connection.onInitialized(() => {
+    void host.configure(settings);
+  });
+
+  connection.onDidChangeConfiguration(async (change) => {
+    const fresh = pullConfiguration
+      ? await connection.workspace.getConfiguration("pincer").catch(() => undefined)
+      : (change.settings as { pincer?: unknown } | undefined)?.pincer;
+    if (fresh === undefined || fresh === null) return;
+    settings = normalizeSettings(fresh);
+    log("info", "Settings changed; applying them.");
+    await host.configure(settings);
+  });
+
+  connection.onNotification(TrustNotification, (params: TrustParams) => {
+    trusted = params.trusted;
+    void sendStatus();
+  });
+
+  registerInlineCompletion(connection, documents, context);
+  registerChat(connection, context);
+  registerModelRequests(connection, context);
+
+  connection.onShutdown(async () => {
+    await host.dispose();
+  });
+
+  documents.listen(connection);
+  connection.listen();
+  return connection;
+}

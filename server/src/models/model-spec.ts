@@ -1,0 +1,52 @@
+// A model setting is either a local file or something to download: an `hf:owner/repo/file.gguf`
+// URI or an https URL. This decides which, and where a download would land, without any network.
+import path from "node:path";
+import { expandHome } from "./models-dir";
+
+export type ModelSpec =
+  | { kind: "path"; path: string }
+  | { kind: "remote"; uri: string; fileName: string; hub?: { owner: string; repo: string; file: string; revision: string } };
+
+export class ModelSpecError extends Error {
+  constructor(spec: string, reason: string) {
+    super(`Model "${spec}": ${reason}`);
+    this.name = "ModelSpecError";
+  }
+}
+
+export function parseModelSpec(spec: string, cwd: string = process.cwd()): ModelSpec {
+  const trimmed = spec.trim();
+  if (trimmed === "") throw new ModelSpecError(spec, "no model is set");
+  if (trimmed.startsWith("hf:")) {
+    // hf:owner/repo/path/to/file.gguf[#revision]
+    const [body, revision = "main"] = trimmed.slice(3).split("#");
+    const parts = (body ?? "").split("/").filter((p) => p !== "");
+    if (parts.length < 3 || !/\.gguf$/i.test(parts[parts.length - 1]!)) {
+      throw new ModelSpecError(spec, "an hf: URI must name the file, like hf:owner/repo/model-q4_k_m.gguf");
+    }
+    const [owner, repo, ...rest] = parts;
+    const file = rest.join("/");
+    return { kind: "remote", uri: trimmed, fileName: path.basename(file), hub: { owner: owner!, repo: repo!, file, revision } };
+  }
+  if (/^https?:\/\//i.test(trimmed)) {
+    const url = new URL(trimmed);
+    const fileName = decodeURIComponent(path.posix.basename(url.pathname));
+    if (!/\.gguf$/i.test(fileName)) throw new ModelSpecError(spec, "the URL must point at a .gguf file");
+    const hubMatch = url.hostname === "huggingface.co" ? url.pathname.match(/^\/([^/]+)\/([^/]+)\/(?:resolve|blob)\/([^/]+)\/(.+)$/) : null;
+    const hub = hubMatch ? { owner: hubMatch[1]!, repo: hubMatch[2]!, revision: hubMatch[3]!, file: hubMatch[4]! } : undefined;
+    return { kind: "remote", uri: trimmed, fileName, hub };
+  }
+  return { kind: "path", path: path.resolve(cwd, expandHome(trimmed)) };
+}
+
+/** Where a remote model is stored once downloaded. */
+export function downloadTarget(spec: Extract<ModelSpec, { kind: "remote" }>, modelsDir: string): string {
+  return path.join(modelsDir, spec.fileName);
+}
+
+/** The URL the downloader fetches. */
+export function downloadUrl(spec: Extract<ModelSpec, { kind: "remote" }>): string {
+  if (!spec.hub || !spec.uri.startsWith("hf:")) return spec.uri;
+  const { owner, repo, revision, file } = spec.hub;
+  return `https://huggingface.co/${owner}/${repo}/resolve/${encodeURIComponent(revision)}/${file.split("/").map(encodeURIComponent).join("/")}`;
+}

@@ -1,0 +1,147 @@
+// The locality invariant lives here: the server opens no network connection except a model
+// download the user started. Every outgoing TCP/UDP connection in Node goes through
+// net.Socket#connect or dgram.Socket#connect/send, and name look-ups go through dns.lookup, so
+// guarding those three covers http, https, fetch (undici) and any library on top of them.
+// Local IPC (Unix sockets, Windows named pipes) is not network traffic and stays allowed.
+import dgram from "node:dgram";
+import dns from "node:dns";
+import net from "node:net";
+
+export class EgressBlockedError extends Error {
+  readonly code = "PINCER_EGRESS_BLOCKED";
+  constructor(target: string) {
+    super(
+      `Pincer blocked a network connection to ${target}: the server only connects to the network ` +
+        `while downloading a model you asked for.`,
+    );
+    this.name = "EgressBlockedError";
+  }
+}
+
+export interface EgressPermit {
+  readonly reason: string;
+  release(): void;
+}
+
+let installed = false;
+const activePermits = new Set<{ reason: string }>();
+const blockedLog: string[] = [];
+
+/** Install the guard once per process, before anything else can open a socket. */
+export function installEgressGuard(): void {
+  if (installed) return;
+  installed = true;
+
+  const originalConnect = net.Socket.prototype.connect;
+  net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
+    const target = describeNetTarget(args);
+    if (target !== undefined && !egressAllowed()) {
+      return refuse(this, target);
+    }
+    return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
+  } as typeof net.Socket.prototype.connect;
+
+  const originalDgramConnect = dgram.Socket.prototype.connect;
+  dgram.Socket.prototype.connect = function guardedDgramConnect(this: dgram.Socket, ...args: unknown[]) {
+    if (!egressAllowed()) throw recordBlocked(`udp:${String(args[1] ?? "")}:${String(args[0] ?? "")}`);
+    return (originalDgramConnect as (...a: unknown[]) => void).apply(this, args);
+  } as typeof dgram.Socket.prototype.connect;
+
+  const originalDgramSend = dgram.Socket.prototype.send;
+  dgram.Socket.prototype.send = function guardedDgramSend(this: dgram.Socket, ...args: unknown[]) {
+    if (!egressAllowed()) throw recordBlocked("udp datagram");
+    return (originalDgramSend as (...a: unknown[]) => void).apply(this, args);
+  } as typeof dgram.Socket.prototype.send;
+
+  const originalLookup = dns.lookup;
+  const guardedLookup = function (hostname: string, ...rest: unknown[]) {
+    if (!egressAllowed() && !isLocalName(hostname)) {
+      const callback = rest[rest.length - 1];
+      const error = recordBlocked(`dns:${hostname}`);
+      if (typeof callback === "function") {
+        process.nextTick(() => (callback as (e: Error) => void)(error));
+        return undefined;
+      }
+      throw error;
+    }
+    return (originalLookup as (...a: unknown[]) => unknown).call(dns, hostname, ...rest);
+  };
+  (dns as { lookup: unknown }).lookup = guardedLookup;
+  (dns.promises as { lookup: unknown }).lookup = async (hostname: string, ...rest: unknown[]) => {
+    if (!egressAllowed() && !isLocalName(hostname)) throw recordBlocked(`dns:${hostname}`);
+    return (originalPromisesLookup as (...a: unknown[]) => Promise<unknown>)(hostname, ...rest);
+  };
+}
+const originalPromisesLookup = dns.promises.lookup;
+
+/**
+ * Open a window in which outgoing connections are allowed. Only the model manager calls this, and
+ * only for a download the user started; it must release the permit when the download ends.
+ */
+export function grantEgress(reason: string): EgressPermit {
+  const token = { reason };
+  activePermits.add(token);
+  let released = false;
+  return {
+    reason,
+    release() {
+      if (released) return;
+      released = true;
+      activePermits.delete(token);
+    },
+  };
+}
+
+/** Run `work` with egress allowed, releasing the permit however it ends. */
+export async function withEgress<T>(reason: string, work: () => Promise<T>): Promise<T> {
+  const permit = grantEgress(reason);
+  try {
+    return await work();
+  } finally {
+    permit.release();
+  }
+}
+
+export function egressGuardInstalled(): boolean {
+  return installed;
+}
+
+/** Connections refused so far (most recent last, bounded), for `pincer doctor` and tests. */
+export function blockedConnections(): readonly string[] {
+  return blockedLog;
+}
+
+function egressAllowed(): boolean {
+  return activePermits.size > 0;
+}
+
+function recordBlocked(target: string): EgressBlockedError {
+  blockedLog.push(target);
+  if (blockedLog.length > 100) blockedLog.shift();
+  return new EgressBlockedError(target);
+}
+
+function refuse(socket: net.Socket, target: string): net.Socket {
+  const error = recordBlocked(target);
+  // Fail the way a refused connection fails: asynchronously, through the socket's error event.
+  process.nextTick(() => socket.destroy(error));
+  return socket;
+}
+
+/** Returns a description for TCP targets, or undefined for local IPC paths. */
+function describeNetTarget(args: unknown[]): string | undefined {
+  let first = args[0];
+  // net internals call connect([options, callback]) with a normalized array.
+  if (Array.isArray(first)) first = first[0];
+  if (typeof first === "string" && Number.isNaN(Number(first))) return undefined; // IPC path
+  if (first !== null && typeof first === "object") {
+    const options = first as { path?: unknown; host?: unknown; port?: unknown };
+    if (typeof options.path === "string" && options.port === undefined) return undefined;
+    return `${String(options.host ?? "localhost")}:${String(options.port ?? "")}`;
+  }
+  return `${String(args[1] ?? "localhost")}:${String(first)}`;
+}
+
+function isLocalName(hostname: string): boolean {
+  return hostname === "localhost";
+}

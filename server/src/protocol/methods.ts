@@ -1,0 +1,77 @@
+// The wire protocol: every custom `pincer/...` method and its types, imported by both the client
+// and the server so the two cannot drift. Standard LSP is preferred wherever it fits; these cover
+// what LSP has no message for.
+import type { PincerSettings } from "./settings";
+
+export type ServerState = "no-model" | "loading" | "ready" | "busy" | "error";
+export type BackendName = "CUDA" | "Vulkan" | "Metal" | "CPU";
+
+/** Server → client, whenever the model host changes state. Drives the status bar. */
+export interface StatusParams {
+  state: ServerState;
+  /** Short display name of the model ("qwen2.5-coder-1.5b-instruct-q4_k_m"), when one is chosen. */
+  model?: string;
+  modelPath?: string;
+  backend?: BackendName;
+  /** Why the state is what it is: the load error, "restricted mode", etc. */
+  message?: string;
+  /** Workspace Trust as the client reported it; untrusted means read-only features only. */
+  trusted: boolean;
+}
+export const StatusNotification = "pincer/status" as const;
+
+/** Client → server: the workspace trust state changed (granted trust cannot be revoked without a reload). */
+export interface TrustParams {
+  trusted: boolean;
+}
+export const TrustNotification = "pincer/setTrust" as const;
+
+/** Client → server: download a model the user chose and agreed to. Reports through workDoneProgress. */
+export interface DownloadModelParams {
+  uri: string;
+  /** Expected sha256 (hex); when absent the server uses the hash the hub publishes, if any. */
+  sha256?: string;
+}
+export interface DownloadModelResult {
+  path: string;
+  sha256: string;
+  verified: "pinned" | "hub" | "unverified";
+}
+export const DownloadModelRequest = "pincer/downloadModel" as const;
+
+export interface LocalModel {
+  path: string;
+  name: string;
+  sizeBytes: number;
+}
+export interface ListModelsResult {
+  modelsDir: string;
+  models: LocalModel[];
+}
+export const ListModelsRequest = "pincer/listModels" as const;
+
+/** Client → server: stream a chat answer. Tokens arrive as `pincer/chatChunk` notifications. */
+export interface ChatParams {
+  id: string;
+  message: string;
+}
+export interface ChatChunkParams {
+  id: string;
+  text: string;
+}
+export interface ChatResult {
+  text: string;
+  stopReason: "eos" | "maxTokens" | "cancelled";
+}
+export const ChatRequest = "pincer/chat" as const;
+export const ChatChunkNotification = "pincer/chatChunk" as const;
+
+export type { PincerSettings };
+
+/** Initialization options the client sends; the CLI sends the same shape. */
+export interface PincerInitializationOptions {
+  settings: Partial<PincerSettings>;
+  trusted: boolean;
+  /** Folder the client owns for storage (globalStorageUri); the server keeps caches there. */
+  storageDir?: string;
+}

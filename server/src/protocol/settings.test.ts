@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { DEFAULT_SETTINGS, normalizeSettings, unflattenPincerKeys } from "./settings";
+
+describe("settings", () => {
+  it("fills defaults and keeps valid values", () => {
+    const settings = normalizeSettings({ model: " /m.gguf ", threads: 3, gpuLayers: "max", contextSize: "2048", completion: { maxLines: 2 } });
+    assert.equal(settings.model, "/m.gguf");
+    assert.equal(settings.threads, 3);
+    assert.equal(settings.gpuLayers, "max");
+    assert.equal(settings.contextSize, 2048);
+    assert.equal(settings.completion.maxLines, 2);
+    assert.equal(settings.completion.maxTokens, DEFAULT_SETTINGS.completion.maxTokens);
+  });
+
+  it("drops invalid values instead of passing them on", () => {
+    const settings = normalizeSettings({ threads: 0, gpu: "quantum", contextSize: 10, completion: { enabled: "yes" } });
+    assert.equal(settings.threads, "auto");
+    assert.equal(settings.gpu, "auto");
+    assert.equal(settings.contextSize, "auto");
+    assert.equal(settings.completion.enabled, true);
+  });
+
+  it("reads VS Code style dotted keys", () => {
+    const nested = unflattenPincerKeys({ "pincer.model": "a.gguf", "pincer.completion.maxTokens": 5, threads: 2 });
+    const settings = normalizeSettings(nested);
+    assert.equal(settings.model, "a.gguf");
+    assert.equal(settings.completion.maxTokens, 5);
+    assert.equal(settings.threads, 2);
+  });
+});

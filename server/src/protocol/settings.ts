@@ -1,0 +1,89 @@
+// The `pincer.*` settings, defined once for the client (which reads them from VS Code), the server
+// (which receives them) and the CLI (which reads them from a settings file).
+
+export type GpuSetting = "auto" | "cuda" | "vulkan" | "metal" | "off";
+
+export interface PincerSettings {
+  /** A local .gguf path, an `hf:` URI or an https URL; empty means "not chosen yet". */
+  model: string;
+  /** Where downloaded models live; empty means the default folder. */
+  modelsDir: string;
+  gpu: GpuSetting;
+  /** "auto" fits as many layers as memory allows; a number pins it; 0 keeps everything on the CPU. */
+  gpuLayers: "auto" | "max" | number;
+  /** "auto" measures 1..N threads on the loaded model and keeps the fastest. */
+  threads: "auto" | number;
+  /** Tokens per sequence; "auto" takes what the model and memory allow, capped at 8192. */
+  contextSize: "auto" | number;
+  completion: { enabled: boolean; maxTokens: number; maxLines: number };
+}
+
+export const DEFAULT_SETTINGS: PincerSettings = {
+  model: "",
+  modelsDir: "",
+  gpu: "auto",
+  gpuLayers: "auto",
+  threads: "auto",
+  contextSize: "auto",
+  completion: { enabled: true, maxTokens: 64, maxLines: 8 },
+};
+
+/** Default model offered on first run; downloaded only after the user agrees. */
+export const RECOMMENDED_MODEL = {
+  label: "Qwen2.5-Coder 1.5B Instruct (Q4_K_M, about 1.1 GB)",
+  uri: "hf:Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+  approximateBytes: 1_120_000_000,
+} as const;
+
+/** Merge untrusted input (a settings file, a client message) over the defaults, keeping only valid values. */
+export function normalizeSettings(input: unknown): PincerSettings {
+  const raw = (isRecord(input) ? input : {}) as Record<string, unknown>;
+  const completion = isRecord(raw.completion) ? raw.completion : {};
+  return {
+    model: typeof raw.model === "string" ? raw.model.trim() : DEFAULT_SETTINGS.model,
+    modelsDir: typeof raw.modelsDir === "string" ? raw.modelsDir.trim() : DEFAULT_SETTINGS.modelsDir,
+    gpu: oneOf(raw.gpu, ["auto", "cuda", "vulkan", "metal", "off"] as const, DEFAULT_SETTINGS.gpu),
+    gpuLayers: autoOrInt(raw.gpuLayers, ["auto", "max"] as const, 0, DEFAULT_SETTINGS.gpuLayers),
+    threads: autoOrInt(raw.threads, ["auto"] as const, 1, DEFAULT_SETTINGS.threads),
+    contextSize: autoOrInt(raw.contextSize, ["auto"] as const, 256, DEFAULT_SETTINGS.contextSize),
+    completion: {
+      enabled: typeof completion.enabled === "boolean" ? completion.enabled : DEFAULT_SETTINGS.completion.enabled,
+      maxTokens: positiveInt(completion.maxTokens, DEFAULT_SETTINGS.completion.maxTokens),
+      maxLines: positiveInt(completion.maxLines, DEFAULT_SETTINGS.completion.maxLines),
+    },
+  };
+}
+
+/** Settings files and VS Code both may use flat dotted keys ("pincer.model"); fold them into objects. */
+export function unflattenPincerKeys(flat: Record<string, unknown>): Record<string, unknown> {
+  const nested: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(flat)) {
+    const parts = key.replace(/^pincer\./, "").split(".");
+    let cursor = nested;
+    for (const part of parts.slice(0, -1)) {
+      cursor[part] = isRecord(cursor[part]) ? cursor[part] : {};
+      cursor = cursor[part] as Record<string, unknown>;
+    }
+    cursor[parts[parts.length - 1]!] = value;
+  }
+  return nested;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return typeof value === "string" && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+function autoOrInt<K extends string>(value: unknown, keywords: readonly K[], min: number, fallback: K | number): K | number {
+  if (typeof value === "string" && (keywords as readonly string[]).includes(value)) return value as K;
+  if (typeof value === "number" && Number.isInteger(value) && value >= min) return value;
+  if (typeof value === "string" && /^\d+$/.test(value) && Number(value) >= min) return Number(value);
+  return fallback;
+}
+
+function positiveInt(value: unknown, fallback: number): number {
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : fallback;
+}

@@ -1,0 +1,104 @@
+// Starts the real bundled server (`dist/server/main.mjs serve --stdio`) and talks LSP to it, the way
+// VS Code does: a JSON-RPC connection over the process's stdio.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import {
+  createProtocolConnection,
+  InitializeRequest,
+  InitializedNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
+  WorkDoneProgressCreateRequest,
+  ConfigurationRequest,
+  type InitializeResult,
+  type ProtocolConnection,
+} from "vscode-languageserver-protocol/node";
+import { StatusNotification, type PincerInitializationOptions, type PincerSettings, type StatusParams } from "../../server/src/protocol";
+import { repoRoot } from "./test-model";
+
+export const SERVER_BUNDLE = path.join(repoRoot, "dist", "server", "main.mjs");
+
+export interface TestServer {
+  connection: ProtocolConnection;
+  process: ChildProcess;
+  initializeResult: InitializeResult;
+  statuses: StatusParams[];
+  progressTokensCreated: number;
+  stderr: () => string;
+  logs: string[];
+  /** Settings answered to workspace/configuration pulls; change, then send didChangeConfiguration. */
+  settings: Partial<PincerSettings>;
+  waitForStatus(predicate: (s: StatusParams) => boolean, what: string, timeoutMs?: number): Promise<StatusParams>;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(options: { settings: Partial<PincerSettings>; trusted?: boolean; env?: NodeJS.ProcessEnv }): Promise<TestServer> {
+  if (!existsSync(SERVER_BUNDLE)) throw new Error(`${SERVER_BUNDLE} is missing; run \`npm run build\` first.`);
+  const child = spawn(process.execPath, [SERVER_BUNDLE, "serve", "--stdio"], {
+    cwd: repoRoot,
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, ...options.env },
+  });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const statuses: StatusParams[] = [];
+  const waiters = new Set<() => void>();
+  const logs: string[] = [];
+  const server: Partial<TestServer> = { statuses, logs, progressTokensCreated: 0, settings: options.settings };
+  connection.onNotification(StatusNotification, (status: StatusParams) => {
+    statuses.push(status);
+    for (const wake of [...waiters]) wake();
+  });
+  connection.onNotification("window/logMessage", (params: { message: string }) => logs.push(params.message));
+  connection.onRequest(WorkDoneProgressCreateRequest.type, () => {
+    server.progressTokensCreated!++;
+    return null;
+  });
+  connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => server.settings));
+  connection.listen();
+
+  const initOptions: PincerInitializationOptions = { settings: options.settings, trusted: options.trusted ?? true };
+  const initializeResult = await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true } },
+    initializationOptions: initOptions,
+  });
+  await connection.sendNotification(InitializedNotification.type, {});
+
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return Object.assign(server, {
+    connection,
+    process: child,
+    initializeResult,
+    stderr: () => stderr,
+    waitForStatus(predicate: (s: StatusParams) => boolean, what: string, timeoutMs = 20_000) {
+      return new Promise<StatusParams>((resolve, reject) => {
+        const check = () => {
+          const found = statuses.find(predicate);
+          if (!found) return false;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`Timed out waiting for status: ${what}. Seen: ${JSON.stringify(statuses)}\nstderr: ${stderr}`));
+        }, timeoutMs);
+        if (!check()) waiters.add(check);
+      });
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        await Promise.race([connection.sendRequest("shutdown").then(() => connection.sendNotification("exit")), exited]).catch(() => undefined);
+        const killTimer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+        await exited;
+        clearTimeout(killTimer);
+      }
+      connection.dispose();
+    },
+  }) as TestServer;
+}

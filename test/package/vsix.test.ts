@@ -1,0 +1,57 @@
+// The packaged extension: built by `npm run package` (the test runner does it first). It must hold
+// the bundles and node-llama-cpp with this platform's binaries, nothing from test/ or bench/, and
+// its server must run from the unpacked .vsix alone.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { repoRoot, requireTestModel } from "../helpers/test-model";
+
+describe("pincer .vsix", function () {
+  const { version } = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string };
+  const vsix = path.join(repoRoot, `pincer-${version}.vsix`);
+  let entries: string[];
+  let unpacked: string;
+
+  before(function () {
+    if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` (npm test does it first).`);
+    entries = execFileSync("unzip", ["-Z1", vsix], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }).split("\n").filter(Boolean);
+    unpacked = mkdtempSync(path.join(os.tmpdir(), "pincer-vsix-"));
+    execFileSync("unzip", ["-q", vsix, "-d", unpacked]);
+  });
+
+  after(() => {
+    if (unpacked) rmSync(unpacked, { recursive: true, force: true });
+  });
+
+  it("contains the client and server bundles", () => {
+    assert.ok(entries.includes("extension/dist/client/extension.cjs"));
+    assert.ok(entries.includes("extension/dist/server/main.mjs"));
+    assert.ok(entries.includes("extension/package.json"));
+  });
+
+  it("contains node-llama-cpp and its linux-x64 binaries, and no other platform's", () => {
+    assert.ok(entries.includes("extension/node_modules/node-llama-cpp/package.json"));
+    assert.ok(entries.some((e) => /^extension\/node_modules\/@node-llama-cpp\/linux-x64\/bins\/.*llama-addon\.node$/.test(e)), "CPU addon");
+    assert.ok(entries.some((e) => /^extension\/node_modules\/@node-llama-cpp\/linux-x64-vulkan\//.test(e)), "Vulkan addon");
+    assert.ok(!entries.some((e) => /@node-llama-cpp\/(linux-arm|mac-|win-)/.test(e)), "no other platform's binaries");
+  });
+
+  it("contains nothing from test/, bench/, sources or tooling", () => {
+    const leaked = entries.filter((e) => /^extension\/(test|bench|server|client|scripts|\.ci|\.e2e|out)\//.test(e) || /\.ts$/.test(e) && !/\.d\.ts$/.test(e));
+    assert.deepEqual(leaked, []);
+  });
+
+  it("runs its server from the unpacked package: pincer doctor on the test model", function () {
+    const model = requireTestModel(this);
+    const output = execFileSync(process.execPath, [path.join(unpacked, "extension", "dist", "server", "main.mjs"), "doctor", "--json", "--model", model], {
+      encoding: "utf8",
+      env: { ...process.env, PINCER_CACHE_DIR: unpacked },
+    });
+    const report = JSON.parse(output) as { backend: string; egressGuard: boolean; model: { architecture: string } | null };
+    assert.equal(report.egressGuard, true);
+    assert.equal(report.model?.architecture, "llama");
+    assert.ok(["CPU", "CUDA", "Vulkan", "Metal"].includes(report.backend));
+  });
+});
