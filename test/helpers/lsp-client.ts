@@ -51,8 +51,10 @@ export async function startTestServer(options: { settings: Partial<PincerSetting
     statuses.push(status);
     for (const wake of [...waiters]) wake();
   });
-  connection.onNotification("window/logMessage", (params: { message: string }) => logs.push(params.message));
-  connection.onRequest(WorkDoneProgressCreateRequest.type, () => {
+  connection.onNotification("window/logMessage", (params: { message: string }) => {
+    logs.push(params.message);
+  });
+  connection.onRequest(WorkDoneProgressCreateRequest.method, () => {
     server.progressTokensCreated!++;
     return null;
   });

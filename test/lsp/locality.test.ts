@@ -51,7 +51,9 @@ describe("locality invariant (real server)", function () {
   it("downloads when the user starts it, with progress and a verified hash, then loads it", async () => {
     const token = "download-1";
     const progress: string[] = [];
-    const listener = server.connection.onProgress(WorkDoneProgress.type, token, (value) => progress.push(value.kind));
+    const listener = server.connection.onProgress(WorkDoneProgress.type, token, (value) => {
+      progress.push(value.kind);
+    });
     const sha256 = createHash("sha256").update(modelBytes).digest("hex");
     const result: DownloadModelResult = await server.connection.sendRequest(DownloadModelRequest, { uri: hubUrl, sha256, workDoneToken: token });
     listener.dispose();

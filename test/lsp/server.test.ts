@@ -86,7 +86,7 @@ describe("LSP server (real connection)", function () {
         source.cancel();
       }
     });
-    const result = await server.connection.sendRequest(ChatRequest, { id: "cancel", message: "Tell a long story" }, source.token).then(
+    const result = await server.connection.sendRequest<ChatResult>(ChatRequest, { id: "cancel", message: "Tell a long story" }, source.token).then(
       (r: ChatResult) => r,
       (error: Error) => ({ text: "", stopReason: "cancelled" as const, error }),
     );

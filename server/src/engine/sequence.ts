@@ -27,6 +27,7 @@ export interface GenerationResult {
   stopReason: "eos" | "maxTokens" | "stopText" | "cancelled";
   /** Tokens produced after the caller's signal fired (should be 0 or 1). */
   tokensAfterAbort: number;
+  generatedTokens: number;
 }
 
 export interface ChatTurnOptions extends GenerateOptions {
@@ -122,24 +123,25 @@ export class EngineSequence {
       temperature: options.temperature ?? 0,
       signal: options.signal,
       stopOnAbortSignal: true,
-      onTextChunk: (text: string) => {
-        if (options.signal?.aborted) track.afterAbort++;
-        options.onText?.(text);
+      onToken: (tokens: readonly unknown[]) => {
+        track.generated += tokens.length;
+        if (options.signal?.aborted) track.afterAbort += tokens.length;
       },
+      onTextChunk: (text: string) => options.onText?.(text),
     };
   }
 
   private result(text: string, stopReason: string, track: AbortTracker): GenerationResult {
     const reason: GenerationResult["stopReason"] =
       stopReason === "abort" ? "cancelled" : stopReason === "maxTokens" ? "maxTokens" : stopReason === "stopGenerationTrigger" || stopReason === "customStopTrigger" ? "stopText" : "eos";
-    return { text, stopReason: reason, tokensAfterAbort: track.afterAbort };
+    return { text, stopReason: reason, tokensAfterAbort: track.afterAbort, generatedTokens: track.generated };
   }
 
   private exclusive<T>(signal: AbortSignal | undefined, work: (track: AbortTracker) => Promise<T>): Promise<T> {
     return this.queue.run(async () => {
       this.onActivity(1);
       try {
-        return await work({ afterAbort: 0 });
+        return await work({ afterAbort: 0, generated: 0 });
       } finally {
         this.onActivity(-1);
       }
@@ -149,4 +151,5 @@ export class EngineSequence {
 
 interface AbortTracker {
   afterAbort: number;
+  generated: number;
 }

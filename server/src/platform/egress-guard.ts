@@ -26,6 +26,12 @@ export interface EgressPermit {
 let installed = false;
 const activePermits = new Set<{ reason: string }>();
 const blockedLog: string[] = [];
+/**
+ * TCP sockets opened while a permit was active. http.Agent and fetch (undici) keep connections
+ * alive in a pool and reuse them without connecting again, so when the last permit ends these are
+ * destroyed; otherwise a pooled connection would carry traffic after the permit closed.
+ */
+const permittedSockets = new Set<net.Socket>();
 
 /** Install the guard once per process, before anything else can open a socket. */
 export function installEgressGuard(): void {
@@ -35,8 +41,9 @@ export function installEgressGuard(): void {
   const originalConnect = net.Socket.prototype.connect;
   net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
     const target = describeNetTarget(args);
-    if (target !== undefined && !egressAllowed()) {
-      return refuse(this, target);
+    if (target !== undefined) {
+      if (!egressAllowed()) return refuse(this, target);
+      trackPermittedSocket(this);
     }
     return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
   } as typeof net.Socket.prototype.connect;
@@ -88,6 +95,7 @@ export function grantEgress(reason: string): EgressPermit {
       if (released) return;
       released = true;
       activePermits.delete(token);
+      if (activePermits.size === 0) closePermittedSockets();
     },
   };
 }
@@ -121,6 +129,17 @@ function recordBlocked(target: string): EgressBlockedError {
   return new EgressBlockedError(target);
 }
 
+function trackPermittedSocket(socket: net.Socket): void {
+  if (permittedSockets.has(socket)) return;
+  permittedSockets.add(socket);
+  socket.once("close", () => permittedSockets.delete(socket));
+}
+
+function closePermittedSockets(): void {
+  for (const socket of permittedSockets) socket.destroy();
+  permittedSockets.clear();
+}
+
 function refuse(socket: net.Socket, target: string): net.Socket {
   const error = recordBlocked(target);
   // Fail the way a refused connection fails: asynchronously, through the socket's error event.
@@ -142,6 +161,7 @@ function describeNetTarget(args: unknown[]): string | undefined {
   return `${String(args[1] ?? "localhost")}:${String(first)}`;
 }
 
+/** Names whose look-up never leaves the machine: "localhost" and IP literals (server.listen(port, "127.0.0.1") looks those up). */
 function isLocalName(hostname: string): boolean {
-  return hostname === "localhost";
+  return hostname === "localhost" || net.isIP(hostname) !== 0;
 }
