@@ -1,10 +1,11 @@
 // The engine: the only module that imports node-llama-cpp. One model load, one context with a
 // sequence per feature, and a thread count chosen by measurement. Nothing here knows about LSP.
 import { promises as fs } from "node:fs";
+import os from "node:os";
 import type { Llama, LlamaContext, LlamaModel } from "node-llama-cpp";
 import type { GpuSetting, PincerSettings } from "../protocol";
 import { loadBackend, type BackendInfo, type EngineLogger } from "./backend";
-import { explainLoadFailure, inspectModelFile, ModelFileError, type ModelFacts } from "./model-check";
+import { checkFitsInMemory, explainLoadFailure, inspectModelFile, ModelFileError, type ModelFacts } from "./model-check";
 import { EngineSequence, SEQUENCE_SLOTS, type SequenceSlot } from "./sequence";
 import { calibrationKey, chooseThreads, type ThreadCalibrationStore, type ThreadChoice } from "./thread-policy";
 
@@ -65,6 +66,7 @@ export class Engine {
 
     progress(0.05, "Checking the model file");
     const { facts } = await inspectModelFile(options.modelPath, llama);
+    checkFitsInMemory(facts, { ramBytes: os.totalmem(), vramBytes: backend.backend === "CPU" ? 0 : backend.memory.totalBytes });
     signal?.throwIfAborted();
 
     let model: LlamaModel;

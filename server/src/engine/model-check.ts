@@ -99,6 +99,22 @@ export function explainLoadFailure(filePath: string, facts: ModelFacts | undefin
   return new ModelFileError(filePath, "unreadable", `the model could not be loaded (${text})`);
 }
 
+/**
+ * A model whose weights exceed the memory of the machine (RAM, plus VRAM when a GPU takes layers)
+ * cannot load; say so before llama.cpp tries and the OS starts swapping or kills the process.
+ */
+export function checkFitsInMemory(facts: ModelFacts, memory: { ramBytes: number; vramBytes: number }): void {
+  const available = memory.ramBytes + memory.vramBytes;
+  if (facts.estimatedModelBytes > available) {
+    throw new ModelFileError(
+      facts.path,
+      "too-big",
+      `the model needs about ${formatBytes(facts.estimatedModelBytes)} of memory but this machine has ${formatBytes(available)}` +
+        `${memory.vramBytes > 0 ? " (RAM and GPU memory together)" : ""}; choose a smaller model or quantization`,
+    );
+  }
+}
+
 async function checkMagic(filePath: string): Promise<void> {
   const handle = await fs.open(filePath, "r");
   try {

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, promises as fs } from "node:fs";
 import path from "node:path";
-import { createModelDownloader } from "node-llama-cpp";
+import { downloadFile } from "../engine/downloader";
 import { inspectModelFile } from "../engine/model-check";
 import { writeFileAtomic, readJsonFile } from "../platform/atomic-fs";
 import { withEgress } from "../platform/egress-guard";
@@ -58,18 +58,14 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadM
   const expected = await withEgress(`download ${spec.uri}`, async () => {
     const pinned = options.sha256?.toLowerCase();
     const hub = pinned ? undefined : await (options.fetchHubSha256 ?? hubSha256)(url, signal).catch(() => undefined);
-    const downloader = await createModelDownloader({
-      modelUrl: url,
-      dirPath: modelsDir,
-      fileName: path.basename(target),
-      deleteTempFileOnCancel: false, // keep the partial file so the next attempt resumes it
-      skipExisting: false,
-      parallelDownloads: 1,
-      showCliProgress: false,
-      onProgress: (status) => options.onProgress?.({ downloadedBytes: status.downloadedSize, totalBytes: status.totalSize }),
-    });
     try {
-      await downloader.download({ signal });
+      await downloadFile({
+        url,
+        dirPath: modelsDir,
+        fileName: path.basename(target),
+        signal,
+        onProgress: (downloadedBytes, totalBytes) => options.onProgress?.({ downloadedBytes, totalBytes }),
+      });
     } catch (error) {
       if (signal?.aborted) throw new DownloadError(`Download of ${spec.uri} was cancelled; starting it again resumes where it stopped.`);
       throw new DownloadError(`Download of ${spec.uri} failed: ${(error as Error).message}`);
