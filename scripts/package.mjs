@@ -42,7 +42,7 @@ try {
   execFileSync(process.execPath, ["scripts/build.mjs", "--production"], { stdio: "inherit" });
   execFileSync(
     process.execPath,
-    [path.join("node_modules", "@vscode", "vsce", "vsce"), "package", "--target", target, "--ignoreFile", ignoreFile, "--out", out, "--allow-missing-repository", "--skip-license"],
+    [path.join("node_modules", "@vscode", "vsce", "vsce"), "package", "--target", target, "--ignoreFile", ignoreFile, "--out", out, "--allow-missing-repository", "--no-rewrite-relative-links", "--skip-license"],
     { stdio: "inherit" },
   );
 } finally {

@@ -43,12 +43,13 @@ export class PincerStatusBar implements vscode.Disposable {
       "Click to choose a model.",
     ].filter((line): line is string => line !== undefined);
     this.item.tooltip = new vscode.MarkdownString(lines.join("\n\n"));
-    this.item.accessibilityInformation = { label: lines.join(". ").replace(/\*\*/g, "") };
+    this.item.accessibilityInformation = { label: `${lines.map((line) => line.replace(/\*\*/g, "").replace(/\.$/, "")).join(". ")}.` };
   }
 
   showStopped(reason: string): void {
     this.item.text = "$(error) Pincer: server stopped";
     this.item.tooltip = reason;
+    this.item.accessibilityInformation = { label: `Pincer — server stopped. ${reason}` };
     this.item.backgroundColor = new vscode.ThemeColor("statusBarItem.errorBackground");
   }
 

@@ -34,12 +34,12 @@ export function startLanguageServer(): Connection {
   let progressSupported = false;
   let pullConfiguration = false;
 
+  // The client's log channel stamps time and level itself.
   const log: Logger = (level, message) => {
-    const line = `[${new Date().toISOString()}] ${message}`;
-    if (level === "error") connection.console.error(line);
-    else if (level === "warn") connection.console.warn(line);
-    else if (level === "info") connection.console.info(line);
-    else connection.console.log(line);
+    if (level === "error") connection.console.error(message);
+    else if (level === "warn") connection.console.warn(message);
+    else if (level === "info") connection.console.info(message);
+    else connection.console.log(message);
   };
 
   const sendStatus = () => connection.sendNotification(StatusNotification, { ...host.status, trusted } satisfies StatusParams);
@@ -77,7 +77,10 @@ export function startLanguageServer(): Connection {
       ? await connection.workspace.getConfiguration("pincer").catch(() => undefined)
       : (change.settings as { pincer?: unknown } | undefined)?.pincer;
     if (fresh === undefined || fresh === null) return;
-    settings = normalizeSettings(fresh);
+    const next = normalizeSettings(fresh);
+    // The client sends its configuration once at start-up too; only real changes are news.
+    if (JSON.stringify(next) === JSON.stringify(settings)) return;
+    settings = next;
     log("info", "Settings changed; applying them.");
     await host.configure(settings);
   });

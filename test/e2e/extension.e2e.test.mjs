@@ -1,0 +1,376 @@
+// End-to-end tests: the packaged .vsix installed in a real VS Code (code-server 4.99.4), driven
+// through headless Chromium with the tiny test model. Run with `node test/e2e/run.mjs`, which
+// skips the tier when test/e2e/setup has not installed the tools and repackages a stale .vsix.
+//
+// Every wait below waits on an event (a DOM change in the page) or polls with a deadline; there
+// are no fixed sleeps. Each test saves a screenshot to .e2e/screenshots/ at its end, and a failing
+// test saves a FAILED-<test>.png there too.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as h from './harness.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+// PINCER_E2E_VSIX: test this .vsix instead of the one `npm run package` writes.
+const VSIX = process.env.PINCER_E2E_VSIX ? path.resolve(process.env.PINCER_E2E_VSIX) : path.join(ROOT, `pincer-${version}.vsix`);
+const MODEL = process.env.PINCER_TEST_MODEL ?? path.resolve(ROOT, '..', 'shared', 'models', 'llama-2-tiny-random.gguf');
+const MODEL_NAME = path.basename(MODEL).replace(/\.gguf$/i, ''); // what the status bar shows
+// User settings (workspace values of pincer.model are ignored in Restricted Mode). One thread:
+// on small shared-vCPU machines more threads are much slower; gpu off keeps the backend "CPU".
+const USER_SETTINGS = { 'pincer.model': MODEL, 'pincer.threads': 1, 'pincer.gpu': 'off' };
+const VIEWPORT = { width: 1280, height: 800 };
+const PINCER_COMMANDS = ['Pincer: Download Model…', 'Pincer: Restart Server', 'Pincer: Select Model…', 'Pincer: Show Server Log'];
+const RESTRICTED_WHY = 'Restricted Mode: this workspace is not trusted, so only read-only features run (no agent, no terminal).';
+
+// The extension's status bar item: VS Code gives it the id "<extension id>.<item id>".
+const PINCER_ITEM = '#workbench\\.parts\\.statusbar .statusbar-item[id$="pincer.status"]';
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/** Polls fn (backing off 50..500 ms) until it returns a truthy value; throws after timeoutMs. */
+async function poll(fn, what, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+function psRows() {
+  return execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' }).split('\n')
+    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/)).filter(Boolean)
+    .map(([, pid, ppid, args]) => ({ pid: Number(pid), ppid: Number(ppid), args }));
+}
+
+/** Pids of Pincer servers started from this code-server's extensions dir. */
+function serverPids(extensionsDir) {
+  return psRows().filter(({ args }) => args.includes(`${extensionsDir}${path.sep}`) && /dist\/server\/main\.mjs serve\b/.test(args))
+    .map(({ pid }) => pid);
+}
+
+/**
+ * Waits until exactly one Pincer server runs and it is not `previous` (so `previous` is gone: a
+ * dead process, zombie included, no longer shows its arguments); returns its pid.
+ */
+function waitForOneServer(extensionsDir, previous, timeoutMs = 60_000) {
+  return poll(() => {
+    const pids = serverPids(extensionsDir);
+    return pids.length === 1 && pids[0] !== previous ? pids[0] : undefined;
+  }, previous ? `a new Pincer server replacing pid ${previous}` : 'one Pincer server process', timeoutMs);
+}
+
+/** Every process started by this test run (code-server, Chromium, Pincer servers, ...). */
+function ourProcesses() {
+  const rows = psRows();
+  const out = [];
+  for (let frontier = [process.pid]; frontier.length;) {
+    const kids = rows.filter(({ ppid }) => frontier.includes(ppid)).map(({ pid }) => pid);
+    out.push(...kids);
+    frontier = kids;
+  }
+  return new Set(out);
+}
+
+/** Asserts that no process of this run listens (TCP or UDP) anywhere but 127.0.0.1. */
+function assertLoopbackOnly() {
+  const ours = ourProcesses();
+  let table;
+  try {
+    table = execFileSync('ss', ['-H', '-t', '-u', '-l', '-n', '-p'], { encoding: 'utf8' });
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+    console.warn('    (listening sockets not checked: ss is not installed)');
+    return;
+  }
+  const sockets = table.split('\n').filter(Boolean)
+    .map((line) => {
+      const cols = line.trim().split(/\s+/);
+      const pids = [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
+      return { local: cols[4], pids, line };
+    })
+    .filter(({ pids }) => pids.some((pid) => ours.has(pid)));
+  assert.ok(sockets.length > 0, 'expected at least code-server listening');
+  for (const { local, line } of sockets) {
+    assert.equal(local.slice(0, local.lastIndexOf(':')), '127.0.0.1', `listens beyond loopback: ${line}`);
+  }
+}
+
+/**
+ * Records every change of the Pincer status bar item in window.__pincerStatus, as
+ * {text, label} entries (text: what the item shows, codicons left out; label: its aria-label),
+ * so that tests see short-lived states too.
+ */
+async function recordPincerStatus(page) {
+  await page.locator(PINCER_ITEM).waitFor({ timeout: 60_000 });
+  await page.evaluate((selector) => {
+    const log = (window.__pincerStatus = []);
+    const read = () => {
+      const item = document.querySelector(selector);
+      if (!item) return;
+      const entry = { text: item.innerText.replace(/\s+/g, ' ').trim(), label: item.getAttribute('aria-label') ?? '', at: Date.now() };
+      const last = log.at(-1);
+      if (!last || last.text !== entry.text || last.label !== entry.label) log.push(entry);
+    };
+    read();
+    new MutationObserver(read).observe(document.getElementById('workbench.parts.statusbar'),
+      { subtree: true, childList: true, characterData: true, attributes: true });
+  }, PINCER_ITEM);
+}
+
+const statusHistory = (page) => page.evaluate(() => window.__pincerStatus.slice());
+
+/** Ready: the model and backend, the "ready" state in the aria-label, restricted as expected. */
+function isReady(entry, restricted = false) {
+  return entry !== undefined
+    && entry.text === `${MODEL_NAME} · CPU${restricted ? ' · restricted' : ''}`
+    && entry.label.startsWith('Pincer — ready.');
+}
+
+/** Waits until predicate(history) holds, re-checking on each recorded status change. */
+async function waitForStatus(page, predicate, what, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const history = await statusHistory(page);
+    if (predicate(history)) return history;
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`timed out waiting for ${what}; Pincer status history:\n${formatHistory(history)}`);
+    await page.waitForFunction((n) => window.__pincerStatus.length !== n, history.length, { timeout: left }).catch(() => {});
+  }
+}
+
+const formatHistory = (history) => history.map((e) => `  ${new Date(e.at).toISOString()} ${JSON.stringify(e.text)} | ${e.label}`).join('\n');
+
+/** The visible lines of the Output panel's editor, in screen order. */
+function outputText(page) {
+  return page.locator('.part.panel .monaco-editor .view-lines').first().evaluate((lines) =>
+    [...lines.querySelectorAll('.view-line')]
+      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+      .map((line) => line.textContent.replace(/\u00a0/g, ' ')).join('\n'));
+}
+
+/**
+ * Waits until the Output panel shows the Pincer channel with all `needles` in its visible lines
+ * (compared without whitespace: long lines wrap). Returns the visible text.
+ */
+async function waitForPincerOutput(page, needles, timeoutMs = 30_000) {
+  const squeezed = needles.map((n) => n.replace(/\s+/g, ''));
+  try {
+    await page.waitForFunction((wanted) => {
+      const tab = document.querySelector('.part.panel .composite-bar .action-item.checked .action-label');
+      const channel = document.querySelector('.part.panel .title-actions select.monaco-select-box');
+      const lines = document.querySelector('.part.panel .monaco-editor .view-lines');
+      if (tab?.textContent !== 'Output' || channel?.value !== 'Pincer' || !lines) return false;
+      const text = lines.textContent.replace(/\s+/g, '');
+      return wanted.every((w) => text.includes(w));
+    }, squeezed, { timeout: timeoutMs });
+  } catch (error) {
+    const text = await outputText(page).catch(() => '(no output editor)');
+    throw new Error(`the Pincer output channel never showed ${JSON.stringify(needles)}; visible:\n${text}\n(${error.message})`);
+  }
+  return outputText(page);
+}
+
+/** Maximizes the panel (idempotent), so that more of the server log is visible. */
+async function maximizePanel(page) {
+  const maximize = page.locator('.part.panel .global-actions .action-label[aria-label="Maximize Panel Size"]');
+  if (await maximize.isVisible()) await maximize.click();
+  await page.locator('.part.panel .global-actions .action-label[aria-label="Restore Panel Size"]').waitFor({ timeout: 10_000 });
+}
+
+/** A screenshot with the mouse parked over the empty editor area (no stray hover tooltips). */
+async function screenshot(page, name) {
+  await page.mouse.move(VIEWPORT.width * 0.8, VIEWPORT.height * 0.35);
+  return h.screenshot(page, name);
+}
+
+function skipUnlessRunnable(context) {
+  if (!h.isE2eInstalled()) {
+    console.warn('    skipped: code-server and Chromium are not installed; run test/e2e/setup');
+    context.skip();
+  }
+  if (!existsSync(MODEL)) {
+    console.warn(`    skipped: no test model at ${MODEL}; set PINCER_TEST_MODEL to a GGUF file`);
+    context.skip();
+  }
+  assert.ok(existsSync(VSIX), `${VSIX} is missing: run the tier with node test/e2e/run.mjs (it packages the extension)`);
+}
+
+/**
+ * Starts code-server with the .vsix on a fresh folder and profile, opens it and answers trust.
+ * On failure saves FAILED-setup-<kind>.png (when the page is up) and prints where.
+ */
+async function start(ctx, { trust }) {
+  const kind = trust ? 'trusted' : 'restricted';
+  ctx.workspaceDir = mkdtempSync(path.join(os.tmpdir(), `pincer-e2e-ws-${kind}-`));
+  try {
+    ctx.server = await h.startCodeServer({ vsixPath: VSIX, workspaceDir: ctx.workspaceDir, userSettings: USER_SETTINGS });
+    ctx.browser = await h.launchBrowser();
+    ctx.page = await ctx.browser.newPage({ viewport: VIEWPORT });
+    await h.openWorkbench(ctx.page, ctx.server.url, ctx.workspaceDir, { trust });
+    await recordPincerStatus(ctx.page);
+  } catch (error) {
+    if (ctx.page) {
+      try { console.log(`    setup failure screenshot: ${await h.screenshot(ctx.page, `FAILED-setup-${kind}`)}`); } catch { /* page gone */ }
+    }
+    if (ctx.server) console.log(`    code-server log (tail):\n${ctx.server.logs().slice(-3000)}`);
+    throw error;
+  }
+}
+
+/** Stops Chromium and code-server (with the Pincer server), then checks that nothing is left. */
+async function stop(ctx) {
+  const problems = [];
+  try { await ctx.browser?.close(); } catch (error) { problems.push(`closing Chromium: ${error.message}`); }
+  const tmp = ctx.server && path.dirname(ctx.server.extensionsDir);
+  try { await ctx.server?.stop(); } catch (error) { problems.push(`stopping code-server: ${error.message}`); }
+  if (tmp) {
+    // Anything still running from this server's temp dir escaped the process tree: kill it.
+    const left = psRows().filter(({ args }) => args.includes(tmp));
+    for (const { pid } of left) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+    if (left.length) problems.push(`processes left running after stop():\n${left.map((p) => `${p.pid} ${p.args}`).join('\n')}`);
+  }
+  if (ctx.workspaceDir) rmSync(ctx.workspaceDir, { recursive: true, force: true });
+  if (problems.length) throw new Error(problems.join('\n'));
+}
+
+/** afterEach: on failure, save a screenshot and print where, the status history and server logs. */
+function reportFailure(ctx) {
+  return async function () {
+    const test = this.currentTest;
+    if (test?.state !== 'failed' || !ctx.page) return;
+    const name = `FAILED-${test.fullTitle().replace(/[^\w-]+/g, '-').replace(/^-|-$/g, '').slice(0, 100)}`;
+    try {
+      console.log(`    failure screenshot: ${await h.screenshot(ctx.page, name)}`);
+    } catch (error) {
+      console.log(`    (no failure screenshot: ${error.message})`);
+    }
+    try { console.log(`    Pincer status history:\n${formatHistory(await statusHistory(ctx.page))}`); } catch { /* page gone */ }
+    if (ctx.server) console.log(`    code-server log (tail):\n${ctx.server.logs().slice(-3000)}`);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('Pincer e2e: trusted workspace', function () {
+  const ctx = {};
+  before(async function () {
+    skipUnlessRunnable(this);
+    await start(ctx, { trust: true });
+  });
+  afterEach(reportFailure(ctx));
+  after(async function () {
+    await stop(ctx);
+  });
+
+  it('activates: the status bar shows the model and backend, and the server log shows the load', async function () {
+    const { page } = ctx;
+    const history = await waitForStatus(page, (hs) => isReady(hs.at(-1)), 'the Pincer status to be ready');
+    const ready = history.at(-1);
+    assert.match(ready.text, new RegExp(`${MODEL_NAME}.*CPU`));
+    assert.doesNotMatch(ready.text, /restricted/);
+    assert.match(ready.label, new RegExp(`Model: ${MODEL_NAME}\\. Backend: CPU\\.`));
+    assert.doesNotMatch(ready.label, /Restricted Mode/);
+    assert.ok(!(await h.statusBarText(page)).includes('Restricted Mode'), 'the workspace should be trusted');
+    await waitForOneServer(ctx.server.extensionsDir);
+    assertLoopbackOnly();
+
+    await h.runCommand(page, 'Pincer: Show Server Log');
+    const text = await waitForPincerOutput(page, [`Loaded ${MODEL_NAME} on CPU in`]);
+    assert.match(text.replace(/\s+/g, ' '), new RegExp(`Loaded ${MODEL_NAME} on CPU in [\\d.]+s`));
+    await screenshot(page, 'trusted-1-activation-and-server-log');
+  });
+
+  it('Pincer: Restart Server starts a new server and the status returns to ready', async function () {
+    const { page } = ctx;
+    await waitForStatus(page, (hs) => isReady(hs.at(-1)), 'the Pincer status to be ready');
+    const before = await waitForOneServer(ctx.server.extensionsDir);
+    const mark = (await statusHistory(page)).length;
+
+    await h.runCommand(page, 'Pincer: Restart Server');
+    await waitForStatus(page, (hs) => hs.slice(mark).some((e) => !isReady(e)), 'the status to leave ready', 30_000);
+    const after = await waitForOneServer(ctx.server.extensionsDir, before);
+    const history = await waitForStatus(page, (hs) => hs.slice(mark).some((e) => !isReady(e)) && isReady(hs.at(-1)),
+      'the status to return to ready');
+    assert.ok(history.slice(mark).some((e) => e.label.startsWith('Pincer — loading.')), formatHistory(history.slice(mark)));
+
+    await h.runCommand(page, 'Pincer: Show Server Log');
+    await maximizePanel(page);
+    await waitForPincerOutput(page, [`(pid ${after},`, `Loaded ${MODEL_NAME} on CPU in`]);
+    await screenshot(page, 'trusted-2-restart-server');
+  });
+
+  it('restarts the server when it is killed from outside (SIGKILL)', async function () {
+    const { page } = ctx;
+    await waitForStatus(page, (hs) => isReady(hs.at(-1)), 'the Pincer status to be ready');
+    const before = await waitForOneServer(ctx.server.extensionsDir);
+    const mark = (await statusHistory(page)).length;
+
+    process.kill(before, 'SIGKILL');
+    const after = await waitForOneServer(ctx.server.extensionsDir, before);
+    // The new server reports loading, then ready.
+    const history = await waitForStatus(page, (hs) => hs.slice(mark).some((e) => !isReady(e)) && isReady(hs.at(-1)),
+      'the status to go through loading back to ready');
+    assert.ok(history.slice(mark).some((e) => e.label.startsWith('Pincer — loading.')), formatHistory(history.slice(mark)));
+
+    await h.runCommand(page, 'Pincer: Show Server Log');
+    await maximizePanel(page);
+    await waitForPincerOutput(page, ['[client] The Pincer server stopped unexpectedly; restarting (', `(pid ${after},`,
+      `Loaded ${MODEL_NAME} on CPU in`]);
+    await screenshot(page, 'trusted-3-server-killed-and-restarted');
+  });
+});
+
+describe('Pincer e2e: restricted mode (untrusted workspace)', function () {
+  const ctx = {};
+  before(async function () {
+    skipUnlessRunnable(this);
+    await start(ctx, { trust: false }); // fresh code-server: new profile, new folder
+  });
+  afterEach(reportFailure(ctx));
+  after(async function () {
+    await stop(ctx);
+  });
+
+  it('marks the status "restricted", says why, and offers no agent or terminal command', async function () {
+    const { page } = ctx;
+    const history = await waitForStatus(page, (hs) => isReady(hs.at(-1), true), 'the restricted Pincer status to be ready');
+    assert.ok(history.every((e) => e.text.includes('restricted')), `a status without "restricted":\n${formatHistory(history)}`);
+    assert.ok((await h.statusBarText(page)).includes('Restricted Mode'), 'VS Code should show Restricted Mode');
+    const { label } = history.at(-1);
+    assert.ok(label.includes(RESTRICTED_WHY), `aria-label: ${label}`);
+    await waitForOneServer(ctx.server.extensionsDir);
+    assertLoopbackOnly();
+
+    // The tooltip (hover) says why.
+    await page.locator(PINCER_ITEM).hover();
+    const hover = page.locator('.workbench-hover').filter({ hasText: 'Restricted Mode' });
+    await hover.waitFor({ timeout: 10_000 });
+    const tooltip = (await hover.innerText()).replace(/\s+/g, ' ');
+    assert.ok(tooltip.includes(RESTRICTED_WHY), `tooltip: ${tooltip}`);
+    assert.match(tooltip, new RegExp(`Model: ${MODEL_NAME} Backend: CPU`));
+    await h.screenshot(page, 'restricted-1-status-tooltip');
+    await page.mouse.move(VIEWPORT.width / 2, VIEWPORT.height / 3);
+    await page.keyboard.press('Escape');
+    await hover.waitFor({ state: 'hidden', timeout: 10_000 });
+
+    // The command palette lists exactly the four Pincer commands.
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget .quick-input-box input').fill('>Pincer');
+    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name');
+    await page.waitForFunction((n) => [...document.querySelectorAll('.quick-input-widget .quick-input-list .monaco-list-row .label-name')]
+      .filter((e) => e.textContent.startsWith('Pincer:')).length >= n, PINCER_COMMANDS.length, { timeout: 10_000 });
+    const listed = (await rows.allInnerTexts()).map((t) => t.trim());
+    const pincer = listed.filter((t) => /pincer/i.test(t));
+    assert.deepEqual([...pincer].sort(), [...PINCER_COMMANDS].sort(), `palette lists: ${JSON.stringify(listed)}`);
+    assert.ok(!pincer.some((t) => /Agent|Run Command|Terminal/i.test(t)), `palette lists: ${JSON.stringify(listed)}`);
+    await screenshot(page, 'restricted-2-command-palette');
+    await page.keyboard.press('Escape');
+  });
+});
