@@ -31,10 +31,18 @@ export async function completeAt(engine: Engine, request: CompletionRequest): Pr
   const lineSuffix = suffix.split("\n", 1)[0] ?? "";
   const midLine = lineSuffix.trim() !== "";
 
-  const result = sequence.infillSupported
-    ? await sequence.infill(prefix, suffix, { maxTokens: request.maxTokens, signal: request.signal })
-    : await sequence.generate(prefix, { maxTokens: request.maxTokens, signal: request.signal });
-  if (result.stopReason === "cancelled") return { insertText: "", usedInfill: sequence.infillSupported, cancelled: true };
+  const cancelled: CompletionResult = { insertText: "", usedInfill: sequence.infillSupported, cancelled: true };
+  let result;
+  try {
+    result = sequence.infillSupported
+      ? await sequence.infill(prefix, suffix, { maxTokens: request.maxTokens, signal: request.signal })
+      : await sequence.generate(prefix, { maxTokens: request.maxTokens, signal: request.signal });
+  } catch (error) {
+    // Cancelled while waiting behind another generation on the sequence (the queue throws then).
+    if (request.signal?.aborted) return cancelled;
+    throw error;
+  }
+  if (result.stopReason === "cancelled") return cancelled;
   return {
     insertText: cleanSuggestion(result.text, { maxLines: midLine ? 1 : request.maxLines, suffix }),
     usedInfill: sequence.infillSupported,
@@ -71,6 +79,7 @@ export function offsetAt(text: string, line: number, character: number): number 
     offset = next + 1;
   }
   const lineEnd = text.indexOf("\n", offset);
-  const end = lineEnd === -1 ? text.length : lineEnd;
+  let end = lineEnd === -1 ? text.length : lineEnd;
+  if (end > offset && text[end - 1] === "\r") end--; // as in LSP: the line ends before its \r\n
   return Math.min(offset + character, end);
 }

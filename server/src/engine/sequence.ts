@@ -132,8 +132,10 @@ export class EngineSequence {
   }
 
   private result(text: string, stopReason: string, track: AbortTracker): GenerationResult {
+    // "stopGenerationTrigger" is the model's own end (an end-of-generation text, or a grammar that is
+    // complete), so it is an "eos" like "eogToken"; only the caller's stopTexts make a "stopText".
     const reason: GenerationResult["stopReason"] =
-      stopReason === "abort" ? "cancelled" : stopReason === "maxTokens" ? "maxTokens" : stopReason === "stopGenerationTrigger" || stopReason === "customStopTrigger" ? "stopText" : "eos";
+      stopReason === "abort" ? "cancelled" : stopReason === "maxTokens" ? "maxTokens" : stopReason === "customStopTrigger" ? "stopText" : "eos";
     return { text, stopReason: reason, tokensAfterAbort: track.afterAbort, generatedTokens: track.generated };
   }
 

@@ -47,6 +47,7 @@ export class ModelHost {
     try {
       modelPath = await this.resolveModelPath(settings);
     } catch (error) {
+      this.loading?.controller.abort(); // a load in progress is for a model that is no longer set
       await this.unload();
       this.setStatus({ state: error instanceof NoModelError ? "no-model" : "error", message: errorText(error) });
       return;
@@ -58,7 +59,6 @@ export class ModelHost {
       return;
     }
     this.loading?.controller.abort();
-    await this.unload();
     await this.load(key, modelPath, settings);
   }
 
@@ -96,16 +96,22 @@ export class ModelHost {
     this.setStatus({ state: "loading", model: displayName, modelPath, message: "Loading the model" });
     progress({ kind: "begin", fraction: 0, message: `Loading ${displayName}` });
     const started = performance.now();
-    const done = Engine.load({
-      modelPath,
-      settings,
-      log: this.options.log,
-      calibrationStore: this.options.calibrationStore,
-      signal: controller.signal,
-      onProgress: (fraction, message) => progress({ kind: "report", fraction, message }),
-      onActivity: (active) => {
-        if (this.engine) this.setStatus({ ...this.readyStatus(this.engine), state: active > 0 ? "busy" : "ready" });
-      },
+    // Unloading happens inside `done`, which is registered as this.loading before the first await,
+    // so a configure with the same settings arriving meanwhile waits for this load instead of
+    // starting a second one (whose engine would replace, and leak, this one's).
+    const done = this.unload().then(() => {
+      controller.signal.throwIfAborted();
+      return Engine.load({
+        modelPath,
+        settings,
+        log: this.options.log,
+        calibrationStore: this.options.calibrationStore,
+        signal: controller.signal,
+        onProgress: (fraction, message) => progress({ kind: "report", fraction, message }),
+        onActivity: (active) => {
+          if (this.engine) this.setStatus({ ...this.readyStatus(this.engine), state: active > 0 ? "busy" : "ready" });
+        },
+      });
     }).then(
       (engine) => {
         if (controller.signal.aborted) {

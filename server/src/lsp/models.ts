@@ -29,7 +29,7 @@ export function registerModelRequests(connection: Connection, context: ServerCon
       const cancel = toAbortSignal(token);
       let lastPercent = -1;
       try {
-        return await downloadModel({
+        const result = await downloadModel({
           spec,
           modelsDir: resolveModelsDir(context.settings().modelsDir),
           sha256: params.sha256,
@@ -41,6 +41,9 @@ export function registerModelRequests(connection: Connection, context: ServerCon
             progress.report(percent, `${(downloadedBytes / 1e6).toFixed(0)} / ${(totalBytes / 1e6).toFixed(0)} MB`);
           },
         });
+        // The model setting may name what was just downloaded: it can load now.
+        void context.host.configure(context.settings());
+        return result;
       } finally {
         progress.done();
       }

@@ -19,7 +19,8 @@ export function parseModelSpec(spec: string, cwd: string = process.cwd()): Model
   if (trimmed === "") throw new ModelSpecError(spec, "no model is set");
   if (trimmed.startsWith("hf:")) {
     // hf:owner/repo/path/to/file.gguf[#revision]
-    const [body, revision = "main"] = trimmed.slice(3).split("#");
+    const [body, revisionPart] = trimmed.slice(3).split("#");
+    const revision = revisionPart || "main"; // "hf:…gguf#" names no revision either
     const parts = (body ?? "").split("/").filter((p) => p !== "");
     if (parts.length < 3 || !/\.gguf$/i.test(parts[parts.length - 1]!)) {
       throw new ModelSpecError(spec, "an hf: URI must name the file, like hf:owner/repo/model-q4_k_m.gguf");
@@ -46,7 +47,13 @@ export function downloadTarget(spec: Extract<ModelSpec, { kind: "remote" }>, mod
 
 /** The URL the downloader fetches. */
 export function downloadUrl(spec: Extract<ModelSpec, { kind: "remote" }>): string {
-  if (!spec.hub || !spec.uri.startsWith("hf:")) return spec.uri;
+  if (!spec.hub) return spec.uri;
+  if (!spec.uri.startsWith("hf:")) {
+    // A huggingface.co page link (…/blob/…, what the browser shows) serves HTML; the file is at …/resolve/….
+    const url = new URL(spec.uri);
+    url.pathname = url.pathname.replace(/^(\/[^/]+\/[^/]+)\/blob\//, "$1/resolve/");
+    return url.href;
+  }
   const { owner, repo, revision, file } = spec.hub;
   return `https://huggingface.co/${owner}/${repo}/resolve/${encodeURIComponent(revision)}/${file.split("/").map(encodeURIComponent).join("/")}`;
 }

@@ -23,20 +23,34 @@ export interface EgressPermit {
   release(): void;
 }
 
-let installed = false;
-const activePermits = new Set<{ reason: string }>();
-const blockedLog: string[] = [];
-/**
- * TCP sockets opened while a permit was active. http.Agent and fetch (undici) keep connections
- * alive in a pool and reuse them without connecting again, so when the last permit ends these are
- * destroyed; otherwise a pooled connection would carry traffic after the permit closed.
- */
-const permittedSockets = new Set<net.Socket>();
+interface GuardState {
+  installed: boolean;
+  activePermits: Set<{ reason: string }>;
+  blockedLog: string[];
+  /**
+   * TCP sockets opened while a permit was active. http.Agent and fetch (undici) keep connections
+   * alive in a pool and reuse them without connecting again, so when the last permit ends these
+   * are destroyed; otherwise a pooled connection would carry traffic after the permit closed.
+   */
+  permittedSockets: Set<net.Socket>;
+}
+
+// The guard patches process-wide prototypes, so its state is process-wide too: should this module
+// be loaded twice (a CommonJS and an ESM copy, as a test runner may do), both copies share one
+// installation and one set of permits instead of stacking two guards that know nothing of each other.
+const stateKey = Symbol.for("pincer.egressGuard");
+const state: GuardState = ((globalThis as Record<symbol, GuardState | undefined>)[stateKey] ??= {
+  installed: false,
+  activePermits: new Set(),
+  blockedLog: [],
+  permittedSockets: new Set(),
+});
+const { activePermits, blockedLog, permittedSockets } = state;
 
 /** Install the guard once per process, before anything else can open a socket. */
 export function installEgressGuard(): void {
-  if (installed) return;
-  installed = true;
+  if (state.installed) return;
+  state.installed = true;
 
   const originalConnect = net.Socket.prototype.connect;
   net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
@@ -111,7 +125,7 @@ export async function withEgress<T>(reason: string, work: () => Promise<T>): Pro
 }
 
 export function egressGuardInstalled(): boolean {
-  return installed;
+  return state.installed;
 }
 
 /** Connections refused so far (most recent last, bounded), for `pincer doctor` and tests. */

@@ -22,8 +22,9 @@ export class JsonMapFile<V> {
   }
 
   set(key: string, value: V): Promise<void> {
-    // Serialize read-modify-write so two updates in one process cannot lose each other.
-    this.writing = this.writing.then(async () => {
+    // Serialize read-modify-write so two updates in one process cannot lose each other. A failed
+    // write fails its own caller only; the next one still runs.
+    this.writing = this.writing.catch(() => undefined).then(async () => {
       const all = (await readJsonFile<Record<string, V>>(this.filePath)) ?? {};
       all[key] = value;
       await writeFileAtomic(this.filePath, JSON.stringify(all, null, 2));

@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Engine } from "./engine";
+import { checkFitsInMemory, explainLoadFailure, formatBytes, inspectModelFile, ModelFileError, type ModelFacts, type ModelProblem } from "./model-check";
+
+/**
+ * The test model's path, or a skip with the reason. test/helpers lies outside the server project,
+ * so tsc -b cannot follow a static import of it; and a top-level await would make mocha import this
+ * file as ESM beside the others it requires, loading the modules under test twice.
+ */
+async function requireTestModel(context: Mocha.Context): Promise<string> {
+  const helper = "../../../test/helpers/test-model.ts";
+  return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
+}
+
+function isModelFileError(filePath: string, problem: ModelProblem, message?: RegExp) {
+  return (error: unknown): true => {
+    assert.ok(error instanceof ModelFileError, `expected a ModelFileError, got ${String(error)}`);
+    assert.equal(error.problem, problem, error.message);
+    assert.equal(error.filePath, filePath);
+    assert.ok(error.message.includes(path.basename(filePath)), `the message names the file: ${error.message}`);
+    if (message) assert.match(error.message, message);
+    return true;
+  };
+}
+
+describe("inspectModelFile", () => {
+  let modelPath: string;
+  let dir: string;
+
+  before(async function () {
+    modelPath = await requireTestModel(this);
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-model-check-"));
+  });
+
+  after(async () => {
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it("reports a missing file", async () => {
+    const missing = path.join(dir, "missing.gguf");
+    await assert.rejects(inspectModelFile(missing), isModelFileError(missing, "not-found", /does not exist/));
+  });
+
+  it("reports a directory", async () => {
+    const folder = path.join(dir, "folder.gguf");
+    await fs.mkdir(folder);
+    await assert.rejects(inspectModelFile(folder), isModelFileError(folder, "not-a-file"));
+  });
+
+  it("reports a file that is not GGUF", async () => {
+    const text = path.join(dir, "readme.gguf");
+    await fs.writeFile(text, "# not a model\n".repeat(20));
+    await assert.rejects(inspectModelFile(text), isModelFileError(text, "not-gguf", /GGUF/));
+    const tiny = path.join(dir, "tiny.gguf");
+    await fs.writeFile(tiny, "GG");
+    await assert.rejects(inspectModelFile(tiny), isModelFileError(tiny, "not-gguf"));
+  });
+
+  it("reports a file cut to half its size as truncated", async () => {
+    const original = await fs.readFile(modelPath);
+    const half = path.join(dir, "half.gguf");
+    await fs.writeFile(half, original.subarray(0, Math.floor(original.length / 2)));
+    await assert.rejects(inspectModelFile(half), isModelFileError(half, "truncated", /truncated/));
+  });
+
+  it("reports a file cut inside its header as truncated", async () => {
+    const original = await fs.readFile(modelPath);
+    const header = path.join(dir, "header.gguf");
+    await fs.writeFile(header, original.subarray(0, 64));
+    await assert.rejects(inspectModelFile(header), isModelFileError(header, "truncated"));
+  });
+
+  it("reads the facts of a good model", async () => {
+    const stat = await fs.stat(modelPath);
+    const { facts, info } = await inspectModelFile(modelPath);
+    assert.equal(facts.path, modelPath);
+    assert.equal(facts.name, path.basename(modelPath, ".gguf"));
+    assert.equal(facts.sizeBytes, stat.size);
+    assert.equal(facts.architecture, "llama");
+    assert.ok(facts.layers > 0, `layers: ${facts.layers}`);
+    assert.equal(facts.hasChatTemplate, false);
+    assert.equal(facts.hasInfillTokens, false);
+    assert.ok(facts.estimatedModelBytes > 0 && facts.estimatedModelBytes <= stat.size, `estimated ${facts.estimatedModelBytes}`);
+    assert.equal(info.metadata.general?.architecture, "llama");
+  });
+
+  describe("a model whose architecture llama.cpp does not know", () => {
+    let unknownArch: string;
+    let engine: Engine | undefined;
+
+    before(async () => {
+      // Overwrite the value of general.architecture ("llama") with a same-length unknown name.
+      const bytes = Buffer.from(await fs.readFile(modelPath));
+      const key = bytes.indexOf("general.architecture", 0, "latin1");
+      assert.ok(key >= 0, "the key is in the header");
+      const value = bytes.indexOf("llama", key + "general.architecture".length, "latin1");
+      assert.ok(value > key && value - key < 64, "the value follows the key");
+      bytes.write("zzzzz", value, "latin1");
+      unknownArch = path.join(dir, "unknown-arch.gguf");
+      await fs.writeFile(unknownArch, bytes);
+    });
+
+    after(async () => {
+      await engine?.dispose();
+    });
+
+    it("passes the header check, which does not judge architectures", async () => {
+      const { facts } = await inspectModelFile(unknownArch);
+      assert.equal(facts.architecture, "zzzzz");
+    });
+
+    it("fails to load with unsupported-architecture, naming the file and the architecture", async () => {
+      await assert.rejects(
+        Engine.load({
+          modelPath: unknownArch,
+          settings: { gpu: "auto", gpuLayers: "auto", threads: 1, contextSize: 512 },
+          log: () => undefined,
+        }).then((loaded) => (engine = loaded)),
+        isModelFileError(unknownArch, "unsupported-architecture", /"zzzzz"/),
+      );
+    });
+  });
+});
+
+describe("explainLoadFailure", () => {
+  const filePath = path.join(os.tmpdir(), "big-model.gguf");
+  const facts = { architecture: "llama" } as ModelFacts;
+
+  it("maps an out-of-memory failure to too-big", () => {
+    for (const text of ["ggml_backend_cpu_buffer_type_alloc_buffer: failed to allocate buffer", "CUDA error: out of memory", "Not enough VRAM"]) {
+      const error = explainLoadFailure(filePath, facts, new Error(text));
+      assert.ok(error instanceof ModelFileError);
+      assert.equal(error.problem, "too-big", text);
+      assert.ok(error.message.includes("big-model.gguf") && error.message.includes(text), error.message);
+    }
+  });
+
+  it("maps a load failure of a known file to unsupported-architecture, and anything else to unreadable", () => {
+    assert.equal(explainLoadFailure(filePath, facts, new Error("unknown model architecture: 'x'")).problem, "unsupported-architecture");
+    assert.equal(explainLoadFailure(filePath, undefined, new Error("failed to load model")).problem, "unreadable");
+    assert.equal(explainLoadFailure(filePath, facts, "something odd").problem, "unreadable");
+  });
+});
+
+describe("checkFitsInMemory", () => {
+  const facts = { path: "/m/huge.gguf", estimatedModelBytes: 8e9 } as ModelFacts;
+
+  it("refuses a model larger than RAM and VRAM together", () => {
+    assert.throws(() => checkFitsInMemory(facts, { ramBytes: 4e9, vramBytes: 2e9 }), isModelFileError("/m/huge.gguf", "too-big", /8\.0 GB/));
+  });
+
+  it("accepts a model that fits", () => {
+    checkFitsInMemory(facts, { ramBytes: 6e9, vramBytes: 4e9 });
+  });
+});
+
+describe("formatBytes", () => {
+  it("uses decimal units", () => {
+    assert.equal(formatBytes(999), "999 B");
+    assert.equal(formatBytes(1_750_560), "1.8 MB");
+    assert.equal(formatBytes(1.12e9), "1.1 GB");
+  });
+});

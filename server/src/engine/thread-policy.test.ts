@@ -1,0 +1,155 @@
+import assert from "node:assert/strict";
+import type { LlamaModel } from "node-llama-cpp";
+import { sharedBackend } from "./engine";
+import { calibrationKey, chooseThreads, fastest, measureThreads, threadCandidates, type ThreadCalibrationStore, type ThreadChoice } from "./thread-policy";
+
+/**
+ * The test model's path, or a skip with the reason. test/helpers lies outside the server project,
+ * so tsc -b cannot follow a static import of it; and a top-level await would make mocha import this
+ * file as ESM beside the others it requires, loading the modules under test twice.
+ */
+async function requireTestModel(context: Mocha.Context): Promise<string> {
+  const helper = "../../../test/helpers/test-model.ts";
+  return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
+}
+
+/** A store in memory that records what it was asked. */
+class MemoryStore implements ThreadCalibrationStore {
+  readonly values = new Map<string, ThreadChoice>();
+  readonly sets: string[] = [];
+  async get(key: string): Promise<ThreadChoice | undefined> {
+    return this.values.get(key);
+  }
+  async set(key: string, choice: ThreadChoice): Promise<void> {
+    this.sets.push(key);
+    this.values.set(key, choice);
+  }
+}
+
+/** Stands in for a model that must not be touched: any use throws. */
+const untouchableModel = new Proxy(
+  {},
+  {
+    get(_target, property) {
+      throw new Error(`the model was used (${String(property)}) although no measurement should run`);
+    },
+  },
+) as unknown as LlamaModel;
+
+describe("threadCandidates", () => {
+  it("tries 1, the powers of two below the core count, and all cores", () => {
+    assert.deepEqual(threadCandidates(1), [1]);
+    assert.deepEqual(threadCandidates(2), [1, 2]);
+    assert.deepEqual(threadCandidates(6), [1, 2, 4, 6]);
+    assert.deepEqual(threadCandidates(8), [1, 2, 4, 8]);
+    assert.deepEqual(threadCandidates(16), [1, 2, 4, 8, 16]);
+  });
+
+  it("still offers one thread when the core count is unknown", () => {
+    assert.deepEqual(threadCandidates(0), [1]);
+  });
+});
+
+describe("fastest", () => {
+  it("picks the thread count with the most tokens per second", () => {
+    assert.equal(
+      fastest([
+        { threads: 1, tokensPerSecond: 900 },
+        { threads: 2, tokensPerSecond: 90 },
+        { threads: 4, tokensPerSecond: 300 },
+      ]),
+      1,
+    );
+    assert.equal(
+      fastest([
+        { threads: 1, tokensPerSecond: 10 },
+        { threads: 8, tokensPerSecond: 40 },
+      ]),
+      8,
+    );
+  });
+
+  it("falls back to one thread without measurements", () => {
+    assert.equal(fastest([]), 1);
+  });
+});
+
+describe("calibrationKey", () => {
+  it("changes with the file, its size, its time stamp and the backend", () => {
+    const base = { path: "/m/a.gguf", sizeBytes: 10, mtimeMs: 1000 };
+    const key = calibrationKey(base, "CPU");
+    assert.equal(calibrationKey({ ...base }, "CPU"), key);
+    assert.notEqual(calibrationKey({ ...base, path: "/m/b.gguf" }, "CPU"), key);
+    assert.notEqual(calibrationKey({ ...base, sizeBytes: 11 }, "CPU"), key);
+    assert.notEqual(calibrationKey({ ...base, mtimeMs: 2000 }, "CPU"), key);
+    assert.notEqual(calibrationKey(base, "CUDA"), key);
+  });
+});
+
+describe("chooseThreads", () => {
+  it("uses a numeric setting as it is, without measuring or storing", async () => {
+    const store = new MemoryStore();
+    const choice = await chooseThreads({ setting: 3, model: untouchableModel, cores: 8, cacheKey: "k", store });
+    assert.deepEqual(choice, { threads: 3, source: "setting", measurements: [] });
+    assert.deepEqual(store.sets, []);
+  });
+
+  it("uses a cached measurement without measuring again", async () => {
+    const store = new MemoryStore();
+    const measurements = [
+      { threads: 1, tokensPerSecond: 500 },
+      { threads: 2, tokensPerSecond: 50 },
+    ];
+    store.values.set("key", { threads: 1, source: "measured", measurements });
+    const choice = await chooseThreads({ setting: "auto", model: untouchableModel, cores: 2, cacheKey: "key", store });
+    assert.deepEqual(choice, { threads: 1, source: "cached", measurements });
+    assert.deepEqual(store.sets, []);
+  });
+
+  describe("measuring the tiny model", () => {
+    let model: LlamaModel;
+
+    before(async function () {
+      const modelPath = await requireTestModel(this);
+      const { llama } = await sharedBackend("auto", () => undefined);
+      model = await llama.loadModel({ modelPath, gpuLayers: 0 });
+    });
+
+    after(async () => {
+      await model?.dispose();
+    });
+
+    it("measures each candidate, keeps the fastest and stores it", async () => {
+      const store = new MemoryStore();
+      const choice = await chooseThreads({ setting: "auto", model, cores: 2, cacheKey: "tiny", store });
+      assert.equal(choice.source, "measured");
+      assert.deepEqual(
+        choice.measurements.map((m) => m.threads),
+        [1, 2],
+      );
+      for (const m of choice.measurements) assert.ok(Number.isFinite(m.tokensPerSecond) && m.tokensPerSecond > 0, `${m.threads}: ${m.tokensPerSecond}`);
+      assert.equal(choice.threads, fastest(choice.measurements));
+      assert.deepEqual(store.sets, ["tiny"]);
+      assert.deepEqual(store.values.get("tiny"), choice);
+
+      // The next load finds it.
+      const again = await chooseThreads({ setting: "auto", model: untouchableModel, cores: 2, cacheKey: "tiny", store });
+      assert.deepEqual(again, { ...choice, source: "cached" });
+    });
+
+    it("measures when the store cannot be read, and survives a store that cannot be written", async () => {
+      const broken: ThreadCalibrationStore = {
+        get: () => Promise.reject(new Error("unreadable")),
+        set: () => Promise.reject(new Error("read-only")),
+      };
+      const choice = await chooseThreads({ setting: "auto", model, cores: 1, cacheKey: "tiny", store: broken });
+      assert.equal(choice.source, "measured");
+      assert.equal(choice.threads, 1);
+      assert.equal(choice.measurements.length, 1);
+    });
+
+    it("stops when the signal is aborted", async () => {
+      await assert.rejects(measureThreads(model, [1, 2], AbortSignal.abort()), (error: Error) => error.name === "AbortError");
+    });
+  });
+});

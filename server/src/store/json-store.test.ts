@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defaultCacheDir, JsonMapFile, threadCalibrationStore } from "./json-store";
+
+describe("JsonMapFile", () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-store-"));
+  });
+
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it("returns undefined before anything is stored", async () => {
+    const store = new JsonMapFile<number>(path.join(dir, "none.json"));
+    assert.equal(await store.get("a"), undefined);
+  });
+
+  it("stores values by key, in a file another instance can read", async () => {
+    const file = path.join(dir, "sub", "map.json");
+    const store = new JsonMapFile<{ n: number }>(file);
+    await store.set("a", { n: 1 });
+    await store.set("b", { n: 2 });
+    await store.set("a", { n: 3 });
+    assert.deepEqual(await store.get("a"), { n: 3 });
+    assert.deepEqual(await store.get("b"), { n: 2 });
+    assert.deepEqual(await new JsonMapFile(file).get("b"), { n: 2 });
+    assert.deepEqual(JSON.parse(await fs.readFile(file, "utf8")), { a: { n: 3 }, b: { n: 2 } });
+  });
+
+  it("loses no key when many sets run at once", async () => {
+    const store = new JsonMapFile<number>(path.join(dir, "many.json"));
+    const keys = Array.from({ length: 25 }, (_, i) => `key-${i}`);
+    await Promise.all(keys.map((key, i) => store.set(key, i)));
+    for (const [i, key] of keys.entries()) assert.equal(await store.get(key), i, key);
+    assert.deepEqual(await fs.readdir(dir), ["many.json"], "no temporary files are left");
+  });
+
+  it("starts over from a damaged file", async () => {
+    const file = path.join(dir, "damaged.json");
+    await fs.writeFile(file, "{ not json");
+    const store = new JsonMapFile<string>(file);
+    assert.equal(await store.get("a"), undefined);
+    await store.set("a", "x");
+    assert.equal(await store.get("a"), "x");
+  });
+
+  it("keeps working after a write fails", async () => {
+    const blocker = path.join(dir, "blocker");
+    await fs.writeFile(blocker, "a file where the store's folder should be");
+    const store = new JsonMapFile<number>(path.join(blocker, "map.json"));
+    await assert.rejects(store.set("a", 1));
+    await fs.rm(blocker);
+    await store.set("b", 2);
+    assert.equal(await store.get("b"), 2);
+  });
+});
+
+describe("threadCalibrationStore", () => {
+  it("keeps thread choices in the cache folder", async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-cache-"));
+    try {
+      const store = threadCalibrationStore(dir);
+      const choice = { threads: 1, source: "measured" as const, measurements: [{ threads: 1, tokensPerSecond: 100 }] };
+      await store.set("model|CPU", choice);
+      assert.deepEqual(await store.get("model|CPU"), choice);
+      assert.deepEqual(await fs.readdir(dir), ["thread-calibration.json"]);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("defaultCacheDir", () => {
+  it("honours PINCER_CACHE_DIR, then XDG_CACHE_HOME on Linux", function () {
+    assert.equal(defaultCacheDir({ PINCER_CACHE_DIR: "/tmp/pincer-cache" }), "/tmp/pincer-cache");
+    if (process.platform !== "linux") this.skip();
+    assert.equal(defaultCacheDir({ XDG_CACHE_HOME: "/xdg/cache" }), path.join("/xdg/cache", "pincer"));
+    assert.equal(defaultCacheDir({}), path.join(os.homedir(), ".cache", "pincer"));
+  });
+});
