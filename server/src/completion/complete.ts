@@ -1,7 +1,9 @@
-// Inline completion at a position: the text Pincer would insert. Uses the model's fill-in-the-middle
-// tokens when it has them and a prefix-only continuation otherwise; the result is cleaned so that
-// only a useful, non-repeating suggestion is returned.
+// Inline completion at a position: the text Pincer would insert. The completion session keeps the
+// prompt warm between keystrokes (see completion-session.ts); this module adds the request rules
+// (single line in the middle of a line) and cleans what the model produced.
 import type { Engine } from "../engine/engine";
+import { CompletionSession, type SessionResult } from "./completion-session";
+import type { ContextChunk } from "./fim-format";
 
 export interface CompletionRequest {
   text: string;
@@ -9,6 +11,11 @@ export interface CompletionRequest {
   offset: number;
   maxTokens: number;
   maxLines: number;
+  /** Identifies the document between requests (an LSP URI, or a file path in the CLI). */
+  uri?: string;
+  /** Workspace-relative path shown to the model. */
+  path?: string;
+  context?: ContextChunk[];
   signal?: AbortSignal;
 }
 
@@ -17,37 +24,64 @@ export interface CompletionResult {
   /** Whether the model's FIM tokens were used (false: prefix-only fallback). */
   usedInfill: boolean;
   cancelled: boolean;
+  /** How the answer was made: prompt tokens evaluated, reuse, cuts. */
+  stats?: Omit<SessionResult, "text">;
 }
 
-/** Share of the context window the surrounding code may take; the rest is for the answer. */
-const PROMPT_SHARE = 0.75;
-const SUFFIX_SHARE = 0.25;
+const sessions = new WeakMap<Engine, CompletionSession>();
+
+/** The completion session that belongs to an engine's completion sequence. */
+export function completionSession(engine: Engine): CompletionSession {
+  let session = sessions.get(engine);
+  if (!session) {
+    session = new CompletionSession();
+    sessions.set(engine, session);
+  }
+  return session;
+}
 
 export async function completeAt(engine: Engine, request: CompletionRequest): Promise<CompletionResult> {
   const sequence = engine.sequence("completion");
-  const budget = Math.max(64, Math.floor(sequence.contextSize * PROMPT_SHARE) - request.maxTokens);
-  const prefix = engine.keepLastTokens(request.text.slice(0, request.offset), Math.floor(budget * (1 - SUFFIX_SHARE)));
-  const suffix = engine.keepFirstTokens(request.text.slice(request.offset), Math.floor(budget * SUFFIX_SHARE));
+  const session = completionSession(engine);
+  const uri = request.uri ?? "untitled";
+  const suffix = request.text.slice(request.offset);
   const lineSuffix = suffix.split("\n", 1)[0] ?? "";
-  const midLine = lineSuffix.trim() !== "";
+  const maxLines = lineSuffix.trim() !== "" ? 1 : request.maxLines;
+  const clean = (raw: string) => cleanSuggestion(raw, { maxLines, suffix });
+
+  const cached = session.fromLastSuggestion({ uri, text: request.text, offset: request.offset });
+  if (cached !== undefined && clean(cached) !== "") {
+    return {
+      insertText: clean(cached),
+      usedInfill: sequence.infillSupported,
+      cancelled: false,
+      stats: { source: "last-suggestion", stopReason: "cached", evaluatedPromptTokens: 0, reusedTokens: 0, relayout: false, format: "none", truncated: { prefixChars: 0, suffixChars: 0, contextChunks: 0 } },
+    };
+  }
 
   const cancelled: CompletionResult = { insertText: "", usedInfill: sequence.infillSupported, cancelled: true };
-  let result;
+  let result: SessionResult;
   try {
-    result = sequence.infillSupported
-      ? await sequence.infill(prefix, suffix, { maxTokens: request.maxTokens, signal: request.signal })
-      : await sequence.generate(prefix, { maxTokens: request.maxTokens, signal: request.signal });
+    result = await sequence.withTokens(request.signal, (stream) =>
+      session.complete(stream, {
+        uri,
+        path: request.path ?? uri,
+        text: request.text,
+        offset: request.offset,
+        maxTokens: request.maxTokens,
+        maxLines,
+        context: request.context ?? [],
+        signal: request.signal,
+      }),
+    );
   } catch (error) {
     // Cancelled while waiting behind another generation on the sequence (the queue throws then).
     if (request.signal?.aborted) return cancelled;
     throw error;
   }
   if (result.stopReason === "cancelled") return cancelled;
-  return {
-    insertText: cleanSuggestion(result.text, { maxLines: midLine ? 1 : request.maxLines, suffix }),
-    usedInfill: sequence.infillSupported,
-    cancelled: false,
-  };
+  const { text, ...stats } = result;
+  return { insertText: clean(text), usedInfill: result.format !== "none", cancelled: false, stats };
 }
 
 /** Cut to the line budget, drop what repeats the text after the cursor, and reject blank suggestions. */

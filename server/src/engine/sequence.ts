@@ -9,6 +9,7 @@ import {
   type LlamaGrammar,
 } from "node-llama-cpp";
 import { SerialQueue } from "./serial-queue";
+import { TokenStream } from "./token-stream";
 
 export type SequenceSlot = "completion" | "chat" | "agent";
 export const SEQUENCE_SLOTS: readonly SequenceSlot[] = ["completion", "chat", "agent"];
@@ -58,6 +59,14 @@ export class EngineSequence {
   /** Tokens currently held in this sequence's KV cache. */
   get cachedTokenCount(): number {
     return this.sequence.contextTokens.length;
+  }
+
+  /**
+   * Exclusive token-level access to this sequence's KV cache (see TokenStream); the handle is valid
+   * only inside `work`.
+   */
+  withTokens<T>(signal: AbortSignal | undefined, work: (stream: TokenStream) => Promise<T>): Promise<T> {
+    return this.exclusive(signal, () => work(new TokenStream(this.sequence, this.sequence.model)));
   }
 
   /** Plain text continuation of `prompt`, streamed through onText. */

@@ -1,0 +1,57 @@
+// Token budgets for a completion prompt, from the completion sequence's real context size. Windows
+// are cut at line boundaries and every cut is reported, never silent.
+import type { TokenStream } from "../engine/token-stream";
+
+export interface CompletionBudget {
+  prefixTokens: number;
+  suffixTokens: number;
+  contextTokens: number;
+  /** Room for text typed after the prompt was laid out (the growing middle) before a re-layout. */
+  typedTokens: number;
+  generatedTokens: number;
+}
+
+/** Shares of what is left after generation and typing room: prefix 55%, suffix 15%, extra context 30%. */
+export function completionBudget(contextSize: number, maxTokens: number): CompletionBudget {
+  const typedTokens = Math.min(256, Math.floor(contextSize / 8));
+  const rest = Math.max(64, contextSize - maxTokens - typedTokens - 16);
+  return {
+    prefixTokens: Math.floor(rest * 0.55),
+    suffixTokens: Math.floor(rest * 0.15),
+    contextTokens: Math.floor(rest * 0.3),
+    typedTokens,
+    generatedTokens: maxTokens,
+  };
+}
+
+export interface Window {
+  text: string;
+  /** Characters of the original text left out of the window. */
+  droppedChars: number;
+}
+
+/** The end of `text` within `maxTokens`, starting at a line start when anything was cut. */
+export function prefixWindow(stream: TokenStream, text: string, maxTokens: number): Window {
+  if (roughlyFits(text, maxTokens)) return { text, droppedChars: 0 };
+  const tokens = stream.tokenize(text);
+  if (tokens.length <= maxTokens) return { text, droppedChars: 0 };
+  let kept = stream.detokenize(tokens.slice(tokens.length - maxTokens));
+  kept = kept.slice(kept.indexOf("\n") + 1);
+  return { text: kept, droppedChars: text.length - kept.length };
+}
+
+/** The start of `text` within `maxTokens`, ending at a line end when anything was cut. */
+export function suffixWindow(stream: TokenStream, text: string, maxTokens: number): Window {
+  if (roughlyFits(text, maxTokens)) return { text, droppedChars: 0 };
+  const tokens = stream.tokenize(text);
+  if (tokens.length <= maxTokens) return { text, droppedChars: 0 };
+  let kept = stream.detokenize(tokens.slice(0, maxTokens));
+  const lastNewline = kept.lastIndexOf("\n");
+  if (lastNewline >= 0) kept = kept.slice(0, lastNewline + 1);
+  return { text: kept, droppedChars: text.length - kept.length };
+}
+
+/** A token is at least one character for every tokenizer we ship with, so short text needs no tokenizing. */
+function roughlyFits(text: string, maxTokens: number): boolean {
+  return text.length <= maxTokens;
+}

@@ -1,0 +1,155 @@
+// The warm completion sequence between keystrokes. The prompt is laid out once per "anchor" (a
+// cursor position in a document); text the user then types at the cursor is appended after the
+// prompt, where the model's answer would go. For FIM that is exact, not an approximation: the
+// middle is by definition the text inserted at the cursor, and the user is inserting it. So each
+// keystroke evaluates only the tokens of the newly typed characters. The layout is rebuilt (and
+// only its changed tail evaluated, since extra context comes first) when the cursor leaves the
+// anchor, the text around it changes, or the typed run outgrows its budget.
+//
+// When the user types exactly what the last suggestion predicted, the rest of that suggestion is
+// the answer, without calling the model.
+import type { TokenId, TokenStream } from "../engine/token-stream";
+import { completionBudget, prefixWindow, suffixWindow, type CompletionBudget } from "./budget";
+import { detectFimFormat, layoutPrompt, type ContextChunk, type FimFormat } from "./fim-format";
+
+export interface SessionRequest {
+  uri: string;
+  /** Workspace-relative path for the model's benefit. */
+  path: string;
+  text: string;
+  offset: number;
+  maxTokens: number;
+  /** Lines the suggestion may span (1 forces a single line). */
+  maxLines: number;
+  context: ContextChunk[];
+  signal?: AbortSignal;
+}
+
+export interface SessionResult {
+  text: string;
+  source: "model" | "last-suggestion";
+  stopReason: "eos" | "maxTokens" | "stopped" | "cancelled" | "cached";
+  evaluatedPromptTokens: number;
+  reusedTokens: number;
+  relayout: boolean;
+  format: FimFormat["family"];
+  /** What the windows left out, so a cut is never silent. */
+  truncated: { prefixChars: number; suffixChars: number; contextChunks: number };
+}
+
+interface Anchor {
+  uri: string;
+  prefix: string;
+  suffixWindow: string;
+  promptTokens: TokenId[];
+  contextKey: string;
+  truncated: SessionResult["truncated"];
+}
+
+interface LastSuggestion {
+  uri: string;
+  /** Document text before the cursor when the suggestion was made. */
+  prefix: string;
+  text: string;
+}
+
+export class CompletionSession {
+  private anchor: Anchor | undefined;
+  private last: LastSuggestion | undefined;
+  private format: FimFormat | undefined;
+
+  /** Serve from the last suggestion when the user typed what it predicted; otherwise undefined. */
+  fromLastSuggestion(request: Pick<SessionRequest, "uri" | "text" | "offset">): string | undefined {
+    const last = this.last;
+    if (!last || last.uri !== request.uri) return undefined;
+    const prefix = request.text.slice(0, request.offset);
+    if (!prefix.startsWith(last.prefix)) return undefined;
+    const typed = prefix.slice(last.prefix.length);
+    if (typed === "" || !last.text.startsWith(typed)) return undefined;
+    const rest = last.text.slice(typed.length);
+    return rest.trim() === "" ? undefined : rest;
+  }
+
+  async complete(stream: TokenStream, request: SessionRequest): Promise<SessionResult> {
+    const format = (this.format ??= detectFimFormat(stream));
+    const budget = completionBudget(stream.contextSize, request.maxTokens);
+    const prefix = request.text.slice(0, request.offset);
+    const suffix = request.text.slice(request.offset);
+    const contextKey = JSON.stringify(request.context.map((c) => [c.path, c.text.length]));
+
+    let anchor = this.anchor;
+    let typed = anchor ? this.typedSince(anchor, request, prefix, suffix, contextKey) : undefined;
+    let typedTokens = typed === undefined ? [] : stream.tokenize(typed);
+    const relayout = typed === undefined || typedTokens.length > budget.typedTokens;
+    if (relayout || !anchor) {
+      anchor = this.layout(stream, format, budget, request, prefix, suffix, contextKey);
+      this.anchor = anchor;
+      typed = "";
+      typedTokens = [];
+    }
+
+    const singleLine = request.maxLines <= 1;
+    const result = await stream.generateAfter([...anchor.promptTokens, ...typedTokens], {
+      maxTokens: request.maxTokens,
+      signal: request.signal,
+      shouldStop: (text) => lineCount(text) > (singleLine ? 1 : request.maxLines),
+    });
+    const text = trimToLines(result.text, singleLine ? 1 : request.maxLines);
+    if (result.stopReason !== "cancelled") this.last = { uri: request.uri, prefix, text };
+    return {
+      text,
+      source: "model",
+      stopReason: result.stopReason,
+      evaluatedPromptTokens: result.evaluatedPromptTokens,
+      reusedTokens: result.reusedTokens,
+      relayout,
+      format: format.family,
+      truncated: anchor.truncated,
+    };
+  }
+
+  /** Text typed at the anchor since the layout, or undefined when the layout no longer holds. */
+  private typedSince(anchor: Anchor, request: SessionRequest, prefix: string, suffix: string, contextKey: string): string | undefined {
+    if (anchor.uri !== request.uri || anchor.contextKey !== contextKey) return undefined;
+    if (!prefix.startsWith(anchor.prefix) || !suffix.startsWith(anchor.suffixWindow)) return undefined;
+    return prefix.slice(anchor.prefix.length);
+  }
+
+  private layout(
+    stream: TokenStream,
+    format: FimFormat,
+    budget: CompletionBudget,
+    request: SessionRequest,
+    prefix: string,
+    suffix: string,
+    contextKey: string,
+  ): Anchor {
+    const before = prefixWindow(stream, prefix, budget.prefixTokens);
+    const after = suffixWindow(stream, suffix, format.order === "prefix-only" ? 0 : budget.suffixTokens);
+    const context: ContextChunk[] = [];
+    let contextTokens = 0;
+    for (const chunk of request.context) {
+      const size = stream.tokenize(chunk.text).length + 8;
+      if (contextTokens + size > budget.contextTokens) continue;
+      contextTokens += size;
+      context.push(chunk);
+    }
+    return {
+      uri: request.uri,
+      prefix,
+      suffixWindow: after.text,
+      promptTokens: layoutPrompt(stream, format, { context, currentPath: request.path, prefix: before.text, suffix: after.text }),
+      contextKey,
+      truncated: { prefixChars: before.droppedChars, suffixChars: after.droppedChars, contextChunks: request.context.length - context.length },
+    };
+  }
+}
+
+function lineCount(text: string): number {
+  return text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
+}
+
+function trimToLines(text: string, maxLines: number): string {
+  const lines = text.split("\n");
+  return lines.length > maxLines ? lines.slice(0, maxLines).join("\n") : text;
+}

@@ -1,0 +1,105 @@
+// Token-level access to one sequence's KV cache, for callers that lay out their own prompt and
+// want to pay only for what changed (inline completion): read the cached tokens, cut them back to
+// a common prefix, then evaluate just the new tokens and stream the generated ones.
+import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+
+export type TokenId = number;
+
+export interface StreamOptions {
+  maxTokens: number;
+  signal?: AbortSignal;
+  temperature?: number;
+  /** Looked at after each token with all text generated so far; true stops generation. */
+  shouldStop?: (text: string) => boolean;
+}
+
+export interface StreamResult {
+  tokens: TokenId[];
+  text: string;
+  stopReason: "eos" | "maxTokens" | "stopped" | "cancelled";
+  /** Prompt tokens this call evaluated (cached tokens are not counted). */
+  evaluatedPromptTokens: number;
+  /** Cached tokens kept from earlier calls. */
+  reusedTokens: number;
+}
+
+export class TokenStream {
+  constructor(
+    private readonly sequence: LlamaContextSequence,
+    private readonly model: LlamaModel,
+  ) {}
+
+  get contextSize(): number {
+    return this.sequence.contextSize;
+  }
+
+  /** The tokens in the KV cache, in order. */
+  cachedTokens(): readonly TokenId[] {
+    return this.sequence.contextTokens;
+  }
+
+  /**
+   * Make the cache hold exactly `prompt`, evaluating only the part after the longest common prefix
+   * with what is cached, then generate. Generated tokens stay cached, so a caller that extends the
+   * prompt with them next time evaluates nothing twice.
+   */
+  async generateAfter(prompt: readonly TokenId[], options: StreamOptions): Promise<StreamResult> {
+    const cached = this.sequence.contextTokens;
+    let common = 0;
+    const limit = Math.min(cached.length, prompt.length);
+    while (common < limit && cached[common] === prompt[common]) common++;
+    // At least one prompt token must be evaluated to get logits for the next token.
+    if (common === prompt.length && common > 0) common--;
+    if (common < cached.length) await this.sequence.eraseContextTokenRanges([{ start: common, end: cached.length }]);
+    const input = prompt.slice(common) as Token[];
+
+    const tokens: TokenId[] = [];
+    let text = "";
+    let stopReason: StreamResult["stopReason"] = "maxTokens";
+    if (options.signal?.aborted) return { tokens, text, stopReason: "cancelled", evaluatedPromptTokens: 0, reusedTokens: common };
+    for await (const token of this.sequence.evaluate(input, { temperature: options.temperature ?? 0 })) {
+      if (options.signal?.aborted) {
+        stopReason = "cancelled";
+        break;
+      }
+      if (this.model.isEogToken(token)) {
+        stopReason = "eos";
+        break;
+      }
+      tokens.push(token);
+      text = this.model.detokenize(tokens as Token[]);
+      if (options.shouldStop?.(text)) {
+        stopReason = "stopped";
+        break;
+      }
+      if (tokens.length >= options.maxTokens) break;
+    }
+    return { tokens, text, stopReason, evaluatedPromptTokens: input.length, reusedTokens: common };
+  }
+
+  tokenize(text: string): TokenId[] {
+    // No BOS and no dummy leading space: these pieces are joined to other tokens.
+    return this.model.tokenize(text, false, "trimLeadingSpace");
+  }
+
+  detokenize(tokens: readonly TokenId[]): string {
+    return this.model.detokenize(tokens as Token[]);
+  }
+
+  /** The model's fill-in-the-middle tokens and their text, when it has them. */
+  infillTokens(): { prefix: TokenId; suffix: TokenId; middle: TokenId; prefixText: string } | undefined {
+    const infill = this.model.tokens.infill;
+    if (infill.prefix === null || infill.suffix === null || infill.middle === null) return undefined;
+    return { prefix: infill.prefix, suffix: infill.suffix, middle: infill.middle, prefixText: infill.prefixString ?? "" };
+  }
+
+  /** A special token by its text ("<|file_sep|>"), or undefined when the vocabulary lacks it. */
+  specialToken(text: string): TokenId | undefined {
+    const tokens = this.model.tokenize(text, true, "trimLeadingSpace");
+    return tokens.length === 1 && this.model.isSpecialToken(tokens[0]) ? tokens[0] : undefined;
+  }
+
+  bos(): TokenId | undefined {
+    return this.model.tokens.bos ?? undefined;
+  }
+}
