@@ -55,7 +55,7 @@ export async function completeAt(engine: Engine, request: CompletionRequest): Pr
       insertText: clean(cached),
       usedInfill: sequence.infillSupported,
       cancelled: false,
-      stats: { source: "last-suggestion", stopReason: "cached", evaluatedPromptTokens: 0, reusedTokens: 0, relayout: false, format: "none", truncated: { prefixChars: 0, suffixChars: 0, contextChunks: 0 } },
+      stats: { source: "last-suggestion", stopReason: "cached", evaluatedPromptTokens: 0, reusedTokens: 0, modelMs: 0, relayout: false, format: "none", truncated: { prefixChars: 0, suffixChars: 0, contextChunks: 0 } },
     };
   }
 

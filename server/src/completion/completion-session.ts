@@ -31,6 +31,8 @@ export interface SessionResult {
   stopReason: "eos" | "maxTokens" | "stopped" | "cancelled" | "cached";
   evaluatedPromptTokens: number;
   reusedTokens: number;
+  /** Milliseconds spent in the model (prompt evaluation and generation). */
+  modelMs: number;
   relayout: boolean;
   format: FimFormat["family"];
   /** What the windows left out, so a cut is never silent. */
@@ -89,11 +91,13 @@ export class CompletionSession {
     }
 
     const singleLine = request.maxLines <= 1;
+    const modelStarted = performance.now();
     const result = await stream.generateAfter([...anchor.promptTokens, ...typedTokens], {
       maxTokens: request.maxTokens,
       signal: request.signal,
       shouldStop: (text) => lineCount(text) > (singleLine ? 1 : request.maxLines),
     });
+    const modelMs = performance.now() - modelStarted;
     const text = trimToLines(result.text, singleLine ? 1 : request.maxLines);
     if (result.stopReason !== "cancelled") this.last = { uri: request.uri, prefix, text };
     return {
@@ -102,6 +106,7 @@ export class CompletionSession {
       stopReason: result.stopReason,
       evaluatedPromptTokens: result.evaluatedPromptTokens,
       reusedTokens: result.reusedTokens,
+      modelMs,
       relayout,
       format: format.family,
       truncated: anchor.truncated,

@@ -6,4 +6,6 @@ export interface ServerContext {
   host: ModelHost;
   settings(): PincerSettings;
   trusted(): boolean;
+  /** Workspace folder paths, for showing the model workspace-relative paths. */
+  workspaceFolders(): readonly string[];
 }

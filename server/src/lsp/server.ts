@@ -3,6 +3,7 @@
 // own file.
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
+import { fileURLToPath } from "node:url";
 import { ModelHost } from "../host/model-host";
 import { egressGuardInstalled } from "../platform/egress-guard";
 import type { Logger } from "../platform/log";
@@ -33,6 +34,7 @@ export function startLanguageServer(): Connection {
   let trusted = false;
   let progressSupported = false;
   let pullConfiguration = false;
+  let workspaceFolders: string[] = [];
 
   // The client's log channel stamps time and level itself.
   const log: Logger = (level, message) => {
@@ -49,7 +51,7 @@ export function startLanguageServer(): Connection {
     onLoadProgress: workDoneLoadProgress(connection, () => progressSupported),
     calibrationStore: threadCalibrationStore(defaultCacheDir()),
   });
-  const context: ServerContext = { host, settings: () => settings, trusted: () => trusted };
+  const context: ServerContext = { host, settings: () => settings, trusted: () => trusted, workspaceFolders: () => workspaceFolders };
 
   connection.onInitialize((params) => {
     const options = (params.initializationOptions ?? {}) as Partial<PincerInitializationOptions>;
@@ -57,13 +59,14 @@ export function startLanguageServer(): Connection {
     trusted = options.trusted === true;
     progressSupported = params.capabilities.window?.workDoneProgress === true;
     pullConfiguration = params.capabilities.workspace?.configuration === true;
+    workspaceFolders = (params.workspaceFolders ?? []).filter((f) => f.uri.startsWith("file:")).map((f) => fileURLToPath(f.uri));
     log("info", `Pincer server ${SERVER_VERSION} (pid ${process.pid}, Node ${process.versions.node}); workspace ${trusted ? "trusted" : "restricted"}.`);
     return {
       serverInfo: { name: "pincer", version: SERVER_VERSION },
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         inlineCompletionProvider: true,
-        experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true } },
+        experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true } },
       },
     };
   });

@@ -66,6 +66,26 @@ export interface ChatResult {
 export const ChatRequest = "pincer/chat" as const;
 export const ChatChunkNotification = "pincer/chatChunk" as const;
 
+/** One inline completion as the server saw it; for benchmarks and diagnostics. */
+export interface CompletionStat {
+  uri: string;
+  /** Handler start to answer, in milliseconds. */
+  totalMs: number;
+  /** Time inside the model (prompt evaluation and generation). */
+  modelMs: number;
+  evaluatedPromptTokens: number;
+  reusedTokens: number;
+  source: "model" | "last-suggestion" | "none";
+  relayout: boolean;
+  cancelled: boolean;
+  empty: boolean;
+}
+export interface CompletionStatsResult {
+  stats: CompletionStat[];
+}
+/** Client → server: the completion stats recorded since the last call (at most the last 5,000). */
+export const CompletionStatsRequest = "pincer/completionStats" as const;
+
 export type { PincerSettings };
 
 /** Initialization options the client sends; the CLI sends the same shape. */

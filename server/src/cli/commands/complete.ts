@@ -21,6 +21,8 @@ export async function complete(
   const { host, engine } = await loadEngineForCli(settings, { quiet: args.json });
   try {
     const result = await completeAt(engine, {
+      uri: file,
+      path: path.relative(process.cwd(), file).split(path.sep).join("/"),
       text,
       offset: offsetAt(text, args.line, args.character),
       maxTokens: settings.completion.maxTokens,
