@@ -14,6 +14,7 @@ import {
   type ServerOptions,
 } from "vscode-languageclient/node";
 import type { PincerInitializationOptions } from "../../server/src/protocol";
+import { inlineCompletionMiddleware } from "./inline-completion-middleware";
 import { readSettings } from "./settings";
 
 /** At most this many crash restarts within the window; then the user decides. */
@@ -36,6 +37,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       storageDir: context.globalStorageUri.fsPath,
     }),
     errorHandler: new RestartBudget(output, onGiveUp),
+    middleware: inlineCompletionMiddleware,
   };
   return new LanguageClient("pincer", "Pincer", serverOptions, clientOptions);
 }

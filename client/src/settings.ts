@@ -16,10 +16,21 @@ export function readSettings(): Partial<PincerSettings> {
       enabled: config.get<boolean>("completion.enabled", true),
       maxTokens: config.get<number>("completion.maxTokens", 64),
       maxLines: config.get<number>("completion.maxLines", 8),
+      debounceMs: config.get<number>("completion.debounceMs", 75),
+      model: config.get<string>("completion.model", ""),
     },
   };
 }
 
 export async function setModelSetting(value: string): Promise<void> {
   await vscode.workspace.getConfiguration("pincer").update("model", value, vscode.ConfigurationTarget.Global);
+}
+
+/** Inline completion is on for this document's language (the setting is language-overridable). */
+export function completionEnabledFor(document: vscode.TextDocument): boolean {
+  return vscode.workspace.getConfiguration("pincer.completion", { languageId: document.languageId, uri: document.uri }).get<boolean>("enabled", true);
+}
+
+export function completionDebounceMs(): number {
+  return Math.max(0, vscode.workspace.getConfiguration("pincer.completion").get<number>("debounceMs", 75));
 }

@@ -30,6 +30,8 @@ export interface TestServer {
   /** Settings answered to workspace/configuration pulls; change, then send didChangeConfiguration. */
   settings: Partial<PincerSettings>;
   waitForStatus(predicate: (s: StatusParams) => boolean, what: string, timeoutMs?: number): Promise<StatusParams>;
+  /** Resolves when a server log line matches. */
+  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startTestServer(options: { settings: Partial<PincerSetting
   });
   connection.onNotification("window/logMessage", (params: { message: string }) => {
     logs.push(params.message);
+    for (const wake of [...waiters]) wake();
   });
   connection.onRequest(WorkDoneProgressCreateRequest.method, () => {
     server.progressTokensCreated!++;
@@ -89,6 +92,23 @@ export async function startTestServer(options: { settings: Partial<PincerSetting
         const timer = setTimeout(() => {
           waiters.delete(check);
           reject(new Error(`Timed out waiting for status: ${what}. Seen: ${JSON.stringify(statuses)}\nstderr: ${stderr}`));
+        }, timeoutMs);
+        if (!check()) waiters.add(check);
+      });
+    },
+    waitForLog(pattern: RegExp, timeoutMs = 20_000) {
+      return new Promise<string>((resolve, reject) => {
+        const check = () => {
+          const found = logs.find((line) => pattern.test(line));
+          if (found === undefined) return false;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`Timed out waiting for a log line matching ${pattern}. Logs: ${logs.join("\n")}`));
         }, timeoutMs);
         if (!check()) waiters.add(check);
       });

@@ -17,6 +17,8 @@ export interface EngineLoadOptions {
   signal?: AbortSignal;
   /** fraction in [0, 1] and what is happening, for a progress bar. */
   onProgress?: (fraction: number, message: string) => void;
+  /** Features this load serves; a completion-only model needs one sequence, not three. */
+  slots?: readonly SequenceSlot[];
   /** Called with +1/-1 as generations start and end, so the host can show "busy". */
   onActivity?: (active: number) => void;
 }
@@ -50,15 +52,17 @@ export class Engine {
     readonly gpuLayers: number,
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
-    private readonly onActivity?: (active: number) => void,
+    private readonly onActivity: ((active: number) => void) | undefined,
+    slots: readonly SequenceSlot[],
   ) {
-    for (const slot of SEQUENCE_SLOTS) {
+    for (const slot of slots) {
       this.sequences.set(slot, new EngineSequence(slot, llama, context.getSequence(), (delta) => this.activity(delta)));
     }
   }
 
   static async load(options: EngineLoadOptions): Promise<Engine> {
     const { signal, settings } = options;
+    const slots = options.slots ?? SEQUENCE_SLOTS;
     const progress = options.onProgress ?? (() => undefined);
     progress(0, "Starting the inference backend");
     const { llama, info: backend } = await sharedBackend(settings.gpu, options.log);
@@ -95,13 +99,13 @@ export class Engine {
       });
       progress(0.92, "Creating the context");
       const context = await model.createContext({
-        sequences: SEQUENCE_SLOTS.length,
+        sequences: slots.length,
         contextSize: settings.contextSize === "auto" ? { min: 512, max: Math.min(AUTO_CONTEXT_MAX, facts.trainContextSize ?? AUTO_CONTEXT_MAX) } : settings.contextSize,
         threads: threads.threads,
         createSignal: signal,
       });
       progress(1, "Ready");
-      return new Engine(llama, backend, facts, threads, model.gpuLayers, model, context, options.onActivity);
+      return new Engine(llama, backend, facts, threads, model.gpuLayers, model, context, options.onActivity, slots);
     } catch (error) {
       await model.dispose();
       if (signal?.aborted || error instanceof ModelFileError) throw error;
@@ -112,7 +116,9 @@ export class Engine {
   /** The warm sequence that belongs to one feature. */
   sequence(slot: SequenceSlot): EngineSequence {
     if (this.disposed) throw new Error("The model was unloaded.");
-    return this.sequences.get(slot)!;
+    const sequence = this.sequences.get(slot);
+    if (!sequence) throw new Error(`This model was loaded without a ${slot} sequence.`);
+    return sequence;
   }
 
   get contextSize(): number {

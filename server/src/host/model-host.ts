@@ -3,6 +3,7 @@
 import { promises as fs } from "node:fs";
 import { Engine } from "../engine/engine";
 import { errorText, ModelFileError } from "../engine/model-check";
+import type { SequenceSlot } from "../engine/sequence";
 import type { ThreadCalibrationStore } from "../engine/thread-policy";
 import { downloadTarget, parseModelSpec } from "../models/model-spec";
 import { resolveModelsDir } from "../models/models-dir";
@@ -34,6 +35,8 @@ export class ModelHost {
       calibrationStore?: ThreadCalibrationStore;
       onStatus?: (status: HostStatus) => void;
       onLoadProgress?: LoadProgressListener;
+      /** Features the loaded model serves (default: all). */
+      slots?: readonly SequenceSlot[];
     },
   ) {}
 
@@ -106,6 +109,7 @@ export class ModelHost {
         settings,
         log: this.options.log,
         calibrationStore: this.options.calibrationStore,
+        slots: this.options.slots,
         signal: controller.signal,
         onProgress: (fraction, message) => progress({ kind: "report", fraction, message }),
         onActivity: (active) => {

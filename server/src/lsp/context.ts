@@ -4,7 +4,11 @@ import type { PincerSettings } from "../protocol";
 
 export interface ServerContext {
   host: ModelHost;
+  /** Holds the separate completion model when `completion.model` is set; idle otherwise. */
+  completionHost: ModelHost;
   settings(): PincerSettings;
+  /** Apply the current settings again (after a download made a configured model available). */
+  reconfigure(): Promise<void>;
   trusted(): boolean;
   /** Workspace folder paths, for showing the model workspace-relative paths. */
   workspaceFolders(): readonly string[];

@@ -27,7 +27,8 @@ export function registerInlineCompletion(connection: Connection, documents: Text
     const controller = new AbortController();
     latest = controller;
     const signal = AbortSignal.any([controller.signal, toAbortSignal(token)]);
-    const engine = await context.host.requireEngine().catch(() => undefined);
+    const completionHost = settings.completion.model === "" ? context.host : context.completionHost;
+    const engine = await completionHost.requireEngine().catch(() => undefined);
     if (!engine || signal.aborted) return null;
     const result = await completeAt(engine, {
       uri: document.uri,

@@ -42,7 +42,7 @@ export function registerModelRequests(connection: Connection, context: ServerCon
           },
         });
         // The model setting may name what was just downloaded: it can load now.
-        void context.host.configure(context.settings());
+        void context.reconfigure();
         return result;
       } finally {
         progress.done();

@@ -51,7 +51,18 @@ export function startLanguageServer(): Connection {
     onLoadProgress: workDoneLoadProgress(connection, () => progressSupported),
     calibrationStore: threadCalibrationStore(defaultCacheDir()),
   });
-  const context: ServerContext = { host, settings: () => settings, trusted: () => trusted, workspaceFolders: () => workspaceFolders };
+  const completionHost = new ModelHost({
+    log,
+    slots: ["completion"],
+    calibrationStore: threadCalibrationStore(defaultCacheDir()),
+    onStatus: (status) => {
+      if (status.state === "error") log("error", `Completion model: ${status.message ?? "failed to load"}`);
+    },
+  });
+  const configureAll = async (next: PincerSettings): Promise<void> => {
+    await Promise.all([host.configure(next), completionHost.configure({ ...next, model: next.completion.model })]);
+  };
+  const context: ServerContext = { host, completionHost, settings: () => settings, reconfigure: () => configureAll(settings), trusted: () => trusted, workspaceFolders: () => workspaceFolders };
 
   connection.onInitialize((params) => {
     const options = (params.initializationOptions ?? {}) as Partial<PincerInitializationOptions>;
@@ -72,7 +83,7 @@ export function startLanguageServer(): Connection {
   });
 
   connection.onInitialized(() => {
-    void host.configure(settings);
+    void configureAll(settings);
   });
 
   connection.onDidChangeConfiguration(async (change) => {
@@ -85,7 +96,7 @@ export function startLanguageServer(): Connection {
     if (JSON.stringify(next) === JSON.stringify(settings)) return;
     settings = next;
     log("info", "Settings changed; applying them.");
-    await host.configure(settings);
+    await configureAll(settings);
   });
 
   connection.onNotification(TrustNotification, (params: TrustParams) => {
@@ -98,7 +109,7 @@ export function startLanguageServer(): Connection {
   registerModelRequests(connection, context);
 
   connection.onShutdown(async () => {
-    await host.dispose();
+    await Promise.all([host.dispose(), completionHost.dispose()]);
   });
 
   documents.listen(connection);

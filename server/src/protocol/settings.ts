@@ -15,7 +15,15 @@ export interface PincerSettings {
   threads: "auto" | number;
   /** Tokens per sequence; "auto" takes what the model and memory allow, capped at 8192. */
   contextSize: "auto" | number;
-  completion: { enabled: boolean; maxTokens: number; maxLines: number };
+  completion: {
+    enabled: boolean;
+    maxTokens: number;
+    maxLines: number;
+    /** Milliseconds the client waits after a keystroke before asking (typing on cancels the wait). */
+    debounceMs: number;
+    /** A separate, smaller model for completions; empty uses the main model. Both stay loaded. */
+    model: string;
+  };
 }
 
 export const DEFAULT_SETTINGS: PincerSettings = {
@@ -25,7 +33,7 @@ export const DEFAULT_SETTINGS: PincerSettings = {
   gpuLayers: "auto",
   threads: "auto",
   contextSize: "auto",
-  completion: { enabled: true, maxTokens: 64, maxLines: 8 },
+  completion: { enabled: true, maxTokens: 64, maxLines: 8, debounceMs: 75, model: "" },
 };
 
 /** Default model offered on first run; downloaded only after the user agrees. */
@@ -50,6 +58,8 @@ export function normalizeSettings(input: unknown): PincerSettings {
       enabled: typeof completion.enabled === "boolean" ? completion.enabled : DEFAULT_SETTINGS.completion.enabled,
       maxTokens: positiveInt(completion.maxTokens, DEFAULT_SETTINGS.completion.maxTokens),
       maxLines: positiveInt(completion.maxLines, DEFAULT_SETTINGS.completion.maxLines),
+      debounceMs: typeof completion.debounceMs === "number" && completion.debounceMs >= 0 ? Math.floor(completion.debounceMs) : DEFAULT_SETTINGS.completion.debounceMs,
+      model: typeof completion.model === "string" ? completion.model.trim() : DEFAULT_SETTINGS.completion.model,
     },
   };
 }
