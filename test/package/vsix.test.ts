@@ -38,6 +38,26 @@ describe("pincer .vsix", function () {
     assert.ok(!entries.some((e) => /@node-llama-cpp\/(linux-arm|mac-|win-)/.test(e)), "no other platform's binaries");
   });
 
+  it("contains the tree-sitter runtime and grammar .wasm files", () => {
+    for (const file of [
+      "extension/node_modules/web-tree-sitter/web-tree-sitter.wasm",
+      "extension/node_modules/@vscode/tree-sitter-wasm/wasm/tree-sitter-typescript.wasm",
+      "extension/node_modules/tree-sitter-c/tree-sitter-c.wasm",
+      "extension/node_modules/tree-sitter-json/tree-sitter-json.wasm",
+    ]) {
+      assert.ok(entries.includes(file), file);
+    }
+    assert.ok(!entries.some((e) => /tree-sitter-c\/(src|prebuilds)\//.test(e)), "no C sources or native prebuilds");
+  });
+
+  it("parses with tree-sitter from the unpacked package: pincer outline", () => {
+    const output = execFileSync(process.execPath, [path.join(unpacked, "extension", "dist", "server", "main.mjs"), "outline", "--json", path.join(repoRoot, "test", "fixtures", "workspace", "hello.ts")], {
+      encoding: "utf8",
+    });
+    const result = JSON.parse(output) as { symbols: { name: string; kind: string }[] };
+    assert.deepEqual(result.symbols.map((s) => `${s.kind} ${s.name}`), ["function greet"]);
+  });
+
   it("contains nothing from test/, bench/, sources or tooling", () => {
     const leaked = entries.filter((e) => /^extension\/(test|bench|server|client|scripts|\.ci|\.e2e|out)\//.test(e) || /\.ts$/.test(e) && !/\.d\.ts$/.test(e));
     assert.deepEqual(leaked, []);

@@ -8,6 +8,7 @@ import { chat } from "./commands/chat";
 import { complete } from "./commands/complete";
 import { doctor } from "./commands/doctor";
 import { download, models } from "./commands/models";
+import { outline } from "./commands/outline";
 import { ModelUnavailableError } from "./load-engine";
 import { EXIT_FAILURE, EXIT_USAGE, USAGE, UsageError } from "./usage";
 
@@ -61,6 +62,10 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       const sha256 = values.sha256 as string | undefined;
       if (sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha256)) throw new UsageError("--sha256 takes 64 hex digits.");
       return download(await loadCliSettings(undefined), { uri: positionals[0]!, sha256, json: values.json === true }, signal);
+    }
+    case "outline": {
+      const { values, positionals } = parse(rest, { json: { type: "boolean" } }, 1);
+      return outline({ file: positionals[0]!, json: values.json === true });
     }
     case "models": {
       const { values } = parse(rest, { json: { type: "boolean" } }, 0);

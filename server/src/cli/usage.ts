@@ -20,6 +20,7 @@ Commands:
   chat [--model M] [--max-tokens N] "message"  Stream a reply to stdout
   download URI [--sha256 HEX] [--json]         Download a model (hf:owner/repo/file.gguf or https URL)
   models [--json]                              List downloaded models
+  outline FILE [--json]                        Definitions in a source file (tree-sitter)
   serve --stdio | --node-ipc                   Run the language server
 
 Model resolution: --model, then $PINCER_MODEL, then "pincer.model" in the settings file

@@ -3,6 +3,7 @@
 // (single line in the middle of a line) and cleans what the model produced.
 import type { Engine } from "../engine/engine";
 import { CompletionSession, type SessionResult } from "./completion-session";
+import { truncateAtBlockEnd } from "../index/block-end";
 import type { ContextChunk } from "./fim-format";
 
 export interface CompletionRequest {
@@ -15,7 +16,10 @@ export interface CompletionRequest {
   uri?: string;
   /** Workspace-relative path shown to the model. */
   path?: string;
-  context?: ContextChunk[];
+  /** VS Code language id, for tree-sitter (block ends, context); "plaintext" when unknown. */
+  languageId?: string;
+  /** Extra context, chosen when the prompt is laid out (see completion-session.ts). */
+  context?: (prefixWindowChars: number) => Promise<ContextChunk[]>;
   signal?: AbortSignal;
 }
 
@@ -70,7 +74,7 @@ export async function completeAt(engine: Engine, request: CompletionRequest): Pr
         offset: request.offset,
         maxTokens: request.maxTokens,
         maxLines,
-        context: request.context ?? [],
+        context: request.context,
         signal: request.signal,
       }),
     );
@@ -81,7 +85,12 @@ export async function completeAt(engine: Engine, request: CompletionRequest): Pr
   }
   if (result.stopReason === "cancelled") return cancelled;
   const { text, ...stats } = result;
-  return { insertText: clean(text), usedInfill: result.format !== "none", cancelled: false, stats };
+  // A multi-line suggestion ends with the block or statement the cursor is in (tree-sitter, or
+  // indentation for languages without a grammar).
+  const ended = maxLines > 1 && text.includes("\n") ? (await truncateAtBlockEnd(request.text, request.offset, text, request.languageId ?? "plaintext", { documentKey: uri })).completion : text;
+  const insertText = clean(ended);
+  session.remember(uri, request.text.slice(0, request.offset), insertText);
+  return { insertText, usedInfill: result.format !== "none", cancelled: false, stats };
 }
 
 /** Cut to the line budget, drop what repeats the text after the cursor, and reject blank suggestions. */

@@ -21,7 +21,11 @@ export interface SessionRequest {
   maxTokens: number;
   /** Lines the suggestion may span (1 forces a single line). */
   maxLines: number;
-  context: ContextChunk[];
+  /**
+   * Extra context, asked for only when the prompt is laid out (not on every keystroke), most useful
+   * first; it is told how much of the prefix the prompt already shows.
+   */
+  context?: (prefixWindowChars: number) => Promise<ContextChunk[]>;
   signal?: AbortSignal;
 }
 
@@ -44,7 +48,6 @@ interface Anchor {
   prefix: string;
   suffixWindow: string;
   promptTokens: TokenId[];
-  contextKey: string;
   truncated: SessionResult["truncated"];
 }
 
@@ -59,6 +62,11 @@ export class CompletionSession {
   private anchor: Anchor | undefined;
   private last: LastSuggestion | undefined;
   private format: FimFormat | undefined;
+
+  /** Remember the suggestion shown for this document state, to answer from if the user types it. */
+  remember(uri: string, prefix: string, text: string): void {
+    this.last = text === "" ? undefined : { uri, prefix, text };
+  }
 
   /** Serve from the last suggestion when the user typed what it predicted; otherwise undefined. */
   fromLastSuggestion(request: Pick<SessionRequest, "uri" | "text" | "offset">): string | undefined {
@@ -77,14 +85,12 @@ export class CompletionSession {
     const budget = completionBudget(stream.contextSize, request.maxTokens);
     const prefix = request.text.slice(0, request.offset);
     const suffix = request.text.slice(request.offset);
-    const contextKey = JSON.stringify(request.context.map((c) => [c.path, c.text.length]));
-
     let anchor = this.anchor;
-    let typed = anchor ? this.typedSince(anchor, request, prefix, suffix, contextKey) : undefined;
+    let typed = anchor ? this.typedSince(anchor, request, prefix, suffix) : undefined;
     let typedTokens = typed === undefined ? [] : stream.tokenize(typed);
     const relayout = typed === undefined || typedTokens.length > budget.typedTokens;
     if (relayout || !anchor) {
-      anchor = this.layout(stream, format, budget, request, prefix, suffix, contextKey);
+      anchor = await this.layout(stream, format, budget, request, prefix, suffix);
       this.anchor = anchor;
       typed = "";
       typedTokens = [];
@@ -99,7 +105,7 @@ export class CompletionSession {
     });
     const modelMs = performance.now() - modelStarted;
     const text = trimToLines(result.text, singleLine ? 1 : request.maxLines);
-    if (result.stopReason !== "cancelled") this.last = { uri: request.uri, prefix, text };
+
     return {
       text,
       source: "model",
@@ -114,38 +120,32 @@ export class CompletionSession {
   }
 
   /** Text typed at the anchor since the layout, or undefined when the layout no longer holds. */
-  private typedSince(anchor: Anchor, request: SessionRequest, prefix: string, suffix: string, contextKey: string): string | undefined {
-    if (anchor.uri !== request.uri || anchor.contextKey !== contextKey) return undefined;
+  private typedSince(anchor: Anchor, request: SessionRequest, prefix: string, suffix: string): string | undefined {
+    if (anchor.uri !== request.uri) return undefined;
     if (!prefix.startsWith(anchor.prefix) || !suffix.startsWith(anchor.suffixWindow)) return undefined;
     return prefix.slice(anchor.prefix.length);
   }
 
-  private layout(
-    stream: TokenStream,
-    format: FimFormat,
-    budget: CompletionBudget,
-    request: SessionRequest,
-    prefix: string,
-    suffix: string,
-    contextKey: string,
-  ): Anchor {
+  private async layout(stream: TokenStream, format: FimFormat, budget: CompletionBudget, request: SessionRequest, prefix: string, suffix: string): Promise<Anchor> {
     const before = prefixWindow(stream, prefix, budget.prefixTokens);
     const after = suffixWindow(stream, suffix, format.order === "prefix-only" ? 0 : budget.suffixTokens);
+    const offered = (await request.context?.(before.text.length)) ?? [];
     const context: ContextChunk[] = [];
     let contextTokens = 0;
-    for (const chunk of request.context) {
+    for (const chunk of offered) {
       const size = stream.tokenize(chunk.text).length + 8;
       if (contextTokens + size > budget.contextTokens) continue;
       contextTokens += size;
       context.push(chunk);
     }
+    // A stable order: the same chunks give the same prompt start, which stays cached.
+    context.sort((a, b) => (a.path === b.path ? a.text.localeCompare(b.text) : a.path.localeCompare(b.path)));
     return {
       uri: request.uri,
       prefix,
       suffixWindow: after.text,
       promptTokens: layoutPrompt(stream, format, { context, currentPath: request.path, prefix: before.text, suffix: after.text }),
-      contextKey,
-      truncated: { prefixChars: before.droppedChars, suffixChars: after.droppedChars, contextChunks: request.context.length - context.length },
+      truncated: { prefixChars: before.droppedChars, suffixChars: after.droppedChars, contextChunks: offered.length - context.length },
     };
   }
 }

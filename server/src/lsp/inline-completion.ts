@@ -6,6 +6,9 @@ import type { Connection, TextDocuments } from "vscode-languageserver";
 import { InlineCompletionRequest, type InlineCompletionList } from "vscode-languageserver-protocol";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { completeAt, type CompletionResult } from "../completion/complete";
+import { selectContext } from "../completion/context-select";
+import { RecentEdits } from "../completion/recent-edits";
+import { prepareSymbols } from "../index/symbols";
 import { CompletionStatsRequest, type CompletionStat, type CompletionStatsResult } from "../protocol";
 import { toAbortSignal } from "./cancellation";
 import type { ServerContext } from "./context";
@@ -15,6 +18,8 @@ const MAX_STATS = 5_000;
 export function registerInlineCompletion(connection: Connection, documents: TextDocuments<TextDocument>, context: ServerContext): void {
   let latest: AbortController | undefined;
   let stats: CompletionStat[] = [];
+  const recentEdits = trackRecentEdits(documents);
+  const relativePath = (uri: string) => displayPath(uri, context.workspaceFolders());
 
   connection.onRequest(InlineCompletionRequest.type, async (params, token): Promise<InlineCompletionList | null> => {
     const started = performance.now();
@@ -32,11 +37,18 @@ export function registerInlineCompletion(connection: Connection, documents: Text
     if (!engine || signal.aborted) return null;
     const result = await completeAt(engine, {
       uri: document.uri,
-      path: displayPath(document.uri, context.workspaceFolders()),
+      path: relativePath(document.uri),
       text: document.getText(),
       offset: document.offsetAt(params.position),
       maxTokens: settings.completion.maxTokens,
       maxLines: settings.completion.maxLines,
+      languageId: document.languageId,
+      context: (prefixWindowChars) =>
+        selectContext(
+          { uri: document.uri, path: relativePath(document.uri), languageId: document.languageId, text: document.getText(), offset: document.offsetAt(params.position), prefixWindowChars },
+          documents.all().map((d) => ({ uri: d.uri, path: relativePath(d.uri), languageId: d.languageId, text: d.getText() })),
+          recentEdits,
+        ),
       signal,
     });
     record(document.uri, started, result);
@@ -64,6 +76,36 @@ export function registerInlineCompletion(connection: Connection, documents: Text
     });
     if (stats.length > MAX_STATS) stats.shift();
   }
+}
+
+/** Records which lines each change touched (the common start and end of the old and new text). */
+function trackRecentEdits(documents: TextDocuments<TextDocument>): RecentEdits {
+  const recent = new RecentEdits();
+  const lastText = new Map<string, string>();
+  documents.onDidOpen((e) => {
+    lastText.set(e.document.uri, e.document.getText());
+    // Compile the language's queries now, so the first completion does not pay for it.
+    void prepareSymbols(e.document.languageId).catch(() => undefined);
+  });
+  documents.onDidClose((e) => {
+    lastText.delete(e.document.uri);
+    recent.forget(e.document.uri);
+  });
+  documents.onDidChangeContent((e) => {
+    const before = lastText.get(e.document.uri);
+    const after = e.document.getText();
+    lastText.set(e.document.uri, after);
+    if (before === undefined || before === after) return;
+    let start = 0;
+    const shortest = Math.min(before.length, after.length);
+    while (start < shortest && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+    let end = 0;
+    while (end < shortest - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+    const firstLine = e.document.positionAt(start).line;
+    const lastLine = e.document.positionAt(after.length - end).line;
+    recent.record(e.document.uri, firstLine, lastLine);
+  });
+  return recent;
 }
 
 /** A workspace-relative path for the model to see, or the file name outside any folder. */

@@ -2,6 +2,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { completeAt, offsetAt } from "../../completion/complete";
+import { grammarForPath } from "../../index/grammars";
 import type { PincerSettings } from "../../protocol";
 import { loadEngineForCli } from "../load-engine";
 import { EXIT_FAILURE, EXIT_OK, UsageError } from "../usage";
@@ -22,6 +23,7 @@ export async function complete(
   try {
     const result = await completeAt(engine, {
       uri: file,
+      languageId: grammarForPath(file) ?? "plaintext",
       path: path.relative(process.cwd(), file).split(path.sep).join("/"),
       text,
       offset: offsetAt(text, args.line, args.character),
