@@ -26,15 +26,33 @@ export interface ContextQuery {
 const NEAR_LINES = 12;
 const MAX_DEFINITIONS = 12;
 
-export async function selectContext(query: ContextQuery, openDocuments: readonly OpenDocument[], recentEdits?: RecentEdits): Promise<ContextChunk[]> {
+/** Reads a workspace file that the current file imports by relative path (e.g. "./utils"). */
+export type ImportReader = (specifier: string, fromUri: string) => Promise<OpenDocument | undefined>;
+
+const MAX_IMPORTED_FILES = 8;
+
+export async function selectContext(
+  query: ContextQuery,
+  openDocuments: readonly OpenDocument[],
+  recentEdits?: RecentEdits,
+  readImport?: ImportReader,
+): Promise<ContextChunk[]> {
   const chunks: ContextChunk[] = [];
   const names = new Set((await identifiersNear(query.text, query.languageId, query.offset, NEAR_LINES)) ?? []);
+  const importLines = (await imports(query.text, query.languageId)) ?? [];
 
-  // Definitions of nearby identifiers from the other open documents (the current file's own are
-  // mostly in the prefix/suffix windows already).
+  // Definitions of nearby identifiers from the other open documents and from workspace files the
+  // current file imports (the current file's own are mostly in the prefix/suffix windows already).
   if (names.size > 0) {
+    const sources = [...openDocuments];
+    if (readImport) {
+      for (const specifier of relativeSpecifiers(importLines).slice(0, MAX_IMPORTED_FILES)) {
+        const doc = await readImport(specifier, query.uri).catch(() => undefined);
+        if (doc && !sources.some((d) => d.uri === doc.uri)) sources.push(doc);
+      }
+    }
     const found: ContextChunk[] = [];
-    for (const doc of openDocuments) {
+    for (const doc of sources) {
       if (doc.uri === query.uri) continue;
       const snippets = (await definitionSnippets(doc.text, doc.languageId, names, { maxLines: 30 })) ?? [];
       for (const snippet of snippets) found.push({ path: doc.path, text: snippet.text });
@@ -52,9 +70,19 @@ export async function selectContext(query: ContextQuery, openDocuments: readonly
   }
 
   if (query.offset > query.prefixWindowChars) {
-    const importLines = (await imports(query.text, query.languageId)) ?? [];
     if (importLines.length > 0) chunks.push({ path: query.path, text: importLines.join("\n") });
   }
   // Most useful first: the session keeps what fits its budget, then orders the kept chunks stably.
   return chunks;
+}
+
+/** Quoted relative module paths in import statements: "./utils", '../lib/x', "local.h". */
+export function relativeSpecifiers(importLines: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const line of importLines) {
+    for (const match of line.matchAll(/["'`](\.{1,2}\/[^"'`]+)["'`]/g)) found.add(match[1]!);
+    const include = /#\s*include\s+"([^"]+)"/.exec(line);
+    if (include) found.add(`./${include[1]}`);
+  }
+  return [...found];
 }

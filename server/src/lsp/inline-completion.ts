@@ -7,6 +7,7 @@ import { InlineCompletionRequest, type InlineCompletionList } from "vscode-langu
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { completeAt, type CompletionResult } from "../completion/complete";
 import { selectContext } from "../completion/context-select";
+import { workspaceImportReader } from "../completion/import-reader";
 import { RecentEdits } from "../completion/recent-edits";
 import { prepareSymbols } from "../index/symbols";
 import { CompletionStatsRequest, type CompletionStat, type CompletionStatsResult } from "../protocol";
@@ -20,6 +21,7 @@ export function registerInlineCompletion(connection: Connection, documents: Text
   let stats: CompletionStat[] = [];
   const recentEdits = trackRecentEdits(documents);
   const relativePath = (uri: string) => displayPath(uri, context.workspaceFolders());
+  const readImport = workspaceImportReader(() => context.workspaceFolders(), relativePath);
 
   connection.onRequest(InlineCompletionRequest.type, async (params, token): Promise<InlineCompletionList | null> => {
     const started = performance.now();
@@ -48,6 +50,7 @@ export function registerInlineCompletion(connection: Connection, documents: Text
           { uri: document.uri, path: relativePath(document.uri), languageId: document.languageId, text: document.getText(), offset: document.offsetAt(params.position), prefixWindowChars },
           documents.all().map((d) => ({ uri: d.uri, path: relativePath(d.uri), languageId: d.languageId, text: d.getText() })),
           recentEdits,
+          readImport,
         ),
       signal,
     });

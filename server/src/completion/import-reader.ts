@@ -1,0 +1,29 @@
+// Reads the workspace files a document imports by relative path, for completion context. Only
+// files inside a workspace folder (after resolving symlinks) and of modest size are read.
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { grammarForPath } from "../index/grammars";
+import type { ImportReader } from "./context-select";
+
+const EXTENSIONS = ["", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", "/index.ts", "/index.js", ".py", ".h", ".hpp"];
+const MAX_BYTES = 256 * 1024;
+
+export function workspaceImportReader(workspaceFolders: () => readonly string[], displayPath: (uri: string) => string): ImportReader {
+  return async (specifier, fromUri) => {
+    if (!fromUri.startsWith("file:")) return undefined;
+    const base = path.resolve(path.dirname(fileURLToPath(fromUri)), specifier);
+    const roots = await Promise.all(workspaceFolders().map((f) => fs.realpath(f).catch(() => undefined)));
+    for (const candidate of EXTENSIONS.map((ext) => base.replace(/\.(js|mjs|cjs)$/, "") + ext).concat(base)) {
+      const real = await fs.realpath(candidate).catch(() => undefined);
+      if (!real || !roots.some((root) => root !== undefined && (real === root || real.startsWith(root + path.sep)))) continue;
+      const stat = await fs.stat(real).catch(() => undefined);
+      if (!stat?.isFile() || stat.size > MAX_BYTES) continue;
+      const languageId = grammarForPath(real);
+      if (!languageId) continue;
+      const uri = pathToFileURL(real).href;
+      return { uri, path: displayPath(uri), languageId, text: await fs.readFile(real, "utf8") };
+    }
+    return undefined;
+  };
+}
