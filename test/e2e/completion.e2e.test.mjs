@@ -125,6 +125,7 @@ function assertSameText(actual, expected, message) {
   console.log(`    (tab or control character in the suggestion: compared without them: ${JSON.stringify(actual)})`);
   assert.equal(squeeze(actual), squeeze(expected), message);
 }
+
 const lineIndex = (text, line) => text.split('\n').indexOf(line);
 
 /**
@@ -193,7 +194,8 @@ const formatGhost = (history) => history.map((e) => `  ${new Date(e.at).toISOStr
 /**
  * Presses `key` and returns the ghost text the page showed at that moment (read in a capturing
  * keydown listener, before the editor handles the key), so that what was accepted is exactly what
- * was on screen even if a late suggestion arrived just before.
+ * was on screen even if a late suggestion arrived just before. For a chord (Control+ArrowRight)
+ * the reading is taken at its first keydown.
  */
 async function pressOnGhost(page, key) {
   await page.evaluate(() => {
