@@ -110,7 +110,11 @@ describe("completeAt", () => {
     const controller = new AbortController();
     const waiting = completeAt(engine, { text: code, offset: code.length, maxTokens: 24, maxLines: 2, signal: controller.signal });
     controller.abort();
-    assert.deepEqual(await waiting, { insertText: "", usedInfill: false, cancelled: true });
+    const result = await waiting;
+    assert.equal(result.cancelled, true);
+    assert.equal(result.insertText, "");
+    assert.equal(result.stats?.evaluatedPromptTokens, 0, "nothing was evaluated for it");
+    assert.ok((result.stats?.queuedMs ?? -1) >= 0, "its wait is recorded");
     await busy;
 
     const early = await completeAt(engine, { text: code, offset: code.length, maxTokens: 24, maxLines: 2, signal: AbortSignal.abort() });

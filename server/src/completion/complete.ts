@@ -28,11 +28,28 @@ export interface CompletionResult {
   /** Whether the model's FIM tokens were used (false: prefix-only fallback). */
   usedInfill: boolean;
   cancelled: boolean;
-  /** How the answer was made: prompt tokens evaluated, reuse, cuts. */
-  stats?: Omit<SessionResult, "text">;
+  /** How the answer was made: prompt tokens evaluated, reuse, cuts, and time spent waiting. */
+  stats?: CompletionStats;
 }
 
+export type CompletionStats = Omit<SessionResult, "text"> & {
+  /** Milliseconds spent waiting for the completion sequence (a replaced request finishing its token). */
+  queuedMs: number;
+};
+
 const sessions = new WeakMap<Engine, CompletionSession>();
+
+const NO_WORK: CompletionStats = {
+  source: "model",
+  stopReason: "cancelled",
+  evaluatedPromptTokens: 0,
+  reusedTokens: 0,
+  modelMs: 0,
+  queuedMs: 0,
+  relayout: false,
+  format: "none",
+  truncated: { prefixChars: 0, suffixChars: 0, contextChunks: 0 },
+};
 
 /** The completion session that belongs to an engine's completion sequence. */
 export function completionSession(engine: Engine): CompletionSession {
@@ -59,15 +76,18 @@ export async function completeAt(engine: Engine, request: CompletionRequest): Pr
       insertText: clean(cached),
       usedInfill: sequence.infillSupported,
       cancelled: false,
-      stats: { source: "last-suggestion", stopReason: "cached", evaluatedPromptTokens: 0, reusedTokens: 0, modelMs: 0, relayout: false, format: "none", truncated: { prefixChars: 0, suffixChars: 0, contextChunks: 0 } },
+      stats: { ...NO_WORK, source: "last-suggestion", stopReason: "cached" },
     };
   }
 
-  const cancelled: CompletionResult = { insertText: "", usedInfill: sequence.infillSupported, cancelled: true };
+  const entered = performance.now();
+  let queuedMs = 0;
+  const cancelled = (stats: CompletionStats): CompletionResult => ({ insertText: "", usedInfill: sequence.infillSupported, cancelled: true, stats });
   let result: SessionResult;
   try {
-    result = await sequence.withTokens(request.signal, (stream) =>
-      session.complete(stream, {
+    result = await sequence.withTokens(request.signal, (stream) => {
+      queuedMs = performance.now() - entered;
+      return session.complete(stream, {
         uri,
         path: request.path ?? uri,
         text: request.text,
@@ -76,15 +96,16 @@ export async function completeAt(engine: Engine, request: CompletionRequest): Pr
         maxLines,
         context: request.context,
         signal: request.signal,
-      }),
-    );
+      });
+    });
   } catch (error) {
     // Cancelled while waiting behind another generation on the sequence (the queue throws then).
-    if (request.signal?.aborted) return cancelled;
+    if (request.signal?.aborted) return cancelled({ ...NO_WORK, stopReason: "cancelled", queuedMs: performance.now() - entered });
     throw error;
   }
-  if (result.stopReason === "cancelled") return cancelled;
-  const { text, ...stats } = result;
+  const { text, ...sessionStats } = result;
+  const stats: CompletionStats = { ...sessionStats, queuedMs };
+  if (result.stopReason === "cancelled") return cancelled(stats);
   // A multi-line suggestion ends with the block or statement the cursor is in (tree-sitter, or
   // indentation for languages without a grammar).
   const ended = maxLines > 1 && text.includes("\n") ? (await truncateAtBlockEnd(request.text, request.offset, text, request.languageId ?? "plaintext", { documentKey: uri })).completion : text;

@@ -5,6 +5,9 @@ import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 
 export type TokenId = number;
 
+/** Prompt tokens evaluated between two cancel checks. */
+const PROMPT_CHUNK = 256;
+
 export interface StreamOptions {
   maxTokens: number;
   signal?: AbortSignal;
@@ -56,8 +59,16 @@ export class TokenStream {
     const tokens: TokenId[] = [];
     let text = "";
     let stopReason: StreamResult["stopReason"] = "maxTokens";
-    if (options.signal?.aborted) return { tokens, text, stopReason: "cancelled", evaluatedPromptTokens: 0, reusedTokens: common };
-    for await (const token of this.sequence.evaluate(input, { temperature: options.temperature ?? 0 })) {
+    // A long prompt is evaluated in chunks with a cancel check between them: one decode call cannot
+    // be interrupted, and a newer keystroke should not wait for thousands of tokens.
+    let evaluated = 0;
+    while (input.length - evaluated > PROMPT_CHUNK) {
+      if (options.signal?.aborted) return { tokens, text, stopReason: "cancelled", evaluatedPromptTokens: evaluated, reusedTokens: common };
+      await this.sequence.evaluateWithoutGeneratingNewTokens(input.slice(evaluated, evaluated + PROMPT_CHUNK));
+      evaluated += PROMPT_CHUNK;
+    }
+    if (options.signal?.aborted) return { tokens, text, stopReason: "cancelled", evaluatedPromptTokens: evaluated, reusedTokens: common };
+    for await (const token of this.sequence.evaluate(input.slice(evaluated), { temperature: options.temperature ?? 0 })) {
       if (options.signal?.aborted) {
         stopReason = "cancelled";
         break;

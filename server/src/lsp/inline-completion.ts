@@ -36,7 +36,10 @@ export function registerInlineCompletion(connection: Connection, documents: Text
     const signal = AbortSignal.any([controller.signal, toAbortSignal(token)]);
     const completionHost = settings.completion.model === "" ? context.host : context.completionHost;
     const engine = await completionHost.requireEngine().catch(() => undefined);
-    if (!engine || signal.aborted) return null;
+    if (!engine || signal.aborted) {
+      record(document.uri, started, { insertText: "", usedInfill: false, cancelled: signal.aborted });
+      return null;
+    }
     const result = await completeAt(engine, {
       uri: document.uri,
       path: relativePath(document.uri),
@@ -70,6 +73,7 @@ export function registerInlineCompletion(connection: Connection, documents: Text
       uri,
       totalMs: performance.now() - started,
       modelMs: result.stats?.modelMs ?? 0,
+      queuedMs: result.stats?.queuedMs ?? 0,
       evaluatedPromptTokens: result.stats?.evaluatedPromptTokens ?? 0,
       reusedTokens: result.stats?.reusedTokens ?? 0,
       source: result.stats?.source ?? "none",

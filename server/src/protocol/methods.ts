@@ -73,6 +73,8 @@ export interface CompletionStat {
   totalMs: number;
   /** Time inside the model (prompt evaluation and generation). */
   modelMs: number;
+  /** Time waiting for the completion sequence: a replaced request finishing the token it was on. */
+  queuedMs: number;
   evaluatedPromptTokens: number;
   reusedTokens: number;
   source: "model" | "last-suggestion" | "none";
