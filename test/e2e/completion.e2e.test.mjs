@@ -10,23 +10,15 @@
 // deadline; there are no fixed sleeps. Each test saves screenshots to .e2e/screenshots/, and a
 // failing test saves a FAILED-<test>.png there too.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as h from './harness.mjs';
+import {
+  MODEL_NAME, PINCER_ITEM, PINCER_SETTINGS, VIEWPORT, poll, reportFailure, screenshotWithMouseAt, skipUnlessRunnable, start, stop,
+} from './e2e-helpers.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const VSIX = process.env.PINCER_E2E_VSIX ? path.resolve(process.env.PINCER_E2E_VSIX) : path.join(ROOT, `pincer-${version}.vsix`);
-const MODEL = process.env.PINCER_TEST_MODEL ?? path.resolve(ROOT, '..', 'shared', 'models', 'llama-2-tiny-random.gguf');
-const MODEL_NAME = path.basename(MODEL).replace(/\.gguf$/i, '');
-const VIEWPORT = { width: 1280, height: 800 };
 const USER_SETTINGS = {
-  'pincer.model': MODEL,
-  'pincer.threads': 1,
-  'pincer.gpu': 'off',
+  ...PINCER_SETTINGS,
   // Short single-line suggestions: quick to generate, and they fit on screen.
   'pincer.completion.maxLines': 1,
   'pincer.completion.maxTokens': 8,
@@ -74,7 +66,6 @@ export function itemCount(cart: Cart): number {
 }
 `;
 
-const PINCER_ITEM = '#workbench\\.parts\\.statusbar .statusbar-item[id$="pincer.status"]';
 // The focused code editor in the editor area (not the Output panel's editor).
 const EDITOR = '.part.editor .monaco-editor';
 // How VS Code 1.99 renders an inline suggestion: the part on the cursor's line as spans with class
@@ -89,23 +80,6 @@ const SETTLE_MS = 750;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-function psRows() {
-  return execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' }).split('\n')
-    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/)).filter(Boolean)
-    .map(([, pid, ppid, args]) => ({ pid: Number(pid), ppid: Number(ppid), args }));
-}
-
-/** Polls fn (backing off 50..500 ms) until it returns a truthy value; throws after timeoutMs. */
-async function poll(fn, what, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, delay));
-  }
-}
 
 const nbsp = (text) => text.replace(/\u00a0/g, ' ');
 
@@ -251,10 +225,7 @@ async function saveAndRead(page, file, before) {
 }
 
 /** A screenshot with the mouse parked over the Explorer's empty space (no hover in the editor). */
-async function screenshot(page, name) {
-  await page.mouse.move(200, VIEWPORT.height * 0.6);
-  return h.screenshot(page, name);
-}
+const screenshot = (page, name) => screenshotWithMouseAt(page, name, 200, VIEWPORT.height * 0.6);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -262,71 +233,37 @@ describe('Pincer e2e: inline completion (ghost text)', function () {
   const ctx = {};
 
   before(async function () {
-    if (!h.isE2eInstalled()) {
-      console.warn('    skipped: code-server and Chromium are not installed; run test/e2e/setup');
-      this.skip();
-    }
-    if (!existsSync(MODEL)) {
-      console.warn(`    skipped: no test model at ${MODEL}; set PINCER_TEST_MODEL to a GGUF file`);
-      this.skip();
-    }
-    assert.ok(existsSync(VSIX), `${VSIX} is missing: run the tier with node test/e2e/run.mjs (it packages the extension)`);
-    ctx.workspaceDir = mkdtempSync(path.join(os.tmpdir(), 'pincer-e2e-ws-completion-'));
+    skipUnlessRunnable(this);
+    await start(ctx, {
+      kind: 'completion',
+      trust: true,
+      userSettings: USER_SETTINGS,
+      files: { [FILE]: FIXTURE },
+      async ready(page) {
+        await quickOpen(page, FILE);
+        await recordGhostText(page);
+        // Ready: the model is loaded (the aria-label spells the state out).
+        await page.waitForFunction(([sel, text]) => {
+          const item = document.querySelector(sel);
+          return item?.innerText.replace(/\s+/g, ' ').trim() === text && item.getAttribute('aria-label')?.startsWith('Pincer — ready.');
+        }, [PINCER_ITEM, `${MODEL_NAME} · CPU`], { timeout: 60_000 });
+      },
+    });
     ctx.file = path.join(ctx.workspaceDir, FILE);
-    writeFileSync(ctx.file, FIXTURE);
-    try {
-      ctx.server = await h.startCodeServer({ vsixPath: VSIX, workspaceDir: ctx.workspaceDir, userSettings: USER_SETTINGS });
-      ctx.browser = await h.launchBrowser();
-      ctx.page = await ctx.browser.newPage({ viewport: VIEWPORT });
-      await h.openWorkbench(ctx.page, ctx.server.url, ctx.workspaceDir, { trust: true });
-      await quickOpen(ctx.page, FILE);
-      await recordGhostText(ctx.page);
-      // Ready: the model is loaded (the aria-label spells the state out).
-      await ctx.page.waitForFunction(([sel, text]) => {
-        const item = document.querySelector(sel);
-        return item?.innerText.replace(/\s+/g, ' ').trim() === text && item.getAttribute('aria-label')?.startsWith('Pincer — ready.');
-      }, [PINCER_ITEM, `${MODEL_NAME} · CPU`], { timeout: 60_000 });
-    } catch (error) {
-      if (ctx.page) {
-        try { console.log(`    setup failure screenshot: ${await h.screenshot(ctx.page, 'FAILED-setup-completion')}`); } catch { /* page gone */ }
-      }
-      if (ctx.server) console.log(`    code-server log (tail):\n${ctx.server.logs().slice(-3000)}`);
-      throw error;
-    }
   });
 
-  afterEach(async function () {
-    const test = this.currentTest;
-    if (test?.state !== 'failed' || !ctx.page) return;
-    const name = `FAILED-${test.fullTitle().replace(/[^\w-]+/g, '-').replace(/^-|-$/g, '').slice(0, 100)}`;
-    try {
-      console.log(`    failure screenshot: ${await h.screenshot(ctx.page, name)}`);
-    } catch (error) {
-      console.log(`    (no failure screenshot: ${error.message})`);
-    }
-    try { console.log(`    ghost text history:\n${formatGhost(await ghostHistory(ctx.page))}`); } catch { /* page gone */ }
+  afterEach(reportFailure(ctx, async (page) => {
+    try { console.log(`    ghost text history:\n${formatGhost(await ghostHistory(page))}`); } catch { /* page gone */ }
     try {
       // The server's side of the story: completion errors and cancellations land in its log.
-      await h.runCommand(ctx.page, 'Pincer: Show Server Log');
-      const log = await ctx.page.locator('.part.panel .monaco-editor .view-lines').first().innerText({ timeout: 10_000 });
+      await h.runCommand(page, 'Pincer: Show Server Log');
+      const log = await page.locator('.part.panel .monaco-editor .view-lines').first().innerText({ timeout: 10_000 });
       console.log(`    Pincer server log (visible part):\n${log}`);
     } catch { /* best effort */ }
-    if (ctx.server) console.log(`    code-server log (tail):\n${ctx.server.logs().slice(-3000)}`);
-  });
+  }));
 
   after(async function () {
-    const problems = [];
-    try { await ctx.browser?.close(); } catch (error) { problems.push(`closing Chromium: ${error.message}`); }
-    const tmp = ctx.server && path.dirname(ctx.server.extensionsDir);
-    try { await ctx.server?.stop(); } catch (error) { problems.push(`stopping code-server: ${error.message}`); }
-    if (tmp) {
-      // Anything still running from this server's temp dir escaped the process tree: kill it.
-      const left = psRows().filter(({ args }) => args.includes(tmp));
-      for (const { pid } of left) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-      if (left.length) problems.push(`processes left running after stop():\n${left.map((p) => `${p.pid} ${p.args}`).join('\n')}`);
-    }
-    if (ctx.workspaceDir) rmSync(ctx.workspaceDir, { recursive: true, force: true });
-    if (problems.length) throw new Error(problems.join('\n'));
+    await stop(ctx);
   });
 
   it('typing in a file shows ghost text and Tab accepts it', async function () {

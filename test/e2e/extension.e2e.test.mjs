@@ -7,47 +7,18 @@
 // test saves a FAILED-<test>.png there too.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as h from './harness.mjs';
+import {
+  MODEL_NAME, PINCER_ITEM, PINCER_SETTINGS, VIEWPORT, poll, psRows, reportFailure, screenshotWithMouseAt, skipUnlessRunnable,
+  start as startWorkbench, stop,
+} from './e2e-helpers.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-// PINCER_E2E_VSIX: test this .vsix instead of the one `npm run package` writes.
-const VSIX = process.env.PINCER_E2E_VSIX ? path.resolve(process.env.PINCER_E2E_VSIX) : path.join(ROOT, `pincer-${version}.vsix`);
-const MODEL = process.env.PINCER_TEST_MODEL ?? path.resolve(ROOT, '..', 'shared', 'models', 'llama-2-tiny-random.gguf');
-const MODEL_NAME = path.basename(MODEL).replace(/\.gguf$/i, ''); // what the status bar shows
-// User settings (workspace values of pincer.model are ignored in Restricted Mode). One thread:
-// on small shared-vCPU machines more threads are much slower; gpu off keeps the backend "CPU".
-const USER_SETTINGS = { 'pincer.model': MODEL, 'pincer.threads': 1, 'pincer.gpu': 'off' };
-const VIEWPORT = { width: 1280, height: 800 };
 const PINCER_COMMANDS = ['Pincer: Download Model…', 'Pincer: Restart Server', 'Pincer: Select Model…', 'Pincer: Show Server Log'];
 const RESTRICTED_WHY = 'Restricted Mode: this workspace is not trusted, so only read-only features run (no agent, no terminal).';
 
-// The extension's status bar item: VS Code gives it the id "<extension id>.<item id>".
-const PINCER_ITEM = '#workbench\\.parts\\.statusbar .statusbar-item[id$="pincer.status"]';
-
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/** Polls fn (backing off 50..500 ms) until it returns a truthy value; throws after timeoutMs. */
-async function poll(fn, what, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, delay));
-  }
-}
-
-function psRows() {
-  return execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' }).split('\n')
-    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/)).filter(Boolean)
-    .map(([, pid, ppid, args]) => ({ pid: Number(pid), ppid: Number(ppid), args }));
-}
 
 /** Pids of Pincer servers started from this code-server's extensions dir. */
 function serverPids(extensionsDir) {
@@ -185,76 +156,17 @@ async function maximizePanel(page) {
 }
 
 /** A screenshot with the mouse parked over the empty editor area (no stray hover tooltips). */
-async function screenshot(page, name) {
-  await page.mouse.move(VIEWPORT.width * 0.8, VIEWPORT.height * 0.35);
-  return h.screenshot(page, name);
-}
+const screenshot = (page, name) => screenshotWithMouseAt(page, name, VIEWPORT.width * 0.8, VIEWPORT.height * 0.35);
 
-function skipUnlessRunnable(context) {
-  if (!h.isE2eInstalled()) {
-    console.warn('    skipped: code-server and Chromium are not installed; run test/e2e/setup');
-    context.skip();
-  }
-  if (!existsSync(MODEL)) {
-    console.warn(`    skipped: no test model at ${MODEL}; set PINCER_TEST_MODEL to a GGUF file`);
-    context.skip();
-  }
-  assert.ok(existsSync(VSIX), `${VSIX} is missing: run the tier with node test/e2e/run.mjs (it packages the extension)`);
-}
-
-/**
- * Starts code-server with the .vsix on a fresh folder and profile, opens it and answers trust.
- * On failure saves FAILED-setup-<kind>.png (when the page is up) and prints where.
- */
-async function start(ctx, { trust }) {
-  const kind = trust ? 'trusted' : 'restricted';
-  ctx.workspaceDir = mkdtempSync(path.join(os.tmpdir(), `pincer-e2e-ws-${kind}-`));
-  try {
-    ctx.server = await h.startCodeServer({ vsixPath: VSIX, workspaceDir: ctx.workspaceDir, userSettings: USER_SETTINGS });
-    ctx.browser = await h.launchBrowser();
-    ctx.page = await ctx.browser.newPage({ viewport: VIEWPORT });
-    await h.openWorkbench(ctx.page, ctx.server.url, ctx.workspaceDir, { trust });
-    await recordPincerStatus(ctx.page);
-  } catch (error) {
-    if (ctx.page) {
-      try { console.log(`    setup failure screenshot: ${await h.screenshot(ctx.page, `FAILED-setup-${kind}`)}`); } catch { /* page gone */ }
-    }
-    if (ctx.server) console.log(`    code-server log (tail):\n${ctx.server.logs().slice(-3000)}`);
-    throw error;
-  }
-}
-
-/** Stops Chromium and code-server (with the Pincer server), then checks that nothing is left. */
-async function stop(ctx) {
-  const problems = [];
-  try { await ctx.browser?.close(); } catch (error) { problems.push(`closing Chromium: ${error.message}`); }
-  const tmp = ctx.server && path.dirname(ctx.server.extensionsDir);
-  try { await ctx.server?.stop(); } catch (error) { problems.push(`stopping code-server: ${error.message}`); }
-  if (tmp) {
-    // Anything still running from this server's temp dir escaped the process tree: kill it.
-    const left = psRows().filter(({ args }) => args.includes(tmp));
-    for (const { pid } of left) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-    if (left.length) problems.push(`processes left running after stop():\n${left.map((p) => `${p.pid} ${p.args}`).join('\n')}`);
-  }
-  if (ctx.workspaceDir) rmSync(ctx.workspaceDir, { recursive: true, force: true });
-  if (problems.length) throw new Error(problems.join('\n'));
+/** Starts code-server with the .vsix on a fresh folder and profile, opens it and answers trust. */
+function start(ctx, { trust }) {
+  return startWorkbench(ctx, { kind: trust ? 'trusted' : 'restricted', trust, userSettings: PINCER_SETTINGS, ready: recordPincerStatus });
 }
 
 /** afterEach: on failure, save a screenshot and print where, the status history and server logs. */
-function reportFailure(ctx) {
-  return async function () {
-    const test = this.currentTest;
-    if (test?.state !== 'failed' || !ctx.page) return;
-    const name = `FAILED-${test.fullTitle().replace(/[^\w-]+/g, '-').replace(/^-|-$/g, '').slice(0, 100)}`;
-    try {
-      console.log(`    failure screenshot: ${await h.screenshot(ctx.page, name)}`);
-    } catch (error) {
-      console.log(`    (no failure screenshot: ${error.message})`);
-    }
-    try { console.log(`    Pincer status history:\n${formatHistory(await statusHistory(ctx.page))}`); } catch { /* page gone */ }
-    if (ctx.server) console.log(`    code-server log (tail):\n${ctx.server.logs().slice(-3000)}`);
-  };
-}
+const reportStatusOnFailure = (ctx) => reportFailure(ctx, async (page) => {
+  try { console.log(`    Pincer status history:\n${formatHistory(await statusHistory(page))}`); } catch { /* page gone */ }
+});
 
 // ---------------------------------------------------------------------------------------------
 
@@ -264,7 +176,7 @@ describe('Pincer e2e: trusted workspace', function () {
     skipUnlessRunnable(this);
     await start(ctx, { trust: true });
   });
-  afterEach(reportFailure(ctx));
+  afterEach(reportStatusOnFailure(ctx));
   after(async function () {
     await stop(ctx);
   });
@@ -333,7 +245,7 @@ describe('Pincer e2e: restricted mode (untrusted workspace)', function () {
     skipUnlessRunnable(this);
     await start(ctx, { trust: false }); // fresh code-server: new profile, new folder
   });
-  afterEach(reportFailure(ctx));
+  afterEach(reportStatusOnFailure(ctx));
   after(async function () {
     await stop(ctx);
   });

@@ -74,44 +74,38 @@ export async function startTestServer(options: { settings: Partial<PincerSetting
   await connection.sendNotification(InitializedNotification.type, {});
 
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  /**
+   * Resolves with find()'s first defined answer, re-asked on each status and log notification;
+   * rejects after timeoutMs with "Timed out waiting for <describe()>".
+   */
+  function waitFor<T>(find: () => T | undefined, describe: () => string, timeoutMs: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const check = () => {
+        const found = find();
+        if (found === undefined) return false;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`Timed out waiting for ${describe()}`));
+      }, timeoutMs);
+      if (!check()) waiters.add(check);
+    });
+  }
+
   return Object.assign(server, {
     connection,
     process: child,
     initializeResult,
     stderr: () => stderr,
     waitForStatus(predicate: (s: StatusParams) => boolean, what: string, timeoutMs = 20_000) {
-      return new Promise<StatusParams>((resolve, reject) => {
-        const check = () => {
-          const found = statuses.find(predicate);
-          if (!found) return false;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`Timed out waiting for status: ${what}. Seen: ${JSON.stringify(statuses)}\nstderr: ${stderr}`));
-        }, timeoutMs);
-        if (!check()) waiters.add(check);
-      });
+      return waitFor(() => statuses.find(predicate), () => `status: ${what}. Seen: ${JSON.stringify(statuses)}\nstderr: ${stderr}`, timeoutMs);
     },
     waitForLog(pattern: RegExp, timeoutMs = 20_000) {
-      return new Promise<string>((resolve, reject) => {
-        const check = () => {
-          const found = logs.find((line) => pattern.test(line));
-          if (found === undefined) return false;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`Timed out waiting for a log line matching ${pattern}. Logs: ${logs.join("\n")}`));
-        }, timeoutMs);
-        if (!check()) waiters.add(check);
-      });
+      return waitFor(() => logs.find((line) => pattern.test(line)), () => `a log line matching ${pattern}. Logs: ${logs.join("\n")}`, timeoutMs);
     },
     async stop() {
       if (child.exitCode === null) {
