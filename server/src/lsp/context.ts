@@ -1,5 +1,6 @@
 // What every LSP handler may use: the model host and the current settings.
 import type { ModelHost } from "../host/model-host";
+import type { Logger } from "../platform/log";
 import type { PincerSettings } from "../protocol";
 
 export interface ServerContext {
@@ -10,6 +11,7 @@ export interface ServerContext {
   /** Apply the current settings again (after a download made a configured model available). */
   reconfigure(): Promise<void>;
   trusted(): boolean;
+  log: Logger;
   /** Workspace folder paths, for showing the model workspace-relative paths. */
   workspaceFolders(): readonly string[];
 }

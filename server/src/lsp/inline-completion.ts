@@ -58,6 +58,10 @@ export function registerInlineCompletion(connection: Connection, documents: Text
       signal,
     });
     record(document.uri, started, result);
+    const cut = result.stats?.relayout ? result.stats.truncated : undefined;
+    if (cut && (cut.prefixChars > 0 || cut.suffixChars > 0 || cut.contextChunks > 0)) {
+      context.log("debug", `Completion prompt for ${document.uri} left out ${cut.prefixChars} characters before the cursor, ${cut.suffixChars} after it and ${cut.contextChunks} context chunk(s) to fit the context window.`);
+    }
     if (result.cancelled || result.insertText === "") return null;
     return { items: [{ insertText: result.insertText, range: { start: params.position, end: params.position } }] };
   });

@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import type { TokenId, TokenStream } from "../engine/token-stream";
+import { completionBudget, prefixWindow, suffixWindow } from "./budget";
+
+// One token per character, so budgets in tokens are budgets in characters here.
+const stream = {
+  tokenize: (text: string) => [...text].map((c) => c.charCodeAt(0)),
+  detokenize: (tokens: readonly TokenId[]) => String.fromCharCode(...tokens),
+} as unknown as TokenStream;
+
+describe("completion budget", () => {
+  it("follows the real context size and leaves room for the answer and typing", () => {
+    for (const contextSize of [512, 2048, 8192, 32768]) {
+      const budget = completionBudget(contextSize, 64);
+      const used = budget.prefixTokens + budget.suffixTokens + budget.contextTokens + budget.typedTokens + budget.generatedTokens;
+      assert.ok(used <= contextSize, `${used} tokens fit in ${contextSize}`);
+      assert.ok(budget.prefixTokens > budget.suffixTokens, "the prefix gets the larger share");
+    }
+    assert.ok(completionBudget(8192, 64).prefixTokens > completionBudget(2048, 64).prefixTokens);
+  });
+
+  it("cuts the prefix at a line start and the suffix at a line end, and says how much it left out", () => {
+    const text = "line one\nline two\nline three\n";
+    const before = prefixWindow(stream, text, 15);
+    assert.equal(before.text, "line three\n");
+    assert.equal(before.droppedChars, text.length - before.text.length);
+    const after = suffixWindow(stream, text, 15);
+    assert.equal(after.text, "line one\n");
+    assert.equal(after.droppedChars, text.length - "line one\n".length);
+    assert.deepEqual(prefixWindow(stream, "short", 15), { text: "short", droppedChars: 0 });
+  });
+});
