@@ -1,0 +1,140 @@
+// bench/completion: replays a recorded typing session (bench/sessions/typing.json, made by
+// bench/sessions/record.ts) key by key, with its pauses, against
+//   - Pincer: the bundled server (dist/server/main.mjs serve --stdio) over a real LSP connection,
+//     didChange + textDocument/inlineCompletion per key, per-request costs from pincer/completionStats;
+//   - the naive baseline: node-llama-cpp's LlamaCompletion.generateInfillCompletion on one context,
+//     with the same prefix/suffix windows Pincer cuts (server/src/completion/budget.ts),
+// one after the other, on the same model, threads and context size, and prints a Markdown table.
+// Files: bench/completion/session.ts (the places to type at), replay.ts (the replay rules below),
+// replay-pincer.ts and replay-baseline.ts (the two targets), report.ts (figures, tables, targets).
+//
+// Replay rules (the same for both): keys are sent at their recorded times on the wall clock. When a
+// key's time comes while the previous request is still in flight, that request is cancelled (LSP
+// $/cancelRequest, or the AbortSignal for the baseline) and the new one is sent, as VS Code does.
+// Latency is client-side, from sending a request to its answer, over the requests that completed.
+// At each cursor jump (a new place, maybe a new file) the span is removed and one request is sent
+// there; it is allowed to finish, as the user is reading the code (the recorded reading pause runs
+// from the jump; typing starts when both have passed). Those first requests at a place are the
+// "relayout" rows; every other request is a keystroke row. After the last key of a span the user
+// reads the suggestion: the request then in flight finishes before the next jump.
+//
+// Usage: node --import tsx bench/completion.ts [--model PATH] [--session PATH | --files F...]
+//   [--keys N] [--only pincer|baseline] [--threads N] [--context-size N] [--max-tokens N]
+//   [--debounce MS] [--verbose] [--build]
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { SERVER_BUNDLE } from "../test/helpers/lsp-client";
+import { runBaseline, type BaselineRun } from "./completion/replay-baseline";
+import { runPincer, type PincerRun } from "./completion/replay-pincer";
+import type { BenchOptions } from "./completion/replay";
+import { printReport } from "./completion/report";
+import { loadSession, log, placesOf } from "./completion/session";
+import { REPO_ROOT } from "./sessions/record";
+import { writeSyntheticModel } from "./synthetic-model";
+
+const { values } = parseArgs({
+  options: {
+    model: { type: "string" },
+    session: { type: "string" },
+    files: { type: "string", multiple: true },
+    keys: { type: "string" },
+    only: { type: "string" },
+    threads: { type: "string", default: "1" },
+    "context-size": { type: "string", default: "4096" },
+    "max-tokens": { type: "string", default: "16" },
+    debounce: { type: "string", default: "0" },
+    verbose: { type: "boolean", default: false },
+    build: { type: "boolean", default: false },
+  },
+});
+const options: BenchOptions = {
+  threads: Number(values.threads),
+  contextSize: Number(values["context-size"]),
+  maxTokens: Number(values["max-tokens"]),
+  maxLines: 1,
+  debounceMs: Number(values.debounce),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function defaultModel(): Promise<string> {
+  const file = path.join(REPO_ROOT, "bench", ".cache", "synthetic-135m-q8_0-fim.gguf");
+  if (existsSync(file)) return file;
+  mkdirSync(path.dirname(file), { recursive: true });
+  log(`writing the synthetic 135M FIM model to ${path.relative(REPO_ROOT, file)} (once)…`);
+  const started = performance.now();
+  const written = await writeSyntheticModel({ out: file, preset: "135m", type: "q8_0", fim: true });
+  log(`  ${(written.parameters / 1e6).toFixed(0)}M parameters, ${(written.bytes / 1e6).toFixed(0)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return file;
+}
+
+function ensureBundle(): void {
+  const missing = !existsSync(SERVER_BUNDLE);
+  if (missing || values.build) {
+    log(missing ? "dist/server/main.mjs is missing: npm run build" : "npm run build");
+    const result = spawnSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: ["ignore", "inherit", "inherit"] });
+    if (result.status !== 0) throw new Error("npm run build failed");
+    return;
+  }
+  const built = statSync(SERVER_BUNDLE).mtimeMs;
+  const newer = walk(path.join(REPO_ROOT, "server", "src")).filter((f) => !f.endsWith(".test.ts") && statSync(f).mtimeMs > built);
+  if (newer.length > 0) log(`warning: ${newer.length} server source file(s) are newer than dist/server/main.mjs (e.g. ${path.relative(REPO_ROOT, newer[0]!)}); pass --build to rebuild.`);
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? walk(full) : entry.name.endsWith(".ts") ? [full] : [];
+  });
+}
+
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
+
+async function main(): Promise<void> {
+  const { session, source } = loadSession({ session: values.session, files: values.files });
+  const limit = values.keys ? Number(values.keys) : Number.POSITIVE_INFINITY;
+  const { places, texts } = placesOf(session, limit);
+  const keyCount = places.reduce((n, p) => n + p.keys.length, 0);
+  const typingS = places.reduce((n, p) => n + p.readMs + p.keys.reduce((m, k) => m + k.dt, 0), 0) / 1000;
+  const modelPath = path.resolve(values.model ?? (await defaultModel()));
+  const only = values.only;
+  if (only !== undefined && only !== "pincer" && only !== "baseline") throw new Error("--only takes pincer or baseline");
+  log(`session ${source}: ${places.length} places in ${new Set(places.map((p) => p.file)).size} files, ${keyCount} keys, ${typingS.toFixed(0)} s of typing; model ${modelPath}`);
+
+  const machine: string[] = [];
+  let pincer: PincerRun | undefined;
+  let baseline: BaselineRun | undefined;
+  if (only !== "baseline") {
+    ensureBundle();
+    const started = performance.now();
+    const loadBefore = load();
+    pincer = await runPincer(modelPath, places, texts, options);
+    log(`pincer: replay done in ${((performance.now() - started) / 1000).toFixed(0)} s; ${pincer.pairing}`);
+    machine.push(`Pincer replay: load average ${loadBefore} before, ${load()} after`);
+  }
+  if (only !== "pincer") {
+    const started = performance.now();
+    const loadBefore = load();
+    baseline = await runBaseline(modelPath, places, texts, options);
+    log(`baseline: replay done in ${((performance.now() - started) / 1000).toFixed(0)} s; ${baseline.meterCheck}`);
+    machine.push(`baseline replay: load average ${loadBefore} before, ${load()} after`);
+  }
+
+  printReport({ pincer, baseline, places, modelPath, source, options, machine, verbose: values.verbose });
+
+  const resultsDir = path.join(REPO_ROOT, "bench", "results");
+  mkdirSync(resultsDir, { recursive: true });
+  const out = path.join(resultsDir, `completion-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(
+    out,
+    JSON.stringify({ model: modelPath, threads: options.threads, contextSize: options.contextSize, maxTokens: options.maxTokens, session: source, pincer: pincer?.rows, baseline: baseline?.rows }, null, 1),
+  );
+  log(`per-request rows: ${path.relative(REPO_ROOT, out)}`);
+}
+
+await main();
+process.exit(0);
