@@ -20,7 +20,7 @@ const promptTokens = Number(values["prompt-tokens"]);
 const genTokens = Number(values["gen-tokens"]);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-// Pincer: Engine.load does the backend, checks, load, thread choice and context.
+// Pincer: Engine.load does the backend, checks, load, thread choice (measured when "auto") and context.
 let started = performance.now();
 const engine = await Engine.load({
   modelPath,
@@ -44,27 +44,27 @@ interface Sample {
   generated: number;
 }
 
-async function measure(run: (prompt: string, maxTokens: number) => Promise<number>): Promise<{ pp: number; tg: number }> {
-  const samples: Sample[] = [];
-  await run(prompts[runs]!, 8); // warm-up
-  for (let i = 0; i < runs; i++) {
-    // Prompt processing: evaluate the prompt and sample one token.
-    let t = performance.now();
-    await run(prompts[i]!, 1);
-    const promptMs = performance.now() - t;
-    // Generation: continue from the now-cached prompt, so the time is generation only.
-    t = performance.now();
-    const generated = await run(prompts[i]!, genTokens + 1);
-    samples.push({ promptMs, genMs: performance.now() - t, generated });
-  }
-  return {
-    pp: median(samples.map((s) => (promptTokens / s.promptMs) * 1000)),
-    tg: median(samples.map((s) => (Math.max(1, s.generated - 1) / s.genMs) * 1000)),
-  };
+type Runner = (prompt: string, maxTokens: number) => Promise<number>;
+
+/** One prompt-processing and one generation sample. */
+async function sample(run: Runner, prompt: string): Promise<Sample> {
+  // Prompt processing: evaluate the prompt and sample one token.
+  let t = performance.now();
+  await run(prompt, 1);
+  const promptMs = performance.now() - t;
+  // Generation: continue from the now-cached prompt, so the time is generation only.
+  t = performance.now();
+  const generated = await run(prompt, genTokens + 1);
+  return { promptMs, genMs: performance.now() - t, generated };
 }
 
+const summarize = (samples: Sample[]) => ({
+  pp: median(samples.map((s) => (promptTokens / s.promptMs) * 1000)),
+  tg: median(samples.map((s) => (Math.max(1, s.generated - 1) / s.genMs) * 1000)),
+});
+
 const sequence = engine.sequence("chat");
-const pincer = await measure(async (prompt, maxTokens) => (await sequence.generate(prompt, { maxTokens, temperature: 0 })).generatedTokens);
+const pincerRun: Runner = async (prompt, maxTokens) => (await sequence.generate(prompt, { maxTokens, temperature: 0 })).generatedTokens;
 
 // Direct: the same library calls without Pincer around them.
 started = performance.now();
@@ -73,11 +73,28 @@ const model = await llama.loadModel({ modelPath, gpuLayers: "auto" });
 const context = await model.createContext({ contextSize: promptTokens + genTokens + 256, threads });
 const directLoadMs = performance.now() - started;
 const completion = new LlamaCompletion({ contextSequence: context.getSequence() });
-const direct = await measure(async (prompt, maxTokens) => {
+const directRun: Runner = async (prompt, maxTokens) => {
   let generated = 0;
   await completion.generateCompletion(prompt, { maxTokens, temperature: 0, onToken: (t) => (generated += t.length) });
   return generated;
-});
+};
+
+// Interleaved, alternating which goes first, so machine noise and drift hit both alike.
+const pincerSamples: Sample[] = [];
+const directSamples: Sample[] = [];
+await pincerRun(prompts[runs]!, 8);
+await directRun(prompts[runs]!, 8);
+for (let i = 0; i < runs; i++) {
+  if (i % 2 === 0) {
+    pincerSamples.push(await sample(pincerRun, prompts[i]!));
+    directSamples.push(await sample(directRun, prompts[i]!));
+  } else {
+    directSamples.push(await sample(directRun, prompts[i]!));
+    pincerSamples.push(await sample(pincerRun, prompts[i]!));
+  }
+}
+const pincer = summarize(pincerSamples);
+const direct = summarize(directSamples);
 
 const row = (name: string, a: number, b: number, unit: string) =>
   `| ${name.padEnd(26)} | ${a.toFixed(1).padStart(10)} | ${b.toFixed(1).padStart(10)} | ${(a / b).toFixed(3).padStart(6)} | ${unit}`;

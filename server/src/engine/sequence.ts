@@ -136,7 +136,8 @@ export class EngineSequence {
         track.generated += tokens.length;
         if (options.signal?.aborted) track.afterAbort += tokens.length;
       },
-      onTextChunk: (text: string) => options.onText?.(text),
+      // Only ask for decoded text chunks when someone listens: decoding each token costs time.
+      onTextChunk: options.onText,
     };
   }
 
