@@ -193,7 +193,7 @@ function uniformFill(seed: number, name: string, amplitude: number): (out: Float
 }
 
 /** mulberry32: a tiny fast 32-bit PRNG; returns uint32. Its 2^32 period covers any one tensor here. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -97,7 +97,10 @@ describe("egress guard", () => {
   });
 
   it("allows local IPC over a Unix socket", async function () {
-    if (process.platform === "win32") this.skip(); // named pipes there; the same code path
+    if (process.platform === "win32") {
+      console.warn("    skipped: Windows uses named pipes, not Unix sockets (the guard treats both as a path)");
+      this.skip();
+    }
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-ipc-"));
     const socketPath = path.join(dir, "ipc.sock");
     const echo = net.createServer((socket) => socket.pipe(socket));

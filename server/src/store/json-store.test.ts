@@ -78,7 +78,10 @@ describe("threadCalibrationStore", () => {
 describe("defaultCacheDir", () => {
   it("honours PINCER_CACHE_DIR, then XDG_CACHE_HOME on Linux", function () {
     assert.equal(defaultCacheDir({ PINCER_CACHE_DIR: "/tmp/pincer-cache" }), "/tmp/pincer-cache");
-    if (process.platform !== "linux") this.skip();
+    if (process.platform !== "linux") {
+      console.warn("    skipped: the XDG cache folder is the Linux default only");
+      this.skip();
+    }
     assert.equal(defaultCacheDir({ XDG_CACHE_HOME: "/xdg/cache" }), path.join("/xdg/cache", "pincer"));
     assert.equal(defaultCacheDir({}), path.join(os.homedir(), ".cache", "pincer"));
   });
