@@ -9,6 +9,7 @@ import { completeAt, type CompletionResult } from "../completion/complete";
 import { selectContext } from "../completion/context-select";
 import { workspaceImportReader } from "../completion/import-reader";
 import { RecentEdits } from "../completion/recent-edits";
+import { parserPool } from "../index/parser-pool";
 import { prepareSymbols } from "../index/symbols";
 import { CompletionStatsRequest, type CompletionStat, type CompletionStatsResult } from "../protocol";
 import { toAbortSignal } from "./cancellation";
@@ -101,6 +102,7 @@ function trackRecentEdits(documents: TextDocuments<TextDocument>): RecentEdits {
   documents.onDidClose((e) => {
     lastText.delete(e.document.uri);
     recent.forget(e.document.uri);
+    parserPool.forget(e.document.uri); // the tree kept for block ends
   });
   documents.onDidChangeContent((e) => {
     const before = lastText.get(e.document.uri);
