@@ -2,6 +2,7 @@
 // the cursor (found in the open documents), the regions the user edited recently, and the file's
 // imports when the prefix window no longer reaches them. Chosen once per prompt layout, not per
 // keystroke.
+import { parserPool } from "../index/parser-pool";
 import { definitionSnippets, identifiersNear, imports } from "../index/symbols";
 import type { ContextChunk } from "./fim-format";
 import type { RecentEdits } from "./recent-edits";
@@ -38,13 +39,15 @@ export async function selectContext(
   readImport?: ImportReader,
 ): Promise<ContextChunk[]> {
   const chunks: ContextChunk[] = [];
-  const names = new Set((await identifiersNear(query.text, query.languageId, query.offset, NEAR_LINES)) ?? []);
-  const importLines = (await imports(query.text, query.languageId)) ?? [];
+  // Open documents keep their trees in the parser pool under their URI (as block ends do), so
+  // the next layout re-parses only what changed.
+  const names = new Set((await identifiersNear(query.text, query.languageId, query.offset, NEAR_LINES, parserPool, query.uri)) ?? []);
+  const importLines = (await imports(query.text, query.languageId, parserPool, query.uri)) ?? [];
 
   // Definitions of nearby identifiers from the other open documents and from workspace files the
   // current file imports (the current file's own are mostly in the prefix/suffix windows already).
   if (names.size > 0) {
-    const sources = [...openDocuments];
+    const sources: (OpenDocument & { keep?: boolean })[] = openDocuments.map((d) => ({ ...d, keep: true }));
     if (readImport) {
       for (const specifier of relativeSpecifiers(importLines).slice(0, MAX_IMPORTED_FILES)) {
         const doc = await readImport(specifier, query.uri).catch(() => undefined);
@@ -54,7 +57,7 @@ export async function selectContext(
     const found: ContextChunk[] = [];
     for (const doc of sources) {
       if (doc.uri === query.uri) continue;
-      const snippets = (await definitionSnippets(doc.text, doc.languageId, names, { maxLines: 30 })) ?? [];
+      const snippets = (await definitionSnippets(doc.text, doc.languageId, names, { maxLines: 30, documentKey: doc.keep ? doc.uri : undefined })) ?? [];
       for (const snippet of snippets) found.push({ path: doc.path, text: snippet.text });
     }
     chunks.push(...found.slice(0, MAX_DEFINITIONS));

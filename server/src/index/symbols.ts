@@ -77,11 +77,26 @@ export async function prepareSymbols(languageId: string, pool: ParserPool = pars
   return results.every((q) => q !== undefined);
 }
 
-async function withParsed<T>(text: string, languageId: string, kind: QueryKind | undefined, fn: (tree: Tree, query: Query | null) => T, pool: ParserPool): Promise<T | undefined> {
+/**
+ * Runs `fn` on the text's tree. With a document key the pool keeps the tree and re-parses the
+ * next version incrementally (the open-document case); without one the parse is one-off.
+ */
+async function withParsed<T>(
+  text: string,
+  languageId: string,
+  kind: QueryKind | undefined,
+  fn: (tree: Tree, query: Query | null) => T,
+  pool: ParserPool,
+  documentKey?: string,
+): Promise<T | undefined> {
   const grammar = resolveGrammarId(languageId);
   if (!grammar) return undefined;
   const query = kind ? await queryFor(pool, grammar, kind) : null;
   if (query === undefined) return undefined;
+  if (documentKey !== undefined) {
+    const tree = await pool.parseDocument(documentKey, text, grammar);
+    return tree ? fn(tree, query) : undefined;
+  }
   return pool.withTree(text, grammar, (tree) => fn(tree, query));
 }
 
@@ -175,7 +190,7 @@ export async function definitionSnippets(
   text: string,
   languageId: string,
   names: ReadonlySet<string>,
-  options: { maxLines?: number } = {},
+  options: { maxLines?: number; documentKey?: string } = {},
   pool: ParserPool = parserPool,
 ): Promise<DefinitionSnippet[] | undefined> {
   const maxLines = Math.max(1, options.maxLines ?? 40);
@@ -199,11 +214,12 @@ export async function definitionSnippets(
         });
     },
     pool,
+    options.documentKey,
   );
 }
 
 /** The import / include / use statements, as written, in document order. */
-export async function imports(text: string, languageId: string, pool: ParserPool = parserPool): Promise<string[] | undefined> {
+export async function imports(text: string, languageId: string, pool: ParserPool = parserPool, documentKey?: string): Promise<string[] | undefined> {
   return withParsed(
     text,
     languageId,
@@ -217,6 +233,7 @@ export async function imports(text: string, languageId: string, pool: ParserPool
       return [...nodes.values()].sort((a, b) => a.startIndex - b.startIndex).map((n) => n.text.trimEnd());
     },
     pool,
+    documentKey,
   );
 }
 
@@ -225,7 +242,14 @@ export async function imports(text: string, languageId: string, pool: ParserPool
  * nearest first (by line distance, then column distance). Comments and strings are not
  * identifiers in the grammars, so they do not contribute.
  */
-export async function identifiersNear(text: string, languageId: string, offset: number, windowLines: number, pool: ParserPool = parserPool): Promise<string[] | undefined> {
+export async function identifiersNear(
+  text: string,
+  languageId: string,
+  offset: number,
+  windowLines: number,
+  pool: ParserPool = parserPool,
+  documentKey?: string,
+): Promise<string[] | undefined> {
   const cursorLine = countLines(text, Math.max(0, Math.min(offset, text.length)));
   const cursorColumn = offset - lineStart(text, offset);
   const first = Math.max(0, cursorLine - windowLines);
@@ -250,6 +274,7 @@ export async function identifiersNear(text: string, languageId: string, offset: 
       return [...new Set(found.map((f) => f.name))];
     },
     pool,
+    documentKey,
   );
 }
 
