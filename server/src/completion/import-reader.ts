@@ -1,9 +1,10 @@
 // Reads the workspace files a document imports by relative path, for completion context. Only
-// files inside a workspace folder (after resolving symlinks) and of modest size are read.
+// files inside a workspace folder (WorkspaceRoots.resolveInside: real paths, symlinks) and of modest size are read.
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { grammarForPath } from "../index/grammars";
+import { WorkspaceRoots } from "../platform/workspace-paths";
 import type { ImportReader } from "./context-select";
 
 const EXTENSIONS = ["", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", "/index.ts", "/index.js", ".py", ".h", ".hpp"];
@@ -13,10 +14,11 @@ export function workspaceImportReader(workspaceFolders: () => readonly string[],
   return async (specifier, fromUri) => {
     if (!fromUri.startsWith("file:")) return undefined;
     const base = path.resolve(path.dirname(fileURLToPath(fromUri)), specifier);
-    const roots = await Promise.all(workspaceFolders().map((f) => fs.realpath(f).catch(() => undefined)));
+    const roots = await WorkspaceRoots.create(workspaceFolders());
     for (const candidate of EXTENSIONS.map((ext) => base.replace(/\.(js|mjs|cjs)$/, "") + ext).concat(base)) {
-      const real = await fs.realpath(candidate).catch(() => undefined);
-      if (!real || !roots.some((root) => root !== undefined && (real === root || real.startsWith(root + path.sep)))) continue;
+      const inside = await roots.resolveInside(candidate, { forWrite: false });
+      if (!inside.ok) continue;
+      const real = inside.path;
       const stat = await fs.stat(real).catch(() => undefined);
       if (!stat?.isFile() || stat.size > MAX_BYTES) continue;
       const languageId = grammarForPath(real);
