@@ -1,0 +1,161 @@
+// Words of a shell command as bash would see them: quotes removed where the value is static,
+// expansions marked dynamic, redirect targets resolved. Used by shell-parse.ts.
+import type { Node } from "web-tree-sitter";
+import type { Redirect } from "./shell-parse";
+
+export const EXPANSION_TYPES = new Set([
+  "simple_expansion",
+  "expansion",
+  "command_substitution",
+  "process_substitution",
+  "arithmetic_expansion",
+  "brace_expression",
+]);
+
+export interface Word {
+  value: string;
+  /** Fully known before run time. */
+  static: boolean;
+  /** Unquoted glob characters (matter in the command name). */
+  glob: boolean;
+  start: number;
+  end: number;
+}
+
+
+export function resolveWord(node: Node): Word {
+  const start = node.startIndex;
+  const end = node.endIndex;
+  const unresolved = (): Word => ({ value: node.text, static: false, glob: false, start, end });
+  switch (node.type) {
+    case "word": {
+      const raw = node.text;
+      // `$` or a backtick left in a plain word, or a brace expansion ({a,b}, {1..3}): not static.
+      if (/[$`]/.test(raw) || /\{[^{}]*(,|\.\.)[^{}]*\}/.test(raw)) return unresolved();
+      return { value: unescapeUnquoted(raw), static: true, glob: hasUnquotedGlob(raw), start, end };
+    }
+    case "number":
+    case "variable_name":
+    case "file_descriptor":
+    case "test_operator":
+    case "heredoc_start":
+      return { value: node.text, static: !/[$`]/.test(node.text), glob: false, start, end };
+    case "raw_string":
+      return { value: node.text.slice(1, -1), static: true, glob: false, start, end };
+    case "string": {
+      if (node.namedChildren.some((c) => c && c.type !== "string_content")) return unresolved();
+      const inside = node.text.slice(1, -1);
+      return { value: unescapeDoubleQuoted(inside), static: true, glob: false, start, end };
+    }
+    case "translated_string": {
+      const inner = node.namedChildren[0];
+      return inner ? { ...resolveWord(inner), start, end } : unresolved();
+    }
+    case "ansi_c_string": {
+      const decoded = decodeAnsiC(node.text.slice(2, -1));
+      return decoded === undefined ? unresolved() : { value: decoded, static: true, glob: false, start, end };
+    }
+    case "concatenation": {
+      let value = "";
+      let glob = false;
+      for (const part of node.namedChildren) {
+        if (!part) continue;
+        const word = resolveWord(part);
+        if (!word.static) return unresolved();
+        value += word.value;
+        glob ||= word.glob;
+      }
+      // Text between named children (tree-sitter keeps some literal pieces anonymous).
+      const covered = node.namedChildren.reduce((n, c) => n + (c ? c.endIndex - c.startIndex : 0), 0);
+      if (covered !== node.endIndex - node.startIndex) return unresolved();
+      return { value, static: true, glob, start, end };
+    }
+    default:
+      return unresolved();
+  }
+}
+
+export function assignmentText(node: Node): string {
+  const name = node.childForFieldName("name")?.text ?? "";
+  const value = node.childForFieldName("value");
+  const operator = node.text.slice(name.length, (value?.startIndex ?? node.endIndex) - node.startIndex);
+  return `${name}${operator}${value ? resolveWord(value).value : ""}`;
+}
+
+function unescapeUnquoted(raw: string): string {
+  return raw.replace(/\\\n/g, "").replace(/\\(.)/gs, "$1");
+}
+
+function unescapeDoubleQuoted(raw: string): string {
+  return raw.replace(/\\\n/g, "").replace(/\\([$`"\\])/g, "$1");
+}
+
+function hasUnquotedGlob(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === "\\") i++;
+    else if (raw[i] === "*" || raw[i] === "?" || raw[i] === "[") return true;
+  }
+  return false;
+}
+
+const ANSI_SIMPLE: Readonly<Record<string, string>> = {
+  a: "\x07", b: "\b", e: "\x1b", E: "\x1b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", "'": "'", '"': '"', "?": "?",
+};
+
+/** Decodes the inside of $'…'; undefined for escapes we do not handle (\c, \0 / NUL, odd code points). */
+function decodeAnsiC(raw: string): string | undefined {
+  let out = "";
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i]!;
+    if (ch !== "\\") {
+      out += ch;
+      continue;
+    }
+    const next = raw[i + 1];
+    if (next === undefined) return undefined;
+    if (Object.hasOwn(ANSI_SIMPLE, next)) {
+      out += ANSI_SIMPLE[next];
+      i++;
+      continue;
+    }
+    let match: RegExpExecArray | null;
+    const rest = raw.slice(i + 1);
+    let code: number | undefined;
+    if ((match = /^[0-7]{1,3}/.exec(rest))) code = parseInt(match[0], 8);
+    else if ((match = /^x([0-9a-fA-F]{1,2})/.exec(rest))) code = parseInt(match[1]!, 16);
+    else if ((match = /^u([0-9a-fA-F]{1,4})/.exec(rest))) code = parseInt(match[1]!, 16);
+    else if ((match = /^U([0-9a-fA-F]{1,8})/.exec(rest))) code = parseInt(match[1]!, 16);
+    if (!match || code === undefined) {
+      if (next === "c") return undefined;
+      out += "\\" + next; // bash keeps unknown escapes as written
+      i++;
+      continue;
+    }
+    if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return undefined;
+    out += String.fromCodePoint(code);
+    i += match[0].length;
+  }
+  return out;
+}
+
+export function containsExpansion(node: Node): boolean {
+  if (EXPANSION_TYPES.has(node.type)) return true;
+  for (const child of node.children) if (child && containsExpansion(child)) return true;
+  return false;
+}
+
+export function redirectOf(node: Node): Redirect {
+  const fd = node.childForFieldName("descriptor")?.text;
+  const op = node.children.filter((c) => c && !c.isNamed).map((c) => c!.type).join("");
+  let targetNode: Node | null | undefined;
+  if (node.type === "file_redirect") targetNode = node.childForFieldName("destination");
+  else if (node.type === "heredoc_redirect") targetNode = node.namedChildren.find((c) => c?.type === "heredoc_start");
+  else targetNode = node.namedChildren.find((c) => c && c.type !== "file_descriptor");
+  const target = targetNode ? resolveWord(targetNode) : undefined;
+  return {
+    op,
+    ...(fd !== undefined ? { fd } : {}),
+    target: target?.value ?? "",
+    dynamic: containsExpansion(node) || (target ? !target.static : op !== ">&-" && op !== "<&-"),
+  };
+}
