@@ -70,10 +70,11 @@ export async function completeAt(engine: Engine, request: CompletionRequest): Pr
   const maxLines = lineSuffix.trim() !== "" ? 1 : request.maxLines;
   const clean = (raw: string) => cleanSuggestion(raw, { maxLines, suffix });
 
-  const cached = session.fromLastSuggestion({ uri, text: request.text, offset: request.offset });
-  if (cached !== undefined && clean(cached) !== "") {
+  const rest = session.fromLastSuggestion({ uri, text: request.text, offset: request.offset });
+  const cached = rest === undefined ? "" : clean(rest);
+  if (cached !== "") {
     return {
-      insertText: clean(cached),
+      insertText: cached,
       usedInfill: sequence.infillSupported,
       cancelled: false,
       stats: { ...NO_WORK, source: "last-suggestion", stopReason: "cached" },

@@ -11,11 +11,19 @@ const EXTENSIONS = ["", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".
 const MAX_BYTES = 256 * 1024;
 
 export function workspaceImportReader(workspaceFolders: () => readonly string[], displayPath: (uri: string) => string): ImportReader {
+  // The roots' real paths are resolved once per set of workspace folders, not per import.
+  let cached: { key: string; roots: Promise<WorkspaceRoots> } | undefined;
+  const rootsFor = (folders: readonly string[]) => {
+    const key = folders.join("\0");
+    if (cached?.key !== key) cached = { key, roots: WorkspaceRoots.create(folders) };
+    return cached.roots;
+  };
   return async (specifier, fromUri) => {
     if (!fromUri.startsWith("file:")) return undefined;
     const base = path.resolve(path.dirname(fileURLToPath(fromUri)), specifier);
-    const roots = await WorkspaceRoots.create(workspaceFolders());
-    for (const candidate of EXTENSIONS.map((ext) => base.replace(/\.(js|mjs|cjs)$/, "") + ext).concat(base)) {
+    const roots = await rootsFor(workspaceFolders());
+    const candidates = new Set([...EXTENSIONS.map((ext) => base.replace(/\.(js|mjs|cjs)$/, "") + ext), base]);
+    for (const candidate of candidates) {
       const inside = await roots.resolveInside(candidate, { forWrite: false });
       if (!inside.ok) continue;
       const real = inside.path;

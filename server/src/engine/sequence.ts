@@ -80,18 +80,6 @@ export class EngineSequence {
     });
   }
 
-  /** Fill-in-the-middle using the model's own infill tokens; falls back to a plain continuation without them. */
-  infill(prefix: string, suffix: string, options: GenerateOptions): Promise<GenerationResult> {
-    if (!this.infillSupported) return this.generate(prefix, options);
-    return this.exclusive(options.signal, async (track) => {
-      const response = await this.completion.generateInfillCompletionWithMeta(prefix, suffix, {
-        ...this.samplingOptions(options, track),
-        customStopTriggers: options.stopTexts ? [...options.stopTexts] : undefined,
-      });
-      return this.result(response.response, response.metadata.stopReason, track);
-    });
-  }
-
   /** One chat turn in the model's own chat template (node-llama-cpp resolves it from the GGUF). */
   chat(message: string, options: ChatTurnOptions): Promise<GenerationResult> {
     return this.exclusive(options.signal, async (track) => {

@@ -2,19 +2,13 @@
 // requests for the same sequence wait their turn here (the caller cancels what it no longer needs).
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();
-  private pending = 0;
-
-  get size(): number {
-    return this.pending;
-  }
 
   run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    this.pending++;
     const result = this.tail.then(() => {
       signal?.throwIfAborted();
       return task();
     });
-    this.tail = result.catch(() => undefined).finally(() => this.pending--);
+    this.tail = result.catch(() => undefined);
     return result;
   }
 }

@@ -9,7 +9,7 @@ import { completeAt, type CompletionResult } from "../completion/complete";
 import { selectContext } from "../completion/context-select";
 import { workspaceImportReader } from "../completion/import-reader";
 import { RecentEdits } from "../completion/recent-edits";
-import { parserPool } from "../index/parser-pool";
+import { parserPool, textEdit } from "../index/parser-pool";
 import { prepareSymbols } from "../index/symbols";
 import { CompletionStatsRequest, type CompletionStat, type CompletionStatsResult } from "../protocol";
 import { toAbortSignal } from "./cancellation";
@@ -109,14 +109,8 @@ function trackRecentEdits(documents: TextDocuments<TextDocument>): RecentEdits {
     const after = e.document.getText();
     lastText.set(e.document.uri, after);
     if (before === undefined || before === after) return;
-    let start = 0;
-    const shortest = Math.min(before.length, after.length);
-    while (start < shortest && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-    let end = 0;
-    while (end < shortest - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
-    const firstLine = e.document.positionAt(start).line;
-    const lastLine = e.document.positionAt(after.length - end).line;
-    recent.record(e.document.uri, firstLine, lastLine);
+    const edit = textEdit(before, after);
+    recent.record(e.document.uri, edit.startPosition.row, edit.newEndPosition.row);
   });
   return recent;
 }

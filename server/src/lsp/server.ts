@@ -44,17 +44,19 @@ export function startLanguageServer(): Connection {
     else connection.console.log(message);
   };
 
+  // One store for both hosts: two writers of the same file could lose each other's updates.
+  const calibrationStore = threadCalibrationStore(defaultCacheDir());
   const sendStatus = () => connection.sendNotification(StatusNotification, { ...host.status, trusted } satisfies StatusParams);
   const host: ModelHost = new ModelHost({
     log,
     onStatus: () => void sendStatus(),
     onLoadProgress: workDoneLoadProgress(connection, () => progressSupported),
-    calibrationStore: threadCalibrationStore(defaultCacheDir()),
+    calibrationStore,
   });
   const completionHost = new ModelHost({
     log,
     slots: ["completion"],
-    calibrationStore: threadCalibrationStore(defaultCacheDir()),
+    calibrationStore,
     onStatus: (status) => {
       if (status.state === "error") log("error", `Completion model: ${status.message ?? "failed to load"}`);
     },
