@@ -1,0 +1,86 @@
+// The agent's contract between the planner, the tools and the host that runs them (LSP or CLI).
+// Tools know nothing of VS Code: writes, commands and questions go through the host interfaces
+// below, so the same tool writes atomically in the CLI and through workspace/applyEdit in VS Code.
+import type { WorkspaceRoots } from "../platform/workspace-paths";
+
+/** The JSON-schema subset that node-llama-cpp turns into a grammar (kept local: only engine/ imports it). */
+export type ToolJsonSchema =
+  | { type: "string"; description?: string; enum?: readonly string[] }
+  | { type: "integer" | "number"; description?: string; minimum?: number; maximum?: number }
+  | { type: "boolean"; description?: string }
+  | { type: "array"; items: ToolJsonSchema; description?: string; maxItems?: number }
+  | { type: "object"; properties: Readonly<Record<string, ToolJsonSchema>>; required?: readonly string[]; description?: string; additionalProperties?: false };
+
+/** What a tool may do; permission profiles decide per effect (and per-tool overrides). */
+export type ToolEffect = "read" | "edit" | "command" | "ask-user";
+
+export interface ToolDefinition<Args extends Record<string, unknown> = Record<string, unknown>> {
+  name: string;
+  /** One line for the model; the fixed prompt budget is 2,000 tokens for all tools together. */
+  description: string;
+  parameters: ToolJsonSchema & { type: "object" };
+  effect: ToolEffect;
+  /** Paths (as the model wrote them) and command lines this call would touch; used by permissions and checkpoints before run(). */
+  targets(args: Args): { paths: string[]; command?: string };
+  run(args: Args, context: ToolContext): Promise<ToolOutcome>;
+}
+
+export interface ToolOutcome {
+  ok: boolean;
+  /** Short, actionable text for the model (an error says what to do next). */
+  observation: string;
+  /** Workspace-relative paths the call changed (created, edited, deleted, renamed). */
+  changedPaths?: string[];
+  /** For the UI and the JSON transcript: a unified diff, command exit status, etc. */
+  details?: Record<string, unknown>;
+}
+
+/** Writes in the host's way: atomic files in the CLI, workspace/applyEdit in VS Code. Paths are already confined (absolute, real). */
+export interface FileWriter {
+  write(absolutePath: string, content: string, signal: AbortSignal): Promise<void>;
+  delete(absolutePath: string, signal: AbortSignal): Promise<void>;
+  rename(fromAbsolutePath: string, toAbsolutePath: string, signal: AbortSignal): Promise<void>;
+}
+
+export interface CommandRun {
+  exitCode: number | null;
+  /** The signal that ended it (after a timeout or cancel the whole process tree is killed). */
+  killedBy?: string;
+  timedOut: boolean;
+  /** Combined stdout/stderr, bounded; `truncated` says bytes were dropped from the middle. */
+  output: string;
+  truncated: boolean;
+}
+
+export interface CommandRunner {
+  run(commandLine: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal; onOutput?: (chunk: string) => void }): Promise<CommandRun>;
+}
+
+export interface ToolContext {
+  roots: WorkspaceRoots;
+  signal: AbortSignal;
+  files: FileWriter;
+  commands: CommandRunner;
+  /** A question back to the person; undefined when nobody can answer (headless). */
+  askUser?(question: string, signal: AbortSignal): Promise<string | undefined>;
+  /** ripgrep from the VS Code installation when the client provides it; a JS search otherwise. */
+  ripgrepPath?: string;
+}
+
+export type PermissionDecision = "allow" | "ask" | "deny";
+export type ApprovalAnswer = "approve" | "deny" | "always";
+
+export interface ApprovalRequest {
+  tool: string;
+  /** One line: what would happen ("Run `npm test`", "Write src/a.ts"). */
+  summary: string;
+  command?: string;
+  paths?: string[];
+  /** Why code says ask (rule findings, protected path, profile). */
+  reasons: string[];
+}
+
+/** The person (VS Code card) or policy (`--approve never|auto`) answering an "ask". */
+export interface Approver {
+  request(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer>;
+}
