@@ -4,6 +4,7 @@ import type { LanguageClient } from "vscode-languageclient/node";
 import { StatusNotification, TrustNotification, type StatusParams } from "../../server/src/protocol";
 import { downloadModelCommand } from "./commands/download-model";
 import { selectModelCommand } from "./commands/select-model";
+import { registerDiffReview } from "./diff-review";
 import { createLanguageClient } from "./language-client";
 import { PincerStatusBar } from "./status-bar";
 
@@ -12,7 +13,7 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel("Pincer", { log: true });
   const statusBar = new PincerStatusBar();
-  context.subscriptions.push(output, statusBar);
+  context.subscriptions.push(output, statusBar, registerDiffReview());
 
   client = createLanguageClient(context, output, (reason) => {
     statusBar.showStopped(reason);

@@ -84,3 +84,37 @@ export interface ApprovalRequest {
 export interface Approver {
   request(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer>;
 }
+
+/** What the permission code says about one tool call, before it runs. */
+export interface PermissionCheck {
+  decision: PermissionDecision;
+  reasons: string[];
+  /** Filled in for "ask" (and shown for "deny"): what the approval card says. */
+  request: ApprovalRequest;
+}
+
+/** Role profile + per-tool overrides + command rules + protected paths; pure code, no model. */
+export interface PermissionGate {
+  check(tool: ToolDefinition, args: Record<string, unknown>, signal: AbortSignal): Promise<PermissionCheck>;
+  /** "Always allow this command in this workspace": persisted by the gate, never widened by the model. */
+  rememberApproval(request: ApprovalRequest, signal: AbortSignal): Promise<void>;
+}
+
+export interface UndoReport {
+  /** Workspace-relative paths put back to their state before the step/run. */
+  restored: string[];
+  /** Files the person changed after the agent did: shown, not overwritten. */
+  conflicts: { path: string; reason: string }[];
+}
+
+/** Snapshots in a shadow git repository outside the workspace (the user's .git is never touched). */
+export interface CheckpointStore {
+  /** Snapshot before a mutating step; returns its checkpoint id (recorded in the transcript). */
+  beforeStep(runId: string, step: number, signal: AbortSignal): Promise<string>;
+  /** After the step ran: which files it changed (including files changed by commands). */
+  afterStep(runId: string, step: number, signal: AbortSignal): Promise<{ changedPaths: string[] }>;
+  undoStep(runId: string, step: number, signal: AbortSignal): Promise<UndoReport>;
+  undoRun(runId: string, signal: AbortSignal): Promise<UndoReport>;
+  /** Runs known for this workspace, newest first (for `pincer undo` without a RUN_ID). */
+  listRuns(signal: AbortSignal): Promise<{ runId: string; startedAt: string; steps: number }[]>;
+}
