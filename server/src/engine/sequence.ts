@@ -8,6 +8,7 @@ import {
   type LlamaContextSequence,
   type LlamaGrammar,
 } from "node-llama-cpp";
+import { JsonGrammar } from "./json-grammar";
 import { SerialQueue } from "./serial-queue";
 import { TokenStream } from "./token-stream";
 
@@ -38,6 +39,7 @@ export interface ChatTurnOptions extends GenerateOptions {
 export class EngineSequence {
   private readonly queue = new SerialQueue();
   private readonly completion: LlamaCompletion;
+  private readonly grammars = new Map<string, Promise<JsonGrammar>>();
 
   constructor(
     readonly slot: SequenceSlot,
@@ -67,6 +69,18 @@ export class EngineSequence {
    */
   withTokens<T>(signal: AbortSignal | undefined, work: (stream: TokenStream) => Promise<T>): Promise<T> {
     return this.exclusive(signal, () => work(new TokenStream(this.sequence, this.sequence.model)));
+  }
+
+  /** A grammar for `schema`, compiled once per schema and reused (callers ask for the same few schemas every step). */
+  jsonGrammar(schema: object): Promise<JsonGrammar> {
+    const key = JSON.stringify(schema);
+    let grammar = this.grammars.get(key);
+    if (!grammar) {
+      grammar = JsonGrammar.create(this.llama, schema);
+      grammar.catch(() => this.grammars.delete(key));
+      this.grammars.set(key, grammar);
+    }
+    return grammar;
   }
 
   /** Plain text continuation of `prompt`, streamed through onText. */

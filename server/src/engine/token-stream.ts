@@ -2,6 +2,7 @@
 // want to pay only for what changed (inline completion): read the cached tokens, cut them back to
 // a common prefix, then evaluate just the new tokens and stream the generated ones.
 import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import type { JsonGrammar } from "./json-grammar";
 
 export type TokenId = number;
 
@@ -14,6 +15,8 @@ export interface StreamOptions {
   temperature?: number;
   /** Looked at after each token with all text generated so far; true stops generation. */
   shouldStop?: (text: string) => boolean;
+  /** Constrains sampling so the generated text can only be JSON matching the grammar's schema. */
+  grammar?: JsonGrammar;
 }
 
 export interface StreamResult {
@@ -68,7 +71,8 @@ export class TokenStream {
       evaluated += PROMPT_CHUNK;
     }
     if (options.signal?.aborted) return { tokens, text, stopReason: "cancelled", evaluatedPromptTokens: evaluated, reusedTokens: common };
-    for await (const token of this.sequence.evaluate(input.slice(evaluated), { temperature: options.temperature ?? 0 })) {
+    const grammarEvaluationState = options.grammar?.evaluationState(this.model);
+    for await (const token of this.sequence.evaluate(input.slice(evaluated), { temperature: options.temperature ?? 0, grammarEvaluationState })) {
       if (options.signal?.aborted) {
         stopReason = "cancelled";
         break;

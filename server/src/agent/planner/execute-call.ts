@@ -1,0 +1,71 @@
+// One tool call, with every rule applied in code before it runs: the permission gate decides,
+// "ask" goes to the Approver (a person or the CLI policy), "deny" becomes an observation, and a
+// mutating call is wrapped in a checkpoint so it can be undone.
+import type { Approver, CheckpointStore, PermissionGate, ToolContext, ToolDefinition } from "../tool-types";
+import type { AgentEvent } from "./agent-events";
+
+export interface CallOutcome {
+  ok: boolean;
+  observation: string;
+  changedPaths: string[];
+  details?: Record<string, unknown>;
+  /** Set when an "ask" was answered with deny. */
+  refusedApproval?: boolean;
+}
+
+export interface CallEnvironment {
+  runId: string;
+  gate: PermissionGate;
+  approver: Approver;
+  checkpoints: CheckpointStore;
+  context: Omit<ToolContext, "signal">;
+  emit(event: AgentEvent): void;
+}
+
+export async function executeCall(
+  env: CallEnvironment,
+  tool: ToolDefinition,
+  args: Record<string, unknown>,
+  step: number,
+  signal: AbortSignal,
+): Promise<CallOutcome> {
+  const check = await env.gate.check(tool, args, signal);
+  env.emit({ type: "permission", step, decision: check.decision, reasons: check.reasons });
+  if (check.decision === "deny") {
+    return { ok: false, observation: `Not allowed: ${reasonText(check.reasons)}. Do not retry this call; find another way or finish.`, changedPaths: [] };
+  }
+  if (check.decision === "ask") {
+    env.emit({ type: "approval-needed", step, request: check.request });
+    const answer = await env.approver.request(check.request, signal);
+    env.emit({ type: "approval-answered", step, answer });
+    if (answer === "deny") {
+      return { ok: false, observation: `The user did not approve: ${check.request.summary}. Do not retry it; find another way or finish.`, changedPaths: [], refusedApproval: true };
+    }
+    // The gate persists "always" itself and decides what it covers; the model cannot widen it.
+    if (answer === "always") await env.gate.rememberApproval(check.request, signal);
+  }
+
+  const mutating = tool.effect === "edit" || tool.effect === "command";
+  if (mutating) {
+    const checkpointId = await env.checkpoints.beforeStep(env.runId, step, signal);
+    env.emit({ type: "checkpoint", step, checkpointId });
+  }
+  let outcome: CallOutcome;
+  try {
+    const result = await tool.run(args, { ...env.context, signal });
+    outcome = { ok: result.ok, observation: result.observation, changedPaths: result.changedPaths ?? [], details: result.details };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    outcome = { ok: false, observation: `${tool.name} failed: ${error instanceof Error ? error.message : String(error)}`, changedPaths: [] };
+  }
+  if (mutating) {
+    // After a cancel the files may still have changed: record them with a signal that still works.
+    const after = await env.checkpoints.afterStep(env.runId, step, signal.aborted ? new AbortController().signal : signal);
+    outcome.changedPaths = [...new Set([...outcome.changedPaths, ...after.changedPaths])];
+  }
+  return outcome;
+}
+
+function reasonText(reasons: readonly string[]): string {
+  return reasons.length > 0 ? reasons.join("; ") : "the permission profile does not allow it";
+}

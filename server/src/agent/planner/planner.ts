@@ -1,0 +1,196 @@
+// The agent's ReAct loop: a numbered plan, then per step think → one tool call → observation,
+// re-planning when the model says so, until it calls finish or a budget runs out. Every answer is
+// sampled under a grammar built from the tools' schemas (action-schema.ts); every call passes the
+// permission gate and, when it mutates, a checkpoint (execute-call.ts). The conversation only grows,
+// so each step evaluates only its new tokens.
+import { randomUUID } from "node:crypto";
+import type { Approver, CheckpointStore, PermissionGate, ToolContext, ToolDefinition } from "../tool-types";
+import { actionSchema, DEFAULT_SCHEMA_LIMITS, FINISH, MORE_OUTPUT, PLANNER_ACTIONS, plannerActionDefinitions, planSchema, REPLAN, validateAction, type SchemaLimits } from "./action-schema";
+import type { AgentEvent, RunStatus } from "./agent-events";
+import type { AgentGeneration, AgentModel, JsonSchema } from "./agent-model";
+import { fixedPrompt, observationSegment, requestSegment, stepCue } from "./agent-prompt";
+import { BudgetTracker, type AgentBudgets, type BudgetKind } from "./budgets";
+import { Conversation } from "./conversation";
+import { executeCall } from "./execute-call";
+import { TranscriptRecorder, type Transcript } from "./transcript";
+
+export interface PlannerLimits extends SchemaLimits {
+  /** Tokens one answer may take (a call, or the plan). */
+  answerTokens: number;
+  /** Characters of an observation shown at once; the rest is paged with more_output. */
+  observationChars: number;
+  /** Newest observations never summarised when the context fills up. */
+  keepRecentObservations: number;
+}
+
+export const DEFAULT_PLANNER_LIMITS: PlannerLimits = { ...DEFAULT_SCHEMA_LIMITS, answerTokens: 4096, observationChars: 2000, keepRecentObservations: 2 };
+
+export interface RunAgentOptions {
+  request: string;
+  /** A few lines about the workspace (folders, languages, open file) placed before the request. */
+  workspaceContext?: string;
+  model: AgentModel;
+  tools: readonly ToolDefinition[];
+  /** The host's tool context; the planner adds the signal of each call. */
+  context: Omit<ToolContext, "signal">;
+  gate: PermissionGate;
+  approver: Approver;
+  checkpoints: CheckpointStore;
+  budgets: AgentBudgets;
+  signal: AbortSignal;
+  onEvent?: (event: AgentEvent) => void;
+  runId?: string;
+  /** Headless hosts that cannot get an approval stop the run instead of telling the model. */
+  stopOnRefusedApproval?: boolean;
+  limits?: Partial<PlannerLimits>;
+  now?: () => number;
+}
+
+class StopRun extends Error {
+  constructor(
+    readonly status: RunStatus,
+    readonly budget?: BudgetKind,
+  ) {
+    super(status);
+  }
+}
+
+export async function runAgent(options: RunAgentOptions): Promise<Transcript> {
+  const limits: PlannerLimits = { ...DEFAULT_PLANNER_LIMITS, ...options.limits };
+  const names = new Set<string>(PLANNER_ACTIONS);
+  for (const tool of options.tools) {
+    if (names.has(tool.name)) throw new Error(`Tool name "${tool.name}" is used twice or reserved by the planner.`);
+    names.add(tool.name);
+  }
+  const { model, tools } = options;
+  const runId = options.runId ?? `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomUUID().slice(0, 8)}`;
+  const recorder = new TranscriptRecorder();
+  const emit = (event: AgentEvent) => {
+    recorder.record(event);
+    options.onEvent?.(event);
+  };
+  const budget = new BudgetTracker(options.budgets, options.now);
+  const conversation = new Conversation((text) => model.countTokens(text));
+  const stepSchema = actionSchema(tools, limits);
+  const toolsByName = new Map(tools.map((tool) => [tool.name, tool]));
+
+  conversation.append("fixed", fixedPrompt([...tools, ...plannerActionDefinitions(limits)]));
+  emit({ type: "run-start", runId, request: options.request, startedAt: new Date().toISOString(), fixedPromptTokens: conversation.tokensOf("fixed") });
+  conversation.append("request", requestSegment(options.request, options.workspaceContext));
+
+  // Wall time and the caller's cancel both end generation and tool calls at once.
+  const deadline = AbortSignal.timeout(Math.max(1, budget.remainingMs()));
+  const signal = AbortSignal.any([options.signal, deadline]);
+  const stopIfAborted = () => {
+    if (options.signal.aborted) throw new StopRun("cancelled");
+    if (deadline.aborted) throw new StopRun("budget", "time");
+  };
+
+  const generate = async (schema: JsonSchema, step: number): Promise<AgentGeneration> => {
+    const room = model.contextSize - limits.answerTokens;
+    if (conversation.tokenCount > room) {
+      const summarised = conversation.compact(room, limits.keepRecentObservations);
+      if (summarised === undefined) throw new StopRun("budget", "context");
+      if (summarised.length > 0) emit({ type: "compacted", summarisedSteps: summarised });
+    }
+    let generation: AgentGeneration;
+    try {
+      generation = await model.generate({ segments: conversation.texts(), schema, maxTokens: limits.answerTokens, signal });
+    } catch (error) {
+      stopIfAborted();
+      throw error;
+    }
+    budget.addTokens(generation.evaluatedPromptTokens + generation.generatedTokens);
+    conversation.append("answer", generation.text, step);
+    if (generation.stopReason === "cancelled") stopIfAborted();
+    return generation;
+  };
+
+  let status: RunStatus = "failed";
+  let error: string | undefined;
+  try {
+    const planned = await generate(planSchema(limits), 0);
+    const plan = readPlan(planned.value);
+    emit({ type: "plan", steps: plan });
+
+    for (;;) {
+      stopIfAborted();
+      const spent = budget.exhausted();
+      if (spent) throw new StopRun("budget", spent);
+      const step = budget.startStep();
+      const startedAt = Date.now();
+      emit({ type: "step-start", step });
+      conversation.append("cue", stepCue(step), step);
+      const generation = await generate(stepSchema, step);
+      const endStep = () =>
+        emit({ type: "step-end", step, evaluatedPromptTokens: generation.evaluatedPromptTokens, generatedTokens: generation.generatedTokens, ms: Date.now() - startedAt });
+      const observe = (ok: boolean, text: string, changedPaths: string[] = [], details?: Record<string, unknown>) => {
+        const shown = conversation.appendObservation(step, (page) => observationSegment(step, ok, page), text, limits.observationChars);
+        emit({ type: "observation", step, ok, text: shown.text, truncated: shown.truncated, changedPaths, details });
+      };
+
+      const parsed =
+        generation.stopReason === "maxTokens"
+          ? ({ ok: false, error: `The answer was cut off at ${limits.answerTokens} tokens. Make the call smaller (write less per edit).` } as const)
+          : validateAction(generation.value, tools, limits);
+      if (!parsed.ok) {
+        emit({ type: "invalid-call", step, text: generation.text, error: parsed.error });
+        observe(false, parsed.error);
+        endStep();
+        continue;
+      }
+      const { thought, tool, args } = parsed.action;
+      emit({ type: "tool-call", step, thought, tool, args });
+
+      if (tool === FINISH) {
+        const transcript = recorder.toJSON();
+        emit({ type: "summary", summary: String(args.summary), verified: String(args.verified), changedPaths: transcript.changedPaths });
+        endStep();
+        status = "finished";
+        break;
+      }
+      if (tool === REPLAN) {
+        const steps = (args.steps as unknown[]).map(String).filter((s) => s.trim() !== "");
+        emit({ type: "replan", step, reason: String(args.reason), steps });
+        observe(true, `Plan updated (${steps.length} steps).`);
+        endStep();
+        continue;
+      }
+      if (tool === MORE_OUTPUT) {
+        const page = conversation.page(Number(args.step), Number(args.offset), limits.observationChars);
+        observe(true, page.text);
+        endStep();
+        continue;
+      }
+
+      const outcome = await executeCall(
+        { runId, gate: options.gate, approver: options.approver, checkpoints: options.checkpoints, context: options.context, emit },
+        toolsByName.get(tool)!,
+        args,
+        step,
+        signal,
+      ).catch((callError: unknown) => {
+        stopIfAborted();
+        throw callError;
+      });
+      observe(outcome.ok, outcome.observation, outcome.changedPaths, outcome.details);
+      endStep();
+      if (outcome.refusedApproval && options.stopOnRefusedApproval) throw new StopRun("approval-needed");
+    }
+  } catch (caught) {
+    if (caught instanceof StopRun) {
+      status = caught.status;
+      if (caught.budget) emit({ type: "budget-stop", budget: caught.budget, usage: budget.usage });
+    } else {
+      status = "failed";
+      error = caught instanceof Error ? caught.message : String(caught);
+    }
+  }
+  emit({ type: "run-end", status, usage: budget.usage, ...(error !== undefined ? { error } : {}) });
+  return recorder.toJSON();
+}
+
+function readPlan(value: unknown): string[] {
+  const plan = (value as { plan?: unknown } | undefined)?.plan;
+  return Array.isArray(plan) ? plan.map(String).filter((step) => step.trim() !== "") : [];
+}
