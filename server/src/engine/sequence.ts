@@ -71,6 +71,11 @@ export class EngineSequence {
     return this.exclusive(signal, () => work(new TokenStream(this.sequence, this.sequence.model)));
   }
 
+  /** Tokens of `text` as TokenStream would lay them out (no BOS, no leading space added). */
+  tokenize(text: string): number[] {
+    return this.sequence.model.tokenize(text, false, "trimLeadingSpace");
+  }
+
   /** A grammar for `schema`, compiled once per schema and reused (callers ask for the same few schemas every step). */
   jsonGrammar(schema: object): Promise<JsonGrammar> {
     const key = JSON.stringify(schema);

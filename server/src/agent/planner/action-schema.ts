@@ -108,9 +108,27 @@ export function validateAction(value: unknown, tools: readonly ToolDefinition[],
   if (typeof tool !== "string") return { ok: false, error: 'The answer has no "tool".' };
   const definition = [...tools, ...plannerActionDefinitions(limits)].find((t) => t.name === tool);
   if (!definition) return { ok: false, error: `There is no tool "${tool}".` };
-  const problem = check(args, definition.parameters, "args");
+  const problem = check(clampNumbers(args, definition.parameters), definition.parameters, "args");
   if (problem) return { ok: false, error: `Bad arguments for ${tool}: ${problem}.` };
-  return { ok: true, action: { thought: typeof thought === "string" ? thought : "", tool, args: args as Record<string, unknown> } };
+  return { ok: true, action: { thought: typeof thought === "string" ? thought : "", tool, args: clampNumbers(args, definition.parameters) as Record<string, unknown> } };
+}
+
+/**
+ * node-llama-cpp's grammar cannot express a number's minimum/maximum (and allows exponents), so code
+ * brings numbers into the schema's range (an offset of -14 becomes 0, 1e400 the largest safe integer)
+ * before the check; the call stays valid.
+ */
+function clampNumbers(value: unknown, schema: ToolJsonSchema): unknown {
+  if ((schema.type === "integer" || schema.type === "number") && typeof value === "number" && !Number.isNaN(value)) {
+    // The grammar allows exponents, so a huge literal can parse as Infinity.
+    const clamped = Math.min(schema.maximum ?? Number.MAX_SAFE_INTEGER, Math.max(schema.minimum ?? -Number.MAX_SAFE_INTEGER, value));
+    return schema.type === "integer" ? Math.trunc(clamped) : clamped;
+  }
+  if (schema.type === "array" && Array.isArray(value)) return value.map((item) => clampNumbers(item, schema.items));
+  if (schema.type === "object" && isRecord(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, schema.properties[key] ? clampNumbers(item, schema.properties[key]) : item]));
+  }
+  return value;
 }
 
 function check(value: unknown, schema: ToolJsonSchema, at: string): string | undefined {
