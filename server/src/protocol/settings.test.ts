@@ -27,4 +27,19 @@ describe("settings", () => {
     assert.equal(settings.completion.maxTokens, 5);
     assert.equal(settings.threads, 2);
   });
+
+  it("keeps valid agent settings and drops the rest", () => {
+    const settings = normalizeSettings({
+      agent: { maxSteps: 5, maxTokens: 1000, maxWallSeconds: 60, profile: "full", toolPermissions: { run_command: "deny", edit_file: "allow", "../x": "allow", read_file: "yes", __proto__: "allow" } },
+    });
+    assert.deepEqual(settings.agent, { maxSteps: 5, maxTokens: 1000, maxWallSeconds: 60, profile: "full", toolPermissions: { run_command: "deny", edit_file: "allow" } });
+    const bad = normalizeSettings({ agent: { maxSteps: 0, maxTokens: -1, maxWallSeconds: "60", profile: "root", toolPermissions: ["allow"] } });
+    assert.deepEqual(bad.agent, DEFAULT_SETTINGS.agent);
+  });
+
+  it("reads dotted agent keys", () => {
+    const settings = normalizeSettings(unflattenPincerKeys({ "pincer.agent.profile": "read-only", "pincer.agent.maxSteps": 7 }));
+    assert.equal(settings.agent.profile, "read-only");
+    assert.equal(settings.agent.maxSteps, 7);
+  });
 });

@@ -3,6 +3,20 @@
 
 export type GpuSetting = "auto" | "cuda" | "vulkan" | "metal" | "off";
 
+/** Agent role profiles: what each tool effect (read, edit, command) may do without asking. */
+export type AgentProfile = "read-only" | "edit" | "full";
+export type ToolPermission = "allow" | "ask" | "deny";
+
+export interface AgentSettings {
+  maxSteps: number;
+  /** Prompt tokens evaluated plus tokens generated over one run. */
+  maxTokens: number;
+  maxWallSeconds: number;
+  profile: AgentProfile;
+  /** Per-tool overrides of the profile, by tool name. User settings only (a workspace cannot widen them). */
+  toolPermissions: Record<string, ToolPermission>;
+}
+
 export interface PincerSettings {
   /** A local .gguf path, an `hf:` URI or an https URL; empty means "not chosen yet". */
   model: string;
@@ -24,6 +38,7 @@ export interface PincerSettings {
     /** A separate, smaller model for completions; empty uses the main model. Both stay loaded. */
     model: string;
   };
+  agent: AgentSettings;
 }
 
 export const DEFAULT_SETTINGS: PincerSettings = {
@@ -34,6 +49,7 @@ export const DEFAULT_SETTINGS: PincerSettings = {
   threads: "auto",
   contextSize: "auto",
   completion: { enabled: true, maxTokens: 64, maxLines: 8, debounceMs: 75, model: "" },
+  agent: { maxSteps: 30, maxTokens: 200_000, maxWallSeconds: 900, profile: "edit", toolPermissions: {} },
 };
 
 /** Default model offered on first run; downloaded only after the user agrees. */
@@ -47,6 +63,7 @@ export const RECOMMENDED_MODEL = {
 export function normalizeSettings(input: unknown): PincerSettings {
   const raw = (isRecord(input) ? input : {}) as Record<string, unknown>;
   const completion = isRecord(raw.completion) ? raw.completion : {};
+  const agent = isRecord(raw.agent) ? raw.agent : {};
   return {
     model: typeof raw.model === "string" ? raw.model.trim() : DEFAULT_SETTINGS.model,
     modelsDir: typeof raw.modelsDir === "string" ? raw.modelsDir.trim() : DEFAULT_SETTINGS.modelsDir,
@@ -60,6 +77,13 @@ export function normalizeSettings(input: unknown): PincerSettings {
       maxLines: positiveInt(completion.maxLines, DEFAULT_SETTINGS.completion.maxLines),
       debounceMs: typeof completion.debounceMs === "number" && completion.debounceMs >= 0 ? Math.floor(completion.debounceMs) : DEFAULT_SETTINGS.completion.debounceMs,
       model: typeof completion.model === "string" ? completion.model.trim() : DEFAULT_SETTINGS.completion.model,
+    },
+    agent: {
+      maxSteps: positiveInt(agent.maxSteps, DEFAULT_SETTINGS.agent.maxSteps),
+      maxTokens: positiveInt(agent.maxTokens, DEFAULT_SETTINGS.agent.maxTokens),
+      maxWallSeconds: positiveInt(agent.maxWallSeconds, DEFAULT_SETTINGS.agent.maxWallSeconds),
+      profile: oneOf(agent.profile, ["read-only", "edit", "full"] as const, DEFAULT_SETTINGS.agent.profile),
+      toolPermissions: toolPermissions(agent.toolPermissions),
     },
   };
 }
@@ -92,6 +116,16 @@ function autoOrInt<K extends string>(value: unknown, keywords: readonly K[], min
   if (typeof value === "number" && Number.isInteger(value) && value >= min) return value;
   if (typeof value === "string" && /^\d+$/.test(value) && Number(value) >= min) return Number(value);
   return fallback;
+}
+
+/** Keeps entries whose key looks like a tool name and whose value is allow, ask or deny. */
+function toolPermissions(value: unknown): Record<string, ToolPermission> {
+  if (!isRecord(value)) return {};
+  const kept: Record<string, ToolPermission> = {};
+  for (const [name, decision] of Object.entries(value)) {
+    if (/^[a-z][a-z0-9_]{0,63}$/.test(name) && (decision === "allow" || decision === "ask" || decision === "deny")) kept[name] = decision;
+  }
+  return kept;
 }
 
 function positiveInt(value: unknown, fallback: number): number {
