@@ -14,6 +14,8 @@ export interface CommandRunnerOptions {
   allowEnv?: readonly string[];
   /** Time between SIGTERM and SIGKILL for the process group. */
   killGraceMs?: number;
+  /** Live output of every command (a terminal view); a run's own onOutput is called as well. */
+  onOutput?: (chunk: string) => void;
 }
 
 const DEFAULT_MAX_OUTPUT = 16_000;
@@ -92,6 +94,7 @@ export class ProcessCommandRunner implements CommandRunner {
       const text = data.toString("utf8");
       output.push(text);
       options.onOutput?.(text);
+      this.options.onOutput?.(text);
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
