@@ -4,13 +4,15 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 
-export async function writeFileAtomic(filePath: string, data: string | Uint8Array): Promise<void> {
+/** `mode` sets the new file's permission bits (default 0o600: Pincer's own files are private). */
+export async function writeFileAtomic(filePath: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
   const dir = path.dirname(filePath);
   await fs.mkdir(dir, { recursive: true });
   const temp = path.join(dir, `.${path.basename(filePath)}.${randomBytes(6).toString("hex")}.tmp`);
   const handle = await fs.open(temp, "w", 0o600);
   try {
     await handle.writeFile(data);
+    if (options.mode !== undefined) await handle.chmod(options.mode);
     await handle.sync();
   } finally {
     await handle.close();

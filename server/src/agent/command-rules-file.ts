@@ -1,0 +1,28 @@
+// The command rules file `.pincer/commands.json` ({"allow": [...], "ask": [...], "deny": [...]},
+// see command-policy.ts for the syntax). It lives in the workspace, where the agent's own writes to
+// it always ask (.pincer/ is protected). A missing file means the defaults; an unreadable or invalid
+// one means "invalid" and every command asks (headless: deny), never allow.
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { type CommandRules, type RulesValidation, validateRules } from "./command-policy";
+
+export const COMMAND_RULES_FILE = path.join(".pincer", "commands.json");
+
+/** Read-only commands allowed out of the box (exact: `git diff --output=F` writes a file); network and privilege tools denied. */
+export const DEFAULT_COMMAND_RULES: CommandRules = {
+  allow: ["ls *", "pwd", "git status", "git diff", "git log", "git branch"],
+  deny: ["curl *", "wget *", "ssh *", "scp *", "nc *", "sudo *", "su *", "rm -rf /", "rm -rf ~"],
+};
+
+export async function loadCommandRules(workspaceFolder: string): Promise<RulesValidation> {
+  const file = path.join(workspaceFolder, COMMAND_RULES_FILE);
+  let text: string;
+  try {
+    text = await fs.readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { ok: true, rules: DEFAULT_COMMAND_RULES };
+    return { ok: false, error: `cannot read ${COMMAND_RULES_FILE}: ${(error as Error).message}` };
+  }
+  const validation = validateRules(text);
+  return validation.ok ? validation : { ok: false, error: `${COMMAND_RULES_FILE}: ${validation.error}` };
+}

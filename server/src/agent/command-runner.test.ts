@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { BoundedOutput, looksSecret, ProcessCommandRunner, scrubEnvironment } from "./command-runner";
+
+const posix = process.platform !== "win32";
+
+/** Whether a process still runs (a zombie waiting for init to reap it counts as gone). */
+async function alive(pid: number): Promise<boolean> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
+  if (stat !== undefined) return !/^\d+ \(.*\) Z/.test(stat);
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("ProcessCommandRunner", function () {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-run-")));
+  });
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it("runs in the workspace folder and reports the exit code and output", async function () {
+    if (!posix) this.skip();
+    const chunks: string[] = [];
+    const run = await new ProcessCommandRunner().run("pwd; echo err >&2; exit 3", { cwd: dir, timeoutMs: 10_000, signal: new AbortController().signal, onOutput: (c) => chunks.push(c) });
+    assert.equal(run.exitCode, 3);
+    assert.equal(run.timedOut, false);
+    assert.match(run.output, new RegExp(`${dir}\\n`));
+    assert.match(run.output, /err/);
+    assert.ok(chunks.join("").includes("err"));
+  });
+
+  it("kills the whole process tree on timeout", async function () {
+    if (!posix) this.skip();
+    const pidFile = path.join(dir, "pid");
+    const run = await new ProcessCommandRunner({ killGraceMs: 200 }).run(`sh -c 'echo $$ > ${pidFile}; sleep 30' & wait`, {
+      cwd: dir,
+      timeoutMs: 300,
+      signal: new AbortController().signal,
+    });
+    assert.equal(run.timedOut, true);
+    assert.ok(run.killedBy);
+    const grandchild = Number(await fs.readFile(pidFile, "utf8"));
+    assert.equal(await alive(grandchild), false, "the grandchild must be gone");
+  });
+
+  it("kills the tree on cancel", async function () {
+    if (!posix) this.skip();
+    const controller = new AbortController();
+    const started = Date.now();
+    const pending = new ProcessCommandRunner({ killGraceMs: 200 }).run("sleep 30", { cwd: dir, timeoutMs: 60_000, signal: controller.signal, onOutput: () => undefined });
+    setImmediate(() => controller.abort());
+    const run = await pending;
+    assert.equal(run.timedOut, false);
+    assert.equal(run.killedBy, "SIGTERM");
+    assert.ok(Date.now() - started < 5_000);
+  });
+
+  it("bounds the output and says what it dropped", async function () {
+    if (!posix) this.skip();
+    const run = await new ProcessCommandRunner({ maxOutputChars: 100 }).run("seq 1 10000", { cwd: dir, timeoutMs: 10_000, signal: new AbortController().signal });
+    assert.equal(run.truncated, true);
+    assert.match(run.output, /^1\n2\n/);
+    assert.match(run.output, /10000\n$/);
+    assert.match(run.output, /characters of output omitted/);
+    assert.ok(run.output.length < 200);
+  });
+
+  it("does not pass secret-looking variables unless allowed", async function () {
+    if (!posix) this.skip();
+    const env = { PATH: process.env.PATH, GITHUB_TOKEN: "t1", MY_API_KEY: "k1", AWS_REGION: "r1", DB_PASSWORD: "p1", NODE_ENV: "test", KEYBOARD: "us" };
+    const run = await new ProcessCommandRunner({ env, allowEnv: ["DB_PASSWORD"] }).run("env", { cwd: dir, timeoutMs: 10_000, signal: new AbortController().signal });
+    assert.doesNotMatch(run.output, /t1|k1|r1/);
+    assert.match(run.output, /DB_PASSWORD=p1/);
+    assert.match(run.output, /NODE_ENV=test/);
+    assert.match(run.output, /KEYBOARD=us/);
+  });
+});
+
+describe("secret-looking environment variables", () => {
+  const secret = ["GITHUB_TOKEN", "NPM_TOKEN", "OPENAI_API_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "DB_PASSWORD", "SSH_AUTH_SOCK", "STRIPE_SECRET", "PRIVATE_KEY", "HF_HOME", "MY_APIKEY"];
+  const plain = ["PATH", "HOME", "PWD", "NODE_ENV", "LANG", "KEYBOARD", "TERM", "MONKEY_NAME"];
+  for (const name of secret) it(`${name} is scrubbed`, () => assert.equal(looksSecret(name), true));
+  for (const name of plain) it(`${name} is kept`, () => assert.equal(looksSecret(name), false));
+  it("lists what it removed", () => {
+    assert.deepEqual(scrubEnvironment({ A: "1", GH_TOKEN: "x" }).removed, ["GH_TOKEN"]);
+  });
+  it("BoundedOutput keeps short output whole", () => {
+    const out = new BoundedOutput(10);
+    out.push("abc");
+    assert.deepEqual(out.result(), { output: "abc", truncated: false });
+  });
+});

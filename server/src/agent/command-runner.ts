@@ -1,0 +1,157 @@
+// Runs an agent command: /bin/sh -c in the workspace, in its own process group so a timeout or a
+// cancel kills the whole tree (a test runner's workers, a dev server it started). Output is kept
+// bounded (head + tail, the middle dropped with a note) and streamed to onOutput as it arrives.
+// Variables that look like secrets are not passed on unless an allow list names them.
+import { spawn } from "node:child_process";
+import type { CommandRun, CommandRunner } from "./tool-types";
+
+export interface CommandRunnerOptions {
+  /** Characters kept for the model: half from the start, half from the end. */
+  maxOutputChars?: number;
+  /** Environment of the commands before scrubbing (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** Variable names passed on even though they look like secrets. */
+  allowEnv?: readonly string[];
+  /** Time between SIGTERM and SIGKILL for the process group. */
+  killGraceMs?: number;
+  /** Live output of every command (a terminal view); a run's own onOutput is called as well. */
+  onOutput?: (chunk: string) => void;
+}
+
+const DEFAULT_MAX_OUTPUT = 16_000;
+/** Name parts (split at "_") that mark a secret: GITHUB_TOKEN, DB_PASSWORD, OPENAI_API_KEY, AWS_SECRET_ACCESS_KEY… */
+const SECRET_PARTS = new Set(["TOKEN", "TOKENS", "SECRET", "SECRETS", "PASSWORD", "PASSWD", "PASS", "PASSPHRASE", "KEY", "KEYS", "APIKEY", "CREDENTIAL", "CREDENTIALS", "AUTH", "COOKIE", "PRIVATE", "DSN"]);
+/** Prefixes whose every variable is credentials or account configuration. */
+const SECRET_PREFIXES = ["AWS_", "AZURE_", "GOOGLE_APPLICATION_CREDENTIALS", "GCP_", "NPM_CONFIG__AUTH", "HF_", "HUGGING_FACE_", "OPENAI_", "ANTHROPIC_", "VAULT_"];
+
+/** Whether an environment variable name looks like it holds a secret. */
+export function looksSecret(name: string): boolean {
+  const upper = name.toUpperCase();
+  if (upper === "PWD" || upper === "OLDPWD") return false;
+  if (SECRET_PREFIXES.some((prefix) => upper.startsWith(prefix))) return true;
+  return upper.split(/[_\-.]+/).some((part) => SECRET_PARTS.has(part) || /^(API|ACCESS|PRIVATE|SECRET)?KEY$/.test(part) || part.endsWith("TOKEN"));
+}
+
+/** The environment without secret-looking variables (names in `allow` are kept). */
+export function scrubEnvironment(env: NodeJS.ProcessEnv, allow: readonly string[] = []): { env: NodeJS.ProcessEnv; removed: string[] } {
+  const allowed = new Set(allow.map((name) => name.toUpperCase()));
+  const kept: NodeJS.ProcessEnv = {};
+  const removed: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (looksSecret(name) && !allowed.has(name.toUpperCase())) removed.push(name);
+    else kept[name] = value;
+  }
+  return { env: kept, removed: removed.sort() };
+}
+
+/** Keeps the first and last `limit / 2` characters of a stream, counting what falls in between. */
+export class BoundedOutput {
+  private head = "";
+  private tail = "";
+  private dropped = 0;
+
+  constructor(private readonly limit: number) {}
+
+  push(chunk: string): void {
+    const half = Math.floor(this.limit / 2);
+    if (this.head.length < half) {
+      const room = half - this.head.length;
+      this.head += chunk.slice(0, room);
+      chunk = chunk.slice(room);
+    }
+    if (chunk === "") return;
+    this.tail += chunk;
+    if (this.tail.length > this.limit - half) {
+      const cut = this.tail.length - (this.limit - half);
+      this.dropped += cut;
+      this.tail = this.tail.slice(cut);
+    }
+  }
+
+  result(): { output: string; truncated: boolean } {
+    if (this.dropped === 0) return { output: this.head + this.tail, truncated: false };
+    return { output: `${this.head}\n[... ${this.dropped} characters of output omitted ...]\n${this.tail}`, truncated: true };
+  }
+}
+
+export class ProcessCommandRunner implements CommandRunner {
+  constructor(private readonly options: CommandRunnerOptions = {}) {}
+
+  run(commandLine: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal; onOutput?: (chunk: string) => void }): Promise<CommandRun> {
+    options.signal.throwIfAborted();
+    const { env } = scrubEnvironment(this.options.env ?? process.env, this.options.allowEnv);
+    const windows = process.platform === "win32";
+    const child = spawn(windows ? (process.env.ComSpec ?? "cmd.exe") : "/bin/sh", windows ? ["/d", "/s", "/c", commandLine] : ["-c", commandLine], {
+      cwd: options.cwd,
+      env,
+      detached: !windows,
+      stdio: ["ignore", "pipe", "pipe"],
+      windowsHide: true,
+    });
+    const output = new BoundedOutput(this.options.maxOutputChars ?? DEFAULT_MAX_OUTPUT);
+    const onData = (data: Buffer): void => {
+      const text = data.toString("utf8");
+      output.push(text);
+      options.onOutput?.(text);
+      this.options.onOutput?.(text);
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+
+    return new Promise<CommandRun>((resolve, reject) => {
+      let killedBy: string | undefined;
+      let timedOut = false;
+      let settled = false;
+      const timers: NodeJS.Timeout[] = [];
+      const killTree = (signal: NodeJS.Signals): void => {
+        if (child.pid === undefined) return;
+        try {
+          if (windows) spawn("taskkill", ["/pid", String(child.pid), "/T", "/F"], { windowsHide: true });
+          else process.kill(-child.pid, signal);
+        } catch {
+          // The group is already gone.
+        }
+      };
+      const stop = (reason: "timeout" | "cancel"): void => {
+        if (killedBy) return;
+        timedOut = reason === "timeout";
+        killedBy = "SIGTERM";
+        killTree("SIGTERM");
+        timers.push(setTimeout(() => {
+          killedBy = "SIGKILL";
+          killTree("SIGKILL");
+        }, this.options.killGraceMs ?? 2_000));
+      };
+      const onAbort = (): void => stop("cancel");
+      options.signal.addEventListener("abort", onAbort, { once: true });
+      timers.push(setTimeout(() => stop("timeout"), Math.max(1, options.timeoutMs)));
+
+      const finish = (exitCode: number | null, signal: NodeJS.Signals | null): void => {
+        if (settled) return;
+        settled = true;
+        for (const timer of timers) clearTimeout(timer);
+        options.signal.removeEventListener("abort", onAbort);
+        // Whatever the shell left running in its group (a background `&` job) ends with it.
+        killTree("SIGKILL");
+        child.stdout.destroy();
+        child.stderr.destroy();
+        const { output: text, truncated } = output.result();
+        resolve({ exitCode, ...(killedBy || signal ? { killedBy: killedBy ?? signal ?? undefined } : {}), timedOut, output: text, truncated });
+      };
+      child.once("error", (error) => {
+        if (settled) return;
+        settled = true;
+        for (const timer of timers) clearTimeout(timer);
+        options.signal.removeEventListener("abort", onAbort);
+        reject(error);
+      });
+      child.once("close", finish);
+      // A background job that keeps the pipes open would hold "close" back forever: give the
+      // output a moment to drain after the shell exits, then end anyway.
+      child.once("exit", (code, signal) => {
+        timers.push(setTimeout(() => finish(code, signal), 500));
+      });
+    });
+  }
+}

@@ -1,0 +1,175 @@
+// The permission gate: role profile × tool effect, per-tool overrides, command rules, workspace
+// confinement and protected paths decide every tool call before it runs. Code decides; the model's
+// arguments are only input. The gate never returns a decision looser than any of its checks:
+//  - untrusted workspace (VS Code restricted mode): reads only;
+//  - a path outside the workspace (after realpath): deny, whatever the profile or override says;
+//  - a write to .git/, .vscode/, *.code-workspace or .pincer/: at least ask, even when "allowed";
+//  - commands: the command rules' decision (deny rules, unparseable ⇒ ask) bounds the profile's;
+//  - headless (nobody to ask): ask becomes deny.
+// "Always allow" answers are kept in a store outside the workspace, so no tool can write them.
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { JsonMapFile } from "../store/json-store";
+import type { WorkspaceRoots } from "../platform/workspace-paths";
+import { type CommandRules, decide, type RulesValidation } from "./command-policy";
+import type { ApprovalRequest, PermissionCheck, PermissionDecision, PermissionGate, ToolDefinition, ToolEffect } from "./tool-types";
+
+export type PermissionProfile = "read-only" | "edit" | "full";
+export const PERMISSION_PROFILES: readonly PermissionProfile[] = ["read-only", "edit", "full"];
+
+/** What each profile does with each effect before the other checks tighten it. */
+export const PROFILE_TABLE: Readonly<Record<PermissionProfile, Readonly<Record<ToolEffect, PermissionDecision>>>> = {
+  "read-only": { read: "allow", "ask-user": "allow", edit: "deny", command: "deny" },
+  edit: { read: "allow", "ask-user": "allow", edit: "allow", command: "ask" },
+  full: { read: "allow", "ask-user": "allow", edit: "allow", command: "allow" },
+};
+
+/** Commands the person answered "always" for, per workspace; must live outside every workspace. */
+export interface ApprovalStore {
+  /** Where it is kept (checked against the workspace so the agent cannot edit it). */
+  readonly location: string;
+  commands(workspaceKey: string): Promise<string[]>;
+  add(workspaceKey: string, command: string): Promise<void>;
+}
+
+export interface PermissionGateOptions {
+  profile: PermissionProfile;
+  /** Per-tool overrides from settings; they replace the profile's decision for that tool, never the hard checks. */
+  toolOverrides?: Readonly<Record<string, PermissionDecision>>;
+  rules: CommandRules | RulesValidation;
+  /** Workspace Trust; false means read-only whatever the profile. */
+  trusted: boolean;
+  /** Nobody can be asked: ask becomes deny. */
+  headless: boolean;
+  roots: WorkspaceRoots;
+  rememberStore?: ApprovalStore;
+}
+
+const ORDER: Record<PermissionDecision, number> = { allow: 0, ask: 1, deny: 2 };
+const stricter = (a: PermissionDecision, b: PermissionDecision): PermissionDecision => (ORDER[a] >= ORDER[b] ? a : b);
+
+export function createPermissionGate(options: PermissionGateOptions): PermissionGate {
+  const workspaceKey = workspaceKeyFor(options.roots);
+
+  async function check(tool: ToolDefinition, args: Record<string, unknown>, signal: AbortSignal): Promise<PermissionCheck> {
+    signal.throwIfAborted();
+    const reasons: string[] = [];
+    let targets: { paths: string[]; command?: string };
+    try {
+      targets = tool.targets(args);
+    } catch (error) {
+      targets = { paths: [] };
+      reasons.push(`invalid arguments: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const request: ApprovalRequest = {
+      tool: tool.name,
+      summary: summarize(tool, targets),
+      ...(targets.command !== undefined ? { command: targets.command } : {}),
+      ...(targets.paths.length > 0 ? { paths: targets.paths } : {}),
+      reasons,
+    };
+    const done = (decision: PermissionDecision): PermissionCheck => {
+      if (decision === "ask" && options.headless) {
+        reasons.push("headless: nobody to ask");
+        decision = "deny";
+      }
+      return { decision, reasons, request };
+    };
+    if (reasons.length > 0) return done("deny");
+
+    const override = options.toolOverrides?.[tool.name];
+    const profileDecision = PROFILE_TABLE[options.profile]?.[tool.effect] ?? "deny";
+    let decision: PermissionDecision = override ?? profileDecision;
+    if (override) reasons.push(`setting: ${tool.name} is "${override}"`);
+    else if (decision !== "allow") reasons.push(`profile "${options.profile}": ${tool.effect} is "${decision}"`);
+
+    const mutating = tool.effect === "edit" || tool.effect === "command";
+    if (mutating && !options.trusted) {
+      reasons.push("the workspace is not trusted (restricted mode): the agent may only read");
+      return done("deny");
+    }
+
+    for (const requested of targets.paths) {
+      // Confinement is checked for reads too, and for paths that do not exist yet.
+      const resolved = await options.roots.resolveInside(requested, { forWrite: true });
+      if (!resolved.ok) {
+        reasons.push(`${JSON.stringify(requested)}: ${resolved.reason}`);
+        return done("deny");
+      }
+      if (tool.effect === "edit" && resolved.protectedKind) {
+        reasons.push(`${JSON.stringify(requested)} is protected configuration (${resolved.protectedKind}): writes always ask`);
+        decision = stricter(decision, "ask");
+      }
+    }
+
+    if (tool.effect === "command") {
+      const commandLine = targets.command ?? "";
+      const verdict = await decide(commandLine, options.rules, { headless: false });
+      if (verdict.decision === "deny") {
+        reasons.push(...verdict.reasons);
+        return done("deny");
+      }
+      const remembered = decision !== "deny" && (await rememberedCommands()).includes(commandLine);
+      if (remembered) {
+        reasons.push("allowed before with \"always\" in this workspace");
+        decision = "allow";
+      } else {
+        reasons.push(...verdict.reasons);
+        decision = stricter(decision, verdict.decision);
+      }
+    }
+    return done(decision);
+  }
+
+  async function rememberedCommands(): Promise<string[]> {
+    if (!options.rememberStore) return [];
+    return options.rememberStore.commands(workspaceKey).catch(() => []);
+  }
+
+  async function rememberApproval(request: ApprovalRequest, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    const store = options.rememberStore;
+    if (!store) throw new Error("approvals cannot be remembered here (no approval store)");
+    if (request.command === undefined || request.command.trim() === "") throw new Error("only commands can be allowed always");
+    // A store inside the workspace would let the agent grant itself commands by editing a file.
+    const inside = await options.roots.resolveInside(store.location, { forWrite: true });
+    if (inside.ok) throw new Error(`the approval store ${store.location} is inside the workspace; refusing to remember approvals there`);
+    await store.add(workspaceKey, request.command);
+  }
+
+  return { check, rememberApproval };
+}
+
+/** One key per set of workspace folders (their real paths). */
+export function workspaceKeyFor(roots: WorkspaceRoots): string {
+  const joined = roots.roots.map((root) => root.path).sort().join("\n");
+  return createHash("sha256").update(joined).digest("hex").slice(0, 24);
+}
+
+/** Approvals in `<storageDir>/agent-approvals.json`, keyed by workspace. */
+export function jsonApprovalStore(storageDir: string): ApprovalStore {
+  const location = path.join(storageDir, "agent-approvals.json");
+  const file = new JsonMapFile<string[]>(location);
+  return {
+    location,
+    async commands(workspaceKey) {
+      const list = await file.get(workspaceKey);
+      return Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : [];
+    },
+    async add(workspaceKey, command) {
+      const list = (await file.get(workspaceKey)) ?? [];
+      if (!list.includes(command)) await file.set(workspaceKey, [...list, command]);
+    },
+  };
+}
+
+function summarize(tool: ToolDefinition, targets: { paths: string[]; command?: string }): string {
+  if (targets.command !== undefined) return `Run \`${oneLine(targets.command)}\``;
+  const verb = tool.effect === "edit" ? `${tool.name.replace(/_/g, " ")}` : tool.name;
+  return targets.paths.length > 0 ? `${verb}: ${targets.paths.map(oneLine).join(", ")}` : verb;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/[\r\n\u2028\u2029]+/g, " ⏎ ");
+  return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
+}

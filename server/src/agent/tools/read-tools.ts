@@ -1,0 +1,64 @@
+// list_files and read_file: the agent's eyes. Both confine the path first and open the real path.
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import type { ToolDefinition } from "../tool-types";
+import { displayPath, guarded, looksBinary, optionalInt, optionalString, resolvePath, stringArg, walk } from "./tool-support";
+
+const MAX_LIST = 300;
+const MAX_READ_LINES = 400;
+const MAX_READ_CHARS = 40_000;
+
+export function listFilesTool(): ToolDefinition {
+  return {
+    name: "list_files",
+    description: "List files and folders (dirs end in /).",
+    parameters: { type: "object", properties: { path: { type: "string", description: "folder, default ." }, depth: { type: "integer", minimum: 1, maximum: 5 } } },
+    effect: "read",
+    targets: (args) => ({ paths: [optionalString(args, "path") ?? "."] }),
+    run: (args, context) =>
+      guarded(async () => {
+        const folder = await resolvePath(context, optionalString(args, "path") ?? ".");
+        const depth = optionalInt(args, "depth", 1, 5) ?? 2;
+        const stat = await fs.stat(folder.path);
+        if (!stat.isDirectory()) return { ok: false, observation: `${displayPath(folder)} is a file; use read_file` };
+        const { entries, truncated } = await walk(folder.path, folder.path, { maxDepth: depth, limit: MAX_LIST, signal: context.signal });
+        const lines = entries.map((e) => (e.kind === "dir" ? `${e.relative}/` : e.kind === "symlink" ? `${e.relative}@` : e.relative));
+        if (truncated) lines.push(`[stopped after ${MAX_LIST} entries; list a subfolder]`);
+        return { ok: true, observation: lines.length > 0 ? lines.join("\n") : "(empty folder)" };
+      }),
+  };
+}
+
+export function readFileTool(): ToolDefinition {
+  return {
+    name: "read_file",
+    description: "Read a text file, optionally lines start..end (1-based).",
+    parameters: {
+      type: "object",
+      properties: { path: { type: "string" }, start: { type: "integer", minimum: 1 }, end: { type: "integer", minimum: 1 } },
+      required: ["path"],
+    },
+    effect: "read",
+    targets: (args) => ({ paths: [stringArg(args, "path")] }),
+    run: (args, context) =>
+      guarded(async () => {
+        const file = await resolvePath(context, stringArg(args, "path"));
+        const stat = await fs.stat(file.path);
+        if (stat.isDirectory()) return { ok: false, observation: `${displayPath(file)} is a folder; use list_files` };
+        const buffer = await fs.readFile(file.path);
+        if (looksBinary(buffer)) return { ok: false, observation: `${displayPath(file)} is a binary file (${buffer.length} bytes)` };
+        const lines = buffer.toString("utf8").split("\n");
+        const total = lines.length;
+        const start = optionalInt(args, "start", 1, total) ?? 1;
+        let end = Math.max(start, optionalInt(args, "end", 1, total) ?? total);
+        end = Math.min(end, start + MAX_READ_LINES - 1);
+        let text = lines.slice(start - 1, end).join("\n");
+        if (text.length > MAX_READ_CHARS) {
+          text = text.slice(0, MAX_READ_CHARS);
+          end = start + text.split("\n").length - 1;
+        }
+        const more = end < total ? `; read on with start=${end + 1}` : "";
+        return { ok: true, observation: `${displayPath(file)} lines ${start}-${end} of ${total}${more}\n${text}`, details: { path: path.normalize(displayPath(file)), start, end, total } };
+      }),
+  };
+}

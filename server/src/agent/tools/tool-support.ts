@@ -1,0 +1,111 @@
+// What the tools share: argument checks (the grammar gives the shape, these give clear errors),
+// confinement (every path goes through WorkspaceRoots.resolveInside and the real path is opened),
+// and a bounded walk of the workspace that never follows symlinks.
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import type { ResolveResult } from "../../platform/workspace-paths";
+import type { ToolContext, ToolOutcome } from "../tool-types";
+
+export class ToolArgumentError extends Error {}
+
+export function stringArg(args: Record<string, unknown>, name: string): string {
+  const value = args[name];
+  if (typeof value !== "string") throw new ToolArgumentError(`"${name}" must be a string`);
+  return value;
+}
+
+export function optionalString(args: Record<string, unknown>, name: string): string | undefined {
+  const value = args[name];
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string") throw new ToolArgumentError(`"${name}" must be a string`);
+  return value;
+}
+
+export function optionalInt(args: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
+  const value = args[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value)) throw new ToolArgumentError(`"${name}" must be an integer`);
+  return Math.min(max, Math.max(min, value));
+}
+
+export function optionalBool(args: Record<string, unknown>, name: string): boolean | undefined {
+  const value = args[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "boolean") throw new ToolArgumentError(`"${name}" must be true or false`);
+  return value;
+}
+
+export function failure(observation: string, details?: Record<string, unknown>): ToolOutcome {
+  return { ok: false, observation, ...(details ? { details } : {}) };
+}
+
+/** Runs a tool body; argument and file-system errors become an observation the model can act on. */
+export async function guarded(body: () => Promise<ToolOutcome>): Promise<ToolOutcome> {
+  try {
+    return await body();
+  } catch (error) {
+    if ((error as Error).name === "AbortError") throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = error instanceof Error ? error.message : String(error);
+    return failure(code ? `${code}: ${message}` : message);
+  }
+}
+
+export type Resolved = Extract<ResolveResult, { ok: true }>;
+
+/** Confines `requested`; a refusal becomes a ToolArgumentError with the reason. */
+export async function resolvePath(context: ToolContext, requested: string, options: { forWrite?: boolean } = {}): Promise<Resolved> {
+  const resolved = await context.roots.resolveInside(requested, options);
+  if (!resolved.ok) throw new ToolArgumentError(`${requested}: ${resolved.reason}`);
+  return resolved;
+}
+
+/** Workspace-relative display path with forward slashes (the first root's name is left out). */
+export function displayPath(resolved: Pick<Resolved, "relative">): string {
+  return resolved.relative === "" ? "." : resolved.relative.split(path.sep).join("/");
+}
+
+/** Folders no tool walks into: VCS data and dependency or build output. */
+export const SKIPPED_DIRS = new Set([".git", "node_modules", ".hg", ".svn", "dist", "out", "build", ".next", "target", "__pycache__", ".venv", "venv"]);
+
+export interface WalkEntry {
+  absolute: string;
+  /** Relative to the walk's start root, forward slashes. */
+  relative: string;
+  kind: "file" | "dir" | "symlink";
+}
+
+/**
+ * Entries under `dir` (depth-first, sorted), at most `limit`, never following symlinks (they are
+ * listed, not entered), skipping SKIPPED_DIRS. `truncated` says the limit cut the walk short.
+ */
+export async function walk(dir: string, base: string, options: { maxDepth: number; limit: number; signal: AbortSignal }): Promise<{ entries: WalkEntry[]; truncated: boolean }> {
+  const entries: WalkEntry[] = [];
+  let truncated = false;
+  const visit = async (current: string, depth: number): Promise<void> => {
+    options.signal.throwIfAborted();
+    const children = await fs.readdir(current, { withFileTypes: true }).catch(() => []);
+    children.sort((a, b) => a.name.localeCompare(b.name));
+    for (const child of children) {
+      if (entries.length >= options.limit) {
+        truncated = true;
+        return;
+      }
+      const absolute = path.join(current, child.name);
+      const relative = path.relative(base, absolute).split(path.sep).join("/");
+      if (child.isSymbolicLink()) entries.push({ absolute, relative, kind: "symlink" });
+      else if (child.isDirectory()) {
+        if (SKIPPED_DIRS.has(child.name)) continue;
+        entries.push({ absolute, relative, kind: "dir" });
+        if (depth < options.maxDepth) await visit(absolute, depth + 1);
+      } else if (child.isFile()) entries.push({ absolute, relative, kind: "file" });
+    }
+  };
+  await visit(dir, 1);
+  return { entries, truncated };
+}
+
+/** Heuristic used by git too: a NUL byte in the first 8 KB means binary. */
+export function looksBinary(buffer: Buffer): boolean {
+  return buffer.subarray(0, 8192).includes(0);
+}
