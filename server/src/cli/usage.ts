@@ -3,6 +3,8 @@
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1; // missing or bad model, failed download, runtime error
 export const EXIT_USAGE = 2; // bad arguments
+export const EXIT_BUDGET_STOP = 3; // pincer run stopped on a step, token, time or context budget
+export const EXIT_APPROVAL_NEEDED = 4; // pincer run needed an approval it could not get (--approve never)
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -21,8 +23,12 @@ Commands:
   download URI [--sha256 HEX] [--json]         Download a model (hf:owner/repo/file.gguf or https URL)
   models [--json]                              List downloaded models
   outline FILE [--json]                        Definitions in a source file (tree-sitter)
+  run --workspace W [--profile read-only|edit|full] [--approve never|auto] [--max-steps N]
+      [--model M] [--json] "task"              Let the agent do a task in workspace W
+  undo --workspace W [RUN_ID] [--json]         Put back what an agent run changed (default: the newest run)
   serve --stdio | --node-ipc                   Run the language server
 
 Model resolution: --model, then $PINCER_MODEL, then "pincer.model" in the settings file
 ($PINCER_SETTINGS, default ~/.config/pincer/settings.json).
-Exit codes: 0 ok, 1 model missing/bad or failure, 2 bad arguments.`;
+Exit codes: 0 ok, 1 model missing/bad or failure, 2 bad arguments,
+3 agent stopped on a budget, 4 agent needed an approval it could not get.`;

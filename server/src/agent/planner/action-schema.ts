@@ -85,9 +85,12 @@ function capped(schema: ToolJsonSchema, limits: SchemaLimits): JsonSchema {
     case "array":
       return { type: "array", items: capped(schema.items, limits), maxItems: Math.min(schema.maxItems ?? limits.arrayItems, limits.arrayItems) };
     case "object": {
-      // node-llama-cpp's grammar writes every property in order (it has no optional ones), so a tool
-      // receives its optional arguments too.
-      const properties = Object.fromEntries(Object.entries(schema.properties).map(([key, value]) => [key, capped(value, limits)]));
+      // node-llama-cpp's grammar writes every property in order (it has no optional ones), so an
+      // optional argument may be null, and the planner drops the nulls before the tool sees them.
+      const required = new Set(schema.required ?? []);
+      const properties = Object.fromEntries(
+        Object.entries(schema.properties).map(([key, value]) => [key, required.has(key) ? capped(value, limits) : { oneOf: [capped(value, limits), { type: "null" }] }]),
+      );
       return { type: "object", properties };
     }
     case "integer":
@@ -108,9 +111,19 @@ export function validateAction(value: unknown, tools: readonly ToolDefinition[],
   if (typeof tool !== "string") return { ok: false, error: 'The answer has no "tool".' };
   const definition = [...tools, ...plannerActionDefinitions(limits)].find((t) => t.name === tool);
   if (!definition) return { ok: false, error: `There is no tool "${tool}".` };
-  const problem = check(clampNumbers(args, definition.parameters), definition.parameters, "args");
+  const normalized = clampNumbers(dropOptionalNulls(args, definition.parameters), definition.parameters);
+  const problem = check(normalized, definition.parameters, "args");
   if (problem) return { ok: false, error: `Bad arguments for ${tool}: ${problem}.` };
-  return { ok: true, action: { thought: typeof thought === "string" ? thought : "", tool, args: clampNumbers(args, definition.parameters) as Record<string, unknown> } };
+  return { ok: true, action: { thought: typeof thought === "string" ? thought : "", tool, args: normalized as Record<string, unknown> } };
+}
+
+/** An optional argument written as null means "not given". */
+function dropOptionalNulls(value: unknown, schema: ToolJsonSchema): unknown {
+  if (schema.type === "array" && Array.isArray(value)) return value.map((item) => dropOptionalNulls(item, schema.items));
+  if (schema.type !== "object" || !isRecord(value)) return value;
+  const required = new Set(schema.required ?? []);
+  const kept = Object.entries(value).filter(([key, item]) => !(item === null && !required.has(key) && key in schema.properties));
+  return Object.fromEntries(kept.map(([key, item]) => [key, schema.properties[key] ? dropOptionalNulls(item, schema.properties[key]) : item]));
 }
 
 /**

@@ -1,10 +1,19 @@
 import assert from "node:assert/strict";
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Engine } from "../../engine/engine";
+import { WorkspaceRoots } from "../../platform/workspace-paths";
+import { CliFileWriter } from "../cli-file-writer";
+import { ProcessCommandRunner } from "../command-runner";
+import { DEFAULT_COMMAND_RULES } from "../command-rules-file";
+import { createPermissionGate } from "../permissions";
+import { createTools } from "../tools/index";
+import { DEFAULT_SCHEMA_LIMITS, validateAction } from "./action-schema";
 import type { AgentEvent } from "./agent-events";
 import { EngineAgentModel } from "./engine-agent-model";
 import { runAgent } from "./planner";
-import { FakeApprover, FakeCheckpoints, FakeGate, fakeContext, fakeTools, MemoryWorkspace } from "./planner-test-fakes";
-import { validateAction, DEFAULT_SCHEMA_LIMITS } from "./action-schema";
+import { FakeApprover, FakeCheckpoints } from "./planner-test-fakes";
 
 /** The test model's path, or a skip with the reason (see engine.test.ts for why this is a dynamic import). */
 async function requireTestModel(context: Mocha.Context): Promise<string> {
@@ -13,7 +22,20 @@ async function requireTestModel(context: Mocha.Context): Promise<string> {
 }
 
 const STEPS = Number(process.env.PINCER_AGENT_TEST_STEPS ?? 200);
-const LIMITS = { thoughtChars: 24, stringChars: 24, arrayItems: 3, planSteps: 3, planStepChars: 24, answerTokens: 256, observationChars: 200, keepRecentObservations: 2 };
+const RUN_STEPS = 25;
+// Short strings keep a random model's calls small; the grammar closes every string at its cap.
+const LIMITS = { thoughtChars: 24, stringChars: 24, arrayItems: 3, planSteps: 3, planStepChars: 24, answerTokens: 512, observationChars: 300, keepRecentObservations: 2 };
+
+async function snapshot(folder: string): Promise<string> {
+  const entries = await fs.readdir(folder, { recursive: true, withFileTypes: true });
+  const lines = await Promise.all(
+    entries.map(async (e) => {
+      const full = path.join(e.parentPath, e.name);
+      return e.isFile() ? `${full}:${await fs.readFile(full, "utf8")}` : full;
+    }),
+  );
+  return lines.sort().join("\n");
+}
 
 describe("agent planner on the real engine (tiny random model)", function () {
   this.timeout(20 * 60_000);
@@ -21,49 +43,66 @@ describe("agent planner on the real engine (tiny random model)", function () {
 
   before(async function () {
     const modelPath = await requireTestModel(this);
-    engine = await Engine.load({ modelPath, settings: { gpu: "auto", gpuLayers: "auto", threads: 1, contextSize: 2048 }, log: () => undefined, slots: ["agent"] });
+    engine = await Engine.load({ modelPath, settings: { gpu: "auto", gpuLayers: "auto", threads: 1, contextSize: 4096 }, log: () => undefined, slots: ["agent"] });
   });
 
   after(async () => {
     await engine?.dispose();
   });
 
-  it(`${STEPS} agent steps give ${STEPS} schema-valid tool calls, each run ends within its budgets`, async () => {
+  it(`${STEPS} agent steps give ${STEPS} schema-valid tool calls, every run ends within its budgets, nothing outside the workspace is touched`, async () => {
+    const parent = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-agent-"));
+    const workspace = path.join(parent, "ws");
+    const outside = path.join(parent, "outside");
+    await fs.mkdir(path.join(workspace, "src"), { recursive: true });
+    await fs.mkdir(outside);
+    await fs.writeFile(path.join(workspace, "src", "a.ts"), "export const a = 1;\n");
+    await fs.writeFile(path.join(outside, "secret.txt"), "do not read\n");
+    const outsideBefore = await snapshot(outside);
+    const roots = await WorkspaceRoots.create([workspace]);
     const model = new EngineAgentModel(engine.sequence("agent"), { temperature: 0.8 });
-    const ws = new MemoryWorkspace({ "a.ts": "export const a = 1;\n" });
-    const tools = fakeTools(ws);
+    const tools = createTools();
+    const gate = createPermissionGate({ profile: "edit", rules: DEFAULT_COMMAND_RULES, trusted: true, headless: false, roots });
     let steps = 0;
     let runs = 0;
     let calls = 0;
-    while (steps < STEPS) {
-      const events: AgentEvent[] = [];
-      const started = Date.now();
-      const transcript = await runAgent({
-        request: "Rename a to b in a.ts",
-        model,
-        tools,
-        context: await fakeContext(),
-        gate: new FakeGate({ command: "ask" }),
-        approver: new FakeApprover("deny"),
-        checkpoints: new FakeCheckpoints(),
-        budgets: { maxSteps: Math.min(25, STEPS - steps), maxTokens: 200_000, maxWallMs: 120_000 },
-        signal: new AbortController().signal,
-        onEvent: (event) => events.push(event),
-        limits: LIMITS,
-      });
-      runs++;
-      assert.ok(["finished", "budget"].includes(transcript.status), `run ${runs} ended ${transcript.status}: ${transcript.error ?? ""}`);
-      assert.ok(transcript.usage.steps <= Math.min(25, STEPS - steps + 1));
-      assert.ok(Date.now() - started < 125_000);
-      assert.deepEqual(events.filter((e) => e.type === "invalid-call"), [], "every answer is a valid call");
-      for (const event of events) {
-        if (event.type !== "tool-call") continue;
-        calls++;
-        assert.ok(validateAction({ thought: event.thought, tool: event.tool, args: event.args }, tools, DEFAULT_SCHEMA_LIMITS).ok);
+    try {
+      while (steps < STEPS) {
+        const events: AgentEvent[] = [];
+        const maxSteps = Math.min(RUN_STEPS, STEPS - steps);
+        const transcript = await runAgent({
+          request: "Rename a to b in src/a.ts",
+          model,
+          tools,
+          context: { roots, files: new CliFileWriter(), commands: new ProcessCommandRunner() },
+          gate,
+          approver: new FakeApprover("deny"),
+          checkpoints: new FakeCheckpoints(),
+          budgets: { maxSteps, maxTokens: 500_000, maxWallMs: 300_000 },
+          signal: new AbortController().signal,
+          onEvent: (event) => events.push(event),
+          limits: LIMITS,
+        });
+        runs++;
+        assert.ok(["finished", "budget"].includes(transcript.status), `run ${runs} ended ${transcript.status}: ${transcript.error ?? ""}`);
+        if (transcript.status === "budget") assert.ok(transcript.budgetStop === "steps" || transcript.budgetStop === "context", `stopped on ${transcript.budgetStop}`);
+        assert.ok(transcript.usage.steps <= maxSteps);
+        assert.deepEqual(events.filter((e) => e.type === "invalid-call"), [], "every answer is a valid call");
+        for (const event of events) {
+          if (event.type !== "tool-call") continue;
+          calls++;
+          assert.ok(validateAction({ thought: event.thought, tool: event.tool, args: event.args }, tools, DEFAULT_SCHEMA_LIMITS).ok);
+        }
+        // Commands ask and the approver refuses: none may have run.
+        for (const event of events) if (event.type === "approval-answered") assert.equal(event.answer, "deny");
+        steps += transcript.usage.steps;
       }
-      steps += transcript.usage.steps;
+      assert.equal(calls, steps, "one valid call per step");
+      assert.equal(await snapshot(outside), outsideBefore, "nothing outside the workspace changed");
+      assert.deepEqual((await fs.readdir(parent)).sort(), ["outside", "ws"], "nothing was created beside the workspace");
+      console.log(`    ${steps} steps in ${runs} runs`);
+    } finally {
+      await fs.rm(parent, { recursive: true, force: true });
     }
-    assert.equal(calls, steps, "one valid call per step");
-    console.log(`    ${steps} steps in ${runs} runs`);
   });
 });
