@@ -1,0 +1,257 @@
+// Checkpoints for agent runs in a shadow git repository (shadow-git.ts). Before and after every
+// mutating step the workspace is snapshotted into a parentless commit recorded under
+// refs/pincer/runs/<run>/<step>/{before,after}; git's content addressing and its index's stat
+// cache make each snapshot incremental (only changed files are hashed and stored).
+//
+// Undo restores exactly the files a step (or run) changed, and only where the file is still what
+// the agent left: a file the person changed since is reported as a conflict and left alone.
+// Files the person changed that the agent did not touch are never looked at.
+//
+// Snapshots honour the workspace's .gitignore, but a path a tool names (a touched ignored file, a
+// .env) is added by force and stays tracked for the rest of the shadow repository's life.
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { writeFileAtomic } from "../platform/atomic-fs";
+import type { WorkspaceRoots } from "../platform/workspace-paths";
+import { CliFileWriter } from "./cli-file-writer";
+import { ABSENT, blobId, parseRawDiff, ShadowGit, type TreeChange } from "./shadow-git";
+import type { CheckpointStore, FileWriter, UndoReport } from "./tool-types";
+
+export interface ShadowCheckpointsOptions {
+  /** Pincer's storage folder (outside every workspace); repositories go to <storageDir>/checkpoints/. */
+  storageDir: string;
+  /** The first folder is snapshotted (multi-root workspaces: the others are not covered). */
+  roots: WorkspaceRoots;
+  /** How restored files are written (VS Code: workspace/applyEdit); default atomic files. */
+  files?: FileWriter;
+  /** Size budget of the shadow repository; older runs are dropped beyond it (default 1 GiB). */
+  maxBytes?: number;
+}
+
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const REF_ROOT = "refs/pincer/runs";
+
+export class ShadowCheckpoints implements CheckpointStore {
+  private readonly git: ShadowGit;
+  private readonly files: FileWriter;
+  private readonly maxBytes: number;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Paths named by the step's tool calls, force-added even when ignored. */
+  private readonly touched = new Map<string, string[]>();
+
+  constructor(private readonly options: ShadowCheckpointsOptions) {
+    const root = options.roots.roots[0];
+    if (!root) throw new Error("no workspace folder to checkpoint");
+    this.git = ShadowGit.forWorkspace(options.storageDir, root.path);
+    this.files = options.files ?? new CliFileWriter();
+    this.maxBytes = options.maxBytes ?? 1024 ** 3;
+  }
+
+  get repositoryPath(): string {
+    return this.git.gitDir;
+  }
+
+  /** One git operation at a time: they share the shadow index. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.catch(() => undefined).then(work);
+    this.queue = next;
+    return next;
+  }
+
+  /** `paths`: what the step's tool call names (its targets), so ignored files it touches are kept too. */
+  async beforeStep(runId: string, step: number, signal: AbortSignal, paths: readonly string[] = []): Promise<string> {
+    checkIds(runId, step);
+    return this.serial(async () => {
+      const forced = await this.forcedPaths(paths);
+      this.touched.set(`${runId}/${step}`, forced);
+      return this.snapshot(`${runId}/${step}/before`, forced, signal);
+    });
+  }
+
+  async afterStep(runId: string, step: number, signal: AbortSignal): Promise<{ changedPaths: string[] }> {
+    checkIds(runId, step);
+    return this.serial(async () => {
+      const forced = this.touched.get(`${runId}/${step}`) ?? [];
+      this.touched.delete(`${runId}/${step}`);
+      await this.snapshot(`${runId}/${step}/after`, forced, signal);
+      const changes = await this.stepChanges(runId, step, signal);
+      await this.pruneIfNeeded(runId, signal);
+      return { changedPaths: changes.map((c) => c.path) };
+    });
+  }
+
+  async undoStep(runId: string, step: number, signal: AbortSignal): Promise<UndoReport> {
+    checkIds(runId, step);
+    return this.serial(async () => this.restore(await this.stepChanges(runId, step, signal), signal));
+  }
+
+  async undoRun(runId: string, signal: AbortSignal): Promise<UndoReport> {
+    checkIds(runId, 0);
+    return this.serial(async () => {
+      const steps = (await this.refs(signal)).filter((r) => r.runId === runId);
+      if (steps.length === 0) throw new Error(`no checkpoints for run ${runId}`);
+      const numbers = [...new Set(steps.map((r) => r.step))].sort((a, b) => a - b);
+      // Per path: the state before the first step that changed it, and what the last one left.
+      const merged = new Map<string, TreeChange>();
+      for (const step of numbers) {
+        for (const change of await this.stepChanges(runId, step, signal)) {
+          const first = merged.get(change.path);
+          merged.set(change.path, first ? { ...first, newMode: change.newMode, newId: change.newId } : change);
+        }
+      }
+      return this.restore([...merged.values()].filter((c) => c.oldId !== c.newId || c.oldMode !== c.newMode), signal);
+    });
+  }
+
+  async listRuns(signal: AbortSignal): Promise<{ runId: string; startedAt: string; steps: number }[]> {
+    const runs = new Map<string, { startedAt: string; steps: Set<number> }>();
+    for (const ref of await this.serial(() => this.refs(signal))) {
+      const run = runs.get(ref.runId) ?? { startedAt: ref.date, steps: new Set<number>() };
+      if (ref.date < run.startedAt) run.startedAt = ref.date;
+      run.steps.add(ref.step);
+      runs.set(ref.runId, run);
+    }
+    return [...runs.entries()].map(([runId, run]) => ({ runId, startedAt: run.startedAt, steps: run.steps.size })).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+
+  /** Bytes the shadow repository takes on disk. */
+  sizeBytes(): Promise<number> {
+    return this.git.sizeBytes();
+  }
+
+  /** Workspace-relative paths (forward slashes) of the named files that are inside and not in a .git folder. */
+  private async forcedPaths(paths: readonly string[]): Promise<string[]> {
+    const result: string[] = [];
+    for (const requested of paths) {
+      const resolved = await this.options.roots.resolveInside(requested, { forWrite: true });
+      if (!resolved.ok || resolved.root.path !== this.git.workTree || resolved.relative === "") continue;
+      const relative = resolved.relative.split(path.sep).join("/");
+      if (relative.split("/").includes(".git")) continue;
+      result.push(relative);
+    }
+    return result;
+  }
+
+  private async snapshot(name: string, forced: readonly string[], signal: AbortSignal): Promise<string> {
+    await this.git.ensure(signal);
+    await this.git.run(["add", "--all", "--", "."], signal);
+    const existing: string[] = [];
+    for (const relative of forced) if (await fs.lstat(path.join(this.git.workTree, relative)).then(() => true, () => false)) existing.push(relative);
+    if (existing.length > 0) await this.git.run(["add", "--force", "--", ...existing], signal);
+    const tree = (await this.git.text(["write-tree"], signal)).trim();
+    const commit = (await this.git.text(["commit-tree", tree, "-m", `pincer ${name}`], signal)).trim();
+    await this.git.run(["update-ref", `${REF_ROOT}/${name}`, commit], signal);
+    return commit;
+  }
+
+  private async stepChanges(runId: string, step: number, signal: AbortSignal): Promise<TreeChange[]> {
+    await this.git.ensure(signal);
+    const before = `${REF_ROOT}/${runId}/${step}/before`;
+    let after = `${REF_ROOT}/${runId}/${step}/after`;
+    if (!(await this.hasRef(before, signal))) throw new Error(`no checkpoint for run ${runId} step ${step}`);
+    // A step that never finished (crash, kill): compare with the workspace as it is now.
+    if (!(await this.hasRef(after, signal))) after = await this.snapshot(`${runId}/${step}/after`, this.touched.get(`${runId}/${step}`) ?? [], signal);
+    return parseRawDiff(await this.git.run(["diff-tree", "-r", "-z", "--no-renames", before, after], signal));
+  }
+
+  private async hasRef(ref: string, signal: AbortSignal): Promise<boolean> {
+    return (await this.git.run(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], signal, { ok: [1] })).length > 0;
+  }
+
+  private async refs(signal: AbortSignal): Promise<{ runId: string; step: number; date: string }[]> {
+    await this.git.ensure(signal);
+    const text = await this.git.text(["for-each-ref", "--format=%(refname)%00%(committerdate:iso-strict)", REF_ROOT], signal);
+    const refs: { runId: string; step: number; date: string }[] = [];
+    for (const line of text.split("\n")) {
+      const [name, date] = line.split("\0");
+      const match = name ? /^refs\/pincer\/runs\/([^/]+)\/(\d+)\/(before|after)$/.exec(name) : null;
+      if (match && date) refs.push({ runId: match[1]!, step: Number(match[2]), date });
+    }
+    return refs;
+  }
+
+  /** Puts each changed path back to its old state where the file is still what the agent left. */
+  private async restore(changes: TreeChange[], signal: AbortSignal): Promise<UndoReport> {
+    const report: UndoReport = { restored: [], conflicts: [] };
+    for (const change of changes) {
+      signal.throwIfAborted();
+      const absolute = path.join(this.git.workTree, change.path);
+      const current = await currentId(absolute);
+      if (current === change.oldId) {
+        report.restored.push(change.path);
+        continue;
+      }
+      if (current !== change.newId) {
+        const reason =
+          change.newId === ABSENT ? "the agent deleted it, and it exists again" : current === ABSENT ? "deleted after the agent changed it" : "changed after the agent's edit (or by a later step: undo that first)";
+        report.conflicts.push({ path: change.path, reason });
+        continue;
+      }
+      // The path may now lead through a symlink a command created: confine before writing.
+      const resolved = await this.options.roots.resolveInside(change.path, { forWrite: true });
+      if (!resolved.ok) {
+        report.conflicts.push({ path: change.path, reason: `cannot restore: ${resolved.reason}` });
+        continue;
+      }
+      const target = change.newMode === "120000" ? absolute : resolved.path;
+      if (change.oldId === ABSENT) {
+        await this.files.delete(target, signal);
+      } else {
+        const content = await this.git.run(["cat-file", "blob", change.oldId], signal);
+        await this.writeEntry(target, change.oldMode, content, change.newId === ABSENT ? undefined : change.newMode, signal);
+      }
+      report.restored.push(change.path);
+    }
+    return report;
+  }
+
+  private async writeEntry(absolute: string, mode: string, content: Buffer, currentMode: string | undefined, signal: AbortSignal): Promise<void> {
+    if (mode === "120000") {
+      if (currentMode !== undefined) await fs.rm(absolute, { force: true });
+      await fs.mkdir(path.dirname(absolute), { recursive: true });
+      await fs.symlink(content.toString("utf8"), absolute);
+      return;
+    }
+    if (currentMode === "120000") await fs.rm(absolute, { force: true });
+    const text = content.toString("utf8");
+    // Text goes through the host's writer (editors see it); bytes that are not UTF-8 are written as they are.
+    if (Buffer.from(text, "utf8").equals(content)) await this.files.write(absolute, text, signal);
+    else await writeFileAtomic(absolute, content, { mode: 0o644 });
+    const stat = await fs.stat(absolute);
+    const executable = mode === "100755";
+    if (executable !== ((stat.mode & 0o111) !== 0)) await fs.chmod(absolute, executable ? stat.mode | 0o111 : stat.mode & ~0o111);
+  }
+
+  /** Over budget: pack first (loose objects are most of the size), then drop the oldest runs but the current one. */
+  private async pruneIfNeeded(currentRun: string, signal: AbortSignal): Promise<void> {
+    if ((await this.git.sizeBytes()) <= this.maxBytes) return;
+    await this.git.run(["gc", "--quiet", "--prune=now"], signal);
+    const runs = (await this.listRunsUnlocked(signal)).filter((r) => r.runId !== currentRun).reverse();
+    for (const run of runs) {
+      if ((await this.git.sizeBytes()) <= this.maxBytes) return;
+      const refs = (await this.git.text(["for-each-ref", "--format=%(refname)", `${REF_ROOT}/${run.runId}/`], signal)).split("\n").filter(Boolean);
+      for (const ref of refs) await this.git.run(["update-ref", "-d", ref], signal);
+      await this.git.run(["gc", "--quiet", "--prune=now"], signal);
+    }
+  }
+
+  private async listRunsUnlocked(signal: AbortSignal): Promise<{ runId: string; startedAt: string }[]> {
+    const first = new Map<string, string>();
+    for (const ref of await this.refs(signal)) if (!first.has(ref.runId) || ref.date < first.get(ref.runId)!) first.set(ref.runId, ref.date);
+    return [...first.entries()].map(([runId, startedAt]) => ({ runId, startedAt })).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+}
+
+function checkIds(runId: string, step: number): void {
+  if (!RUN_ID.test(runId) || runId.includes("..") || runId.endsWith(".lock") || runId.endsWith(".")) throw new Error(`invalid run id ${JSON.stringify(runId)} (letters, digits, . _ -)`);
+  if (!Number.isInteger(step) || step < 0) throw new Error(`invalid step ${step}`);
+}
+
+/** The git blob id of what is at `absolute` now (a symlink: its target text); ABSENT when nothing is there. */
+async function currentId(absolute: string): Promise<string> {
+  const entry = await fs.lstat(absolute).catch(() => undefined);
+  if (!entry) return ABSENT;
+  if (entry.isSymbolicLink()) return blobId(Buffer.from(await fs.readlink(absolute), "utf8"));
+  if (!entry.isFile()) return "directory";
+  return blobId(await fs.readFile(absolute));
+}

@@ -1,0 +1,135 @@
+// A git repository that lives outside the workspace (in Pincer's storage) and looks at the
+// workspace as its work tree: `git --git-dir=<storage>/<hash>.git --work-tree=<workspace>`. The
+// user's own .git is never read or written (git never adds a path named .git), and nothing from
+// the user's git configuration applies: no global/system config, no hooks, no fsmonitor, no
+// filters (an LFS clean filter would otherwise store pointers instead of the bytes we restore).
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+
+const NULL_DEVICE = process.platform === "win32" ? "NUL" : "/dev/null";
+
+export class ShadowGit {
+  private ready: Promise<void> | undefined;
+
+  constructor(
+    readonly gitDir: string,
+    readonly workTree: string,
+    private readonly binary = "git",
+  ) {}
+
+  /** The shadow repository for a workspace folder: one per real path. */
+  static forWorkspace(storageDir: string, workTree: string): ShadowGit {
+    const key = createHash("sha256").update(workTree).digest("hex").slice(0, 20);
+    return new ShadowGit(path.join(storageDir, "checkpoints", `${key}.git`), workTree);
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {};
+    // Inherited GIT_* variables (GIT_DIR, GIT_INDEX_FILE from a hook, ...) would redirect us.
+    for (const [name, value] of Object.entries(process.env)) if (!name.toUpperCase().startsWith("GIT_")) env[name] = value;
+    return {
+      ...env,
+      GIT_DIR: this.gitDir,
+      GIT_WORK_TREE: this.workTree,
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_CONFIG_GLOBAL: NULL_DEVICE,
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_AUTHOR_NAME: "Pincer",
+      GIT_AUTHOR_EMAIL: "pincer@localhost",
+      GIT_COMMITTER_NAME: "Pincer",
+      GIT_COMMITTER_EMAIL: "pincer@localhost",
+      LC_ALL: "C",
+    };
+  }
+
+  /** Runs git; resolves stdout as bytes. `ok` lists exit codes that are not failures. */
+  run(args: string[], signal: AbortSignal, options: { ok?: number[] } = {}): Promise<Buffer> {
+    signal.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      execFile(
+        this.binary,
+        ["-c", "core.fsmonitor=false", "-c", `core.hooksPath=${NULL_DEVICE}`, ...args],
+        { cwd: this.workTree, env: this.env(), encoding: "buffer", maxBuffer: 512 * 1024 * 1024, signal },
+        (error, stdout, stderr) => {
+          const code = (error as { code?: unknown } | null)?.code;
+          if (error && !(typeof code === "number" && options.ok?.includes(code))) {
+            if (error.name === "AbortError") return reject(error);
+            return reject(new Error(`shadow git ${args[0]} failed: ${stderr.toString("utf8").trim() || error.message}`));
+          }
+          resolve(stdout);
+        },
+      );
+    });
+  }
+
+  async text(args: string[], signal: AbortSignal): Promise<string> {
+    return (await this.run(args, signal)).toString("utf8");
+  }
+
+  /** Creates the repository on first use. */
+  ensure(signal: AbortSignal): Promise<void> {
+    this.ready ??= (async () => {
+      const exists = await fs.stat(path.join(this.gitDir, "HEAD")).then(() => true, () => false);
+      if (exists) return;
+      await fs.mkdir(path.dirname(this.gitDir), { recursive: true });
+      await this.run(["init", "--quiet"], signal);
+      const settings: [string, string][] = [
+        ["core.autocrlf", "false"],
+        ["core.safecrlf", "false"],
+        ["core.logAllRefUpdates", "false"],
+        ["core.quotePath", "false"],
+        ["gc.auto", "0"],
+        ["advice.addEmbeddedRepo", "false"],
+      ];
+      for (const [key, value] of settings) await this.run(["config", key, value], signal);
+      await fs.writeFile(path.join(this.gitDir, "pincer-workspace"), `${this.workTree}\n`);
+    })().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  /** Bytes used by the repository on disk. */
+  async sizeBytes(): Promise<number> {
+    let total = 0;
+    const visit = async (dir: string): Promise<void> => {
+      for (const entry of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) await visit(full);
+        else total += (await fs.lstat(full).catch(() => undefined))?.size ?? 0;
+      }
+    };
+    await visit(this.gitDir);
+    return total;
+  }
+}
+
+/** The blob id git would give these bytes (sha1 repositories). */
+export function blobId(content: Buffer): string {
+  return createHash("sha1").update(`blob ${content.length}\0`).update(content).digest("hex");
+}
+
+export const ABSENT = "0000000000000000000000000000000000000000";
+
+export interface TreeChange {
+  path: string;
+  oldMode: string;
+  newMode: string;
+  oldId: string;
+  newId: string;
+}
+
+/** Parses `git diff-tree -r -z --no-renames` raw output. */
+export function parseRawDiff(raw: Buffer): TreeChange[] {
+  const parts = raw.toString("utf8").split("\0");
+  const changes: TreeChange[] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const meta = /^:(\d{6}) (\d{6}) ([0-9a-f]{40}) ([0-9a-f]{40}) [A-Z]/.exec(parts[i]!);
+    if (!meta) continue;
+    changes.push({ oldMode: meta[1]!, newMode: meta[2]!, oldId: meta[3]!, newId: meta[4]!, path: parts[i + 1]! });
+  }
+  return changes;
+}
