@@ -9,6 +9,8 @@ import { complete } from "./commands/complete";
 import { doctor } from "./commands/doctor";
 import { download, models } from "./commands/models";
 import { outline } from "./commands/outline";
+import { run } from "./commands/run";
+import { undo } from "./commands/undo";
 import { ModelUnavailableError } from "./load-engine";
 import { EXIT_FAILURE, EXIT_USAGE, USAGE, UsageError } from "./usage";
 
@@ -67,6 +69,41 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       const { values, positionals } = parse(rest, { json: { type: "boolean" } }, 1);
       return outline({ file: positionals[0]!, json: values.json === true });
     }
+    case "run": {
+      const { values, positionals } = parse(
+        rest,
+        {
+          workspace: { type: "string" },
+          profile: { type: "string" },
+          approve: { type: "string", default: "never" },
+          "max-steps": { type: "string" },
+          model: { type: "string" },
+          json: { type: "boolean" },
+        },
+        1,
+      );
+      const profile = values.profile as string | undefined;
+      if (profile !== undefined && !["read-only", "edit", "full"].includes(profile)) throw new UsageError("--profile takes read-only, edit or full.");
+      const approve = values.approve as string;
+      if (approve !== "never" && approve !== "auto") throw new UsageError("--approve takes never or auto.");
+      const maxSteps = values["max-steps"] === undefined ? undefined : positiveInt(values["max-steps"] as string, "--max-steps");
+      return run(
+        await loadCliSettings(values.model as string | undefined),
+        {
+          workspace: required(values.workspace as string | undefined, "--workspace"),
+          task: positionals[0]!,
+          profile: profile as "read-only" | "edit" | "full" | undefined,
+          approve,
+          maxSteps,
+          json: values.json === true,
+        },
+        signal,
+      );
+    }
+    case "undo": {
+      const { values, positionals } = parseUpTo(rest, { workspace: { type: "string" }, json: { type: "boolean" } }, 1);
+      return undo({ workspace: required(values.workspace as string | undefined, "--workspace"), runId: positionals[0], json: values.json === true }, signal);
+    }
     case "models": {
       const { values } = parse(rest, { json: { type: "boolean" } }, 0);
       return models(await loadCliSettings(undefined), values.json === true);
@@ -96,6 +133,18 @@ function parse(args: string[], options: Options, positionalCount: number): { val
     throw new UsageError(positionalCount === 0 ? `unexpected argument "${parsed.positionals[0]}".` : `expected ${positionalCount} argument(s).`);
   }
   if (positionalCount > 0 && parsed.positionals.some((p) => p.trim() === "")) throw new UsageError("empty argument.");
+  return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+}
+
+/** Like parse, but the positionals are optional (up to `maxPositionals`). */
+function parseUpTo(args: string[], options: Options, maxPositionals: number): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (parsed.positionals.length > maxPositionals) throw new UsageError(`unexpected argument "${parsed.positionals[maxPositionals]}".`);
   return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
 }
 

@@ -21,6 +21,14 @@ export class Conversation {
     this.segments.push({ text, kind, step, tokens: this.countTokens(text) });
   }
 
+  /** Replaces the newest segment of `kind` (the only edit besides compaction; the KV cache is reused up to it). */
+  replaceLast(kind: SegmentKind, text: string): void {
+    const segment = [...this.segments].reverse().find((s) => s.kind === kind);
+    if (!segment) return;
+    segment.text = text;
+    segment.tokens = this.countTokens(text);
+  }
+
   texts(): string[] {
     return this.segments.map((segment) => segment.text);
   }

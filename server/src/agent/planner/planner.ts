@@ -56,7 +56,11 @@ class StopRun extends Error {
 }
 
 export async function runAgent(options: RunAgentOptions): Promise<Transcript> {
-  const limits: PlannerLimits = { ...DEFAULT_PLANNER_LIMITS, ...options.limits };
+  const given: PlannerLimits = { ...DEFAULT_PLANNER_LIMITS, ...options.limits };
+  // An answer may take at most a quarter of the context, so a small context still leaves room for the conversation.
+  const answerTokens = Math.max(64, Math.min(given.answerTokens, Math.floor(options.model.contextSize / 4)));
+  // A string argument gets about two characters per answer token (code averages three to four), so one fits in an answer.
+  const limits: PlannerLimits = { ...given, answerTokens, stringChars: Math.min(given.stringChars, answerTokens * 2) };
   const names = new Set<string>(PLANNER_ACTIONS);
   for (const tool of options.tools) {
     if (names.has(tool.name)) throw new Error(`Tool name "${tool.name}" is used twice or reserved by the planner.`);
@@ -135,6 +139,8 @@ export async function runAgent(options: RunAgentOptions): Promise<Transcript> {
           : validateAction(generation.value, tools, limits);
       if (!parsed.ok) {
         emit({ type: "invalid-call", step, text: generation.text, error: parsed.error });
+        // A cut-off answer would only fill the context: keep a short note in its place.
+        if (generation.stopReason === "maxTokens") conversation.replaceLast("answer", "(answer cut off)\n");
         observe(false, parsed.error);
         endStep();
         continue;

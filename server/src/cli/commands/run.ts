@@ -1,0 +1,58 @@
+// pincer run: the agent does a task in a workspace, headless. Progress goes to stderr, the summary
+// (or with --json the whole transcript) to stdout; the exit code says how the run ended.
+import type { PermissionProfile } from "../../agent/permissions";
+import { EngineAgentModel } from "../../agent/planner/engine-agent-model";
+import { runAgent } from "../../agent/planner/planner";
+import { describeWorkspace } from "../../agent/planner/workspace-context";
+import type { PincerSettings } from "../../protocol";
+import { createCliAgentHost } from "../agent-host";
+import { describeEvent, exitCodeFor, policyApprover, type ApprovePolicy } from "../agent-output";
+import { loadEngineForCli } from "../load-engine";
+
+export interface RunArgs {
+  workspace: string;
+  task: string;
+  profile?: PermissionProfile;
+  approve: ApprovePolicy;
+  maxSteps?: number;
+  json: boolean;
+}
+
+export async function run(settings: PincerSettings, args: RunArgs, signal: AbortSignal): Promise<number> {
+  const host = await createCliAgentHost(args.workspace, args.profile ?? settings.agent.profile, settings.agent);
+  const { host: modelHost, engine } = await loadEngineForCli(settings, { quiet: args.json });
+  try {
+    const transcript = await runAgent({
+      request: args.task,
+      workspaceContext: await describeWorkspace(host.roots),
+      model: new EngineAgentModel(engine.sequence("agent")),
+      tools: host.tools,
+      context: host.context,
+      gate: host.gate,
+      approver: policyApprover(args.approve),
+      checkpoints: host.checkpoints,
+      budgets: {
+        maxSteps: args.maxSteps ?? settings.agent.maxSteps,
+        maxTokens: settings.agent.maxTokens,
+        maxWallMs: settings.agent.maxWallSeconds * 1000,
+      },
+      signal,
+      stopOnRefusedApproval: true,
+      onEvent: (event) => {
+        if (args.json) return;
+        const line = describeEvent(event);
+        if (line !== undefined) process.stderr.write(`${line}\n`);
+      },
+    });
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(transcript, null, 2)}\n`);
+    } else {
+      const outcome = transcript.summary ? `${transcript.summary.summary}\nVerified: ${transcript.summary.verified}` : `Run ended: ${transcript.status}${transcript.error ? ` (${transcript.error})` : ""}`;
+      const changed = transcript.changedPaths.length > 0 ? `\nChanged: ${transcript.changedPaths.join(", ")}\nUndo: pincer undo --workspace ${args.workspace} ${transcript.runId}` : "";
+      process.stdout.write(`${outcome}${changed}\n`);
+    }
+    return exitCodeFor(transcript.status);
+  } finally {
+    await modelHost.dispose();
+  }
+}
