@@ -93,6 +93,17 @@ describe("agent planner on the real engine (tiny random model)", function () {
           calls++;
           assert.ok(validateAction({ thought: event.thought, tool: event.tool, args: event.args }, tools, DEFAULT_SCHEMA_LIMITS).ok);
         }
+        // The fixed prompt stays small, and (append-only) a step evaluates only its new tokens:
+        // never the fixed prompt again, unless compaction just rewrote older observations.
+        const start = events.find((e): e is Extract<AgentEvent, { type: "run-start" }> => e.type === "run-start")!;
+        assert.ok(start.fixedPromptTokens < 2000, `fixed prompt ${start.fixedPromptTokens} tokens`);
+        let compactedSince = false;
+        for (const event of events) {
+          if (event.type === "compacted") compactedSince = true;
+          if (event.type !== "step-end") continue;
+          if (!compactedSince) assert.ok(event.evaluatedPromptTokens < start.fixedPromptTokens, `step ${event.step} evaluated ${event.evaluatedPromptTokens} tokens`);
+          compactedSince = false;
+        }
         // Commands ask and the approver refuses: none may have run.
         for (const event of events) if (event.type === "approval-answered") assert.equal(event.answer, "deny");
         steps += transcript.usage.steps;
