@@ -39,7 +39,7 @@ async function modelFile(): Promise<string> {
   if (existsSync(file)) return file;
   mkdirSync(path.dirname(file), { recursive: true });
   log(`writing the synthetic ${preset} model to ${path.relative(REPO_ROOT, file)} (once)…`);
-  await writeSyntheticModel({ out: file, preset, type: "q8_0", fim: true });
+  await writeSyntheticModel({ out: file, preset, type: "q8_0", fim: true, tokenizerModel: process.env.PINCER_TEST_MODEL });
   return file;
 }
 
