@@ -190,6 +190,20 @@ describe("agent tools behind the permission gate (security table)", function () 
     });
   }
 
+  it("case variants: a differently cased workspace path is outside on a case-sensitive file system, and .GIT is .git where case is ignored", async () => {
+    const root = roots.roots[0]!;
+    const gate = createPermissionGate({ profile: "full", rules: RULES, trusted: true, headless: false, roots });
+    const read = tools.get("read_file")!;
+    const upper = path.join(base, "WS", "a.txt");
+    const upperCheck = await gate.check(read, { path: upper }, new AbortController().signal);
+    assert.equal(upperCheck.decision, root.caseInsensitive ? "allow" : "deny", upperCheck.reasons.join("; "));
+    const create = tools.get("create_file")!;
+    const gitVariant = await gate.check(create, { path: ".GIT/hooks/post-checkout", content: "x" }, new AbortController().signal);
+    // Where case matters .GIT is an ordinary folder; where it does not, it is the protected .git.
+    assert.equal(gitVariant.decision, root.caseInsensitive ? "ask" : "allow", gitVariant.reasons.join("; "));
+    assert.equal(await snapshotTree(path.join(ws, ".git")), baseline.git);
+  });
+
   it("the agent cannot remember approvals into a store inside the workspace", async () => {
     const store = { location: path.join(ws, ".pincer", "approvals.json"), commands: async () => [], add: async () => assert.fail("must not be written") };
     const gate = createPermissionGate({ profile: "edit", rules: RULES, trusted: true, headless: false, roots, rememberStore: store });
