@@ -120,6 +120,17 @@ describe("ShadowCheckpoints", function () {
     assert.equal(await read("src/b.ts"), "export const b = 2;\n");
   });
 
+  it("restores binary files and symlinks byte for byte", async () => {
+    const bytes = Buffer.from([0, 255, 254, 10, 13, 0, 128]);
+    await fs.writeFile(path.join(ws, "blob.bin"), bytes);
+    await fs.symlink("src/a.ts", path.join(ws, "alias.ts"));
+    await step("r6", 1, "run_command", { command: "printf 'x' > blob.bin && rm alias.ts && ln -s src/b.ts alias.ts" });
+    const report = await store.undoStep("r6", 1, signal());
+    assert.deepEqual(report.conflicts, []);
+    assert.deepEqual(await fs.readFile(path.join(ws, "blob.bin")), bytes);
+    assert.equal(await fs.readlink(path.join(ws, "alias.ts")), "src/a.ts");
+  });
+
   it("covers ignored files a tool touches", async () => {
     const changed = await step("r4", 1, "edit_file", { path: ".env", search: "API=1", replace: "API=2" });
     assert.deepEqual(changed, [".env"]);

@@ -173,6 +173,7 @@ export class ShadowCheckpoints implements CheckpointStore {
   /** Puts each changed path back to its old state where the file is still what the agent left. */
   private async restore(changes: TreeChange[], signal: AbortSignal): Promise<UndoReport> {
     const report: UndoReport = { restored: [], conflicts: [] };
+    const blobs = await this.git.readBlobs(changes.filter((c) => c.oldId !== ABSENT).map((c) => c.oldId), signal);
     for (const change of changes) {
       signal.throwIfAborted();
       const absolute = path.join(this.git.workTree, change.path);
@@ -197,7 +198,8 @@ export class ShadowCheckpoints implements CheckpointStore {
       if (change.oldId === ABSENT) {
         await this.files.delete(target, signal);
       } else {
-        const content = await this.git.run(["cat-file", "blob", change.oldId], signal);
+        const content = blobs.get(change.oldId);
+        if (!content) throw new Error(`shadow git: blob ${change.oldId} for ${change.path} is missing`);
         await this.writeEntry(target, change.oldMode, content, change.newId === ABSENT ? undefined : change.newMode, signal);
       }
       report.restored.push(change.path);

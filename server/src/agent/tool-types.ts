@@ -109,8 +109,11 @@ export interface UndoReport {
 
 /** Snapshots in a shadow git repository outside the workspace (the user's .git is never touched). */
 export interface CheckpointStore {
-  /** Snapshot before a mutating step; returns its checkpoint id (recorded in the transcript). */
-  beforeStep(runId: string, step: number, signal: AbortSignal): Promise<string>;
+  /**
+   * Snapshot before a mutating step; returns its checkpoint id (recorded in the transcript).
+   * `paths`: the step's targets (ToolDefinition.targets), so files it touches are covered even when .gitignore'd.
+   */
+  beforeStep(runId: string, step: number, signal: AbortSignal, paths?: readonly string[]): Promise<string>;
   /** After the step ran: which files it changed (including files changed by commands). */
   afterStep(runId: string, step: number, signal: AbortSignal): Promise<{ changedPaths: string[] }>;
   undoStep(runId: string, step: number, signal: AbortSignal): Promise<UndoReport>;

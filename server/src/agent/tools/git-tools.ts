@@ -16,7 +16,7 @@ function gitFor(context: ToolContext): SimpleGit {
     abort: context.signal,
     unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true },
     // Setting these two to harmless values is what the "unsafe" flags above permit.
-    config: ["core.fsmonitor=false", `core.hooksPath=${process.platform === "win32" ? "NUL" : "/dev/null"}`, "core.pager=cat"],
+    config: ["core.fsmonitor=false", `core.hooksPath=${process.platform === "win32" ? "NUL" : "/dev/null"}`],
   });
 }
 

@@ -7,6 +7,8 @@ import { displayPath, guarded, looksBinary, optionalInt, optionalString, resolve
 const MAX_LIST = 300;
 const MAX_READ_LINES = 400;
 const MAX_READ_CHARS = 40_000;
+/** Bigger files are not loaded at all (logs, dumps): search_text finds the lines worth reading. */
+const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
 export function listFilesTool(): ToolDefinition {
   return {
@@ -45,6 +47,7 @@ export function readFileTool(): ToolDefinition {
         const file = await resolvePath(context, stringArg(args, "path"));
         const stat = await fs.stat(file.path);
         if (stat.isDirectory()) return { ok: false, observation: `${displayPath(file)} is a folder; use list_files` };
+        if (stat.size > MAX_FILE_BYTES) return { ok: false, observation: `${displayPath(file)} is too large to read (${Math.round(stat.size / 1024 / 1024)} MB); use search_text to find the lines you need` };
         const buffer = await fs.readFile(file.path);
         if (looksBinary(buffer)) return { ok: false, observation: `${displayPath(file)} is a binary file (${buffer.length} bytes)` };
         const lines = buffer.toString("utf8").split("\n");

@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { ToolContext, ToolDefinition } from "../tool-types";
-import { displayPath, guarded, looksBinary, optionalBool, optionalString, resolvePath, stringArg, ToolArgumentError, walk } from "./tool-support";
+import { displayPath, guarded, looksBinary, optionalBool, optionalString, resolvePath, SKIPPED_DIRS, stringArg, ToolArgumentError, walk } from "./tool-support";
 
 const MAX_MATCHES = 100;
 const MAX_LINE = 200;
@@ -44,6 +44,8 @@ function clip(line: string): string {
 
 function ripgrep(context: ToolContext, rg: string, query: string, regex: boolean, target: string, root: string): Promise<string[]> {
   const args = ["--no-config", "--line-number", "--no-heading", "--color", "never", "--max-count", "20", "--max-filesize", "1M", "--max-columns", "400"];
+  // The same folders the JS search skips, also outside git repositories (where rg reads no .gitignore).
+  for (const dir of SKIPPED_DIRS) args.push("--glob", `!${dir}/`);
   if (!regex) args.push("--fixed-strings");
   args.push("--regexp", query, "--", target);
   return new Promise((resolve, reject) => {

@@ -12,6 +12,9 @@ import { ProcessCommandRunner } from "../command-runner";
 import { type PermissionGateOptions, type PermissionProfile, createPermissionGate } from "../permissions";
 import type { PermissionDecision, ToolContext, ToolDefinition } from "../tool-types";
 import { createTools } from "./index";
+import { existsSync } from "node:fs";
+
+const RG = ["/usr/bin/rg", "/usr/local/bin/rg"].find((candidate) => existsSync(candidate));
 
 const SECRET = "TOP-SECRET-OUTSIDE";
 const RULES = { allow: ["ls *", "echo *", "git status"], deny: ["curl *", "rm -rf *"] };
@@ -25,6 +28,8 @@ type Row = {
   gate?: Partial<PermissionGateOptions>;
   /** Also run the tool without the gate: it must refuse by itself. */
   toolRefuses?: boolean;
+  /** Run with ripgrep as the search engine (skipped where no rg binary exists). */
+  ripgrep?: boolean;
 };
 
 const ROWS: Row[] = [
@@ -48,6 +53,10 @@ const ROWS: Row[] = [
   { name: "delete through a symlinked folder", tool: "delete_file", args: { path: "link-out/secret.txt" }, expected: "deny", toolRefuses: true },
   { name: "rename out through a symlink", tool: "rename_file", args: { from: "a.txt", to: "link-out/moved.txt" }, expected: "deny", toolRefuses: true },
   { name: "rename in from outside", tool: "rename_file", args: { from: "link-out/secret.txt", to: "stolen.txt" }, expected: "deny", toolRefuses: true },
+  { name: "search does not follow a symlink out (JS walk)", tool: "search_text", args: { query: "TOP-SECRET" }, expected: "allow" },
+  { name: "search does not follow a symlink out (ripgrep)", tool: "search_text", args: { query: "TOP-SECRET" }, expected: "allow", ripgrep: true },
+  { name: "list shows a link but does not enter it", tool: "list_files", args: { depth: 5 }, expected: "allow" },
+  { name: "find_symbol does not walk into a link", tool: "find_symbol", args: { name: "stolen" }, expected: "allow" },
   // Prefix collision: /base/ws vs /base/ws-evil
   { name: "prefix collision read", tool: "read_file", args: { path: "../ws-evil/secret.txt" }, expected: "deny", toolRefuses: true },
   { name: "prefix collision absolute", tool: "edit_file", args: { path: "$BASE/ws-evil/secret.txt", search: SECRET, replace: "x" }, expected: "deny", toolRefuses: true },
@@ -126,6 +135,7 @@ describe("agent tools behind the permission gate (security table)", function () 
     await fs.mkdir(outside);
     await fs.mkdir(path.join(base, "ws-evil"));
     await fs.writeFile(path.join(outside, "secret.txt"), `${SECRET}\n`);
+    await fs.writeFile(path.join(outside, "stolen.ts"), `export function stolen() { return "${SECRET}"; }\n`);
     await fs.writeFile(path.join(base, "ws-evil", "secret.txt"), `${SECRET}\n`);
     await fs.writeFile(path.join(ws, "a.txt"), "hello\n");
     await fs.writeFile(path.join(ws, ".git", "config"), "[core]\n\tbare = false\n");
@@ -142,10 +152,20 @@ describe("agent tools behind the permission gate (security table)", function () 
     await fs.rm(base, { recursive: true, force: true });
   });
 
-  const context = (): ToolContext => ({ roots, signal: new AbortController().signal, files: new CliFileWriter(), commands: new ProcessCommandRunner() });
+  const context = (ripgrep = false): ToolContext => ({
+    roots,
+    signal: new AbortController().signal,
+    files: new CliFileWriter(),
+    commands: new ProcessCommandRunner(),
+    ...(ripgrep && RG ? { ripgrepPath: RG } : {}),
+  });
 
   for (const row of ROWS) {
-    it(`${row.name}: ${row.expected}`, async () => {
+    it(`${row.name}: ${row.expected}`, async function () {
+      if (row.ripgrep && !RG) {
+        console.log("      (skipped: no rg binary on this machine)");
+        this.skip();
+      }
       const tool = tools.get(row.tool);
       assert.ok(tool, `tool ${row.tool} exists`);
       const args = Object.fromEntries(Object.entries(row.args).map(([k, v]) => [k, substitute(v)]));
@@ -154,8 +174,9 @@ describe("agent tools behind the permission gate (security table)", function () 
       assert.equal(check.decision, row.expected, `reasons: ${check.reasons.join("; ")}`);
       if (check.decision !== "allow") assert.ok(check.reasons.length > 0, "a refusal says why");
       if (check.decision === "allow" && row.tool !== "run_command") {
-        const outcome = await tool.run(args, context());
-        assert.ok(!outcome.observation.includes(SECRET));
+        const outcome = await tool.run(args, context(row.ripgrep));
+        assert.ok(!outcome.observation.includes(SECRET), `leaked: ${outcome.observation}`);
+        assert.ok(!outcome.observation.includes("stolen.ts"), `walked out: ${outcome.observation}`);
       }
       if (row.toolRefuses) {
         const outcome = await tool.run(args, context());
@@ -168,6 +189,20 @@ describe("agent tools behind the permission gate (security table)", function () 
       assert.equal(await fs.readFile(path.join(ws, "a.txt"), "utf8"), "hello\n");
     });
   }
+
+  it("case variants: a differently cased workspace path is outside on a case-sensitive file system, and .GIT is .git where case is ignored", async () => {
+    const root = roots.roots[0]!;
+    const gate = createPermissionGate({ profile: "full", rules: RULES, trusted: true, headless: false, roots });
+    const read = tools.get("read_file")!;
+    const upper = path.join(base, "WS", "a.txt");
+    const upperCheck = await gate.check(read, { path: upper }, new AbortController().signal);
+    assert.equal(upperCheck.decision, root.caseInsensitive ? "allow" : "deny", upperCheck.reasons.join("; "));
+    const create = tools.get("create_file")!;
+    const gitVariant = await gate.check(create, { path: ".GIT/hooks/post-checkout", content: "x" }, new AbortController().signal);
+    // Where case matters .GIT is an ordinary folder; where it does not, it is the protected .git.
+    assert.equal(gitVariant.decision, root.caseInsensitive ? "ask" : "allow", gitVariant.reasons.join("; "));
+    assert.equal(await snapshotTree(path.join(ws, ".git")), baseline.git);
+  });
 
   it("the agent cannot remember approvals into a store inside the workspace", async () => {
     const store = { location: path.join(ws, ".pincer", "approvals.json"), commands: async () => [], add: async () => assert.fail("must not be written") };
