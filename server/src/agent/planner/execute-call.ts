@@ -47,7 +47,8 @@ export async function executeCall(
 
   const mutating = tool.effect === "edit" || tool.effect === "command";
   if (mutating) {
-    const checkpointId = await env.checkpoints.beforeStep(env.runId, step, signal);
+    // The call's own paths are snapshotted too, even when .gitignore'd (a .env the model edits).
+    const checkpointId = await env.checkpoints.beforeStep(env.runId, step, signal, check.request.paths ?? []);
     env.emit({ type: "checkpoint", step, checkpointId });
   }
   let outcome: CallOutcome;

@@ -105,8 +105,10 @@ export class FakeApprover implements Approver {
 
 export class FakeCheckpoints implements CheckpointStore {
   readonly log: string[] = [];
-  async beforeStep(runId: string, step: number): Promise<string> {
+  readonly paths: string[][] = [];
+  async beforeStep(runId: string, step: number, _signal: AbortSignal, paths: readonly string[] = []): Promise<string> {
     this.log.push(`before ${step}`);
+    this.paths.push([...paths]);
     return `cp-${step}`;
   }
   async afterStep(_runId: string, step: number): Promise<{ changedPaths: string[] }> {

@@ -52,6 +52,7 @@ describe("agent planner (scripted model)", () => {
     assert.deepEqual(transcript.changedPaths, ["a.ts", "b.ts"]);
     assert.deepEqual(transcript.checkpointIds, ["cp-2", "cp-4", "cp-5"], "a checkpoint before each edit and command, none for reads");
     assert.deepEqual(checkpoints.log, ["before 2", "after 2", "before 4", "after 4", "before 5", "after 5"]);
+    assert.deepEqual(checkpoints.paths, [["a.ts"], ["b.ts"], []], "each snapshot covers the call's own paths");
     assert.equal(transcript.summary?.verified, "tsc passed");
     assert.equal(transcript.steps.length, 6);
     // Append-only: each request's segments start with every segment of the previous one.
