@@ -32,8 +32,6 @@ export function describeEvent(event: AgentEvent): string | undefined {
       return `Plan:\n${event.steps.map((step, i) => `  ${i + 1}. ${step}`).join("\n")}`;
     case "tool-call":
       return `[${event.step}] ${event.tool} ${oneLine(JSON.stringify(event.args), 160)}`;
-    case "invalid-call":
-      return `[${event.step}] invalid answer: ${event.error}`;
     case "permission":
       return event.decision === "deny" ? `[${event.step}] denied: ${event.reasons.join("; ")}` : undefined;
     case "approval-needed":

@@ -47,7 +47,7 @@ export async function run(settings: PincerSettings, args: RunArgs, signal: Abort
     if (args.json) {
       process.stdout.write(`${JSON.stringify(transcript, null, 2)}\n`);
     } else {
-      const outcome = transcript.summary ? `${transcript.summary.summary}\nVerified: ${transcript.summary.verified}` : `Run ended: ${transcript.status}${transcript.error ? ` (${transcript.error})` : ""}`;
+      const outcome = transcript.summary ? `${transcript.summary.summary}\nVerified: ${transcript.summary.verified}` : `Run ended: ${transcript.status}${transcript.budgetStop ? ` (${transcript.budgetStop} budget)` : ""}${transcript.error ? ` (${transcript.error})` : ""}`;
       const changed = transcript.changedPaths.length > 0 ? `\nChanged: ${transcript.changedPaths.join(", ")}\nUndo: pincer undo --workspace ${args.workspace} ${transcript.runId}` : "";
       process.stdout.write(`${outcome}${changed}\n`);
     }
