@@ -206,6 +206,7 @@ describe("agent planner (scripted model)", () => {
         call("finish", { summary: "s", verified: "v" }),
       ],
       ws,
+      { limits: { observationChars: 2000 } },
     );
     assert.equal(transcript.steps[0]!.result!.truncated, true);
     assert.match(transcript.steps[1]!.result!.observation, /THE END\n\[characters 2000-2507 of 2507\.\]$/);

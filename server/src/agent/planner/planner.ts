@@ -23,7 +23,7 @@ export interface PlannerLimits extends SchemaLimits {
   keepRecentObservations: number;
 }
 
-export const DEFAULT_PLANNER_LIMITS: PlannerLimits = { ...DEFAULT_SCHEMA_LIMITS, answerTokens: 4096, observationChars: 2000, keepRecentObservations: 2 };
+export const DEFAULT_PLANNER_LIMITS: PlannerLimits = { ...DEFAULT_SCHEMA_LIMITS, answerTokens: 4096, observationChars: 4000, keepRecentObservations: 2 };
 
 export interface RunAgentOptions {
   request: string;
