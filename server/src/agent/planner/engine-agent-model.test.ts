@@ -50,6 +50,44 @@ describe("agent planner on the real engine (tiny random model)", function () {
     await engine?.dispose();
   });
 
+  it("cancels a generation in flight and leaves the sequence usable", async () => {
+    const workspace = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-agent-cancel-"));
+    try {
+      const roots = await WorkspaceRoots.create([workspace]);
+      const model = new EngineAgentModel(engine.sequence("agent"), { temperature: 0.8 });
+      const controller = new AbortController();
+      let abortedAt = 0;
+      const options = {
+        request: "Do nothing",
+        model,
+        tools: createTools(),
+        context: { roots, files: new CliFileWriter(), commands: new ProcessCommandRunner() },
+        gate: createPermissionGate({ profile: "read-only", rules: DEFAULT_COMMAND_RULES, trusted: true, headless: true, roots }),
+        approver: new FakeApprover("deny"),
+        checkpoints: new FakeCheckpoints(),
+        budgets: { maxSteps: 10, maxTokens: 500_000, maxWallMs: 300_000 },
+        limits: { ...LIMITS, stringChars: 4000, answerTokens: 1024 },
+      };
+      const transcript = await runAgent({
+        ...options,
+        signal: controller.signal,
+        onEvent: (event) => {
+          // The step's answer is being generated right after its step-start.
+          if (event.type === "step-start" && event.step === 2) {
+            abortedAt = Date.now();
+            queueMicrotask(() => controller.abort());
+          }
+        },
+      });
+      assert.equal(transcript.status, "cancelled");
+      assert.ok(Date.now() - abortedAt < 2000, `stopped ${Date.now() - abortedAt} ms after the cancel`);
+      const again = await runAgent({ ...options, budgets: { ...options.budgets, maxSteps: 1 }, signal: new AbortController().signal });
+      assert.ok(["finished", "budget"].includes(again.status), `next run ended ${again.status}: ${again.error ?? ""}`);
+    } finally {
+      await fs.rm(workspace, { recursive: true, force: true });
+    }
+  });
+
   it(`${STEPS} agent steps give ${STEPS} schema-valid tool calls, every run ends within its budgets, nothing outside the workspace is touched`, async () => {
     const parent = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-agent-"));
     const workspace = path.join(parent, "ws");

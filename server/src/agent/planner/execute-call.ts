@@ -52,11 +52,12 @@ export async function executeCall(
     env.emit({ type: "checkpoint", step, checkpointId });
   }
   let outcome: CallOutcome;
+  let cancelled: unknown;
   try {
     const result = await tool.run(args, { ...env.context, signal });
     outcome = { ok: result.ok, observation: result.observation, changedPaths: result.changedPaths ?? [], details: result.details };
   } catch (error) {
-    if (signal.aborted) throw error;
+    if (signal.aborted) cancelled = error;
     outcome = { ok: false, observation: `${tool.name} failed: ${error instanceof Error ? error.message : String(error)}`, changedPaths: [] };
   }
   if (mutating) {
@@ -64,6 +65,7 @@ export async function executeCall(
     const after = await env.checkpoints.afterStep(env.runId, step, signal.aborted ? new AbortController().signal : signal);
     outcome.changedPaths = [...new Set([...outcome.changedPaths, ...after.changedPaths])];
   }
+  if (cancelled !== undefined) throw cancelled;
   return outcome;
 }
 

@@ -150,6 +150,39 @@ describe("agent planner (scripted model)", () => {
     assert.deepEqual(ws.commands, []);
   });
 
+  it("cancels during a tool call: the call sees the abort, the checkpoint still records what changed", async () => {
+    const ws = new MemoryWorkspace({});
+    const controller = new AbortController();
+    let sawAbort = false;
+    const slow = {
+      ...fakeTools(ws)[2]!,
+      name: "run_command",
+      run: (_args: Record<string, unknown>, context: { signal: AbortSignal }) =>
+        new Promise<never>((_resolve, reject) => {
+          context.signal.addEventListener("abort", () => {
+            sawAbort = true;
+            reject(new Error("killed"));
+          });
+          controller.abort();
+        }),
+    };
+    const checkpoints = new FakeCheckpoints();
+    const transcript = await runAgent({
+      request: "r",
+      model: new ScriptedModel([plan("p"), call("run_command", { command: "sleep 100" })]),
+      tools: [slow],
+      context: await fakeContext(),
+      gate: new FakeGate(),
+      approver: new FakeApprover("deny"),
+      checkpoints,
+      budgets: BUDGETS,
+      signal: controller.signal,
+    });
+    assert.equal(transcript.status, "cancelled");
+    assert.equal(sawAbort, true);
+    assert.deepEqual(checkpoints.log, ["before 1", "after 1"]);
+  });
+
   it("turns an invalid answer into an actionable observation and carries on", async () => {
     const ws = new MemoryWorkspace({ "a": "1" });
     const { transcript } = await run(
