@@ -2,6 +2,7 @@
 // and checkpoints in a temporary workspace, so the --approve policies, the exit codes and undo are
 // checked end to end. (The real model's side is covered by planner/engine-agent-model.test.ts.)
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,6 +13,12 @@ import { createCliAgentHost } from "./agent-host";
 import { exitCodeFor, policyApprover, type ApprovePolicy } from "./agent-output";
 import { undo } from "./commands/undo";
 import { runCli } from "./main";
+
+/** The test model's path, or a skip with the reason (see engine.test.ts for why this is a dynamic import). */
+async function requireTestModel(context: Mocha.Context): Promise<string> {
+  const helper = "../../../test/helpers/test-model.ts";
+  return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
+}
 
 const call = (tool: string, args: Record<string, unknown>) => ({ thought: "", tool, args });
 
@@ -110,6 +117,26 @@ describe("pincer run host (scripted model, real tools)", function () {
     assert.equal(exitCodeFor(transcript.status), 3);
     assert.equal(transcript.steps[0]!.permission?.decision, "deny");
     assert.equal(await fs.readFile(path.join(workspace, "src", "a.ts"), "utf8"), "export const a = 1;\n");
+  });
+
+  it("pincer run --json on the tiny model: the transcript on stdout, exit 3 on the step budget", async function () {
+    const modelPath = await requireTestModel(this);
+    const settingsFile = path.join(scratch, "settings.json");
+    await fs.writeFile(settingsFile, JSON.stringify({ "pincer.threads": 1, "pincer.contextSize": 2048 }));
+    const main = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "main.ts");
+    const result = spawnSync(process.execPath, ["--import", "tsx", main, "run", "--workspace", workspace, "--model", modelPath, "--max-steps", "2", "--json", "rename a"], {
+      env: { ...process.env, PINCER_SETTINGS: settingsFile, PINCER_CACHE_DIR: path.join(scratch, "cache") },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    assert.equal(result.status, 3, result.stderr);
+    const transcript = JSON.parse(result.stdout) as { status: string; budgetStop: string; steps: unknown[]; fixedPromptTokens: number; runId: string; usage: { steps: number } };
+    assert.equal(transcript.status, "budget");
+    assert.equal(transcript.budgetStop, "steps");
+    assert.equal(transcript.usage.steps, 2);
+    assert.equal(transcript.steps.length, 2);
+    assert.ok(transcript.fixedPromptTokens > 0 && transcript.fixedPromptTokens < 2000);
+    assert.match(transcript.runId, /^\d{8}T\d{6}-[0-9a-f]{8}$/);
   });
 
   it("usage errors are exit 2", async () => {
