@@ -188,6 +188,11 @@ describe("ShadowCheckpoints", function () {
     assert.match(exclude, /^\/dump\\ \\\[1\\\]\.bin$/m);
   });
 
+  it("refuses a storage folder inside the workspace", async () => {
+    const inside = new ShadowCheckpoints({ storageDir: path.join(ws, ".cache"), roots });
+    await assert.rejects(inside.beforeStep("r9", 1, signal()), /inside the workspace/);
+  });
+
   it("rejects run ids that would escape the ref namespace", async () => {
     await assert.rejects(store.beforeStep("../../heads/main", 1, signal()), /invalid run id/);
     await assert.rejects(store.undoRun("a/b", signal()), /invalid run id/);
