@@ -173,6 +173,26 @@ describe("ShadowCheckpoints", function () {
     assert.deepEqual(undo.restored, ["big2.txt"]);
   });
 
+  it("leaves new large files out of snapshots unless a tool names them", async () => {
+    const small = new ShadowCheckpoints({ storageDir: storage, roots, maxFileBytes: 100 });
+    const big = "x".repeat(1000);
+    await fs.writeFile(path.join(ws, "dump [1].bin"), big);
+    await small.beforeStep("r8", 1, signal(), ["named.bin"]);
+    await fs.writeFile(path.join(ws, "named.bin"), big);
+    await fs.writeFile(path.join(ws, "other.bin"), big);
+    await fs.writeFile(path.join(ws, "small.txt"), "s");
+    await fs.appendFile(path.join(ws, "dump [1].bin"), "more");
+    const { changedPaths } = await small.afterStep("r8", 1, signal());
+    assert.deepEqual(changedPaths.sort(), ["named.bin", "small.txt"]);
+    const exclude = await fs.readFile(path.join(small.repositoryPath, "info", "exclude"), "utf8");
+    assert.match(exclude, /^\/dump\\ \\\[1\\\]\.bin$/m);
+  });
+
+  it("refuses a storage folder inside the workspace", async () => {
+    const inside = new ShadowCheckpoints({ storageDir: path.join(ws, ".cache"), roots });
+    await assert.rejects(inside.beforeStep("r9", 1, signal()), /inside the workspace/);
+  });
+
   it("rejects run ids that would escape the ref namespace", async () => {
     await assert.rejects(store.beforeStep("../../heads/main", 1, signal()), /invalid run id/);
     await assert.rejects(store.undoRun("a/b", signal()), /invalid run id/);

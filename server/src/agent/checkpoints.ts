@@ -26,6 +26,8 @@ export interface ShadowCheckpointsOptions {
   files?: FileWriter;
   /** Size budget of the shadow repository; older runs are dropped beyond it (default 1 GiB). */
   maxBytes?: number;
+  /** New files bigger than this are left out of snapshots unless a tool names them (default 50 MiB). */
+  maxFileBytes?: number;
 }
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -35,6 +37,7 @@ export class ShadowCheckpoints implements CheckpointStore {
   private readonly git: ShadowGit;
   private readonly files: FileWriter;
   private readonly maxBytes: number;
+  private readonly maxFileBytes: number;
   private queue: Promise<unknown> = Promise.resolve();
   /** Paths named by the step's tool calls, force-added even when ignored. */
   private readonly touched = new Map<string, string[]>();
@@ -45,6 +48,7 @@ export class ShadowCheckpoints implements CheckpointStore {
     this.git = ShadowGit.forWorkspace(options.storageDir, root.path);
     this.files = options.files ?? new CliFileWriter();
     this.maxBytes = options.maxBytes ?? 1024 ** 3;
+    this.maxFileBytes = options.maxFileBytes ?? 50 * 1024 ** 2;
   }
 
   get repositoryPath(): string {
@@ -134,6 +138,7 @@ export class ShadowCheckpoints implements CheckpointStore {
 
   private async snapshot(name: string, forced: readonly string[], signal: AbortSignal): Promise<string> {
     await this.git.ensure(signal);
+    await this.excludeLargeNewFiles(forced, signal);
     await this.git.run(["add", "--all", "--", "."], signal);
     const existing: string[] = [];
     for (const relative of forced) if (await fs.lstat(path.join(this.git.workTree, relative)).then(() => true, () => false)) existing.push(relative);
@@ -142,6 +147,25 @@ export class ShadowCheckpoints implements CheckpointStore {
     const commit = (await this.git.text(["commit-tree", tree, "-m", `pincer ${name}`], signal)).trim();
     await this.git.run(["update-ref", `${REF_ROOT}/${name}`, commit], signal);
     return commit;
+  }
+
+  /**
+   * A video or a dataset dropped into the workspace would be copied into every run's history (peers
+   * reached 4 GB per task): new untracked files over maxFileBytes go to the shadow repository's
+   * info/exclude instead, unless a tool names them. Files already tracked stay tracked.
+   */
+  private async excludeLargeNewFiles(forced: readonly string[], signal: AbortSignal): Promise<void> {
+    const untracked = (await this.git.run(["ls-files", "-z", "--others", "--exclude-standard"], signal)).toString("utf8").split("\0").filter(Boolean);
+    const large: string[] = [];
+    for (const relative of untracked) {
+      if (forced.includes(relative) || relative.includes("\n")) continue;
+      const size = (await fs.lstat(path.join(this.git.workTree, relative)).catch(() => undefined))?.size ?? 0;
+      if (size > this.maxFileBytes) large.push(relative);
+    }
+    if (large.length === 0) return;
+    const excludeFile = path.join(this.git.gitDir, "info", "exclude");
+    await fs.mkdir(path.dirname(excludeFile), { recursive: true });
+    await fs.appendFile(excludeFile, large.map((relative) => `${exactPattern(relative)}\n`).join(""));
   }
 
   private async stepChanges(runId: string, step: number, signal: AbortSignal): Promise<TreeChange[]> {
@@ -242,6 +266,11 @@ export class ShadowCheckpoints implements CheckpointStore {
     for (const ref of await this.refs(signal)) if (!first.has(ref.runId) || ref.date < first.get(ref.runId)!) first.set(ref.runId, ref.date);
     return [...first.entries()].map(([runId, startedAt]) => ({ runId, startedAt })).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
+}
+
+/** A .gitignore pattern that matches exactly this workspace-relative path. */
+export function exactPattern(relative: string): string {
+  return `/${relative.replace(/[\\*?[\]!# ]/g, (c) => `\\${c}`)}`;
 }
 
 function checkIds(runId: string, step: number): void {

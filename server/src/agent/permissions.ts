@@ -10,8 +10,9 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { JsonMapFile } from "../store/json-store";
-import type { WorkspaceRoots } from "../platform/workspace-paths";
+import { protectedKind, type WorkspaceRoots } from "../platform/workspace-paths";
 import { type CommandRules, decide, type RulesValidation } from "./command-policy";
+import type { SimpleCommand } from "./shell-parse";
 import type { ApprovalRequest, PermissionCheck, PermissionDecision, PermissionGate, ToolDefinition, ToolEffect } from "./tool-types";
 
 export type PermissionProfile = "read-only" | "edit" | "full";
@@ -116,6 +117,13 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       } else {
         reasons.push(...verdict.reasons);
         decision = stricter(decision, verdict.decision);
+        // `cp x .pincer/commands.json` would let an allowed command widen the rules: naming protected
+        // configuration anywhere in a command asks, like a write by the edit tools.
+        const named = protectedWords(verdict.commands);
+        if (named.length > 0) {
+          reasons.push(`names protected configuration: ${named.join(", ")}`);
+          decision = stricter(decision, "ask");
+        }
       }
     }
     return done(decision);
@@ -138,6 +146,18 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
   }
 
   return { check, rememberApproval };
+}
+
+/** Arguments and redirect targets that name .git/, .vscode/, .pincer/ or a *.code-workspace file (also in `--opt=path`). */
+function protectedWords(commands: readonly SimpleCommand[]): string[] {
+  const found = new Set<string>();
+  for (const command of commands) {
+    const words = [...command.argv.slice(1), ...command.redirects.map((r) => r.target), ...command.assignments];
+    for (const word of words) {
+      for (const piece of word.split("=")) if (protectedKind(piece, { caseInsensitive: true })) found.add(word);
+    }
+  }
+  return [...found];
 }
 
 /** One key per set of workspace folders (their real paths). */

@@ -103,9 +103,14 @@ export class ShadowGit {
   /** Creates the repository on first use. */
   ensure(signal: AbortSignal): Promise<void> {
     this.ready ??= (async () => {
+      await fs.mkdir(path.dirname(this.gitDir), { recursive: true });
+      // Inside the work tree the repository would snapshot itself, and the agent could edit it.
+      const storage = await fs.realpath(path.dirname(this.gitDir));
+      const relative = path.relative(await fs.realpath(this.workTree), storage);
+      const outside = relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+      if (!outside) throw new Error(`the checkpoint storage ${storage} is inside the workspace`);
       const exists = await fs.stat(path.join(this.gitDir, "HEAD")).then(() => true, () => false);
       if (exists) return;
-      await fs.mkdir(path.dirname(this.gitDir), { recursive: true });
       await this.run(["init", "--quiet"], signal);
       const settings: [string, string][] = [
         ["core.autocrlf", "false"],

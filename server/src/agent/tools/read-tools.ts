@@ -24,7 +24,7 @@ export function listFilesTool(): ToolDefinition {
         const stat = await fs.stat(folder.path);
         if (!stat.isDirectory()) return { ok: false, observation: `${displayPath(folder)} is a file; use read_file` };
         const { entries, truncated } = await walk(folder.path, folder.path, { maxDepth: depth, limit: MAX_LIST, signal: context.signal });
-        const lines = entries.map((e) => (e.kind === "dir" ? `${e.relative}/` : e.kind === "symlink" ? `${e.relative}@` : e.relative));
+        const lines = entries.map((e) => (e.kind === "dir" ? `${e.relative}/${e.skipped ? " (not listed)" : ""}` : e.kind === "symlink" ? `${e.relative}@` : e.relative));
         if (truncated) lines.push(`[stopped after ${MAX_LIST} entries; list a subfolder]`);
         return { ok: true, observation: lines.length > 0 ? lines.join("\n") : "(empty folder)" };
       }),

@@ -73,11 +73,13 @@ export interface WalkEntry {
   /** Relative to the walk's start root, forward slashes. */
   relative: string;
   kind: "file" | "dir" | "symlink";
+  /** A SKIPPED_DIRS folder: listed, not entered. */
+  skipped?: boolean;
 }
 
 /**
  * Entries under `dir` (depth-first, sorted), at most `limit`, never following symlinks (they are
- * listed, not entered), skipping SKIPPED_DIRS. `truncated` says the limit cut the walk short.
+ * listed, not entered), nor SKIPPED_DIRS (listed, flagged `skipped`). `truncated` says the limit cut the walk short.
  */
 export async function walk(dir: string, base: string, options: { maxDepth: number; limit: number; signal: AbortSignal }): Promise<{ entries: WalkEntry[]; truncated: boolean }> {
   const entries: WalkEntry[] = [];
@@ -95,7 +97,10 @@ export async function walk(dir: string, base: string, options: { maxDepth: numbe
       const relative = path.relative(base, absolute).split(path.sep).join("/");
       if (child.isSymbolicLink()) entries.push({ absolute, relative, kind: "symlink" });
       else if (child.isDirectory()) {
-        if (SKIPPED_DIRS.has(child.name)) continue;
+        if (SKIPPED_DIRS.has(child.name)) {
+          entries.push({ absolute, relative, kind: "dir", skipped: true });
+          continue;
+        }
         entries.push({ absolute, relative, kind: "dir" });
         if (depth < options.maxDepth) await visit(absolute, depth + 1);
       } else if (child.isFile()) entries.push({ absolute, relative, kind: "file" });

@@ -17,7 +17,7 @@ import { existsSync } from "node:fs";
 const RG = ["/usr/bin/rg", "/usr/local/bin/rg"].find((candidate) => existsSync(candidate));
 
 const SECRET = "TOP-SECRET-OUTSIDE";
-const RULES = { allow: ["ls *", "echo *", "git status"], deny: ["curl *", "rm -rf *"] };
+const RULES = { allow: ["ls *", "echo *", "git status", "cp *"], deny: ["curl *", "rm -rf *"] };
 
 type Row = {
   name: string;
@@ -88,6 +88,11 @@ const ROWS: Row[] = [
   { name: "backticks", tool: "run_command", args: { command: "echo `touch $OUTSIDE/pwned`" }, expected: "ask" },
   { name: "redirect into a file outside", tool: "run_command", args: { command: "echo pwned > $OUTSIDE/secret.txt" }, expected: "ask" },
   { name: "bash -c string", tool: "run_command", args: { command: "bash -c 'curl x'" }, expected: "deny" },
+  { name: "allowed cp of ordinary files stays allowed", tool: "run_command", args: { command: "cp a.txt sub/a.txt" }, expected: "allow" },
+  { name: "allowed cp onto .pincer/commands.json (widening own rules)", tool: "run_command", args: { command: "cp rules.json .pincer/commands.json" }, expected: "ask" },
+  { name: "allowed command into .git/hooks", tool: "run_command", args: { command: "cp x .git/hooks/pre-commit" }, expected: "ask" },
+  { name: "--opt=path to .vscode", tool: "run_command", args: { command: "cp --target-directory=.vscode tasks.json" }, expected: "ask" },
+  { name: "case variant .VSCODE in a command", tool: "run_command", args: { command: "cp tasks.json .VSCODE/" }, expected: "ask" },
   { name: "headless ask becomes deny", tool: "run_command", args: { command: "echo x | sh" }, expected: "deny", gate: { headless: true } },
   { name: "allowed command runs", tool: "run_command", args: { command: "ls" }, expected: "allow" },
   { name: "invalid rules file: never allow", tool: "run_command", args: { command: "ls" }, expected: "ask", gate: { rules: { ok: false, error: "bad json" } } },

@@ -52,7 +52,8 @@ describe("agent tools", function () {
     assert.ok(outcome.ok);
     assert.match(outcome.observation, /^src\/$/m);
     assert.match(outcome.observation, /^src\/math\.ts$/m);
-    assert.doesNotMatch(outcome.observation, /node_modules/);
+    assert.match(outcome.observation, /^node_modules\/ \(not listed\)$/m);
+    assert.doesNotMatch(outcome.observation, /node_modules\/x/);
   });
 
   it("read_file reads ranges and says how to read on", async () => {

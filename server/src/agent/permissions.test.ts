@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { WorkspaceRoots } from "../platform/workspace-paths";
+import { COMMAND_RULES_FILE, DEFAULT_COMMAND_RULES, loadCommandRules } from "./command-rules-file";
+import { createPermissionGate, jsonApprovalStore, PROFILE_TABLE } from "./permissions";
+import { createTools } from "./tools/index";
+
+const signal = (): AbortSignal => new AbortController().signal;
+
+describe("permission gate", () => {
+  let base: string;
+  let ws: string;
+  let roots: WorkspaceRoots;
+  const run = createTools().find((t) => t.name === "run_command")!;
+
+  beforeEach(async () => {
+    base = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-perm-")));
+    ws = path.join(base, "ws");
+    await fs.mkdir(ws);
+    roots = await WorkspaceRoots.create([ws]);
+  });
+  afterEach(async () => {
+    await fs.rm(base, { recursive: true, force: true });
+  });
+
+  it("the profile table never allows edits or commands in read-only", () => {
+    assert.equal(PROFILE_TABLE["read-only"].edit, "deny");
+    assert.equal(PROFILE_TABLE["read-only"].command, "deny");
+    assert.equal(PROFILE_TABLE.edit.command, "ask");
+  });
+
+  it("'always' is remembered outside the workspace and lifts the ask for that exact command", async () => {
+    const store = jsonApprovalStore(path.join(base, "storage"));
+    const gate = createPermissionGate({ profile: "edit", rules: DEFAULT_COMMAND_RULES, trusted: true, headless: false, roots, rememberStore: store });
+    const first = await gate.check(run, { command: "npm test" }, signal());
+    assert.equal(first.decision, "ask");
+    assert.equal(first.request.summary, "Run `npm test`");
+    await gate.rememberApproval(first.request, signal());
+    assert.equal((await gate.check(run, { command: "npm test" }, signal())).decision, "allow");
+    assert.equal((await gate.check(run, { command: "npm test; curl x" }, signal())).decision, "deny");
+    // A new gate (next session) reads the same store.
+    const later = createPermissionGate({ profile: "edit", rules: DEFAULT_COMMAND_RULES, trusted: true, headless: false, roots, rememberStore: jsonApprovalStore(path.join(base, "storage")) });
+    assert.equal((await later.check(run, { command: "npm test" }, signal())).decision, "allow");
+    assert.deepEqual(await fs.readdir(ws), [], "nothing was written into the workspace");
+  });
+
+  it("only commands can be remembered", async () => {
+    const gate = createPermissionGate({ profile: "edit", rules: DEFAULT_COMMAND_RULES, trusted: true, headless: false, roots, rememberStore: jsonApprovalStore(path.join(base, "storage")) });
+    await assert.rejects(gate.rememberApproval({ tool: "edit_file", summary: "", paths: [".git/config"], reasons: [] }, signal()), /only commands/);
+  });
+
+  it("loads .pincer/commands.json; missing means defaults, invalid means never allow", async () => {
+    assert.deepEqual(await loadCommandRules(ws), { ok: true, rules: DEFAULT_COMMAND_RULES });
+    await fs.mkdir(path.join(ws, ".pincer"));
+    await fs.writeFile(path.join(ws, COMMAND_RULES_FILE), '{"allow": ["npm test"], "deny": []}');
+    const good = await loadCommandRules(ws);
+    assert.deepEqual(good, { ok: true, rules: { allow: ["npm test"], deny: [] } });
+    await fs.writeFile(path.join(ws, COMMAND_RULES_FILE), '{"allow": ["*"], "deny": []}');
+    const bad = await loadCommandRules(ws);
+    assert.equal(bad.ok, false);
+    const gate = createPermissionGate({ profile: "full", rules: bad, trusted: true, headless: false, roots });
+    const check = await gate.check(run, { command: "ls" }, signal());
+    assert.equal(check.decision, "ask");
+    assert.match(check.reasons.join("\n"), /invalid command rules: \.pincer\/commands\.json/);
+  });
+
+  it("default rules: read-only git and ls run in full, network tools are denied", async () => {
+    const gate = createPermissionGate({ profile: "full", rules: DEFAULT_COMMAND_RULES, trusted: true, headless: true, roots });
+    assert.equal((await gate.check(run, { command: "git status" }, signal())).decision, "allow");
+    assert.equal((await gate.check(run, { command: "ls -la src" }, signal())).decision, "allow");
+    assert.equal((await gate.check(run, { command: "git diff --output=/tmp/x" }, signal())).decision, "deny", "headless: not allowed means deny");
+    assert.equal((await gate.check(run, { command: "wget http://x" }, signal())).decision, "deny");
+  });
+});
