@@ -91,7 +91,8 @@ export async function runAgent(options: RunAgentOptions): Promise<Transcript> {
   };
 
   const generate = async (schema: JsonSchema, step: number): Promise<AgentGeneration> => {
-    const room = model.contextSize - limits.answerTokens;
+    // A small margin: BOS, and an answer's sampled tokens may count a few more than its re-tokenized text.
+    const room = model.contextSize - limits.answerTokens - 16;
     if (conversation.tokenCount > room) {
       const summarised = conversation.compact(room, limits.keepRecentObservations);
       if (summarised === undefined) throw new StopRun("budget", "context");
