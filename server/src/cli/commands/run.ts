@@ -1,9 +1,7 @@
 // pincer run: the agent does a task in a workspace, headless. Progress goes to stderr, the summary
 // (or with --json the whole transcript) to stdout; the exit code says how the run ended.
 import type { PermissionProfile } from "../../agent/permissions";
-import { EngineAgentModel } from "../../agent/planner/engine-agent-model";
-import { runAgent } from "../../agent/planner/planner";
-import { describeWorkspace } from "../../agent/planner/workspace-context";
+import { describeWorkspace, EngineAgentModel, runAgent } from "../../agent/planner/index";
 import type { PincerSettings } from "../../protocol";
 import { createCliAgentHost } from "../agent-host";
 import { describeEvent, exitCodeFor, policyApprover, type ApprovePolicy } from "../agent-output";
