@@ -21,6 +21,7 @@ Commands:
   download URI [--sha256 HEX] [--json]         Download a model (hf:owner/repo/file.gguf or https URL)
   models [--json]                              List downloaded models
   outline FILE [--json]                        Definitions in a source file (tree-sitter)
+  ocr FILE [--lang eng+chi_sim] [--json]       Text of an image or PDF as Markdown (OCR, on this machine)
   serve --stdio | --node-ipc                   Run the language server
 
 Model resolution: --model, then $PINCER_MODEL, then "pincer.model" in the settings file

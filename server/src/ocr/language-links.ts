@@ -1,7 +1,7 @@
 // tesseract.js reads every language of a worker from one `langPath` folder, but each
 // @tesseract.js-data package keeps its file in its own folder. A private temp folder of links
 // (copies where links are not allowed) joins them; it holds no data of its own.
-import { promises as fs } from "node:fs";
+import { promises as fs, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { languageDataDir } from "./language-data";
@@ -11,7 +11,10 @@ const linked = new Map<string, Promise<void>>();
 
 /** The langPath folder holding `<code>.traineddata.gz` for each of the given languages. */
 export async function languageFolder(codes: readonly string[]): Promise<string> {
-  linkDir ??= fs.mkdtemp(path.join(os.tmpdir(), "pincer-ocr-lang-"));
+  linkDir ??= fs.mkdtemp(path.join(os.tmpdir(), "pincer-ocr-lang-")).then((dir) => {
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  });
   const dir = await linkDir;
   await Promise.all(codes.map((code) => link(dir, code)));
   return dir;
