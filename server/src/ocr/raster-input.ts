@@ -21,7 +21,8 @@ export async function prepareRaster(bytes: Buffer, kind: Exclude<InputKind, "pdf
   const input = kind === "bmp" ? decodeBmp(bytes) : sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, pages: 1, failOn: "error" });
   let meta: Metadata;
   try {
-    meta = await input.metadata();
+    // The header alone, without the pixel limit, so an over-large image gets its size in the message.
+    meta = kind === "bmp" ? await input.metadata() : await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
   } catch (error) {
     throw new OcrInputError(`The ${kind.toUpperCase()} image cannot be read: ${(error as Error).message}`);
   }

@@ -142,8 +142,9 @@ async function createWorker(languages: string): Promise<Worker> {
     },
   });
   if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
-  // Keep inter-word spaces so column gaps survive in the text.
-  await worker.setParameters({ preserve_interword_spaces: "1" });
+  // Keep inter-word spaces so column gaps survive in the text. Inputs rarely carry a usable
+  // resolution (screenshots say 72 or nothing); PDF pages are rendered at 300 dpi.
+  await worker.setParameters({ preserve_interword_spaces: "1", user_defined_dpi: "300" });
   return worker;
 }
 
