@@ -1,5 +1,5 @@
 // Images and PDFs with known text for the OCR tests and bench, drawn with @napi-rs/canvas.
-import { createCanvas, loadImage, PDFDocument } from "@napi-rs/canvas";
+import { createCanvas, loadImage, PDFDocument, type SKRSContext2D } from "@napi-rs/canvas";
 import { deflateSync } from "node:zlib";
 
 export interface TextPlacement {
@@ -92,7 +92,8 @@ export function renderTable(rows: readonly string[][], options: { size?: number;
 export async function makePdf(pages: readonly ({ text: string[] } | { scan: Buffer })[]): Promise<Buffer> {
   const doc = new PDFDocument();
   for (const page of pages) {
-    const g = doc.beginPage(612, 792);
+    // beginPage is typed with the DOM context; it returns the same Skia context as a canvas.
+    const g = doc.beginPage(612, 792) as unknown as SKRSContext2D;
     if ("text" in page) {
       g.fillStyle = "#000000";
       g.font = "14px 'DejaVu Sans'";
