@@ -81,7 +81,7 @@ export function startLanguageServer(): Connection {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         inlineCompletionProvider: true,
-        experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true, ocrDocument: true } },
+        experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true } },
       },
     };
   });
