@@ -41,10 +41,40 @@ export async function ocrDocumentCommand(client: LanguageClient, target?: vscode
       },
     );
   if (!result) return;
-  const header = `<!-- OCR of ${name}: ${result.pages} of ${result.pageCount} page(s), mean confidence ${result.confidence}% -->`;
+  // The facts go last: an untitled editor takes its title from the first line.
+  const footer = `<!-- OCR of ${name}: ${result.pages} of ${result.pageCount} page(s), mean confidence ${result.confidence}% -->`;
   const notes = result.notes.map((n) => `<!-- ${n} -->`);
-  const document = await vscode.workspace.openTextDocument({ language: "markdown", content: [header, ...notes, "", result.markdown, ""].join("\n") });
-  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  const document = await vscode.workspace.openTextDocument({ language: "markdown", content: [result.markdown, "", footer, ...notes, ""].join("\n") });
+  // Images open in VS Code's image preview, so the source shows beside the text; a PDF has no
+  // viewer here. Both columns are fixed up front: the image preview may finish opening after the
+  // Markdown, and must not land in the Markdown's group.
+  const sourceColumn: vscode.ViewColumn = vscode.window.tabGroups.activeTabGroup.viewColumn;
+  if (!/\.pdf$/i.test(uri.path)) await openSource(uri, sourceColumn);
+  await vscode.window.showTextDocument(document, { viewColumn: sourceColumn + 1, preview: false });
+}
+
+/** Opens the image and waits until its tab is the active one of its group (vscode.open resolves earlier for custom editors). */
+async function openSource(uri: vscode.Uri, column: vscode.ViewColumn): Promise<void> {
+  const shown = () =>
+    vscode.window.tabGroups.all.some((group) => {
+      const input = group.activeTab?.input;
+      return group.viewColumn === column && input !== null && typeof input === "object" && "uri" in input && String((input as { uri: unknown }).uri) === uri.toString();
+    });
+  let dispose = () => {};
+  const opened = new Promise<void>((resolve) => {
+    const listener = vscode.window.tabGroups.onDidChangeTabs(() => shown() && resolve());
+    const timer = setTimeout(resolve, 5_000);
+    dispose = () => {
+      listener.dispose();
+      clearTimeout(timer);
+    };
+  });
+  try {
+    await vscode.commands.executeCommand("vscode.open", uri, { preview: true, viewColumn: column });
+    if (!shown()) await opened;
+  } finally {
+    dispose();
+  }
 }
 
 function activeFileUri(): vscode.Uri | undefined {
