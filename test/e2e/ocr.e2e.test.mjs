@@ -84,6 +84,7 @@ describe('Pincer e2e: OCR from the explorer', function () {
     const groups = await page.locator('.part.editor .editor-group-container').evaluateAll((all) => all.map((g) => [...g.querySelectorAll('.tab')].map((t) => t.innerText.replace(/\s+/g, ' ').trim())));
     assert.ok(groups[0].some((t) => t.includes(IMAGE)), `the image is open in the first group: ${JSON.stringify(groups)}`);
     assert.ok(groups[1].some((t) => t.includes(LINES[0])), `the Markdown is open in the second group: ${JSON.stringify(groups)}`);
+    assert.ok(!groups[0].some((t) => t.includes(LINES[0])), `the Markdown is not also open in the first group: ${JSON.stringify(groups)}`);
     await page.mouse.move(5, 5);
     await h.screenshot(page, 'ocr-2-markdown-beside');
   });

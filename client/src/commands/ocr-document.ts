@@ -45,12 +45,11 @@ export async function ocrDocumentCommand(client: LanguageClient, target?: vscode
   const footer = `<!-- OCR of ${name}: ${result.pages} of ${result.pageCount} page(s), mean confidence ${result.confidence}% -->`;
   const notes = result.notes.map((n) => `<!-- ${n} -->`);
   const document = await vscode.workspace.openTextDocument({ language: "markdown", content: [result.markdown, "", footer, ...notes, ""].join("\n") });
-  // Images open in VS Code's image preview, so the source shows beside the text; a PDF has no
-  // viewer here. Both columns are fixed up front: the image preview may finish opening after the
-  // Markdown, and must not land in the Markdown's group.
+  // The Markdown opens beside the current group, then the image (VS Code's image preview) in that
+  // group, so the source shows beside the text; a PDF has no viewer here.
   const sourceColumn: vscode.ViewColumn = vscode.window.tabGroups.activeTabGroup.viewColumn;
+  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   if (!/\.pdf$/i.test(uri.path)) await openSource(uri, sourceColumn);
-  await vscode.window.showTextDocument(document, { viewColumn: sourceColumn + 1, preview: false });
 }
 
 /** Opens the image and waits until its tab is the active one of its group (vscode.open resolves earlier for custom editors). */
@@ -70,7 +69,7 @@ async function openSource(uri: vscode.Uri, column: vscode.ViewColumn): Promise<v
     };
   });
   try {
-    await vscode.commands.executeCommand("vscode.open", uri, { preview: true, viewColumn: column });
+    await vscode.commands.executeCommand("vscode.open", uri, { preview: true, preserveFocus: true, viewColumn: column });
     if (!shown()) await opened;
   } finally {
     dispose();
