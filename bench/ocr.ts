@@ -57,14 +57,14 @@ const pct = (n: number) => `${(n * 100).toFixed(2)}%`;
 console.log(`\nOCR bench: ${samples.length} pages, ${workers} worker(s), ${wall.toFixed(1)} s wall, ${(samples.length / wall).toFixed(2)} pages/s overall\n`);
 console.log("| Group | Pages | CER | WER | Table cells correct | Pages/s (per worker) |");
 console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
-const total: GroupStats = { chars: { errors: 0, total: 0 }, words: { errors: 0, total: 0 }, cells: { errors: 0, total: 0 }, pages: 0, ms: 0 };
 for (const [name, s] of [...groups].sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))) {
   console.log(`| ${name} | ${s.pages} | ${pct(rate(s.chars))} | ${pct(rate(s.words))} | ${s.cells.total ? pct(1 - rate(s.cells)) : "–"} | ${(s.pages / (s.ms / 1000)).toFixed(2)} |`);
-  for (const key of ["chars", "words", "cells"] as const) {
-    total[key].errors += s[key].errors;
-    total[key].total += s[key].total;
-  }
 }
-const tables = [...groups].filter(([name]) => name.startsWith("Tables")).map(([, s]) => s.cells);
-const cellTally = tables.reduce((t, c) => ({ errors: t.errors + c.errors, total: t.total + c.total }), { errors: 0, total: 0 });
-console.log(`| All tables | ${tables.length ? samples.filter((s) => s.table).length : 0} | | | ${pct(1 - rate(cellTally))} | |`);
+const tableStats = [...groups].filter(([name]) => name.startsWith("Tables")).map(([, s]) => s);
+const sum = (pick: (s: GroupStats) => Tally): Tally => tableStats.reduce((t, s) => ({ errors: t.errors + pick(s).errors, total: t.total + pick(s).total }), { errors: 0, total: 0 });
+const cells = sum((s) => s.cells);
+const tablePages = tableStats.reduce((n, s) => n + s.pages, 0);
+const tableSeconds = tableStats.reduce((n, s) => n + s.ms / 1000, 0);
+console.log(
+  `| All tables | ${tablePages} | ${pct(rate(sum((s) => s.chars)))} | ${pct(rate(sum((s) => s.words)))} | ${pct(1 - rate(cells))} (${cells.total - cells.errors}/${cells.total}) | ${(tablePages / tableSeconds).toFixed(2)} |`,
+);
