@@ -3,7 +3,6 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createCanvas } from "@napi-rs/canvas";
 import { lineFromWords } from "./rows";
 import { MAX_OCR_PIXELS } from "./raster-input";
 import { OcrInputError, type OcrLine, type OcrWord } from "./types";
@@ -91,6 +90,8 @@ export async function renderPage(page: PdfPage): Promise<{ png: Buffer; width: n
   let scale = OCR_DPI / 72;
   if (base.width * base.height * scale * scale > MAX_OCR_PIXELS) scale = Math.sqrt(MAX_OCR_PIXELS / (base.width * base.height));
   const viewport = page.getViewport({ scale });
+  // A native addon: loaded on first render, like pdfjs itself.
+  const { createCanvas } = await import("@napi-rs/canvas");
   const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
   const context = canvas.getContext("2d");
   context.fillStyle = "#ffffff";

@@ -2,7 +2,7 @@
 // sharp reads the header first and refuses over-large inputs (limitInputPixels), so a
 // 20,000 x 20,000 image costs nothing. BMP, which sharp cannot decode, is read here (uncompressed
 // 24/32-bit, the kind screenshot tools write) and handed to sharp as raw pixels.
-import sharp, { type Metadata, type Sharp } from "sharp";
+import type { Metadata, Sharp } from "sharp";
 import { OcrInputError, type InputKind } from "./types";
 
 /** Inputs above this many pixels are refused (a 20k x 20k image is 400 M). */
@@ -17,8 +17,18 @@ export interface PreparedImage {
   note?: string;
 }
 
+type SharpFactory = typeof import("sharp").default;
+
+/** sharp is a native addon: loaded on first use, so the server starts without it and survives its absence. */
+let sharpModule: Promise<SharpFactory> | undefined;
+function loadSharp(): Promise<SharpFactory> {
+  sharpModule ??= import("sharp").then((m) => m.default);
+  return sharpModule;
+}
+
 export async function prepareRaster(bytes: Buffer, kind: Exclude<InputKind, "pdf">, signal?: AbortSignal): Promise<PreparedImage> {
-  const input = kind === "bmp" ? decodeBmp(bytes) : sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, pages: 1, failOn: "error" });
+  const sharp = await loadSharp();
+  const input = kind === "bmp" ? decodeBmp(sharp, bytes) : sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, pages: 1, failOn: "error" });
   let meta: Metadata;
   try {
     // The header alone, without the pixel limit, so an over-large image gets its size in the message.
@@ -53,7 +63,7 @@ export async function prepareRaster(bytes: Buffer, kind: Exclude<InputKind, "pdf
 }
 
 /** Uncompressed BMP (BI_RGB 24/32-bit, either row order) → a sharp pipeline over raw pixels. */
-function decodeBmp(bytes: Buffer): Sharp {
+function decodeBmp(sharp: SharpFactory, bytes: Buffer): Sharp {
   const fail = (why: string) => new OcrInputError(`The BMP image cannot be read: ${why}.`);
   if (bytes.length < 54) throw fail("the file is truncated");
   const dataOffset = bytes.readUInt32LE(10);

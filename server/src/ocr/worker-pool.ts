@@ -2,7 +2,7 @@
 // between jobs and kept per language set. tesseract cannot stop a recognition midway, so a
 // cancelled or overdue job terminates its worker; the pool starts a fresh one for the next job.
 import os from "node:os";
-import Tesseract from "tesseract.js";
+import type Tesseract from "tesseract.js";
 import { languageFolder } from "./language-links";
 
 type Worker = Tesseract.Worker;
@@ -131,8 +131,10 @@ export class OcrWorkerPool {
 
 async function createWorker(languages: string): Promise<Worker> {
   const langPath = await languageFolder(languages.split("+"));
+  // Loaded on first use: the server starts (and CLI commands run) without the OCR stack.
+  const { createWorker: create, OEM } = (await import("tesseract.js")).default;
   let failure: unknown;
-  const worker = await Tesseract.createWorker(languages, Tesseract.OEM.LSTM_ONLY, {
+  const worker = await create(languages, OEM.LSTM_ONLY, {
     langPath,
     gzip: true,
     // Nothing is cached to (or read from) the working directory; the data is on disk already.
