@@ -80,8 +80,13 @@ describe('Pincer e2e: OCR from the explorer', function () {
     assert.match(markdown.replace(/\n/g, ''), /<!-- OCR of receipt\.png: 1 of 1 page\(s\), mean confidence \d+(\.\d)?% -->/);
     assert.match(markdown, /Total due 42\.50 EUR/);
     assert.equal(await page.locator('.part.editor .editor-group-container').count(), 2, 'opened beside the source');
-    // Group by group, the tab titles: the image on the left, the Markdown (named after its first line) on the right.
-    const groups = await page.locator('.part.editor .editor-group-container').evaluateAll((all) => all.map((g) => [...g.querySelectorAll('.tab')].map((t) => t.innerText.replace(/\s+/g, ' ').trim())));
+    // Group by group, the tab titles: the image on the left (it opens after the Markdown), the
+    // Markdown (named after its first line) on the right.
+    const tabTitles = () => [...document.querySelectorAll('.part.editor .editor-group-container')]
+      .map((g) => [...g.querySelectorAll('.tab')].map((t) => t.innerText.replace(/\s+/g, ' ').trim()));
+    await page.waitForFunction(`(${tabTitles})()[0]?.some((t) => t.includes(${JSON.stringify(IMAGE)}))`, undefined, { timeout: 30_000 })
+      .catch(() => undefined);
+    const groups = await page.evaluate(`(${tabTitles})()`);
     assert.ok(groups[0].some((t) => t.includes(IMAGE)), `the image is open in the first group: ${JSON.stringify(groups)}`);
     assert.ok(groups[1].some((t) => t.includes(LINES[0])), `the Markdown is open in the second group: ${JSON.stringify(groups)}`);
     assert.ok(!groups[0].some((t) => t.includes(LINES[0])), `the Markdown is not also open in the first group: ${JSON.stringify(groups)}`);
