@@ -19,7 +19,8 @@ await Promise.all([
     entryPoints: ["server/src/main.ts"],
     outfile: "dist/server/main.mjs",
     format: "esm",
-    external: ["node-llama-cpp"],
+    // OCR dependencies load worker scripts, .wasm, fonts or native addons from their own folders.
+    external: ["node-llama-cpp", "tesseract.js", "pdfjs-dist", "sharp", "@napi-rs/canvas"],
     // Bundled CommonJS dependencies (vscode-languageserver) call require(); give ESM one.
     banner: { js: "import { createRequire as __pincerCreateRequire } from 'node:module'; const require = __pincerCreateRequire(import.meta.url);" },
   }),

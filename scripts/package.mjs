@@ -41,6 +41,31 @@ const ignore = [
   "node_modules/tree-sitter-{c,json}/{src,prebuilds,bindings,queries,node_modules}/**",
   "node_modules/tree-sitter-{c,json}/{binding.gyp,grammar.js,tree-sitter.json}",
   "node_modules/node-gyp-build/**",
+  // OCR: tesseract.js runs its Node worker script from src/ (never the browser dist/). Its Node
+  // getCore() passes a boolean where it compares OEM numbers, so Node always loads the full cores
+  // (tesseract-core{,-simd,-relaxedsimd}), never the *-lstm ones; it reads their .wasm files, never
+  // the base64 .wasm.js copies meant for browsers. One traineddata flavour per language (best_int).
+  "node_modules/tesseract.js/{dist,docs,examples,scripts}/**",
+  "node_modules/tesseract.js/karma.conf.js",
+  "node_modules/tesseract.js-core/*.wasm.js",
+  "node_modules/tesseract.js-core/tesseract-core*-lstm.{js,wasm}",
+  "node_modules/@tesseract.js-data/*/4.0.0/**",
+  "node_modules/tesseract.js/src/worker-script/browser/**",
+  "node_modules/tesseract.js/src/worker/browser/**",
+  // Browser-only dependencies of tesseract.js (Node gunzips with node:zlib, caches on disk).
+  "node_modules/{idb-keyval,zlibjs}/**",
+  "node_modules/bmp-js/{test,bmp-js.iml}/**",
+  "node_modules/bmp-js/bmp-js.iml",
+  // pdfjs-dist: only the legacy build's pdf.mjs + pdf.worker.mjs run in Node; fonts, CMaps and the
+  // image-decoder wasm are loaded from disk for rendering scanned pages.
+  "node_modules/pdfjs-dist/{build,web,types,image_decoders}/**",
+  "node_modules/pdfjs-dist/legacy/{web,image_decoders}/**",
+  "node_modules/pdfjs-dist/legacy/build/{pdf.min.mjs,pdf.worker.min.mjs,pdf.sandbox.mjs,pdf.sandbox.min.mjs,pdf.d.mts}",
+  // sharp: prebuilt binaries come from @img/*; never its C++ sources or the build-from-source installer.
+  "node_modules/sharp/{src,install}/**",
+  "node_modules/**/*.d.ts",
+  "node_modules/**/*.d.mts",
+  "node_modules/**/*.d.cts",
   "node_modules/**/*.map",
   "node_modules/**/*.ts",
   "node_modules/**/*.md",

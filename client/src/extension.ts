@@ -3,6 +3,7 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { StatusNotification, TrustNotification, type StatusParams } from "../../server/src/protocol";
 import { downloadModelCommand } from "./commands/download-model";
+import { ocrDocumentCommand } from "./commands/ocr-document";
 import { selectModelCommand } from "./commands/select-model";
 import { registerDiffReview } from "./diff-review";
 import { createLanguageClient } from "./language-client";
@@ -29,6 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("pincer.selectModel", () => selectModelCommand(languageClient)),
     vscode.commands.registerCommand("pincer.downloadModel", () => downloadModelCommand(languageClient)),
     vscode.commands.registerCommand("pincer.showServerLog", () => output.show(true)),
+    vscode.commands.registerCommand("pincer.ocrDocument", (uri?: vscode.Uri) => ocrDocumentCommand(languageClient, uri)),
     vscode.commands.registerCommand("pincer.restartServer", async () => {
       statusBar.show({ state: "loading", message: "Restarting the Pincer server", trusted: vscode.workspace.isTrusted });
       await languageClient.restart();

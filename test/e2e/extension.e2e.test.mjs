@@ -14,7 +14,7 @@ import {
   start as startWorkbench, stop,
 } from './e2e-helpers.mjs';
 
-const PINCER_COMMANDS = ['Pincer: Download Model…', 'Pincer: Restart Server', 'Pincer: Select Model…', 'Pincer: Show Server Log'];
+const PINCER_COMMANDS = ['Pincer: Download Model…', 'Pincer: OCR Document to Markdown', 'Pincer: Restart Server', 'Pincer: Select Model…', 'Pincer: Show Server Log'];
 const RESTRICTED_WHY = 'Restricted Mode: this workspace is not trusted, so only read-only features run (no agent, no terminal).';
 
 // ---------------------------------------------------------------------------------------------

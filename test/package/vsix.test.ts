@@ -3,9 +3,10 @@
 // its server must run from the unpacked .vsix alone.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { renderLines } from "../helpers/ocr-images";
 import { repoRoot, requireTestModel } from "../helpers/test-model";
 
 describe("pincer .vsix", function () {
@@ -56,6 +57,48 @@ describe("pincer .vsix", function () {
     });
     const result = JSON.parse(output) as { symbols: { name: string; kind: string }[] };
     assert.deepEqual(result.symbols.map((s) => `${s.kind} ${s.name}`), ["function greet"]);
+  });
+
+  it("contains the OCR runtime trimmed to what Node loads", () => {
+    for (const file of [
+      "extension/node_modules/tesseract.js/src/worker-script/node/index.js",
+      "extension/node_modules/tesseract.js-core/tesseract-core-simd.wasm",
+      "extension/node_modules/tesseract.js-core/tesseract-core-relaxedsimd.wasm",
+      "extension/node_modules/tesseract.js-core/tesseract-core.wasm",
+      "extension/node_modules/@tesseract.js-data/eng/4.0.0_best_int/eng.traineddata.gz",
+      "extension/node_modules/@tesseract.js-data/chi_sim/4.0.0_best_int/chi_sim.traineddata.gz",
+      "extension/node_modules/pdfjs-dist/legacy/build/pdf.mjs",
+      "extension/node_modules/pdfjs-dist/legacy/build/pdf.worker.mjs",
+      "extension/node_modules/pdfjs-dist/standard_fonts/FoxitSerif.pfb",
+      "extension/node_modules/sharp/package.json",
+      "extension/node_modules/@napi-rs/canvas/package.json",
+    ]) {
+      assert.ok(entries.includes(file), file);
+    }
+    const unwanted = entries.filter(
+      (e) =>
+        /tesseract\.js-core\/.*\.wasm\.js$/.test(e) ||
+        /tesseract\.js-core\/.*-lstm\.(js|wasm)$/.test(e) ||
+        /@tesseract\.js-data\/[^/]+\/4\.0\.0\//.test(e) ||
+        /tesseract\.js\/dist\//.test(e) ||
+        /pdfjs-dist\/(build|web|types|image_decoders)\//.test(e) ||
+        /pdfjs-dist\/legacy\/build\/.*\.min\.mjs$/.test(e) ||
+        /sharp\/src\//.test(e),
+    );
+    assert.deepEqual(unwanted, []);
+  });
+
+  it("OCRs an image from the unpacked package: pincer ocr", () => {
+    const image = path.join(unpacked, "hello.png");
+    writeFileSync(image, renderLines(["Packaged OCR works"]));
+    const output = execFileSync(process.execPath, [path.join(unpacked, "extension", "dist", "server", "main.mjs"), "ocr", "--json", image], {
+      encoding: "utf8",
+      cwd: unpacked,
+      env: { ...process.env, PINCER_CACHE_DIR: unpacked },
+    });
+    const result = JSON.parse(output) as { kind: string; markdown: string; pages: unknown[] };
+    assert.equal(result.kind, "png");
+    assert.match(result.markdown, /Packaged OCR works/);
   });
 
   it("contains nothing from test/, bench/, sources or tooling", () => {

@@ -22,6 +22,8 @@ import type { ServerContext } from "./context";
 import { registerInlineCompletion } from "./inline-completion";
 import { workDoneLoadProgress } from "./load-progress";
 import { registerModelRequests } from "./models";
+import { registerOcr } from "./ocr";
+import { disposeSharedOcr } from "../ocr/shared-service";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -109,9 +111,10 @@ export function startLanguageServer(): Connection {
   registerInlineCompletion(connection, documents, context);
   registerChat(connection, context);
   registerModelRequests(connection, context);
+  registerOcr(connection, context);
 
   connection.onShutdown(async () => {
-    await Promise.all([host.dispose(), completionHost.dispose()]);
+    await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr()]);
   });
 
   documents.listen(connection);

@@ -1,0 +1,35 @@
+// pincer ocr: an image or PDF → Markdown on stdout (or the full result with boxes as JSON).
+import path from "node:path";
+import { OcrService } from "../../ocr/ocr-service";
+import { OcrInputError } from "../../ocr/types";
+import { defaultCacheDir } from "../../store/json-store";
+import { ProgressBar } from "../progress-bar";
+import { EXIT_FAILURE, EXIT_OK } from "../usage";
+
+export async function ocr(args: { file: string; languages?: string; json: boolean }, signal: AbortSignal): Promise<number> {
+  const file = path.resolve(args.file);
+  // One worker: the CLI OCRs one document, page after page.
+  const service = new OcrService({ workers: 1, cacheDir: defaultCacheDir() });
+  const bar = new ProgressBar(`OCR ${path.basename(file)}`);
+  try {
+    const result = await service.ocrFile(file, {
+      languages: args.languages?.split("+"),
+      signal,
+      onProgress: ({ done, total, message }) => bar.update(total > 0 ? done / total : 0, message),
+    });
+    bar.finish("");
+    for (const note of result.notes) process.stderr.write(`pincer: ${note}\n`);
+    if (args.json) process.stdout.write(`${JSON.stringify({ file, ...result })}\n`);
+    else process.stdout.write(`${result.markdown}\n`);
+    return EXIT_OK;
+  } catch (error) {
+    bar.finish("");
+    if (error instanceof OcrInputError || (error as Error).name === "AbortError") {
+      process.stderr.write(`pincer: ${(error as Error).message}\n`);
+      return EXIT_FAILURE;
+    }
+    throw error;
+  } finally {
+    await service.dispose();
+  }
+}

@@ -1,0 +1,25 @@
+// pincer/ocrDocument: OCR one workspace image or PDF. Progress comes as workDoneProgress
+// (pass a workDoneToken), cancellation as $/cancelRequest.
+
+export interface OcrDocumentParams {
+  /** file: URI of the image or PDF; it must lie inside a workspace folder. */
+  uri: string;
+  /** Tesseract language codes (default ["eng"]). */
+  languages?: string[];
+  workDoneToken?: string | number;
+}
+
+export interface OcrDocumentResult {
+  markdown: string;
+  kind: string;
+  /** Pages processed, and pages in the document. */
+  pages: number;
+  pageCount: number;
+  /** Mean line confidence 0..100 over OCR'd lines. */
+  confidence: number;
+  notes: string[];
+  cached: boolean;
+  elapsedMs: number;
+}
+
+export const OcrDocumentRequest = "pincer/ocrDocument" as const;
