@@ -70,7 +70,6 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       const { values, positionals } = parse(rest, { json: { type: "boolean" } }, 1);
       return outline({ file: positionals[0]!, json: values.json === true });
     }
-<<<<<<< HEAD
     case "run": {
       const { values, positionals } = parse(
         rest,
@@ -105,13 +104,12 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
     case "undo": {
       const { values, positionals } = parseUpTo(rest, { workspace: { type: "string" }, json: { type: "boolean" } }, 1);
       return undo({ workspace: required(values.workspace as string | undefined, "--workspace"), runId: positionals[0], json: values.json === true }, signal);
-=======
+    }
     case "ocr": {
       const { values, positionals } = parse(rest, { lang: { type: "string" }, json: { type: "boolean" } }, 1);
       const lang = values.lang as string | undefined;
       if (lang !== undefined && !/^[a-z_]+(\+[a-z_]+)*$/.test(lang)) throw new UsageError("--lang takes language codes joined by +, e.g. eng+chi_sim.");
       return ocr({ file: positionals[0]!, languages: lang, json: values.json === true }, signal);
->>>>>>> ocr
     }
     case "models": {
       const { values } = parse(rest, { json: { type: "boolean" } }, 0);
