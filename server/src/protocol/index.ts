@@ -1,2 +1,3 @@
 export * from "./methods";
 export * from "./settings";
+export * from "./chat";
