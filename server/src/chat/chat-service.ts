@@ -7,7 +7,7 @@ import type { ChatTurn } from "../engine/sequence";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
 import type { ChatAttachment, ChatContextParams, ChatParams, ChatResult, Conversation, ContextReport, StoredChatMessage } from "../protocol/chat";
 import type { ChatHistoryStore } from "../store/chat-history-store";
-import { SYSTEM_PROMPT } from "./ask";
+import { SYSTEM_PROMPT } from "./system-prompt";
 import { summarizeTurns } from "./compaction";
 import { planContext, type BudgetPlan } from "./context-budget";
 import { loadRules, type RuleFile } from "./rules";
