@@ -2,11 +2,18 @@
 // a thin layer over chat/chat-service.ts and store/chat-history-store.ts.
 import type { Connection } from "vscode-languageserver";
 import { ChatService } from "../chat/chat-service";
+import { uncommittedChanges } from "../chat/git-diff";
+import { outline } from "../index/symbols";
 import { WorkspaceRoots } from "../platform/workspace-paths";
 import {
   ChatChunkNotification,
   ChatContextRequest,
+  ChatGitDiffRequest,
   ChatRequest,
+  ChatSymbolsRequest,
+  type ChatGitDiffResult,
+  type ChatSymbolsParams,
+  type ChatSymbolsResult,
   type ChatChunkParams,
   type ChatContextParams,
   type ChatParams,
@@ -48,4 +55,16 @@ export function registerChat(connection: Connection, context: ServerContext): vo
   });
 
   connection.onRequest(ChatContextRequest, (params: ChatContextParams): Promise<ContextReport> => service.preview({ ...params, message: String(params?.message ?? "") }));
+
+  connection.onRequest(ChatSymbolsRequest, async (params: ChatSymbolsParams): Promise<ChatSymbolsResult> => {
+    const symbols = await outline(String(params?.text ?? ""), String(params?.languageId ?? ""));
+    return {
+      symbols: symbols?.map((s) => ({ name: s.name, kind: s.kind, startLine: s.range.start.line, endLine: s.range.end.line, container: s.container })),
+    };
+  });
+
+  connection.onRequest(ChatGitDiffRequest, async (_params: unknown, token): Promise<ChatGitDiffResult> => {
+    if (!context.trusted()) throw new Error("The git diff is not read in Restricted Mode (git runs programs named in the repository's config).");
+    return { diffs: await uncommittedChanges(context.workspaceFolders(), toAbortSignal(token)) };
+  });
 }

@@ -143,3 +143,29 @@ export interface ChatHistoryRenameParams {
 export const ChatHistoryRenameRequest = "pincer/chatHistory/rename" as const;
 export const ChatHistoryDeleteRequest = "pincer/chatHistory/delete" as const;
 export const ChatHistoryClearRequest = "pincer/chatHistory/clear" as const;
+
+/** Client → server: definitions in a document (tree-sitter), for the `@` picker's symbols. */
+export interface ChatSymbolsParams {
+  languageId: string;
+  text: string;
+}
+export interface ChatSymbol {
+  name: string;
+  kind: string;
+  /** 0-based lines of the whole definition. */
+  startLine: number;
+  endLine: number;
+  container?: string;
+}
+export interface ChatSymbolsResult {
+  /** Absent when no grammar covers the language. */
+  symbols?: ChatSymbol[];
+}
+export const ChatSymbolsRequest = "pincer/chatSymbols" as const;
+
+/** Client → server: the workspace's uncommitted changes (`git diff HEAD`), for the `@` picker. */
+export interface ChatGitDiffResult {
+  /** One entry per workspace folder that is a git repository with changes. */
+  diffs: { folder: string; text: string }[];
+}
+export const ChatGitDiffRequest = "pincer/chatGitDiff" as const;

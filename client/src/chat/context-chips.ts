@@ -1,0 +1,73 @@
+// The context chips of the next message: the active editor's file or selection is offered, the `@`
+// picker and pincer.chat.ask add more. Text is read when the message is sent, so it is current.
+import * as vscode from "vscode";
+import type { AttachmentKind, ChatAttachment } from "../../../server/src/protocol";
+import type { ChipView } from "./webview-protocol";
+
+export interface ChipSource {
+  kind: AttachmentKind;
+  label: string;
+  /** Produces the text the model sees. */
+  read(): Promise<string> | string;
+}
+
+interface Chip extends ChipSource {
+  id: string;
+}
+
+let nextId = 0;
+
+export class ContextChips {
+  private chips: Chip[] = [];
+  private suggestion: Chip | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  add(source: ChipSource): void {
+    if (this.chips.some((c) => c.kind === source.kind && c.label === source.label)) return;
+    this.chips.push({ ...source, id: `chip-${++nextId}` });
+    this.changed.fire();
+  }
+
+  remove(id: string): void {
+    this.chips = this.chips.filter((c) => c.id !== id);
+    this.changed.fire();
+  }
+
+  /** Takes the offered chip (the active file or selection) into the context. */
+  acceptSuggestion(id: string): void {
+    if (this.suggestion?.id === id) this.add(this.suggestion);
+  }
+
+  clear(): void {
+    this.chips = [];
+    this.changed.fire();
+  }
+
+  /** Offers the active editor's selection, or its file when nothing is selected. */
+  suggestFrom(editor: vscode.TextEditor | undefined): void {
+    const source = editor && editor.document.uri.scheme !== "output" ? sourceFor(editor.document, editor.selection.isEmpty ? undefined : editor.selection) : undefined;
+    this.suggestion = source ? { ...source, id: `suggested-${++nextId}` } : undefined;
+    this.changed.fire();
+  }
+
+  views(): ChipView[] {
+    const added: ChipView[] = this.chips.map((c) => ({ id: c.id, kind: c.kind, label: c.label, suggested: false }));
+    const s = this.suggestion;
+    if (s && !this.chips.some((c) => c.kind === s.kind && c.label === s.label)) added.push({ id: s.id, kind: s.kind, label: s.label, suggested: true });
+    return added;
+  }
+
+  async attachments(): Promise<ChatAttachment[]> {
+    return Promise.all(this.chips.map(async (c) => ({ kind: c.kind, label: c.label, text: await c.read() })));
+  }
+}
+
+/** A chip for a whole document or a range of it. */
+export function sourceFor(document: vscode.TextDocument, range?: vscode.Range): ChipSource {
+  const name = vscode.workspace.asRelativePath(document.uri, false);
+  if (range && !range.isEmpty) {
+    return { kind: "selection", label: `${name}:${range.start.line + 1}-${range.end.line + 1}`, read: () => document.getText(range) };
+  }
+  return { kind: "file", label: name, read: () => document.getText() };
+}
