@@ -42,7 +42,6 @@ export class ChatController implements vscode.Disposable {
     private readonly client: LanguageClient,
     private readonly view: ChatViewProvider,
     private readonly ensureStore: () => Promise<void>,
-    private readonly openHistory: () => Promise<void>,
   ) {
     this.disposables.push(
       client.onNotification(ChatChunkNotification, (params: ChatChunkParams) => this.onChunk(params)),
@@ -161,10 +160,6 @@ export class ChatController implements vscode.Disposable {
         return this.chips.remove(message.id);
       case "code":
         return runCodeAction(message.action, message.code);
-      case "new-chat":
-        return this.newChat();
-      case "history":
-        return this.openHistory();
     }
   }
 

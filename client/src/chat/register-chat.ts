@@ -20,8 +20,8 @@ export function registerChat(context: vscode.ExtensionContext, client: LanguageC
     });
     return storeOpened;
   };
-  const history = (): Promise<void> => showChatHistory(client, controller, ensureStore).catch((error: Error) => void vscode.window.showErrorMessage(`Pincer: ${error.message}`));
-  const controller: ChatController = new ChatController(client, view, ensureStore, history);
+  const controller = new ChatController(client, view, ensureStore);
+  const history = () => showChatHistory(client, controller, ensureStore).catch((error: Error) => void vscode.window.showErrorMessage(`Pincer: ${error.message}`));
 
   const ask = async (args: ChatAskArgs) => {
     if (!args || typeof args.prompt !== "string") throw new Error(`${CHAT_ASK_COMMAND} needs a prompt.`);

@@ -65,6 +65,5 @@ export type FromWebview =
   | { type: "pick-context" }
   | { type: "add-chip"; id: string }
   | { type: "remove-chip"; id: string }
-  | { type: "code"; action: CodeAction; code: string; language: string }
-  | { type: "new-chat" }
-  | { type: "history" };
+  | { type: "code"; action: CodeAction; code: string; language: string };
+

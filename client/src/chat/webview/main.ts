@@ -19,9 +19,8 @@ let busy = false;
 const onCode: CodeBlockHandler = (action, code, language) => post({ type: "code", action, code, language });
 
 const title = el("h2", { class: "title", id: "chat-title" }, "New chat");
-const newButton = toolbarButton("add", "New chat", () => post({ type: "new-chat" }));
-const historyButton = toolbarButton("history", "Chat history", () => post({ type: "history" }));
-const header = el("header", { class: "header" }, title, el("div", { class: "actions" }, newButton, historyButton));
+// New Chat and History are the view's own title-bar actions (package.json), not repeated here.
+const header = el("header", { class: "header" }, title);
 const transcript = el("div", { class: "transcript", role: "log", "aria-live": "polite", "aria-labelledby": "chat-title", tabindex: "0" });
 const empty = el("p", { class: "empty" }, "Ask about your code. Type @ to add files, symbols, problems, the git diff or open editors as context.");
 const chips = el("ul", { class: "chips", "aria-label": "Context for the next message" });
