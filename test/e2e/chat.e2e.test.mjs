@@ -46,6 +46,8 @@ async function recordAnswerLengths(chat) {
 }
 
 async function send(chat, text) {
+  // Idle (the Send button shows instead of Stop) before typing the next message.
+  await chat.getByRole('button', { name: 'Send (Enter)' }).waitFor({ timeout: 60_000 });
   const input = chat.locator('textarea.input');
   await input.fill(text);
   await input.press('Enter');
@@ -57,7 +59,10 @@ describe('Pincer e2e: chat sidebar', function () {
     skipUnlessRunnable(this);
     await start(ctx, { kind: 'chat', trust: true, userSettings: SETTINGS, files: { [FILE]: ORIGINAL } });
   });
-  afterEach(reportFailure(ctx));
+  afterEach(reportFailure(ctx, async (page) => {
+    const entries = await chatFrame(page).locator('.transcript').evaluate((t) => [...t.children].map((c) => `${c.className}: ${c.textContent.slice(0, 100)}`)).catch((e) => [e.message]);
+    console.log(`    chat transcript:\n      ${entries.join('\n      ')}`);
+  }));
   after(async function () {
     await stop(ctx);
   });
@@ -77,11 +82,20 @@ describe('Pincer e2e: chat sidebar', function () {
 
   it('Stop ends the generation at once', async function () {
     const chat = chatFrame(ctx.page);
-    await send(chat, 'Tell a very long story about a lighthouse');
+    // The tiny model writes its whole answer in a second or two, so a click can land just as it
+    // ends; such an attempt is repeated (a Stop that never works still fails all of them).
+    let outcome;
+    for (let attempt = 1; attempt <= 3 && outcome !== 'stopped'; attempt++) {
+      await send(chat, `Tell a very long story about lighthouse number ${attempt}`);
+      await chat.locator('article.assistant.streaming .message-body:not(:empty)').waitFor({ timeout: 60_000 });
+      await chat.getByRole('button', { name: 'Stop generating (Escape)' }).click({ timeout: 5_000 }).catch(() => {});
+      const last = chat.locator('article.assistant').last();
+      await chat.locator('article.assistant.stopped, article.assistant.done').last().waitFor({ timeout: 10_000 });
+      outcome = (await last.getAttribute('class')).includes('stopped') ? 'stopped' : 'done';
+      if (outcome !== 'stopped') console.log(`    attempt ${attempt}: the answer ended before Stop landed`);
+    }
+    assert.equal(outcome, 'stopped');
     const answer = chat.locator('article.assistant').last();
-    await poll(async () => (await answer.locator('.message-body').innerText()).length > 0, 'the answer to start streaming', 60_000);
-    await chat.getByRole('button', { name: 'Stop generating (Escape)' }).click();
-    await chat.locator('article.assistant.stopped').last().waitFor({ timeout: 10_000 });
     const atStop = (await answer.locator('.message-body').innerText()).length;
     // The send button is back, and the answer no longer changes.
     await chat.getByRole('button', { name: 'Send (Enter)' }).waitFor();
@@ -131,10 +145,14 @@ describe('Pincer e2e: chat sidebar', function () {
   ]) {
     it(`follows the ${theme} theme`, async function () {
       const { page } = ctx;
-      await h.runCommand(page, 'Preferences: Color Theme');
-      await page.locator('.quick-input-widget .quick-input-box input').fill(theme);
-      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: theme }).waitFor();
-      await page.keyboard.press('Enter');
+      // Not h.runCommand: it waits for the palette to close, and this command opens the theme picker.
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget .quick-input-box input').fill('>Preferences: Color Theme');
+      await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }) }).click();
+      const input = page.locator('.quick-input-widget .quick-input-box input[placeholder^="Select Color Theme"]');
+      await input.waitFor();
+      await input.fill(theme);
+      await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${theme}$`) }) }).click();
       await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
       // The webview follows: VS Code puts the theme kind on its body and the colours in variables.
       const chat = chatFrame(page);

@@ -80,20 +80,25 @@ export class ChatController implements vscode.Disposable {
     this.running = running;
     this.view.post({ type: "busy", busy: true });
     const params: ChatParams = { id: running.requestId, message: prompt, conversationId: this.conversationId, attachments };
+    let outcome: { result: ChatResult } | { error: Error };
     try {
-      const result: ChatResult = await this.client.sendRequest(ChatRequest, params, running.cancel.token);
-      this.finish(user, assistant, result);
+      outcome = { result: await this.client.sendRequest(ChatRequest, params, running.cancel.token) };
     } catch (error) {
-      if (running.cancel.token.isCancellationRequested) assistant.state = "stopped";
-      else Object.assign(assistant, { state: "error", error: (error as Error).message });
-      this.view.post({ type: "update", entry: assistant });
-    } finally {
-      running.cancel.dispose();
-      this.running = undefined;
-      this.view.post({ type: "busy", busy: false });
-      this.draft = "";
-      void this.updateMeter();
+      outcome = { error: error as Error };
     }
+    // Idle first, then the final state: whoever sees the answer finished can send the next one.
+    const stopped = running.cancel.token.isCancellationRequested;
+    running.cancel.dispose();
+    this.running = undefined;
+    this.view.post({ type: "busy", busy: false });
+    this.draft = "";
+    if ("result" in outcome) this.finish(user, assistant, outcome.result);
+    else {
+      if (stopped) assistant.state = "stopped";
+      else Object.assign(assistant, { state: "error", error: outcome.error.message });
+      this.view.post({ type: "update", entry: assistant });
+    }
+    void this.updateMeter();
   }
 
   stop(): void {
