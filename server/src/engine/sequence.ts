@@ -64,6 +64,11 @@ export class EngineSequence {
     return this.completion.infillSupported;
   }
 
+  /** Prompt tokens this sequence has evaluated since it was created (cached prefixes are not counted). */
+  get evaluatedInputTokens(): number {
+    return this.sequence.tokenMeter.usedInputTokens;
+  }
+
   /** Tokens currently held in this sequence's KV cache. */
   get cachedTokenCount(): number {
     return this.sequence.contextTokens.length;
