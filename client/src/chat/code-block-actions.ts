@@ -10,6 +10,11 @@ export async function runCodeAction(action: CodeAction, code: string): Promise<v
     vscode.window.setStatusBarMessage("$(check) Pincer: code copied", 2000);
     return;
   }
+  // Restricted Mode promises no file edits from Pincer (package.json, untrustedWorkspaces).
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage("Pincer does not edit files in Restricted Mode. Copy the code instead, or trust the workspace.");
+    return;
+  }
   const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
   if (action === "insert") {
     if (!editor) {
