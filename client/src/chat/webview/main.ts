@@ -145,6 +145,8 @@ window.addEventListener("message", (event: MessageEvent<ToWebview>) => {
       title.textContent = message.title;
       if (message.entries.length === 0) transcript.append(empty);
       for (const entry of message.entries) showEntry(entry);
+      // After layout (fonts, highlighted code), so a reopened conversation shows its end.
+      requestAnimationFrame(() => (transcript.scrollTop = transcript.scrollHeight));
       break;
     case "append":
     case "update":
