@@ -144,8 +144,10 @@ describe("chat over LSP", function () {
     assert.deepEqual(stored.messages[0]!.leftOut, ["big.txt"]);
   });
 
-  it("refuses a message that cannot fit, with the numbers", async () => {
+  it("refuses a message that cannot fit, with the numbers, and stores nothing", async () => {
+    const before = (await fs.readdir(historyDir)).length;
     await assert.rejects(server.connection.sendRequest(ChatRequest, { id: "huge", message: "word ".repeat(3000) }), /tokens.*window leaves/);
+    assert.equal((await fs.readdir(historyDir)).length, before);
   });
 
   it("compacts old turns into a stored summary when the history outgrows the window", async () => {

@@ -49,11 +49,12 @@ export class ChatService {
     let conversation: Conversation | undefined;
     let conversationId = params.conversationId;
     if (conversationId) conversation = await this.requireStore().get(conversationId);
-    else if (store) conversationId = await store.create();
     const attachments = params.attachments ?? [];
 
     let prepared = await this.prepare(engine, conversation, params.message, attachments, params.maxTokens);
     if (prepared.report.error) throw new Error(prepared.report.error);
+    // A new conversation is stored only once its first message is accepted.
+    if (!conversationId && store) conversationId = await store.create();
     if (prepared.toCompact.length > 0 && conversation && conversationId) {
       const summaryText = await summarizeTurns(engine, prepared.previousSummary, prepared.toCompact, options.signal);
       options.signal?.throwIfAborted();
