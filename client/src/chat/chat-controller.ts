@@ -46,9 +46,9 @@ export class ChatController implements vscode.Disposable {
     this.disposables.push(
       client.onNotification(ChatChunkNotification, (params: ChatChunkParams) => this.onChunk(params)),
       view.onDidReceiveMessage((message) => void this.onMessage(message).catch((error: Error) => this.notice("error", error.message))),
-      this.chips.onDidChange(() => {
+      this.chips.onDidChange(({ attached }) => {
         view.post({ type: "chips", chips: this.chips.views() });
-        void this.updateMeter();
+        if (attached) void this.updateMeter();
       }),
       vscode.window.onDidChangeActiveTextEditor((editor) => this.chips.suggestFrom(editor)),
       vscode.window.onDidChangeTextEditorSelection((event) => {

@@ -20,18 +20,19 @@ let nextId = 0;
 export class ContextChips {
   private chips: Chip[] = [];
   private suggestion: Chip | undefined;
-  private readonly changed = new vscode.EventEmitter<void>();
+  /** `attached`: the chips that go with the message changed (not just the offered one). */
+  private readonly changed = new vscode.EventEmitter<{ attached: boolean }>();
   readonly onDidChange = this.changed.event;
 
   add(source: ChipSource): void {
     if (this.chips.some((c) => c.kind === source.kind && c.label === source.label)) return;
     this.chips.push({ ...source, id: `chip-${++nextId}` });
-    this.changed.fire();
+    this.changed.fire({ attached: true });
   }
 
   remove(id: string): void {
     this.chips = this.chips.filter((c) => c.id !== id);
-    this.changed.fire();
+    this.changed.fire({ attached: true });
   }
 
   /** Takes the offered chip (the active file or selection) into the context. */
@@ -41,14 +42,16 @@ export class ContextChips {
 
   clear(): void {
     this.chips = [];
-    this.changed.fire();
+    this.changed.fire({ attached: true });
   }
 
   /** Offers the active editor's selection, or its file when nothing is selected. */
   suggestFrom(editor: vscode.TextEditor | undefined): void {
     const source = editor && editor.document.uri.scheme !== "output" ? sourceFor(editor.document, editor.selection.isEmpty ? undefined : editor.selection) : undefined;
-    this.suggestion = source ? { ...source, id: `suggested-${++nextId}` } : undefined;
-    this.changed.fire();
+    const same = source?.kind === this.suggestion?.kind && source?.label === this.suggestion?.label;
+    // Cursor moves fire often; the view hears only of a different offer.
+    this.suggestion = source ? { ...source, id: same && this.suggestion ? this.suggestion.id : `suggested-${++nextId}` } : undefined;
+    if (!same) this.changed.fire({ attached: false });
   }
 
   views(): ChipView[] {
