@@ -132,6 +132,8 @@ describe('Pincer e2e: chat sidebar', function () {
     // The diff editor opens with the proposal; nothing has changed yet.
     await page.locator('.part.editor .tab.active', { hasText: /proposed/ }).waitFor();
     assert.equal(readFileSync(path.join(ctx.workspaceDir, FILE), 'utf8'), ORIGINAL);
+    await page.locator('.monaco-diff-editor .editor.modified .view-lines', { hasText: '42' }).waitFor();
+    await page.locator('.monaco-diff-editor .editor.original .view-lines', { hasText: '41' }).waitFor();
     await h.screenshot(page, 'chat-3-apply-diff');
     await page.locator('.notifications-toasts').getByRole('button', { name: 'Accept' }).click();
     await page.locator('.part.editor .tab', { hasText: /proposed/ }).waitFor({ state: 'detached' });

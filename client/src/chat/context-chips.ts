@@ -47,7 +47,9 @@ export class ContextChips {
 
   /** Offers the active editor's selection, or its file when nothing is selected. */
   suggestFrom(editor: vscode.TextEditor | undefined): void {
-    const source = editor && editor.document.uri.scheme !== "output" ? sourceFor(editor.document, editor.selection.isEmpty ? undefined : editor.selection) : undefined;
+    // Only real files and untitled buffers: not the diff review's proposal, output channels or git views.
+    const offered = editor && (editor.document.uri.scheme === "file" || editor.document.uri.scheme === "untitled");
+    const source = offered ? sourceFor(editor.document, editor.selection.isEmpty ? undefined : editor.selection) : undefined;
     const same = source?.kind === this.suggestion?.kind && source?.label === this.suggestion?.label;
     // Cursor moves fire often; the view hears only of a different offer.
     this.suggestion = source ? { ...source, id: same && this.suggestion ? this.suggestion.id : `suggested-${++nextId}` } : undefined;
