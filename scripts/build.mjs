@@ -1,6 +1,7 @@
 // Bundles the extension: the client to one CommonJS file with `vscode` external (the extension
 // host require()s it), the server to one ES module with node-llama-cpp external (its native
 // binaries are shipped as npm packages inside the .vsix).
+import { copyFileSync, mkdirSync } from "node:fs";
 import { build } from "esbuild";
 
 const production = process.argv.includes("--production");
@@ -24,5 +25,21 @@ await Promise.all([
     // Bundled CommonJS dependencies (vscode-languageserver) call require(); give ESM one.
     banner: { js: "import { createRequire as __pincerCreateRequire } from 'node:module'; const require = __pincerCreateRequire(import.meta.url);" },
   }),
+  // The chat webview runs in a browser sandbox: one IIFE script, no Node APIs.
+  build({
+    bundle: true,
+    sourcemap: true,
+    minify: production,
+    logLevel: "warning",
+    entryPoints: ["client/src/chat/webview/main.ts"],
+    outfile: "dist/media/chat.js",
+    format: "iife",
+    platform: "browser",
+    target: "es2022",
+  }),
 ]);
-console.log(`built dist/client/extension.cjs and dist/server/main.mjs${production ? " (production)" : ""}`);
+// Webview styles and the codicon font, served from dist/media (the webview's only resource root).
+mkdirSync("dist/media/codicons", { recursive: true });
+copyFileSync("media/chat/chat.css", "dist/media/chat.css");
+for (const file of ["codicon.css", "codicon.ttf"]) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/media/codicons/${file}`);
+console.log(`built dist/client/extension.cjs, dist/server/main.mjs and dist/media/chat.js${production ? " (production)" : ""}`);

@@ -2,6 +2,7 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { StatusNotification, TrustNotification, type StatusParams } from "../../server/src/protocol";
+import { registerChat } from "./chat/register-chat";
 import { downloadModelCommand } from "./commands/download-model";
 import { ocrDocumentCommand } from "./commands/ocr-document";
 import { selectModelCommand } from "./commands/select-model";
@@ -25,6 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   const languageClient = client;
   context.subscriptions.push(
+    registerChat(context, languageClient),
     languageClient.onNotification(StatusNotification, (status: StatusParams) => statusBar.show(status)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void languageClient.sendNotification(TrustNotification, { trusted: true })),
     vscode.commands.registerCommand("pincer.selectModel", () => selectModelCommand(languageClient)),

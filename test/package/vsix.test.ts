@@ -32,6 +32,12 @@ describe("pincer .vsix", function () {
     assert.ok(entries.includes("extension/package.json"));
   });
 
+  it("contains the chat webview: script, styles and the codicon font (no source maps)", () => {
+    for (const file of ["chat.js", "chat.css", "codicons/codicon.css", "codicons/codicon.ttf"]) assert.ok(entries.includes(`extension/dist/media/${file}`), file);
+    assert.ok(entries.includes("extension/media/chat/pincer-activity.svg"), "activity bar icon");
+    assert.ok(!entries.includes("extension/dist/media/chat.js.map"));
+  });
+
   it("contains node-llama-cpp and its linux-x64 binaries, and no other platform's", () => {
     assert.ok(entries.includes("extension/node_modules/node-llama-cpp/package.json"));
     assert.ok(entries.some((e) => /^extension\/node_modules\/@node-llama-cpp\/linux-x64\/bins\/.*llama-addon\.node$/.test(e)), "CPU addon");

@@ -1,5 +1,6 @@
 // Dispatches `pincer <command>`: parses flags, resolves settings, maps errors to exit codes.
 import { parseArgs } from "node:util";
+import { ContextFileError } from "../chat/file-attachments";
 import { ModelFileError } from "../engine/model-check";
 import { DownloadError } from "../models/download";
 import { ModelSpecError } from "../models/model-spec";
@@ -26,7 +27,7 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`pincer: ${error.message}\n\n${USAGE}\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof ModelUnavailableError || error instanceof ModelFileError || error instanceof ModelSpecError || error instanceof DownloadError) {
+    if (error instanceof ModelUnavailableError || error instanceof ContextFileError || error instanceof ModelFileError || error instanceof ModelSpecError || error instanceof DownloadError) {
       process.stderr.write(`pincer: ${error.message}\n`);
       return EXIT_FAILURE;
     }
@@ -56,9 +57,10 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       return complete(await loadCliSettings(values.model as string | undefined), { file, line, character, json: values.json === true }, signal);
     }
     case "chat": {
-      const { values, positionals } = parse(rest, { model: { type: "string" }, "max-tokens": { type: "string" } }, 1);
+      const { values, positionals } = parse(rest, { model: { type: "string" }, "max-tokens": { type: "string" }, context: { type: "string", multiple: true } }, 1);
       const maxTokens = values["max-tokens"] === undefined ? undefined : positiveInt(values["max-tokens"] as string, "--max-tokens");
-      return chat(await loadCliSettings(values.model as string | undefined), { message: positionals[0]!, maxTokens }, signal);
+      const context = values.context as unknown as string[] | undefined;
+      return chat(await loadCliSettings(values.model as string | undefined), { message: positionals[0]!, maxTokens, context }, signal);
     }
     case "download": {
       const { values, positionals } = parse(rest, { sha256: { type: "string" }, json: { type: "boolean" } }, 1);

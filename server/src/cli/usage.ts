@@ -19,7 +19,9 @@ Commands:
   doctor [--model M] [--json]                  Node, platform, backend and GPU, threads, model facts
   complete --model M --file F --line L --character C [--json]
                                                Text Pincer would insert at 0-based line/character
-  chat [--model M] [--max-tokens N] "message"  Stream a reply to stdout
+  chat [--model M] [--max-tokens N] [--context FILE]... "message"
+                                               Stream a reply to stdout; each --context FILE
+                                               (inside the current folder) is attached
   download URI [--sha256 HEX] [--json]         Download a model (hf:owner/repo/file.gguf or https URL)
   models [--json]                              List downloaded models
   outline FILE [--json]                        Definitions in a source file (tree-sitter)

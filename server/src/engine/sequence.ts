@@ -1,8 +1,9 @@
 // One warm context sequence per feature (completion, chat, agent): each keeps its own KV state,
 // so switching from chat to a completion does not throw away the chat's evaluated prompt.
 import {
-  LlamaChatSession,
+  LlamaChat,
   LlamaCompletion,
+  type ChatHistoryItem,
   type GbnfJsonSchema,
   type Llama,
   type LlamaContextSequence,
@@ -36,10 +37,17 @@ export interface ChatTurnOptions extends GenerateOptions {
   systemPrompt?: string;
 }
 
+/** One message of a multi-turn conversation, in the engine's terms (no node-llama-cpp types leak out). */
+export interface ChatTurn {
+  role: "system" | "user" | "assistant";
+  text: string;
+}
+
 export class EngineSequence {
   private readonly queue = new SerialQueue();
   private readonly completion: LlamaCompletion;
   private readonly grammars = new Map<string, Promise<JsonGrammar>>();
+  private multiTurn: LlamaChat | undefined;
 
   constructor(
     readonly slot: SequenceSlot,
@@ -56,6 +64,11 @@ export class EngineSequence {
 
   get infillSupported(): boolean {
     return this.completion.infillSupported;
+  }
+
+  /** Prompt tokens this sequence has evaluated since it was created (cached prefixes are not counted). */
+  get evaluatedInputTokens(): number {
+    return this.sequence.tokenMeter.usedInputTokens;
   }
 
   /** Tokens currently held in this sequence's KV cache. */
@@ -101,22 +114,35 @@ export class EngineSequence {
 
   /** One chat turn in the model's own chat template (node-llama-cpp resolves it from the GGUF). */
   chat(message: string, options: ChatTurnOptions): Promise<GenerationResult> {
+    const system: ChatTurn[] = options.systemPrompt ? [{ role: "system", text: options.systemPrompt }] : [];
+    return this.chatTurns([...system, { role: "user", text: message }], options);
+  }
+
+  /**
+   * The next assistant message after `turns`, in the model's own chat template. The whole history is
+   * rendered each time; node-llama-cpp keeps the sequence's evaluated tokens up to the first
+   * difference, so an unchanged history costs nothing to evaluate again.
+   */
+  chatTurns(turns: readonly ChatTurn[], options: GenerateOptions): Promise<GenerationResult> {
     return this.exclusive(options.signal, async (track) => {
-      const session = new LlamaChatSession({
-        contextSequence: this.sequence,
-        systemPrompt: options.systemPrompt,
-        autoDisposeSequence: false,
+      const response = await this.multiTurnChat().generateResponse(toChatHistory(turns), {
+        ...this.samplingOptions(options, track),
+        customStopTriggers: options.stopTexts ? [...options.stopTexts] : undefined,
       });
-      try {
-        const response = await session.promptWithMeta(message, {
-          ...this.samplingOptions(options, track),
-          customStopTriggers: options.stopTexts ? [...options.stopTexts] : undefined,
-        });
-        return this.result(response.responseText, response.stopReason, track);
-      } finally {
-        session.dispose({ disposeSequence: false });
-      }
+      return this.result(response.response, response.metadata.stopReason, track);
     });
+  }
+
+  /** Tokens `turns` take once rendered in the chat template, with the opening of the next assistant message. */
+  chatTokenCount(turns: readonly ChatTurn[]): number {
+    const history = [...toChatHistory(turns), { type: "model", response: [] } satisfies ChatHistoryItem];
+    const { contextText } = this.multiTurnChat().chatWrapper.generateContextState({ chatHistory: history });
+    return contextText.tokenize(this.sequence.model.tokenizer).length;
+  }
+
+  private multiTurnChat(): LlamaChat {
+    this.multiTurn ??= new LlamaChat({ contextSequence: this.sequence, autoDisposeSequence: false });
+    return this.multiTurn;
   }
 
   /** Output constrained by a JSON schema grammar, so it always parses. */
@@ -166,6 +192,12 @@ export class EngineSequence {
       }
     }, signal);
   }
+}
+
+function toChatHistory(turns: readonly ChatTurn[]): ChatHistoryItem[] {
+  return turns.map((turn): ChatHistoryItem =>
+    turn.role === "system" ? { type: "system", text: turn.text } : turn.role === "user" ? { type: "user", text: turn.text } : { type: "model", response: [turn.text] },
+  );
 }
 
 interface AbortTracker {

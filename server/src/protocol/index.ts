@@ -1,3 +1,4 @@
 export * from "./methods";
 export * from "./settings";
 export * from "./ocr";
+export * from "./chat";

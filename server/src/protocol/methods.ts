@@ -50,22 +50,6 @@ export interface ListModelsResult {
 }
 export const ListModelsRequest = "pincer/listModels" as const;
 
-/** Client → server: stream a chat answer. Tokens arrive as `pincer/chatChunk` notifications. */
-export interface ChatParams {
-  id: string;
-  message: string;
-}
-export interface ChatChunkParams {
-  id: string;
-  text: string;
-}
-export interface ChatResult {
-  text: string;
-  stopReason: "eos" | "maxTokens" | "cancelled";
-}
-export const ChatRequest = "pincer/chat" as const;
-export const ChatChunkNotification = "pincer/chatChunk" as const;
-
 /** One inline completion as the server saw it; for benchmarks and diagnostics. */
 export interface CompletionStat {
   uri: string;

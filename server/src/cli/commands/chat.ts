@@ -1,14 +1,23 @@
-// pincer chat: stream a reply to stdout as it is generated.
-import { ask } from "../../chat/ask";
+// pincer chat: stream a reply to stdout as it is generated. Context files (--context, confined to
+// the current folder) are attached; what did not fit the window is named on stderr.
+import { ChatService } from "../../chat/chat-service";
+import { readFileAttachments } from "../../chat/file-attachments";
+import { stderrLogger } from "../../platform/log";
+import { WorkspaceRoots } from "../../platform/workspace-paths";
 import type { PincerSettings } from "../../protocol";
 import { loadEngineForCli } from "../load-engine";
 import { EXIT_FAILURE, EXIT_OK } from "../usage";
 
-export async function chat(settings: PincerSettings, args: { message: string; maxTokens?: number }, signal: AbortSignal): Promise<number> {
+export async function chat(settings: PincerSettings, args: { message: string; maxTokens?: number; context?: readonly string[] }, signal: AbortSignal): Promise<number> {
+  const roots = await WorkspaceRoots.create([process.cwd()]);
+  const attachments = await readFileAttachments(roots, args.context ?? []);
   const { host, engine } = await loadEngineForCli(settings);
   try {
-    const result = await ask(engine, args.message, { maxTokens: args.maxTokens, signal, onText: (text) => process.stdout.write(text) });
+    const service = new ChatService({ engine: async () => engine, store: () => undefined, roots: async () => roots, warn: (m) => stderrLogger("warn")("warn", m) });
+    const result = await service.send({ id: "cli", message: args.message, attachments, maxTokens: args.maxTokens }, { signal, onText: (text) => process.stdout.write(text) });
     process.stdout.write("\n");
+    const report = result.context;
+    if (report && report.leftOut.length > 0) process.stderr.write(`pincer: left out (did not fit the ${report.windowTokens}-token window): ${report.leftOut.join(", ")}\n`);
     return result.stopReason === "cancelled" ? EXIT_FAILURE : EXIT_OK;
   } finally {
     await host.dispose();

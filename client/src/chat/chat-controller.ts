@@ -1,0 +1,223 @@
+// The open conversation: sends messages with their context chips, streams the answer into the
+// view, stops on request, shows the token meter, and switches conversations from the history.
+import { randomUUID } from "node:crypto";
+import * as vscode from "vscode";
+import { State, type LanguageClient } from "vscode-languageclient/node";
+import {
+  ChatChunkNotification,
+  ChatContextRequest,
+  ChatHistoryGetRequest,
+  ChatRequest,
+  type ChatChunkParams,
+  type ChatContextParams,
+  type ChatParams,
+  type ChatResult,
+  type Conversation,
+  type ContextReport,
+} from "../../../server/src/protocol";
+import type { ChatViewProvider } from "./chat-view-provider";
+import { runCodeAction } from "./code-block-actions";
+import { ContextChips } from "./context-chips";
+import { pickContext } from "./context-picker";
+import { transcriptOf } from "./transcript";
+import type { AssistantEntry, FromWebview, TranscriptEntry, UserEntry } from "./webview-protocol";
+
+interface Running {
+  requestId: string;
+  assistant: AssistantEntry;
+  cancel: vscode.CancellationTokenSource;
+}
+
+export class ChatController implements vscode.Disposable {
+  readonly chips = new ContextChips();
+  private conversationId: string | undefined;
+  private title = "New chat";
+  private entries: TranscriptEntry[] = [];
+  private running: Running | undefined;
+  private draft = "";
+  private meterVersion = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly client: LanguageClient,
+    private readonly view: ChatViewProvider,
+    private readonly ensureStore: () => Promise<void>,
+  ) {
+    this.disposables.push(
+      client.onNotification(ChatChunkNotification, (params: ChatChunkParams) => this.onChunk(params)),
+      view.onDidReceiveMessage((message) => void this.onMessage(message).catch((error: Error) => this.notice("error", error.message))),
+      this.chips.onDidChange(({ attached }) => {
+        view.post({ type: "chips", chips: this.chips.views() });
+        if (attached) void this.updateMeter();
+      }),
+      vscode.window.onDidChangeActiveTextEditor((editor) => this.chips.suggestFrom(editor)),
+      vscode.window.onDidChangeTextEditorSelection((event) => {
+        if (event.textEditor === vscode.window.activeTextEditor) this.chips.suggestFrom(event.textEditor);
+      }),
+    );
+    this.chips.suggestFrom(vscode.window.activeTextEditor);
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Sends a message with the current chips; the answer streams into the view. */
+  async send(prompt: string): Promise<void> {
+    if (this.running) {
+      void vscode.window.showInformationMessage("Pincer: wait for the current answer or stop it first.");
+      return;
+    }
+    if (this.client.state !== State.Running) throw new Error("The Pincer server is not running.");
+    await this.ensureStore();
+    const attachments = await this.chips.attachments();
+    const user: UserEntry = { kind: "user", id: `user-${randomUUID()}`, text: prompt, chips: attachments.map((a) => ({ kind: a.kind, label: a.label })), rules: [], leftOut: [] };
+    const assistant: AssistantEntry = { kind: "assistant", id: `assistant-${randomUUID()}`, text: "", state: "streaming" };
+    this.chips.clear();
+    this.push(user);
+    this.push(assistant);
+    const running: Running = { requestId: randomUUID(), assistant, cancel: new vscode.CancellationTokenSource() };
+    this.running = running;
+    this.view.post({ type: "busy", busy: true });
+    const params: ChatParams = { id: running.requestId, message: prompt, conversationId: this.conversationId, attachments };
+    let outcome: { result: ChatResult } | { error: Error };
+    try {
+      outcome = { result: await this.client.sendRequest(ChatRequest, params, running.cancel.token) };
+    } catch (error) {
+      outcome = { error: error as Error };
+    }
+    // Idle first, then the final state: whoever sees the answer finished can send the next one.
+    const stopped = running.cancel.token.isCancellationRequested;
+    running.cancel.dispose();
+    this.running = undefined;
+    this.view.post({ type: "busy", busy: false });
+    this.draft = "";
+    if ("result" in outcome) this.finish(user, assistant, outcome.result);
+    else {
+      if (stopped) assistant.state = "stopped";
+      else Object.assign(assistant, { state: "error", error: outcome.error.message });
+      this.view.post({ type: "update", entry: assistant });
+    }
+    void this.updateMeter();
+  }
+
+  stop(): void {
+    this.running?.cancel.cancel();
+  }
+
+  newChat(): void {
+    this.stop();
+    this.conversationId = undefined;
+    this.title = "New chat";
+    this.entries = [];
+    this.view.post({ type: "reset", title: this.title, entries: [] });
+    void this.updateMeter();
+  }
+
+  async open(id: string): Promise<void> {
+    this.stop();
+    await this.ensureStore();
+    const conversation: Conversation = await this.client.sendRequest(ChatHistoryGetRequest, { id });
+    this.conversationId = conversation.id;
+    this.title = conversation.title;
+    this.entries = transcriptOf(conversation);
+    this.view.post({ type: "reset", title: this.title, entries: this.entries });
+    void this.updateMeter();
+  }
+
+  /** The open conversation was deleted or cleared elsewhere. */
+  forget(id: string | undefined): void {
+    if (id === undefined || id === this.conversationId) this.newChat();
+  }
+
+  rename(id: string, title: string): void {
+    if (id !== this.conversationId) return;
+    this.title = title;
+    this.view.post({ type: "reset", title, entries: this.entries });
+  }
+
+  dispose(): void {
+    this.stop();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private async onMessage(message: FromWebview): Promise<void> {
+    switch (message.type) {
+      case "ready":
+        this.view.post({ type: "reset", title: this.title, entries: this.entries });
+        this.view.post({ type: "chips", chips: this.chips.views() });
+        this.view.post({ type: "busy", busy: this.busy });
+        return this.updateMeter();
+      case "send":
+        return this.send(message.prompt);
+      case "stop":
+        return this.stop();
+      case "draft":
+        this.draft = message.prompt;
+        return this.updateMeter();
+      case "pick-context":
+        for (const source of await pickContext(this.client)) this.chips.add(source);
+        this.view.post({ type: "focus" });
+        return;
+      case "add-chip":
+        return this.chips.acceptSuggestion(message.id);
+      case "remove-chip":
+        return this.chips.remove(message.id);
+      case "code":
+        return runCodeAction(message.action, message.code);
+    }
+  }
+
+  private onChunk(params: ChatChunkParams): void {
+    const running = this.running;
+    if (!running || params.id !== running.requestId) return;
+    running.assistant.text += params.text;
+    this.view.post({ type: "chunk", entryId: running.assistant.id, text: params.text });
+  }
+
+  private finish(user: UserEntry, assistant: AssistantEntry, result: ChatResult): void {
+    if (result.conversationId && !this.conversationId) {
+      this.conversationId = result.conversationId;
+      this.title = user.text.replace(/\s+/g, " ").trim().slice(0, 60);
+      this.view.post({ type: "reset", title: this.title, entries: this.entries });
+    }
+    user.rules = result.context?.rules ?? [];
+    user.leftOut = result.context?.leftOut ?? [];
+    this.view.post({ type: "update", entry: user });
+    if (result.context?.compactedTurns) {
+      // The marker goes right before this message: everything above it was summarized.
+      const marker: TranscriptEntry = { kind: "compaction", id: `compaction-${user.id}`, turns: result.context.compactedTurns };
+      this.entries.splice(this.entries.indexOf(user), 0, marker);
+      this.view.post({ type: "reset", title: this.title, entries: this.entries });
+    }
+    assistant.text = result.text;
+    assistant.state = result.stopReason === "cancelled" ? "stopped" : "done";
+    this.view.post({ type: "update", entry: assistant });
+  }
+
+  private push(entry: TranscriptEntry): void {
+    this.entries.push(entry);
+    this.view.post({ type: "append", entry });
+  }
+
+  private notice(level: "warning" | "error", text: string): void {
+    this.push({ kind: "notice", id: `notice-${randomUUID()}`, level, text });
+  }
+
+  /** The token meter for the draft and chips; stale answers are dropped. */
+  private async updateMeter(): Promise<void> {
+    const version = ++this.meterVersion;
+    if (this.client.state !== State.Running) {
+      this.view.post({ type: "context", report: undefined, unavailable: "The Pincer server is not running." });
+      return;
+    }
+    try {
+      await this.ensureStore();
+      const params: ChatContextParams = { message: this.draft, conversationId: this.conversationId, attachments: await this.chips.attachments() };
+      const report: ContextReport = await this.client.sendRequest(ChatContextRequest, params);
+      if (version === this.meterVersion) this.view.post({ type: "context", report });
+    } catch (error) {
+      if (version === this.meterVersion) this.view.post({ type: "context", report: undefined, unavailable: (error as Error).message });
+    }
+  }
+}

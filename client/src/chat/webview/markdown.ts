@@ -1,0 +1,48 @@
+// Markdown for chat messages: markdown-it with raw HTML off (model output is untrusted) and
+// highlight.js for code blocks. Each fenced block gets a toolbar; its raw code is kept by index so
+// the actions get the exact text, not what the DOM shows.
+import hljs from "highlight.js/lib/common";
+import MarkdownIt from "markdown-it";
+
+export interface RenderedMarkdown {
+  html: string;
+  codeBlocks: { code: string; language: string }[];
+}
+
+const md = new MarkdownIt({ html: false, linkify: false, breaks: false });
+
+export function renderMarkdown(text: string): RenderedMarkdown {
+  const codeBlocks: RenderedMarkdown["codeBlocks"] = [];
+  const env = { codeBlocks };
+  md.renderer.rules.fence = (tokens, index, _options, env_) => {
+    const token = tokens[index]!;
+    const language = token.info.trim().split(/\s+/)[0] ?? "";
+    const blocks = (env_ as typeof env).codeBlocks;
+    const blockIndex = blocks.push({ code: token.content, language }) - 1;
+    const highlighted = highlight(token.content, language);
+    const label = md.utils.escapeHtml(language || "text");
+    return (
+      `<div class="code-block" data-block="${blockIndex}">` +
+      `<div class="code-toolbar" role="toolbar" aria-label="${label} code block">` +
+      `<span class="code-language">${label}</span>` +
+      button("copy", "copy", "Copy") +
+      button("insert", "insert", "Insert at cursor") +
+      button("apply", "diff", "Apply to file…") +
+      `</div><pre><code class="hljs">${highlighted}</code></pre></div>`
+    );
+  };
+  return { html: md.render(text, env), codeBlocks };
+}
+
+function button(action: string, icon: string, label: string): string {
+  return `<button class="code-action" data-action="${action}" title="${label}" aria-label="${label}"><span class="codicon codicon-${icon}" aria-hidden="true"></span></button>`;
+}
+
+function highlight(code: string, language: string): string {
+  try {
+    if (language && hljs.getLanguage(language)) return hljs.highlight(code, { language, ignoreIllegals: true }).value;
+    return hljs.highlightAuto(code).value;
+  } catch {
+    return md.utils.escapeHtml(code);
+  }
+}

@@ -1,0 +1,26 @@
+// An answer: Markdown rendered as it streams, with its state (generating, stopped, interrupted).
+import type { AssistantEntry } from "../webview-protocol";
+import { el, icon } from "./dom";
+import { renderMarkdownInto, type CodeBlockHandler } from "./render-markdown";
+
+export function renderAssistant(entry: AssistantEntry, onCode: CodeBlockHandler): HTMLElement {
+  const body = el("div", { class: "message-body" });
+  renderMarkdownInto(body, entry.text, onCode);
+  const article = el(
+    "article",
+    { class: `message assistant ${entry.state}`, "aria-label": "Pincer answered", "aria-busy": String(entry.state === "streaming") },
+    el("div", { class: "message-author" }, icon("hubot"), "Pincer"),
+    body,
+  );
+  const status = statusLine(entry);
+  if (status) article.append(status);
+  return article;
+}
+
+function statusLine(entry: AssistantEntry): HTMLElement | undefined {
+  if (entry.state === "streaming") return el("div", { class: "meta streaming" }, icon("loading codicon-modifier-spin"), "Generating…");
+  if (entry.state === "stopped") return el("div", { class: "meta" }, icon("debug-stop"), "Stopped");
+  if (entry.state === "interrupted") return el("div", { class: "meta" }, icon("warning"), "Interrupted (the answer did not finish)");
+  if (entry.state === "error") return el("div", { class: "meta error", role: "alert" }, icon("error"), entry.error ?? "Failed");
+  return undefined;
+}

@@ -1,0 +1,190 @@
+// One chat turn end to end, shared by the LSP handler and the CLI: read the conversation, load the
+// workspace rules, fit rules/attachments/history into the window (compacting old turns), stream the
+// answer, and store every message as it appears.
+import { randomUUID } from "node:crypto";
+import type { Engine } from "../engine/engine";
+import type { ChatTurn } from "../engine/sequence";
+import type { WorkspaceRoots } from "../platform/workspace-paths";
+import type { ChatAttachment, ChatContextParams, ChatParams, ChatResult, Conversation, ContextReport, StoredChatMessage } from "../protocol/chat";
+import type { ChatHistoryStore } from "../store/chat-history-store";
+import { SYSTEM_PROMPT } from "./system-prompt";
+import { summarizeTurns } from "./compaction";
+import { planContext, type BudgetPlan } from "./context-budget";
+import { loadRules, type RuleFile } from "./rules";
+
+/** How often a growing answer is checkpointed to the store. */
+const CHECKPOINT_MS = 500;
+
+export interface ChatServiceDeps {
+  engine(): Promise<Engine>;
+  store(): ChatHistoryStore | undefined;
+  roots(): Promise<WorkspaceRoots>;
+  warn(message: string): void;
+}
+
+interface PreparedTurn {
+  turns: ChatTurn[];
+  report: ContextReport;
+  plan: BudgetPlan;
+  rules: RuleFile[];
+  /** History messages that must be compacted before this turn fits. */
+  toCompact: StoredChatMessage[];
+  previousSummary: string | undefined;
+}
+
+export class ChatService {
+  constructor(private readonly deps: ChatServiceDeps) {}
+
+  /** The context report for a draft: what the prompt would take and what would be left out. */
+  async preview(params: ChatContextParams): Promise<ContextReport> {
+    const engine = await this.deps.engine();
+    const conversation = params.conversationId ? await this.requireStore().get(params.conversationId) : undefined;
+    const prepared = await this.prepare(engine, conversation, params.message, params.attachments ?? [], params.maxTokens);
+    return prepared.report;
+  }
+
+  async send(params: ChatParams, options: { signal?: AbortSignal; onText?: (text: string) => void }): Promise<ChatResult> {
+    const engine = await this.deps.engine();
+    const store = this.deps.store();
+    let conversation: Conversation | undefined;
+    let conversationId = params.conversationId;
+    if (conversationId) conversation = await this.requireStore().get(conversationId);
+    const attachments = params.attachments ?? [];
+
+    let prepared = await this.prepare(engine, conversation, params.message, attachments, params.maxTokens);
+    if (prepared.report.error) throw new Error(prepared.report.error);
+    // A new conversation is stored only once its first message is accepted.
+    if (!conversationId && store) conversationId = await store.create();
+    if (prepared.toCompact.length > 0 && conversation && conversationId) {
+      const summaryText = await summarizeTurns(engine, prepared.previousSummary, prepared.toCompact, options.signal);
+      options.signal?.throwIfAborted();
+      const summary = { coversUpTo: prepared.toCompact[prepared.toCompact.length - 1]!.id, turns: prepared.toCompact.length, text: summaryText };
+      await store?.appendSummary(conversationId, summary);
+      conversation = { ...conversation, summaries: [...conversation.summaries, summary] };
+      const compacted = prepared.toCompact.length;
+      prepared = await this.prepare(engine, conversation, params.message, attachments, params.maxTokens);
+      prepared.report.compactedTurns = Math.max(prepared.report.compactedTurns, compacted);
+    }
+
+    const userMessage: StoredChatMessage = {
+      id: randomUUID(),
+      role: "user",
+      text: params.message,
+      at: Date.now(),
+      attachments: attachments.map((a) => ({ kind: a.kind, label: a.label })),
+      rules: prepared.report.rules,
+      leftOut: prepared.report.leftOut,
+    };
+    if (store && conversationId) await store.appendMessage(conversationId, userMessage);
+
+    const assistantId = randomUUID();
+    let text = "";
+    let lastCheckpoint = Date.now();
+    let checkpoint: Promise<void> = Promise.resolve();
+    const onText = (chunk: string) => {
+      text += chunk;
+      options.onText?.(chunk);
+      if (store && conversationId && Date.now() - lastCheckpoint >= CHECKPOINT_MS) {
+        lastCheckpoint = Date.now();
+        const snapshot = text;
+        const id = conversationId;
+        checkpoint = checkpoint.then(() => store.appendPartial(id, assistantId, snapshot)).catch((error: Error) => this.deps.warn(`Chat checkpoint failed: ${error.message}`));
+      }
+    };
+    const result = await engine.sequence("chat").chatTurns(prepared.turns, { maxTokens: prepared.report.replyTokens, signal: options.signal, onText });
+    await checkpoint;
+    const stopReason: ChatResult["stopReason"] = result.stopReason === "cancelled" ? "cancelled" : result.stopReason === "maxTokens" ? "maxTokens" : "eos";
+    if (store && conversationId) {
+      await store.appendMessage(conversationId, { id: assistantId, role: "assistant", text: result.text, at: Date.now(), stopReason });
+    }
+    return {
+      text: result.text,
+      stopReason,
+      conversationId: store ? conversationId : undefined,
+      userMessageId: userMessage.id,
+      assistantMessageId: assistantId,
+      context: prepared.report,
+    };
+  }
+
+  private async prepare(
+    engine: Engine,
+    conversation: Conversation | undefined,
+    message: string,
+    attachments: readonly ChatAttachment[],
+    maxTokens: number | undefined,
+  ): Promise<PreparedTurn> {
+    const sequence = engine.sequence("chat");
+    const windowTokens = sequence.contextSize;
+    const replyTokens = Math.min(maxTokens ?? 1024, Math.max(64, Math.floor(windowTokens / 4)));
+    const rules = await loadRules(await this.deps.roots(), this.deps.warn);
+
+    // History after the latest summary; the summary itself stands in for everything before it.
+    const summary = conversation?.summaries[conversation.summaries.length - 1];
+    const messages = conversation?.messages ?? [];
+    const afterSummary = summary ? messages.slice(messages.findIndex((m) => m.id === summary.coversUpTo) + 1) : messages;
+    const history = [
+      ...(summary ? [{ label: `Summary of ${summary.turns} earlier messages`, tokens: engine.tokenCount(summaryText(summary.text)), summary: true }] : []),
+      ...afterSummary.map((m) => ({ label: `${m.role} message`, tokens: engine.tokenCount(m.text) })),
+    ];
+    const empty: ChatTurn[] = [
+      { role: "system", text: "" },
+      { role: "user", text: "" },
+    ];
+    const turnOverheadTokens = Math.max(1, Math.ceil((sequence.chatTokenCount([...empty, { role: "assistant", text: "" }, { role: "user", text: "" }]) - sequence.chatTokenCount(empty)) / 2));
+    const plan = planContext({
+      windowTokens,
+      replyTokens,
+      turnOverheadTokens,
+      system: { label: "Pincer system prompt", tokens: engine.tokenCount(SYSTEM_PROMPT) },
+      prompt: { label: "Your message", tokens: engine.tokenCount(message) },
+      rules: rules.map((r) => ({ label: r.path, tokens: engine.tokenCount(ruleText(r)) })),
+      attachments: attachments.map((a) => ({ label: a.label, tokens: engine.tokenCount(attachmentText(a)) })),
+      history,
+    });
+
+    const keptRules = plan.includedRules.map((i) => rules[i]!);
+    const keptAttachments = plan.includedAttachments.map((i) => attachments[i]!);
+    const summaryOffset = summary ? 1 : 0;
+    const firstKeptMessage = Math.max(0, plan.historyStart - summaryOffset);
+    const summaryKept = summary !== undefined && plan.historyStart === 0;
+    const toCompact = plan.fits && plan.historyStart > 0 ? afterSummary.slice(0, firstKeptMessage) : [];
+
+    const system = [SYSTEM_PROMPT, ...keptRules.map(ruleText), ...(summaryKept ? [summaryText(summary.text)] : [])].join("\n\n");
+    const userText = [...keptAttachments.map(attachmentText), message].join("\n\n");
+    const turns: ChatTurn[] = [
+      { role: "system", text: system },
+      ...afterSummary.slice(firstKeptMessage).map((m): ChatTurn => ({ role: m.role, text: m.text })),
+      { role: "user", text: userText },
+    ];
+    const report: ContextReport = {
+      windowTokens,
+      usedTokens: plan.fits ? sequence.chatTokenCount(turns) : plan.estimatedTokens,
+      replyTokens,
+      items: plan.items,
+      leftOut: summary && !summaryKept && toCompact.length === 0 ? [...plan.leftOut, "summary of earlier messages"] : plan.leftOut,
+      rules: keptRules.map((r) => r.path),
+      compactedTurns: toCompact.length,
+      error: plan.error,
+    };
+    return { turns, report, plan, rules, toCompact, previousSummary: summary?.text };
+  }
+
+  private requireStore(): ChatHistoryStore {
+    const store = this.deps.store();
+    if (!store) throw new Error("The chat history is not open yet (the extension sends its key after the server starts).");
+    return store;
+  }
+}
+
+function ruleText(rule: RuleFile): string {
+  return `Instructions from the workspace file ${rule.path}:\n${rule.text}`;
+}
+
+function attachmentText(attachment: ChatAttachment): string {
+  return `Context (${attachment.kind}: ${attachment.label}):\n\`\`\`\n${attachment.text}\n\`\`\``;
+}
+
+function summaryText(text: string): string {
+  return `Summary of the earlier conversation:\n${text}`;
+}

@@ -1,0 +1,27 @@
+// Files named on the command line (`pincer chat --context FILE`) become attachments, read through
+// the workspace confinement so a path or symlink that leaves the workspace is refused.
+import { promises as fs } from "node:fs";
+import type { WorkspaceRoots } from "../platform/workspace-paths";
+import type { ChatAttachment } from "../protocol/chat";
+
+/** A context file that cannot be used; the message names the file and the reason. */
+export class ContextFileError extends Error {
+  override readonly name = "ContextFileError";
+}
+
+const MAX_FILE_BYTES = 1024 * 1024;
+
+export async function readFileAttachments(roots: WorkspaceRoots, files: readonly string[]): Promise<ChatAttachment[]> {
+  const attachments: ChatAttachment[] = [];
+  for (const file of files) {
+    const resolved = await roots.resolveInside(file);
+    if (!resolved.ok) throw new ContextFileError(`--context ${file}: ${resolved.reason}.`);
+    const stat = await fs.stat(resolved.path);
+    if (!stat.isFile()) throw new ContextFileError(`--context ${file}: not a file.`);
+    if (stat.size > MAX_FILE_BYTES) throw new ContextFileError(`--context ${file}: larger than 1 MiB.`);
+    const data = await fs.readFile(resolved.path);
+    if (data.includes(0)) throw new ContextFileError(`--context ${file}: a binary file.`);
+    attachments.push({ kind: "file", label: resolved.relative.split("\\").join("/") || file, text: data.toString("utf8") });
+  }
+  return attachments;
+}

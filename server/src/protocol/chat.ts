@@ -1,0 +1,171 @@
+// The chat sidebar's wire protocol: streamed turns, context budgeting reports, and the encrypted
+// per-workspace history. Shared by the client, the server and the CLI.
+
+/** What a context chip stands for; the text is what the model sees. */
+export type AttachmentKind = "file" | "selection" | "symbol" | "problems" | "git-diff" | "editors";
+
+export interface ChatAttachment {
+  kind: AttachmentKind;
+  /** What the user sees on the chip ("src/app.ts:10-24"). */
+  label: string;
+  text: string;
+}
+
+/** Client → server: stream the next answer. Tokens arrive as `pincer/chatChunk` notifications. */
+export interface ChatParams {
+  /** Correlates the chunks with this request. */
+  id: string;
+  message: string;
+  /** Continue this stored conversation; absent: a new one (stored when a history store is open). */
+  conversationId?: string;
+  attachments?: ChatAttachment[];
+  maxTokens?: number;
+}
+export interface ChatChunkParams {
+  id: string;
+  text: string;
+}
+export interface ChatResult {
+  text: string;
+  stopReason: "eos" | "maxTokens" | "cancelled";
+  conversationId?: string;
+  /** Ids of the stored user and assistant messages. */
+  userMessageId?: string;
+  assistantMessageId?: string;
+  context?: ContextReport;
+}
+export const ChatRequest = "pincer/chat" as const;
+export const ChatChunkNotification = "pincer/chatChunk" as const;
+
+export type ContextItemKind = "system" | "rule" | "attachment" | "history" | "summary" | "prompt";
+
+export interface ContextItemReport {
+  kind: ContextItemKind;
+  label: string;
+  /** Real tokens from the loaded model's tokenizer. */
+  tokens: number;
+  included: boolean;
+}
+
+/** How the prompt fills the model's window; nothing is cut without being listed here. */
+export interface ContextReport {
+  windowTokens: number;
+  /** Tokens of the rendered prompt (chat template included). */
+  usedTokens: number;
+  /** Tokens kept free for the answer. */
+  replyTokens: number;
+  items: ContextItemReport[];
+  /** Labels of the rules and attachments that did not fit. */
+  leftOut: string[];
+  /** Workspace-relative paths of the instruction files used. */
+  rules: string[];
+  /** Older turns that were (or, for a preview, would be) replaced by a summary. */
+  compactedTurns: number;
+  /** Set when even the message alone does not fit. */
+  error?: string;
+}
+
+/** Client → server: the context report for a draft, without generating (the prompt's token meter). */
+export interface ChatContextParams {
+  message: string;
+  conversationId?: string;
+  attachments?: ChatAttachment[];
+  maxTokens?: number;
+}
+export const ChatContextRequest = "pincer/chatContext" as const;
+
+/**
+ * Client → server: where this workspace's conversations live and the AES-256-GCM key (32 bytes,
+ * base64) kept in the OS keychain. Sent after every server start; history requests fail until then.
+ */
+export interface ChatStoreParams {
+  dir: string;
+  key: string;
+}
+export const ChatStoreRequest = "pincer/chatStore" as const;
+
+export interface StoredAttachment {
+  kind: AttachmentKind;
+  label: string;
+}
+
+export interface StoredChatMessage {
+  id: string;
+  role: "user" | "assistant";
+  text: string;
+  /** Epoch milliseconds. */
+  at: number;
+  attachments?: StoredAttachment[];
+  rules?: string[];
+  leftOut?: string[];
+  stopReason?: ChatResult["stopReason"];
+  /** An answer whose generation did not finish (the server stopped); its text is what was shown. */
+  interrupted?: boolean;
+}
+
+/** Marks where older turns were compacted into a summary. */
+export interface StoredSummary {
+  /** The last message the summary covers. */
+  coversUpTo: string;
+  turns: number;
+  text: string;
+}
+
+export interface ConversationInfo {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  messageCount: number;
+}
+
+export interface Conversation extends ConversationInfo {
+  messages: StoredChatMessage[];
+  summaries: StoredSummary[];
+  /** Problems found while reading (a torn last record that was dropped). */
+  warnings: string[];
+}
+
+export interface ChatHistoryListResult {
+  conversations: ConversationInfo[];
+  /** Conversations that could not be read, with the reason. */
+  unreadable: { id: string; reason: string }[];
+}
+export const ChatHistoryListRequest = "pincer/chatHistory/list" as const;
+export interface ChatHistoryIdParams {
+  id: string;
+}
+export const ChatHistoryGetRequest = "pincer/chatHistory/get" as const;
+export interface ChatHistoryRenameParams {
+  id: string;
+  title: string;
+}
+export const ChatHistoryRenameRequest = "pincer/chatHistory/rename" as const;
+export const ChatHistoryDeleteRequest = "pincer/chatHistory/delete" as const;
+export const ChatHistoryClearRequest = "pincer/chatHistory/clear" as const;
+
+/** Client → server: definitions in a document (tree-sitter), for the `@` picker's symbols. */
+export interface ChatSymbolsParams {
+  languageId: string;
+  text: string;
+}
+export interface ChatSymbol {
+  name: string;
+  kind: string;
+  /** 0-based lines of the whole definition. */
+  startLine: number;
+  endLine: number;
+  container?: string;
+}
+export interface ChatSymbolsResult {
+  /** Absent when no grammar covers the language. */
+  symbols?: ChatSymbol[];
+}
+export const ChatSymbolsRequest = "pincer/chatSymbols" as const;
+
+/** Client → server: the workspace's uncommitted changes (`git diff HEAD`), for the `@` picker. */
+export interface ChatGitDiffResult {
+  /** One entry per workspace folder that is a git repository with changes. */
+  diffs: { folder: string; text: string }[];
+}
+export const ChatGitDiffRequest = "pincer/chatGitDiff" as const;
