@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { ContextFileError } from "../chat/file-attachments";
 import { ModelFileError } from "../engine/model-check";
+import { OcrInputError } from "../ocr/types";
 import { DownloadError } from "../models/download";
 import { ModelSpecError } from "../models/model-spec";
 import { loadCliSettings } from "./cli-settings";
@@ -27,7 +28,7 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`pincer: ${error.message}\n\n${USAGE}\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof ModelUnavailableError || error instanceof ContextFileError || error instanceof ModelFileError || error instanceof ModelSpecError || error instanceof DownloadError) {
+    if (error instanceof ModelUnavailableError || error instanceof ContextFileError || error instanceof OcrInputError || error instanceof ModelFileError || error instanceof ModelSpecError || error instanceof DownloadError) {
       process.stderr.write(`pincer: ${error.message}\n`);
       return EXIT_FAILURE;
     }
