@@ -18,10 +18,14 @@ import {
 } from "../protocol";
 import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
 import { registerChat } from "./chat";
+import { EXECUTE_COMMANDS, registerCodeActions } from "./code-actions";
 import type { ServerContext } from "./context";
+import { registerGitRequests } from "./git-requests";
 import { registerInlineCompletion } from "./inline-completion";
 import { workDoneLoadProgress } from "./load-progress";
 import { registerModelRequests } from "./models";
+import { registerTaskFiles, TASK_COMPLETION_TRIGGERS } from "./task-files";
+import { registerTaskRequests } from "./task-requests";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -79,6 +83,10 @@ export function startLanguageServer(): Connection {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         inlineCompletionProvider: true,
+        codeActionProvider: { codeActionKinds: ["quickfix", "refactor", "refactor.rewrite"] },
+        executeCommandProvider: { commands: EXECUTE_COMMANDS },
+        completionProvider: { triggerCharacters: TASK_COMPLETION_TRIGGERS },
+        hoverProvider: true,
         experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true } },
       },
     };
@@ -109,6 +117,10 @@ export function startLanguageServer(): Connection {
   registerInlineCompletion(connection, documents, context);
   registerChat(connection, context);
   registerModelRequests(connection, context);
+  registerCodeActions(connection, documents, context);
+  registerTaskFiles(connection, documents);
+  registerTaskRequests(connection, documents, context);
+  registerGitRequests(connection, context);
 
   connection.onShutdown(async () => {
     await Promise.all([host.dispose(), completionHost.dispose()]);

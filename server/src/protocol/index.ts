@@ -1,2 +1,4 @@
 export * from "./methods";
 export * from "./settings";
+export * from "./actions";
+export * from "./tasks";
