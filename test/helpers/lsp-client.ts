@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import {
   createProtocolConnection,
   InitializeRequest,
@@ -35,7 +36,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(options: { settings: Partial<PincerSettings>; trusted?: boolean; env?: NodeJS.ProcessEnv }): Promise<TestServer> {
+export async function startTestServer(options: { settings: Partial<PincerSettings>; trusted?: boolean; env?: NodeJS.ProcessEnv; workspaceFolders?: string[] }): Promise<TestServer> {
   if (!existsSync(SERVER_BUNDLE)) throw new Error(`${SERVER_BUNDLE} is missing; run \`npm run build\` first.`);
   const child = spawn(process.execPath, [SERVER_BUNDLE, "serve", "--stdio"], {
     cwd: repoRoot,
@@ -68,7 +69,8 @@ export async function startTestServer(options: { settings: Partial<PincerSetting
   const initializeResult = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: null,
-    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true } },
+    workspaceFolders: options.workspaceFolders?.map((folder) => ({ uri: pathToFileURL(folder).href, name: path.basename(folder) })) ?? null,
+    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true } } },
     initializationOptions: initOptions,
   });
   await connection.sendNotification(InitializedNotification.type, {});

@@ -62,7 +62,9 @@ export function registerTaskFiles(connection: Connection, documents: TextDocumen
     const inFrontMatter = parsed.frontMatter && offset >= parsed.frontMatter.start && offset <= parsed.frontMatter.end;
     const noFrontMatterYet = !parsed.frontMatter && /^---[ \t]*\r?\n/.test(text) && offset > 3;
     if ((inFrontMatter || noFrontMatterYet) && /^[A-Za-z]*$/.test(linePrefix)) {
-      const used = new Set(parsed.keys.map((k) => k.key));
+      // Read the used keys leniently: the line being typed may leave the YAML unparseable.
+      const front = text.slice(parsed.frontMatter?.start ?? 4, parsed.frontMatter?.end ?? text.length);
+      const used = new Set([...front.matchAll(/^([A-Za-z]+)\s*:/gm)].map((m) => m[1]!));
       return TASK_KEYS.filter((k) => !used.has(k.key)).map((k) => ({
         label: k.key,
         kind: CompletionItemKind.Property,
@@ -92,12 +94,13 @@ export function registerTaskFiles(connection: Connection, documents: TextDocumen
   });
 }
 
-/** Declared inputs, read leniently so completion works while the file is still being written. */
+/** Declared inputs, read leniently so completion works while a key is half typed on some line. */
 function inputNames(text: string): string[] {
   const parsed = parseTaskFile(text);
-  if (parsed.task) return parsed.task.inputs.map((i) => i.name);
-  const names = new Set<string>();
-  const front = parsed.frontMatter ? text.slice(parsed.frontMatter.start, parsed.frontMatter.end) : "";
-  for (const m of front.matchAll(/^\s*-\s*(?:name:\s*)?([A-Za-z_][\w-]*)\s*$/gm)) names.add(m[1]!);
-  return [...names];
+  if (parsed.task || !parsed.frontMatter) return parsed.task?.inputs.map((i) => i.name) ?? [];
+  // Drop bare-word lines (a key being typed) and parse the rest.
+  const front = text.slice(parsed.frontMatter.start, parsed.frontMatter.end);
+  const lenient = front.split("\n").filter((line) => !/^[A-Za-z]*\s*$/.test(line)).join("\n");
+  const retry = parseTaskFile(`---\n${lenient}\n---\n${text.slice(parsed.bodyStart)}`);
+  return retry.task?.inputs.map((i) => i.name) ?? [];
 }
