@@ -9,6 +9,7 @@ import { complete } from "./commands/complete";
 import { doctor } from "./commands/doctor";
 import { download, models } from "./commands/models";
 import { outline } from "./commands/outline";
+import { chatTask, taskList } from "./commands/task";
 import { ModelUnavailableError } from "./load-engine";
 import { EXIT_FAILURE, EXIT_USAGE, USAGE, UsageError } from "./usage";
 
@@ -53,8 +54,12 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       return complete(await loadCliSettings(values.model as string | undefined), { file, line, character, json: values.json === true }, signal);
     }
     case "chat": {
-      const { values, positionals } = parse(rest, { model: { type: "string" }, "max-tokens": { type: "string" } }, 1);
+      // With --task the prompt comes from the task file, so there is no message argument.
+      const taskMode = rest.some((arg) => arg === "--task" || arg.startsWith("--task="));
+      const { values, positionals } = parse(rest, { model: { type: "string" }, "max-tokens": { type: "string" }, ...TASK_CHAT_OPTIONS }, taskMode ? 0 : 1);
       const maxTokens = values["max-tokens"] === undefined ? undefined : positiveInt(values["max-tokens"] as string, "--max-tokens");
+      if (taskMode) return chatTask(await loadCliSettings(values.model as string | undefined), { ...taskChatArgs(values), maxTokens }, signal);
+      if (values.input !== undefined || values.file !== undefined) throw new UsageError("--input and --file go with --task.");
       return chat(await loadCliSettings(values.model as string | undefined), { message: positionals[0]!, maxTokens }, signal);
     }
     case "download": {
@@ -66,6 +71,12 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
     case "outline": {
       const { values, positionals } = parse(rest, { json: { type: "boolean" } }, 1);
       return outline({ file: positionals[0]!, json: values.json === true });
+    }
+    case "task": {
+      const [sub, ...taskArgs] = rest;
+      if (sub !== "list") throw new UsageError(sub === undefined ? "task needs a subcommand: list." : `unknown task subcommand "${sub}".`);
+      const { values } = parse(taskArgs, { json: { type: "boolean" } }, 0);
+      return taskList(values.json === true, signal);
     }
     case "models": {
       const { values } = parse(rest, { json: { type: "boolean" } }, 0);
@@ -85,7 +96,13 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
 
-function parse(args: string[], options: Options, positionalCount: number): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+const TASK_CHAT_OPTIONS: Options = { task: { type: "string" }, input: { type: "string", multiple: true }, file: { type: "string" } };
+
+function taskChatArgs(values: Record<string, unknown>): { task: string; inputs: string[]; file?: string } {
+  return { task: required(values.task as string | undefined, "--task"), inputs: (values.input as string[] | undefined) ?? [], file: values.file as string | undefined };
+}
+
+function parse(args: string[], options: Options, positionalCount: number): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: positionalCount > 0, strict: true });
@@ -96,7 +113,7 @@ function parse(args: string[], options: Options, positionalCount: number): { val
     throw new UsageError(positionalCount === 0 ? `unexpected argument "${parsed.positionals[0]}".` : `expected ${positionalCount} argument(s).`);
   }
   if (positionalCount > 0 && parsed.positionals.some((p) => p.trim() === "")) throw new UsageError("empty argument.");
-  return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+  return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals };
 }
 
 function required(value: string | undefined, flag: string): string {

@@ -18,6 +18,9 @@ Commands:
   complete --model M --file F --line L --character C [--json]
                                                Text Pincer would insert at 0-based line/character
   chat [--model M] [--max-tokens N] "message"  Stream a reply to stdout
+  chat --task NAME [--input name=value]... [--file F]
+                                               Run a task from .pincer/tasks (edit tasks print the code)
+  task list [--json]                           Task files in .pincer/tasks/*.pincer.md
   download URI [--sha256 HEX] [--json]         Download a model (hf:owner/repo/file.gguf or https URL)
   models [--json]                              List downloaded models
   outline FILE [--json]                        Definitions in a source file (tree-sitter)
