@@ -3,7 +3,7 @@
 // fixture workspace (test/fixtures/tasks, the README's two example tasks). No model is needed.
 import assert from "node:assert/strict";
 import path from "node:path";
-import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, PublishDiagnosticsNotification, type PublishDiagnosticsParams } from "vscode-languageserver-protocol/node";
+import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, type PublishDiagnosticsParams } from "vscode-languageserver-protocol/node";
 import { CompletionRequest, HoverRequest, type CompletionItem, type Hover, type MarkupContent } from "vscode-languageserver-protocol";
 import { ListTasksRequest, RenderTaskRequest, type ListTasksResult, type RenderTaskResult } from "../../server/src/protocol";
 import { startTestServer, type TestServer } from "../helpers/lsp-client";
@@ -19,7 +19,7 @@ describe("task files over LSP", function () {
 
   before(async () => {
     server = await startTestServer({ settings: {}, workspaceFolders: [WORKSPACE] });
-    server.connection.onNotification(PublishDiagnosticsNotification.type, (p) => published.push(p));
+    server.connection.onNotification("textDocument/publishDiagnostics", (p: PublishDiagnosticsParams) => void published.push(p));
   });
   after(async () => server?.stop());
 
@@ -49,7 +49,7 @@ describe("task files over LSP", function () {
         [1, "{{nope}}"],
       ],
     );
-    assert.match(diagnostics[1]!.message, /No input named "missing"/);
+    assert.match(diagnostics[1]!.message as string, /No input named "missing"/);
     const fixed = TEXT.replace("colour: blue\n", "").replace(" and {{input:missing}} and {{nope}}", "");
     await server.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: URI, version: 2 }, contentChanges: [{ text: fixed }] });
     assert.deepEqual(await diagnosticsFor(URI, 2), []);
