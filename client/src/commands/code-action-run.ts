@@ -20,5 +20,5 @@ export async function runCodeAction(client: LanguageClient, args: CodeActionArgs
     instruction = await vscode.window.showInputBox({ title: "Pincer: Refactor", prompt: "What should happen to the selected code?", placeHolder: "e.g. extract the loop into a function", ignoreFocusOut: true });
     if (!instruction?.trim()) return;
   }
-  await proposeAndReview(client, { action: args.action, uri: args.uri, range: args.range, diagnostic: args.diagnostic, instruction }, `Pincer: ${TITLES[args.action]}`);
+  await proposeAndReview(client, { action: args.action, uri: args.uri, range: args.range, diagnostic: args.diagnostic, instruction }, TITLES[args.action]);
 }

@@ -46,7 +46,7 @@ export async function runTaskCommand(client: LanguageClient): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (task.edit) {
     if (!editor) return void vscode.window.showInformationMessage(`Pincer: "${task.name}" edits code; open the file first.`);
-    return proposeAndReview(client, { action: "task", taskId: task.id, inputs, uri: editor.document.uri.toString(), range: toWireRange(editor.selection) }, `Pincer: ${task.name}`);
+    return proposeAndReview(client, { action: "task", taskId: task.id, inputs, uri: editor.document.uri.toString(), range: toWireRange(editor.selection) }, task.name);
   }
   let rendered: RenderTaskResult;
   try {

@@ -6,6 +6,7 @@ import { ExecuteCommandRequest, type LanguageClient } from "vscode-languageclien
 import { ApplyEditCommand, GenerateEditCommand, type ApplyEditResult, type GenerateEditParams, type GenerateEditResult } from "../../../server/src/protocol";
 import { reviewChange } from "../diff-review";
 
+/** `title` names the change in the diff tab and the Accept/Reject notification ("Pincer: <title>"). */
 export async function proposeAndReview(client: LanguageClient, params: GenerateEditParams, title: string): Promise<void> {
   let proposal: GenerateEditResult | null;
   try {

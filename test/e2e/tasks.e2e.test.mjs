@@ -1,0 +1,149 @@
+// End-to-end tests of code actions and task files: the packaged .vsix in code-server, driven
+// through Chromium with the tiny test model. The model's text is random, so these tests check the
+// flow a person goes through, not what the model wrote: the light bulb offers Pincer's actions, the
+// proposal opens as a diff, Accept changes the file (only the selected lines), Ctrl+Z undoes it in
+// one step; "Pincer: Run Task…" lists the workspace's task files, asks for the task's input and
+// proposes a reviewed edit for an `edit: true` task. (Read-only tasks and Explain hand over to the
+// chat's `pincer.chat.ask`, which is tested with the chat.)
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as h from './harness.mjs';
+import { MODEL_NAME, PINCER_ITEM, PINCER_SETTINGS, VIEWPORT, poll, reportFailure, screenshotWithMouseAt, skipUnlessRunnable, start, stop } from './e2e-helpers.mjs';
+
+const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'tasks', '.pincer', 'tasks');
+const FILE = 'math.ts';
+const FUNCTION = 'export function add(a: number, b: number) {\n  return a + b;\n}\n';
+const TAIL = '\nexport const zero = 0;\n';
+const FIXTURE = FUNCTION + TAIL;
+const USER_SETTINGS = {
+  ...PINCER_SETTINGS,
+  'files.autoSave': 'off',
+  'editor.inlineSuggest.enabled': false,
+  'editor.lightbulb.enabled': 'on',
+};
+const EDITOR = '.part.editor .monaco-editor';
+
+const screenshot = (page, name) => screenshotWithMouseAt(page, name, 200, VIEWPORT.height * 0.6);
+
+async function quickOpen(page, name) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: name }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.locator('.part.editor .tab.active', { hasText: name }).waitFor();
+  await page.locator(`${EDITOR}.focused`).waitFor();
+}
+
+/** Selects 1-based lines first..last whole (from column 1 of `first` to column 1 of last + 1). */
+async function selectLines(page, first, last) {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill(`:${first}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.locator(`${EDITOR}.focused`).waitFor();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Home'); // the first Home may stop at the indentation
+  for (let i = first; i <= last; i++) await page.keyboard.press('Shift+ArrowDown');
+  await page.waitForFunction((n) => (document.querySelector('#status\\.editor\\.selection')?.innerText ?? '').includes(`(${n} lines`) || (document.querySelector('#status\\.editor\\.selection')?.innerText ?? '').includes(`selected`), last - first + 1);
+}
+
+/** Accepts the open proposal from its notification and waits for the diff to close. */
+async function acceptProposal(page, title) {
+  const toast = page.locator('.notification-toast', { hasText: `Pincer: ${title}` });
+  await toast.waitFor({ timeout: 120_000 });
+  await page.locator('.part.editor .tab.active', { hasText: '(proposed)' }).waitFor();
+  await screenshot(page, `tasks-proposal-${title.replace(/\W+/g, '-')}`);
+  await toast.getByRole('button', { name: 'Accept' }).click();
+  await page.locator('.part.editor .tab', { hasText: '(proposed)' }).waitFor({ state: 'detached' });
+}
+
+async function saveAndRead(page, file, before) {
+  await page.locator('.part.editor .tab.active.dirty').waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Control+S');
+  await page.locator('.part.editor .tab.active:not(.dirty)').waitFor();
+  return poll(() => { const text = readFileSync(file, 'utf8'); return text !== before && text; }, `${path.basename(file)} to be saved`, 10_000);
+}
+
+describe('Pincer e2e: code actions and task files', function () {
+  const ctx = {};
+
+  before(async function () {
+    skipUnlessRunnable(this);
+    await start(ctx, {
+      kind: 'tasks',
+      trust: true,
+      userSettings: USER_SETTINGS,
+      files: {
+        [FILE]: FIXTURE,
+        '.pincer/tasks/add-logging.pincer.md': readFileSync(path.join(FIXTURES, 'add-logging.pincer.md'), 'utf8'),
+        '.pincer/tasks/explain-for-newcomer.pincer.md': readFileSync(path.join(FIXTURES, 'explain-for-newcomer.pincer.md'), 'utf8'),
+      },
+      async ready(page) {
+        await quickOpen(page, FILE);
+        await page.waitForFunction(([sel, text]) => {
+          const item = document.querySelector(sel);
+          return item?.innerText.replace(/\s+/g, ' ').trim() === text && item.getAttribute('aria-label')?.startsWith('Pincer — ready.');
+        }, [PINCER_ITEM, `${MODEL_NAME} · CPU`], { timeout: 60_000 });
+      },
+    });
+    ctx.file = path.join(ctx.workspaceDir, FILE);
+  });
+
+  afterEach(reportFailure(ctx));
+  after(async () => stop(ctx));
+
+  it('a code action from the light bulb proposes a diff; Accept changes the selection, Ctrl+Z undoes it', async function () {
+    const { page } = ctx;
+    await selectLines(page, 1, 3);
+    // The light bulb shows for the selection's refactorings; clicking it opens the action list.
+    const bulb = page.locator(`${EDITOR} .lightBulbWidget`);
+    await bulb.waitFor({ state: 'visible', timeout: 30_000 });
+    await bulb.click();
+    const row = page.locator('.action-widget .monaco-list-row', { hasText: 'Pincer: Add documentation comment' });
+    await row.waitFor();
+    assert.ok(await page.locator('.action-widget .monaco-list-row', { hasText: 'Pincer: Refactor…' }).count() === 1, 'Refactor… is offered too');
+    await screenshot(page, 'tasks-1-light-bulb');
+    await row.click();
+
+    await acceptProposal(page, 'Add documentation comment');
+    await page.locator('.part.editor .tab.active', { hasText: FILE }).waitFor();
+    const saved = await saveAndRead(page, ctx.file, FIXTURE);
+    assert.ok(saved.endsWith(TAIL), `only the selected lines change; the rest stays: ${JSON.stringify(saved)}`);
+    assert.notEqual(saved, FIXTURE);
+    await screenshot(page, 'tasks-2-accepted');
+
+    // One Ctrl+Z takes the whole edit back.
+    await page.locator(EDITOR).first().click();
+    await page.keyboard.press('Control+Z');
+    const undone = await saveAndRead(page, ctx.file, saved);
+    assert.equal(undone, FIXTURE, 'Ctrl+Z restores the file exactly');
+  });
+
+  it('Pincer: Run Task… lists the task files, asks for inputs and proposes a reviewed edit', async function () {
+    const { page } = ctx;
+    await quickOpen(page, FILE);
+    await selectLines(page, 5, 5);
+    await h.runCommand(page, 'Pincer: Run Task…', { timeoutMs: 30_000 }).catch(() => {});
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: 'Add logging' }).waitFor();
+    assert.equal(await rows.filter({ hasText: 'Explain for a newcomer' }).count(), 1, 'both task files are listed');
+    await screenshot(page, 'tasks-3-quick-pick');
+    await rows.filter({ hasText: 'Add logging' }).click();
+    // The task declares one input, "level".
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await page.locator('.quick-input-widget', { hasText: 'Add logging: level' }).waitFor();
+    await input.fill('debug');
+    await page.keyboard.press('Enter');
+
+    await acceptProposal(page, 'Add logging');
+    const saved = await saveAndRead(page, ctx.file, FIXTURE);
+    assert.ok(saved.startsWith(FUNCTION), `only the selected line changes: ${JSON.stringify(saved)}`);
+    assert.ok(!saved.includes('export const zero = 0;'), 'the selected line was replaced');
+  });
+});
