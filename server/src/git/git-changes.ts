@@ -27,8 +27,11 @@ export async function stagedDiff(folder: string, options: { signal?: AbortSignal
 /** Staged and unstaged changes against HEAD, plus the names of untracked files. */
 export async function uncommittedDiff(folder: string, options: { signal?: AbortSignal; maxChars?: number } = {}): Promise<DiffText> {
   const git = await repository(folder, options.signal);
-  const hasHead = await git.revparse(["--verify", "-q", "HEAD"]).then(() => true, () => false);
-  const diff = hasHead ? await git.diff(["HEAD", "--no-color", "--no-ext-diff"]) : await git.diff(["--staged", "--no-color", "--no-ext-diff"]);
+  // A repository without commits has no HEAD to compare with; then everything staged is the change.
+  const diff = await git.diff(["HEAD", "--no-color", "--no-ext-diff", "--"]).catch(async (error: unknown) => {
+    if (options.signal?.aborted) throw error;
+    return git.diff(["--staged", "--no-color", "--no-ext-diff"]);
+  });
   const status = await git.status();
   const untracked = status.not_added.length ? `\nUntracked files:\n${status.not_added.map((f) => `  ${f}`).join("\n")}\n` : "";
   if (diff.trim() === "" && untracked === "") throw new GitUnavailableError("There are no uncommitted changes.");
