@@ -109,6 +109,22 @@ describe("code actions over LSP (real tiny model)", function () {
     assert.deepEqual(applyRequests[0]!.edit, result.edit, "the accepted edit arrives unchanged as workspace/applyEdit");
   });
 
+  it("cancelling the progress notification aborts the generation", async () => {
+    // Cancel as soon as the server's progress begins: generation stops within a token.
+    const listener = server.connection.onNotification("$/progress", (p: { token: string | number; value: { kind: string } }) => {
+      if (p.value.kind === "begin") void server.connection.sendNotification("window/workDoneProgress/cancel", { token: p.token });
+    });
+    try {
+      await assert.rejects(
+        server.connection.sendRequest(ExecuteCommandRequest.type, { command: "pincer.codeAction.generate", arguments: [{ action: "document", uri: URI, range: SELECTION }] }),
+        /Cancelled/,
+      );
+    } finally {
+      listener.dispose();
+    }
+    assert.equal(applyRequests.length, 1, "still only the one accepted edit from the test before");
+  });
+
   it("refuses Refactor without an instruction and edits of documents that are not open", async () => {
     await assert.rejects(
       server.connection.sendRequest(ExecuteCommandRequest.type, { command: "pincer.codeAction.generate", arguments: [{ action: "refactor", uri: URI, range: SELECTION }] }),

@@ -2,7 +2,7 @@
 // is the server's), the person reviews the diff, and only an accepted change goes back to the
 // server's `pincer.applyEdit`, which lands it through workspace/applyEdit (one undo step).
 import * as vscode from "vscode";
-import { ExecuteCommandRequest, type LanguageClient } from "vscode-languageclient/node";
+import { ExecuteCommandRequest, LSPErrorCodes, type LanguageClient } from "vscode-languageclient/node";
 import { ApplyEditCommand, GenerateEditCommand, type ApplyEditResult, type GenerateEditParams, type GenerateEditResult } from "../../../server/src/protocol";
 import { reviewChange } from "../diff-review";
 
@@ -12,6 +12,8 @@ export async function proposeAndReview(client: LanguageClient, params: GenerateE
   try {
     proposal = await client.sendRequest(ExecuteCommandRequest.type, { command: GenerateEditCommand, arguments: [params] });
   } catch (error) {
+    // The person cancelled the progress notification: nothing to report.
+    if ((error as { code?: number }).code === LSPErrorCodes.RequestCancelled) return;
     void vscode.window.showErrorMessage(`Pincer: ${(error as Error).message}`);
     return;
   }
