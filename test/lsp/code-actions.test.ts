@@ -125,6 +125,16 @@ describe("code actions over LSP (real tiny model)", function () {
     assert.equal(applyRequests.length, 1, "still only the one accepted edit from the test before");
   });
 
+  it("says when the selected code is too long for the model's context", async () => {
+    const uri = "file:///virtual/huge.ts";
+    const text = Array.from({ length: 400 }, (_, i) => `export const value${i} = ${i} * ${i} + ${i};`).join("\n");
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "typescript", version: 1, text } });
+    await assert.rejects(
+      server.connection.sendRequest(ExecuteCommandRequest.type, { command: "pincer.codeAction.generate", arguments: [{ action: "document", uri, range: { start: { line: 0, character: 0 }, end: { line: 399, character: 0 } } }] }),
+      /too long for the model's context \(\d+ of 1024 tokens\)/,
+    );
+  });
+
   it("refuses Refactor without an instruction and edits of documents that are not open", async () => {
     await assert.rejects(
       server.connection.sendRequest(ExecuteCommandRequest.type, { command: "pincer.codeAction.generate", arguments: [{ action: "refactor", uri: URI, range: SELECTION }] }),

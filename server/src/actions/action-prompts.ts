@@ -1,7 +1,6 @@
 // The prompt for each code action. The model sees the code, its language and, for a fix, the
 // diagnostic and the lines around it; edit actions ask for exactly one fenced code block back.
 export type EditActionKind = "fix" | "document" | "tests" | "refactor";
-export const EDIT_ACTION_KINDS: readonly EditActionKind[] = ["fix", "document", "tests", "refactor"];
 
 export interface ActionSubject {
   languageId: string;
@@ -32,10 +31,6 @@ export function editActionPrompt(kind: EditActionKind, subject: ActionSubject): 
     case "refactor":
       return `Refactor this code: ${subject.instruction ?? "make it clearer"}. Keep its behaviour.\n\n${code}\n${around}\n${REPLY_RULE}`;
   }
-}
-
-export function explainPrompt(subject: ActionSubject): string {
-  return subject.diagnostic ? `Explain this problem and how to fix it: ${subject.diagnostic}` : "Explain what this code does.";
 }
 
 export function commitMessagePrompt(diff: string): string {

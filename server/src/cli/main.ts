@@ -1,5 +1,6 @@
 // Dispatches `pincer <command>`: parses flags, resolves settings, maps errors to exit codes.
 import { parseArgs } from "node:util";
+import { PromptTooLongError } from "../actions/action-model";
 import { ModelFileError } from "../engine/model-check";
 import { DownloadError } from "../models/download";
 import { ModelSpecError } from "../models/model-spec";
@@ -24,7 +25,7 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`pincer: ${error.message}\n\n${USAGE}\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof ModelUnavailableError || error instanceof ModelFileError || error instanceof ModelSpecError || error instanceof DownloadError) {
+    if (error instanceof ModelUnavailableError || error instanceof ModelFileError || error instanceof ModelSpecError || error instanceof DownloadError || error instanceof PromptTooLongError) {
       process.stderr.write(`pincer: ${error.message}\n`);
       return EXIT_FAILURE;
     }

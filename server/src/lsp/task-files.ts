@@ -10,7 +10,7 @@ import { TASK_FILE_SUFFIX } from "../tasks/task-store";
 
 export const TASK_COMPLETION_TRIGGERS = ["{"];
 
-export function isTaskDocument(document: TextDocument): boolean {
+function isTaskDocument(document: TextDocument): boolean {
   return document.languageId === TASK_LANGUAGE_ID || document.uri.endsWith(TASK_FILE_SUFFIX);
 }
 

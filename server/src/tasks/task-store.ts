@@ -5,7 +5,7 @@ import path from "node:path";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
 import { parseTaskFile, type TaskDefinition, type TaskProblem } from "./task-file";
 
-export const TASKS_DIR = path.join(".pincer", "tasks");
+const TASKS_DIR = path.join(".pincer", "tasks");
 export const TASK_FILE_SUFFIX = ".pincer.md";
 
 export interface StoredTask {
