@@ -3,7 +3,7 @@
 // shows it as a diff, and sends the accepted edit back to `pincer.applyEdit`, which becomes
 // workspace/applyEdit (so the change lands as one undoable edit in VS Code).
 import { CodeActionKind, ErrorCodes, LSPErrorCodes, ResponseError, type CodeAction, type Connection, type Diagnostic as LspDiagnostic, type TextDocuments } from "vscode-languageserver";
-import type { TextDocument } from "vscode-languageserver-textdocument";
+import { TextDocument } from "vscode-languageserver-textdocument";
 import { taskEditPrompt } from "../actions/action-prompts";
 import { engineActionModel } from "../actions/action-model";
 import { proposeEdit, type ProposedReplacement } from "../actions/propose-edit";
@@ -88,7 +88,10 @@ export function registerCodeActions(connection: Connection, documents: TextDocum
   });
 }
 
-async function generate(document: TextDocument, request: GenerateEditParams, context: ServerContext, signal: AbortSignal): Promise<GenerateEditResult> {
+async function generate(live: TextDocument, request: GenerateEditParams, context: ServerContext, signal: AbortSignal): Promise<GenerateEditResult> {
+  // The open document changes in place while the model works; the edit is built on (and versioned
+  // against) the text as it was, so VS Code refuses it if the person typed meanwhile.
+  const document = TextDocument.create(live.uri, live.languageId, live.version, live.getText());
   const text = document.getText();
   const start = document.offsetAt(request.range.start);
   const end = document.offsetAt(request.range.end);

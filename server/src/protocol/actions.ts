@@ -45,8 +45,6 @@ export const RunCodeActionCommand = "pincer.codeAction.run" as const;
 export interface GenerateEditParams {
   action: Exclude<PincerActionKind, "explain"> | "task";
   uri: string;
-  /** The document version the client saw; the proposal is built on the server's copy of it. */
-  version?: number;
   range: Range;
   diagnostic?: Diagnostic;
   /** Refactor…: what the person asked for. */
