@@ -2,7 +2,7 @@
 // command `pincer.codeAction.run`. The client then asks `pincer.codeAction.generate` for a proposal,
 // shows it as a diff, and sends the accepted edit back to `pincer.applyEdit`, which becomes
 // workspace/applyEdit (so the change lands as one undoable edit in VS Code).
-import { CodeActionKind, ErrorCodes, LSPErrorCodes, ResponseError, type CodeAction, type Connection, type Diagnostic as LspDiagnostic, type TextDocuments } from "vscode-languageserver";
+import { CodeActionKind, ErrorCodes, ResponseError, type CodeAction, type Connection, type Diagnostic as LspDiagnostic, type TextDocuments } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { taskEditPrompt } from "../actions/action-prompts";
 import { engineActionModel } from "../actions/action-model";
@@ -111,7 +111,6 @@ async function generate(live: TextDocument, request: GenerateEditParams, context
   } else {
     throw new ResponseError(ErrorCodes.InvalidParams, `Unknown action "${String(request.action)}".`);
   }
-  if (proposal.stopReason === "cancelled") throw new ResponseError(LSPErrorCodes.RequestCancelled, "Cancelled.");
   const { replacement } = proposal;
   const range = { start: document.positionAt(replacement.start), end: document.positionAt(replacement.end) };
   return {

@@ -25,7 +25,6 @@ export function registerGitRequests(connection: Connection, context: ServerConte
         }
         const model = engineActionModel(await context.host.requireEngine());
         const answer = await model.answer(prompt(diff.diff), { signal });
-        if (answer.stopReason === "cancelled") throw new ResponseError(ErrorCodes.InvalidRequest, "Cancelled.");
         return { text: clean(answer.text), truncated: diff.truncated };
       });
   connection.onRequest(CommitMessageRequest, handle("Pincer: Generate Commit Message", (f, signal) => stagedDiff(f, { signal }), commitMessagePrompt, (a) => extractCode(a).trim()));
