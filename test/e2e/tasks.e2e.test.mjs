@@ -127,16 +127,16 @@ describe('Pincer e2e: code actions and task files', function () {
     // The light bulb shows for the selection's refactorings; clicking it opens the action list.
     const bulb = page.locator(`${EDITOR} .lightBulbWidget`);
     const row = page.locator('.action-widget .monaco-list-row', { hasText: 'Pincer: Add documentation comment' });
-    // A bulb from a moment before (the cursor before the selection grew) can still be up; its list
-    // then holds only TypeScript's actions for the cursor. Close it and click the refreshed bulb.
-    for (let attempt = 1; ; attempt++) {
-      await bulb.waitFor({ state: 'visible', timeout: 30_000 });
-      await bulb.click();
-      if (await row.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
-      const listed = await page.locator('.action-widget .monaco-list-row').allInnerTexts();
-      assert.ok(attempt < 3, `the light bulb never listed Pincer's actions; last list: ${JSON.stringify(listed)}`);
-      console.log(`    (light bulb attempt ${attempt} listed ${JSON.stringify(listed)}; clicking it again)`);
+    await bulb.waitFor({ state: 'visible', timeout: 30_000 });
+    await bulb.click();
+    if (!(await row.waitFor({ timeout: 5_000 }).then(() => true, () => false))) {
+      // code-server 1.99 sometimes lists only TypeScript's actions in the automatically computed bulb
+      // although the Pincer server answered that same request with its four (seen in its log); the
+      // explicit request (Ctrl+., the same action list) always has them. See docs-fragments/tasks.md.
+      console.log(`    (light bulb listed ${JSON.stringify(await page.locator('.action-widget .monaco-list-row').allInnerTexts())}; asking with Ctrl+.)`);
       await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+.');
+      await row.waitFor();
     }
     assert.ok(await page.locator('.action-widget .monaco-list-row', { hasText: 'Pincer: Refactor…' }).count() === 1, 'Refactor… is offered too');
     await screenshot(page, 'tasks-1-light-bulb');
