@@ -18,12 +18,16 @@ import {
 } from "../protocol";
 import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
 import { registerChat } from "./chat";
+import { EXECUTE_COMMANDS, registerCodeActions } from "./code-actions";
 import type { ServerContext } from "./context";
+import { registerGitRequests } from "./git-requests";
 import { registerInlineCompletion } from "./inline-completion";
 import { workDoneLoadProgress } from "./load-progress";
 import { registerModelRequests } from "./models";
 import { registerOcr } from "./ocr";
 import { disposeSharedOcr } from "../ocr/shared-service";
+import { registerTaskFiles, TASK_COMPLETION_TRIGGERS } from "./task-files";
+import { registerTaskRequests } from "./task-requests";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -81,6 +85,10 @@ export function startLanguageServer(): Connection {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         inlineCompletionProvider: true,
+        codeActionProvider: { codeActionKinds: ["quickfix", "refactor", "refactor.rewrite"] },
+        executeCommandProvider: { commands: EXECUTE_COMMANDS },
+        completionProvider: { triggerCharacters: TASK_COMPLETION_TRIGGERS },
+        hoverProvider: true,
         experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true } },
       },
     };
@@ -112,6 +120,10 @@ export function startLanguageServer(): Connection {
   registerChat(connection, context);
   registerModelRequests(connection, context);
   registerOcr(connection, context);
+  registerCodeActions(connection, documents, context);
+  registerTaskFiles(connection, documents);
+  registerTaskRequests(connection, documents, context);
+  registerGitRequests(connection, context);
 
   connection.onShutdown(async () => {
     await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr()]);

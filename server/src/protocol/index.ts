@@ -2,3 +2,5 @@ export * from "./methods";
 export * from "./settings";
 export * from "./ocr";
 export * from "./chat";
+export * from "./actions";
+export * from "./tasks";
