@@ -18,7 +18,7 @@ import {
 const PINCER_COMMANDS = [
   'Pincer: Download Model…', 'Pincer: Restart Server', 'Pincer: Select Model…', 'Pincer: Show Server Log',
   'Pincer: Ask…', 'Pincer: Explain File', 'Pincer: Generate Commit Message', 'Pincer: Run Task…', 'Pincer: Summarize Uncommitted Changes',
-  'Pincer: OCR Document to Markdown',
+  'Pincer: OCR Document to Markdown', 'Pincer: New Chat', 'Pincer: Open Chat History', 'Pincer: Focus on Chat View', 'View: Show Pincer',
 ];
 const RESTRICTED_WHY = 'Restricted Mode: this workspace is not trusted, so only read-only features run (no agent, no terminal).';
 
