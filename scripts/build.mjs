@@ -17,8 +17,10 @@ await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: ["server/src/main.ts"],
-    outfile: "dist/server/main.mjs",
+    // The OCR worker entry is its own bundle: tesseract.js starts it in each worker thread.
+    entryPoints: { main: "server/src/main.ts", "ocr-worker": "server/src/ocr/ocr-worker.ts" },
+    outdir: "dist/server",
+    outExtension: { ".js": ".mjs" },
     format: "esm",
     // OCR dependencies load worker scripts, .wasm, fonts or native addons from their own folders.
     external: ["node-llama-cpp", "tesseract.js", "pdfjs-dist", "sharp", "@napi-rs/canvas"],

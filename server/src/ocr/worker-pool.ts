@@ -1,7 +1,10 @@
 // A small pool of tesseract.js workers (Node worker threads running the wasm core), reused
 // between jobs and kept per language set. tesseract cannot stop a recognition midway, so a
 // cancelled or overdue job terminates its worker; the pool starts a fresh one for the next job.
+import { existsSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type Tesseract from "tesseract.js";
 import { languageFolder } from "./language-links";
 
@@ -135,6 +138,7 @@ async function createWorker(languages: string): Promise<Worker> {
   const { createWorker: create, OEM } = (await import("tesseract.js")).default;
   let failure: unknown;
   const worker = await create(languages, OEM.LSTM_ONLY, {
+    workerPath: guardedWorkerPath(),
     langPath,
     gzip: true,
     // Nothing is cached to (or read from) the working directory; the data is on disk already.
@@ -148,6 +152,19 @@ async function createWorker(languages: string): Promise<Worker> {
   // resolution (screenshots say 72 or nothing); PDF pages are rendered at 300 dpi.
   await worker.setParameters({ preserve_interword_spaces: "1", user_defined_dpi: "300" });
   return worker;
+}
+
+/**
+ * The worker thread entry that installs the egress guard before tesseract's script runs: beside
+ * this module in the server bundle, or the repository's build when run from source (worker threads
+ * cannot load TypeScript, so tests need `npm run build` first, which `npm test` does).
+ */
+export function guardedWorkerPath(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.join(here, "ocr-worker.mjs"), path.resolve(here, "../../../dist/server/ocr-worker.mjs")];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) throw new Error(`The OCR worker entry is missing (looked for ${candidates.join(" and ")}); run npm run build.`);
+  return found;
 }
 
 export function abortError(): Error {
