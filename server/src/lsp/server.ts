@@ -17,6 +17,7 @@ import {
   type TrustParams,
 } from "../protocol";
 import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
+import { registerAgent } from "./agent";
 import { registerChat } from "./chat";
 import type { ServerContext } from "./context";
 import { registerInlineCompletion } from "./inline-completion";
@@ -37,6 +38,7 @@ export function startLanguageServer(): Connection {
   let progressSupported = false;
   let pullConfiguration = false;
   let workspaceFolders: string[] = [];
+  let storageDir: string | undefined;
 
   // The client's log channel stamps time and level itself.
   const log: Logger = (level, message) => {
@@ -72,6 +74,7 @@ export function startLanguageServer(): Connection {
     const options = (params.initializationOptions ?? {}) as Partial<PincerInitializationOptions>;
     settings = normalizeSettings(options.settings);
     trusted = options.trusted === true;
+    storageDir = typeof options.storageDir === "string" && options.storageDir !== "" ? options.storageDir : undefined;
     progressSupported = params.capabilities.window?.workDoneProgress === true;
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     workspaceFolders = (params.workspaceFolders ?? []).filter((f) => f.uri.startsWith("file:")).map((f) => fileURLToPath(f.uri));
@@ -81,7 +84,7 @@ export function startLanguageServer(): Connection {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         inlineCompletionProvider: true,
-        experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true } },
+        experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true, agent: true } },
       },
     };
   });
@@ -112,6 +115,8 @@ export function startLanguageServer(): Connection {
   registerChat(connection, context);
   registerModelRequests(connection, context);
   registerOcr(connection, context);
+  // Checkpoints and "always allow" answers live in the extension's storage, never in the workspace.
+  registerAgent(connection, context, () => storageDir ?? defaultCacheDir());
 
   connection.onShutdown(async () => {
     await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr()]);
