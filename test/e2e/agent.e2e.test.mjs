@@ -93,6 +93,7 @@ describe('Pincer e2e: agent in the chat view', function () {
     await undo.waitFor({ timeout: 30_000 });
     assert.match(await undo.innerText(), /Undo run: 2 files restored/);
     await poll(() => read('greet.ts') === FILES['greet.ts'] && read('count.ts') === FILES['count.ts'], 'both files restored on disk', 15_000);
+    assert.equal(await chat.locator('[data-agent-action="undo-run"], [data-agent-action="undo-step"]').count(), 0, 'nothing left to undo');
     await h.screenshot(page, 'agent-3-undo-run');
   });
 });

@@ -137,12 +137,9 @@ export class AgentController implements vscode.Disposable {
     }
     if (this.current) throw new Error("Stop the running agent before undoing.");
     const report: UndoReport = await this.client.sendRequest(AgentUndoRequest, { runId, ...(step !== undefined ? { step } : {}) });
+    // The buttons go first, then the report, so the view ends scrolled to the report.
+    this.runs.get(runId)?.markUndone(step);
     this.chat.append({ kind: "agent-undo", id: `agent-undo-${randomUUID()}`, runId, ...(step !== undefined ? { step } : {}), restored: report.restored, conflicts: report.conflicts });
-    const view = this.runs.get(runId);
-    if (view && step === undefined) {
-      view.run.undone = true;
-      this.chat.update(view.run);
-    }
   }
 
   /** "Open transcript as JSON": an untitled JSON editor with the run's transcript. */

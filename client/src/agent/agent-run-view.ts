@@ -103,6 +103,20 @@ export class AgentRunView {
     this.sink.update(run);
   }
 
+  /** After Undo run (no step) or Undo step: those rows no longer offer Undo step. */
+  markUndone(stepNumber?: number): void {
+    if (stepNumber === undefined) {
+      this.run.undone = true;
+      this.sink.update(this.run);
+    }
+    for (const step of this.steps.values()) {
+      if ((stepNumber === undefined || step.step === stepNumber) && step.checkpoint) {
+        step.checkpoint = false;
+        this.sink.update(step);
+      }
+    }
+  }
+
   private patch(stepNumber: number, change: (step: AgentStepEntry) => void): void {
     const step = this.steps.get(stepNumber);
     if (!step) return;
