@@ -161,6 +161,21 @@ describe("agent over LSP", function () {
     assert.equal(await read("c.txt"), "gamma (the person's edit)\n", "a conflict is shown, not overwritten");
   });
 
+  it("\"Always allow\" for a command is remembered for this workspace: the next run does not ask", async () => {
+    approvals.length = 0;
+    answer = "always";
+    try {
+      const first = await run([plan("check"), call("run_command", { command: "echo always" }), finish]);
+      assert.equal(first.status, "finished");
+      assert.equal(approvals.length, 1);
+    } finally {
+      answer = "approve";
+    }
+    const second = await run([plan("check"), call("run_command", { command: "echo always" }), call("run_command", { command: "echo other" }), finish]);
+    assert.equal(second.status, "finished");
+    assert.deepEqual(approvals.map((a) => a.request.command), ["echo always", "echo other"], "only the other command asks");
+  });
+
   it("cancel stops the run and kills the running command", async () => {
     const token = new CancellationTokenSource();
     onTerminal = (params) => {
