@@ -1,10 +1,13 @@
 // Activation: wire the output channel, status bar, language client and commands. Nothing else.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { StatusNotification, TrustNotification, type StatusParams } from "../../server/src/protocol";
+import { RunCodeActionCommand, StatusNotification, TrustNotification, type CodeActionArgs, type StatusParams } from "../../server/src/protocol";
 import { registerChat } from "./chat/register-chat";
+import { runCodeAction } from "./commands/code-action-run";
 import { downloadModelCommand } from "./commands/download-model";
+import { generateCommitMessageCommand, summarizeChangesCommand } from "./commands/git-commands";
 import { ocrDocumentCommand } from "./commands/ocr-document";
+import { askCommand, explainFileCommand, runTaskCommand } from "./commands/palette-tasks";
 import { selectModelCommand } from "./commands/select-model";
 import { registerDiffReview } from "./diff-review";
 import { createLanguageClient } from "./language-client";
@@ -33,6 +36,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("pincer.downloadModel", () => downloadModelCommand(languageClient)),
     vscode.commands.registerCommand("pincer.showServerLog", () => output.show(true)),
     vscode.commands.registerCommand("pincer.ocrDocument", (uri?: vscode.Uri) => ocrDocumentCommand(languageClient, uri)),
+    vscode.commands.registerCommand(RunCodeActionCommand, (args: CodeActionArgs) => runCodeAction(languageClient, args)),
+    vscode.commands.registerCommand("pincer.ask", () => askCommand()),
+    vscode.commands.registerCommand("pincer.explainFile", () => explainFileCommand()),
+    vscode.commands.registerCommand("pincer.runTask", () => runTaskCommand(languageClient)),
+    vscode.commands.registerCommand("pincer.generateCommitMessage", () => generateCommitMessageCommand(languageClient)),
+    vscode.commands.registerCommand("pincer.summarizeChanges", () => summarizeChangesCommand(languageClient)),
     vscode.commands.registerCommand("pincer.restartServer", async () => {
       statusBar.show({ state: "loading", message: "Restarting the Pincer server", trusted: vscode.workspace.isTrusted });
       await languageClient.restart();

@@ -21,7 +21,7 @@ function imports(file: string): string[] {
 }
 
 const rel = (file: string) => path.relative(serverSrc, file);
-const DOMAIN = ["engine", "models", "platform", "host", "completion", "chat", "store", "protocol", "index", "agent", "ocr"];
+const DOMAIN = ["engine", "models", "platform", "host", "completion", "chat", "store", "protocol", "index", "agent", "ocr", "tasks", "actions", "git"];
 
 describe("architecture invariants", () => {
   it("domain modules import neither vscode nor vscode-languageserver", () => {

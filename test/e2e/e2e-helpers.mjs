@@ -3,7 +3,7 @@
 // the process table. harness.mjs drives code-server itself and knows nothing of Pincer or mocha.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,13 +62,16 @@ export function skipUnlessRunnable(context) {
 
 /**
  * Starts code-server with the .vsix on a fresh folder (pincer-e2e-ws-<kind>-*, holding `files`,
- * {name: content}) and profile, opens it in Chromium, answers trust, then runs ready(page).
+ * {relative/path: content}) and profile, opens it in Chromium, answers trust, then runs ready(page).
  * Sets ctx.workspaceDir, ctx.server, ctx.browser and ctx.page. On failure saves
  * FAILED-setup-<kind>.png (when the page is up) and prints where, with code-server's log.
  */
 export async function start(ctx, { kind, trust, userSettings, files = {}, ready = async () => {} }) {
   ctx.workspaceDir = mkdtempSync(path.join(os.tmpdir(), `pincer-e2e-ws-${kind}-`));
-  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(ctx.workspaceDir, name), content);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(ctx.workspaceDir, name)), { recursive: true });
+    writeFileSync(path.join(ctx.workspaceDir, name), content);
+  }
   try {
     ctx.server = await h.startCodeServer({ vsixPath: VSIX, workspaceDir: ctx.workspaceDir, userSettings });
     ctx.browser = await h.launchBrowser();

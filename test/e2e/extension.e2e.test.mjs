@@ -14,7 +14,12 @@ import {
   start as startWorkbench, stop,
 } from './e2e-helpers.mjs';
 
-const PINCER_COMMANDS = ['Pincer: Download Model…', 'Pincer: OCR Document to Markdown', 'Pincer: Restart Server', 'Pincer: Select Model…', 'Pincer: Show Server Log'];
+// Read-only commands stay in Restricted Mode; Run Task… is listed too (its edit tasks are refused there).
+const PINCER_COMMANDS = [
+  'Pincer: Download Model…', 'Pincer: Restart Server', 'Pincer: Select Model…', 'Pincer: Show Server Log',
+  'Pincer: Ask…', 'Pincer: Explain File', 'Pincer: Generate Commit Message', 'Pincer: Run Task…', 'Pincer: Summarize Uncommitted Changes',
+  'Pincer: OCR Document to Markdown', 'Pincer: New Chat', 'Pincer: Open Chat History', 'Pincer: Focus on Chat View', 'View: Show Pincer',
+];
 const RESTRICTED_WHY = 'Restricted Mode: this workspace is not trusted, so only read-only features run (no agent, no terminal).';
 
 // ---------------------------------------------------------------------------------------------
@@ -272,7 +277,7 @@ describe('Pincer e2e: restricted mode (untrusted workspace)', function () {
     await page.keyboard.press('Escape');
     await hover.waitFor({ state: 'hidden', timeout: 10_000 });
 
-    // The command palette lists exactly the four Pincer commands.
+    // The command palette lists exactly the Pincer commands above.
     await page.keyboard.press('F1');
     await page.locator('.quick-input-widget .quick-input-box input').fill('>Pincer');
     const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name');

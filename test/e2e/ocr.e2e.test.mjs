@@ -70,6 +70,10 @@ describe('Pincer e2e: OCR from the explorer', function () {
     await item.waitFor({ timeout: 10_000 });
     await h.screenshot(page, 'ocr-1-explorer-menu');
     await item.click();
+    // Under load the menu can swallow the first click while it settles; the entry stays
+    // highlighted, so Enter runs it.
+    await page.locator('.monaco-menu').waitFor({ state: 'detached', timeout: 5_000 })
+      .catch(async () => { await item.hover(); await page.keyboard.press('Enter'); });
 
     // The Markdown opens in a second editor group, beside the source.
     await page.waitForFunction((expected) => [...document.querySelectorAll('.part.editor .monaco-editor .view-lines')]

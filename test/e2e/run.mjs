@@ -46,7 +46,7 @@ function newest(entry) {
 
 const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const vsix = path.join(ROOT, `pincer-${version}.vsix`);
-const sources = ['client/src', 'server/src', 'media', 'package.json'].map((p) => path.join(ROOT, p)).filter(existsSync).map(newest);
+const sources = ['client/src', 'server/src', 'media', 'syntaxes', 'package.json'].map((p) => path.join(ROOT, p)).filter(existsSync).map(newest);
 const source = sources.reduce((a, b) => (b.mtimeMs > a.mtimeMs ? b : a));
 const vsixTime = existsSync(vsix) ? statSync(vsix).mtimeMs : -1;
 if (process.env.PINCER_E2E_VSIX) {

@@ -70,7 +70,7 @@ export async function startTestServer(options: { settings: Partial<PincerSetting
     processId: process.pid,
     rootUri: null,
     workspaceFolders: options.workspaceFolders?.map((folder) => ({ uri: pathToFileURL(folder).href, name: path.basename(folder) })) ?? null,
-    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true } },
+    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true } } },
     initializationOptions: initOptions,
   });
   await connection.sendNotification(InitializedNotification.type, {});

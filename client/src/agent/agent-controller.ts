@@ -86,6 +86,7 @@ export class AgentController implements vscode.Disposable {
     const cancel = new vscode.CancellationTokenSource();
     this.current = { view, cancel };
     this.chat.setBusy(true);
+    void vscode.commands.executeCommand("setContext", "pincer.agent.running", true);
     const ripgrepPath = vscodeRipgrepPath();
     const params: AgentRunParams = { id, request, ...(ripgrepPath ? { ripgrepPath } : {}) };
     try {
@@ -99,6 +100,7 @@ export class AgentController implements vscode.Disposable {
       if (view.runId) this.runs.set(view.runId, view);
       for (const [key, pending] of this.approvals) if (pending.entry.runId === view.runId) this.settle(key, "cancelled");
       this.chat.setBusy(false);
+      void vscode.commands.executeCommand("setContext", "pincer.agent.running", false);
     }
   }
 

@@ -117,6 +117,7 @@ export class ChatController implements vscode.Disposable, AgentChatHost {
     const running: Running = { requestId: randomUUID(), assistant, cancel: new vscode.CancellationTokenSource() };
     this.running = running;
     this.view.post({ type: "busy", busy: true });
+    void vscode.commands.executeCommand("setContext", "pincer.chat.generating", true);
     const params: ChatParams = { id: running.requestId, message: prompt, conversationId: this.conversationId, attachments };
     let outcome: { result: ChatResult } | { error: Error };
     try {
@@ -129,6 +130,7 @@ export class ChatController implements vscode.Disposable, AgentChatHost {
     running.cancel.dispose();
     this.running = undefined;
     this.view.post({ type: "busy", busy: false });
+    void vscode.commands.executeCommand("setContext", "pincer.chat.generating", false);
     this.draft = "";
     if ("result" in outcome) this.finish(user, assistant, outcome.result);
     else {

@@ -7,8 +7,10 @@ import type { ChipView } from "./webview-protocol";
 export interface ChipSource {
   kind: AttachmentKind;
   label: string;
-  /** Produces the text the model sees. */
+  /** Produces the text the model sees (empty for a `document`: the server reads it with OCR). */
   read(): Promise<string> | string;
+  /** For a `document` (image or PDF): the file the server reads. */
+  path?: string;
 }
 
 interface Chip extends ChipSource {
@@ -64,7 +66,7 @@ export class ContextChips {
   }
 
   async attachments(): Promise<ChatAttachment[]> {
-    return Promise.all(this.chips.map(async (c) => ({ kind: c.kind, label: c.label, text: await c.read() })));
+    return Promise.all(this.chips.map(async (c) => ({ kind: c.kind, label: c.label, text: await c.read(), ...(c.path ? { path: c.path } : {}) })));
   }
 }
 

@@ -2,7 +2,7 @@
 // list, the git diff and the open editors.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { ChatGitDiffRequest, ChatSymbolsRequest, type ChatGitDiffResult, type ChatSymbolsResult } from "../../../server/src/protocol";
+import { ChatGitDiffRequest, ChatSymbolsRequest, OCR_FILE_PATTERN, type ChatGitDiffResult, type ChatSymbolsResult } from "../../../server/src/protocol";
 import { sourceFor, type ChipSource } from "./context-chips";
 
 type Category = vscode.QuickPickItem & { pick(): Promise<ChipSource[]> };
@@ -24,7 +24,12 @@ async function pickFiles(): Promise<ChipSource[]> {
   const items = files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri, false), uri })).sort((a, b) => a.label.localeCompare(b.label));
   const picked = await vscode.window.showQuickPick(items, { title: "Add files", canPickMany: true, matchOnDescription: true });
   if (!picked) return [];
-  return Promise.all(picked.map(async (item) => sourceFor(await vscode.workspace.openTextDocument(item.uri))));
+  return Promise.all(picked.map(async (item) => (OCR_FILE_PATTERN.test(item.uri.path) ? documentSource(item.uri) : sourceFor(await vscode.workspace.openTextDocument(item.uri)))));
+}
+
+/** An image or PDF: the server reads its text with OCR when the message is sent (or measured). */
+export function documentSource(uri: vscode.Uri): ChipSource {
+  return { kind: "document", label: vscode.workspace.asRelativePath(uri, false), path: uri.fsPath, read: () => "" };
 }
 
 async function pickSymbols(client: LanguageClient): Promise<ChipSource[]> {

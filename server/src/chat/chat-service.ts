@@ -9,6 +9,7 @@ import type { ChatAttachment, ChatContextParams, ChatParams, ChatResult, Convers
 import type { ChatHistoryStore } from "../store/chat-history-store";
 import { SYSTEM_PROMPT } from "./system-prompt";
 import { summarizeTurns } from "./compaction";
+import { resolveDocumentAttachments } from "./document-attachments";
 import { planContext, type BudgetPlan } from "./context-budget";
 import { loadRules, type RuleFile } from "./rules";
 
@@ -39,7 +40,8 @@ export class ChatService {
   async preview(params: ChatContextParams): Promise<ContextReport> {
     const engine = await this.deps.engine();
     const conversation = params.conversationId ? await this.requireStore().get(params.conversationId) : undefined;
-    const prepared = await this.prepare(engine, conversation, params.message, params.attachments ?? [], params.maxTokens);
+    const attachments = await resolveDocumentAttachments(params.attachments ?? [], await this.deps.roots());
+    const prepared = await this.prepare(engine, conversation, params.message, attachments, params.maxTokens);
     return prepared.report;
   }
 
@@ -49,7 +51,7 @@ export class ChatService {
     let conversation: Conversation | undefined;
     let conversationId = params.conversationId;
     if (conversationId) conversation = await this.requireStore().get(conversationId);
-    const attachments = params.attachments ?? [];
+    const attachments = await resolveDocumentAttachments(params.attachments ?? [], await this.deps.roots(), options.signal);
 
     let prepared = await this.prepare(engine, conversation, params.message, attachments, params.maxTokens);
     if (prepared.report.error) throw new Error(prepared.report.error);

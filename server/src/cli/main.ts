@@ -1,7 +1,9 @@
 // Dispatches `pincer <command>`: parses flags, resolves settings, maps errors to exit codes.
 import { parseArgs } from "node:util";
 import { ContextFileError } from "../chat/file-attachments";
+import { PromptTooLongError } from "../actions/action-model";
 import { ModelFileError } from "../engine/model-check";
+import { OcrInputError } from "../ocr/types";
 import { DownloadError } from "../models/download";
 import { ModelSpecError } from "../models/model-spec";
 import { loadCliSettings } from "./cli-settings";
@@ -13,6 +15,7 @@ import { ocr } from "./commands/ocr";
 import { outline } from "./commands/outline";
 import { run } from "./commands/run";
 import { undo } from "./commands/undo";
+import { chatTask, taskList } from "./commands/task";
 import { ModelUnavailableError } from "./load-engine";
 import { EXIT_FAILURE, EXIT_USAGE, USAGE, UsageError } from "./usage";
 
@@ -27,7 +30,7 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`pincer: ${error.message}\n\n${USAGE}\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof ModelUnavailableError || error instanceof ContextFileError || error instanceof ModelFileError || error instanceof ModelSpecError || error instanceof DownloadError) {
+    if (error instanceof ModelUnavailableError || error instanceof ContextFileError || error instanceof OcrInputError || error instanceof ModelFileError || error instanceof ModelSpecError || error instanceof DownloadError || error instanceof PromptTooLongError) {
       process.stderr.write(`pincer: ${error.message}\n`);
       return EXIT_FAILURE;
     }
@@ -57,9 +60,20 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       return complete(await loadCliSettings(values.model as string | undefined), { file, line, character, json: values.json === true }, signal);
     }
     case "chat": {
-      const { values, positionals } = parse(rest, { model: { type: "string" }, "max-tokens": { type: "string" }, context: { type: "string", multiple: true } }, 1);
+      // With --task the prompt comes from the task file, so there is no message argument.
+      const taskMode = rest.some((arg) => arg === "--task" || arg.startsWith("--task="));
+      const { values, positionals } = parse(
+        rest,
+        { model: { type: "string" }, "max-tokens": { type: "string" }, context: { type: "string", multiple: true }, ...TASK_CHAT_OPTIONS },
+        taskMode ? 0 : 1,
+      );
       const maxTokens = values["max-tokens"] === undefined ? undefined : positiveInt(values["max-tokens"] as string, "--max-tokens");
       const context = values.context as unknown as string[] | undefined;
+      if (taskMode) {
+        if (context !== undefined) throw new UsageError("--context goes without --task: a task file names its own context.");
+        return chatTask(await loadCliSettings(values.model as string | undefined), { ...taskChatArgs(values), maxTokens }, signal);
+      }
+      if (values.input !== undefined || values.file !== undefined) throw new UsageError("--input and --file go with --task.");
       return chat(await loadCliSettings(values.model as string | undefined), { message: positionals[0]!, maxTokens, context }, signal);
     }
     case "download": {
@@ -113,6 +127,12 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       if (lang !== undefined && !/^[a-z_]+(\+[a-z_]+)*$/.test(lang)) throw new UsageError("--lang takes language codes joined by +, e.g. eng+chi_sim.");
       return ocr({ file: positionals[0]!, languages: lang, json: values.json === true }, signal);
     }
+    case "task": {
+      const [sub, ...taskArgs] = rest;
+      if (sub !== "list") throw new UsageError(sub === undefined ? "task needs a subcommand: list." : `unknown task subcommand "${sub}".`);
+      const { values } = parse(taskArgs, { json: { type: "boolean" } }, 0);
+      return taskList(values.json === true, signal);
+    }
     case "models": {
       const { values } = parse(rest, { json: { type: "boolean" } }, 0);
       return models(await loadCliSettings(undefined), values.json === true);
@@ -131,7 +151,13 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
 
-function parse(args: string[], options: Options, positionalCount: number): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+const TASK_CHAT_OPTIONS: Options = { task: { type: "string" }, input: { type: "string", multiple: true }, file: { type: "string" } };
+
+function taskChatArgs(values: Record<string, unknown>): { task: string; inputs: string[]; file?: string } {
+  return { task: required(values.task as string | undefined, "--task"), inputs: (values.input as string[] | undefined) ?? [], file: values.file as string | undefined };
+}
+
+function parse(args: string[], options: Options, positionalCount: number): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: positionalCount > 0, strict: true });
@@ -142,7 +168,7 @@ function parse(args: string[], options: Options, positionalCount: number): { val
     throw new UsageError(positionalCount === 0 ? `unexpected argument "${parsed.positionals[0]}".` : `expected ${positionalCount} argument(s).`);
   }
   if (positionalCount > 0 && parsed.positionals.some((p) => p.trim() === "")) throw new UsageError("empty argument.");
-  return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+  return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals };
 }
 
 /** Like parse, but the positionals are optional (up to `maxPositionals`). */

@@ -21,7 +21,10 @@ Commands:
                                                Text Pincer would insert at 0-based line/character
   chat [--model M] [--max-tokens N] [--context FILE]... "message"
                                                Stream a reply to stdout; each --context FILE
-                                               (inside the current folder) is attached
+                                               (inside the current folder; images and PDFs via OCR) is attached
+  chat --task NAME [--input name=value]... [--file F]
+                                               Run a task from .pincer/tasks (edit tasks print the code)
+  task list [--json]                           Task files in .pincer/tasks/*.pincer.md
   download URI [--sha256 HEX] [--json]         Download a model (hf:owner/repo/file.gguf or https URL)
   models [--json]                              List downloaded models
   outline FILE [--json]                        Definitions in a source file (tree-sitter)

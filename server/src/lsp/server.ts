@@ -19,12 +19,16 @@ import {
 import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
 import { registerAgent } from "./agent";
 import { registerChat } from "./chat";
+import { EXECUTE_COMMANDS, registerCodeActions } from "./code-actions";
 import type { ServerContext } from "./context";
+import { registerGitRequests } from "./git-requests";
 import { registerInlineCompletion } from "./inline-completion";
 import { workDoneLoadProgress } from "./load-progress";
 import { registerModelRequests } from "./models";
 import { registerOcr } from "./ocr";
 import { disposeSharedOcr } from "../ocr/shared-service";
+import { registerTaskFiles, TASK_COMPLETION_TRIGGERS } from "./task-files";
+import { registerTaskRequests } from "./task-requests";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -84,6 +88,10 @@ export function startLanguageServer(): Connection {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         inlineCompletionProvider: true,
+        codeActionProvider: { codeActionKinds: ["quickfix", "refactor", "refactor.rewrite"] },
+        executeCommandProvider: { commands: EXECUTE_COMMANDS },
+        completionProvider: { triggerCharacters: TASK_COMPLETION_TRIGGERS },
+        hoverProvider: true,
         experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true, agent: true } },
       },
     };
@@ -115,6 +123,10 @@ export function startLanguageServer(): Connection {
   registerChat(connection, context);
   registerModelRequests(connection, context);
   registerOcr(connection, context);
+  registerCodeActions(connection, documents, context);
+  registerTaskFiles(connection, documents);
+  registerTaskRequests(connection, documents, context);
+  registerGitRequests(connection, context);
   // Checkpoints and "always allow" answers live in the extension's storage, never in the workspace.
   registerAgent(connection, context, () => storageDir ?? defaultCacheDir());
 

@@ -2,13 +2,16 @@
 // per-workspace history. Shared by the client, the server and the CLI.
 
 /** What a context chip stands for; the text is what the model sees. */
-export type AttachmentKind = "file" | "selection" | "symbol" | "problems" | "git-diff" | "editors";
+export type AttachmentKind = "file" | "selection" | "symbol" | "problems" | "git-diff" | "editors" | "document";
 
 export interface ChatAttachment {
   kind: AttachmentKind;
   /** What the user sees on the chip ("src/app.ts:10-24"). */
   label: string;
+  /** For `document`: empty; the server reads the image or PDF at `path` with OCR and fills it in. */
   text: string;
+  /** For `document`: the workspace file (absolute or workspace-relative); confined by the server. */
+  path?: string;
 }
 
 /** Client → server: stream the next answer. Tokens arrive as `pincer/chatChunk` notifications. */

@@ -23,3 +23,6 @@ export interface OcrDocumentResult {
 }
 
 export const OcrDocumentRequest = "pincer/ocrDocument" as const;
+
+/** File name endings of the images and PDFs OCR reads (the explorer menu and the chat's file picker use them). */
+export const OCR_FILE_PATTERN = /\.(png|jpe?g|webp|tiff?|bmp|gif|pdf)$/i;

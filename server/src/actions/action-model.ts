@@ -1,0 +1,36 @@
+// The one thing actions need from the model: a chat answer to a prompt. The engine's chat sequence
+// implements it; keeping it this small lets tests check the plumbing around a random model.
+import { SYSTEM_PROMPT } from "../chat/system-prompt";
+import type { Engine } from "../engine/engine";
+import type { GenerationResult } from "../engine/sequence";
+
+export interface ActionModel {
+  answer(prompt: string, options: { signal?: AbortSignal; onText?: (text: string) => void; maxTokens?: number }): Promise<GenerationResult>;
+}
+
+export class PromptTooLongError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PromptTooLongError";
+  }
+}
+
+/** Room left for the chat template's own tokens around the prompt. */
+const TEMPLATE_MARGIN = 64;
+const MIN_ANSWER_TOKENS = 32;
+
+export function engineActionModel(engine: Engine): ActionModel {
+  return {
+    answer(prompt, options) {
+      const sequence = engine.sequence("chat");
+      const promptTokens = engine.tokenCount(SYSTEM_PROMPT + prompt) + TEMPLATE_MARGIN;
+      // A prompt that leaves no room for an answer is the user's selection or file being too big: say so.
+      const room = sequence.contextSize - promptTokens;
+      if (room < MIN_ANSWER_TOKENS) {
+        return Promise.reject(new PromptTooLongError(`The code is too long for the model's context (${promptTokens} of ${sequence.contextSize} tokens). Select less code.`));
+      }
+      const wanted = options.maxTokens ?? Math.max(64, Math.floor(sequence.contextSize / 3));
+      return sequence.chat(prompt, { systemPrompt: SYSTEM_PROMPT, maxTokens: Math.min(wanted, room), signal: options.signal, onText: options.onText });
+    },
+  };
+}

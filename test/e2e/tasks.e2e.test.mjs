@@ -1,0 +1,204 @@
+// End-to-end tests of code actions and task files: the packaged .vsix in code-server, driven
+// through Chromium with the tiny test model. The model's text is random, so these tests check the
+// flow a person goes through, not what the model wrote: the light bulb offers Pincer's actions, the
+// proposal opens as a diff, Accept changes the file (only the selected lines), Ctrl+Z undoes it in
+// one step; "Pincer: Run Task…" lists the workspace's task files, asks for the task's input and
+// proposes a reviewed edit for an `edit: true` task. (Read-only tasks and Explain hand over to the
+// chat's `pincer.chat.ask`, which is tested with the chat.)
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as h from './harness.mjs';
+import { MODEL_NAME, PINCER_ITEM, PINCER_SETTINGS, VIEWPORT, poll, reportFailure, screenshotWithMouseAt, skipUnlessRunnable, start, stop } from './e2e-helpers.mjs';
+
+const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'tasks', '.pincer', 'tasks');
+const FILE = 'math.ts';
+const FUNCTION = 'export function add(a: number, b: number) {\n  return a + b;\n}\n';
+const TAIL = '\nexport const zero = 0;\n';
+const FIXTURE = FUNCTION + TAIL;
+const USER_SETTINGS = {
+  ...PINCER_SETTINGS,
+  'files.autoSave': 'off',
+  'editor.inlineSuggest.enabled': false,
+  'editor.lightbulb.enabled': 'on',
+};
+const EDITOR = '.part.editor .monaco-editor';
+// Kept outside .pincer/tasks so Run Task… lists only the two good tasks.
+const BROKEN_TASK = '---\nname: Draft\ncolour: blue\n---\nReview {{selection}} and {{nope}}.\n';
+
+const screenshot = (page, name) => screenshotWithMouseAt(page, name, 200, VIEWPORT.height * 0.6);
+
+async function quickOpen(page, name) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: name }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.locator('.part.editor .tab.active', { hasText: name }).waitFor();
+  await page.locator(`${EDITOR}.focused`).waitFor();
+}
+
+/** Selects 1-based lines first..last whole (from column 1 of `first` to column 1 of last + 1). */
+async function selectLines(page, first, last) {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill(`:${first}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.locator(`${EDITOR}.focused`).waitFor();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Home'); // the first Home may stop at the indentation
+  for (let i = first; i <= last; i++) await page.keyboard.press('Shift+ArrowDown');
+  // Done when the cursor is at column 1 of the line after `last` (the status shows "Ln N, Col 1 (K selected)").
+  await page.waitForFunction((line) => (document.querySelector('#status\\.editor\\.selection')?.innerText ?? '').startsWith(`Ln ${line}, Col 1 (`), last + 1);
+}
+
+/**
+ * Runs a palette command that opens its own quick pick (h.runCommand waits for the palette to
+ * close, which such a command never lets it do): waits for the command's row, then presses Enter.
+ */
+async function startPaletteCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: title }).waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Accepts the open proposal from its notification and waits for the diff to close. */
+async function acceptProposal(page, title) {
+  const toast = page.locator('.notification-toast', { hasText: `Pincer: ${title}` });
+  await toast.waitFor({ timeout: 120_000 });
+  await page.locator('.part.editor .tab.active', { hasText: '(proposed)' }).waitFor();
+  await screenshot(page, `tasks-proposal-${title.replace(/\W+/g, '-')}`);
+  await toast.getByRole('button', { name: 'Accept' }).click();
+  await page.locator('.part.editor .tab', { hasText: '(proposed)' }).waitFor({ state: 'detached' });
+}
+
+async function saveAndRead(page, file, before) {
+  await page.locator('.part.editor .tab.active.dirty').waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Control+S');
+  await page.locator('.part.editor .tab.active:not(.dirty)').waitFor();
+  return poll(() => { const text = readFileSync(file, 'utf8'); return text !== before && text; }, `${path.basename(file)} to be saved`, 10_000);
+}
+
+describe('Pincer e2e: code actions and task files', function () {
+  const ctx = {};
+
+  before(async function () {
+    skipUnlessRunnable(this);
+    await start(ctx, {
+      kind: 'tasks',
+      trust: true,
+      userSettings: USER_SETTINGS,
+      files: {
+        [FILE]: FIXTURE,
+        '.pincer/tasks/add-logging.pincer.md': readFileSync(path.join(FIXTURES, 'add-logging.pincer.md'), 'utf8'),
+        '.pincer/tasks/explain-for-newcomer.pincer.md': readFileSync(path.join(FIXTURES, 'explain-for-newcomer.pincer.md'), 'utf8'),
+        'drafts/broken.pincer.md': BROKEN_TASK,
+      },
+      async ready(page) {
+        await quickOpen(page, FILE);
+        await page.waitForFunction(([sel, text]) => {
+          const item = document.querySelector(sel);
+          return item?.innerText.replace(/\s+/g, ' ').trim() === text && item.getAttribute('aria-label')?.startsWith('Pincer — ready.');
+        }, [PINCER_ITEM, `${MODEL_NAME} · CPU`], { timeout: 60_000 });
+      },
+    });
+    ctx.file = path.join(ctx.workspaceDir, FILE);
+  });
+
+  afterEach(reportFailure(ctx, async (page) => {
+    try {
+      await page.keyboard.press('Escape');
+      await h.runCommand(page, 'Pincer: Show Server Log');
+      const log = await page.locator('.part.panel .monaco-editor .view-lines').first().innerText({ timeout: 10_000 });
+      console.log(`    Pincer server log (visible part):\n${log}`);
+    } catch { /* best effort */ }
+  }));
+  after(async () => stop(ctx));
+
+  it('a code action from the light bulb proposes a diff; Accept changes the selection, Ctrl+Z undoes it', async function () {
+    const { page } = ctx;
+    await selectLines(page, 1, 3);
+    // The light bulb shows for the selection's refactorings; clicking it opens the action list.
+    const bulb = page.locator(`${EDITOR} .lightBulbWidget`);
+    const row = page.locator('.action-widget .monaco-list-row', { hasText: 'Pincer: Add documentation comment' });
+    await bulb.waitFor({ state: 'visible', timeout: 30_000 });
+    await bulb.click();
+    if (!(await row.waitFor({ timeout: 5_000 }).then(() => true, () => false))) {
+      // code-server 1.99 sometimes lists only TypeScript's actions in the automatically computed bulb
+      // although the Pincer server answered that same request with its four (seen in its log); the
+      // explicit request (Ctrl+., the same action list) always has them. See docs-fragments/tasks.md.
+      console.log(`    (light bulb listed ${JSON.stringify(await page.locator('.action-widget .monaco-list-row').allInnerTexts())}; asking with Ctrl+.)`);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+.');
+      await row.waitFor();
+    }
+    assert.ok(await page.locator('.action-widget .monaco-list-row', { hasText: 'Pincer: Refactor…' }).count() === 1, 'Refactor… is offered too');
+    await screenshot(page, 'tasks-1-light-bulb');
+    await row.click();
+
+    await acceptProposal(page, 'Add documentation comment');
+    await page.locator('.part.editor .tab.active', { hasText: FILE }).waitFor();
+    const saved = await saveAndRead(page, ctx.file, FIXTURE);
+    assert.ok(saved.endsWith(TAIL), `only the selected lines change; the rest stays: ${JSON.stringify(saved)}`);
+    assert.notEqual(saved, FIXTURE);
+    await screenshot(page, 'tasks-2-accepted');
+
+    // One Ctrl+Z takes the whole edit back.
+    await page.locator(EDITOR).first().click();
+    await page.keyboard.press('Control+Z');
+    const undone = await saveAndRead(page, ctx.file, saved);
+    assert.equal(undone, FIXTURE, 'Ctrl+Z restores the file exactly');
+  });
+
+  it('Pincer: Run Task… lists the task files, asks for inputs and proposes a reviewed edit', async function () {
+    const { page } = ctx;
+    await quickOpen(page, FILE);
+    await selectLines(page, 5, 5);
+    await startPaletteCommand(page, 'Pincer: Run Task…');
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: 'Add logging' }).waitFor();
+    assert.equal(await rows.filter({ hasText: 'Explain for a newcomer' }).count(), 1, 'both task files are listed');
+    await screenshot(page, 'tasks-3-quick-pick');
+    await rows.filter({ hasText: 'Add logging' }).click();
+    // The task declares one input, "level".
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await page.locator('.quick-input-widget', { hasText: 'Add logging: level' }).waitFor();
+    await input.fill('debug');
+    await page.keyboard.press('Enter');
+
+    await acceptProposal(page, 'Add logging');
+    const saved = await saveAndRead(page, ctx.file, FIXTURE);
+    assert.ok(saved.startsWith(FUNCTION), `only the selected line changes: ${JSON.stringify(saved)}`);
+    assert.ok(!saved.includes('export const zero = 0;'), 'the selected line was replaced');
+  });
+
+  it('a .pincer.md file opens as "Pincer Task": highlighted placeholders and the server\'s diagnostics', async function () {
+    const { page } = ctx;
+    await quickOpen(page, 'broken.pincer.md');
+    await page.locator('#status\\.editor\\.mode', { hasText: 'Pincer Task' }).waitFor();
+    // The server's diagnostics: an unknown key (warning) and an unknown placeholder (error).
+    // (Squiggles in this editor; the Problems count is global and math.ts may hold the model's gibberish.)
+    const editor = page.locator(`${EDITOR}.focused`);
+    await editor.locator('.squiggly-warning').first().waitFor({ timeout: 30_000 });
+    await editor.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
+    // The grammar: the placeholder name is coloured unlike the prompt text around it.
+    // Tokenization runs after the text shows, so wait for the placeholder's own token.
+    const tokens = () => page.evaluate((editorSel) => {
+      const spans = [...document.querySelectorAll(`${editorSel}.focused .view-line span > span`)];
+      const find = (test) => spans.find((s) => test(s.textContent))?.className;
+      return { placeholder: find((t) => t.includes('selection') && !t.includes('Review')), text: find((t) => t.startsWith('Review')) };
+    }, EDITOR);
+    await page.waitForFunction((editorSel) => [...document.querySelectorAll(`${editorSel}.focused .view-line span > span`)]
+      .some((s) => s.textContent.includes('selection') && !s.textContent.includes('Review')), EDITOR, { timeout: 20_000 }).catch(() => {});
+    const classes = await tokens();
+    assert.ok(classes.placeholder && classes.text, `tokens found: ${JSON.stringify(classes)}`);
+    assert.notEqual(classes.placeholder, classes.text, 'the placeholder is tokenized apart from the text');
+    await screenshot(page, 'tasks-4-task-file');
+  });
+});
