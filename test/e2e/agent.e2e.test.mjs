@@ -24,6 +24,7 @@ const SCRIPT = [
   { plan: ['Shout the greeting', 'Raise the count'] },
   { thought: 'Make the greeting louder.', tool: 'edit_file', args: { path: 'greet.ts', search: '"hello"', replace: '"HELLO"' } },
   { thought: 'Raise the count.', tool: 'edit_file', args: { path: 'count.ts', search: '= 1;', replace: '= 2;' } },
+  { thought: 'Check the files.', tool: 'run_command', args: { command: 'cat greet.ts count.ts' } },
   { thought: 'Both edits are in.', tool: 'finish', args: { summary: 'Greeting shouted and count raised.', verified: 'Read the diffs.' } },
 ];
 
@@ -58,7 +59,7 @@ describe('Pincer e2e: agent in the chat view', function () {
     await stop(ctx);
   });
 
-  it('edits two files after approval in the cards, shows the diffs, then Undo run puts them back', async function () {
+  it('edits two files after approval in the cards, shows the diffs and the command terminal, then Undo run puts them back', async function () {
     const { page } = ctx;
     await h.runCommand(page, 'Pincer: New Chat');
     const chat = chatFrame(page);
@@ -81,9 +82,16 @@ describe('Pincer e2e: agent in the chat view', function () {
       if (step === 1) await h.screenshot(page, 'agent-1-approval-card');
       await card.getByRole('button', { name: /^Approve/ }).click();
     }
+    // The command asks too (profile "edit"); its card offers Always allow, which is remembered.
+    const commandCard = chat.locator('.agent-approval.pending', { hasText: 'Step 3 needs your approval' });
+    await commandCard.waitFor({ timeout: 60_000 });
+    await commandCard.getByRole('button', { name: /^Always allow this command/ }).click();
     await chat.locator('article.agent-run.finished').waitFor({ timeout: 60_000 });
     await poll(() => read('greet.ts') === 'export const greeting = "HELLO";\n' && read('count.ts') === 'export const count = 2;\n', 'both files edited on disk', 15_000);
-    assert.equal(await chat.locator('.agent-step.ok').count(), 2);
+    assert.equal(await chat.locator('.agent-step.ok').count(), 3);
+    // Its output is in a terminal named after the command; the row's link focuses it.
+    await chat.getByRole('button', { name: /^Show the terminal Pincer: cat greet\.ts count\.ts/ }).click();
+    await page.locator('.part.panel').getByText(/Pincer: cat greet\.ts/).first().waitFor({ timeout: 15_000 });
     assert.match(await chat.locator('.agent-step .agent-diff').first().innerText(), /\+export const greeting = "HELLO";/);
     assert.match(await chat.locator('article.agent-run').innerText(), /Greeting shouted and count raised\./);
     await h.screenshot(page, 'agent-2-run-finished-with-diffs');
