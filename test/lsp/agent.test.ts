@@ -28,6 +28,7 @@ import {
   type UndoReport,
 } from "../../server/src/protocol";
 import { startTestServer, type TestServer } from "../helpers/lsp-client";
+import { repoRoot } from "../helpers/test-model";
 
 const plan = (...steps: string[]) => ({ plan: steps });
 const call = (tool: string, args: Record<string, unknown>, thought = `use ${tool}`) => ({ thought, tool, args });
@@ -51,10 +52,10 @@ describe("agent over LSP", function () {
   const file = (name: string) => path.join(workspace, name);
   const read = (name: string) => fs.readFile(file(name), "utf8");
 
-  async function run(script: unknown[], token?: CancellationTokenSource): Promise<AgentRunResult> {
+  async function run(script: unknown[], token?: CancellationTokenSource, extra: Partial<AgentRunParams> = {}): Promise<AgentRunResult> {
     await fs.writeFile(scriptFile, JSON.stringify(script));
     events.length = 0;
-    const params: AgentRunParams = { id: `run-${++runs}`, request: "do the task" };
+    const params: AgentRunParams = { id: `run-${++runs}`, request: "do the task", ...extra };
     return token ? server.connection.sendRequest(AgentRunRequest, params, token.token) : server.connection.sendRequest(AgentRunRequest, params);
   }
 
@@ -174,6 +175,21 @@ describe("agent over LSP", function () {
     const second = await run([plan("check"), call("run_command", { command: "echo always" }), call("run_command", { command: "echo other" }), finish]);
     assert.equal(second.status, "finished");
     assert.deepEqual(approvals.map((a) => a.request.command), ["echo always", "echo other"], "only the other command asks");
+  });
+
+  it("search_text uses the ripgrep the client names, and the JS search when the path does not exist", async function () {
+    const rg = process.env.PINCER_TEST_RIPGREP ?? path.join(repoRoot, ".e2e", "tools", "node_modules", "code-server", "lib", "vscode", "node_modules", "@vscode", "ripgrep", "bin", "rg");
+    if (!(await fs.stat(rg).then(() => true, () => false))) {
+      console.warn(`      skipped: no ripgrep at ${rg} (set PINCER_TEST_RIPGREP)`);
+      this.skip();
+    }
+    await fs.writeFile(file("needle.txt"), "a needle here\n");
+    const engines = async (ripgrepPath: string) => {
+      await run([plan("find"), call("search_text", { query: "needle" }), finish], undefined, { ripgrepPath });
+      return events.filter((e): e is Extract<AgentEvent, { type: "observation" }> => e.type === "observation").map((e) => e.details?.engine);
+    };
+    assert.deepEqual(await engines(rg), ["ripgrep"]);
+    assert.deepEqual(await engines(path.join(tempDir, "no-such-rg")), ["js"]);
   });
 
   it("cancel stops the run and kills the running command", async () => {
