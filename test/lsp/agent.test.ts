@@ -162,6 +162,17 @@ describe("agent over LSP", function () {
     assert.equal(await read("c.txt"), "gamma (the person's edit)\n", "a conflict is shown, not overwritten");
   });
 
+  it("Undo step puts back only that step's file", async () => {
+    await fs.writeFile(file("e.txt"), "e1\n");
+    await fs.writeFile(file("f.txt"), "f1\n");
+    const result = await run([plan("edit both"), call("edit_file", { path: "e.txt", search: "e1", replace: "e2" }), call("edit_file", { path: "f.txt", search: "f1", replace: "f2" }), finish]);
+    assert.equal(result.status, "finished");
+    const report: UndoReport = await server.connection.sendRequest(AgentUndoRequest, { runId: result.runId, step: 2 });
+    assert.deepEqual(report, { restored: ["f.txt"], conflicts: [] });
+    assert.equal(await read("e.txt"), "e2\n");
+    assert.equal(await read("f.txt"), "f1\n");
+  });
+
   it("\"Always allow\" for a command is remembered for this workspace: the next run does not ask", async () => {
     approvals.length = 0;
     answer = "always";
