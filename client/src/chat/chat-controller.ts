@@ -15,6 +15,8 @@ import {
   type Conversation,
   type ContextReport,
 } from "../../../server/src/protocol";
+import type { AgentChatHost, AgentController } from "../agent/agent-controller";
+import type { AgentEntry } from "../agent/agent-entries";
 import type { ChatViewProvider } from "./chat-view-provider";
 import { runCodeAction } from "./code-block-actions";
 import { ContextChips } from "./context-chips";
@@ -28,7 +30,7 @@ interface Running {
   cancel: vscode.CancellationTokenSource;
 }
 
-export class ChatController implements vscode.Disposable {
+export class ChatController implements vscode.Disposable, AgentChatHost {
   readonly chips = new ContextChips();
   private conversationId: string | undefined;
   private title = "New chat";
@@ -37,6 +39,8 @@ export class ChatController implements vscode.Disposable {
   private draft = "";
   private meterVersion = 0;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Agent mode: runs go to the agent, their entries into this transcript. */
+  private agent: AgentController | undefined;
 
   constructor(
     private readonly client: LanguageClient,
@@ -59,12 +63,46 @@ export class ChatController implements vscode.Disposable {
   }
 
   get busy(): boolean {
-    return this.running !== undefined;
+    return this.running !== undefined || this.agent?.busy === true;
+  }
+
+  attachAgent(agent: AgentController): void {
+    this.agent = agent;
+  }
+
+  /** Runs the prompt as an agent task; its plan, steps and approvals appear in this transcript. */
+  async runAgent(prompt: string): Promise<void> {
+    if (!this.agent) throw new Error("The agent is not available.");
+    if (this.running) {
+      void vscode.window.showInformationMessage("Pincer: wait for the current answer or stop it first.");
+      return;
+    }
+    await this.agent.run(prompt);
+  }
+
+  append(entry: AgentEntry): void {
+    this.push(entry);
+  }
+
+  update(entry: AgentEntry): void {
+    this.view.post({ type: "update", entry });
+  }
+
+  setBusy(busy: boolean): void {
+    this.view.post({ type: "busy", busy });
+  }
+
+  get viewVisible(): boolean {
+    return this.view.visible;
+  }
+
+  revealView(): Promise<void> {
+    return this.view.reveal();
   }
 
   /** Sends a message with the current chips; the answer streams into the view. */
   async send(prompt: string): Promise<void> {
-    if (this.running) {
+    if (this.busy) {
       void vscode.window.showInformationMessage("Pincer: wait for the current answer or stop it first.");
       return;
     }
@@ -105,6 +143,7 @@ export class ChatController implements vscode.Disposable {
 
   stop(): void {
     this.running?.cancel.cancel();
+    this.agent?.stop();
   }
 
   newChat(): void {
@@ -151,7 +190,7 @@ export class ChatController implements vscode.Disposable {
         this.view.post({ type: "busy", busy: this.busy });
         return this.updateMeter();
       case "send":
-        return this.send(message.prompt);
+        return message.agent ? this.runAgent(message.prompt) : this.send(message.prompt);
       case "stop":
         return this.stop();
       case "draft":
@@ -167,6 +206,8 @@ export class ChatController implements vscode.Disposable {
         return this.chips.remove(message.id);
       case "code":
         return runCodeAction(message.action, message.code);
+      case "agent":
+        return this.agent?.onAction(message.action, message.runId, message.step);
     }
   }
 

@@ -2,6 +2,7 @@
 // and pincer.chat.ask (the contract other features use to ask in the chat).
 import * as vscode from "vscode";
 import { State, type LanguageClient } from "vscode-languageclient/node";
+import { registerAgent } from "../agent/register-agent";
 import { CHAT_ASK_COMMAND, type ChatAskArgs } from "./ask-args";
 import { ChatController } from "./chat-controller";
 import { openChatStore } from "./chat-store-key";
@@ -36,6 +37,7 @@ export function registerChat(context: vscode.ExtensionContext, client: LanguageC
 
   return vscode.Disposable.from(
     controller,
+    registerAgent(client, controller),
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view),
     client.onDidChangeState((event) => {
       if (event.newState !== State.Running) storeOpened = undefined;

@@ -2,6 +2,7 @@
 // The transcript is a list of entries; each entry kind has its own renderer in webview/render-*.ts,
 // so new kinds (agent plans, approval cards, per-edit diffs, terminal links) slot in beside these.
 import type { AttachmentKind, ContextReport } from "../../../server/src/protocol";
+import type { AgentAction, AgentEntry } from "../agent/agent-entries";
 
 export interface UserEntry {
   kind: "user";
@@ -34,7 +35,7 @@ export interface NoticeEntry {
   text: string;
 }
 
-export type TranscriptEntry = UserEntry | AssistantEntry | CompactionEntry | NoticeEntry;
+export type TranscriptEntry = UserEntry | AssistantEntry | CompactionEntry | NoticeEntry | AgentEntry;
 
 export interface ChipView {
   id: string;
@@ -59,11 +60,13 @@ export type CodeAction = "copy" | "insert" | "apply";
 
 export type FromWebview =
   | { type: "ready" }
-  | { type: "send"; prompt: string }
+  /** `agent`: run the prompt as an agent task (the composer's Agent toggle or a leading /agent). */
+  | { type: "send"; prompt: string; agent?: boolean }
   | { type: "stop" }
   | { type: "draft"; prompt: string }
   | { type: "pick-context" }
   | { type: "add-chip"; id: string }
   | { type: "remove-chip"; id: string }
-  | { type: "code"; action: CodeAction; code: string; language: string };
+  | { type: "code"; action: CodeAction; code: string; language: string }
+  | { type: "agent"; action: AgentAction; runId: string; step?: number };
 

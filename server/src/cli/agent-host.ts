@@ -9,6 +9,7 @@ import { loadCommandRules } from "../agent/command-rules-file";
 import { createPermissionGate, type PermissionProfile } from "../agent/permissions";
 import type { CheckpointStore, PermissionGate, ToolContext, ToolDefinition } from "../agent/tool-types";
 import { createTools } from "../agent/tools/index";
+import { createOcrDocumentTool } from "../ocr/ocr-tool";
 import { WorkspaceRoots } from "../platform/workspace-paths";
 import type { AgentSettings } from "../protocol";
 import { defaultCacheDir } from "../store/json-store";
@@ -46,5 +47,5 @@ export async function createCliAgentHost(workspace: string, profile: PermissionP
     headless: false,
     roots,
   });
-  return { roots, tools: createTools(), gate, checkpoints: cliCheckpoints(roots), context: { roots, files, commands: new ProcessCommandRunner() } };
+  return { roots, tools: [...createTools(), createOcrDocumentTool()], gate, checkpoints: cliCheckpoints(roots), context: { roots, files, commands: new ProcessCommandRunner() } };
 }

@@ -17,6 +17,7 @@ import {
   type TrustParams,
 } from "../protocol";
 import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
+import { registerAgent } from "./agent";
 import { registerChat } from "./chat";
 import { EXECUTE_COMMANDS, registerCodeActions } from "./code-actions";
 import type { ServerContext } from "./context";
@@ -41,6 +42,7 @@ export function startLanguageServer(): Connection {
   let progressSupported = false;
   let pullConfiguration = false;
   let workspaceFolders: string[] = [];
+  let storageDir: string | undefined;
 
   // The client's log channel stamps time and level itself.
   const log: Logger = (level, message) => {
@@ -76,6 +78,7 @@ export function startLanguageServer(): Connection {
     const options = (params.initializationOptions ?? {}) as Partial<PincerInitializationOptions>;
     settings = normalizeSettings(options.settings);
     trusted = options.trusted === true;
+    storageDir = typeof options.storageDir === "string" && options.storageDir !== "" ? options.storageDir : undefined;
     progressSupported = params.capabilities.window?.workDoneProgress === true;
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     workspaceFolders = (params.workspaceFolders ?? []).filter((f) => f.uri.startsWith("file:")).map((f) => fileURLToPath(f.uri));
@@ -89,7 +92,7 @@ export function startLanguageServer(): Connection {
         executeCommandProvider: { commands: EXECUTE_COMMANDS },
         completionProvider: { triggerCharacters: TASK_COMPLETION_TRIGGERS },
         hoverProvider: true,
-        experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true } },
+        experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true, agent: true } },
       },
     };
   });
@@ -124,6 +127,8 @@ export function startLanguageServer(): Connection {
   registerTaskFiles(connection, documents);
   registerTaskRequests(connection, documents, context);
   registerGitRequests(connection, context);
+  // Checkpoints and "always allow" answers live in the extension's storage, never in the workspace.
+  registerAgent(connection, context, () => storageDir ?? defaultCacheDir());
 
   connection.onShutdown(async () => {
     await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr()]);

@@ -4,3 +4,4 @@ export * from "./ocr";
 export * from "./chat";
 export * from "./actions";
 export * from "./tasks";
+export * from "./agent";

@@ -2,6 +2,7 @@
 // only; the extension owns the conversation and talks to the server.
 import type { ContextReport } from "../../../../server/src/protocol";
 import type { ChipView, FromWebview, ToWebview, TranscriptEntry } from "../webview-protocol";
+import { wireAgentButtons } from "./agent-buttons";
 import { el, icon } from "./dom";
 import { renderEntry } from "./render-entry";
 import type { CodeBlockHandler } from "./render-markdown";
@@ -29,11 +30,23 @@ const meter = el("div", { class: "meter", "aria-live": "polite" });
 const contextButton = toolbarButton("mention", "Add context (@)", () => post({ type: "pick-context" }));
 const sendButton = toolbarButton("send", "Send (Enter)", () => send());
 const stopButton = toolbarButton("debug-stop", "Stop generating (Escape)", () => post({ type: "stop" }));
+// Agent mode: the prompt becomes a task the agent carries out with tools (a leading /agent does the same once).
+let agentMode = false;
+const agentToggle = toolbarButton("robot", "Agent mode: run the message as a task with tools (Ctrl+Shift+A)", () => setAgentMode(!agentMode));
+agentToggle.classList.add("agent-toggle");
 stopButton.classList.add("stop");
 stopButton.hidden = true;
-const composer = el("div", { class: "composer" }, chips, input, el("div", { class: "composer-bar" }, meter, el("div", { class: "actions" }, contextButton, stopButton, sendButton)));
+const composer = el("div", { class: "composer" }, chips, input, el("div", { class: "composer-bar" }, meter, el("div", { class: "actions" }, agentToggle, contextButton, stopButton, sendButton)));
 document.body.append(header, transcript, composer);
 transcript.append(empty);
+wireAgentButtons(transcript, post);
+
+function setAgentMode(on: boolean): void {
+  agentMode = on;
+  agentToggle.setAttribute("aria-pressed", String(on));
+  agentToggle.classList.toggle("on", on);
+  input.placeholder = on ? "Describe a task for the agent…" : "Ask Pincer… (@ adds context)";
+}
 
 function toolbarButton(name: string, label: string, onClick: () => void): HTMLButtonElement {
   const button = el("button", { class: "icon-button", title: label, "aria-label": label }, icon(name));
@@ -45,7 +58,9 @@ function send(): void {
   const prompt = input.value.trim();
   if (!prompt || busy) return;
   input.value = "";
-  post({ type: "send", prompt });
+  const command = /^\/agent\s+/.exec(prompt);
+  if (command) post({ type: "send", prompt: prompt.slice(command[0].length), agent: true });
+  else post({ type: "send", prompt, agent: agentMode });
 }
 
 let draftTimer: ReturnType<typeof setTimeout> | undefined;
@@ -57,6 +72,9 @@ input.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
     event.preventDefault();
     send();
+  } else if (event.key.toLowerCase() === "a" && event.ctrlKey && event.shiftKey) {
+    event.preventDefault();
+    setAgentMode(!agentMode);
   } else if (event.key === "Escape" && busy) {
     event.preventDefault();
     post({ type: "stop" });
@@ -174,4 +192,5 @@ window.addEventListener("message", (event: MessageEvent<ToWebview>) => {
 });
 
 setBusy(false);
+setAgentMode(false);
 post({ type: "ready" });

@@ -1,5 +1,9 @@
 // One renderer per transcript entry kind; the compiler checks that every kind has one.
 import type { TranscriptEntry } from "../webview-protocol";
+import { renderAgentApproval } from "./render-agent-approval";
+import { renderAgentRun } from "./render-agent-run";
+import { renderAgentStep } from "./render-agent-step";
+import { renderAgentUndo } from "./render-agent-undo";
 import { renderAssistant } from "./render-assistant";
 import type { CodeBlockHandler } from "./render-markdown";
 import { renderCompaction, renderNotice } from "./render-notice";
@@ -12,6 +16,10 @@ const renderers: Renderers = {
   assistant: renderAssistant,
   compaction: renderCompaction,
   notice: renderNotice,
+  "agent-run": renderAgentRun,
+  "agent-step": renderAgentStep,
+  "agent-approval": renderAgentApproval,
+  "agent-undo": renderAgentUndo,
 };
 
 export function renderEntry(entry: TranscriptEntry, onCode: CodeBlockHandler): HTMLElement {

@@ -1,0 +1,32 @@
+// An approval card: what the call would do and why code asks, with Approve / Deny / Always allow.
+import type { AgentApprovalEntry } from "../../agent/agent-entries";
+import { agentButton } from "./agent-buttons";
+import { el, icon } from "./dom";
+
+const ANSWER_TEXT = { approve: "Approved", deny: "Denied", always: "Always allowed in this workspace", cancelled: "No longer needed (the run stopped)" } as const;
+
+export function renderAgentApproval(entry: AgentApprovalEntry): HTMLElement {
+  const { request } = entry;
+  const card = el(
+    "section",
+    { class: `agent-approval ${entry.answer ?? "pending"}`, role: "group", "aria-label": `Approval needed for step ${entry.step}: ${request.summary}` },
+    el("div", { class: "agent-approval-title" }, icon("shield"), `Step ${entry.step} needs your approval`),
+    el("div", { class: "agent-approval-summary" }, request.command !== undefined ? el("code", {}, request.command) : request.summary),
+  );
+  if (request.paths?.length) card.append(el("div", { class: "meta" }, icon("file"), request.paths.join(", ")));
+  if (request.reasons.length) card.append(el("ul", { class: "agent-reasons" }, ...request.reasons.map((reason) => el("li", {}, reason))));
+  if (entry.answer) {
+    card.append(el("div", { class: "meta", role: "status" }, icon(entry.answer === "deny" || entry.answer === "cancelled" ? "circle-slash" : "check"), ANSWER_TEXT[entry.answer]));
+    return card;
+  }
+  const actions = el(
+    "div",
+    { class: "agent-actions" },
+    agentButton("approve", entry.runId, `Approve: ${request.summary}`, "check", { step: entry.step, text: "Approve" }),
+    agentButton("deny", entry.runId, `Deny: ${request.summary}`, "close", { step: entry.step, text: "Deny" }),
+  );
+  // "Always" is remembered per command line; for file edits it would mean nothing the gate keeps.
+  if (request.command !== undefined) actions.append(agentButton("always", entry.runId, `Always allow this command in this workspace: ${request.command}`, "workspace-trusted", { step: entry.step, text: "Always allow" }));
+  card.append(actions);
+  return card;
+}

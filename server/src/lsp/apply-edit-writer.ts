@@ -1,0 +1,69 @@
+// The agent's FileWriter in VS Code: every write, delete and rename is a workspace/applyEdit, so it
+// shows in open editors and in their undo stack. The tools and checkpoints read the disk, so after
+// an edit the client is asked to save the touched documents (pincer/agent/save), and the disk is
+// then checked; if the client could not save (no document, save refused), the content is written
+// atomically so the disk is never behind what the agent was told.
+import { promises as fs } from "node:fs";
+import { pathToFileURL } from "node:url";
+import type { Connection, WorkspaceEdit } from "vscode-languageserver";
+import type { FileWriter } from "../agent/tool-types";
+import { writeFileAtomic } from "../platform/atomic-fs";
+import { AgentSaveRequest, type AgentSaveParams } from "../protocol";
+
+/** The last line any document can have: VS Code clamps a range to the document, so this means "to the end". */
+const END = { line: 2 ** 31 - 1, character: 0 };
+
+export class ApplyEditWriter implements FileWriter {
+  constructor(
+    private readonly connection: Connection,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  async write(absolutePath: string, content: string, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    const uri = pathToFileURL(absolutePath).href;
+    const exists = await fs.stat(absolutePath).then(() => true, () => false);
+    const edit: WorkspaceEdit = {
+      documentChanges: [
+        ...(exists ? [] : [{ kind: "create" as const, uri, options: { overwrite: false, ignoreIfExists: true } }]),
+        { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: END }, newText: content }] },
+      ],
+    };
+    await this.apply(edit, `write ${absolutePath}`);
+    await this.save([uri]);
+    const onDisk = await fs.readFile(absolutePath, "utf8").catch(() => undefined);
+    if (onDisk !== content) {
+      this.warn(`Agent: the editor did not save ${absolutePath}; writing the file directly.`);
+      await writeFileAtomic(absolutePath, content);
+    }
+  }
+
+  async delete(absolutePath: string, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    await this.apply({ documentChanges: [{ kind: "delete", uri: pathToFileURL(absolutePath).href, options: { ignoreIfNotExists: true } }] }, `delete ${absolutePath}`);
+    if (await fs.lstat(absolutePath).then(() => true, () => false)) await fs.rm(absolutePath, { force: true });
+  }
+
+  async rename(fromAbsolutePath: string, toAbsolutePath: string, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    const newUri = pathToFileURL(toAbsolutePath).href;
+    await this.apply({ documentChanges: [{ kind: "rename", oldUri: pathToFileURL(fromAbsolutePath).href, newUri, options: { overwrite: false } }] }, `rename ${fromAbsolutePath}`);
+    // A dirty editor moves with the rename; its content must reach the disk too.
+    await this.save([newUri]);
+    const moved = await fs.lstat(toAbsolutePath).then(() => true, () => false);
+    if (!moved) await fs.rename(fromAbsolutePath, toAbsolutePath);
+  }
+
+  private async apply(edit: WorkspaceEdit, what: string): Promise<void> {
+    const result = await this.connection.workspace.applyEdit({ label: "Pincer agent", edit });
+    if (!result.applied) throw new Error(`VS Code did not apply the edit (${what})${result.failureReason ? `: ${result.failureReason}` : ""}.`);
+  }
+
+  private async save(uris: string[]): Promise<void> {
+    try {
+      await this.connection.sendRequest(AgentSaveRequest, { uris } satisfies AgentSaveParams);
+    } catch (error) {
+      this.warn(`Agent: saving ${uris.join(", ")} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
