@@ -63,7 +63,14 @@ export class Engine {
   static async load(options: EngineLoadOptions): Promise<Engine> {
     const { signal, settings } = options;
     const slots = options.slots ?? SEQUENCE_SLOTS;
-    const progress = options.onProgress ?? (() => undefined);
+    // node-llama-cpp can deliver a late model-load callback after a later stage has been reported;
+    // a progress bar must never go back, so anything below the furthest point is dropped.
+    let furthest = -1;
+    const progress = (fraction: number, message: string) => {
+      if (fraction < furthest) return;
+      furthest = fraction;
+      options.onProgress?.(fraction, message);
+    };
     progress(0, "Starting the inference backend");
     const { llama, info: backend } = await sharedBackend(settings.gpu, options.log);
     signal?.throwIfAborted();
