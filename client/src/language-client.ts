@@ -16,6 +16,7 @@ import {
 import type { PincerInitializationOptions } from "../../server/src/protocol";
 import { inlineCompletionMiddleware } from "./inline-completion-middleware";
 import { readSettings } from "./settings";
+import { taskFileMiddleware } from "./task-file-middleware";
 
 /** At most this many crash restarts within the window; then the user decides. */
 export const RESTART_BUDGET = { restarts: 4, windowMs: 3 * 60_000 };
@@ -37,7 +38,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       storageDir: context.globalStorageUri.fsPath,
     }),
     errorHandler: new RestartBudget(output, onGiveUp),
-    middleware: inlineCompletionMiddleware,
+    middleware: { ...inlineCompletionMiddleware, ...taskFileMiddleware },
   };
   return new LanguageClient("pincer", "Pincer", serverOptions, clientOptions);
 }
