@@ -3,8 +3,8 @@
 // flow a person goes through, not what the model wrote: the light bulb offers Pincer's actions, the
 // proposal opens as a diff, Accept changes the file (only the selected lines), Ctrl+Z undoes it in
 // one step; "Pincer: Run Task…" lists the workspace's task files, asks for the task's input and
-// proposes a reviewed edit for an `edit: true` task. (Read-only tasks and Explain hand over to the
-// chat's `pincer.chat.ask`, which is tested with the chat.)
+// proposes a reviewed edit for an `edit: true` task; Explain (the code action) and Explain File (the
+// palette) reveal the chat with the selection or file as context and the answer streaming there.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -76,6 +76,66 @@ async function acceptProposal(page, title) {
   await screenshot(page, `tasks-proposal-${title.replace(/\W+/g, '-')}`);
   await toast.getByRole('button', { name: 'Accept' }).click();
   await page.locator('.part.editor .tab', { hasText: '(proposed)' }).waitFor({ state: 'detached' });
+}
+
+/** The chat webview's document: VS Code nests it in two iframes (as in chat.e2e.test.mjs). */
+function chatFrame(page) {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+/**
+ * Opens an empty chat (New Chat), starts recording its first answer inside the webview (a
+ * MutationObserver, as in chat.e2e.test.mjs: states and text lengths as shown, e.g. "streaming:12",
+ * "done:340") and then shows the Explorer in its place, so that revealing the chat is something
+ * the test can see. The chat's webview stays loaded while hidden (retainContextWhenHidden).
+ */
+async function recordChatBehindExplorer(page) {
+  await h.runCommand(page, 'Pincer: New Chat');
+  const chat = chatFrame(page);
+  await chat.locator('.transcript .empty').waitFor({ timeout: 30_000 });
+  await chat.locator('.meter', { hasText: /tokens/ }).waitFor({ timeout: 60_000 });
+  await chat.locator('body').evaluate((body) => {
+    const samples = [];
+    window.__answer = samples;
+    const read = () => {
+      const answer = body.querySelector('article.assistant');
+      if (!answer) return;
+      const state = ['streaming', 'done', 'stopped', 'error', 'interrupted'].find((s) => answer.classList.contains(s)) ?? 'unknown';
+      const sample = `${state}:${answer.querySelector('.message-body')?.textContent.length ?? 0}`;
+      if (samples.at(-1) !== sample) samples.push(sample);
+    };
+    new MutationObserver(read).observe(body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['class'] });
+  });
+  await h.runCommand(page, 'View: Show Explorer');
+  await page.locator('.part.sidebar .composite.title', { hasText: 'Explorer' }).waitFor();
+  await page.locator('iframe.webview.ready').waitFor({ state: 'hidden' });
+  assert.equal(await page.locator('.part.sidebar .composite.title', { hasText: 'Pincer' }).count(), 0, 'the chat is not showing yet');
+}
+
+/**
+ * Waits for the chat to show in the side bar with the question (text prompt, sent context chips
+ * [chip]) and for its answer to finish; resolves to what recordChatBehindExplorer recorded.
+ */
+async function followChatAnswer(page, { prompt, chip }) {
+  await page.locator('.part.sidebar .composite.title', { hasText: 'Pincer' }).waitFor({ timeout: 30_000 });
+  await page.locator('iframe.webview.ready').waitFor({ state: 'visible' });
+  const chat = chatFrame(page);
+  const question = chat.locator('article.user');
+  await question.waitFor({ timeout: 30_000 });
+  assert.equal((await question.locator('.message-body').innerText()).trim(), prompt);
+  assert.deepEqual((await question.locator('.chips.sent .chip').allInnerTexts()).map((t) => t.trim()), [chip], 'the context is attached as a chip');
+  await chat.locator('article.assistant:not(.streaming)').waitFor({ timeout: 120_000 });
+  await chat.getByRole('button', { name: 'Send (Enter)' }).waitFor();
+  return chat.locator('body').evaluate(() => window.__answer);
+}
+
+/** The answer streamed: it grew through two or more non-empty lengths while streaming, then finished. */
+function assertStreamed(samples) {
+  const parsed = samples.map((s) => { const [state, length] = s.split(':'); return { state, length: Number(length) }; });
+  const streamed = new Set(parsed.filter((s) => s.state === 'streaming' && s.length > 0).map((s) => s.length));
+  assert.ok(streamed.size >= 2, `the answer grew in steps while streaming: ${JSON.stringify(samples)}`);
+  assert.equal(parsed.at(-1).state, 'done', `the answer finished: ${JSON.stringify(samples)}`);
+  assert.ok(parsed.at(-1).length > 0, 'the finished answer is not empty');
 }
 
 async function saveAndRead(page, file, before) {
@@ -201,5 +261,31 @@ describe('Pincer e2e: code actions and task files', function () {
     assert.ok(classes.placeholder && classes.text, `tokens found: ${JSON.stringify(classes)}`);
     assert.notEqual(classes.placeholder, classes.text, 'the placeholder is tokenized apart from the text');
     await screenshot(page, 'tasks-4-task-file');
+  });
+
+  it('Pincer: Explain (Ctrl+.) reveals the chat with the selection attached and the answer streaming', async function () {
+    const { page } = ctx;
+    await recordChatBehindExplorer(page);
+    await quickOpen(page, FILE);
+    await selectLines(page, 1, 3);
+    // Ctrl+. (the explicit request): the automatic light bulb sometimes omits Pincer's actions (see above).
+    await page.keyboard.press('Control+.');
+    const row = page.locator('.action-widget .monaco-list-row', { hasText: 'Pincer: Explain' });
+    await row.waitFor({ timeout: 30_000 });
+    await screenshot(page, 'tasks-5-explain-action');
+    await row.click();
+    const samples = await followChatAnswer(page, { prompt: 'Explain what this code does.', chip: 'math.ts:1-3' });
+    assertStreamed(samples);
+    await screenshot(page, 'tasks-6-explain-answered');
+  });
+
+  it('Pincer: Explain File (palette) reveals the chat with the file attached and the answer streaming', async function () {
+    const { page } = ctx;
+    await recordChatBehindExplorer(page);
+    await quickOpen(page, FILE);
+    await h.runCommand(page, 'Pincer: Explain File');
+    const samples = await followChatAnswer(page, { prompt: `Explain what ${FILE} does and how it is organised.`, chip: FILE });
+    assertStreamed(samples);
+    await screenshot(page, 'tasks-7-explain-file-answered');
   });
 });

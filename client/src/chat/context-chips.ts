@@ -74,7 +74,9 @@ export class ContextChips {
 export function sourceFor(document: vscode.TextDocument, range?: vscode.Range): ChipSource {
   const name = vscode.workspace.asRelativePath(document.uri, false);
   if (range && !range.isEmpty) {
-    return { kind: "selection", label: `${name}:${range.start.line + 1}-${range.end.line + 1}`, read: () => document.getText(range) };
+    // Whole lines selected end at column 1 of the next line, which is not part of the selection.
+    const lastLine = range.end.character === 0 && range.end.line > range.start.line ? range.end.line : range.end.line + 1;
+    return { kind: "selection", label: `${name}:${range.start.line + 1}-${lastLine}`, read: () => document.getText(range) };
   }
   return { kind: "file", label: name, read: () => document.getText() };
 }

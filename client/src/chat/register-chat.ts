@@ -38,7 +38,10 @@ export function registerChat(context: vscode.ExtensionContext, client: LanguageC
   return vscode.Disposable.from(
     controller,
     registerAgent(client, controller),
-    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view),
+    // Kept alive while hidden: an answer that streams while another side bar view shows is there,
+    // still streaming, the moment the chat is revealed (instead of a reload that drops the chunks
+    // sent meanwhile and re-renders the whole transcript).
+    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }),
     client.onDidChangeState((event) => {
       if (event.newState !== State.Running) storeOpened = undefined;
     }),
