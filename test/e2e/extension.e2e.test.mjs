@@ -15,9 +15,10 @@ import {
 } from './e2e-helpers.mjs';
 
 // Read-only commands stay in Restricted Mode; Run Task… is listed too (its edit tasks are refused there).
+// The git commands are not: git runs programs a repository's config names.
 const PINCER_COMMANDS = [
   'Pincer: Download Model…', 'Pincer: Restart Server', 'Pincer: Select Model…', 'Pincer: Show Server Log',
-  'Pincer: Ask…', 'Pincer: Explain File', 'Pincer: Generate Commit Message', 'Pincer: Run Task…', 'Pincer: Summarize Uncommitted Changes',
+  'Pincer: Ask…', 'Pincer: Explain File', 'Pincer: Run Task…',
   'Pincer: OCR Document to Markdown', 'Pincer: New Chat', 'Pincer: Open Chat History', 'Pincer: Focus on Chat View', 'View: Show Pincer',
 ];
 const RESTRICTED_WHY = 'Restricted Mode: this workspace is not trusted, so only read-only features run (no agent, no terminal).';

@@ -189,4 +189,8 @@ describe("code actions in Restricted Mode", function () {
     );
     await assert.rejects(server.connection.sendRequest(ExecuteCommandRequest.type, { command: "pincer.applyEdit", arguments: [{ documentChanges: [] }] }), /Restricted Mode/);
   });
+
+  it("does not run git (a repository's config can name programs git runs)", async () => {
+    await assert.rejects(server.connection.sendRequest(CommitMessageRequest, { folder: process.cwd() }), /Restricted Mode: git is not run/);
+  });
 });

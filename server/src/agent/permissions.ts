@@ -89,6 +89,11 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       reasons.push("the workspace is not trusted (restricted mode): the agent may only read");
       return done("deny");
     }
+    // git runs programs the repository's own config names (clean filters, fsmonitor), even to read.
+    if (tool.runsRepositoryConfig && !options.trusted) {
+      reasons.push("the workspace is not trusted (restricted mode): git would run programs named in the repository's config");
+      return done("deny");
+    }
 
     for (const requested of targets.paths) {
       // Confinement is checked for reads too, and for paths that do not exist yet.
@@ -117,13 +122,13 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       } else {
         reasons.push(...verdict.reasons);
         decision = stricter(decision, verdict.decision);
-        // `cp x .pincer/commands.json` would let an allowed command widen the rules: naming protected
-        // configuration anywhere in a command asks, like a write by the edit tools.
-        const named = protectedWords(verdict.commands);
-        if (named.length > 0) {
-          reasons.push(`names protected configuration: ${named.join(", ")}`);
-          decision = stricter(decision, "ask");
-        }
+      }
+      // `cp x .pincer/commands.json` would let an allowed command widen the rules: naming protected
+      // configuration anywhere in a command asks, like a write by the edit tools, even after "always".
+      const named = protectedWords(verdict.commands);
+      if (named.length > 0) {
+        reasons.push(`names protected configuration: ${named.join(", ")}`);
+        decision = stricter(decision, "ask");
       }
     }
     return done(decision);

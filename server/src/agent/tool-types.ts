@@ -20,6 +20,8 @@ export interface ToolDefinition<Args extends Record<string, unknown> = Record<st
   description: string;
   parameters: ToolJsonSchema & { type: "object" };
   effect: ToolEffect;
+  /** Runs git in the workspace, whose config can name programs (filters, fsmonitor): not in an untrusted workspace. */
+  runsRepositoryConfig?: boolean;
   /** Paths (as the model wrote them) and command lines this call would touch; used by permissions and checkpoints before run(). */
   targets(args: Args): { paths: string[]; command?: string };
   run(args: Args, context: ToolContext): Promise<ToolOutcome>;

@@ -1,6 +1,6 @@
 // The uncommitted changes of each workspace folder, as `git diff HEAD` prints them (simple-git).
 // Only for trusted workspaces: git reads the repository's config, which can run programs.
-import { simpleGit } from "simple-git";
+import { workspaceGit } from "../git/workspace-git";
 
 const MAX_DIFF_CHARS = 200_000;
 
@@ -13,7 +13,7 @@ export async function uncommittedChanges(folders: readonly string[], signal?: Ab
   const diffs: FolderDiff[] = [];
   for (const folder of folders) {
     signal?.throwIfAborted();
-    const git = simpleGit({ baseDir: folder, abort: signal });
+    const git = workspaceGit(folder, signal);
     if (!(await git.checkIsRepo().catch(() => false))) continue;
     // A repository without commits has no HEAD; then the staged and unstaged changes are all there is.
     const hasHead = await git.revparse(["--verify", "HEAD"]).then(

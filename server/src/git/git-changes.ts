@@ -1,6 +1,6 @@
 // The diffs the commit-message and summary commands read, via simple-git in one workspace folder.
 // Large diffs are cut at a character budget and the cut is said in the text the model sees.
-import { simpleGit } from "simple-git";
+import { workspaceGit } from "./workspace-git";
 
 export class GitUnavailableError extends Error {
   constructor(message: string) {
@@ -39,7 +39,7 @@ export async function uncommittedDiff(folder: string, options: { signal?: AbortS
 }
 
 async function repository(folder: string, signal: AbortSignal | undefined) {
-  const git = simpleGit({ baseDir: folder, abort: signal, maxConcurrentProcesses: 1 });
+  const git = workspaceGit(folder, signal);
   const inside = await git.checkIsRepo().catch(() => false);
   if (!inside) throw new GitUnavailableError(`${folder} is not inside a git repository.`);
   return git;

@@ -15,6 +15,7 @@ export function registerGitRequests(connection: Connection, context: ServerConte
     (title: string, read: (folder: string, signal: AbortSignal) => Promise<DiffText>, prompt: (diff: string) => string, clean: (answer: string) => string) =>
     (params: GitTextParams, token: CancellationToken) =>
       withGenerationProgress(connection, title, token, async (signal): Promise<GitTextResult> => {
+        if (!context.trusted()) throw new ResponseError(ErrorCodes.InvalidRequest, "Restricted Mode: git is not run in an untrusted workspace (the repository's config can name programs git runs).");
         const folder = await workspaceFolder(context, params?.folder);
         let diff: DiffText;
         try {

@@ -1,8 +1,10 @@
 // git_status, git_diff, git_log, git_commit on the workspace's own repository (simple-git).
 // Repository config can run programs (core.fsmonitor on every status, diff drivers and textconv on
-// diff, hooks on commit); a cloned repository must not get code run that way, so those are off.
+// diff, hooks on commit, clean filters): fsmonitor, hooks, drivers and textconv are off, and the gate
+// refuses these tools in an untrusted workspace (runsRepositoryConfig), where filters could still run.
 // git_commit writes into .git, a protected path: it always asks.
-import { type SimpleGit, simpleGit } from "simple-git";
+import type { SimpleGit } from "simple-git";
+import { workspaceGit } from "../../git/workspace-git";
 import type { ToolContext, ToolDefinition } from "../tool-types";
 import { displayPath, guarded, optionalBool, optionalInt, optionalString, resolvePath, stringArg, ToolArgumentError } from "./tool-support";
 
@@ -11,13 +13,7 @@ const MAX_OUTPUT = 20_000;
 function gitFor(context: ToolContext): SimpleGit {
   const root = context.roots.roots[0];
   if (!root) throw new ToolArgumentError("no workspace folder is open");
-  return simpleGit({
-    baseDir: root.path,
-    abort: context.signal,
-    unsafe: { allowUnsafeFsMonitor: true, allowUnsafeHooksPath: true },
-    // Setting these two to harmless values is what the "unsafe" flags above permit.
-    config: ["core.fsmonitor=false", `core.hooksPath=${process.platform === "win32" ? "NUL" : "/dev/null"}`],
-  });
+  return workspaceGit(root.path, context.signal);
 }
 
 function bounded(text: string): string {
@@ -34,6 +30,7 @@ export function gitStatusTool(): ToolDefinition {
     description: "Show the git branch and changed files.",
     parameters: { type: "object", properties: {} },
     effect: "read",
+    runsRepositoryConfig: true,
     targets: () => ({ paths: [] }),
     run: (_args, context) =>
       guarded(async () => {
@@ -50,6 +47,7 @@ export function gitDiffTool(): ToolDefinition {
     description: "Show uncommitted changes (staged with staged=true).",
     parameters: { type: "object", properties: { path: { type: "string" }, staged: { type: "boolean" } } },
     effect: "read",
+    runsRepositoryConfig: true,
     targets: (args) => ({ paths: [optionalString(args, "path") ?? "."] }),
     run: (args, context) =>
       guarded(async () => {
@@ -71,6 +69,7 @@ export function gitLogTool(): ToolDefinition {
     description: "Show recent commits.",
     parameters: { type: "object", properties: { count: { type: "integer", minimum: 1, maximum: 50 } } },
     effect: "read",
+    runsRepositoryConfig: true,
     targets: () => ({ paths: [] }),
     run: (args, context) =>
       guarded(async () => {
@@ -92,6 +91,7 @@ export function gitCommitTool(): ToolDefinition {
     description: "Stage all changes and commit them with a message.",
     parameters: { type: "object", properties: { message: { type: "string" } }, required: ["message"] },
     effect: "edit",
+    runsRepositoryConfig: true,
     // Writing .git is protected: the gate always asks before a commit.
     targets: () => ({ paths: [".git"] }),
     run: (args, context) =>

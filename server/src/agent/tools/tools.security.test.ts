@@ -104,6 +104,10 @@ const ROWS: Row[] = [
   { name: "untrusted workspace: no edits", tool: "create_file", args: { path: "new.txt", content: "x" }, expected: "deny", gate: { trusted: false } },
   { name: "untrusted workspace: no commands even if allowed", tool: "run_command", args: { command: "ls" }, expected: "deny", gate: { trusted: false, toolOverrides: { run_command: "allow" } } },
   { name: "untrusted workspace: reads still work", tool: "read_file", args: { path: "a.txt" }, expected: "allow", gate: { trusted: false } },
+  // A cloned repository's .git/config can name programs (clean filters, fsmonitor) that git runs even to read.
+  { name: "untrusted workspace: no git_status (repository config runs programs)", tool: "git_status", args: {}, expected: "deny", gate: { trusted: false } },
+  { name: "untrusted workspace: no git_diff", tool: "git_diff", args: {}, expected: "deny", gate: { trusted: false } },
+  { name: "untrusted workspace: no git_log", tool: "git_log", args: {}, expected: "deny", gate: { trusted: false } },
   { name: "deny override on a read tool", tool: "read_file", args: { path: "a.txt" }, expected: "deny", gate: { toolOverrides: { read_file: "deny" } } },
   { name: "bad arguments are denied", tool: "read_file", args: { path: 42 }, expected: "deny" },
 ];
