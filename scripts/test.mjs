@@ -36,7 +36,7 @@ function mochaTier(name, roots, timeout) {
 try {
   const built = step("build", node, ["scripts/build.mjs"]) && step("typecheck", node, ["node_modules/typescript/bin/tsc", "-b"]);
   const packaged = built && step("package", node, ["scripts/package.mjs"]);
-  if (built) mochaTier("unit and LSP tests", ["server/src", "bench", "test/lsp", ...(packaged ? ["test/package"] : [])], 60_000);
+  if (built) mochaTier("unit and LSP tests", ["server/src", "bench", "test/webview", "test/lsp", ...(packaged ? ["test/package"] : [])], 60_000);
   if (packaged) {
     const e2eStats = path.join(statsDir, "e2e.json");
     step("end-to-end tests (code-server + Chromium)", node, ["test/e2e/run.mjs", "--stats", e2eStats]);

@@ -10,6 +10,22 @@ export interface RenderedMarkdown {
 }
 
 const md = new MarkdownIt({ html: false, linkify: false, breaks: false });
+// Links and images in model output are shown, never followed or loaded: VS Code's webview host opens
+// any clicked <a href> itself (preventDefault does not stop it), and a link can carry workspace data
+// out. The target is kept visible in the text's tooltip.
+md.renderer.rules.link_open = (tokens, index) => `<span class="md-link" title="${md.utils.escapeHtml(String(tokens[index]!.attrGet("href") ?? ""))}">`;
+md.renderer.rules.link_close = () => "</span>";
+md.renderer.rules.image = (tokens, index) => {
+  const token = tokens[index]!;
+  return `<span class="md-link" title="${md.utils.escapeHtml(String(token.attrGet("src") ?? ""))}">[image: ${md.utils.escapeHtml(token.content)}]</span>`;
+};
+
+/** A fence longer than any backtick run in `code`, so the code cannot close its block early. */
+export function fenced(language: string, code: string): string {
+  const longestRun = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(Math.max(3, longestRun + 1));
+  return `${fence}${language}\n${code.replace(/\n$/, "")}\n${fence}`;
+}
 
 export function renderMarkdown(text: string): RenderedMarkdown {
   const codeBlocks: RenderedMarkdown["codeBlocks"] = [];

@@ -3,6 +3,7 @@
 import type { AgentStepEntry } from "../../agent/agent-entries";
 import { agentButton } from "./agent-buttons";
 import { el, icon } from "./dom";
+import { fenced } from "./markdown";
 import { renderMarkdownInto, type CodeBlockHandler } from "./render-markdown";
 
 const STATE_ICON: Record<AgentStepEntry["state"], string> = { running: "loading codicon-modifier-spin", ok: "pass", failed: "error", denied: "circle-slash" };
@@ -16,7 +17,7 @@ export function renderAgentStep(entry: AgentStepEntry, onCode: CodeBlockHandler)
   if (entry.thought) row.append(el("div", { class: "agent-thought" }, entry.thought));
   if (entry.diff) {
     const diff = el("div", { class: "agent-diff" });
-    renderMarkdownInto(diff, `\`\`\`diff\n${entry.diff.replace(/\n$/, "")}\n\`\`\``, onCode);
+    renderMarkdownInto(diff, fenced("diff", entry.diff), onCode);
     row.append(diff);
   }
   if (entry.observation) {

@@ -11,6 +11,4 @@ export function renderMarkdownInto(target: HTMLElement, text: string, onCode: Co
     const block = codeBlocks[Number(button.closest<HTMLElement>(".code-block")?.dataset.block)];
     if (block) button.addEventListener("click", () => onCode(button.dataset.action as CodeAction, block.code, block.language));
   });
-  // Links in model output are not followed from the webview.
-  target.querySelectorAll("a").forEach((link) => link.addEventListener("click", (event) => event.preventDefault()));
 }
