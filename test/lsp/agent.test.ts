@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { ApplyWorkspaceEditRequest, CancellationTokenSource, type ApplyWorkspaceEditParams } from "vscode-languageserver-protocol/node";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { ApplyWorkspaceEditRequest, CancellationTokenSource, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, type ApplyWorkspaceEditParams } from "vscode-languageserver-protocol/node";
 import {
   AgentApproveRequest,
   AgentEventNotification,
@@ -160,6 +160,21 @@ describe("agent over LSP", function () {
     assert.deepEqual(report.restored, []);
     assert.deepEqual(report.conflicts.map((c) => c.path), ["c.txt"]);
     assert.equal(await read("c.txt"), "gamma (the person's edit)\n", "a conflict is shown, not overwritten");
+  });
+
+  it("does not overwrite a file that has unsaved changes in the editor: the model is told to ask the person", async () => {
+    await fs.writeFile(file("g.txt"), "saved\n");
+    const uri = pathToFileURL(file("g.txt")).href;
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "plaintext", version: 1, text: "saved\nunsaved typing\n" } });
+    try {
+      const result = await run([plan("edit g"), call("edit_file", { path: "g.txt", search: "saved", replace: "agent" }), finish]);
+      assert.equal(result.status, "finished");
+      const observation = events.find((e) => e.type === "observation");
+      assert.ok(observation?.type === "observation" && !observation.ok && /unsaved changes in the editor/.test(observation.text), JSON.stringify(observation));
+      assert.equal(await read("g.txt"), "saved\n", "the file is untouched");
+    } finally {
+      await server.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    }
   });
 
   it("Undo step puts back only that step's file", async () => {

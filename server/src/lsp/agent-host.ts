@@ -59,7 +59,7 @@ export async function workspaceRootsOf(context: ServerContext): Promise<Workspac
 }
 
 export function lspCheckpoints(connection: Connection, context: ServerContext, roots: WorkspaceRoots, storageDir: string): CheckpointStore {
-  return new ShadowCheckpoints({ storageDir, roots, files: new ApplyEditWriter(connection, (message) => context.log("warn", message)) });
+  return new ShadowCheckpoints({ storageDir, roots, files: new ApplyEditWriter(connection, (message) => context.log("warn", message), (uri) => context.openDocumentText(uri)) });
 }
 
 export async function createLspAgentHost(connection: Connection, context: ServerContext, options: HostOptions): Promise<LspAgentHost> {
@@ -77,7 +77,7 @@ export async function createLspAgentHost(connection: Connection, context: Server
     rememberStore: jsonApprovalStore(options.storageDir),
   });
   let step = 0;
-  const files = new ApplyEditWriter(connection, (message) => context.log("warn", message));
+  const files = new ApplyEditWriter(connection, (message) => context.log("warn", message), (uri) => context.openDocumentText(uri));
   const ripgrepPath = options.ripgrepPath && (await fs.stat(options.ripgrepPath).then((s) => s.isFile(), () => false)) ? options.ripgrepPath : undefined;
   return {
     roots,

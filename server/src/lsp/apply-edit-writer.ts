@@ -14,15 +14,21 @@ import { AgentSaveRequest, type AgentSaveParams } from "../protocol";
 const END = { line: 2 ** 31 - 1, character: 0 };
 
 export class ApplyEditWriter implements FileWriter {
+  /** Per document: the text the agent's last write replaced. */
+  private readonly replacedText = new Map<string, string>();
+
   constructor(
     private readonly connection: Connection,
     private readonly warn: (message: string) => void,
+    private readonly openDocumentText: (uri: string) => string | undefined = () => undefined,
   ) {}
 
   async write(absolutePath: string, content: string, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     const uri = pathToFileURL(absolutePath).href;
+    await this.refuseUnsavedChanges(absolutePath, uri);
     const exists = await fs.stat(absolutePath).then(() => true, () => false);
+    if (exists) this.replacedText.set(uri, await fs.readFile(absolutePath, "utf8").catch(() => ""));
     const edit: WorkspaceEdit = {
       documentChanges: [
         ...(exists ? [] : [{ kind: "create" as const, uri, options: { overwrite: false, ignoreIfExists: true } }]),
@@ -40,6 +46,7 @@ export class ApplyEditWriter implements FileWriter {
 
   async delete(absolutePath: string, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
+    await this.refuseUnsavedChanges(absolutePath, pathToFileURL(absolutePath).href);
     await this.apply({ documentChanges: [{ kind: "delete", uri: pathToFileURL(absolutePath).href, options: { ignoreIfNotExists: true } }] }, `delete ${absolutePath}`);
     if (await fs.lstat(absolutePath).then(() => true, () => false)) await fs.rm(absolutePath, { force: true });
   }
@@ -52,6 +59,21 @@ export class ApplyEditWriter implements FileWriter {
     await this.save([newUri]);
     const moved = await fs.lstat(toAbsolutePath).then(() => true, () => false);
     if (!moved) await fs.rename(fromAbsolutePath, toAbsolutePath);
+  }
+
+  /**
+   * The agent computed its change from the file on disk; an editor holding unsaved changes to that
+   * file would lose them to a whole-document replace, so the person decides first.
+   */
+  private async refuseUnsavedChanges(absolutePath: string, uri: string): Promise<void> {
+    const open = this.openDocumentText(uri);
+    if (open === undefined) return;
+    const onDisk = await fs.readFile(absolutePath, "utf8").catch(() => undefined);
+    // The server's copy can still be the text before the agent's own previous write (its didChange
+    // not in yet): that is not the person's work.
+    if (onDisk !== undefined && onDisk !== open && open !== this.replacedText.get(uri)) {
+      throw new Error(`${absolutePath} has unsaved changes in the editor; ask the person to save or discard them, then try again.`);
+    }
   }
 
   private async apply(edit: WorkspaceEdit, what: string): Promise<void> {

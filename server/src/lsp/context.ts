@@ -12,6 +12,8 @@ export interface ServerContext {
   reconfigure(): Promise<void>;
   trusted(): boolean;
   log: Logger;
+  /** The text of a document open in the editor (with unsaved changes), or undefined when it is not open. */
+  openDocumentText(uri: string): string | undefined;
   /** Workspace folder paths, for showing the model workspace-relative paths. */
   workspaceFolders(): readonly string[];
 }

@@ -72,7 +72,7 @@ export function startLanguageServer(): Connection {
   const configureAll = async (next: PincerSettings): Promise<void> => {
     await Promise.all([host.configure(next), completionHost.configure({ ...next, model: next.completion.model })]);
   };
-  const context: ServerContext = { log, host, completionHost, settings: () => settings, reconfigure: () => configureAll(settings), trusted: () => trusted, workspaceFolders: () => workspaceFolders };
+  const context: ServerContext = { log, host, completionHost, settings: () => settings, reconfigure: () => configureAll(settings), trusted: () => trusted, workspaceFolders: () => workspaceFolders, openDocumentText: (uri) => documents.get(uri)?.getText() };
 
   connection.onInitialize((params) => {
     const options = (params.initializationOptions ?? {}) as Partial<PincerInitializationOptions>;
