@@ -17,10 +17,11 @@ describe("chat history store (AES-256-GCM log)", () => {
   it("stores messages without any plaintext in the file", async () => {
     const store = new ChatHistoryStore(dir, key);
     const id = await store.create();
-    await store.appendMessage(id, message("m1", "the secret word is pelican"));
-    await store.appendMessage(id, message("m2", "pelican noted", "assistant"));
+    await store.appendMessage(id, message("msg-first-0001", "the secret word is pelican"));
+    await store.appendMessage(id, message("msg-second-0002", "pelican noted", "assistant"));
     const raw = await fs.readFile(store.filePath(id));
-    for (const needle of ["pelican", "secret", "m1", "assistant", "message"]) assert.ok(!raw.includes(needle), `file contains "${needle}"`);
+    // Needles long enough that base64 ciphertext cannot contain them by chance (2 characters could).
+    for (const needle of ["pelican", "secret", "msg-first-0001", "assistant", "message"]) assert.ok(!raw.includes(needle), `file contains "${needle}"`);
     const reopened = await new ChatHistoryStore(dir, key).get(id);
     assert.deepEqual(reopened.messages.map((m) => m.text), ["the secret word is pelican", "pelican noted"]);
     assert.equal(reopened.title, "the secret word is pelican");
