@@ -14,8 +14,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as h from './harness.mjs';
 import {
-  MODEL_NAME, PINCER_ITEM, PINCER_SETTINGS, VIEWPORT, poll, reportFailure, screenshotWithMouseAt, skipUnlessRunnable, start, stop,
-} from './e2e-helpers.mjs';
+  MODEL_NAME, PINCER_ITEM, PINCER_SETTINGS, VIEWPORT, poll, reportFailure, screenshotWithMouseAt, skipUnlessRunnable, start, stop, quickOpen } from './e2e-helpers.mjs';
 
 const USER_SETTINGS = {
   ...PINCER_SETTINGS,
@@ -183,18 +182,6 @@ async function pressOnGhost(page, key) {
 }
 
 /** Opens a workspace file with Quick Open (Ctrl+P) and waits until its editor has focus. */
-async function quickOpen(page, name) {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor();
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: name }).waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-  await page.locator('.part.editor .tab.active', { hasText: name }).waitFor();
-  await page.locator(`${EDITOR}.focused`).waitFor();
-}
-
 /** Saves the active editor when it has unsaved changes (what a failed test may leave behind). */
 async function saveIfDirty(page) {
   if (await page.locator('.part.editor .tab.active.dirty').count() === 0) return;

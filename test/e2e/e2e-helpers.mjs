@@ -121,3 +121,16 @@ export function reportFailure(ctx, details = async () => {}) {
     if (ctx.server) console.log(`    code-server log (tail):\n${ctx.server.logs().slice(-3000)}`);
   };
 }
+
+/** Opens a workspace file with Quick Open (Ctrl+P) and waits until its editor has the focus. */
+export async function quickOpen(page, name) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: name }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.locator('.part.editor .tab.active', { hasText: name }).waitFor();
+  await page.locator('.part.editor .monaco-editor.focused').waitFor();
+}

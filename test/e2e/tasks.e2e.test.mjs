@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as h from './harness.mjs';
-import { MODEL_NAME, PINCER_ITEM, PINCER_SETTINGS, VIEWPORT, poll, reportFailure, screenshotWithMouseAt, skipUnlessRunnable, start, stop } from './e2e-helpers.mjs';
+import { MODEL_NAME, PINCER_ITEM, PINCER_SETTINGS, VIEWPORT, poll, reportFailure, screenshotWithMouseAt, skipUnlessRunnable, start, stop, quickOpen } from './e2e-helpers.mjs';
 
 const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'tasks', '.pincer', 'tasks');
 const FILE = 'math.ts';
@@ -27,18 +27,6 @@ const EDITOR = '.part.editor .monaco-editor';
 const BROKEN_TASK = '---\nname: Draft\ncolour: blue\n---\nReview {{selection}} and {{nope}}.\n';
 
 const screenshot = (page, name) => screenshotWithMouseAt(page, name, 200, VIEWPORT.height * 0.6);
-
-async function quickOpen(page, name) {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor();
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: name }).waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-  await page.locator('.part.editor .tab.active', { hasText: name }).waitFor();
-  await page.locator(`${EDITOR}.focused`).waitFor();
-}
 
 /** Selects 1-based lines first..last whole (from column 1 of `first` to column 1 of last + 1). */
 async function selectLines(page, first, last) {

@@ -5,6 +5,12 @@ import path from "node:path";
 import { BoundedOutput, looksSecret, ProcessCommandRunner, scrubEnvironment } from "./command-runner";
 
 const posix = process.platform !== "win32";
+/** These tests drive /bin/sh and POSIX process groups; say so when they cannot run. */
+function requirePosix(context: Mocha.Context): void {
+  if (posix) return;
+  console.log(`    skipped: needs /bin/sh and POSIX process groups (this is ${process.platform})`);
+  context.skip();
+}
 
 /** Whether a process still runs (a zombie waiting for init to reap it counts as gone). */
 async function alive(pid: number): Promise<boolean> {
@@ -28,7 +34,7 @@ describe("ProcessCommandRunner", function () {
   });
 
   it("runs in the workspace folder and reports the exit code and output", async function () {
-    if (!posix) this.skip();
+    requirePosix(this);
     const chunks: string[] = [];
     const run = await new ProcessCommandRunner().run("pwd; echo err >&2; exit 3", { cwd: dir, timeoutMs: 10_000, signal: new AbortController().signal, onOutput: (c) => chunks.push(c) });
     assert.equal(run.exitCode, 3);
@@ -39,7 +45,7 @@ describe("ProcessCommandRunner", function () {
   });
 
   it("kills the whole process tree on timeout", async function () {
-    if (!posix) this.skip();
+    requirePosix(this);
     const pidFile = path.join(dir, "pid");
     const run = await new ProcessCommandRunner({ killGraceMs: 200 }).run(`sh -c 'echo $$ > ${pidFile}; sleep 30' & wait`, {
       cwd: dir,
@@ -53,7 +59,7 @@ describe("ProcessCommandRunner", function () {
   });
 
   it("kills the tree on cancel", async function () {
-    if (!posix) this.skip();
+    requirePosix(this);
     const controller = new AbortController();
     const started = Date.now();
     const pending = new ProcessCommandRunner({ killGraceMs: 200 }).run("sleep 30", { cwd: dir, timeoutMs: 60_000, signal: controller.signal, onOutput: () => undefined });
@@ -65,7 +71,7 @@ describe("ProcessCommandRunner", function () {
   });
 
   it("bounds the output and says what it dropped", async function () {
-    if (!posix) this.skip();
+    requirePosix(this);
     const run = await new ProcessCommandRunner({ maxOutputChars: 100 }).run("seq 1 10000", { cwd: dir, timeoutMs: 10_000, signal: new AbortController().signal });
     assert.equal(run.truncated, true);
     assert.match(run.output, /^1\n2\n/);
@@ -75,7 +81,7 @@ describe("ProcessCommandRunner", function () {
   });
 
   it("does not pass secret-looking variables unless allowed", async function () {
-    if (!posix) this.skip();
+    requirePosix(this);
     const env = { PATH: process.env.PATH, GITHUB_TOKEN: "t1", MY_API_KEY: "k1", AWS_REGION: "r1", DB_PASSWORD: "p1", NODE_ENV: "test", KEYBOARD: "us" };
     const run = await new ProcessCommandRunner({ env, allowEnv: ["DB_PASSWORD"] }).run("env", { cwd: dir, timeoutMs: 10_000, signal: new AbortController().signal });
     assert.doesNotMatch(run.output, /t1|k1|r1/);
