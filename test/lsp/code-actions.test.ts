@@ -159,7 +159,10 @@ describe("code actions over LSP (real tiny model)", function () {
   });
 
   it("writes a commit message from the staged diff of a workspace folder, and says when nothing is staged", async function () {
-    if (!hasGit()) this.skip();
+    if (!hasGit()) {
+      console.warn("    skipped: git is not installed");
+      this.skip();
+    }
     const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: repo });
     git("init", "-q");
     await assert.rejects(server.connection.sendRequest(CommitMessageRequest, { folder: repo }), /Nothing is staged/);
