@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as h from './harness.mjs';
 import {
-  MODEL_NAME, PINCER_ITEM, PINCER_SETTINGS, VIEWPORT, poll, reportFailure, screenshotWithMouseAt, skipUnlessRunnable, start, stop, quickOpen } from './e2e-helpers.mjs';
+  PINCER_SETTINGS, VIEWPORT, poll, reportFailure, screenshotWithMouseAt, skipUnlessRunnable, start, stop, quickOpen, waitForModelReady } from './e2e-helpers.mjs';
 
 const USER_SETTINGS = {
   ...PINCER_SETTINGS,
@@ -230,10 +230,7 @@ describe('Pincer e2e: inline completion (ghost text)', function () {
         await quickOpen(page, FILE);
         await recordGhostText(page);
         // Ready: the model is loaded (the aria-label spells the state out).
-        await page.waitForFunction(([sel, text]) => {
-          const item = document.querySelector(sel);
-          return item?.innerText.replace(/\s+/g, ' ').trim() === text && item.getAttribute('aria-label')?.startsWith('Pincer — ready.');
-        }, [PINCER_ITEM, `${MODEL_NAME} · CPU`], { timeout: 60_000 });
+        await waitForModelReady(page);
       },
     });
     ctx.file = path.join(ctx.workspaceDir, FILE);

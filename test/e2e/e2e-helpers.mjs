@@ -134,3 +134,11 @@ export async function quickOpen(page, name) {
   await page.locator('.part.editor .tab.active', { hasText: name }).waitFor();
   await page.locator('.part.editor .monaco-editor.focused').waitFor();
 }
+
+/** Waits until the status bar shows the test model loaded on the CPU (the aria-label spells the state out). */
+export async function waitForModelReady(page) {
+  await page.waitForFunction(([sel, text]) => {
+    const item = document.querySelector(sel);
+    return item?.innerText.replace(/\s+/g, ' ').trim() === text && item.getAttribute('aria-label')?.startsWith('Pincer — ready.');
+  }, [PINCER_ITEM, `${MODEL_NAME} · CPU`], { timeout: 60_000 });
+}

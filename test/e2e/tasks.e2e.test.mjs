@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as h from './harness.mjs';
-import { MODEL_NAME, PINCER_ITEM, PINCER_SETTINGS, VIEWPORT, poll, reportFailure, screenshotWithMouseAt, skipUnlessRunnable, start, stop, quickOpen } from './e2e-helpers.mjs';
+import { PINCER_SETTINGS, VIEWPORT, poll, reportFailure, screenshotWithMouseAt, skipUnlessRunnable, start, stop, quickOpen, waitForModelReady } from './e2e-helpers.mjs';
 
 const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'tasks', '.pincer', 'tasks');
 const FILE = 'math.ts';
@@ -150,10 +150,7 @@ describe('Pincer e2e: code actions and task files', function () {
       },
       async ready(page) {
         await quickOpen(page, FILE);
-        await page.waitForFunction(([sel, text]) => {
-          const item = document.querySelector(sel);
-          return item?.innerText.replace(/\s+/g, ' ').trim() === text && item.getAttribute('aria-label')?.startsWith('Pincer — ready.');
-        }, [PINCER_ITEM, `${MODEL_NAME} · CPU`], { timeout: 60_000 });
+        await waitForModelReady(page);
       },
     });
     ctx.file = path.join(ctx.workspaceDir, FILE);

@@ -20,20 +20,12 @@ import { extractCode } from "../../server/src/actions/extract-code";
 import { CommitMessageRequest, type CodeActionArgs, type GenerateEditResult, type GitTextResult } from "../../server/src/protocol";
 import { startTestServer, type TestServer } from "../helpers/lsp-client";
 import { repoRoot, requireTestModel } from "../helpers/test-model";
+import { hasGit } from "../helpers/git";
 
 const TASKS_WORKSPACE = path.join(repoRoot, "test", "fixtures", "tasks");
 const URI = "file:///virtual/math.ts";
 const TEXT = "export function add(a: number, b: number) {\n  return a + b;\n}\n\nexport const zero = 0;\n";
 const SELECTION = { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } }; // the whole function, with its newline
-
-function hasGit(): boolean {
-  try {
-    execFileSync("git", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("code actions over LSP (real tiny model)", function () {
   this.timeout(120_000);

@@ -4,15 +4,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { GitUnavailableError, stagedDiff, uncommittedDiff } from "./git-changes";
-
-function hasGit(): boolean {
-  try {
-    execFileSync("git", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { hasGit } from "../../../test/helpers/git";
 
 describe("git changes (simple-git)", function () {
   let dir: string;
