@@ -37,7 +37,7 @@ describe("locality invariant (real server)", function () {
 
   after(async () => {
     await server?.stop();
-    await new Promise((resolve) => hub?.close(resolve));
+    if (hub) await new Promise((resolve) => hub.close(resolve));
     if (tempDir) await fs.rm(tempDir, { recursive: true, force: true });
   });
 
