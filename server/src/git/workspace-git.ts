@@ -54,8 +54,6 @@ export async function pinnedRepository(folder: string): Promise<PinnedRepository
 export interface RunOptions {
   /** Written to git's stdin. */
   input?: string;
-  /** Exit codes that are not failures (besides 0). */
-  ok?: readonly number[];
 }
 
 export class WorkspaceGit {
@@ -100,7 +98,6 @@ async function run(repository: PinnedRepository, env: NodeJS.ProcessEnv, args: r
         if (!error) return resolve(stdout);
         if (error.name === "AbortError") return reject(error);
         const code = typeof (error as { code?: unknown }).code === "number" ? ((error as { code: number }).code) : undefined;
-        if (code !== undefined && options.ok?.includes(code)) return resolve(stdout);
         reject(new GitCommandError(`git ${args[0] ?? ""} failed: ${stderr.trim() || error.message}`, code, stderr));
       },
     );
