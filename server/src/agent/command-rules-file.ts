@@ -10,9 +10,14 @@ import { type CommandRules, type RulesValidation, validateRules } from "./comman
 
 export const COMMAND_RULES_FILE = path.join(".pincer", "commands.json");
 
-/** Read-only commands allowed out of the box (exact: `git diff --output=F` writes a file); network and privilege tools denied. */
+/**
+ * Read-only commands allowed out of the box; network and privilege tools denied. No git command is
+ * allowed by default: git runs programs the repository's config names (core.fsmonitor on every
+ * status, filters, diff drivers, a partial clone's ssh command), so "read-only" is not a property of
+ * the command line. The git_status / git_diff / git_log tools run git with all of that off.
+ */
 export const DEFAULT_COMMAND_RULES: CommandRules = {
-  allow: ["ls *", "pwd", "git status", "git diff", "git log", "git branch"],
+  allow: ["ls *", "pwd"],
   deny: ["curl *", "wget *", "ssh *", "scp *", "nc *", "sudo *", "su *", "rm -rf /", "rm -rf ~"],
 };
 

@@ -3,6 +3,7 @@
 // bounded (head + tail, the middle dropped with a note) and streamed to onOutput as it arrives.
 // Variables that look like secrets are not passed on unless an allow list names them.
 import { spawn } from "node:child_process";
+import { gitSafeCommandEnvironment } from "../git/git-safe-env";
 import type { CommandRun, CommandRunner } from "./tool-types";
 
 export interface CommandRunnerOptions {
@@ -84,7 +85,7 @@ export class ProcessCommandRunner implements CommandRunner {
     const windows = process.platform === "win32";
     const child = spawn(windows ? (process.env.ComSpec ?? "cmd.exe") : "/bin/sh", windows ? ["/d", "/s", "/c", commandLine] : ["-c", commandLine], {
       cwd: options.cwd,
-      env,
+      env: gitSafeCommandEnvironment(env),
       detached: !windows,
       stdio: ["ignore", "pipe", "pipe"],
       windowsHide: true,

@@ -83,9 +83,9 @@ describe("permission gate", () => {
     assert.equal((await gate.check(run, { command: "cp rules.json .pincer/commands.json" }, signal())).decision, "ask");
   });
 
-  it("default rules: read-only git and ls run in full, network tools are denied", async () => {
+  it("default rules: ls runs in full; git is not allowed by default (repository config runs programs); network tools are denied", async () => {
     const gate = createPermissionGate({ profile: "full", rules: DEFAULT_COMMAND_RULES, trusted: true, headless: true, roots });
-    assert.equal((await gate.check(run, { command: "git status" }, signal())).decision, "allow");
+    for (const command of ["git status", "git diff", "git log", "git branch"]) assert.equal((await gate.check(run, { command }, signal())).decision, "deny", `${command}: headless, not allowed means deny`);
     assert.equal((await gate.check(run, { command: "ls -la src" }, signal())).decision, "allow");
     assert.equal((await gate.check(run, { command: "git diff --output=/tmp/x" }, signal())).decision, "deny", "headless: not allowed means deny");
     assert.equal((await gate.check(run, { command: "wget http://x" }, signal())).decision, "deny");

@@ -4,12 +4,14 @@
 //  - untrusted workspace (VS Code restricted mode): reads only;
 //  - a path outside the workspace (after realpath): deny, whatever the profile or override says;
 //  - a write to .git/, .vscode/, *.code-workspace or .pincer/: at least ask, even when "allowed";
+//  - a write that would make a folder a git directory (HEAD, or objects/refs/config next to one): ask;
 //  - commands: the command rules' decision (deny rules, unparseable ⇒ ask) bounds the profile's;
 //  - headless (nobody to ask): ask becomes deny.
 // "Always allow" answers are kept in a store outside the workspace, so no tool can write them.
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { JsonMapFile } from "../store/json-store";
+import { gitDirectoryWrite } from "../git/git-dir-names";
 import { protectedKind, type WorkspaceRoots } from "../platform/workspace-paths";
 import { type CommandRules, decide, type RulesValidation } from "./command-policy";
 import type { SimpleCommand } from "./shell-parse";
@@ -104,6 +106,12 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       }
       if (tool.effect === "edit" && resolved.protectedKind) {
         reasons.push(`${JSON.stringify(requested)} is protected configuration (${resolved.protectedKind}): writes always ask`);
+        decision = stricter(decision, "ask");
+      }
+      // HEAD/objects/refs/config as plain files would make a git directory (git/git-dir-names.ts).
+      const gitDir = tool.effect === "edit" ? await gitDirectoryWrite(resolved.root.path, resolved.relative, { caseInsensitive: resolved.root.caseInsensitive }) : undefined;
+      if (gitDir) {
+        reasons.push(`${JSON.stringify(requested)}: ${gitDir}: writes always ask`);
         decision = stricter(decision, "ask");
       }
     }

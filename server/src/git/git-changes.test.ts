@@ -6,7 +6,7 @@ import path from "node:path";
 import { GitUnavailableError, stagedDiff, uncommittedDiff } from "./git-changes";
 import { hasGit } from "../../../test/helpers/git";
 
-describe("git changes (simple-git)", function () {
+describe("git changes", function () {
   let dir: string;
   const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: dir });
 
@@ -22,10 +22,20 @@ describe("git changes (simple-git)", function () {
   afterEach(async () => fs.rm(dir, { recursive: true, force: true }));
 
   it("refuses a folder that is not a repository, and an empty stage, with a clear message", async () => {
-    await assert.rejects(stagedDiff(dir), (e: unknown) => e instanceof GitUnavailableError && /not inside a git repository/.test(e.message));
+    await assert.rejects(stagedDiff(dir), (e: unknown) => e instanceof GitUnavailableError && /has no git repository of its own/.test(e.message));
     git("init", "-q");
     await assert.rejects(stagedDiff(dir), (e: unknown) => e instanceof GitUnavailableError && /Nothing is staged/.test(e.message));
     await assert.rejects(uncommittedDiff(dir), /no uncommitted changes/);
+  });
+
+  it("a workspace folder inside another repository is not that repository (only a .git at the folder's root is used)", async () => {
+    git("init", "-q");
+    const sub = path.join(dir, "sub");
+    await fs.mkdir(sub);
+    await fs.writeFile(path.join(sub, "a.txt"), "x\n");
+    git("add", "-A");
+    await assert.rejects(stagedDiff(sub), (e: unknown) => e instanceof GitUnavailableError && /has no git repository of its own/.test(e.message));
+    assert.match((await stagedDiff(dir)).diff, /sub\/a\.txt/);
   });
 
   it("reads the staged diff only, and uncommitted changes with untracked names; cuts long diffs and says so", async () => {

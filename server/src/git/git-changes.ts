@@ -1,6 +1,7 @@
-// The diffs the commit-message and summary commands read, via simple-git in one workspace folder.
-// Large diffs are cut at a character budget and the cut is said in the text the model sees.
-import { workspaceGit } from "./workspace-git";
+// The diffs the commit-message and summary commands read, from a workspace folder's own repository
+// (workspace-git.ts: pinned, no program from the repository's config runs). Large diffs are cut at a
+// character budget and the cut is said in the text the model sees.
+import { GitCommandError, WorkspaceGit } from "./workspace-git";
 
 export class GitUnavailableError extends Error {
   constructor(message: string) {
@@ -19,7 +20,7 @@ const DEFAULT_BUDGET = 12_000;
 /** `git diff --staged` of the repository holding `folder`; throws GitUnavailableError when there is nothing to use. */
 export async function stagedDiff(folder: string, options: { signal?: AbortSignal; maxChars?: number } = {}): Promise<DiffText> {
   const git = await repository(folder, options.signal);
-  const diff = await git.diff(["--staged", "--no-color", "--no-ext-diff"]);
+  const diff = await git.run(["diff", "--staged", ...DIFF_OPTIONS]);
   if (diff.trim() === "") throw new GitUnavailableError("Nothing is staged. Stage changes first (git add), then generate the message.");
   return cut(diff, options.maxChars ?? DEFAULT_BUDGET);
 }
@@ -28,21 +29,41 @@ export async function stagedDiff(folder: string, options: { signal?: AbortSignal
 export async function uncommittedDiff(folder: string, options: { signal?: AbortSignal; maxChars?: number } = {}): Promise<DiffText> {
   const git = await repository(folder, options.signal);
   // A repository without commits has no HEAD to compare with; then everything staged is the change.
-  const diff = await git.diff(["HEAD", "--no-color", "--no-ext-diff", "--"]).catch(async (error: unknown) => {
+  const diff = await git.run(["diff", "HEAD", ...DIFF_OPTIONS, "--"]).catch(async (error: unknown) => {
     if (options.signal?.aborted) throw error;
-    return git.diff(["--staged", "--no-color", "--no-ext-diff"]);
+    return git.run(["diff", "--staged", ...DIFF_OPTIONS]);
   });
-  const status = await git.status();
-  const untracked = status.not_added.length ? `\nUntracked files:\n${status.not_added.map((f) => `  ${f}`).join("\n")}\n` : "";
+  const names = untrackedNames(await git.run(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignore-submodules=all"]));
+  const untracked = names.length ? `\nUntracked files:\n${names.map((f) => `  ${f}`).join("\n")}\n` : "";
   if (diff.trim() === "" && untracked === "") throw new GitUnavailableError("There are no uncommitted changes.");
   return cut(diff + untracked, options.maxChars ?? DEFAULT_BUDGET);
 }
 
-async function repository(folder: string, signal: AbortSignal | undefined) {
-  const git = workspaceGit(folder, signal);
-  const inside = await git.checkIsRepo().catch(() => false);
-  if (!inside) throw new GitUnavailableError(`${folder} is not inside a git repository.`);
+/** Plain text diffs: no external diff program, no textconv filter, no submodule descent. */
+const DIFF_OPTIONS = ["--no-color", "--no-ext-diff", "--no-textconv", "--ignore-submodules=all"];
+
+async function repository(folder: string, signal: AbortSignal | undefined): Promise<WorkspaceGit> {
+  let git: WorkspaceGit | undefined;
+  try {
+    git = await WorkspaceGit.open(folder, signal);
+  } catch (error) {
+    if (error instanceof GitCommandError) throw new GitUnavailableError(`${folder}: ${error.message}`);
+    throw error;
+  }
+  if (!git) throw new GitUnavailableError(`${folder} has no git repository of its own (Pincer uses only a .git directly in the workspace folder).`);
   return git;
+}
+
+/** Untracked paths from `git status --porcelain=v1 -z` ("?? path" entries; a rename's second path is skipped). */
+function untrackedNames(status: string): string[] {
+  const names: string[] = [];
+  const entries = status.split("\0");
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (entry.startsWith("?? ")) names.push(entry.slice(3));
+    else if (/^[RC]/.test(entry)) i++;
+  }
+  return names;
 }
 
 function cut(diff: string, maxChars: number): DiffText {

@@ -1,5 +1,5 @@
 // pincer/commitMessage and pincer/summarizeChanges: the model reads a workspace folder's git diff
-// (simple-git) and answers with a commit message or a summary.
+// (git/git-changes.ts: pinned, hardened git) and answers with a commit message or a summary.
 import { ErrorCodes, ResponseError, type CancellationToken, type Connection } from "vscode-languageserver";
 import { engineActionModel } from "../actions/action-model";
 import { commitMessagePrompt, summarizeChangesPrompt } from "../actions/action-prompts";

@@ -1,27 +1,26 @@
-// git_status, git_diff, git_log, git_commit on the workspace's own repository (simple-git).
-// Repository config can run programs (core.fsmonitor on every status, diff drivers and textconv on
-// diff, hooks on commit, clean filters): fsmonitor, hooks, drivers and textconv are off, and the gate
-// refuses these tools in an untrusted workspace (runsRepositoryConfig), where filters could still run.
-// git_commit writes into .git, a protected path: it always asks.
-import type { SimpleGit } from "simple-git";
-import { workspaceGit } from "../../git/workspace-git";
-import type { ToolContext, ToolDefinition } from "../tool-types";
+// git_status, git_diff, git_log, git_commit on the workspace folder's own repository, through
+// git/workspace-git.ts: only the .git directly at the folder's root is used (never a repository git
+// would discover, never a planted bare one), the work tree is the folder, and every program the
+// repository's config names (fsmonitor, filters, diff drivers, textconv, gpg, hooks, ssh for a lazy
+// fetch) is switched off. The gate still refuses these tools in an untrusted workspace
+// (runsRepositoryConfig). git_commit writes into .git, a protected path: it always asks.
+import { NOT_A_REPOSITORY, WorkspaceGit } from "../../git/workspace-git";
+import type { ToolContext, ToolDefinition, ToolOutcome } from "../tool-types";
 import { displayPath, guarded, optionalBool, optionalInt, optionalString, resolvePath, stringArg, ToolArgumentError } from "./tool-support";
 
 const MAX_OUTPUT = 20_000;
 
-function gitFor(context: ToolContext): SimpleGit {
+/** Runs `body` with the workspace's repository, or answers that there is none. */
+async function withGit(context: ToolContext, body: (git: WorkspaceGit) => Promise<ToolOutcome>): Promise<ToolOutcome> {
   const root = context.roots.roots[0];
   if (!root) throw new ToolArgumentError("no workspace folder is open");
-  return workspaceGit(root.path, context.signal);
+  const git = await WorkspaceGit.open(root.path, context.signal);
+  if (!git) return { ok: false, observation: NOT_A_REPOSITORY };
+  return body(git);
 }
 
 function bounded(text: string): string {
   return text.length > MAX_OUTPUT ? `${text.slice(0, MAX_OUTPUT)}\n[... ${text.length - MAX_OUTPUT} characters omitted; narrow it with path]` : text;
-}
-
-async function notARepository(git: SimpleGit): Promise<boolean> {
-  return !(await git.checkIsRepo().catch(() => false));
 }
 
 export function gitStatusTool(): ToolDefinition {
@@ -33,11 +32,12 @@ export function gitStatusTool(): ToolDefinition {
     runsRepositoryConfig: true,
     targets: () => ({ paths: [] }),
     run: (_args, context) =>
-      guarded(async () => {
-        const git = gitFor(context);
-        if (await notARepository(git)) return { ok: false, observation: "the workspace is not a git repository" };
-        return { ok: true, observation: bounded((await git.raw(["status", "--short", "--branch"])).trimEnd() || "clean") };
-      }),
+      guarded(() =>
+        withGit(context, async (git) => ({
+          ok: true,
+          observation: bounded((await git.run(["status", "--short", "--branch", "--ignore-submodules=all"])).trimEnd() || "clean"),
+        })),
+      ),
   };
 }
 
@@ -51,14 +51,14 @@ export function gitDiffTool(): ToolDefinition {
     targets: (args) => ({ paths: [optionalString(args, "path") ?? "."] }),
     run: (args, context) =>
       guarded(async () => {
-        const git = gitFor(context);
-        if (await notARepository(git)) return { ok: false, observation: "the workspace is not a git repository" };
         const target = await resolvePath(context, optionalString(args, "path") ?? ".");
-        const argv = ["diff", "--no-ext-diff", "--no-textconv", "--no-color"];
-        if (optionalBool(args, "staged")) argv.push("--cached");
-        argv.push("--", target.path);
-        const diff = (await git.raw(argv)).trimEnd();
-        return { ok: true, observation: diff ? bounded(diff) : `no changes in ${displayPath(target)}` };
+        return withGit(context, async (git) => {
+          const argv = ["diff", "--no-ext-diff", "--no-textconv", "--no-color", "--ignore-submodules=all"];
+          if (optionalBool(args, "staged")) argv.push("--cached");
+          argv.push("--", target.path);
+          const diff = (await git.run(argv)).trimEnd();
+          return { ok: true, observation: diff ? bounded(diff) : `no changes in ${displayPath(target)}` };
+        });
       }),
   };
 }
@@ -72,16 +72,16 @@ export function gitLogTool(): ToolDefinition {
     runsRepositoryConfig: true,
     targets: () => ({ paths: [] }),
     run: (args, context) =>
-      guarded(async () => {
-        const git = gitFor(context);
-        if (await notARepository(git)) return { ok: false, observation: "the workspace is not a git repository" };
-        const count = optionalInt(args, "count", 1, 50) ?? 10;
-        const log = await git.raw(["log", "--no-color", "--no-decorate", `-n${count}`, "--format=%h %ad %an: %s", "--date=short"]).catch((error: Error) => {
-          if (/does not have any commits/.test(error.message)) return "";
-          throw error;
-        });
-        return { ok: true, observation: log.trimEnd() || "no commits yet" };
-      }),
+      guarded(() =>
+        withGit(context, async (git) => {
+          const count = optionalInt(args, "count", 1, 50) ?? 10;
+          const log = await git.run(["log", "--no-color", "--no-decorate", "--no-show-signature", `-n${count}`, "--format=%h %ad %an: %s", "--date=short"]).catch((error: Error) => {
+            if (/does not have any commits/.test(error.message)) return "";
+            throw error;
+          });
+          return { ok: true, observation: log.trimEnd() || "no commits yet" };
+        }),
+      ),
   };
 }
 
@@ -98,13 +98,16 @@ export function gitCommitTool(): ToolDefinition {
       guarded(async () => {
         const message = stringArg(args, "message").trim();
         if (message === "") throw new ToolArgumentError("the commit message is empty");
-        const git = gitFor(context);
-        if (await notARepository(git)) return { ok: false, observation: "the workspace is not a git repository" };
-        await git.raw(["add", "-A"]);
-        const status = await git.raw(["status", "--porcelain"]);
-        if (status.trim() === "") return { ok: false, observation: "nothing to commit" };
-        const result = await git.commit(message);
-        return { ok: true, observation: `committed ${result.commit || "(no id)"}: ${result.summary.changes} file(s) changed` };
+        return withGit(context, async (git) => {
+          await git.run(["add", "-A"]);
+          const status = await git.run(["status", "--porcelain", "--ignore-submodules=all"]);
+          if (status.trim() === "") return { ok: false, observation: "nothing to commit" };
+          // The message on stdin: never an argument git could read as an option.
+          await git.run(["commit", "--quiet", "--no-verify", "--no-gpg-sign", "--file=-"], { input: message });
+          const id = (await git.run(["rev-parse", "--short", "HEAD"])).trim();
+          const changed = (await git.run(["diff-tree", "--root", "--no-commit-id", "--name-only", "-r", "-z", "HEAD"])).split("\0").filter(Boolean).length;
+          return { ok: true, observation: `committed ${id}: ${changed} file(s) changed` };
+        });
       }),
   };
 }

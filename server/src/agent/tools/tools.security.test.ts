@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { WorkspaceRoots } from "../../platform/workspace-paths";
 import { CliFileWriter } from "../cli-file-writer";
+import { DEFAULT_COMMAND_RULES } from "../command-rules-file";
 import { ProcessCommandRunner } from "../command-runner";
 import { type PermissionGateOptions, type PermissionProfile, createPermissionGate } from "../permissions";
 import type { PermissionDecision, ToolContext, ToolDefinition } from "../tool-types";
@@ -75,6 +76,17 @@ const ROWS: Row[] = [
   { name: "rename onto .pincer/", tool: "rename_file", args: { from: "a.txt", to: ".pincer/commands.json" }, expected: "ask" },
   { name: "delete .git/HEAD", tool: "delete_file", args: { path: ".git/HEAD" }, expected: "ask" },
   { name: "protected write, headless", tool: "edit_file", args: { path: ".git/config", search: "a", replace: "b" }, expected: "deny", gate: { headless: true } },
+  // Plain files that make a git directory (git then reads its config: core.sshCommand, fsmonitor); see git/git-dir-names.ts
+  { name: "create HEAD at the root: a planted git directory (CVE-2022-24765 class, unexpected gitdir)", tool: "create_file", args: { path: "HEAD", content: "ref: refs/heads/main\n" }, expected: "ask", gate: { toolOverrides: { create_file: "allow" } } },
+  { name: "create HEAD in a subfolder (planted git directory)", tool: "create_file", args: { path: "sub/HEAD", content: "ref: refs/heads/main\n" }, expected: "ask" },
+  { name: "create config next to an unpacked HEAD (planted git config → code execution)", tool: "create_file", args: { path: "archive/config", content: "[core]\n\tfsmonitor = x\n" }, expected: "ask" },
+  { name: "create objects/ next to an unpacked HEAD (completes a git directory)", tool: "create_file", args: { path: "archive/objects/.keep", content: "" }, expected: "ask" },
+  { name: "rename a file onto refs/ next to an unpacked HEAD", tool: "rename_file", args: { from: "a.txt", to: "archive/refs/heads/main" }, expected: "ask" },
+  { name: "planted git directory, headless", tool: "create_file", args: { path: "HEAD", content: "x" }, expected: "deny", gate: { headless: true } },
+  { name: "an ordinary config/ folder stays ordinary", tool: "create_file", args: { path: "config/app.json", content: "{}" }, expected: "allow" },
+  // Default rules: git reads repository config that runs programs (core.fsmonitor on status), so no git command is allowed by default
+  { name: "default rules: git status asks (planted core.fsmonitor, Cursor/Cline allow-list CVE class)", tool: "run_command", args: { command: "git status" }, expected: "ask", gate: { rules: DEFAULT_COMMAND_RULES } },
+  { name: "default rules: git log asks (partial-clone lazy fetch runs core.sshCommand)", tool: "run_command", args: { command: "git log" }, expected: "ask", gate: { rules: DEFAULT_COMMAND_RULES } },
   { name: "git_commit asks", tool: "git_commit", args: { message: "m" }, expected: "ask" },
   { name: "git_commit headless", tool: "git_commit", args: { message: "m" }, expected: "deny", gate: { headless: true } },
   // Command chaining, smuggling and substitutions (profile "full": rules decide)
@@ -147,6 +159,9 @@ describe("agent tools behind the permission gate (security table)", function () 
     await fs.writeFile(path.join(outside, "stolen.ts"), `export function stolen() { return "${SECRET}"; }\n`);
     await fs.writeFile(path.join(base, "ws-evil", "secret.txt"), `${SECRET}\n`);
     await fs.writeFile(path.join(ws, "a.txt"), "hello\n");
+    // A HEAD as an unpacked archive may bring it: next to it, objects/refs/config would make a git directory.
+    await fs.mkdir(path.join(ws, "archive"));
+    await fs.writeFile(path.join(ws, "archive", "HEAD"), "ref: refs/heads/main\n");
     await fs.writeFile(path.join(ws, ".git", "config"), "[core]\n\tbare = false\n");
     await fs.writeFile(path.join(ws, ".git", "HEAD"), "ref: refs/heads/main\n");
     await fs.symlink(outside, path.join(ws, "link-out"));
