@@ -3,11 +3,13 @@
 // arguments are only input. The gate never returns a decision looser than any of its checks:
 //  - untrusted workspace (VS Code restricted mode): reads only;
 //  - a path outside the workspace (after realpath): deny, whatever the profile or override says;
-//  - a write to .git/, .vscode/, *.code-workspace or .pincer/: at least ask, even when "allowed";
+//  - a write to .git/, .vscode/, *.code-workspace or .pincer/: at least ask, even when "allowed" (also through a
+//    symlink, and where such a folder's symlink points); a write to a name git refuses (.GIT, git~1): deny;
 //  - a write that would make a folder a git directory (HEAD, or objects/refs/config next to one): ask;
 //  - commands: the command rules' decision (deny rules, unparseable ⇒ ask) bounds the profile's;
 //  - headless (nobody to ask): ask becomes deny.
-// "Always allow" answers are kept in a store outside the workspace, so no tool can write them.
+// "Always allow" answers are kept in a store outside every workspace folder, so no tool can write them; a store
+// that resolves inside any folder (multi-root workspaces) is neither read nor written.
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { JsonMapFile } from "../store/json-store";
@@ -27,9 +29,9 @@ export const PROFILE_TABLE: Readonly<Record<PermissionProfile, Readonly<Record<T
   full: { read: "allow", "ask-user": "allow", edit: "allow", command: "allow" },
 };
 
-/** Commands the person answered "always" for, per workspace; must live outside every workspace. */
+/** Commands the person answered "always" for, per workspace; must live outside every workspace folder. */
 export interface ApprovalStore {
-  /** Where it is kept (checked against the workspace so the agent cannot edit it). */
+  /** Where it is kept (checked against every workspace folder, on read and on write, so the agent cannot edit it). */
   readonly location: string;
   commands(workspaceKey: string): Promise<string[]>;
   add(workspaceKey: string, command: string): Promise<void>;
@@ -104,8 +106,13 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         reasons.push(`${JSON.stringify(requested)}: ${resolved.reason}`);
         return done("deny");
       }
+      if (tool.effect === "edit" && resolved.refusedName) {
+        reasons.push(`${JSON.stringify(requested)}: ${resolved.refusedName}; Pincer never writes there`);
+        return done("deny");
+      }
       if (tool.effect === "edit" && resolved.protectedKind) {
-        reasons.push(`${JSON.stringify(requested)} is protected configuration (${resolved.protectedKind}): writes always ask`);
+        const via = resolved.protectedVia && resolved.protectedVia !== displayed(resolved.relative) ? ` by way of ${resolved.protectedVia}` : "";
+        reasons.push(`${JSON.stringify(requested)} is protected configuration (${resolved.protectedKind})${via}: writes always ask`);
         decision = stricter(decision, "ask");
       }
       // HEAD/objects/refs/config as plain files would make a git directory (git/git-dir-names.ts).
@@ -123,7 +130,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         reasons.push(...verdict.reasons);
         return done("deny");
       }
-      const remembered = decision !== "deny" && (await rememberedCommands()).includes(commandLine);
+      const remembered = decision !== "deny" && (await rememberedCommands(reasons)).includes(commandLine);
       if (remembered) {
         reasons.push("allowed before with \"always\" in this workspace");
         decision = "allow";
@@ -142,8 +149,19 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     return done(decision);
   }
 
-  async function rememberedCommands(): Promise<string[]> {
+  /** Why the store must not be used: it resolves inside a workspace folder, where a tool could write it. */
+  async function storeProblem(store: ApprovalStore): Promise<string | undefined> {
+    const root = await options.roots.rootContaining(store.location);
+    return root ? `the approval store ${store.location} is inside the workspace folder ${root.folder}` : undefined;
+  }
+
+  async function rememberedCommands(reasons: string[]): Promise<string[]> {
     if (!options.rememberStore) return [];
+    const problem = await storeProblem(options.rememberStore);
+    if (problem) {
+      reasons.push(`${problem}: remembered approvals are ignored`);
+      return [];
+    }
     return options.rememberStore.commands(workspaceKey).catch(() => []);
   }
 
@@ -152,9 +170,9 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     const store = options.rememberStore;
     if (!store) throw new Error("approvals cannot be remembered here (no approval store)");
     if (request.command === undefined || request.command.trim() === "") throw new Error("only commands can be allowed always");
-    // A store inside the workspace would let the agent grant itself commands by editing a file.
-    const inside = await options.roots.resolveInside(store.location, { forWrite: true });
-    if (inside.ok) throw new Error(`the approval store ${store.location} is inside the workspace; refusing to remember approvals there`);
+    // A store inside any workspace folder would let the agent grant itself commands by editing a file.
+    const problem = await storeProblem(store);
+    if (problem) throw new Error(`${problem}; refusing to remember approvals there`);
     await store.add(workspaceKey, request.command);
   }
 
@@ -194,6 +212,10 @@ export function jsonApprovalStore(storageDir: string): ApprovalStore {
       if (!list.includes(command)) await file.set(workspaceKey, [...list, command]);
     },
   };
+}
+
+function displayed(relative: string): string {
+  return relative === "" ? "." : relative.split(path.sep).join("/");
 }
 
 function summarize(tool: ToolDefinition, targets: { paths: string[]; command?: string }): string {

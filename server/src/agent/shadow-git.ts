@@ -3,12 +3,19 @@
 // user's own .git is never read or written (git never adds a path named .git), and nothing from
 // the user's git configuration applies: no global/system config, no hooks, no fsmonitor, no
 // filters (an LFS clean filter would otherwise store pointers instead of the bytes we restore).
+//
+// The repository holds copies of every file the agent touched (a 0600 .env too), so it is private: folders
+// 0700, files 0600 (core.sharedRepository=0600 and, on POSIX, git runs under umask 077), and a store made by an
+// older version is tightened when it is opened.
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 
 const NULL_DEVICE = process.platform === "win32" ? "NUL" : "/dev/null";
+const POSIX = process.platform !== "win32";
+/** `sh -c` script that runs git ("$0") with its arguments under umask 077: files git makes are private. */
+const UMASK_WRAPPER = 'umask 077 && exec "$0" "$@"';
 
 export class ShadowGit {
   private ready: Promise<void> | undefined;
@@ -44,23 +51,25 @@ export class ShadowGit {
     };
   }
 
-  /** Runs git; resolves stdout as bytes. `ok` lists exit codes that are not failures. */
-  run(args: string[], signal: AbortSignal, options: { ok?: number[] } = {}): Promise<Buffer> {
+  /** The program and arguments that run git with `args` (under umask 077 on POSIX). */
+  private command(args: string[]): [string, string[]] {
+    return POSIX ? ["/bin/sh", ["-c", UMASK_WRAPPER, this.binary, ...args]] : [this.binary, args];
+  }
+
+  /** Runs git; resolves stdout as bytes. `ok` lists exit codes that are not failures; `stderr` receives git's messages. */
+  run(args: string[], signal: AbortSignal, options: { ok?: number[]; stderr?: (text: string) => void } = {}): Promise<Buffer> {
     signal.throwIfAborted();
+    const [program, argv] = this.command(["-c", "core.fsmonitor=false", "-c", `core.hooksPath=${NULL_DEVICE}`, ...args]);
     return new Promise((resolve, reject) => {
-      execFile(
-        this.binary,
-        ["-c", "core.fsmonitor=false", "-c", `core.hooksPath=${NULL_DEVICE}`, ...args],
-        { cwd: this.workTree, env: this.env(), encoding: "buffer", maxBuffer: 512 * 1024 * 1024, signal },
-        (error, stdout, stderr) => {
-          const code = (error as { code?: unknown } | null)?.code;
-          if (error && !(typeof code === "number" && options.ok?.includes(code))) {
-            if (error.name === "AbortError") return reject(error);
-            return reject(new Error(`shadow git ${args[0]} failed: ${stderr.toString("utf8").trim() || error.message}`));
-          }
-          resolve(stdout);
-        },
-      );
+      execFile(program, argv, { cwd: this.workTree, env: this.env(), encoding: "buffer", maxBuffer: 512 * 1024 * 1024, signal }, (error, stdout, stderr) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        if (error && !(typeof code === "number" && options.ok?.includes(code))) {
+          if (error.name === "AbortError") return reject(error);
+          return reject(new Error(`shadow git ${args[0]} failed: ${stderr.toString("utf8").trim() || error.message}`));
+        }
+        options.stderr?.(stderr.toString("utf8"));
+        resolve(stdout);
+      });
     });
   }
 
@@ -70,7 +79,8 @@ export class ShadowGit {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return Promise.resolve(new Map());
     return new Promise((resolve, reject) => {
-      const child = spawn(this.binary, ["cat-file", "--batch"], { cwd: this.workTree, env: this.env(), signal, stdio: ["pipe", "pipe", "pipe"] });
+      const [program, argv] = this.command(["cat-file", "--batch"]);
+      const child = spawn(program, argv, { cwd: this.workTree, env: this.env(), signal, stdio: ["pipe", "pipe", "pipe"] });
       const chunks: Buffer[] = [];
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -100,18 +110,23 @@ export class ShadowGit {
     return (await this.run(args, signal)).toString("utf8");
   }
 
-  /** Creates the repository on first use. */
+  /** Creates the repository on first use; makes an existing one private. */
   ensure(signal: AbortSignal): Promise<void> {
     this.ready ??= (async () => {
-      await fs.mkdir(path.dirname(this.gitDir), { recursive: true });
+      const storage = path.dirname(this.gitDir);
+      await fs.mkdir(storage, { recursive: true, mode: 0o700 });
       // Inside the work tree the repository would snapshot itself, and the agent could edit it.
-      const storage = await fs.realpath(path.dirname(this.gitDir));
-      const relative = path.relative(await fs.realpath(this.workTree), storage);
+      const realStorage = await fs.realpath(storage);
+      const relative = path.relative(await fs.realpath(this.workTree), realStorage);
       const outside = relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
-      if (!outside) throw new Error(`the checkpoint storage ${storage} is inside the workspace`);
+      if (!outside) throw new Error(`the checkpoint storage ${realStorage} is inside the workspace`);
       const exists = await fs.stat(path.join(this.gitDir, "HEAD")).then(() => true, () => false);
-      if (exists) return;
-      await this.run(["init", "--quiet"], signal);
+      if (exists) {
+        await this.makePrivate(signal);
+        return;
+      }
+      await fs.chmod(storage, 0o700);
+      await this.run(["init", "--quiet", "--shared=0600"], signal);
       const settings: [string, string][] = [
         ["core.autocrlf", "false"],
         ["core.safecrlf", "false"],
@@ -121,12 +136,32 @@ export class ShadowGit {
         ["advice.addEmbeddedRepo", "false"],
       ];
       for (const [key, value] of settings) await this.run(["config", key, value], signal);
-      await fs.writeFile(path.join(this.gitDir, "pincer-workspace"), `${this.workTree}\n`);
+      await fs.writeFile(path.join(this.gitDir, "pincer-workspace"), `${this.workTree}\n`, { mode: 0o600 });
     })().catch((error: unknown) => {
       this.ready = undefined;
       throw error;
     });
     return this.ready;
+  }
+
+  /** A store from before it was private (or loosened since): 0700 folders, no group/other bits on files. */
+  private async makePrivate(signal: AbortSignal): Promise<void> {
+    if (!POSIX) return;
+    const storage = path.dirname(this.gitDir);
+    const loose = async (p: string) => ((await fs.stat(p)).mode & 0o077) !== 0;
+    if (!(await loose(storage)) && !(await loose(this.gitDir)) && !(await loose(path.join(this.gitDir, "objects")))) return;
+    await fs.chmod(storage, 0o700);
+    await this.run(["config", "core.sharedRepository", "0600"], signal);
+    const visit = async (current: string): Promise<void> => {
+      signal.throwIfAborted();
+      const stat = await fs.lstat(current);
+      if (stat.isSymbolicLink()) return;
+      if (stat.isDirectory()) {
+        await fs.chmod(current, 0o700);
+        for (const entry of await fs.readdir(current)) await visit(path.join(current, entry));
+      } else if ((stat.mode & 0o077) !== 0) await fs.chmod(current, stat.mode & 0o700);
+    };
+    await visit(this.gitDir);
   }
 
   /** Bytes used by the repository on disk. */

@@ -116,8 +116,11 @@ export interface CheckpointStore {
    * `paths`: the step's targets (ToolDefinition.targets), so files it touches are covered even when .gitignore'd.
    */
   beforeStep(runId: string, step: number, signal: AbortSignal, paths?: readonly string[]): Promise<string>;
-  /** After the step ran: which files it changed (including files changed by commands). */
-  afterStep(runId: string, step: number, signal: AbortSignal): Promise<{ changedPaths: string[] }>;
+  /**
+   * After the step ran: which files it changed (including files changed by commands), and files no snapshot can
+   * hold (names git refuses, unreadable files), each reported once: undo does not cover them.
+   */
+  afterStep(runId: string, step: number, signal: AbortSignal): Promise<{ changedPaths: string[]; notCovered?: string[] }>;
   undoStep(runId: string, step: number, signal: AbortSignal): Promise<UndoReport>;
   undoRun(runId: string, signal: AbortSignal): Promise<UndoReport>;
   /** Runs known for this workspace, newest first (for `pincer undo` without a RUN_ID). */

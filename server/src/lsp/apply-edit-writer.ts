@@ -2,12 +2,15 @@
 // shows in open editors and in their undo stack. The tools and checkpoints read the disk, so after
 // an edit the client is asked to save the touched documents (pincer/agent/save), and the disk is
 // then checked; if the client could not save (no document, save refused), the content is written
-// atomically so the disk is never behind what the agent was told.
+// atomically so the disk is never behind what the agent was told. VS Code does the write itself, so the
+// path is checked before (no symlink swapped in, no hard-linked file an in-place save would write through)
+// and after (the saved file is read back through confined-fs).
 import { promises as fs } from "node:fs";
+import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Connection, WorkspaceEdit } from "vscode-languageserver";
 import type { FileWriter } from "../agent/tool-types";
-import { writeFileAtomic } from "../platform/atomic-fs";
+import { readFileConfined, verifyFolder, writeFileConfined } from "../platform/confined-fs";
 import { AgentSaveRequest, type AgentSaveParams } from "../protocol";
 
 /** The last line any document can have: VS Code clamps a range to the document, so this means "to the end". */
@@ -27,8 +30,11 @@ export class ApplyEditWriter implements FileWriter {
     signal.throwIfAborted();
     const uri = pathToFileURL(absolutePath).href;
     await this.refuseUnsavedChanges(absolutePath, uri);
-    const exists = await fs.stat(absolutePath).then(() => true, () => false);
-    if (exists) this.replacedText.set(uri, await fs.readFile(absolutePath, "utf8").catch(() => ""));
+    const entry = await fs.lstat(absolutePath).catch(() => undefined);
+    const exists = entry !== undefined;
+    // Throws for a symlink swapped in since the check and for a hard-linked file.
+    if (exists) this.replacedText.set(uri, (await readFileConfined(absolutePath)).toString("utf8"));
+    else await verifyNearestFolder(absolutePath);
     const edit: WorkspaceEdit = {
       documentChanges: [
         ...(exists ? [] : [{ kind: "create" as const, uri, options: { overwrite: false, ignoreIfExists: true } }]),
@@ -37,22 +43,25 @@ export class ApplyEditWriter implements FileWriter {
     };
     await this.apply(edit, `write ${absolutePath}`);
     await this.save([uri]);
-    const onDisk = await fs.readFile(absolutePath, "utf8").catch(() => undefined);
+    const onDisk = await readText(absolutePath);
     if (onDisk !== content) {
       this.warn(`Agent: the editor did not save ${absolutePath}; writing the file directly.`);
-      await writeFileAtomic(absolutePath, content);
+      await writeFileConfined(absolutePath, content, { mode: entry?.isFile() ? entry.mode & 0o7777 : 0o644 });
     }
   }
 
   async delete(absolutePath: string, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     await this.refuseUnsavedChanges(absolutePath, pathToFileURL(absolutePath).href);
+    await verifyFolder(path.dirname(absolutePath));
     await this.apply({ documentChanges: [{ kind: "delete", uri: pathToFileURL(absolutePath).href, options: { ignoreIfNotExists: true } }] }, `delete ${absolutePath}`);
     if (await fs.lstat(absolutePath).then(() => true, () => false)) await fs.rm(absolutePath, { force: true });
   }
 
   async rename(fromAbsolutePath: string, toAbsolutePath: string, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
+    await verifyFolder(path.dirname(fromAbsolutePath));
+    await verifyNearestFolder(toAbsolutePath);
     const newUri = pathToFileURL(toAbsolutePath).href;
     await this.apply({ documentChanges: [{ kind: "rename", oldUri: pathToFileURL(fromAbsolutePath).href, newUri, options: { overwrite: false } }] }, `rename ${fromAbsolutePath}`);
     // A dirty editor moves with the rename; its content must reach the disk too.
@@ -68,7 +77,7 @@ export class ApplyEditWriter implements FileWriter {
   private async refuseUnsavedChanges(absolutePath: string, uri: string): Promise<void> {
     const open = this.openDocumentText(uri);
     if (open === undefined) return;
-    const onDisk = await fs.readFile(absolutePath, "utf8").catch(() => undefined);
+    const onDisk = await readText(absolutePath);
     // The server's copy can still be the text before the agent's own previous write (its didChange
     // not in yet): that is not the person's work.
     if (onDisk !== undefined && onDisk !== open && open !== this.replacedText.get(uri)) {
@@ -88,4 +97,16 @@ export class ApplyEditWriter implements FileWriter {
       this.warn(`Agent: saving ${uris.join(", ")} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+}
+
+/** The file's text read through confined-fs; undefined when it is missing or no longer where it was checked. */
+function readText(absolutePath: string): Promise<string | undefined> {
+  return readFileConfined(absolutePath).then((buffer) => buffer.toString("utf8"), () => undefined);
+}
+
+/** The nearest existing folder above a new file must be a real folder (VS Code creates the rest). */
+async function verifyNearestFolder(absolutePath: string): Promise<void> {
+  let folder = path.dirname(absolutePath);
+  while (!(await fs.lstat(folder).then(() => true, () => false)) && path.dirname(folder) !== folder) folder = path.dirname(folder);
+  await verifyFolder(folder);
 }

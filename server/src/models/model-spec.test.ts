@@ -73,12 +73,36 @@ describe("parseModelSpec", () => {
   });
 
   describe("URLs", () => {
-    it("accepts an http(s) URL to a .gguf file, decoding its name", () => {
+    it("accepts an https URL to a .gguf file, decoding its name", () => {
       const spec = remote("https://example.com/files/My%20Model.Q4.gguf");
       assert.equal(spec.fileName, "My Model.Q4.gguf");
       assert.equal(spec.hub, undefined);
-      assert.equal(remote("http://127.0.0.1:8080/tiny.gguf").fileName, "tiny.gguf");
     });
+
+    // Plain http lets anyone on the path swap the weights or the published hash (CWE-319, cleartext
+    // transmission); only a hub on this machine (tests, a local mirror) may use it, and only by loopback address.
+    const plainHttp: [string, boolean][] = [
+      ["http://127.0.0.1:8080/tiny.gguf", true],
+      ["http://127.4.5.6/tiny.gguf", true],
+      ["http://localhost:8080/tiny.gguf", true],
+      ["http://LOCALHOST/tiny.gguf", true],
+      ["http://[::1]:8080/tiny.gguf", true],
+      ["http://example.com/tiny.gguf", false],
+      ["http://huggingface.co/owner/repo/resolve/main/tiny.gguf", false],
+      ["HTTP://example.com/tiny.gguf", false],
+      ["http://10.0.0.1/tiny.gguf", false],
+      ["http://192.168.1.2:8080/tiny.gguf", false],
+      ["http://127.0.0.1.example.com/tiny.gguf", false],
+      ["http://localhost.example.com/tiny.gguf", false],
+      ["http://[::ffff:8.8.8.8]/tiny.gguf", false],
+      ["http://0.0.0.0/tiny.gguf", false],
+    ];
+    for (const [spec, allowed] of plainHttp) {
+      it(`${allowed ? "allows" : "refuses"} plain http: ${spec}`, () => {
+        if (allowed) assert.equal(remote(spec).fileName, "tiny.gguf");
+        else assert.throws(() => parseModelSpec(spec), (error: Error) => error instanceof ModelSpecError && /plain http is refused/.test(error.message) && /https:\/\//.test(error.message), spec);
+      });
+    }
 
     it("rejects a URL that does not point at a .gguf file", () => {
       for (const spec of ["https://example.com/model.bin", "https://example.com/", "https://huggingface.co/owner/repo"]) {

@@ -1,5 +1,8 @@
 // A model setting is either a local file or something to download: an `hf:owner/repo/file.gguf`
 // URI or an https URL. This decides which, and where a download would land, without any network.
+// Plain http is refused (anyone on the path could swap the weights and the hash published with them), except
+// for a hub on this machine named by a loopback address (tests, a local mirror).
+import { isIPv4 } from "node:net";
 import path from "node:path";
 import { expandHome } from "./models-dir";
 
@@ -31,6 +34,9 @@ export function parseModelSpec(spec: string, cwd: string = process.cwd()): Model
   }
   if (/^https?:\/\//i.test(trimmed)) {
     const url = new URL(trimmed);
+    if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+      throw new ModelSpecError(spec, "plain http is refused (anyone on the network path could swap the file); use an https:// URL (http only for a hub on this machine: 127.0.0.1, [::1], localhost)");
+    }
     const fileName = decodeURIComponent(path.posix.basename(url.pathname));
     if (!/\.gguf$/i.test(fileName)) throw new ModelSpecError(spec, "the URL must point at a .gguf file");
     const hubMatch = url.hostname === "huggingface.co" ? url.pathname.match(/^\/([^/]+)\/([^/]+)\/(?:resolve|blob)\/([^/]+)\/(.+)$/) : null;
@@ -38,6 +44,12 @@ export function parseModelSpec(spec: string, cwd: string = process.cwd()): Model
     return { kind: "remote", uri: trimmed, fileName, hub };
   }
   return { kind: "path", path: path.resolve(cwd, expandHome(trimmed)) };
+}
+
+/** 127.0.0.0/8, ::1 or localhost: a server on this machine (the URL parser has normalized the host already). */
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === "localhost" || host === "[::1]" || (isIPv4(host) && host.startsWith("127."));
 }
 
 /** Where a remote model is stored once downloaded. */

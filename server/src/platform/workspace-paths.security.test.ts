@@ -2,15 +2,18 @@ import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { protectedKind, WorkspaceRoots, type ProtectedKind } from "./workspace-paths";
+import { gitRefusedName, protectedKind, WorkspaceRoots, type ProtectedKind } from "./workspace-paths";
 
 // One row per known attack on workspace confinement, run against real temp dirs and real symlinks:
 //   <base>/ws            the workspace folder
 //   <base>/ws-evil/      a sibling sharing the workspace's name as a prefix
 //   <base>/outside/      anything else on the disk
+//   <base>/shared/       a second workspace in the shared-config layout: .vscode -> config/vscode,
+//                        .pincer -> pincer-shared, team.code-workspace -> notes/team.json
 interface Ctx {
   base: string;
   ws: string;
+  shared: string;
   evil: string;
   outside: string;
   caseInsensitive: boolean;
@@ -21,7 +24,9 @@ interface Row {
   setup?: (ctx: Ctx) => Promise<void>;
   request: (ctx: Ctx) => string;
   forWrite?: boolean;
-  expect: (ctx: Ctx) => { ok: true; path: string; relative: string; exists: boolean; protectedKind?: ProtectedKind } | { ok: false; reason: RegExp };
+  /** Which workspace the row resolves in (default ws). */
+  workspace?: "ws" | "shared";
+  expect: (ctx: Ctx) => { ok: true; path: string; relative: string; exists: boolean; protectedKind?: ProtectedKind; refusedName?: RegExp } | { ok: false; reason: RegExp };
 }
 
 const OUTSIDE = { ok: false, reason: /^outside the workspace$/ } as const;
@@ -180,11 +185,104 @@ const rows: Row[] = [
     forWrite: true,
     expect: (ctx) => ({ ok: true, path: path.join(ctx.ws, ".pincer", "rules", "a.md"), relative: path.join(".pincer", "rules", "a.md"), exists: false, protectedKind: "pincer-config" }),
   },
+  // Protected folders behind symlinks (CVE class: CVE-2025-53773, an agent writing .vscode config to run
+  // code or approve itself; here through a symlinked .vscode, as in the Cursor tasks.json reports).
+  {
+    description: "symlinked protected folder: .vscode -> config/vscode, write .vscode/tasks.json (CVE class: Cursor .vscode/tasks.json via symlink)",
+    workspace: "shared",
+    request: () => ".vscode/tasks.json",
+    forWrite: true,
+    expect: (ctx) => ({ ok: true, path: path.join(ctx.shared, "config", "vscode", "tasks.json"), relative: path.join("config", "vscode", "tasks.json"), exists: false, protectedKind: "vscode" }),
+  },
+  {
+    description: "symlinked protected folder, reverse: config/vscode/tasks.json is protected while .vscode points there",
+    workspace: "shared",
+    request: () => "config/vscode/tasks.json",
+    forWrite: true,
+    expect: (ctx) => ({ ok: true, path: path.join(ctx.shared, "config", "vscode", "tasks.json"), relative: path.join("config", "vscode", "tasks.json"), exists: false, protectedKind: "vscode" }),
+  },
+  {
+    description: "symlinked protected folder, reverse through ..: config/x/../vscode/settings.json",
+    workspace: "shared",
+    request: () => "config/x/../vscode/settings.json",
+    forWrite: true,
+    expect: (ctx) => ({ ok: true, path: path.join(ctx.shared, "config", "vscode", "settings.json"), relative: path.join("config", "vscode", "settings.json"), exists: true, protectedKind: "vscode" }),
+  },
+  {
+    description: "symlinked protected folder: .pincer -> pincer-shared, edit .pincer/commands.json (widening own command rules)",
+    workspace: "shared",
+    request: () => ".pincer/commands.json",
+    forWrite: true,
+    expect: (ctx) => ({ ok: true, path: path.join(ctx.shared, "pincer-shared", "commands.json"), relative: path.join("pincer-shared", "commands.json"), exists: true, protectedKind: "pincer-config" }),
+  },
+  {
+    description: "symlinked protected folder, reverse: pincer-shared/commands.json is protected while .pincer points there",
+    workspace: "shared",
+    request: () => "pincer-shared/commands.json",
+    forWrite: true,
+    expect: (ctx) => ({ ok: true, path: path.join(ctx.shared, "pincer-shared", "commands.json"), relative: path.join("pincer-shared", "commands.json"), exists: true, protectedKind: "pincer-config" }),
+  },
+  {
+    description: "a symlink on the way names the protected folder: alias -> .vscode -> config/vscode, write alias/tasks.json",
+    workspace: "shared",
+    setup: async (ctx) => link(".vscode", path.join(ctx.shared, "alias")),
+    request: () => "alias/tasks.json",
+    forWrite: true,
+    expect: (ctx) => ({ ok: true, path: path.join(ctx.shared, "config", "vscode", "tasks.json"), relative: path.join("config", "vscode", "tasks.json"), exists: false, protectedKind: "vscode" }),
+  },
+  {
+    description: "symlinked *.code-workspace: team.code-workspace -> notes/team.json makes notes/team.json protected",
+    workspace: "shared",
+    request: () => "notes/team.json",
+    forWrite: true,
+    expect: (ctx) => ({ ok: true, path: path.join(ctx.shared, "notes", "team.json"), relative: path.join("notes", "team.json"), exists: true, protectedKind: "code-workspace" }),
+  },
+  {
+    description: "files next to a symlinked protected folder stay unprotected (config/other.json)",
+    workspace: "shared",
+    request: () => "config/other.json",
+    forWrite: true,
+    expect: (ctx) => ({ ok: true, path: path.join(ctx.shared, "config", "other.json"), relative: path.join("config", "other.json"), exists: false }),
+  },
+  // Names git refuses: a write there breaks checkpoints, and on some file systems it IS .git
+  // (CVE-2014-9390 .Git / HFS ignorables, CVE-2019-1353 NTFS git~1, CVE-2021-21300-style case-insensitive .git).
+  {
+    description: "CVE-2021-21300-style case-insensitive .git: .GIT/x is a name git refuses",
+    request: () => ".GIT/x",
+    forWrite: true,
+    expect: (ctx) => ({ ok: true, path: path.join(ctx.ws, ".GIT", "x"), relative: path.join(".GIT", "x"), exists: false, ...(ctx.caseInsensitive ? { protectedKind: "git" as const } : {}), refusedName: /"\.GIT" is a name git refuses/ }),
+  },
+  {
+    description: "CVE-2019-1353 NTFS 8.3 short name: git~1/hooks/pre-commit",
+    request: () => "git~1/hooks/pre-commit",
+    forWrite: true,
+    expect: (ctx) => ({ ok: true, path: path.join(ctx.ws, "git~1", "hooks", "pre-commit"), relative: path.join("git~1", "hooks", "pre-commit"), exists: false, refusedName: /"git~1"/ }),
+  },
+  {
+    description: "NTFS trailing dot: .git./config",
+    request: () => ".git./config",
+    forWrite: true,
+    expect: (ctx) => ({ ok: true, path: path.join(ctx.ws, ".git.", "config"), relative: path.join(".git.", "config"), exists: false, refusedName: /"\.git\."/ }),
+  },
+  {
+    description: "CVE-2014-9390 HFS+ ignorable code point: .g<U+200C>it/x",
+    request: () => "sub/.g\u200cit/x",
+    forWrite: true,
+    expect: (ctx) => ({ ok: true, path: path.join(ctx.ws, "sub", ".g\u200cit", "x"), relative: path.join("sub", ".g\u200cit", "x"), exists: false, refusedName: /name git refuses/ }),
+  },
+  {
+    description: "a symlink on the way leads to a name git refuses: to-GIT -> .GIT, write to-GIT/x",
+    setup: async (ctx) => link(".GIT", path.join(ctx.ws, "to-GIT")),
+    request: () => "to-GIT/x",
+    forWrite: true,
+    expect: (ctx) => ({ ok: true, path: path.join(ctx.ws, ".GIT", "x"), relative: path.join(".GIT", "x"), exists: false, ...(ctx.caseInsensitive ? { protectedKind: "git" as const } : {}), refusedName: /"\.GIT"/ }),
+  },
 ];
 
 describe("workspace confinement (security table)", () => {
   const ctx = {} as Ctx;
   let roots: WorkspaceRoots;
+  let sharedRoots: WorkspaceRoots;
 
   before(async () => {
     ctx.base = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-confine-")));
@@ -204,6 +302,18 @@ describe("workspace confinement (security table)", () => {
     ctx.caseInsensitive = b !== undefined && a.ino === b.ino && a.dev === b.dev;
     console.log(`      (temp file system is case-${ctx.caseInsensitive ? "insensitive: case variants must resolve inside" : "sensitive: case variants must be a different path"})`);
     roots = await WorkspaceRoots.create([ctx.ws]);
+    ctx.shared = path.join(ctx.base, "shared");
+    await fs.mkdir(path.join(ctx.shared, "config", "vscode"), { recursive: true });
+    await fs.writeFile(path.join(ctx.shared, "config", "vscode", "settings.json"), "{}\n");
+    await fs.mkdir(path.join(ctx.shared, "pincer-shared"), { recursive: true });
+    await fs.writeFile(path.join(ctx.shared, "pincer-shared", "commands.json"), '{"allow":[]}\n');
+    await fs.mkdir(path.join(ctx.shared, "notes"), { recursive: true });
+    await fs.writeFile(path.join(ctx.shared, "notes", "team.json"), "{}\n");
+    // Relative links inside the workspace, the usual shared-config layout.
+    await link(path.join("config", "vscode"), path.join(ctx.shared, ".vscode"));
+    await link("pincer-shared", path.join(ctx.shared, ".pincer"));
+    await link(path.join("notes", "team.json"), path.join(ctx.shared, "team.code-workspace"));
+    sharedRoots = await WorkspaceRoots.create([ctx.shared]);
   });
 
   after(async () => {
@@ -217,7 +327,8 @@ describe("workspace confinement (security table)", () => {
   for (const row of rows) {
     it(row.description, async () => {
       await row.setup?.(ctx);
-      const result = await roots.resolveInside(row.request(ctx), { forWrite: row.forWrite ?? false });
+      const shared = row.workspace === "shared";
+      const result = await (shared ? sharedRoots : roots).resolveInside(row.request(ctx), { forWrite: row.forWrite ?? false });
       const expected = row.expect(ctx);
       if (!expected.ok) {
         assert.equal(result.ok, false, `expected a refusal, got ${JSON.stringify(result)}`);
@@ -228,10 +339,18 @@ describe("workspace confinement (security table)", () => {
       assert.equal(result.path, expected.path);
       assert.equal(result.relative, expected.relative);
       assert.equal(result.exists, expected.exists);
-      assert.equal(result.root.path, ctx.ws);
-      assert.equal(result.protectedKind, expected.protectedKind);
+      assert.equal(result.root.path, shared ? ctx.shared : ctx.ws);
+      assert.equal(result.protectedKind, expected.protectedKind, `protected via ${result.protectedVia ?? "nothing"}`);
+      if (expected.refusedName) assert.match(result.refusedName ?? "(none)", expected.refusedName);
+      else assert.equal(result.refusedName, undefined);
     });
   }
+
+  it("names the location that made a symlinked path protected", async () => {
+    const result = await sharedRoots.resolveInside("config/vscode/tasks.json", { forWrite: true });
+    assert.ok(result.ok);
+    assert.match(result.protectedVia ?? "", /\.vscode/);
+  });
 
   it("refuses everything when no workspace folder is open", async () => {
     const none = await WorkspaceRoots.create([]);
@@ -291,4 +410,45 @@ describe("protectedKind", () => {
     assert.equal(protectedKind(".Pincer/rules/a.md", { caseInsensitive: true }), "pincer-config");
     assert.equal(protectedKind(".GIT/config", { caseInsensitive: false }), undefined);
   });
+});
+
+// git's verify_path refuses these names (core.protectNTFS and protectHFS rules, applied on every platform here):
+// a checkpoint cannot store them, and on some file system each one is the repository's own .git.
+describe("gitRefusedName", () => {
+  const table: [string, boolean, { symlink?: boolean }?][] = [
+    [".GIT/x", true],
+    [".Git/config", true],
+    ["sub/.gIt/hooks/pre-commit", true],
+    ["git~1/config", true],
+    ["GIT~1", true],
+    [".git./x", true],
+    [".git /x", true],
+    [".git. . /x", true],
+    [".git::$INDEX_ALLOCATION/x", true],
+    [".g\u200cit/x", true],
+    [".git\u200d/x", true],
+    ["\ufeff.git/x", true],
+    [".\u206agit/hooks", true],
+    ["a\\.GIT\\x", true],
+    [".gitmodules", true, { symlink: true }],
+    [".GITMODULES", true, { symlink: true }],
+    ["gitmod~1", true, { symlink: true }],
+    [".gitmodules", false],
+    [".git/config", false],
+    ["vendor/.git/HEAD", false],
+    ["x.git/a", false],
+    [".gitx/a", false],
+    [".github/workflows/ci.yml", false],
+    [".gitignore", false],
+    [".gitattributes", false, { symlink: true }],
+    ["git~2/x", false],
+    ["src/a.ts", false],
+  ];
+  for (const [relative, refused, options] of table) {
+    it(`${JSON.stringify(relative)}${options?.symlink ? " (symlink)" : ""} → ${refused ? "refused" : "allowed"}`, () => {
+      const reason = gitRefusedName(relative, options);
+      if (refused) assert.match(reason ?? "(allowed)", /name git refuses/);
+      else assert.equal(reason, undefined);
+    });
+  }
 });

@@ -2,8 +2,14 @@
 // symlinks, symlinked ancestors), then compared segment by segment with each folder's real path, so `/ws` never
 // contains `/ws-evil`. Case variants are folded only on folders whose file system ignores case.
 //
-// Callers must open the returned `path`, never the requested one: the check holds for the resolved path only.
-// (A symlink swapped in between the check and the open is not covered; that needs O_NOFOLLOW-style opens.)
+// Protection (.git, .vscode, .pincer, *.code-workspace) holds on every name a path goes by: the requested path,
+// each symlink it passes through, the resolved path, and the real location of every protected entry at a
+// workspace root (`.vscode -> config/vscode` makes `config/vscode/**` protected too). Names git refuses (.GIT,
+// git~1, .git., .g<U+200C>it) are reported so writers can refuse them.
+//
+// Callers must open the returned `path`, never the requested one: the check holds for the resolved path only. A
+// symlink swapped in between the check and the open is caught by platform/confined-fs.ts (O_NOFOLLOW opens,
+// re-verified through the open descriptor).
 import { promises as fs } from "node:fs";
 import path from "node:path";
 
@@ -27,13 +33,20 @@ export type ResolveResult =
       /** `path` relative to `root.path` ("" for the root itself), native separators. */
       relative: string;
       exists: boolean;
-      /** Set when the path is configuration a write must always ask about. */
+      /**
+       * Set when the path is configuration a write must always ask about. With `forWrite` by every name and by
+       * where protected folders' links point; without it by name only.
+       */
       protectedKind: ProtectedKind | undefined;
+      /** Which name made it protected (workspace-relative; a symlink on the way or a protected folder's link). */
+      protectedVia?: string;
+      /** Set when a name on the way is one git refuses (.GIT, git~1, ...): never a write target. */
+      refusedName?: string;
     }
   | { ok: false; reason: string };
 
 export interface ResolveOptions {
-  /** Writes may name a path that does not exist yet; reads may not. */
+  /** Writes may name a path that does not exist yet; reads may not. Also completes `protectedKind`. */
   forWrite?: boolean;
 }
 
@@ -65,9 +78,12 @@ export class WorkspaceRoots {
     if (windowsProblem) return refuse(windowsProblem);
 
     const lexical = path.resolve(first.path, requestedPath);
-    let resolved: { path: string; exists: boolean };
+    let resolved: Traced;
     try {
-      resolved = await resolveLoose(lexical, 0);
+      // Reads need no names on the way (protection and refused names matter to writes): the native realpath is
+      // several times faster (completion resolves import candidates per keystroke layout).
+      const real = options.forWrite ? undefined : await fs.realpath(lexical).catch(() => undefined);
+      resolved = real !== undefined ? { path: real, exists: true, names: [] } : await resolveTraced(lexical);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "ELOOP") return refuse("the path has a symlink loop");
@@ -83,14 +99,77 @@ export class WorkspaceRoots {
       return refuse(lexicallyInside ? "a symlink that points outside the workspace" : "outside the workspace");
     }
     if (!resolved.exists && !options.forWrite) return refuse("no such file or directory");
+    const names = [lexical, ...resolved.names, resolved.path];
+    // Where protected folders' links point is read from disk, so only for writes (the gate resolves every path so).
+    const protection = this.protectionByName(names) ?? (options.forWrite ? await this.protectionByLocation(resolved.path) : undefined);
+    const refusedName = this.refusedNameOf(names);
     return {
       ok: true,
       path: resolved.path,
       root: match.root,
       relative: match.relative,
       exists: resolved.exists,
-      protectedKind: protectedKind(match.relative, { caseInsensitive: match.root.caseInsensitive }),
+      protectedKind: protection?.kind,
+      ...(protection ? { protectedVia: protection.via } : {}),
+      ...(refusedName ? { refusedName } : {}),
     };
+  }
+
+  /**
+   * The workspace folder that `absolute` lies in, by any name it goes by (as given, through each symlink on the
+   * way, or resolved): Pincer's own state (approvals, checkpoints) must not be reachable by the agent's writes.
+   */
+  async rootContaining(absolute: string): Promise<WorkspaceRoot | undefined> {
+    const lexical = path.resolve(absolute);
+    const resolved = await resolveTraced(lexical).catch(() => undefined);
+    for (const name of [lexical, ...(resolved?.names ?? []), ...(resolved ? [resolved.path] : [])]) {
+      const found = this.containingByAnyName(name);
+      if (found) return found.root;
+    }
+    return undefined;
+  }
+
+  /** Protected by one of the names the path goes by. */
+  private protectionByName(names: readonly string[]): { kind: ProtectedKind; via: string } | undefined {
+    for (const name of names) {
+      const inside = this.containingByAnyName(name);
+      if (!inside) continue;
+      const kind = protectedKind(inside.relative, { caseInsensitive: inside.root.caseInsensitive });
+      if (kind) return { kind, via: displayRelative(inside.relative) };
+    }
+    return undefined;
+  }
+
+  /** Protected because a protected entry at a workspace root is a symlink to this real path (or a folder above it). */
+  private async protectionByLocation(real: string): Promise<{ kind: ProtectedKind; via: string } | undefined> {
+    for (const root of this.roots) {
+      for (const location of await protectedLinks(root)) {
+        if (relativeInside({ path: location.target, caseInsensitive: root.caseInsensitive }, real) !== undefined) {
+          return { kind: location.kind, via: `${displayRelative(location.relative)} -> ${displayRelative(path.relative(root.path, location.target))}` };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private refusedNameOf(names: readonly string[]): string | undefined {
+    for (const name of names) {
+      const inside = this.containingByAnyName(name);
+      const reason = inside ? gitRefusedName(inside.relative) : undefined;
+      if (reason) return reason;
+    }
+    return undefined;
+  }
+
+  /** Like containing(), also matching a root by the folder as configured (the lexical path may use it). */
+  private containingByAnyName(name: string): { root: WorkspaceRoot; relative: string } | undefined {
+    const real = this.containing(name);
+    if (real) return real;
+    for (const root of this.roots) {
+      const relative = relativeInside({ ...root, path: path.resolve(root.folder) }, name);
+      if (relative !== undefined) return { root, relative };
+    }
+    return undefined;
   }
 
   /** The most specific root containing a real path, and the path relative to it. */
@@ -123,6 +202,34 @@ export function protectedKind(relativePath: string, options: { caseInsensitive?:
   return undefined;
 }
 
+/** Code points HFS+ ignores in names, so `.g<U+200C>it` is `.git` there (git's is_hfs_dotgit list). */
+const HFS_IGNORABLE = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g;
+
+/**
+ * Why git refuses this workspace-relative path (its verify_path with protectNTFS and protectHFS on), or
+ * undefined. A segment that is `.git` on some file system but not exactly `.git`: any case (`.GIT`), the 8.3
+ * short name `git~1`, trailing dots or spaces, an NTFS stream suffix (`.git::$INDEX_ALLOCATION`), HFS-ignorable
+ * code points; and, for a symlink, `.gitmodules` in the same spellings. The exact `.git` is protected
+ * configuration instead (writes ask). Both `/` and `\` separate segments, as they do for git on NTFS.
+ */
+export function gitRefusedName(relativePath: string, options: { symlink?: boolean } = {}): string | undefined {
+  const segments = relativePath.split(/[\\/]+/).filter((segment) => segment !== "" && segment !== ".");
+  for (const [index, segment] of segments.entries()) {
+    const base = segment
+      .replace(HFS_IGNORABLE, "")
+      .toLowerCase()
+      .replace(/:.*$/s, "")
+      .replace(/[. ]+$/, "");
+    if (segment !== ".git" && (base === ".git" || base === "git~1")) {
+      return `${JSON.stringify(segment)} is a name git refuses (it is .git on a case-insensitive, Windows or macOS file system)`;
+    }
+    if (options.symlink && index === segments.length - 1 && (base === ".gitmodules" || /^gitmod~[1-4]$/.test(base) || /^gi7eba~[1-9]$/.test(base))) {
+      return `${JSON.stringify(segment)} is a name git refuses for a symlink (.gitmodules)`;
+    }
+  }
+  return undefined;
+}
+
 function refuse(reason: string): ResolveResult {
   return { ok: false, reason };
 }
@@ -152,28 +259,122 @@ function sameIgnoringCase(a: string, b: string): boolean {
   return a === b || a.toLowerCase() === b.toLowerCase();
 }
 
+interface Traced {
+  /** Real path; for a path that does not exist yet: the real path of its nearest existing ancestor plus the rest. */
+  path: string;
+  exists: boolean;
+  /** Every other name the path went by: at each symlink on the way, the link's own path plus the rest. */
+  names: string[];
+}
+
 /**
- * Real path of `absolute`. When it does not exist: the real path of its nearest existing ancestor plus the rest.
- * Dangling symlinks on the way are followed by hand, so a write cannot create a file through a link that points out.
+ * Resolves `absolute` one segment at a time, as the kernel does (a link's `..` applies to its target), and keeps
+ * each name it passes through. Dangling symlinks are followed too, so a write cannot create a file through a link
+ * that points out.
  */
-async function resolveLoose(absolute: string, links: number): Promise<{ path: string; exists: boolean }> {
-  try {
-    return { path: await fs.realpath(absolute), exists: true };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT" && code !== "ENOTDIR") throw error;
+async function resolveTraced(absolute: string): Promise<Traced> {
+  const names: string[] = [];
+  let links = 0;
+  const start = path.parse(absolute).root;
+  let current = start;
+  let pending = segmentsOf(absolute.slice(start.length));
+  while (pending.length > 0) {
+    const segment = pending.shift()!;
+    if (segment === "..") {
+      current = path.dirname(current);
+      continue;
+    }
+    const next = path.join(current, segment);
+    let entry;
+    try {
+      entry = await fs.lstat(next);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ENOTDIR") throw error;
+      // Nothing there yet: the rest is created by the write. `missing/..` cancels out by name only.
+      if (pending.includes("..")) return resolveTraced(path.join(next, ...pending)).then((r) => ({ ...r, names: [...names, ...r.names] }));
+      return { path: path.join(next, ...pending), exists: false, names };
+    }
+    if (!entry.isSymbolicLink()) {
+      current = next;
+      continue;
+    }
+    if (++links > MAX_LINKS) throw Object.assign(new Error("too many symlinks"), { code: "ELOOP" });
+    names.push(path.join(next, ...pending));
+    const target = stripWindowsPrefix(await fs.readlink(next));
+    if (path.isAbsolute(target)) {
+      const absoluteTarget = path.resolve(target);
+      current = path.parse(absoluteTarget).root;
+      pending = [...segmentsOf(absoluteTarget.slice(current.length)), ...pending];
+    } else {
+      pending = [...segmentsOf(target), ...pending];
+    }
   }
-  const entry = await fs.lstat(absolute).catch(() => undefined);
-  const parent = path.dirname(absolute);
-  if (entry?.isSymbolicLink()) {
-    if (links >= MAX_LINKS) throw Object.assign(new Error("too many symlinks"), { code: "ELOOP" });
-    const target = await fs.readlink(absolute);
-    const realParent = await resolveLoose(parent, links + 1);
-    return resolveLoose(path.resolve(realParent.path, target), links + 1).then((r) => ({ path: r.path, exists: false }));
+  return { path: current, exists: true, names };
+}
+
+function segmentsOf(relative: string): string[] {
+  return relative.split(isWindows ? /[\\/]+/ : /\/+/).filter((segment) => segment !== "" && segment !== ".");
+}
+
+/** Windows link targets can come as `\\?\C:\...`. */
+function stripWindowsPrefix(target: string): string {
+  return isWindows ? target.replace(/^\\\\\?\\(?=[A-Za-z]:)/, "") : target;
+}
+
+const PROTECTED_AT_ROOT: readonly [string, ProtectedKind][] = [
+  [".git", "git"],
+  [".vscode", "vscode"],
+  [".pincer", "pincer-config"],
+];
+/** Enough for any real .vscode/.pincer folder; a bigger one is not walked further. */
+const MAX_PROTECTED_ENTRIES = 200;
+
+/**
+ * Symlinks that protected configuration at `root` goes through, with their real targets: `.git`, `.vscode`,
+ * `.pincer` and `*.code-workspace` at the root, links inside `.vscode/` and `.pincer/` (three levels), and
+ * `.git/config` and `.git/hooks/*` (hooks linked to scripts in the repository are common). Read at each check:
+ * a command may have made a new link since.
+ */
+async function protectedLinks(root: WorkspaceRoot): Promise<{ relative: string; target: string; kind: ProtectedKind }[]> {
+  const found: { relative: string; target: string; kind: ProtectedKind }[] = [];
+  let budget = MAX_PROTECTED_ENTRIES;
+  const consider = async (relative: string, kind: ProtectedKind): Promise<void> => {
+    const absolute = path.join(root.path, relative);
+    const entry = await fs.lstat(absolute).catch(() => undefined);
+    if (!entry?.isSymbolicLink()) return;
+    const resolved = await resolveTraced(absolute).catch(() => undefined);
+    if (resolved) found.push({ relative, target: resolved.path, kind });
+  };
+  const walk = async (relative: string, kind: ProtectedKind, depth: number): Promise<void> => {
+    const entries = await fs.readdir(path.join(root.path, relative), { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (--budget < 0) return;
+      const child = path.join(relative, entry.name);
+      if (entry.isSymbolicLink()) await consider(child, kind);
+      else if (entry.isDirectory() && depth < 3) await walk(child, kind, depth + 1);
+    }
+  };
+  const fold = (name: string) => (root.caseInsensitive ? name.toLowerCase() : name);
+  for (const entry of await fs.readdir(root.path, { withFileTypes: true }).catch(() => [])) {
+    const name = fold(entry.name);
+    const kind = PROTECTED_AT_ROOT.find(([protectedName]) => protectedName === name)?.[1] ?? (name.endsWith(".code-workspace") ? "code-workspace" : undefined);
+    if (!kind) continue;
+    if (entry.isSymbolicLink()) await consider(entry.name, kind);
+    if (kind === "vscode" || kind === "pincer-config") await walk(entry.name, kind, 1);
+    if (kind === "git") {
+      await consider(path.join(entry.name, "config"), kind);
+      for (const hook of await fs.readdir(path.join(root.path, entry.name, "hooks"), { withFileTypes: true }).catch(() => [])) {
+        if (--budget < 0) break;
+        if (hook.isSymbolicLink()) await consider(path.join(entry.name, "hooks", hook.name), kind);
+      }
+    }
   }
-  if (parent === absolute) return { path: absolute, exists: false };
-  const realParent = await resolveLoose(parent, links);
-  return { path: path.join(realParent.path, path.basename(absolute)), exists: false };
+  return found;
+}
+
+function displayRelative(relative: string): string {
+  return relative === "" ? "." : relative.split(path.sep).join("/");
 }
 
 /**

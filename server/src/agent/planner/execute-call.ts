@@ -64,6 +64,7 @@ export async function executeCall(
     // After a cancel the files may still have changed: record them with a signal that still works.
     const after = await env.checkpoints.afterStep(env.runId, step, signal.aborted ? new AbortController().signal : signal);
     outcome.changedPaths = [...new Set([...outcome.changedPaths, ...after.changedPaths])];
+    if (after.notCovered && after.notCovered.length > 0) outcome.observation += `\n[not in the checkpoint, undo cannot restore: ${after.notCovered.join(", ")} (names git refuses or unreadable files)]`;
   }
   if (cancelled !== undefined) throw cancelled;
   return outcome;

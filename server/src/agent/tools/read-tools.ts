@@ -1,8 +1,10 @@
-// list_files and read_file: the agent's eyes. Both confine the path first and open the real path.
+// list_files and read_file: the agent's eyes. Both confine the path first and open the real path (read_file
+// through confined-fs: no symlink swapped in since the check, no hard-linked file).
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { ToolDefinition } from "../tool-types";
-import { displayPath, guarded, looksBinary, optionalInt, optionalString, resolvePath, stringArg, walk } from "./tool-support";
+import { verifyFolder } from "../../platform/confined-fs";
+import { displayPath, guarded, looksBinary, optionalInt, optionalString, readResolved, resolvePath, stringArg, ToolArgumentError, walk } from "./tool-support";
 
 const MAX_LIST = 300;
 const MAX_READ_LINES = 400;
@@ -23,7 +25,10 @@ export function listFilesTool(): ToolDefinition {
         const depth = optionalInt(args, "depth", 1, 5) ?? 2;
         const stat = await fs.stat(folder.path);
         if (!stat.isDirectory()) return { ok: false, observation: `${displayPath(folder)} is a file; use read_file` };
+        // The folder must still be the one checked (not a symlink swapped in), before and after listing it.
+        await verifyFolder(folder.path);
         const { entries, truncated } = await walk(folder.path, folder.path, { maxDepth: depth, limit: MAX_LIST, signal: context.signal });
+        await verifyFolder(folder.path);
         const lines = entries.map((e) => (e.kind === "dir" ? `${e.relative}/${e.skipped ? " (not listed)" : ""}` : e.kind === "symlink" ? `${e.relative}@` : e.relative));
         if (truncated) lines.push(`[stopped after ${MAX_LIST} entries; list a subfolder]`);
         return { ok: true, observation: lines.length > 0 ? lines.join("\n") : "(empty folder)" };
@@ -45,10 +50,13 @@ export function readFileTool(): ToolDefinition {
     run: (args, context) =>
       guarded(async () => {
         const file = await resolvePath(context, stringArg(args, "path"));
-        const stat = await fs.stat(file.path);
-        if (stat.isDirectory()) return { ok: false, observation: `${displayPath(file)} is a folder; use list_files` };
-        if (stat.size > MAX_FILE_BYTES) return { ok: false, observation: `${displayPath(file)} is too large to read (${Math.round(stat.size / 1024 / 1024)} MB); use search_text to find the lines you need` };
-        const buffer = await fs.readFile(file.path);
+        let buffer: Buffer;
+        try {
+          buffer = await readResolved(file, MAX_FILE_BYTES);
+        } catch (error) {
+          if (error instanceof ToolArgumentError) return { ok: false, observation: error.message };
+          throw error;
+        }
         if (looksBinary(buffer)) return { ok: false, observation: `${displayPath(file)} is a binary file (${buffer.length} bytes)` };
         const lines = buffer.toString("utf8").split("\n");
         const total = lines.length;

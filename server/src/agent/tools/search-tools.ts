@@ -3,6 +3,7 @@
 import { execFile } from "node:child_process";
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { readFileConfined } from "../../platform/confined-fs";
 import type { ToolContext, ToolDefinition } from "../tool-types";
 import { displayPath, guarded, looksBinary, optionalBool, optionalString, resolvePath, SKIPPED_DIRS, stringArg, ToolArgumentError, walk } from "./tool-support";
 
@@ -43,7 +44,7 @@ function clip(line: string): string {
 }
 
 function ripgrep(context: ToolContext, rg: string, query: string, regex: boolean, target: string, root: string): Promise<string[]> {
-  const args = ["--no-config", "--line-number", "--no-heading", "--color", "never", "--max-count", "20", "--max-filesize", "1M", "--max-columns", "400"];
+  const args = ["--no-config", "--with-filename", "--line-number", "--no-heading", "--color", "never", "--max-count", "20", "--max-filesize", "1M", "--max-columns", "400"];
   // The same folders the JS search skips, also outside git repositories (where rg reads no .gitignore).
   for (const dir of SKIPPED_DIRS) args.push("--glob", `!${dir}/`);
   if (!regex) args.push("--fixed-strings");
@@ -59,14 +60,28 @@ function ripgrep(context: ToolContext, rg: string, query: string, regex: boolean
       }
       const lines = stdout.split("\n").filter((line) => line !== "");
       resolve(
-        lines.map((line) => {
-          const match = /^(.*?):(\d+):(.*)$/.exec(line);
-          if (!match) return clip(line);
-          return `${path.relative(root, match[1]!).split(path.sep).join("/") || path.basename(match[1]!)}:${match[2]}: ${clip(match[3]!)}`;
-        }),
+        withoutHardLinked(lines).then((kept) =>
+          kept.map((line) => {
+            const match = /^(.*?):(\d+):(.*)$/.exec(line);
+            if (!match) return clip(line);
+            return `${path.relative(root, match[1]!).split(path.sep).join("/") || path.basename(match[1]!)}:${match[2]}: ${clip(match[3]!)}`;
+          }),
+        ),
       );
     });
   });
+}
+
+/** ripgrep reads hard-linked files (another name may be outside the workspace): their matches are dropped. */
+async function withoutHardLinked(lines: string[]): Promise<string[]> {
+  const linked = new Map<string, boolean>();
+  const kept: string[] = [];
+  for (const line of lines) {
+    const file = /^(.*?):\d+:/.exec(line)?.[1];
+    if (file !== undefined && !linked.has(file)) linked.set(file, ((await fs.lstat(file).catch(() => undefined))?.nlink ?? 1) > 1);
+    if (file === undefined || !linked.get(file)) kept.push(line);
+  }
+  return kept;
 }
 
 async function jsSearch(context: ToolContext, query: string, regex: boolean, target: string, root: string): Promise<string[]> {
@@ -90,7 +105,8 @@ async function jsSearch(context: ToolContext, query: string, regex: boolean, tar
     context.signal.throwIfAborted();
     const size = (await fs.stat(file.absolute).catch(() => undefined))?.size ?? 0;
     if (size > MAX_FILE_BYTES) continue;
-    const buffer = await fs.readFile(file.absolute).catch(() => undefined);
+    // Hard-linked files (another name may be outside) and files swapped for a link are skipped.
+    const buffer = await readFileConfined(file.absolute).catch(() => undefined);
     if (!buffer || looksBinary(buffer)) continue;
     const lines = buffer.toString("utf8").split("\n");
     let inFile = 0;

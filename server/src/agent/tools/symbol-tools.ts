@@ -2,8 +2,9 @@
 import { promises as fs } from "node:fs";
 import { grammarForPath } from "../../index/grammars";
 import { outline, type OutlineSymbol } from "../../index/symbols";
+import { readFileConfined } from "../../platform/confined-fs";
 import type { ToolDefinition } from "../tool-types";
-import { displayPath, guarded, optionalString, resolvePath, stringArg, ToolArgumentError, walk } from "./tool-support";
+import { displayPath, guarded, optionalString, readResolved, resolvePath, stringArg, ToolArgumentError, walk } from "./tool-support";
 
 const MAX_FILE_BYTES = 512_000;
 const MAX_FILES = 5_000;
@@ -25,7 +26,8 @@ export function outlineTool(): ToolDefinition {
         const file = await resolvePath(context, stringArg(args, "path"));
         const grammar = grammarForPath(file.path);
         if (!grammar) return { ok: false, observation: `no outline for ${displayPath(file)} (language not supported); use read_file` };
-        const symbols = await outline(await fs.readFile(file.path, "utf8"), grammar);
+        // Confined: no symlink swapped in since the check, no hard-linked file.
+        const symbols = await outline((await readResolved(file, MAX_FILE_BYTES)).toString("utf8"), grammar);
         if (!symbols) return { ok: false, observation: `the ${grammar} grammar is unavailable; use read_file` };
         return { ok: true, observation: symbols.length > 0 ? symbols.map(describeSymbol).join("\n") : "(no definitions)" };
       }),
@@ -55,7 +57,10 @@ export function findSymbolTool(): ToolDefinition {
           if (!grammar) continue;
           const size = (await fs.stat(file.absolute).catch(() => undefined))?.size ?? Infinity;
           if (size > MAX_FILE_BYTES) continue;
-          const symbols = await outline(await fs.readFile(file.absolute, "utf8"), grammar);
+          // Hard-linked files (another name may be outside) and files swapped for a link are skipped.
+          const text = await readFileConfined(file.absolute).then((buffer) => buffer.toString("utf8"), () => undefined);
+          if (text === undefined) continue;
+          const symbols = await outline(text, grammar);
           for (const symbol of symbols ?? []) if (symbol.name === name) results.push(`${file.relative}:${describeSymbol(symbol)}`);
           if (results.length >= MAX_RESULTS) break;
         }

@@ -1,8 +1,10 @@
 // What the tools share: argument checks (the grammar gives the shape, these give clear errors),
-// confinement (every path goes through WorkspaceRoots.resolveInside and the real path is opened),
-// and a bounded walk of the workspace that never follows symlinks.
+// confinement (every path goes through WorkspaceRoots.resolveInside and the real path is opened through
+// platform/confined-fs.ts, which refuses a symlink swapped in since and hard-linked files), and a bounded walk
+// of the workspace that never follows symlinks.
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { openConfined } from "../../platform/confined-fs";
 import type { ResolveResult } from "../../platform/workspace-paths";
 import type { ToolContext, ToolOutcome } from "../tool-types";
 
@@ -53,11 +55,31 @@ export async function guarded(body: () => Promise<ToolOutcome>): Promise<ToolOut
 
 export type Resolved = Extract<ResolveResult, { ok: true }>;
 
-/** Confines `requested`; a refusal becomes a ToolArgumentError with the reason. */
-export async function resolvePath(context: ToolContext, requested: string, options: { forWrite?: boolean } = {}): Promise<Resolved> {
-  const resolved = await context.roots.resolveInside(requested, options);
+/**
+ * Confines `requested`; a refusal becomes a ToolArgumentError with the reason. `forWrite`: the path may not exist
+ * yet; `write`: the call changes it, so a name git refuses (.GIT, git~1, ...) is refused too.
+ */
+export async function resolvePath(context: ToolContext, requested: string, options: { forWrite?: boolean; write?: boolean } = {}): Promise<Resolved> {
+  const resolved = await context.roots.resolveInside(requested, { forWrite: options.forWrite ?? false });
   if (!resolved.ok) throw new ToolArgumentError(`${requested}: ${resolved.reason}`);
+  if (options.write && resolved.refusedName) throw new ToolArgumentError(`${requested}: ${resolved.refusedName}; Pincer does not write there`);
   return resolved;
+}
+
+/**
+ * The bytes of a confined file, opened without following a symlink swapped in since the check; a folder, a
+ * special file, a hard-linked file or one over `maxBytes` is refused with a message the model can act on.
+ */
+export async function readResolved(file: Resolved, maxBytes: number): Promise<Buffer> {
+  const { handle, stat } = await openConfined(file.path);
+  try {
+    if (stat.isDirectory()) throw new ToolArgumentError(`${displayPath(file)} is a folder; use list_files`);
+    if (!stat.isFile()) throw new ToolArgumentError(`${displayPath(file)} is not a regular file`);
+    if (stat.size > maxBytes) throw new ToolArgumentError(`${displayPath(file)} is too large to read (${Math.round(stat.size / 1024 / 1024)} MB); use search_text to find the lines you need`);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Workspace-relative display path with forward slashes (the first root's name is left out). */

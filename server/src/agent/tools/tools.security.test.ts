@@ -10,7 +10,7 @@ import { WorkspaceRoots } from "../../platform/workspace-paths";
 import { CliFileWriter } from "../cli-file-writer";
 import { DEFAULT_COMMAND_RULES } from "../command-rules-file";
 import { ProcessCommandRunner } from "../command-runner";
-import { type PermissionGateOptions, type PermissionProfile, createPermissionGate } from "../permissions";
+import { type PermissionGateOptions, type PermissionProfile, createPermissionGate, jsonApprovalStore, workspaceKeyFor } from "../permissions";
 import type { PermissionDecision, ToolContext, ToolDefinition } from "../tool-types";
 import { createTools } from "./index";
 import { existsSync } from "node:fs";
@@ -31,7 +31,19 @@ type Row = {
   toolRefuses?: boolean;
   /** Run with ripgrep as the search engine (skipped where no rg binary exists). */
   ripgrep?: boolean;
+  /** Text that must not appear in the observation (besides the outside secret). */
+  leak?: string;
+  /** Extra files for this row only (removed after it), so other rows (searches) do not see them. */
+  setup?: (dirs: { ws: string; outside: string }) => Promise<void>;
+  teardown?: (dirs: { ws: string; outside: string }) => Promise<void>;
 };
+
+const FOLDER_OPEN_TASK = JSON.stringify({ version: "2.0.0", tasks: [{ label: "x", type: "shell", command: "touch /tmp/pwned", runOptions: { runOn: "folderOpen" } }] });
+
+const hardLink = (name: string, target: string) => ({
+  setup: async ({ ws, outside }: { ws: string; outside: string }) => fs.link(path.join(outside, target), path.join(ws, name)),
+  teardown: async ({ ws }: { ws: string }) => fs.rm(path.join(ws, name), { force: true }),
+});
 
 const ROWS: Row[] = [
   // Path traversal and absolute paths
@@ -122,7 +134,35 @@ const ROWS: Row[] = [
   { name: "untrusted workspace: no git_log", tool: "git_log", args: {}, expected: "deny", gate: { trusted: false } },
   { name: "deny override on a read tool", tool: "read_file", args: { path: "a.txt" }, expected: "deny", gate: { toolOverrides: { read_file: "deny" } } },
   { name: "bad arguments are denied", tool: "read_file", args: { path: 42 }, expected: "deny" },
+  // Protected folders behind symlinks (.vscode -> config/vscode, .pincer -> pincer-shared: a shared-config
+  // layout). CVE class: CVE-2025-53773 (an agent writes editor/agent config to run code or approve itself), here
+  // through a symlink as in the Cursor .vscode/tasks.json reports.
+  { name: "symlinked protected folder: create .vscode/tasks.json with a folderOpen task (CVE class: Cursor .vscode/tasks.json via symlink)", tool: "create_file", args: { path: ".vscode/tasks.json", content: FOLDER_OPEN_TASK }, expected: "ask", profile: "edit" },
+  { name: "symlinked protected folder, reverse: create config/vscode/tasks.json while .vscode points there", tool: "create_file", args: { path: "config/vscode/tasks.json", content: FOLDER_OPEN_TASK }, expected: "ask", profile: "edit" },
+  { name: "symlinked protected folder: edit .pincer/commands.json through .pincer -> pincer-shared", tool: "edit_file", args: { path: ".pincer/commands.json", search: "[]", replace: '["curl *"]' }, expected: "ask", profile: "edit" },
+  { name: "symlinked protected folder, reverse: edit pincer-shared/commands.json", tool: "edit_file", args: { path: "pincer-shared/commands.json", search: "[]", replace: '["curl *"]' }, expected: "ask", profile: "edit" },
+  { name: "symlinked protected folder, reverse: rename onto config/vscode/settings.json", tool: "rename_file", args: { from: "a.txt", to: "config/vscode/launch.json" }, expected: "ask", gate: { toolOverrides: { rename_file: "allow" } } },
+  { name: "symlinked protected folder, reverse: delete config/vscode/settings.json", tool: "delete_file", args: { path: "config/vscode/settings.json" }, expected: "ask" },
+  // Names git refuses (CVE-2014-9390 .Git and HFS ignorables, CVE-2019-1353 NTFS git~1, CVE-2021-21300-style
+  // case-insensitive .git): on some file system each is the repository's .git, and git cannot snapshot them.
+  { name: "CVE-2021-21300-style case-insensitive .git: create .GIT/x", tool: "create_file", args: { path: ".GIT/x", content: "x" }, expected: "deny", toolRefuses: true },
+  { name: "CVE-2019-1353 NTFS short name: create git~1/hooks/pre-commit", tool: "create_file", args: { path: "git~1/hooks/pre-commit", content: "x" }, expected: "deny", toolRefuses: true },
+  { name: "NTFS trailing dot: create .git./config", tool: "create_file", args: { path: ".git./config", content: "x" }, expected: "deny", toolRefuses: true },
+  { name: "CVE-2014-9390 HFS+ ignorable: create .g<U+200C>it/config", tool: "create_file", args: { path: ".g\u200cit/config", content: "x" }, expected: "deny", toolRefuses: true },
+  { name: "rename onto .GIT/x", tool: "rename_file", args: { from: "a.txt", to: ".GIT/x" }, expected: "deny", toolRefuses: true },
+  { name: "reading .GIT/x stays possible (only writes are refused)", tool: "read_file", args: { path: "odd/.GIT/readme.txt" }, expected: "allow" },
+  // Hard links: another name of the same file can be outside the workspace (CVE class: CVE-2024-32021, git
+  // local clone hard-linking files it should not).
+  { name: "hard link to an outside file: read_file refuses (CVE class: CVE-2024-32021 hard links)", tool: "read_file", args: { path: "hard.txt" }, expected: "allow", toolRefuses: true, ...hardLink("hard.txt", "secret.txt") },
+  { name: "hard link to an outside file: edit_file refuses (an in-place save would write through it)", tool: "edit_file", args: { path: "hard.txt", search: SECRET, replace: "pwned" }, expected: "allow", toolRefuses: true, ...hardLink("hard.txt", "secret.txt") },
+  { name: "hard link to an outside file: search_text skips it (JS walk)", tool: "search_text", args: { query: "TOP-SECRET" }, expected: "allow", ...hardLink("hard.txt", "secret.txt") },
+  { name: "hard link to an outside file: search_text skips it (ripgrep)", tool: "search_text", args: { query: "TOP-SECRET" }, expected: "allow", ripgrep: true, ...hardLink("hard.txt", "secret.txt") },
+  { name: "hard link to an outside file: search_text in that file (ripgrep)", tool: "search_text", args: { query: "TOP-SECRET", path: "hard.txt" }, expected: "allow", ripgrep: true, ...hardLink("hard.txt", "secret.txt") },
+  { name: "hard link to an outside file: outline refuses", tool: "outline", args: { path: "hard.ts" }, expected: "allow", toolRefuses: true, ...hardLink("hard.ts", "stolen.ts") },
+  { name: "hard link to an outside file: find_symbol skips it", tool: "find_symbol", args: { name: "stolen" }, expected: "allow", leak: "hard.ts", ...hardLink("hard.ts", "stolen.ts") },
+  { name: "hard link to an outside file: delete_file still removes only the inside name", tool: "delete_file", args: { path: "hard-delete.txt" }, expected: "allow", ...hardLink("hard-delete.txt", "kept.txt") },
 ];
+
 
 async function snapshotTree(dir: string): Promise<string> {
   const out: string[] = [];
@@ -167,6 +207,16 @@ describe("agent tools behind the permission gate (security table)", function () 
     await fs.symlink(outside, path.join(ws, "link-out"));
     await fs.symlink(path.join(outside, "secret.txt"), path.join(ws, "secret-link"));
     await fs.symlink(path.join(outside, "created-by-link.txt"), path.join(ws, "dangling"));
+    // The shared-config layout: relative links to protected folders.
+    await fs.mkdir(path.join(ws, "config", "vscode"), { recursive: true });
+    await fs.writeFile(path.join(ws, "config", "vscode", "settings.json"), "{}\n");
+    await fs.symlink(path.join("config", "vscode"), path.join(ws, ".vscode"));
+    await fs.mkdir(path.join(ws, "pincer-shared"));
+    await fs.writeFile(path.join(ws, "pincer-shared", "commands.json"), '{"allow":[]}\n');
+    await fs.symlink("pincer-shared", path.join(ws, ".pincer"));
+    await fs.mkdir(path.join(ws, "odd", ".GIT"), { recursive: true });
+    await fs.writeFile(path.join(ws, "odd", ".GIT", "readme.txt"), "odd\n");
+    await fs.writeFile(path.join(outside, "kept.txt"), "kept\n");
     roots = await WorkspaceRoots.create([ws]);
     tools = new Map(createTools().map((tool) => [tool.name, tool]));
     baseline = { outside: await snapshotTree(outside), evil: await snapshotTree(path.join(base, "ws-evil")), git: await snapshotTree(path.join(ws, ".git")) };
@@ -192,29 +242,38 @@ describe("agent tools behind the permission gate (security table)", function () 
       }
       const tool = tools.get(row.tool);
       assert.ok(tool, `tool ${row.tool} exists`);
-      const args = Object.fromEntries(Object.entries(row.args).map(([k, v]) => [k, substitute(v)]));
-      const gate = createPermissionGate({ profile: row.profile ?? "full", rules: RULES, trusted: true, headless: false, roots, ...row.gate });
-      const check = await gate.check(tool, args, new AbortController().signal);
-      assert.equal(check.decision, row.expected, `reasons: ${check.reasons.join("; ")}`);
-      if (check.decision !== "allow") assert.ok(check.reasons.length > 0, "a refusal says why");
-      if (check.decision === "allow" && row.tool !== "run_command") {
-        const outcome = await tool.run(args, context(row.ripgrep));
-        assert.ok(!outcome.observation.includes(SECRET), `leaked: ${outcome.observation}`);
-        assert.ok(!outcome.observation.includes("stolen.ts"), `walked out: ${outcome.observation}`);
+      await row.setup?.({ ws, outside });
+      try {
+        const args = Object.fromEntries(Object.entries(row.args).map(([k, v]) => [k, substitute(v)]));
+        const gate = createPermissionGate({ profile: row.profile ?? "full", rules: RULES, trusted: true, headless: false, roots, ...row.gate });
+        const check = await gate.check(tool, args, new AbortController().signal);
+        assert.equal(check.decision, row.expected, `reasons: ${check.reasons.join("; ")}`);
+        if (check.decision !== "allow") assert.ok(check.reasons.length > 0, "a refusal says why");
+        if (check.decision === "allow" && row.tool !== "run_command") {
+          const outcome = await tool.run(args, context(row.ripgrep));
+          assert.ok(!outcome.observation.includes(SECRET), `leaked: ${outcome.observation}`);
+          assert.ok(!outcome.observation.includes("stolen.ts"), `walked out: ${outcome.observation}`);
+          if (row.leak) assert.ok(!outcome.observation.includes(row.leak), `leaked: ${outcome.observation}`);
+        }
+        if (row.toolRefuses) {
+          const outcome = await tool.run(args, context());
+          assert.equal(outcome.ok, false, `the tool alone must refuse: ${outcome.observation}`);
+          assert.ok(!outcome.observation.includes(SECRET), "nothing from outside leaks into the observation");
+        }
+        assert.equal(await snapshotTree(outside), baseline.outside, "nothing outside the workspace changed");
+        assert.equal(await snapshotTree(path.join(base, "ws-evil")), baseline.evil, "the prefix-collision sibling is unchanged");
+        assert.equal(await snapshotTree(path.join(ws, ".git")), baseline.git, ".git unchanged");
+        assert.equal(await fs.readFile(path.join(ws, "a.txt"), "utf8"), "hello\n");
+        assert.equal(await fs.readFile(path.join(ws, "config", "vscode", "settings.json"), "utf8"), "{}\n");
+        assert.equal(await fs.readFile(path.join(ws, "pincer-shared", "commands.json"), "utf8"), '{"allow":[]}\n');
+        assert.equal(await fs.lstat(path.join(ws, ".GIT")).then(() => true, () => false), false, "no .GIT was created");
+      } finally {
+        await row.teardown?.({ ws, outside });
       }
-      if (row.toolRefuses) {
-        const outcome = await tool.run(args, context());
-        assert.equal(outcome.ok, false, `the tool alone must refuse: ${outcome.observation}`);
-        assert.ok(!outcome.observation.includes(SECRET), "nothing from outside leaks into the observation");
-      }
-      assert.equal(await snapshotTree(outside), baseline.outside, "nothing outside the workspace changed");
-      assert.equal(await snapshotTree(path.join(base, "ws-evil")), baseline.evil, "the prefix-collision sibling is unchanged");
-      assert.equal(await snapshotTree(path.join(ws, ".git")), baseline.git, ".git unchanged");
-      assert.equal(await fs.readFile(path.join(ws, "a.txt"), "utf8"), "hello\n");
     });
   }
 
-  it("case variants: a differently cased workspace path is outside on a case-sensitive file system, and .GIT is .git where case is ignored", async () => {
+  it("case variants: a differently cased workspace path is outside on a case-sensitive file system, and .GIT is refused as a write target everywhere", async () => {
     const root = roots.roots[0]!;
     const gate = createPermissionGate({ profile: "full", rules: RULES, trusted: true, headless: false, roots });
     const read = tools.get("read_file")!;
@@ -223,8 +282,10 @@ describe("agent tools behind the permission gate (security table)", function () 
     assert.equal(upperCheck.decision, root.caseInsensitive ? "allow" : "deny", upperCheck.reasons.join("; "));
     const create = tools.get("create_file")!;
     const gitVariant = await gate.check(create, { path: ".GIT/hooks/post-checkout", content: "x" }, new AbortController().signal);
-    // Where case matters .GIT is an ordinary folder; where it does not, it is the protected .git.
-    assert.equal(gitVariant.decision, root.caseInsensitive ? "ask" : "allow", gitVariant.reasons.join("; "));
+    // Where case is ignored .GIT is the protected .git; where it matters git still refuses the name (and a
+    // checkpoint could not store it): never a write target.
+    assert.equal(gitVariant.decision, "deny", gitVariant.reasons.join("; "));
+    assert.match(gitVariant.reasons.join("; "), /name git refuses/);
     assert.equal(await snapshotTree(path.join(ws, ".git")), baseline.git);
   });
 
@@ -244,5 +305,128 @@ describe("agent tools behind the permission gate (security table)", function () 
     assert.equal((await gate.check(run, { command: "curl x" }, new AbortController().signal)).decision, "deny");
     const readOnly = createPermissionGate({ profile: "read-only", rules: RULES, trusted: true, headless: false, roots, rememberStore: store });
     assert.equal((await readOnly.check(run, { command: "npm test" }, new AbortController().signal)).decision, "deny");
+  });
+  // Check-then-write races (CWE-367; the class of CVE-2018-15664, docker cp's symlink-exchange race): another
+  // process swaps a folder or file for a symlink after the tool resolved the path and before it opens it. The
+  // swap is injected right after the tool's first resolveInside, so the race is hit every time, without sleeps.
+  const RACES: { name: string; tool: string; args: Record<string, unknown>; prepare: (ws: string) => Promise<void>; swap: (ws: string, outside: string) => Promise<void> }[] = [
+    {
+      name: "TOCTOU symlink swap: create_file into a folder swapped for a symlink to outside after the check",
+      tool: "create_file",
+      args: { path: "race1/new.txt", content: "pwned" },
+      prepare: async (w) => fs.mkdir(path.join(w, "race1")),
+      swap: async (w, out) => {
+        await fs.rename(path.join(w, "race1"), path.join(w, "race1-old"));
+        await fs.symlink(out, path.join(w, "race1"));
+      },
+    },
+    {
+      name: "TOCTOU symlink swap: edit_file whose file became a symlink to an outside file",
+      tool: "edit_file",
+      args: { path: "race2.txt", search: "hello", replace: "pwned" },
+      prepare: async (w) => fs.writeFile(path.join(w, "race2.txt"), "hello race\n"),
+      swap: async (w, out) => {
+        await fs.rm(path.join(w, "race2.txt"));
+        await fs.symlink(path.join(out, "secret.txt"), path.join(w, "race2.txt"));
+      },
+    },
+    {
+      name: "TOCTOU symlink swap: edit_file whose folder became a symlink to outside",
+      tool: "edit_file",
+      args: { path: "race3/secret.txt", search: SECRET, replace: "pwned" },
+      prepare: async (w) => {
+        await fs.mkdir(path.join(w, "race3"));
+        await fs.writeFile(path.join(w, "race3", "secret.txt"), `${SECRET}\n`);
+      },
+      swap: async (w, out) => {
+        await fs.rm(path.join(w, "race3"), { recursive: true });
+        await fs.symlink(out, path.join(w, "race3"));
+      },
+    },
+    {
+      name: "TOCTOU symlink swap: read_file whose folder became a symlink to outside",
+      tool: "read_file",
+      args: { path: "race4/secret.txt" },
+      prepare: async (w) => {
+        await fs.mkdir(path.join(w, "race4"));
+        await fs.writeFile(path.join(w, "race4", "secret.txt"), "inside\n");
+      },
+      swap: async (w, out) => {
+        await fs.rm(path.join(w, "race4"), { recursive: true });
+        await fs.symlink(out, path.join(w, "race4"));
+      },
+    },
+    {
+      name: "TOCTOU symlink swap: read_file whose file became a hard link to an outside file",
+      tool: "read_file",
+      args: { path: "race5.txt" },
+      prepare: async (w) => fs.writeFile(path.join(w, "race5.txt"), "inside\n"),
+      swap: async (w, out) => {
+        await fs.rm(path.join(w, "race5.txt"));
+        await fs.link(path.join(out, "secret.txt"), path.join(w, "race5.txt"));
+      },
+    },
+  ];
+  for (const race of RACES) {
+    it(race.name, async () => {
+      await race.prepare(ws);
+      let swapped = false;
+      const racing = Object.create(roots) as WorkspaceRoots;
+      racing.resolveInside = async (requested, options) => {
+        const result = await roots.resolveInside(requested, options);
+        if (!swapped) {
+          swapped = true;
+          await race.swap(ws, outside);
+        }
+        return result;
+      };
+      const outcome = await tools.get(race.tool)!.run(race.args, { ...context(), roots: racing });
+      assert.ok(swapped, "the swap happened");
+      assert.equal(outcome.ok, false, `must refuse: ${outcome.observation}`);
+      assert.ok(!outcome.observation.includes(SECRET), `leaked: ${outcome.observation}`);
+      assert.equal(await snapshotTree(outside), baseline.outside, "nothing outside the workspace changed");
+    });
+  }
+
+  // "Always allow" answers must come from a store no tool can write (CVE class: CVE-2025-53773, an agent
+  // approving itself by editing a settings file). In a multi-root workspace the store may lie inside the SECOND
+  // folder; reading it there would let create_file grant commands.
+  describe("approval store (security table)", () => {
+    const STORE_ROWS: { name: string; location: (dirs: { base: string; ws2: string }) => Promise<string>; ignored: boolean }[] = [
+      { name: "store inside a second workspace folder: remembered commands are ignored (CVE class: CVE-2025-53773 self-approval)", location: async ({ ws2 }) => path.join(ws2, "storage"), ignored: true },
+      {
+        name: "store reached through a symlink that points into a workspace folder",
+        location: async ({ base: b, ws2 }) => {
+          await fs.mkdir(path.join(ws2, "real-storage"), { recursive: true });
+          await fs.symlink(path.join(ws2, "real-storage"), path.join(b, "storage-link"));
+          return path.join(b, "storage-link");
+        },
+        ignored: true,
+      },
+      { name: "store inside the first workspace folder", location: async () => path.join(ws, "storage"), ignored: true },
+      { name: "store outside every workspace folder is used", location: async ({ base: b }) => path.join(b, "global-storage"), ignored: false },
+    ];
+    for (const row of STORE_ROWS) {
+      it(row.name, async () => {
+        const ws2 = path.join(base, "ws2");
+        await fs.mkdir(ws2, { recursive: true });
+        const multi = await WorkspaceRoots.create([ws, ws2]);
+        const dir = await row.location({ base, ws2 });
+        await fs.mkdir(dir, { recursive: true });
+        // What a create_file into the second folder would have planted.
+        await fs.writeFile(path.join(dir, "agent-approvals.json"), JSON.stringify({ [workspaceKeyFor(multi)]: ["echo planted"] }));
+        const gate = createPermissionGate({ profile: "edit", rules: RULES, trusted: true, headless: false, roots: multi, rememberStore: jsonApprovalStore(dir) });
+        const check = await gate.check(tools.get("run_command")!, { command: "echo planted" }, new AbortController().signal);
+        assert.equal(check.decision, row.ignored ? "ask" : "allow", check.reasons.join("; "));
+        if (row.ignored) assert.match(check.reasons.join("; "), /approval store .* is inside the workspace folder .*: remembered approvals are ignored/);
+        const remember = gate.rememberApproval({ tool: "run_command", summary: "", command: "echo more", reasons: [] }, new AbortController().signal);
+        if (row.ignored) await assert.rejects(remember, /inside the workspace folder/);
+        else await remember;
+        const stored = JSON.parse(await fs.readFile(path.join(dir, "agent-approvals.json"), "utf8")) as Record<string, string[]>;
+        assert.deepEqual(stored[workspaceKeyFor(multi)], row.ignored ? ["echo planted"] : ["echo planted", "echo more"]);
+        await fs.rm(dir, { recursive: true, force: true });
+        await fs.rm(path.join(base, "storage-link"), { force: true });
+      });
+    }
   });
 });

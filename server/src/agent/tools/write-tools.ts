@@ -1,10 +1,14 @@
-// edit_file, create_file, delete_file, rename_file. Every change goes through context.files (atomic
-// files in the CLI, workspace/applyEdit in VS Code) and only to confined real paths.
+// edit_file, create_file, delete_file, rename_file. Every change goes through context.files (confined atomic
+// files in the CLI, workspace/applyEdit in VS Code) and only to confined real paths; names git refuses are
+// never write targets.
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { ToolContext, ToolDefinition } from "../tool-types";
 import { applyBlock, diffHunk } from "./edit-match";
-import { displayPath, guarded, looksBinary, type Resolved, resolvePath, stringArg, ToolArgumentError } from "./tool-support";
+import { displayPath, guarded, looksBinary, readResolved, type Resolved, resolvePath, stringArg, ToolArgumentError } from "./tool-support";
+
+/** edit_file loads the whole file; bigger ones are refused before reading. */
+const MAX_EDIT_BYTES = 20 * 1024 * 1024;
 
 export function editFileTool(): ToolDefinition {
   return {
@@ -15,11 +19,10 @@ export function editFileTool(): ToolDefinition {
     targets: (args) => ({ paths: [stringArg(args, "path")] }),
     run: (args, context) =>
       guarded(async () => {
-        const file = await resolvePath(context, stringArg(args, "path"));
+        const file = await resolvePath(context, stringArg(args, "path"), { write: true });
         const search = stringArg(args, "search");
         const replace = stringArg(args, "replace");
-        if ((await fs.stat(file.path)).isDirectory()) throw new ToolArgumentError(`${displayPath(file)} is a folder`);
-        const buffer = await fs.readFile(file.path);
+        const buffer = await readResolved(file, MAX_EDIT_BYTES);
         if (looksBinary(buffer)) throw new ToolArgumentError(`${displayPath(file)} is a binary file`);
         const original = buffer.toString("utf8");
         const crlf = original.includes("\r\n");
@@ -51,7 +54,7 @@ export function createFileTool(): ToolDefinition {
       guarded(async () => {
         const requested = stringArg(args, "path");
         if (/[\\/]$/.test(requested)) throw new ToolArgumentError("the path names a folder; give a file name");
-        const file = await resolvePath(context, requested, { forWrite: true });
+        const file = await resolvePath(context, requested, { forWrite: true, write: true });
         if (file.exists) return { ok: false, observation: `${displayPath(file)} already exists; use edit_file` };
         const content = stringArg(args, "content");
         await context.files.write(file.path, content, context.signal);
@@ -65,11 +68,11 @@ export function createFileTool(): ToolDefinition {
  * workspace), not what it points to; deleting or moving a link must not touch its target.
  */
 async function ownEntry(context: ToolContext, requested: string): Promise<Resolved> {
-  const target = await resolvePath(context, requested);
-  const parent = await resolvePath(context, path.dirname(requested) || ".");
+  const target = await resolvePath(context, requested, { write: true });
+  const parent = await resolvePath(context, path.dirname(requested) || ".", { write: true });
   const entry = path.join(parent.path, path.basename(requested));
   if (entry === target.path) return target;
-  const linkInside = await resolvePath(context, entry, { forWrite: true });
+  const linkInside = await resolvePath(context, entry, { forWrite: true, write: true });
   return { ...linkInside, path: entry, exists: true };
 }
 
@@ -103,7 +106,7 @@ export function renameFileTool(): ToolDefinition {
         const from = await ownEntry(context, stringArg(args, "from"));
         if (from.relative === "") throw new ToolArgumentError("refusing to move the workspace folder");
         if ((await fs.lstat(from.path)).isDirectory()) throw new ToolArgumentError(`${displayPath(from)} is a folder; only files can be renamed`);
-        const to = await resolvePath(context, stringArg(args, "to"), { forWrite: true });
+        const to = await resolvePath(context, stringArg(args, "to"), { forWrite: true, write: true });
         if (to.exists) return { ok: false, observation: `${displayPath(to)} already exists` };
         await context.files.rename(from.path, to.path, context.signal);
         return { ok: true, observation: `renamed ${displayPath(from)} to ${displayPath(to)}`, changedPaths: [displayPath(from), displayPath(to)] };
