@@ -5,6 +5,8 @@
 //  - a path outside the workspace (after realpath): deny, whatever the profile or override says;
 //  - a write to .git/, .vscode/, *.code-workspace or .pincer/: at least ask, even when "allowed";
 //  - commands: the command rules' decision (deny rules, unparseable ⇒ ask) bounds the profile's;
+//  - a script runner (npm test, make, pytest, …) asks again after the agent changed the files it runs
+//    (script-runners.ts), even when allowed or remembered "always";
 //  - headless (nobody to ask): ask becomes deny.
 // "Always allow" answers are kept in a store outside the workspace, so no tool can write them.
 import { createHash } from "node:crypto";
@@ -12,8 +14,9 @@ import path from "node:path";
 import { JsonMapFile } from "../store/json-store";
 import { protectedKind, type WorkspaceRoots } from "../platform/workspace-paths";
 import { type CommandRules, decide, type RulesValidation } from "./command-policy";
+import { scriptRunnerReasons } from "./script-runners";
 import type { SimpleCommand } from "./shell-parse";
-import type { ApprovalRequest, PermissionCheck, PermissionDecision, PermissionGate, ToolDefinition, ToolEffect } from "./tool-types";
+import type { ApprovalRequest, PermissionCheck, PermissionDecision, PermissionGate, RunRecord, ToolDefinition, ToolEffect } from "./tool-types";
 
 export type PermissionProfile = "read-only" | "edit" | "full";
 export const PERMISSION_PROFILES: readonly PermissionProfile[] = ["read-only", "edit", "full"];
@@ -52,7 +55,7 @@ const stricter = (a: PermissionDecision, b: PermissionDecision): PermissionDecis
 export function createPermissionGate(options: PermissionGateOptions): PermissionGate {
   const workspaceKey = workspaceKeyFor(options.roots);
 
-  async function check(tool: ToolDefinition, args: Record<string, unknown>, signal: AbortSignal): Promise<PermissionCheck> {
+  async function check(tool: ToolDefinition, args: Record<string, unknown>, signal: AbortSignal, run?: RunRecord): Promise<PermissionCheck> {
     signal.throwIfAborted();
     const reasons: string[] = [];
     let targets: { paths: string[]; command?: string };
@@ -128,6 +131,12 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       const named = protectedWords(verdict.commands);
       if (named.length > 0) {
         reasons.push(`names protected configuration: ${named.join(", ")}`);
+        decision = stricter(decision, "ask");
+      }
+      // After "always" on purpose: npm test is not the command that was allowed once the agent rewrote package.json.
+      const runners = scriptRunnerReasons(verdict.commands, run?.changedPaths ?? []);
+      if (runners.length > 0) {
+        reasons.push(...runners);
         decision = stricter(decision, "ask");
       }
     }

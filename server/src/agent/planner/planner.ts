@@ -78,6 +78,8 @@ export async function runAgent(options: RunAgentOptions): Promise<Transcript> {
   const conversation = new Conversation((text) => model.countTokens(text));
   const stepSchema = actionSchema(tools, limits);
   const toolsByName = new Map(tools.map((tool) => [tool.name, tool]));
+  // Every path the run changed so far: the gate asks again before a script runner runs one of them.
+  const changedInRun = new Set<string>();
 
   conversation.append("fixed", fixedPrompt([...tools, ...plannerActionDefinitions(limits)]));
   emit({ type: "run-start", runId, request: options.request, startedAt: new Date().toISOString(), fixedPromptTokens: conversation.tokensOf("fixed") });
@@ -175,7 +177,7 @@ export async function runAgent(options: RunAgentOptions): Promise<Transcript> {
       }
 
       const outcome = await executeCall(
-        { runId, gate: options.gate, approver: options.approver, checkpoints: options.checkpoints, context: options.context, emit },
+        { runId, gate: options.gate, approver: options.approver, checkpoints: options.checkpoints, context: options.context, run: { changedPaths: [...changedInRun] }, emit },
         toolsByName.get(tool)!,
         args,
         step,
@@ -184,6 +186,7 @@ export async function runAgent(options: RunAgentOptions): Promise<Transcript> {
         stopIfAborted();
         throw callError;
       });
+      for (const changed of outcome.changedPaths) changedInRun.add(changed);
       observe(outcome.ok, outcome.observation, outcome.changedPaths, outcome.details);
       endStep();
       if (outcome.refusedApproval && options.stopOnRefusedApproval) throw new StopRun("approval-needed");
