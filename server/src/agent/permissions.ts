@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { JsonMapFile } from "../store/json-store";
+import { invisibleNote, revealInvisible } from "../platform/invisible-unicode";
 import { protectedKind, type WorkspaceRoots } from "../platform/workspace-paths";
 import { type CommandRules, decide, type RulesValidation } from "./command-policy";
 import { scriptRunnerReasons } from "./script-runners";
@@ -139,6 +140,12 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         reasons.push(...runners);
         decision = stricter(decision, "ask");
       }
+      // Trojan Source on the approval card: what the person reads must be what runs.
+      const hidden = invisibleNote(commandLine);
+      if (hidden !== undefined) {
+        reasons.push(`the command ${hidden}`);
+        decision = stricter(decision, "ask");
+      }
     }
     return done(decision);
   }
@@ -204,6 +211,6 @@ function summarize(tool: ToolDefinition, targets: { paths: string[]; command?: s
 }
 
 function oneLine(text: string): string {
-  const flat = text.replace(/[\r\n\u2028\u2029]+/g, " ⏎ ");
+  const flat = revealInvisible(text).replace(/[\r\n\u2028\u2029]+/g, " ⏎ ");
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
 }

@@ -48,6 +48,16 @@ export function revealInvisibleCounted(text: string): Revealed {
   return { text: revealed, count };
 }
 
+/**
+ * For text a person must judge (a command on an approval card): undefined when it holds nothing
+ * invisible, else what it really says, with the escapes. A bidi override can make a command look
+ * like another one on the card.
+ */
+export function invisibleNote(text: string): string | undefined {
+  const revealed = revealInvisibleCounted(text);
+  return revealed.count === 0 ? undefined : `it contains ${revealed.count} invisible Unicode character(s); it reads: ${revealed.text}`;
+}
+
 /** The escape shown for a code point: `<U+200B>`, `<U+E0041>`. */
 export function escapeOf(code: number): string {
   return `<U+${code.toString(16).toUpperCase().padStart(4, "0")}>`;
