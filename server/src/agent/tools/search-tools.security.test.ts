@@ -62,11 +62,17 @@ describe("search_text: a catastrophic regex (ReDoS) is bounded and cancellable",
   });
 
   it("a budget is shared by the whole search, not renewed per file", async () => {
-    for (let i = 0; i < 5; i++) await fs.writeFile(path.join(ws, `c-evil-${i}.txt`), `${EVIL_LINE}\n`);
+    // 60 files, each in a batch of its own (over 256 KiB), each costing ~0.1 s of backtracking (22 a's):
+    // every batch stays far under the budget, together they are far over it.
+    await fs.rm(path.join(ws, "b-evil.txt"));
+    const padding = "x\n".repeat(140_000);
+    for (let i = 0; i < 60; i++) await fs.writeFile(path.join(ws, `c-slow-${String(i).padStart(2, "0")}.txt`), `${padding}${"a".repeat(22)}b\n`);
     const started = performance.now();
-    const outcome = await searchTextTool({ regexBudgetMs: 500 }).run({ query: EVIL, regex: true }, context);
-    assert.equal(outcome.details?.stopped, "regex-timeout");
-    assert.ok(performance.now() - started < 2_000);
+    const outcome = await searchTextTool({ regexBudgetMs: 1_500 }).run({ query: EVIL, regex: true }, context);
+    const ms = performance.now() - started;
+    assert.equal(outcome.details?.stopped, "regex-timeout", outcome.observation);
+    assert.match(outcome.observation, /longer than 1\.5 s/);
+    assert.ok(ms < 4_000, `${ms.toFixed(0)} ms`);
   });
 
   it("ripgrep (linear-time) answers the same regex at once", async function () {
