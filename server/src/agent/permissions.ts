@@ -7,6 +7,8 @@
 //    symlink, and where such a folder's symlink points); a write to a name git refuses (.GIT, git~1): deny;
 //  - a write that would make a folder a git directory (HEAD, or objects/refs/config next to one): ask;
 //  - commands: the command rules' decision (deny rules, unparseable ⇒ ask) bounds the profile's;
+//  - a script runner (npm test, make, pytest, …) asks again after the agent changed the files it runs
+//    (script-runners.ts), even when allowed or remembered "always";
 //  - headless (nobody to ask): ask becomes deny.
 // "Always allow" answers are kept in a store outside every workspace folder, so no tool can write them; a store
 // that resolves inside any folder (multi-root workspaces) is neither read nor written.
@@ -14,10 +16,12 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { JsonMapFile } from "../store/json-store";
 import { gitDirectoryWrite } from "../git/git-dir-names";
+import { invisibleNote, revealInvisible } from "../platform/invisible-unicode";
 import { protectedKind, type WorkspaceRoots } from "../platform/workspace-paths";
 import { type CommandRules, decide, type RulesValidation } from "./command-policy";
+import { scriptRunnerReasons } from "./script-runners";
 import type { SimpleCommand } from "./shell-parse";
-import type { ApprovalRequest, PermissionCheck, PermissionDecision, PermissionGate, ToolDefinition, ToolEffect } from "./tool-types";
+import type { ApprovalRequest, PermissionCheck, PermissionDecision, PermissionGate, RunRecord, ToolDefinition, ToolEffect } from "./tool-types";
 
 export type PermissionProfile = "read-only" | "edit" | "full";
 export const PERMISSION_PROFILES: readonly PermissionProfile[] = ["read-only", "edit", "full"];
@@ -56,7 +60,7 @@ const stricter = (a: PermissionDecision, b: PermissionDecision): PermissionDecis
 export function createPermissionGate(options: PermissionGateOptions): PermissionGate {
   const workspaceKey = workspaceKeyFor(options.roots);
 
-  async function check(tool: ToolDefinition, args: Record<string, unknown>, signal: AbortSignal): Promise<PermissionCheck> {
+  async function check(tool: ToolDefinition, args: Record<string, unknown>, signal: AbortSignal, run?: RunRecord): Promise<PermissionCheck> {
     signal.throwIfAborted();
     const reasons: string[] = [];
     let targets: { paths: string[]; command?: string };
@@ -145,6 +149,18 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         reasons.push(`names protected configuration: ${named.join(", ")}`);
         decision = stricter(decision, "ask");
       }
+      // After "always" on purpose: npm test is not the command that was allowed once the agent rewrote package.json.
+      const runners = scriptRunnerReasons(verdict.commands, run?.changedPaths ?? []);
+      if (runners.length > 0) {
+        reasons.push(...runners);
+        decision = stricter(decision, "ask");
+      }
+      // Trojan Source on the approval card: what the person reads must be what runs.
+      const hidden = invisibleNote(commandLine);
+      if (hidden !== undefined) {
+        reasons.push(`the command ${hidden}`);
+        decision = stricter(decision, "ask");
+      }
     }
     return done(decision);
   }
@@ -225,6 +241,6 @@ function summarize(tool: ToolDefinition, targets: { paths: string[]; command?: s
 }
 
 function oneLine(text: string): string {
-  const flat = text.replace(/[\r\n\u2028\u2029]+/g, " ⏎ ");
+  const flat = revealInvisible(text).replace(/[\r\n\u2028\u2029]+/g, " ⏎ ");
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
 }

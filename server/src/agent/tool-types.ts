@@ -95,9 +95,16 @@ export interface PermissionCheck {
   request: ApprovalRequest;
 }
 
+/** What the run has done so far, for checks that depend on it; the planner keeps it. */
+export interface RunRecord {
+  /** Workspace-relative paths the agent changed in this run (its edits and what its commands changed). */
+  changedPaths: readonly string[];
+}
+
 /** Role profile + per-tool overrides + command rules + protected paths; pure code, no model. */
 export interface PermissionGate {
-  check(tool: ToolDefinition, args: Record<string, unknown>, signal: AbortSignal): Promise<PermissionCheck>;
+  /** `run`: the run so far (a script runner asks again after the agent changed the files it runs). */
+  check(tool: ToolDefinition, args: Record<string, unknown>, signal: AbortSignal, run?: RunRecord): Promise<PermissionCheck>;
   /** "Always allow this command in this workspace": persisted by the gate, never widened by the model. */
   rememberApproval(request: ApprovalRequest, signal: AbortSignal): Promise<void>;
 }

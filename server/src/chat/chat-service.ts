@@ -11,6 +11,7 @@ import { SYSTEM_PROMPT } from "./system-prompt";
 import { summarizeTurns } from "./compaction";
 import { resolveDocumentAttachments } from "./document-attachments";
 import { planContext, type BudgetPlan } from "./context-budget";
+import { attachmentText, ruleText, summaryText, visibleText } from "./prompt-text";
 import { loadRules, type RuleFile } from "./rules";
 
 /** How often a growing answer is checkpointed to the store. */
@@ -127,7 +128,7 @@ export class ChatService {
     const afterSummary = summary ? messages.slice(messages.findIndex((m) => m.id === summary.coversUpTo) + 1) : messages;
     const history = [
       ...(summary ? [{ label: `Summary of ${summary.turns} earlier messages`, tokens: engine.tokenCount(summaryText(summary.text)), summary: true }] : []),
-      ...afterSummary.map((m) => ({ label: `${m.role} message`, tokens: engine.tokenCount(m.text) })),
+      ...afterSummary.map((m) => ({ label: `${m.role} message`, tokens: engine.tokenCount(visibleText(m.text)) })),
     ];
     const empty: ChatTurn[] = [
       { role: "system", text: "" },
@@ -139,7 +140,7 @@ export class ChatService {
       replyTokens,
       turnOverheadTokens,
       system: { label: "Pincer system prompt", tokens: engine.tokenCount(SYSTEM_PROMPT) },
-      prompt: { label: "Your message", tokens: engine.tokenCount(message) },
+      prompt: { label: "Your message", tokens: engine.tokenCount(visibleText(message)) },
       rules: rules.map((r) => ({ label: r.path, tokens: engine.tokenCount(ruleText(r)) })),
       attachments: attachments.map((a) => ({ label: a.label, tokens: engine.tokenCount(attachmentText(a)) })),
       history,
@@ -153,10 +154,11 @@ export class ChatService {
     const toCompact = plan.fits && plan.historyStart > 0 ? afterSummary.slice(0, firstKeptMessage) : [];
 
     const system = [SYSTEM_PROMPT, ...keptRules.map(ruleText), ...(summaryKept ? [summaryText(summary.text)] : [])].join("\n\n");
-    const userText = [...keptAttachments.map(attachmentText), message].join("\n\n");
+    // Text pasted into the message can hide instructions as well as files can (revealInvisible).
+    const userText = [...keptAttachments.map(attachmentText), visibleText(message)].join("\n\n");
     const turns: ChatTurn[] = [
       { role: "system", text: system },
-      ...afterSummary.slice(firstKeptMessage).map((m): ChatTurn => ({ role: m.role, text: m.text })),
+      ...afterSummary.slice(firstKeptMessage).map((m): ChatTurn => ({ role: m.role, text: visibleText(m.text) })),
       { role: "user", text: userText },
     ];
     const report: ContextReport = {
@@ -177,16 +179,4 @@ export class ChatService {
     if (!store) throw new Error("The chat history is not open yet (the extension sends its key after the server starts).");
     return store;
   }
-}
-
-function ruleText(rule: RuleFile): string {
-  return `Instructions from the workspace file ${rule.path}:\n${rule.text}`;
-}
-
-function attachmentText(attachment: ChatAttachment): string {
-  return `Context (${attachment.kind}: ${attachment.label}):\n\`\`\`\n${attachment.text}\n\`\`\``;
-}
-
-function summaryText(text: string): string {
-  return `Summary of the earlier conversation:\n${text}`;
 }

@@ -1,6 +1,7 @@
 // Long conversations: the oldest turns that no longer fit are replaced by a summary the model
 // writes. The summary is stored with the message it covers up to, so the UI can show a marker.
 import type { Engine } from "../engine/engine";
+import { revealInvisible } from "../platform/invisible-unicode";
 import type { StoredChatMessage } from "../protocol/chat";
 
 const SUMMARY_INSTRUCTION =
@@ -16,7 +17,7 @@ export async function summarizeTurns(
   const sequence = engine.sequence("chat");
   const transcript = [
     ...(previousSummary ? [`Earlier summary: ${previousSummary}`] : []),
-    ...turns.map((m) => `${m.role === "user" ? "User" : "Assistant"}: ${m.text}`),
+    ...turns.map((m) => `${m.role === "user" ? "User" : "Assistant"}: ${revealInvisible(m.text)}`),
   ].join("\n\n");
   // The summary request must fit itself: keep the newest part of the transcript.
   const room = Math.max(64, sequence.contextSize - SUMMARY_MAX_TOKENS - 128);

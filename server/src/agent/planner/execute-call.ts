@@ -1,7 +1,7 @@
 // One tool call, with every rule applied in code before it runs: the permission gate decides,
 // "ask" goes to the Approver (a person or the CLI policy), "deny" becomes an observation, and a
 // mutating call is wrapped in a checkpoint so it can be undone.
-import type { Approver, CheckpointStore, PermissionGate, ToolContext, ToolDefinition } from "../tool-types";
+import type { Approver, CheckpointStore, PermissionGate, RunRecord, ToolContext, ToolDefinition } from "../tool-types";
 import type { AgentEvent } from "./agent-events";
 
 export interface CallOutcome {
@@ -19,6 +19,8 @@ export interface CallEnvironment {
   approver: Approver;
   checkpoints: CheckpointStore;
   context: Omit<ToolContext, "signal">;
+  /** The run so far, for the gate (files changed by earlier steps). */
+  run?: RunRecord;
   emit(event: AgentEvent): void;
 }
 
@@ -29,7 +31,7 @@ export async function executeCall(
   step: number,
   signal: AbortSignal,
 ): Promise<CallOutcome> {
-  const check = await env.gate.check(tool, args, signal);
+  const check = await env.gate.check(tool, args, signal, env.run);
   env.emit({ type: "permission", step, decision: check.decision, reasons: check.reasons });
   if (check.decision === "deny") {
     return { ok: false, observation: `Not allowed: ${reasonText(check.reasons)}. Do not retry this call; find another way or finish.`, changedPaths: [] };

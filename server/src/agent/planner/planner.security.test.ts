@@ -100,3 +100,81 @@ describe("prompt injection in a file the agent reads", () => {
     });
   }
 });
+
+// ASCII smuggling / Trojan Source: text the person cannot see, in everything the agent reads. The model
+// must get it as visible <U+XXXX> escapes, whichever tool produced it (the planner reveals every
+// observation, and the workspace context, before it joins the conversation).
+interface HiddenRow {
+  attack: string;
+  setup: (workspace: string) => Promise<void>;
+  call: { tool: string; args: Record<string, unknown> };
+}
+
+const TAGS = "\u{E0072}\u{E0075}\u{E006E}"; // "run" in tag characters
+const TAGS_SHOWN = "<U+E0072><U+E0075><U+E006E>";
+
+const HIDDEN_ROWS: HiddenRow[] = [
+  {
+    attack: "read_file: tag characters in a file (ASCII smuggling, prompt injection seen against Copilot/Cline-like agents)",
+    setup: (ws) => fs.writeFile(path.join(ws, "README.md"), `Hello${TAGS}\n`),
+    call: { tool: "read_file", args: { path: "README.md" } },
+  },
+  {
+    attack: "search_text: a bidi override in a matching line (Trojan Source, CVE-2021-42574)",
+    setup: (ws) => fs.writeFile(path.join(ws, "a.js"), `if (ok) { /*\u202E } ${TAGS} */ }\n`),
+    call: { tool: "search_text", args: { query: "ok", regex: true } },
+  },
+  {
+    attack: "list_files: a file name with hidden characters",
+    setup: (ws) => fs.writeFile(path.join(ws, `notes${TAGS}.txt`), "x"),
+    call: { tool: "list_files", args: {} },
+  },
+  {
+    attack: "run_command: command output with zero-width and tag characters",
+    setup: async () => undefined,
+    call: { tool: "run_command", args: { command: `printf 'done\\342\\200\\213${[...TAGS].map((c) => [...Buffer.from(c)].map((b) => `\\${b.toString(8)}`).join("")).join("")}'` } },
+  },
+];
+
+describe("invisible Unicode in what the agent reads is shown to the model as escapes", () => {
+  for (const row of HIDDEN_ROWS) {
+    it(row.attack, async () => {
+      const parent = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-hidden-"));
+      const workspace = path.join(parent, "ws");
+      await fs.mkdir(workspace);
+      await row.setup(workspace);
+      try {
+        const roots = await WorkspaceRoots.create([workspace]);
+        let seen: readonly string[] = [];
+        const transcript = await runAgent({
+          request: "look",
+          workspaceContext: `Folder ws: notes${TAGS}.txt`,
+          model: new ScriptedModel([
+            { plan: ["look"] },
+            { thought: "", ...row.call },
+            (segments: readonly string[]) => {
+              seen = segments;
+              return { thought: "", tool: "finish", args: { summary: "done", verified: "no" } };
+            },
+          ]),
+          tools: createTools(),
+          context: { roots, files: new CliFileWriter(), commands: new ProcessCommandRunner() },
+          gate: createPermissionGate({ profile: "full", rules: { allow: ["printf *"], ask: [], deny: [] }, trusted: true, headless: true, roots }),
+          approver: { request: async () => "deny" },
+          checkpoints: new FakeCheckpoints(),
+          budgets: { maxSteps: 5, maxTokens: 100_000, maxWallMs: 30_000 },
+          signal: new AbortController().signal,
+        });
+        assert.equal(transcript.status, "finished");
+        const observation = [...seen].reverse().find((s) => s.startsWith("Observation")) ?? "";
+        assert.ok(observation.includes(TAGS_SHOWN), observation);
+        assert.match(observation, /invisible Unicode character\(s\) shown as <U\+XXXX>/);
+        const all = seen.join("");
+        assert.ok(!/[\u{E0000}-\u{E007F}\u202E\u200B]/u.test(all), "no invisible character reaches the model");
+        assert.ok(all.includes(`notes${TAGS_SHOWN}.txt`), "the workspace context is revealed too");
+      } finally {
+        await fs.rm(parent, { recursive: true, force: true });
+      }
+    });
+  }
+});

@@ -12,6 +12,15 @@ describe("search/replace blocks", () => {
     assert.match(result.content, /return b \+ a;/);
   });
 
+  it("a search copied from an observation with <U+XXXX> escapes matches the invisible characters in the file", () => {
+    const file = "\uFEFFconst a = 1;\nconst b\u200B = 2;\n";
+    const result = applyBlock(file, "<U+FEFF>const a = 1;", "<U+FEFF>const a = 10;");
+    assert.ok(result.ok);
+    assert.equal(result.content, "\uFEFFconst a = 10;\nconst b\u200B = 2;\n", "the BOM the file had stays; nothing else changes");
+    const literal = applyBlock("say <U+200B> here\n", "<U+200B>", "ZWSP");
+    assert.ok(literal.ok && literal.content === "say ZWSP here\n", "a file that holds the escape as text still matches as written");
+  });
+
   it("refuses an ambiguous block and names the lines", () => {
     const result = applyBlock(FILE, "(a, b) {", "(x) {");
     assert.equal(result.ok, false);

@@ -3,6 +3,8 @@
 // must match exactly one place. When it matches none, the closest windows of the file are listed
 // so the model can copy the real text; when it matches several, their lines are listed.
 
+import { hasInvisibleEscape, restoreInvisible } from "../../platform/invisible-unicode";
+
 export type BlockMatch =
   | { ok: true; content: string; startLine: number; oldLineCount: number; newLineCount: number; how: "exact" | "trailing-whitespace" | "indentation" }
   | { ok: false; error: string };
@@ -12,8 +14,19 @@ interface LineMatch {
   how: "trailing-whitespace" | "indentation";
 }
 
-/** Applies one block to `content` (LF line endings); the caller converts CRLF files both ways. */
+/**
+ * Applies one block to `content` (LF line endings); the caller converts CRLF files both ways. The model
+ * saw invisible characters as `<U+XXXX>` escapes (platform/invisible-unicode.ts); when a search text
+ * with such escapes matches nowhere as written, it is tried again with the characters put back.
+ */
 export function applyBlock(content: string, search: string, replace: string): BlockMatch {
+  const written = applyBlockAsWritten(content, search, replace);
+  if (written.ok || !hasInvisibleEscape(search)) return written;
+  const restored = applyBlockAsWritten(content, restoreInvisible(search), restoreInvisible(replace));
+  return restored.ok ? restored : written;
+}
+
+function applyBlockAsWritten(content: string, search: string, replace: string): BlockMatch {
   if (search.trim() === "") return { ok: false, error: "the search text is empty; to add a file use create_file, to add to one include the lines around the insertion point" };
   const exact = occurrences(content, search);
   if (exact.length === 1) {

@@ -12,6 +12,8 @@ export interface ToolsOptions {
   commandTimeoutMs?: number;
   /** The longest timeout the model may ask for (default 600 s). */
   maxCommandTimeoutMs?: number;
+  /** Matching time a regex may take in the JS search (no ripgrep) before it is stopped (default 2 s). */
+  regexBudgetMs?: number;
   /** Leave out tools by name (a host without git, a profile that should not offer commands). */
   exclude?: readonly string[];
 }
@@ -20,7 +22,7 @@ export function createTools(options: ToolsOptions = {}): ToolDefinition[] {
   const tools = [
     listFilesTool(),
     readFileTool(),
-    searchTextTool(),
+    searchTextTool(options.regexBudgetMs !== undefined ? { regexBudgetMs: options.regexBudgetMs } : {}),
     findSymbolTool(),
     outlineTool(),
     editFileTool(),
