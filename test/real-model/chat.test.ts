@@ -127,6 +127,8 @@ for (const id of ["gemma3-270m", "qwen2.5-coder-0.5b"] as const satisfies readon
         workspaceFolders: [workspace],
       });
       await server.waitForStatus((s) => s.state === "ready", "ready", 120_000);
+      const loaded = await server.waitForLog(/chat format/);
+      assert.match(loaded, id === "gemma3-270m" ? /chat format JinjaTemplate \(the family's published template/ : /chat format Qwen \(the GGUF's template\)/, "the log says which chat format is used");
       await server.connection.sendRequest(ChatStoreRequest, { dir: path.join(tempDir, "history"), key: randomBytes(32).toString("base64") });
 
       let conversationId: string | undefined;
