@@ -19,6 +19,14 @@ describe("completion budget", () => {
     assert.ok(completionBudget(8192, 64).prefixTokens > completionBudget(2048, 64).prefixTokens);
   });
 
+  it("gives a prefix-only prompt the suffix's share as well", () => {
+    const both = completionBudget(2048, 48);
+    const prefixOnly = completionBudget(2048, 48, { prefixOnly: true });
+    assert.equal(prefixOnly.suffixTokens, 0);
+    assert.equal(prefixOnly.prefixTokens, both.prefixTokens + both.suffixTokens);
+    assert.equal(prefixOnly.contextTokens, both.contextTokens);
+  });
+
   it("cuts the prefix at a line start and the suffix at a line end, and says how much it left out", () => {
     const text = "line one\nline two\nline three\n";
     const before = prefixWindow(stream, text, 15);

@@ -11,13 +11,17 @@ export interface CompletionBudget {
   generatedTokens: number;
 }
 
-/** Shares of what is left after generation and typing room: prefix 55%, suffix 15%, extra context 30%. */
-export function completionBudget(contextSize: number, maxTokens: number): CompletionBudget {
+/**
+ * Shares of what is left after generation and typing room: prefix 55%, suffix 15%, extra context 30%.
+ * A prefix-only prompt shows no suffix, so the prefix gets the suffix's share too (70%).
+ */
+export function completionBudget(contextSize: number, maxTokens: number, options: { prefixOnly?: boolean } = {}): CompletionBudget {
   const typedTokens = Math.min(256, Math.floor(contextSize / 8));
   const rest = Math.max(64, contextSize - maxTokens - typedTokens - 16);
+  const suffixTokens = options.prefixOnly ? 0 : Math.floor(rest * 0.15);
   return {
-    prefixTokens: Math.floor(rest * 0.55),
-    suffixTokens: Math.floor(rest * 0.15),
+    prefixTokens: Math.floor(rest * 0.55) + (options.prefixOnly ? Math.floor(rest * 0.15) : 0),
+    suffixTokens,
     contextTokens: Math.floor(rest * 0.3),
     typedTokens,
     generatedTokens: maxTokens,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Engine } from "../engine/engine";
-import { cleanSuggestion, completeAt, offsetAt } from "./complete";
+import { cleanSuggestion, completeAt, offsetAt, wholeLines } from "./complete";
 
 /**
  * The test model's path, or a skip with the reason. test/helpers lies outside the server project,
@@ -11,6 +11,16 @@ async function requireTestModel(context: Mocha.Context): Promise<string> {
   const helper = "../../../test/helpers/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
+
+describe("wholeLines", () => {
+  it("drops the line a token limit cut off, and only then", () => {
+    assert.equal(wholeLines("a();\nonError(token, 'TAG_RESOL", "maxTokens"), "a();");
+    assert.equal(wholeLines("a();\nb();\n", "maxTokens"), "a();\nb();");
+    assert.equal(wholeLines("onError(token, 'TAG_RESOL", "maxTokens"), "onError(token, 'TAG_RESOL", "a single line stays");
+    assert.equal(wholeLines("a();\nb(", "eos"), "a();\nb(", "the model ended it there");
+    assert.equal(wholeLines("a();\nb(", "stopped"), "a();\nb(");
+  });
+});
 
 describe("cleanSuggestion", () => {
   it("cuts to the line budget", () => {

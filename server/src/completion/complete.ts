@@ -104,15 +104,26 @@ export async function completeAt(engine: Engine, request: CompletionRequest): Pr
     if (request.signal?.aborted) return cancelled({ ...NO_WORK, stopReason: "cancelled", queuedMs: performance.now() - entered });
     throw error;
   }
-  const { text, ...sessionStats } = result;
+  const { text: generated, ...sessionStats } = result;
   const stats: CompletionStats = { ...sessionStats, queuedMs };
   if (result.stopReason === "cancelled") return cancelled(stats);
+  const text = wholeLines(generated, result.stopReason);
   // A multi-line suggestion ends with the block or statement the cursor is in (tree-sitter, or
   // indentation for languages without a grammar).
   const ended = maxLines > 1 && text.includes("\n") ? (await truncateAtBlockEnd(request.text, request.offset, text, request.languageId ?? "plaintext", { documentKey: uri })).completion : text;
   const insertText = clean(ended);
   session.remember(uri, request.text.slice(0, request.offset), insertText);
   return { insertText, usedInfill: result.format !== "none", cancelled: false, stats };
+}
+
+/**
+ * A multi-line suggestion that hit the token limit ends in the middle of a line (`'TAG_RESOL`): keep
+ * only its complete lines. A single line is kept as it is; accepting part of it is still useful.
+ */
+export function wholeLines(text: string, stopReason: SessionResult["stopReason"]): string {
+  if (stopReason !== "maxTokens") return text;
+  const lastNewline = text.lastIndexOf("\n");
+  return lastNewline > 0 ? text.slice(0, lastNewline) : text;
 }
 
 /** Cut to the line budget, drop what repeats the text after the cursor, and reject blank suggestions. */

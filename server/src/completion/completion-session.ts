@@ -82,7 +82,7 @@ export class CompletionSession {
 
   async complete(stream: TokenStream, request: SessionRequest): Promise<SessionResult> {
     const format = (this.format ??= detectFimFormat(stream));
-    const budget = completionBudget(stream.contextSize, request.maxTokens);
+    const budget = completionBudget(stream.contextSize, request.maxTokens, { prefixOnly: format.order === "prefix-only" });
     const prefix = request.text.slice(0, request.offset);
     const suffix = request.text.slice(request.offset);
     let anchor = this.anchor;

@@ -5,6 +5,7 @@ import os from "node:os";
 import type { Llama, LlamaContext, LlamaModel } from "node-llama-cpp";
 import type { GpuSetting, PincerSettings } from "../protocol";
 import { loadBackend, type BackendInfo, type EngineLogger } from "./backend";
+import { resolveModelChatWrapper, type ResolvedChatWrapper } from "./chat-wrapper";
 import { checkFitsInMemory, explainLoadFailure, inspectModelFile, ModelFileError, type ModelFacts } from "./model-check";
 import { EngineSequence, SEQUENCE_SLOTS, type SequenceSlot } from "./sequence";
 import { calibrationKey, chooseThreads, type ThreadCalibrationStore, type ThreadChoice } from "./thread-policy";
@@ -43,6 +44,8 @@ export class Engine {
   private readonly sequences = new Map<SequenceSlot, EngineSequence>();
   private active = 0;
   private disposed = false;
+  /** The chat wrapper every chat turn is rendered with, and where its format comes from. */
+  readonly chatFormat: ResolvedChatWrapper;
 
   private constructor(
     readonly llama: Llama,
@@ -55,8 +58,9 @@ export class Engine {
     private readonly onActivity: ((active: number) => void) | undefined,
     slots: readonly SequenceSlot[],
   ) {
+    this.chatFormat = resolveModelChatWrapper(model);
     for (const slot of slots) {
-      this.sequences.set(slot, new EngineSequence(slot, llama, context.getSequence(), (delta) => this.activity(delta)));
+      this.sequences.set(slot, new EngineSequence(slot, llama, context.getSequence(), (delta) => this.activity(delta), this.chatFormat.wrapper));
     }
   }
 

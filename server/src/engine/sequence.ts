@@ -4,6 +4,7 @@ import {
   LlamaChat,
   LlamaCompletion,
   type ChatHistoryItem,
+  type ChatWrapper,
   type GbnfJsonSchema,
   type Llama,
   type LlamaContextSequence,
@@ -54,6 +55,7 @@ export class EngineSequence {
     private readonly llama: Llama,
     private readonly sequence: LlamaContextSequence,
     private readonly onActivity: (delta: 1 | -1) => void,
+    private readonly chatWrapper?: ChatWrapper,
   ) {
     this.completion = new LlamaCompletion({ contextSequence: sequence });
   }
@@ -135,13 +137,18 @@ export class EngineSequence {
 
   /** Tokens `turns` take once rendered in the chat template, with the opening of the next assistant message. */
   chatTokenCount(turns: readonly ChatTurn[]): number {
+    return this.chatPromptTokens(turns).length;
+  }
+
+  /** The prompt `turns` become in the chat template, ending with the opening of the next assistant message. */
+  chatPromptTokens(turns: readonly ChatTurn[]): number[] {
     const history = [...toChatHistory(turns), { type: "model", response: [] } satisfies ChatHistoryItem];
     const { contextText } = this.multiTurnChat().chatWrapper.generateContextState({ chatHistory: history });
-    return contextText.tokenize(this.sequence.model.tokenizer).length;
+    return contextText.tokenize(this.sequence.model.tokenizer);
   }
 
   private multiTurnChat(): LlamaChat {
-    this.multiTurn ??= new LlamaChat({ contextSequence: this.sequence, autoDisposeSequence: false });
+    this.multiTurn ??= new LlamaChat({ contextSequence: this.sequence, autoDisposeSequence: false, chatWrapper: this.chatWrapper });
     return this.multiTurn;
   }
 

@@ -114,7 +114,8 @@ export class TokenStream {
     return tokens.length === 1 && this.model.isSpecialToken(tokens[0]) ? tokens[0] : undefined;
   }
 
+  /** The token a prompt starts with, when the model's GGUF asks for one (Qwen2.5's does not: add_bos_token false). */
   bos(): TokenId | undefined {
-    return this.model.tokens.bos ?? undefined;
+    return this.model.tokens.shouldPrependBosToken ? (this.model.tokens.bos ?? undefined) : undefined;
   }
 }

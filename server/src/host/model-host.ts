@@ -10,6 +10,8 @@ import { resolveModelsDir } from "../models/models-dir";
 import type { Logger } from "../platform/log";
 import type { PincerSettings, StatusParams } from "../protocol";
 
+const CHAT_FORMAT_SOURCES = { "gguf-template": "the GGUF's template", "published-template": "the family's published template; the GGUF has none", none: "no template in the GGUF" } as const;
+
 export type HostStatus = Omit<StatusParams, "trusted">;
 
 export interface LoadProgressListener {
@@ -128,7 +130,8 @@ export class ModelHost {
         this.options.log(
           "info",
           `Loaded ${engine.facts.name} on ${engine.backend.backend} in ${seconds}s: ${engine.gpuLayers}/${engine.facts.layers} layers on the GPU, ` +
-            `${engine.threads.threads} thread(s) (${engine.threads.source}), context ${engine.contextSize} tokens.`,
+            `${engine.threads.threads} thread(s) (${engine.threads.source}), context ${engine.contextSize} tokens, ` +
+            `chat format ${engine.chatFormat.wrapper.wrapperName} (${CHAT_FORMAT_SOURCES[engine.chatFormat.source]}).`,
         );
         this.setStatus(this.readyStatus(engine));
         return engine;
