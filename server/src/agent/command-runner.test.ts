@@ -49,7 +49,8 @@ describe("ProcessCommandRunner", function () {
     const pidFile = path.join(dir, "pid");
     const run = await new ProcessCommandRunner({ killGraceMs: 200 }).run(`sh -c 'echo $$ > ${pidFile}; sleep 30' & wait`, {
       cwd: dir,
-      timeoutMs: 300,
+      // Long enough for the command (behind its supervisor) to start and write its pid on a busy machine.
+      timeoutMs: 3_000,
       signal: new AbortController().signal,
     });
     assert.equal(run.timedOut, true);
@@ -62,12 +63,63 @@ describe("ProcessCommandRunner", function () {
     requirePosix(this);
     const controller = new AbortController();
     const started = Date.now();
-    const pending = new ProcessCommandRunner({ killGraceMs: 200 }).run("sleep 30", { cwd: dir, timeoutMs: 60_000, signal: controller.signal, onOutput: () => undefined });
+    const pending = new ProcessCommandRunner({ killGraceMs: 2_000 }).run("sleep 30", { cwd: dir, timeoutMs: 60_000, signal: controller.signal, onOutput: () => undefined });
     setImmediate(() => controller.abort());
     const run = await pending;
     assert.equal(run.timedOut, false);
     assert.equal(run.killedBy, "SIGTERM");
     assert.ok(Date.now() - started < 5_000);
+  });
+
+  // Issue 11 item 12: `setsid` leaves the process group, and once its shell exits it is re-parented
+  // to init; the runner must still find and end it (the supervisor's marker scan).
+  it("ends a setsid child the command left behind when it exits", async function () {
+    requirePosix(this);
+    const pidFile = path.join(dir, "pid");
+    const run = await new ProcessCommandRunner({ killGraceMs: 200 }).run(`setsid sh -c 'echo $$ > ${pidFile}; exec sleep 30' & while [ ! -s ${pidFile} ]; do sleep 0.05; done`, {
+      cwd: dir,
+      timeoutMs: 30_000,
+      signal: new AbortController().signal,
+    });
+    assert.equal(run.exitCode, 0);
+    const detached = Number(await fs.readFile(pidFile, "utf8"));
+    assert.equal(await alive(detached), false, "the setsid child must be gone");
+  });
+
+  it("ends a setsid child on timeout and on cancel", async function () {
+    requirePosix(this);
+    for (const ending of ["timeout", "cancel"] as const) {
+      const pidFile = path.join(dir, `pid-${ending}`);
+      const controller = new AbortController();
+      const pending = new ProcessCommandRunner({ killGraceMs: 200 }).run(`setsid sh -c 'echo $$ > ${pidFile}; exec sleep 30' & sleep 30`, {
+        cwd: dir,
+        timeoutMs: ending === "timeout" ? 3_000 : 60_000,
+        signal: controller.signal,
+        onOutput: () => undefined,
+      });
+      if (ending === "cancel") {
+        while (!(await fs.stat(pidFile).then((s) => s.size > 0, () => false))) await new Promise((resolve) => setTimeout(resolve, 25));
+        controller.abort();
+      }
+      const run = await pending;
+      assert.equal(run.timedOut, ending === "timeout");
+      const detached = Number(await fs.readFile(pidFile, "utf8"));
+      assert.equal(await alive(detached), false, `the setsid child must be gone after the ${ending}`);
+    }
+  });
+
+  it("still ends the command's processes when the command killed its supervisor", async function () {
+    requirePosix(this);
+    const pidFile = path.join(dir, "pid");
+    // $PPID is the supervisor here (sandbox off): the command removes it, then keeps running.
+    const run = await new ProcessCommandRunner({ killGraceMs: 200 }).run(`setsid sh -c 'echo $$ > ${pidFile}; exec sleep 30' & while [ ! -s ${pidFile} ]; do sleep 0.05; done; kill -9 $PPID; sleep 30`, {
+      cwd: dir,
+      timeoutMs: 30_000,
+      signal: new AbortController().signal,
+    });
+    assert.equal(run.timedOut, false);
+    const detached = Number(await fs.readFile(pidFile, "utf8"));
+    assert.equal(await alive(detached), false, "the setsid child must be gone");
   });
 
   it("bounds the output and says what it dropped", async function () {
