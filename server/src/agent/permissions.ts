@@ -5,6 +5,8 @@
 //  - a path outside the workspace (after realpath): deny, whatever the profile or override says;
 //  - a write to .git/, .vscode/, *.code-workspace or .pincer/: at least ask, even when "allowed";
 //  - commands: the command rules' decision (deny rules, unparseable ⇒ ask) bounds the profile's;
+//  - a command that asks for network access: at least ask when a sandbox would otherwise cut it
+//    off (never lifted by an override or "always"); with `sandbox: "required"` and no sandbox, deny;
 //  - headless (nobody to ask): ask becomes deny.
 // "Always allow" answers are kept in a store outside the workspace, so no tool can write them.
 import { createHash } from "node:crypto";
@@ -13,7 +15,7 @@ import { JsonMapFile } from "../store/json-store";
 import { protectedKind, type WorkspaceRoots } from "../platform/workspace-paths";
 import { type CommandRules, decide, type RulesValidation } from "./command-policy";
 import type { SimpleCommand } from "./shell-parse";
-import type { ApprovalRequest, PermissionCheck, PermissionDecision, PermissionGate, ToolDefinition, ToolEffect } from "./tool-types";
+import type { ApprovalRequest, CommandSandboxInfo, PermissionCheck, PermissionDecision, PermissionGate, ToolDefinition, ToolEffect } from "./tool-types";
 
 export type PermissionProfile = "read-only" | "edit" | "full";
 export const PERMISSION_PROFILES: readonly PermissionProfile[] = ["read-only", "edit", "full"];
@@ -44,6 +46,8 @@ export interface PermissionGateOptions {
   headless: boolean;
   roots: WorkspaceRoots;
   rememberStore?: ApprovalStore;
+  /** Where commands would run (shown on their approval cards); absent: not said. */
+  sandbox?: CommandSandboxInfo;
 }
 
 const ORDER: Record<PermissionDecision, number> = { allow: 0, ask: 1, deny: 2 };
@@ -55,7 +59,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
   async function check(tool: ToolDefinition, args: Record<string, unknown>, signal: AbortSignal): Promise<PermissionCheck> {
     signal.throwIfAborted();
     const reasons: string[] = [];
-    let targets: { paths: string[]; command?: string };
+    let targets: { paths: string[]; command?: string; network?: boolean };
     try {
       targets = tool.targets(args);
     } catch (error) {
@@ -68,6 +72,8 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       ...(targets.command !== undefined ? { command: targets.command } : {}),
       ...(targets.paths.length > 0 ? { paths: targets.paths } : {}),
       reasons,
+      ...(tool.effect === "command" && options.sandbox ? { sandbox: options.sandbox } : {}),
+      ...(tool.effect === "command" && targets.network === true ? { network: true } : {}),
     };
     const done = (decision: PermissionDecision): PermissionCheck => {
       if (decision === "ask" && options.headless) {
@@ -109,6 +115,11 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     }
 
     if (tool.effect === "command") {
+      const sandbox = options.sandbox;
+      if (sandbox?.kind === "none" && sandbox.required) {
+        reasons.push(`commands must run in a sandbox (pincer.agent.sandbox is "required"), and there is none: ${sandbox.reason ?? "unavailable"}`);
+        return done("deny");
+      }
       const commandLine = targets.command ?? "";
       const verdict = await decide(commandLine, options.rules, { headless: false });
       if (verdict.decision === "deny") {
@@ -128,6 +139,11 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       const named = protectedWords(verdict.commands);
       if (named.length > 0) {
         reasons.push(`names protected configuration: ${named.join(", ")}`);
+        decision = stricter(decision, "ask");
+      }
+      // The sandbox cuts commands off the network; only the person can open it, for this call.
+      if (targets.network === true && sandbox !== undefined && sandbox.kind !== "none") {
+        reasons.push("asks for network access (the sandbox has none otherwise)");
         decision = stricter(decision, "ask");
       }
     }

@@ -13,13 +13,13 @@ import { execFile } from "node:child_process";
 import { constants, promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { CommandSandboxSetting } from "../../protocol/settings";
 import type { CommandSandboxInfo } from "../tool-types";
 import { bubblewrapArgs, homeToolFolders } from "./bubblewrap";
 import { prepareProtectedEntries, releaseProtectedEntries } from "./protected-entries";
 import { sandboxExecProfile } from "./sandbox-exec";
 
-export type SandboxSetting = "auto" | "required" | "off";
-export const SANDBOX_SETTINGS: readonly SandboxSetting[] = ["auto", "required", "off"];
+export type SandboxSetting = CommandSandboxSetting;
 
 export interface SandboxedCommand {
   file: string;
