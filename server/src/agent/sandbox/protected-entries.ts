@@ -1,9 +1,10 @@
 // Which paths a sandboxed command must not write although they lie in a writable workspace folder:
 // `.git`, `.vscode`, `.pincer` and `*.code-workspace` (the names of platform/workspace-paths.ts's
 // protectedKind). A mount can only cover a path that exists, so for each folder root the three
-// folder names that do not exist yet get an empty folder as a mount point for the length of the
-// command (`created`, removed again afterwards when still empty): inside the sandbox it is
-// read-only, so the command can create neither it nor anything in it. Below the roots, existing
+// folder names that do not exist yet get an empty folder (mode 0555) as a mount point for the
+// length of the command (`created`, removed again afterwards when still empty; one left behind by
+// a killed server is recognised by its mode and removed after the next command): inside the
+// sandbox it is read-only, so the command can create neither it nor anything in it. Below the roots, existing
 // protected entries are found by a bounded walk (no symlinks followed, `node_modules` skipped).
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -64,10 +65,16 @@ export async function prepareProtectedEntries(roots: readonly string[]): Promise
         const entry = path.join(root, name);
         try {
           await fs.mkdir(entry);
+          // The mode marks it as ours, so one left behind by a killed server is recognised and removed later.
+          await fs.chmod(entry, MOUNT_POINT_MODE);
           created.push(entry);
           readOnly.add(entry);
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+          const code = (error as NodeJS.ErrnoException).code;
+          // A folder nobody may write into: the command cannot create the name either.
+          if (code === "EACCES" || code === "EPERM" || code === "EROFS") continue;
+          if (code !== "EEXIST") throw error;
+          if (await isLeftoverMountPoint(entry)) created.push(entry);
           await cover(entry, true);
         }
       }
@@ -78,6 +85,15 @@ export async function prepareProtectedEntries(roots: readonly string[]): Promise
     await releaseProtectedEntries(created);
     throw error;
   }
+}
+
+/** An empty folder with exactly this mode is a mount point Pincer made (0555: nobody writes into it meanwhile). */
+const MOUNT_POINT_MODE = 0o555;
+
+async function isLeftoverMountPoint(entry: string): Promise<boolean> {
+  const stat = await fs.lstat(entry).catch(() => undefined);
+  if (!stat?.isDirectory() || (stat.mode & 0o7777) !== MOUNT_POINT_MODE) return false;
+  return (await fs.readdir(entry).catch(() => ["?"])).length === 0;
 }
 
 /** Removes the mount points `prepareProtectedEntries` made, when they are still empty folders. */
