@@ -1,16 +1,14 @@
 // Starts one agent command so that nothing it starts can outlive its timeout, a Stop, or the server:
 //  - in a bubblewrap sandbox, bwrap is the server's child: `--die-with-parent` and its pid namespace
 //    take every process down when bwrap or the server dies, `setsid` children included;
-//  - otherwise (no sandbox, sandbox-exec on macOS) through the command supervisor
-//    (command-supervisor-main.ts), a small Node process that kills the command's group, tree and
-//    marked processes when told to or when the server's IPC channel closes (the server died);
+//  - otherwise (no sandbox, sandbox-exec on macOS) in its own process group, ended by the server
+//    (group, tree and marked processes); the command supervisor (command-supervisor-main.ts, one
+//    per server) knows each command's marker before it starts and does the same if the server dies;
 //  - on Windows as before (taskkill /T on the tree).
 // Every command carries COMMAND_MARKER_ENV in its environment (process-tree.ts).
-import { fork, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { commandStarted, unwatchCommand, watchCommand } from "./command-supervisor";
 import { COMMAND_MARKER_ENV, descendantsOf, listProcesses, signalCommandProcesses, type CommandProcesses } from "./process-tree";
 import type { CommandSandbox } from "./sandbox/command-sandbox";
 
@@ -28,8 +26,6 @@ export interface LaunchedCommand {
   child: ChildProcess;
   /** Signals every process of the command: SIGTERM lets them clean up, SIGKILL does not wait. */
   signal(name: "SIGTERM" | "SIGKILL"): void;
-  /** The command's own exit status, given the exit event of `child`. */
-  status(code: number | null, signal: NodeJS.Signals | null): { code: number | null; signal: NodeJS.Signals | null };
   /** After the command ended: kills what is left and undoes the sandbox's set-up. */
   end(): Promise<void>;
 }
@@ -45,7 +41,7 @@ export async function launchCommand(shell: { file: string; args: readonly string
   try {
     if (windows) return launchWindows(wrapped, options.cwd);
     if (wrapped.ownsProcesses) return launchInNamespace(wrapped, options.cwd);
-    return launchSupervised(wrapped, options.cwd, marker);
+    return await launchInGroup(wrapped, options.cwd, marker);
   } catch (error) {
     await wrapped.release();
     throw error;
@@ -59,7 +55,7 @@ function launchWindows(wrapped: Wrapped, cwd: string): LaunchedCommand {
   const kill = () => {
     if (child.pid !== undefined) spawn("taskkill", ["/pid", String(child.pid), "/T", "/F"], { windowsHide: true }).once("error", () => undefined);
   };
-  return { child, signal: kill, status: (code, signal) => ({ code, signal }), end: async () => wrapped.release() };
+  return { child, signal: kill, end: async () => wrapped.release() };
 }
 
 /** bwrap: killing it (or the server) ends the pid namespace and every process in it. */
@@ -94,7 +90,6 @@ function launchInNamespace(wrapped: Wrapped, cwd: string): LaunchedCommand {
         }
       });
     },
-    status: (code, signal) => ({ code, signal }),
     async end() {
       killBwrap();
       await wrapped.release();
@@ -102,59 +97,34 @@ function launchInNamespace(wrapped: Wrapped, cwd: string): LaunchedCommand {
   };
 }
 
-/** The supervisor's path: beside the bundle (dist/server/command-supervisor.mjs), or the source under tsx. */
-function supervisorModule(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.join(here, "command-supervisor.mjs"), path.join(here, "command-supervisor-main.ts")];
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (!found) throw new Error(`the command supervisor is missing (looked for ${candidates.join(", ")})`);
-  return found;
-}
-
-function launchSupervised(wrapped: Wrapped, cwd: string, marker: string): LaunchedCommand {
-  // A debugger flag of the server's own would make the supervisor fight for the same port.
-  const execArgv = process.execArgv.filter((arg) => !/^--(inspect|debug)/.test(arg));
-  const module = supervisorModule();
-  // Its own cwd is its folder (so a loader such as tsx resolves under the tests); the command's is an argument.
-  const child = fork(module, [cwd, wrapped.file, ...wrapped.args], { cwd: path.dirname(module), env: wrapped.env, execArgv, detached: true, stdio: ["ignore", "pipe", "pipe", "ipc"] });
-  let started: number | undefined;
-  let reported: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  child.on("message", (message: unknown) => {
-    const m = message as { started?: unknown; exit?: unknown; signal?: unknown } | null;
-    if (typeof m?.started === "number") started = m.started;
-    if (m && "exit" in m) reported = { code: typeof m.exit === "number" ? m.exit : null, signal: typeof m.signal === "string" ? (m.signal as NodeJS.Signals) : null };
-    // The shell could not be started at all: the shell's own "not found" status.
-    if (m && "error" in m) reported = { code: 127, signal: null };
-  });
-  child.on("error", () => undefined);
-  // If the supervisor itself was killed (the command can signal its parent), the server does its work.
-  const target = (): CommandProcesses => ({ ...(started !== undefined ? { pgid: started } : {}), marker, ...(child.pid !== undefined ? { exclude: [child.pid] } : {}) });
-  const send = (name: "SIGTERM" | "SIGKILL"): boolean => {
-    if (!child.connected) return false;
-    try {
-      child.send({ signal: name });
-      return true;
-    } catch {
-      return false;
-    }
-  };
+/** In its own process group, with the command supervisor told first (it ends the command if the server dies). */
+async function launchInGroup(wrapped: Wrapped, cwd: string, marker: string): Promise<LaunchedCommand> {
+  await watchCommand(marker);
+  let child: ChildProcess;
+  try {
+    child = spawn(wrapped.file, wrapped.args, { cwd, env: wrapped.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    unwatchCommand(marker);
+    throw error;
+  }
+  if (child.pid !== undefined) commandStarted(marker, child.pid);
+  const target: CommandProcesses = { ...(child.pid !== undefined ? { pgid: child.pid, rootPid: child.pid } : {}), marker };
   return {
     child,
     signal(name) {
-      // The group at once from here; the supervisor then finds the detached rest by marker.
-      if (started !== undefined) {
+      // The group at once; then the rest, found by the marker (setsid children, re-parented ones).
+      if (child.pid !== undefined) {
         try {
-          process.kill(-started, name);
+          process.kill(-child.pid, name);
         } catch {
           // The group is gone.
         }
       }
-      if (!send(name)) void signalCommandProcesses(target(), name);
+      void signalCommandProcesses(target, name);
     },
-    status: (code, signal) => reported ?? { code, signal },
     async end() {
-      if (reported === undefined) await signalCommandProcesses(target(), "SIGKILL");
-      if (child.connected) child.disconnect();
+      await signalCommandProcesses(target, "SIGKILL");
+      unwatchCommand(marker);
       await wrapped.release();
     },
   };

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { BoundedOutput, looksSecret, ProcessCommandRunner, scrubEnvironment } from "./command-runner";
+import { supervisorPid } from "./command-supervisor";
 
 const posix = process.platform !== "win32";
 /** These tests drive /bin/sh and POSIX process groups; say so when they cannot run. */
@@ -108,18 +110,32 @@ describe("ProcessCommandRunner", function () {
     }
   });
 
-  it("still ends the command's processes when the command killed its supervisor", async function () {
+  it("starts a new command supervisor when the last one was killed, and still ends what a command leaves", async function () {
     requirePosix(this);
+    const runner = new ProcessCommandRunner({ killGraceMs: 200 });
+    await runner.run("true", { cwd: dir, timeoutMs: 30_000, signal: new AbortController().signal });
+    const first = supervisorPid();
+    assert.ok(first, "commands without a pid-namespace sandbox run under the supervisor");
+    process.kill(first, "SIGKILL");
+    while (await alive(first)) await new Promise((resolve) => setTimeout(resolve, 25));
     const pidFile = path.join(dir, "pid");
-    // $PPID is the supervisor here (sandbox off): the command removes it, then keeps running.
-    const run = await new ProcessCommandRunner({ killGraceMs: 200 }).run(`setsid sh -c 'echo $$ > ${pidFile}; exec sleep 30' & while [ ! -s ${pidFile} ]; do sleep 0.05; done; kill -9 $PPID; sleep 30`, {
-      cwd: dir,
-      timeoutMs: 30_000,
-      signal: new AbortController().signal,
-    });
-    assert.equal(run.timedOut, false);
-    const detached = Number(await fs.readFile(pidFile, "utf8"));
-    assert.equal(await alive(detached), false, "the setsid child must be gone");
+    const run = await runner.run(`setsid sh -c 'echo $$ > ${pidFile}; exec sleep 30' & while [ ! -s ${pidFile} ]; do sleep 0.05; done`, { cwd: dir, timeoutMs: 30_000, signal: new AbortController().signal });
+    assert.equal(run.exitCode, 0);
+    assert.ok(supervisorPid() !== undefined && supervisorPid() !== first, "a new supervisor");
+    assert.equal(await alive(Number(await fs.readFile(pidFile, "utf8"))), false, "the setsid child must be gone");
+  });
+
+  it("a process that ran a command still exits by itself (the supervisor never holds a CLI run open)", async function () {
+    requirePosix(this);
+    const script = path.join(dir, "one-command.mts");
+    const runner = path.resolve(import.meta.dirname, "command-runner.ts");
+    await fs.writeFile(script, `import { ProcessCommandRunner } from ${JSON.stringify(runner)};\nconst run = await new ProcessCommandRunner().run("echo ran", { cwd: ${JSON.stringify(dir)}, timeoutMs: 30_000, signal: new AbortController().signal });\nprocess.stdout.write(run.output);\n`);
+    const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: path.resolve(import.meta.dirname, "../../.."), stdio: ["ignore", "pipe", "inherit"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    assert.equal(code, 0);
+    assert.equal(output, "ran\n");
   });
 
   it("bounds the output and says what it dropped", async function () {

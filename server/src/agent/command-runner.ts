@@ -119,6 +119,8 @@ export class ProcessCommandRunner implements CommandRunner {
       };
       const onAbort = (): void => stop("cancel");
       options.signal.addEventListener("abort", onAbort, { once: true });
+      // Cancelled while the command was being started.
+      if (options.signal.aborted) onAbort();
       timers.push(setTimeout(() => stop("timeout"), Math.max(1, options.timeoutMs)));
 
       const finish = (exitCode: number | null, signal: NodeJS.Signals | null): void => {
@@ -139,15 +141,11 @@ export class ProcessCommandRunner implements CommandRunner {
         options.signal.removeEventListener("abort", onAbort);
         void launched.end().finally(() => reject(error));
       });
-      const exited = (code: number | null, signal: NodeJS.Signals | null) => {
-        const status = launched.status(code, signal);
-        finish(status.code, status.signal);
-      };
-      child.once("close", exited);
+      child.once("close", finish);
       // A background job that keeps the pipes open would hold "close" back forever: give the
       // output a moment to drain after the shell exits, then end anyway.
       child.once("exit", (code, signal) => {
-        timers.push(setTimeout(() => exited(code, signal), 500));
+        timers.push(setTimeout(() => finish(code, signal), 500));
       });
     });
   }

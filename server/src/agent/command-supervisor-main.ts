@@ -1,47 +1,41 @@
-// The command supervisor: a small Node process between the server and an agent command when no
-// pid-namespace sandbox holds the command (sandbox off or unavailable, macOS). It outlives the
-// server on purpose: when the server ends in any way (SIGKILL, SIGTERM, exit, a crash) the IPC
-// channel closes, and the supervisor then kills every process of the command (its group, its
-// tree and every process carrying its marker, see process-tree.ts) and exits. The command's
-// stdout and stderr are the supervisor's own, inherited from the server's pipes.
+// The command supervisor: one small Node process per server, started with the first agent command
+// that no pid-namespace sandbox holds (sandbox off or unavailable, macOS). It is the server's dead
+// man's switch: the server registers each command's marker before starting it, and when the server
+// ends in any way (SIGKILL, SIGTERM, exit, a crash) the IPC channel closes and the supervisor kills
+// every process of every registered command (its group, its tree and every process carrying its
+// marker, see process-tree.ts), then exits. While the server lives, the server ends its commands
+// itself; the supervisor only waits.
 //
-// argv: <cwd> <file> <args...>   IPC in: { signal: "SIGTERM" | "SIGKILL" }   IPC out: { started: pid }, { exit: code, signal }
-import { spawn } from "node:child_process";
-import { COMMAND_MARKER_ENV, signalCommandProcesses, type CommandProcesses } from "./process-tree";
+// IPC in: { watch: marker, id } (answered { watching: id } before the command starts),
+//         { started: marker, pid } (the shell's pid, which leads its process group), { unwatch: marker }.
+import { signalCommandProcesses, type CommandProcesses } from "./process-tree";
 
-type Outgoing = { started: number } | { exit: number | null; signal: NodeJS.Signals | null } | { error: string };
+const watched = new Map<string, CommandProcesses>();
+let ending: Promise<void> | undefined;
 
-function send(message: Outgoing, then?: () => void): void {
-  if (process.connected && process.send) process.send(message, undefined, {}, () => then?.());
-  else then?.();
+function endAll(): Promise<void> {
+  ending ??= Promise.all([...watched.values()].map((target) => signalCommandProcesses(target, "SIGKILL"))).then(() => process.exit(0));
+  return ending;
 }
 
-function supervise(): void {
-  const [cwd, file, ...args] = process.argv.slice(2);
-  if (!cwd || !file || !process.send) {
-    process.stderr.write("command-supervisor: needs a program and an IPC channel\n");
-    process.exit(2);
+if (!process.send) {
+  process.stderr.write("command-supervisor: needs an IPC channel to the server\n");
+  process.exit(2);
+}
+
+process.on("message", (message: unknown) => {
+  const m = (message ?? {}) as { watch?: unknown; id?: unknown; started?: unknown; pid?: unknown; unwatch?: unknown };
+  if (typeof m.watch === "string") {
+    watched.set(m.watch, { marker: m.watch, exclude: [process.pid] });
+    process.send?.({ watching: m.id });
+  } else if (typeof m.started === "string" && typeof m.pid === "number") {
+    const target = watched.get(m.started);
+    if (target) watched.set(m.started, { ...target, pgid: m.pid, rootPid: m.pid });
+  } else if (typeof m.unwatch === "string") {
+    watched.delete(m.unwatch);
   }
-  const child = spawn(file, args, { cwd, stdio: ["ignore", "inherit", "inherit"], detached: true });
-  const target: CommandProcesses = { ...(child.pid !== undefined ? { pgid: child.pid } : {}), rootPid: process.pid, marker: process.env[COMMAND_MARKER_ENV], exclude: [process.pid] };
-  let ending: Promise<void> | undefined;
-  const killAll = (): Promise<void> => (ending ??= signalCommandProcesses(target, "SIGKILL"));
-
-  child.once("error", (error) => send({ error: error.message }, () => process.exit(1)));
-  if (child.pid !== undefined) send({ started: child.pid });
-  child.once("exit", (code, signal) => {
-    // Whatever the shell left behind (a background job, a setsid child) ends with it.
-    void killAll().then(() => send({ exit: code, signal }, () => process.exit(0)));
-  });
-  process.on("message", (message: unknown) => {
-    const name = (message as { signal?: unknown } | null)?.signal;
-    if (name === "SIGTERM") void signalCommandProcesses(target, "SIGTERM");
-    else if (name === "SIGKILL") void killAll();
-  });
-  // The server is gone (any way it ended): nothing of the command may outlive it.
-  process.once("disconnect", () => void killAll().then(() => process.exit(0)));
-  // A SIGTERM/SIGHUP/SIGINT meant for the server's group reaches the supervisor too; it ends the command, not just itself.
-  for (const name of ["SIGTERM", "SIGHUP", "SIGINT"] as const) process.on(name, () => void killAll().then(() => process.exit(0)));
-}
-
-supervise();
+});
+// The server is gone, however it ended: nothing of its commands may outlive it.
+process.once("disconnect", () => void endAll());
+// A signal meant for the server's group (or a session's end) ends the commands too, not just this process.
+for (const name of ["SIGTERM", "SIGHUP", "SIGINT"] as const) process.on(name, () => void endAll());
