@@ -8,13 +8,13 @@ import { guarded, optionalBool, optionalInt, stringArg, ToolArgumentError } from
 export function runCommandTool(options: { defaultTimeoutMs: number; maxTimeoutMs: number }): ToolDefinition {
   return {
     name: "run_command",
-    description: "Run a shell command in the workspace folder.",
+    description: "Run a shell command in the workspace; network: true only to download or connect.",
     parameters: {
       type: "object",
       properties: {
         command: { type: "string" },
         timeout_s: { type: "integer", minimum: 1, maximum: Math.floor(options.maxTimeoutMs / 1000) },
-        network: { type: "boolean", description: "true only if it must download or connect (asks the person)" },
+        network: { type: "boolean" },
       },
       required: ["command"],
     },
