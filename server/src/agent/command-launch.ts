@@ -62,7 +62,8 @@ function launchWindows(wrapped: Wrapped, cwd: string): LaunchedCommand {
 function launchInNamespace(wrapped: Wrapped, cwd: string): LaunchedCommand {
   const child = spawn(wrapped.file, wrapped.args, { cwd, env: wrapped.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const killBwrap = () => {
-    if (child.pid === undefined) return;
+    // Once reaped, its pid may belong to another process: only a bwrap that still runs is killed.
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     for (const target of [-child.pid, child.pid]) {
       try {
         process.kill(target, "SIGKILL");
@@ -74,7 +75,7 @@ function launchInNamespace(wrapped: Wrapped, cwd: string): LaunchedCommand {
   return {
     child,
     signal(name) {
-      if (name === "SIGKILL" || child.pid === undefined) return killBwrap();
+      if (name === "SIGKILL" || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return killBwrap();
       // The processes inside are visible from here with their outer pids. bwrap and its init (the
       // namespace's pid 1, whose end kills everything at once) are spared, so the command can clean up.
       const bwrapPid = child.pid;
@@ -108,7 +109,9 @@ async function launchInGroup(wrapped: Wrapped, cwd: string, marker: string): Pro
     throw error;
   }
   if (child.pid !== undefined) commandStarted(marker, child.pid);
-  const target: CommandProcesses = { ...(child.pid !== undefined ? { pgid: child.pid, rootPid: child.pid } : {}), marker };
+  const target: CommandProcesses = { ...(child.pid !== undefined ? { pgid: child.pid } : {}), marker };
+  // The tree below the shell only while the shell runs: a reaped pid may be another process's.
+  const running = (): CommandProcesses => (child.exitCode === null && child.signalCode === null && child.pid !== undefined ? { ...target, rootPid: child.pid } : target);
   return {
     child,
     signal(name) {
@@ -120,7 +123,7 @@ async function launchInGroup(wrapped: Wrapped, cwd: string, marker: string): Pro
           // The group is gone.
         }
       }
-      void signalCommandProcesses(target, name);
+      void signalCommandProcesses(running(), name);
     },
     async end() {
       await signalCommandProcesses(target, "SIGKILL");

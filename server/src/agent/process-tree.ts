@@ -111,7 +111,7 @@ function signal(pid: number, name: NodeJS.Signals): void {
 /**
  * SIGTERM: once, to every process of the command (it may clean up). SIGKILL: the processes are
  * stopped first (SIGSTOP, so none can fork between the scan and the kill), then killed, and the
- * scan repeats until it finds nothing (a few rounds at most).
+ * scan repeats until it finds nothing (a few rounds at most; one when nothing is left).
  */
 export async function signalCommandProcesses(target: CommandProcesses, name: "SIGTERM" | "SIGKILL"): Promise<void> {
   if (target.pgid !== undefined) signal(-target.pgid, name === "SIGKILL" ? "SIGSTOP" : name);
@@ -121,7 +121,7 @@ export async function signalCommandProcesses(target: CommandProcesses, name: "SI
   }
   for (let round = 0; round < 8; round++) {
     const pids = await findCommandProcesses(target);
-    if (round > 0 && pids.length === 0) break;
+    if (pids.length === 0) break;
     for (const pid of pids) signal(pid, "SIGSTOP");
     for (const pid of pids) signal(pid, "SIGKILL");
     if (target.pgid !== undefined) signal(-target.pgid, "SIGKILL");
