@@ -12,7 +12,7 @@ import path from "node:path";
 const ROOT_FOLDERS = [".git", ".vscode", ".pincer"] as const;
 const PROTECTED_NAMES = new Set<string>(ROOT_FOLDERS);
 /** The walk below the roots stops here; the roots' own entries are always covered. */
-export const WALK_LIMITS = { maxDepth: 6, maxFolders: 4_000 } as const;
+export const WALK_LIMITS = { maxDepth: 4, maxFolders: 2_000 } as const;
 
 export interface ProtectedEntries {
   /** Existing paths to bind read-only over themselves (real paths, inside a root). */
