@@ -17,8 +17,9 @@ await Promise.all([
   }),
   build({
     ...common,
-    // The OCR worker entry is its own bundle: tesseract.js starts it in each worker thread.
-    entryPoints: { main: "server/src/main.ts", "ocr-worker": "server/src/ocr/ocr-worker.ts" },
+    // The OCR worker entry is its own bundle: tesseract.js starts it in each worker thread. So is
+    // the command supervisor, a process of its own between the server and an agent command.
+    entryPoints: { main: "server/src/main.ts", "ocr-worker": "server/src/ocr/ocr-worker.ts", "command-supervisor": "server/src/agent/command-supervisor-main.ts" },
     outdir: "dist/server",
     outExtension: { ".js": ".mjs" },
     format: "esm",
@@ -44,4 +45,4 @@ await Promise.all([
 mkdirSync("dist/media/codicons", { recursive: true });
 copyFileSync("media/chat/chat.css", "dist/media/chat.css");
 for (const file of ["codicon.css", "codicon.ttf"]) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/media/codicons/${file}`);
-console.log(`built dist/client/extension.cjs, dist/server/main.mjs and dist/media/chat.js${production ? " (production)" : ""}`);
+console.log(`built dist/client/extension.cjs, dist/server/{main,ocr-worker,command-supervisor}.mjs and dist/media/chat.js${production ? " (production)" : ""}`);

@@ -19,13 +19,14 @@ export function readSettings(): Partial<PincerSettings> {
       debounceMs: config.get<number>("completion.debounceMs", 75),
       model: config.get<string>("completion.model", ""),
     },
-    // profile and toolPermissions are application-scoped in package.json: a workspace cannot widen them.
+    // profile, toolPermissions and sandbox are application-scoped in package.json: a workspace cannot widen them.
     agent: {
       maxSteps: config.get<number>("agent.maxSteps", 30),
       maxTokens: config.get<number>("agent.maxTokens", 200_000),
       maxWallSeconds: config.get<number>("agent.maxWallSeconds", 900),
       profile: config.get<PincerSettings["agent"]["profile"]>("agent.profile", "edit"),
       toolPermissions: config.get<PincerSettings["agent"]["toolPermissions"]>("agent.toolPermissions", {}),
+      sandbox: config.get<PincerSettings["agent"]["sandbox"]>("agent.sandbox", "auto"),
     },
   };
 }

@@ -1,6 +1,8 @@
-// One status bar item: model, backend and state; a click opens the model picker.
+// One status bar item: model, backend and state, and whether agent commands are sandboxed (a
+// shield when they are; the tooltip always says); a click opens the model picker.
 import * as vscode from "vscode";
 import type { StatusParams } from "../../server/src/protocol";
+import { sandboxText } from "./agent/sandbox-text";
 
 export class PincerStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem("pincer.status", vscode.StatusBarAlignment.Right, 100);
@@ -15,7 +17,8 @@ export class PincerStatusBar implements vscode.Disposable {
   show(status: StatusParams): void {
     const model = status.model ?? "no model";
     const backend = status.backend ? ` · ${status.backend}` : "";
-    const restricted = status.trusted ? "" : " · restricted";
+    const restricted = `${status.trusted ? "" : " · restricted"}${status.commandSandbox && status.commandSandbox.kind !== "none" ? " $(shield)" : ""}`;
+    const sandbox = status.commandSandbox ? sandboxText(status.commandSandbox) : undefined;
     switch (status.state) {
       case "loading":
         this.item.text = `$(loading~spin) Pincer: ${status.model ?? "starting"}${restricted}`;
@@ -40,6 +43,7 @@ export class PincerStatusBar implements vscode.Disposable {
       status.backend ? `Backend: ${status.backend}` : undefined,
       status.message,
       status.trusted ? undefined : "Restricted Mode: this workspace is not trusted, so only read-only features run (no agent, no terminal).",
+      sandbox ? `Agent commands: ${sandbox.confined ? sandbox.label.replace(/, no network$/, "") : sandbox.label}. ${sandbox.detail}` : undefined,
       "Click to choose a model.",
     ].filter((line): line is string => line !== undefined);
     this.item.tooltip = new vscode.MarkdownString(lines.join("\n\n"));

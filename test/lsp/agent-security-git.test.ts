@@ -64,7 +64,7 @@ describe("agent over LSP: a hostile model against git (every approval denied)", 
     await fs.writeFile(evil, `#!/bin/sh\necho "$0 $*" >> "${marker}"\n`, { mode: 0o755 });
     server = await startTestServer({
       // "full": the command rules alone decide, so the default rules are what is tested.
-      settings: { agent: { maxSteps: 12, maxTokens: 200_000, maxWallSeconds: 60, profile: "full", toolPermissions: {} } },
+      settings: { agent: { maxSteps: 12, maxTokens: 200_000, maxWallSeconds: 60, profile: "full", toolPermissions: {}, sandbox: "auto" } },
       env: { PINCER_CACHE_DIR: path.join(tempDir, "storage"), PINCER_AGENT_SCRIPT: scriptFile },
       workspaceFolders: [workspace],
     });

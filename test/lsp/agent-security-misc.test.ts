@@ -60,7 +60,7 @@ describe("agent security over LSP: ReDoS, script runners, invisible Unicode", fu
     await fs.writeFile(file(".pincer/commands.json"), JSON.stringify({ allow: ["npm test"], deny: ["curl *"] }));
     await fs.writeFile(file("package.json"), JSON.stringify({ name: "victim", version: "1.0.0", private: true, scripts: { test: "echo tests-ok" } }, null, 2));
     server = await startTestServer({
-      settings: { agent: { maxSteps: 10, maxTokens: 200_000, maxWallSeconds: 60, profile: "full", toolPermissions: {} } },
+      settings: { agent: { maxSteps: 10, maxTokens: 200_000, maxWallSeconds: 60, profile: "full", toolPermissions: {}, sandbox: "auto" } },
       env: { PINCER_CACHE_DIR: path.join(tempDir, "storage"), PINCER_AGENT_SCRIPT: scriptFile, npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false" },
       workspaceFolders: [workspace],
     });

@@ -37,7 +37,7 @@ async function denyingServer(options: { folders: string[]; storage: string; scri
   const events: AgentEvent[] = [];
   const terminal: AgentTerminalParams[] = [];
   const server: TestServer = await startTestServer({
-    settings: { agent: { maxSteps: 10, maxTokens: 200_000, maxWallSeconds: 60, profile: "edit", toolPermissions: {} } },
+    settings: { agent: { maxSteps: 10, maxTokens: 200_000, maxWallSeconds: 60, profile: "edit", toolPermissions: {}, sandbox: "auto" } },
     env: { PINCER_CACHE_DIR: options.storage, PINCER_AGENT_SCRIPT: options.scriptFile },
     workspaceFolders: options.folders,
   });

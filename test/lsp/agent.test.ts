@@ -66,7 +66,7 @@ describe("agent over LSP", function () {
     await fs.mkdir(workspace);
     server = await startTestServer({
       // Edits ask here, so the approval round trip is exercised on the files themselves.
-      settings: { agent: { maxSteps: 10, maxTokens: 200_000, maxWallSeconds: 60, profile: "edit", toolPermissions: { edit_file: "ask", create_file: "ask" } } },
+      settings: { agent: { maxSteps: 10, maxTokens: 200_000, maxWallSeconds: 60, profile: "edit", toolPermissions: { edit_file: "ask", create_file: "ask" }, sandbox: "auto" } },
       env: { PINCER_CACHE_DIR: path.join(tempDir, "storage"), PINCER_AGENT_SCRIPT: scriptFile },
       workspaceFolders: [workspace],
     });

@@ -29,6 +29,8 @@ describe("pincer .vsix", function () {
   it("contains the client and server bundles", () => {
     assert.ok(entries.includes("extension/dist/client/extension.cjs"));
     assert.ok(entries.includes("extension/dist/server/main.mjs"));
+    // Agent commands without a pid-namespace sandbox run under it (command-launch.ts).
+    assert.ok(entries.includes("extension/dist/server/command-supervisor.mjs"));
     assert.ok(entries.includes("extension/package.json"));
   });
 

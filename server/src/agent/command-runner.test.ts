@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { BoundedOutput, looksSecret, ProcessCommandRunner, scrubEnvironment } from "./command-runner";
+import { supervisorPid } from "./command-supervisor";
 
 const posix = process.platform !== "win32";
 /** These tests drive /bin/sh and POSIX process groups; say so when they cannot run. */
@@ -49,7 +51,8 @@ describe("ProcessCommandRunner", function () {
     const pidFile = path.join(dir, "pid");
     const run = await new ProcessCommandRunner({ killGraceMs: 200 }).run(`sh -c 'echo $$ > ${pidFile}; sleep 30' & wait`, {
       cwd: dir,
-      timeoutMs: 300,
+      // Long enough for the command (behind its supervisor) to start and write its pid on a busy machine.
+      timeoutMs: 3_000,
       signal: new AbortController().signal,
     });
     assert.equal(run.timedOut, true);
@@ -62,12 +65,77 @@ describe("ProcessCommandRunner", function () {
     requirePosix(this);
     const controller = new AbortController();
     const started = Date.now();
-    const pending = new ProcessCommandRunner({ killGraceMs: 200 }).run("sleep 30", { cwd: dir, timeoutMs: 60_000, signal: controller.signal, onOutput: () => undefined });
+    const pending = new ProcessCommandRunner({ killGraceMs: 2_000 }).run("sleep 30", { cwd: dir, timeoutMs: 60_000, signal: controller.signal, onOutput: () => undefined });
     setImmediate(() => controller.abort());
     const run = await pending;
     assert.equal(run.timedOut, false);
     assert.equal(run.killedBy, "SIGTERM");
     assert.ok(Date.now() - started < 5_000);
+  });
+
+  // Issue 11 item 12: `setsid` leaves the process group, and once its shell exits it is re-parented
+  // to init; the runner must still find and end it (the supervisor's marker scan).
+  it("ends a setsid child the command left behind when it exits", async function () {
+    requirePosix(this);
+    const pidFile = path.join(dir, "pid");
+    const run = await new ProcessCommandRunner({ killGraceMs: 200 }).run(`setsid sh -c 'echo $$ > ${pidFile}; exec sleep 30' & while [ ! -s ${pidFile} ]; do sleep 0.05; done`, {
+      cwd: dir,
+      timeoutMs: 30_000,
+      signal: new AbortController().signal,
+    });
+    assert.equal(run.exitCode, 0);
+    const detached = Number(await fs.readFile(pidFile, "utf8"));
+    assert.equal(await alive(detached), false, "the setsid child must be gone");
+  });
+
+  it("ends a setsid child on timeout and on cancel", async function () {
+    requirePosix(this);
+    for (const ending of ["timeout", "cancel"] as const) {
+      const pidFile = path.join(dir, `pid-${ending}`);
+      const controller = new AbortController();
+      const pending = new ProcessCommandRunner({ killGraceMs: 200 }).run(`setsid sh -c 'echo $$ > ${pidFile}; exec sleep 30' & sleep 30`, {
+        cwd: dir,
+        timeoutMs: ending === "timeout" ? 3_000 : 60_000,
+        signal: controller.signal,
+        onOutput: () => undefined,
+      });
+      if (ending === "cancel") {
+        while (!(await fs.stat(pidFile).then((s) => s.size > 0, () => false))) await new Promise((resolve) => setTimeout(resolve, 25));
+        controller.abort();
+      }
+      const run = await pending;
+      assert.equal(run.timedOut, ending === "timeout");
+      const detached = Number(await fs.readFile(pidFile, "utf8"));
+      assert.equal(await alive(detached), false, `the setsid child must be gone after the ${ending}`);
+    }
+  });
+
+  it("starts a new command supervisor when the last one was killed, and still ends what a command leaves", async function () {
+    requirePosix(this);
+    const runner = new ProcessCommandRunner({ killGraceMs: 200 });
+    await runner.run("true", { cwd: dir, timeoutMs: 30_000, signal: new AbortController().signal });
+    const first = supervisorPid();
+    assert.ok(first, "commands without a pid-namespace sandbox run under the supervisor");
+    process.kill(first, "SIGKILL");
+    while (await alive(first)) await new Promise((resolve) => setTimeout(resolve, 25));
+    const pidFile = path.join(dir, "pid");
+    const run = await runner.run(`setsid sh -c 'echo $$ > ${pidFile}; exec sleep 30' & while [ ! -s ${pidFile} ]; do sleep 0.05; done`, { cwd: dir, timeoutMs: 30_000, signal: new AbortController().signal });
+    assert.equal(run.exitCode, 0);
+    assert.ok(supervisorPid() !== undefined && supervisorPid() !== first, "a new supervisor");
+    assert.equal(await alive(Number(await fs.readFile(pidFile, "utf8"))), false, "the setsid child must be gone");
+  });
+
+  it("a process that ran a command still exits by itself (the supervisor never holds a CLI run open)", async function () {
+    requirePosix(this);
+    const script = path.join(dir, "one-command.mts");
+    const runner = path.resolve(import.meta.dirname, "command-runner.ts");
+    await fs.writeFile(script, `import { ProcessCommandRunner } from ${JSON.stringify(runner)};\nconst run = await new ProcessCommandRunner().run("echo ran", { cwd: ${JSON.stringify(dir)}, timeoutMs: 30_000, signal: new AbortController().signal });\nprocess.stdout.write(run.output);\n`);
+    const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: path.resolve(import.meta.dirname, "../../.."), stdio: ["ignore", "pipe", "inherit"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    assert.equal(code, 0);
+    assert.equal(output, "ran\n");
   });
 
   it("bounds the output and says what it dropped", async function () {

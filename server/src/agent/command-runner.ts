@@ -1,10 +1,12 @@
-// Runs an agent command: /bin/sh -c in the workspace, in its own process group so a timeout or a
-// cancel kills the whole tree (a test runner's workers, a dev server it started). Output is kept
+// Runs an agent command: /bin/sh -c in the workspace, in the OS sandbox when there is one, started
+// so that a timeout, a cancel or the server's end kills every process it started, detached ones
+// included (command-launch.ts: a pid namespace, or the command supervisor). Output is kept
 // bounded (head + tail, the middle dropped with a note) and streamed to onOutput as it arrives.
 // Variables that look like secrets are not passed on unless an allow list names them.
-import { spawn } from "node:child_process";
 import { gitSafeCommandEnvironment } from "../git/git-safe-env";
-import type { CommandRun, CommandRunner } from "./tool-types";
+import { launchCommand } from "./command-launch";
+import type { CommandSandbox } from "./sandbox/command-sandbox";
+import type { CommandRun, CommandRunner, CommandRunOptions } from "./tool-types";
 
 export interface CommandRunnerOptions {
   /** Characters kept for the model: half from the start, half from the end. */
@@ -17,6 +19,10 @@ export interface CommandRunnerOptions {
   killGraceMs?: number;
   /** Live output of every command (a terminal view); a run's own onOutput is called as well. */
   onOutput?: (chunk: string) => void;
+  /** The OS sandbox commands run in (sandbox/command-sandbox.ts); absent: none. */
+  sandbox?: CommandSandbox;
+  /** The workspace folders (real paths), writable in the sandbox; default: the command's cwd. */
+  roots?: readonly string[];
 }
 
 const DEFAULT_MAX_OUTPUT = 16_000;
@@ -79,17 +85,14 @@ export class BoundedOutput {
 export class ProcessCommandRunner implements CommandRunner {
   constructor(private readonly options: CommandRunnerOptions = {}) {}
 
-  run(commandLine: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal; onOutput?: (chunk: string) => void }): Promise<CommandRun> {
+  async run(commandLine: string, options: CommandRunOptions): Promise<CommandRun> {
     options.signal.throwIfAborted();
     const { env } = scrubEnvironment(this.options.env ?? process.env, this.options.allowEnv);
     const windows = process.platform === "win32";
-    const child = spawn(windows ? (process.env.ComSpec ?? "cmd.exe") : "/bin/sh", windows ? ["/d", "/s", "/c", commandLine] : ["-c", commandLine], {
-      cwd: options.cwd,
-      env: gitSafeCommandEnvironment(env),
-      detached: !windows,
-      stdio: ["ignore", "pipe", "pipe"],
-      windowsHide: true,
-    });
+    const shell = windows ? { file: process.env.ComSpec ?? "cmd.exe", args: ["/d", "/s", "/c", commandLine] } : { file: "/bin/sh", args: ["-c", commandLine] };
+    // In the sandbox when there is one; either way nothing the command starts outlives it (command-launch.ts).
+    const launched = await launchCommand(shell, { cwd: options.cwd, env: gitSafeCommandEnvironment(env), sandbox: this.options.sandbox, roots: this.options.roots ?? [options.cwd], network: options.network === true });
+    const child = launched.child;
     const output = new BoundedOutput(this.options.maxOutputChars ?? DEFAULT_MAX_OUTPUT);
     const onData = (data: Buffer): void => {
       const text = data.toString("utf8");
@@ -97,35 +100,28 @@ export class ProcessCommandRunner implements CommandRunner {
       options.onOutput?.(text);
       this.options.onOutput?.(text);
     };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
 
     return new Promise<CommandRun>((resolve, reject) => {
       let killedBy: string | undefined;
       let timedOut = false;
       let settled = false;
       const timers: NodeJS.Timeout[] = [];
-      const killTree = (signal: NodeJS.Signals): void => {
-        if (child.pid === undefined) return;
-        try {
-          if (windows) spawn("taskkill", ["/pid", String(child.pid), "/T", "/F"], { windowsHide: true });
-          else process.kill(-child.pid, signal);
-        } catch {
-          // The group is already gone.
-        }
-      };
       const stop = (reason: "timeout" | "cancel"): void => {
         if (killedBy) return;
         timedOut = reason === "timeout";
         killedBy = "SIGTERM";
-        killTree("SIGTERM");
+        launched.signal("SIGTERM");
         timers.push(setTimeout(() => {
           killedBy = "SIGKILL";
-          killTree("SIGKILL");
+          launched.signal("SIGKILL");
         }, this.options.killGraceMs ?? 2_000));
       };
       const onAbort = (): void => stop("cancel");
       options.signal.addEventListener("abort", onAbort, { once: true });
+      // Cancelled while the command was being started.
+      if (options.signal.aborted) onAbort();
       timers.push(setTimeout(() => stop("timeout"), Math.max(1, options.timeoutMs)));
 
       const finish = (exitCode: number | null, signal: NodeJS.Signals | null): void => {
@@ -133,19 +129,18 @@ export class ProcessCommandRunner implements CommandRunner {
         settled = true;
         for (const timer of timers) clearTimeout(timer);
         options.signal.removeEventListener("abort", onAbort);
-        // Whatever the shell left running in its group (a background `&` job) ends with it.
-        killTree("SIGKILL");
-        child.stdout.destroy();
-        child.stderr.destroy();
+        child.stdout!.destroy();
+        child.stderr!.destroy();
         const { output: text, truncated } = output.result();
-        resolve({ exitCode, ...(killedBy || signal ? { killedBy: killedBy ?? signal ?? undefined } : {}), timedOut, output: text, truncated });
+        // Whatever the shell left running (a background `&` job, a `setsid` child) ends with it.
+        void launched.end().finally(() => resolve({ exitCode, ...(killedBy || signal ? { killedBy: killedBy ?? signal ?? undefined } : {}), timedOut, output: text, truncated }));
       };
       child.once("error", (error) => {
         if (settled) return;
         settled = true;
         for (const timer of timers) clearTimeout(timer);
         options.signal.removeEventListener("abort", onAbort);
-        reject(error);
+        void launched.end().finally(() => reject(error));
       });
       child.once("close", finish);
       // A background job that keeps the pipes open would hold "close" back forever: give the

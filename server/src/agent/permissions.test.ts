@@ -46,6 +46,50 @@ describe("permission gate", () => {
     assert.deepEqual(await fs.readdir(ws), [], "nothing was written into the workspace");
   });
 
+  describe("commands and the sandbox", () => {
+    const bubblewrap = { kind: "bubblewrap" } as const;
+
+    it("a command allowed by the rules never gets network without asking; the ask says so and carries the sandbox", async () => {
+      const gate = createPermissionGate({ profile: "full", rules: DEFAULT_COMMAND_RULES, trusted: true, headless: false, roots, sandbox: bubblewrap });
+      const plain = await gate.check(run, { command: "ls" }, signal());
+      assert.equal(plain.decision, "allow");
+      const networked = await gate.check(run, { command: "ls", network: true }, signal());
+      assert.equal(networked.decision, "ask");
+      assert.equal(networked.request.network, true);
+      assert.deepEqual(networked.request.sandbox, bubblewrap);
+      assert.ok(networked.reasons.some((reason) => /network/.test(reason)), networked.reasons.join("; "));
+    });
+
+    it("network asks even when run_command is allowed by an override or remembered with \"always\"", async () => {
+      const store = jsonApprovalStore(path.join(base, "storage"));
+      const gate = createPermissionGate({ profile: "edit", toolOverrides: { run_command: "allow" }, rules: DEFAULT_COMMAND_RULES, trusted: true, headless: false, roots, rememberStore: store, sandbox: bubblewrap });
+      const first = await gate.check(run, { command: "npm install", network: true }, signal());
+      assert.equal(first.decision, "ask");
+      await gate.rememberApproval(first.request, signal());
+      assert.equal((await gate.check(run, { command: "npm install", network: true }, signal())).decision, "ask");
+      assert.equal((await gate.check(run, { command: "npm install" }, signal())).decision, "allow");
+      const headless = createPermissionGate({ profile: "full", rules: DEFAULT_COMMAND_RULES, trusted: true, headless: true, roots, sandbox: bubblewrap });
+      assert.equal((await headless.check(run, { command: "ls", network: true }, signal())).decision, "deny");
+    });
+
+    it("\"required\" without a sandbox refuses every command, and says why", async () => {
+      const gate = createPermissionGate({ profile: "full", rules: DEFAULT_COMMAND_RULES, trusted: true, headless: false, roots, sandbox: { kind: "none", reason: "bubblewrap is not installed", required: true } });
+      const check = await gate.check(run, { command: "ls" }, signal());
+      assert.equal(check.decision, "deny");
+      assert.ok(check.reasons.some((reason) => /sandbox/.test(reason) && /not installed/.test(reason)), check.reasons.join("; "));
+    });
+
+    it("without a sandbox the card says commands are not confined; network changes nothing there", async () => {
+      const none = { kind: "none", reason: 'turned off (pincer.agent.sandbox is "off")' } as const;
+      const gate = createPermissionGate({ profile: "edit", rules: DEFAULT_COMMAND_RULES, trusted: true, headless: false, roots, sandbox: none });
+      const check = await gate.check(run, { command: "npm test" }, signal());
+      assert.equal(check.decision, "ask");
+      assert.deepEqual(check.request.sandbox, none);
+      const full = createPermissionGate({ profile: "full", rules: DEFAULT_COMMAND_RULES, trusted: true, headless: false, roots, sandbox: none });
+      assert.equal((await full.check(run, { command: "ls", network: true }, signal())).decision, "allow");
+    });
+  });
+
   it("only commands can be remembered", async () => {
     const gate = createPermissionGate({ profile: "edit", rules: DEFAULT_COMMAND_RULES, trusted: true, headless: false, roots, rememberStore: jsonApprovalStore(path.join(base, "storage")) });
     await assert.rejects(gate.rememberApproval({ tool: "edit_file", summary: "", paths: [".git/config"], reasons: [] }, signal()), /only commands/);

@@ -9,6 +9,8 @@
 //  - commands: the command rules' decision (deny rules, unparseable ⇒ ask) bounds the profile's;
 //  - a script runner (npm test, make, pytest, …) asks again after the agent changed the files it runs
 //    (script-runners.ts), even when allowed or remembered "always";
+//  - a command that asks for network access: at least ask when a sandbox would otherwise cut it
+//    off (never lifted by an override or "always"); with `sandbox: "required"` and no sandbox, deny;
 //  - headless (nobody to ask): ask becomes deny.
 // "Always allow" answers are kept in a store outside every workspace folder, so no tool can write them; a store
 // that resolves inside any folder (multi-root workspaces) is neither read nor written.
@@ -21,7 +23,7 @@ import { protectedKind, type WorkspaceRoots } from "../platform/workspace-paths"
 import { type CommandRules, decide, type RulesValidation } from "./command-policy";
 import { scriptRunnerReasons } from "./script-runners";
 import type { SimpleCommand } from "./shell-parse";
-import type { ApprovalRequest, PermissionCheck, PermissionDecision, PermissionGate, RunRecord, ToolDefinition, ToolEffect } from "./tool-types";
+import type { ApprovalRequest, CommandSandboxInfo, PermissionCheck, PermissionDecision, PermissionGate, RunRecord, ToolDefinition, ToolEffect } from "./tool-types";
 
 export type PermissionProfile = "read-only" | "edit" | "full";
 export const PERMISSION_PROFILES: readonly PermissionProfile[] = ["read-only", "edit", "full"];
@@ -52,6 +54,8 @@ export interface PermissionGateOptions {
   headless: boolean;
   roots: WorkspaceRoots;
   rememberStore?: ApprovalStore;
+  /** Where commands would run (shown on their approval cards); absent: not said. */
+  sandbox?: CommandSandboxInfo;
 }
 
 const ORDER: Record<PermissionDecision, number> = { allow: 0, ask: 1, deny: 2 };
@@ -63,7 +67,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
   async function check(tool: ToolDefinition, args: Record<string, unknown>, signal: AbortSignal, run?: RunRecord): Promise<PermissionCheck> {
     signal.throwIfAborted();
     const reasons: string[] = [];
-    let targets: { paths: string[]; command?: string };
+    let targets: { paths: string[]; command?: string; network?: boolean };
     try {
       targets = tool.targets(args);
     } catch (error) {
@@ -76,6 +80,8 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       ...(targets.command !== undefined ? { command: targets.command } : {}),
       ...(targets.paths.length > 0 ? { paths: targets.paths } : {}),
       reasons,
+      ...(tool.effect === "command" && options.sandbox ? { sandbox: options.sandbox } : {}),
+      ...(tool.effect === "command" && targets.network === true ? { network: true } : {}),
     };
     const done = (decision: PermissionDecision): PermissionCheck => {
       if (decision === "ask" && options.headless) {
@@ -128,6 +134,11 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     }
 
     if (tool.effect === "command") {
+      const sandbox = options.sandbox;
+      if (sandbox?.kind === "none" && sandbox.required) {
+        reasons.push(`commands must run in a sandbox (pincer.agent.sandbox is "required"), and there is none: ${sandbox.reason ?? "unavailable"}`);
+        return done("deny");
+      }
       const commandLine = targets.command ?? "";
       const verdict = await decide(commandLine, options.rules, { headless: false });
       if (verdict.decision === "deny") {
@@ -159,6 +170,11 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       const hidden = invisibleNote(commandLine);
       if (hidden !== undefined) {
         reasons.push(`the command ${hidden}`);
+        decision = stricter(decision, "ask");
+      }
+      // The sandbox cuts commands off the network; only the person can open it, for this call.
+      if (targets.network === true && sandbox !== undefined && sandbox.kind !== "none") {
+        reasons.push("asks for network access (the sandbox has none otherwise)");
         decision = stricter(decision, "ask");
       }
     }

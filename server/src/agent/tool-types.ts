@@ -22,8 +22,11 @@ export interface ToolDefinition<Args extends Record<string, unknown> = Record<st
   effect: ToolEffect;
   /** Runs git in the workspace, whose config can name programs (filters, fsmonitor): not in an untrusted workspace. */
   runsRepositoryConfig?: boolean;
-  /** Paths (as the model wrote them) and command lines this call would touch; used by permissions and checkpoints before run(). */
-  targets(args: Args): { paths: string[]; command?: string };
+  /**
+   * Paths (as the model wrote them) and command lines this call would touch; used by permissions and checkpoints before run().
+   * `network`: the command asks for network access, which a sandbox gives only after the person approved.
+   */
+  targets(args: Args): { paths: string[]; command?: string; network?: boolean };
   run(args: Args, context: ToolContext): Promise<ToolOutcome>;
 }
 
@@ -54,8 +57,27 @@ export interface CommandRun {
   truncated: boolean;
 }
 
+export interface CommandRunOptions {
+  cwd: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  onOutput?: (chunk: string) => void;
+  /** Network access inside the sandbox; only for a call whose approval named it (see PermissionGate). */
+  network?: boolean;
+}
+
 export interface CommandRunner {
-  run(commandLine: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal; onOutput?: (chunk: string) => void }): Promise<CommandRun>;
+  run(commandLine: string, options: CommandRunOptions): Promise<CommandRun>;
+}
+
+/** Whether agent commands run confined by the OS; shown in the status bar and on approval cards. */
+export interface CommandSandboxInfo {
+  /** bubblewrap (Linux), sandbox-exec (macOS), or none. */
+  kind: "bubblewrap" | "sandbox-exec" | "none";
+  /** For "none": why (not installed, user namespaces turned off, the setting is "off", the platform). */
+  reason?: string;
+  /** The setting is "required": without a sandbox, commands are refused. */
+  required?: boolean;
 }
 
 export interface ToolContext {
@@ -80,6 +102,10 @@ export interface ApprovalRequest {
   paths?: string[];
   /** Why code says ask (rule findings, protected path, profile). */
   reasons: string[];
+  /** For commands: the sandbox it would run in (kind "none": not confined). */
+  sandbox?: CommandSandboxInfo;
+  /** For commands: approving gives it network access inside the sandbox. */
+  network?: boolean;
 }
 
 /** The person (VS Code card) or policy (`--approve never|auto`) answering an "ask". */

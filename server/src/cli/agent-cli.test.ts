@@ -10,7 +10,7 @@ import { runAgent } from "../agent/planner/planner";
 import { ScriptedModel } from "../agent/planner/scripted-model";
 import { DEFAULT_SETTINGS } from "../protocol";
 import { createCliAgentHost } from "./agent-host";
-import { exitCodeFor, policyApprover, type ApprovePolicy } from "./agent-output";
+import { describeEvent, exitCodeFor, policyApprover, type ApprovePolicy } from "./agent-output";
 import { undo } from "./commands/undo";
 import { runCli } from "./main";
 
@@ -79,6 +79,19 @@ describe("pincer run host (scripted model, real tools)", function () {
     assert.equal(transcript.steps[0]!.approval?.answer, "approve");
     assert.equal(transcript.steps[1]!.permission?.decision, "deny");
     assert.equal(transcript.steps[1]!.approval, undefined, "a deny is never offered for approval");
+  });
+
+  it("the approval line says whether the command is sandboxed, and a networked one says so", async () => {
+    const host = await createCliAgentHost(workspace, "edit", DEFAULT_SETTINGS.agent);
+    const run = host.tools.find((tool) => tool.name === "run_command")!;
+    const check = await host.gate.check(run, { command: "npm install", network: true }, new AbortController().signal);
+    assert.deepEqual(check.request.sandbox, host.sandbox.info);
+    const line = describeEvent({ type: "approval-needed", step: 1, request: check.request }) ?? "";
+    if (host.sandbox.info.kind === "none") assert.match(line, /\[not sandboxed: /);
+    else assert.match(line, new RegExp(`\\[sandboxed: ${host.sandbox.info.kind}, WITH network access\\]`));
+    const off = await createCliAgentHost(workspace, "edit", { ...DEFAULT_SETTINGS.agent, sandbox: "off" });
+    const offCheck = await off.gate.check(run, { command: "npm test" }, new AbortController().signal);
+    assert.match(describeEvent({ type: "approval-needed", step: 1, request: offCheck.request }) ?? "", /\[not sandboxed: turned off/);
   });
 
   it("records the checkpoint of an edit, and pincer undo puts the file back", async () => {

@@ -1,12 +1,14 @@
 // What `pincer run` and `pincer undo` give the agent in a terminal: the workspace folder (trusted:
 // the person named it), the tools, the permission gate with the chosen profile and the settings'
-// overrides, atomic file writes, the process command runner and checkpoints in Pincer's storage.
+// overrides, atomic file writes, the process command runner (in the OS sandbox when there is one)
+// and checkpoints in Pincer's storage.
 import { promises as fs } from "node:fs";
 import { ShadowCheckpoints } from "../agent/checkpoints";
 import { CliFileWriter } from "../agent/cli-file-writer";
 import { ProcessCommandRunner } from "../agent/command-runner";
 import { loadCommandRules } from "../agent/command-rules-file";
 import { createPermissionGate, type PermissionProfile } from "../agent/permissions";
+import { detectCommandSandbox, type CommandSandbox } from "../agent/sandbox/command-sandbox";
 import type { CheckpointStore, PermissionGate, ToolContext, ToolDefinition } from "../agent/tool-types";
 import { createTools } from "../agent/tools/index";
 import { createOcrDocumentTool } from "../ocr/ocr-tool";
@@ -21,6 +23,7 @@ export interface CliAgentHost {
   gate: PermissionGate;
   checkpoints: CheckpointStore;
   context: Omit<ToolContext, "signal">;
+  sandbox: CommandSandbox;
 }
 
 export async function workspaceRoots(workspace: string): Promise<WorkspaceRoots> {
@@ -38,6 +41,7 @@ export function cliCheckpoints(roots: WorkspaceRoots): CheckpointStore {
 export async function createCliAgentHost(workspace: string, profile: PermissionProfile, settings: AgentSettings): Promise<CliAgentHost> {
   const roots = await workspaceRoots(workspace);
   const files = new CliFileWriter();
+  const sandbox = await detectCommandSandbox({ setting: settings.sandbox });
   const gate = createPermissionGate({
     profile,
     toolOverrides: settings.toolPermissions,
@@ -46,6 +50,8 @@ export async function createCliAgentHost(workspace: string, profile: PermissionP
     // Asks reach the --approve policy, so a refused one can end the run with exit code 4.
     headless: false,
     roots,
+    sandbox: sandbox.info,
   });
-  return { roots, tools: [...createTools(), createOcrDocumentTool()], gate, checkpoints: cliCheckpoints(roots), context: { roots, files, commands: new ProcessCommandRunner() } };
+  const commands = new ProcessCommandRunner({ sandbox, roots: roots.roots.map((root) => root.path) });
+  return { roots, tools: [...createTools(), createOcrDocumentTool()], gate, checkpoints: cliCheckpoints(roots), context: { roots, files, commands }, sandbox };
 }

@@ -1,7 +1,7 @@
 // How `pincer run` talks to a person or a script: the approval policy of --approve, a readable
 // line per event on stderr (stdout stays for the summary or the JSON transcript), and exit codes.
 import type { AgentEvent, RunStatus } from "../agent/planner/agent-events";
-import type { Approver } from "../agent/tool-types";
+import type { ApprovalRequest, Approver } from "../agent/tool-types";
 import { EXIT_APPROVAL_NEEDED, EXIT_BUDGET_STOP, EXIT_FAILURE, EXIT_OK } from "./usage";
 
 export type ApprovePolicy = "never" | "auto";
@@ -35,7 +35,7 @@ export function describeEvent(event: AgentEvent): string | undefined {
     case "permission":
       return event.decision === "deny" ? `[${event.step}] denied: ${event.reasons.join("; ")}` : undefined;
     case "approval-needed":
-      return `[${event.step}] needs approval: ${event.request.summary}${event.request.reasons.length ? ` (${event.request.reasons.join("; ")})` : ""}`;
+      return `[${event.step}] needs approval: ${event.request.summary}${event.request.reasons.length ? ` (${event.request.reasons.join("; ")})` : ""}${sandboxNote(event.request)}`;
     case "approval-answered":
       return `[${event.step}] approval: ${event.answer}`;
     case "checkpoint":
@@ -51,6 +51,14 @@ export function describeEvent(event: AgentEvent): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** How an asked-for command would run: in which sandbox, with or without network. */
+export function sandboxNote(request: ApprovalRequest): string {
+  const sandbox = request.sandbox;
+  if (!sandbox) return "";
+  if (sandbox.kind === "none") return ` [not sandboxed: ${sandbox.reason ?? "unavailable"}]`;
+  return ` [sandboxed: ${sandbox.kind}, ${request.network ? "WITH network access" : "no network"}]`;
 }
 
 function oneLine(text: string, max: number): string {

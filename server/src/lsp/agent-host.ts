@@ -1,6 +1,6 @@
 // What the agent gets inside VS Code: the tools (plus OCR), the permission gate with the settings'
 // profile and overrides under Workspace Trust (untrusted ⇒ read-only), edits through
-// workspace/applyEdit, commands whose live output feeds a client Pseudoterminal, approvals and
+// workspace/applyEdit, commands in the OS sandbox whose live output feeds a client Pseudoterminal, approvals and
 // questions as requests to the client, and checkpoints in the extension's storage (never inside
 // the workspace).
 import { randomUUID } from "node:crypto";
@@ -9,10 +9,11 @@ import path from "node:path";
 import { CancellationTokenSource, type Connection } from "vscode-languageserver";
 import { ShadowCheckpoints } from "../agent/checkpoints";
 import { ProcessCommandRunner } from "../agent/command-runner";
+import type { CommandSandbox } from "../agent/sandbox/command-sandbox";
 import { loadCommandRules } from "../agent/command-rules-file";
 import { createPermissionGate, jsonApprovalStore, type PermissionProfile } from "../agent/permissions";
 import { EngineAgentModel, ScriptedModel, type AgentModel } from "../agent/planner/index";
-import type { Approver, CheckpointStore, CommandRun, CommandRunner, PermissionGate, ToolContext, ToolDefinition } from "../agent/tool-types";
+import type { Approver, CheckpointStore, CommandRun, CommandRunner, CommandRunOptions, PermissionGate, ToolContext, ToolDefinition } from "../agent/tool-types";
 import { createTools } from "../agent/tools/index";
 import { createOcrDocumentTool } from "../ocr/ocr-tool";
 import { WorkspaceRoots } from "../platform/workspace-paths";
@@ -66,6 +67,7 @@ export async function createLspAgentHost(connection: Connection, context: Server
   const roots = await workspaceRootsOf(context);
   const trusted = context.trusted();
   const settings = context.settings().agent;
+  const sandbox = await context.commandSandbox();
   const gate = createPermissionGate({
     // Restricted Mode: read-only whatever the settings say (the gate enforces it again with trusted: false).
     profile: trusted ? options.profile : "read-only",
@@ -75,6 +77,7 @@ export async function createLspAgentHost(connection: Connection, context: Server
     headless: false,
     roots,
     rememberStore: jsonApprovalStore(options.storageDir),
+    sandbox: sandbox.info,
   });
   let step = 0;
   const files = new ApplyEditWriter(connection, (message) => context.log("warn", message), (uri) => context.openDocumentText(uri));
@@ -95,7 +98,7 @@ export async function createLspAgentHost(connection: Connection, context: Server
     context: {
       roots,
       files,
-      commands: new TerminalCommandRunner(connection, options.id, () => step),
+      commands: new TerminalCommandRunner(connection, options.id, () => step, sandbox, roots),
       askUser: async (question, signal) => {
         const result = await clientRequest<AgentAskUserResult>(connection, AgentAskUserRequest, { id: options.id, question } satisfies AgentAskUserParams, signal);
         return typeof result?.answer === "string" ? result.answer : undefined;
@@ -121,15 +124,19 @@ export async function agentModel(context: ServerContext): Promise<AgentModel> {
 
 /** Runs commands with ProcessCommandRunner and mirrors their output to a client terminal. */
 class TerminalCommandRunner implements CommandRunner {
-  private readonly runner = new ProcessCommandRunner();
+  private readonly runner: ProcessCommandRunner;
 
   constructor(
     private readonly connection: Connection,
     private readonly id: string,
     private readonly step: () => number,
-  ) {}
+    sandbox: CommandSandbox,
+    roots: WorkspaceRoots,
+  ) {
+    this.runner = new ProcessCommandRunner({ sandbox, roots: roots.roots.map((root) => root.path) });
+  }
 
-  async run(commandLine: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal; onOutput?: (chunk: string) => void }): Promise<CommandRun> {
+  async run(commandLine: string, options: CommandRunOptions): Promise<CommandRun> {
     const terminalId = randomUUID();
     const send = (params: AgentTerminalParams) => void this.connection.sendNotification(AgentTerminalNotification, params);
     const flat = commandLine.replace(/\s+/g, " ");

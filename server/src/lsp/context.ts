@@ -1,4 +1,5 @@
 // What every LSP handler may use: the model host and the current settings.
+import type { CommandSandbox } from "../agent/sandbox/command-sandbox";
 import type { ModelHost } from "../host/model-host";
 import type { Logger } from "../platform/log";
 import type { PincerSettings } from "../protocol";
@@ -16,4 +17,6 @@ export interface ServerContext {
   openDocumentText(uri: string): string | undefined;
   /** Workspace folder paths, for showing the model workspace-relative paths. */
   workspaceFolders(): readonly string[];
+  /** The OS sandbox agent commands run in, for the current `pincer.agent.sandbox` (detected once per value). */
+  commandSandbox(): Promise<CommandSandbox>;
 }

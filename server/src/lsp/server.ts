@@ -4,6 +4,8 @@
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { fileURLToPath } from "node:url";
+import { detectCommandSandbox } from "../agent/sandbox/command-sandbox";
+import type { CommandSandboxInfo } from "../agent/tool-types";
 import { ModelHost } from "../host/model-host";
 import { egressGuardInstalled } from "../platform/egress-guard";
 import type { Logger } from "../platform/log";
@@ -54,7 +56,8 @@ export function startLanguageServer(): Connection {
 
   // One store for both hosts: two writers of the same file could lose each other's updates.
   const calibrationStore = threadCalibrationStore(defaultCacheDir());
-  const sendStatus = () => connection.sendNotification(StatusNotification, { ...host.status, trusted } satisfies StatusParams);
+  let commandSandbox: CommandSandboxInfo | undefined;
+  const sendStatus = () => connection.sendNotification(StatusNotification, { ...host.status, trusted, ...(commandSandbox ? { commandSandbox } : {}) } satisfies StatusParams);
   const host: ModelHost = new ModelHost({
     log,
     onStatus: () => void sendStatus(),
@@ -72,7 +75,28 @@ export function startLanguageServer(): Connection {
   const configureAll = async (next: PincerSettings): Promise<void> => {
     await Promise.all([host.configure(next), completionHost.configure({ ...next, model: next.completion.model })]);
   };
-  const context: ServerContext = { log, host, completionHost, settings: () => settings, reconfigure: () => configureAll(settings), trusted: () => trusted, workspaceFolders: () => workspaceFolders, openDocumentText: (uri) => documents.get(uri)?.getText() };
+  const detectSandbox = () => detectCommandSandbox({ setting: settings.agent.sandbox });
+  // The status bar shows it; a missing sandbox is said once per change (log and status), not per command.
+  const refreshSandbox = async (): Promise<void> => {
+    const info = (await detectSandbox()).info;
+    if (JSON.stringify(info) === JSON.stringify(commandSandbox)) return;
+    commandSandbox = info;
+    if (info.kind === "none") {
+      log("warn", `Agent commands run without a sandbox: ${info.reason ?? "unavailable"}. ${info.required ? 'They are refused (pincer.agent.sandbox is "required").' : "Only the command rules apply."}`);
+    } else log("info", `Agent commands run in a sandbox (${info.kind}).`);
+    void sendStatus();
+  };
+  const context: ServerContext = {
+    log,
+    host,
+    completionHost,
+    settings: () => settings,
+    reconfigure: () => configureAll(settings),
+    trusted: () => trusted,
+    workspaceFolders: () => workspaceFolders,
+    openDocumentText: (uri) => documents.get(uri)?.getText(),
+    commandSandbox: detectSandbox,
+  };
 
   connection.onInitialize((params) => {
     const options = (params.initializationOptions ?? {}) as Partial<PincerInitializationOptions>;
@@ -99,6 +123,7 @@ export function startLanguageServer(): Connection {
 
   connection.onInitialized(() => {
     void configureAll(settings);
+    void refreshSandbox();
   });
 
   connection.onDidChangeConfiguration(async (change) => {
@@ -111,6 +136,7 @@ export function startLanguageServer(): Connection {
     if (JSON.stringify(next) === JSON.stringify(settings)) return;
     settings = next;
     log("info", "Settings changed; applying them.");
+    void refreshSandbox();
     await configureAll(settings);
   });
 

@@ -1,7 +1,10 @@
 // The wire protocol: every custom `pincer/...` method and its types, imported by both the client
 // and the server so the two cannot drift. Standard LSP is preferred wherever it fits; these cover
 // what LSP has no message for.
+import type { CommandSandboxInfo } from "../agent/tool-types";
 import type { PincerSettings } from "./settings";
+
+export type { CommandSandboxInfo };
 
 export type ServerState = "no-model" | "loading" | "ready" | "busy" | "error";
 export type BackendName = "CUDA" | "Vulkan" | "Metal" | "CPU";
@@ -17,6 +20,8 @@ export interface StatusParams {
   message?: string;
   /** Workspace Trust as the client reported it; untrusted means read-only features only. */
   trusted: boolean;
+  /** Whether agent commands run in an OS sandbox (absent until detected). */
+  commandSandbox?: CommandSandboxInfo;
 }
 export const StatusNotification = "pincer/status" as const;
 

@@ -32,9 +32,15 @@ describe("settings", () => {
     const settings = normalizeSettings({
       agent: { maxSteps: 5, maxTokens: 1000, maxWallSeconds: 60, profile: "full", toolPermissions: { run_command: "deny", edit_file: "allow", "../x": "allow", read_file: "yes", __proto__: "allow" } },
     });
-    assert.deepEqual(settings.agent, { maxSteps: 5, maxTokens: 1000, maxWallSeconds: 60, profile: "full", toolPermissions: { run_command: "deny", edit_file: "allow" } });
-    const bad = normalizeSettings({ agent: { maxSteps: 0, maxTokens: -1, maxWallSeconds: "60", profile: "root", toolPermissions: ["allow"] } });
+    assert.deepEqual(settings.agent, { maxSteps: 5, maxTokens: 1000, maxWallSeconds: 60, profile: "full", toolPermissions: { run_command: "deny", edit_file: "allow" }, sandbox: "auto" });
+    const bad = normalizeSettings({ agent: { maxSteps: 0, maxTokens: -1, maxWallSeconds: "60", profile: "root", toolPermissions: ["allow"], sandbox: "no" } });
     assert.deepEqual(bad.agent, DEFAULT_SETTINGS.agent);
+  });
+
+  it("takes the command sandbox setting only as auto, required or off", () => {
+    assert.equal(normalizeSettings({ agent: { sandbox: "off" } }).agent.sandbox, "off");
+    assert.equal(normalizeSettings({ agent: { sandbox: "required" } }).agent.sandbox, "required");
+    assert.equal(normalizeSettings({ agent: { sandbox: false } }).agent.sandbox, "auto");
   });
 
   it("reads dotted agent keys", () => {

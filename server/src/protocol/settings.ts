@@ -6,6 +6,9 @@ export type GpuSetting = "auto" | "cuda" | "vulkan" | "metal" | "off";
 /** Agent role profiles: what each tool effect (read, edit, command) may do without asking. */
 export type AgentProfile = "read-only" | "edit" | "full";
 export type ToolPermission = "allow" | "ask" | "deny";
+/** Agent commands in an OS sandbox: when available (auto), always (required: none ⇒ refused), or never (off). */
+export type CommandSandboxSetting = "auto" | "required" | "off";
+export const COMMAND_SANDBOX_SETTINGS: readonly CommandSandboxSetting[] = ["auto", "required", "off"];
 
 export interface AgentSettings {
   maxSteps: number;
@@ -15,6 +18,8 @@ export interface AgentSettings {
   profile: AgentProfile;
   /** Per-tool overrides of the profile, by tool name. User settings only (a workspace cannot widen them). */
   toolPermissions: Record<string, ToolPermission>;
+  /** The OS sandbox for agent commands. User settings only (a workspace cannot turn it off). */
+  sandbox: CommandSandboxSetting;
 }
 
 export interface PincerSettings {
@@ -49,7 +54,7 @@ export const DEFAULT_SETTINGS: PincerSettings = {
   threads: "auto",
   contextSize: "auto",
   completion: { enabled: true, maxTokens: 64, maxLines: 8, debounceMs: 75, model: "" },
-  agent: { maxSteps: 30, maxTokens: 200_000, maxWallSeconds: 900, profile: "edit", toolPermissions: {} },
+  agent: { maxSteps: 30, maxTokens: 200_000, maxWallSeconds: 900, profile: "edit", toolPermissions: {}, sandbox: "auto" },
 };
 
 /** Default model offered on first run; downloaded only after the user agrees. */
@@ -84,6 +89,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
       maxWallSeconds: positiveInt(agent.maxWallSeconds, DEFAULT_SETTINGS.agent.maxWallSeconds),
       profile: oneOf(agent.profile, ["read-only", "edit", "full"] as const, DEFAULT_SETTINGS.agent.profile),
       toolPermissions: toolPermissions(agent.toolPermissions),
+      sandbox: oneOf(agent.sandbox, COMMAND_SANDBOX_SETTINGS, DEFAULT_SETTINGS.agent.sandbox),
     },
   };
 }

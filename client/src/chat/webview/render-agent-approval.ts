@@ -1,5 +1,6 @@
 // An approval card: what the call would do and why code asks, with Approve / Deny / Always allow.
 import type { AgentApprovalEntry } from "../../agent/agent-entries";
+import { sandboxText } from "../../agent/sandbox-text";
 import { agentButton } from "./agent-buttons";
 import { el, icon } from "./dom";
 
@@ -14,6 +15,11 @@ export function renderAgentApproval(entry: AgentApprovalEntry): HTMLElement {
     el("div", { class: "agent-approval-summary" }, request.command !== undefined ? el("code", {}, request.command) : request.summary),
   );
   if (request.paths?.length) card.append(el("div", { class: "meta" }, icon("file"), request.paths.join(", ")));
+  // Where the command would run: in the sandbox (and whether approving opens the network) or not confined.
+  if (request.sandbox) {
+    const text = sandboxText(request.sandbox, request.network === true);
+    card.append(el("div", { class: `meta agent-sandbox ${text.confined ? "confined" : "unconfined"}`, title: text.detail }, icon(text.confined ? "shield" : "warning"), `${text.label}. ${text.detail}`));
+  }
   if (request.reasons.length) card.append(el("ul", { class: "agent-reasons" }, ...request.reasons.map((reason) => el("li", {}, reason))));
   if (entry.answer) {
     card.append(el("div", { class: "meta", role: "status" }, icon(entry.answer === "deny" || entry.answer === "cancelled" ? "circle-slash" : "check"), ANSWER_TEXT[entry.answer]));

@@ -1,16 +1,25 @@
 // run_command: one shell command line in the workspace folder, through the host's CommandRunner
-// (process group, timeout, bounded output, scrubbed environment). Whether it may run at all was
-// decided by the permission gate before run() is called.
+// (OS sandbox, timeout, bounded output, scrubbed environment). Whether it may run at all, and with
+// network access (`network: true` always asks in a sandbox), was decided by the permission gate
+// before run() is called.
 import type { ToolDefinition } from "../tool-types";
-import { guarded, optionalInt, stringArg, ToolArgumentError } from "./tool-support";
+import { guarded, optionalBool, optionalInt, stringArg, ToolArgumentError } from "./tool-support";
 
 export function runCommandTool(options: { defaultTimeoutMs: number; maxTimeoutMs: number }): ToolDefinition {
   return {
     name: "run_command",
-    description: "Run a shell command in the workspace folder.",
-    parameters: { type: "object", properties: { command: { type: "string" }, timeout_s: { type: "integer", minimum: 1, maximum: Math.floor(options.maxTimeoutMs / 1000) } }, required: ["command"] },
+    description: "Run a shell command in the workspace; network: true only to download or connect.",
+    parameters: {
+      type: "object",
+      properties: {
+        command: { type: "string" },
+        timeout_s: { type: "integer", minimum: 1, maximum: Math.floor(options.maxTimeoutMs / 1000) },
+        network: { type: "boolean" },
+      },
+      required: ["command"],
+    },
     effect: "command",
-    targets: (args) => ({ paths: [], command: stringArg(args, "command") }),
+    targets: (args) => ({ paths: [], command: stringArg(args, "command"), ...(optionalBool(args, "network") === true ? { network: true } : {}) }),
     run: (args, context) =>
       guarded(async () => {
         const command = stringArg(args, "command");
@@ -19,7 +28,8 @@ export function runCommandTool(options: { defaultTimeoutMs: number; maxTimeoutMs
         if (!root) throw new ToolArgumentError("no workspace folder is open");
         const seconds = optionalInt(args, "timeout_s", 1, Math.floor(options.maxTimeoutMs / 1000));
         const timeoutMs = seconds !== undefined ? seconds * 1000 : options.defaultTimeoutMs;
-        const run = await context.commands.run(command, { cwd: root.path, timeoutMs, signal: context.signal });
+        const network = optionalBool(args, "network") === true;
+        const run = await context.commands.run(command, { cwd: root.path, timeoutMs, signal: context.signal, ...(network ? { network } : {}) });
         context.signal.throwIfAborted();
         const status = run.timedOut ? `timed out after ${Math.round(timeoutMs / 1000)} s (process tree killed)` : run.killedBy ? `killed by ${run.killedBy}` : `exit code ${run.exitCode}`;
         return {

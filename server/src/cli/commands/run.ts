@@ -18,6 +18,7 @@ export interface RunArgs {
 
 export async function run(settings: PincerSettings, args: RunArgs, signal: AbortSignal): Promise<number> {
   const host = await createCliAgentHost(args.workspace, args.profile ?? settings.agent.profile, settings.agent);
+  if (host.sandbox.info.kind === "none") process.stderr.write(`Commands run without a sandbox: ${host.sandbox.info.reason ?? "unavailable"}${host.sandbox.info.required ? "; they are refused (pincer.agent.sandbox is \"required\")" : "; only the command rules apply"}.\n`);
   const { host: modelHost, engine } = await loadEngineForCli(settings, { quiet: args.json });
   try {
     const transcript = await runAgent({
