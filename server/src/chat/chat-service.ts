@@ -163,7 +163,8 @@ export class ChatService {
   ): Promise<PreparedTurn> {
     const sequence = engine.sequence("chat");
     const windowTokens = sequence.contextSize;
-    const replyTokens = Math.min(maxTokens ?? 1024, Math.max(64, Math.floor(windowTokens / 4)));
+    const requested = Number.isInteger(maxTokens) && maxTokens! > 0 ? maxTokens! : 1024;
+    const replyTokens = Math.min(requested, Math.max(64, Math.floor(windowTokens / 4)));
     const rules = await loadRules(await this.deps.roots(), this.deps.warn);
 
     // History after the latest summary; the summary itself stands in for everything before it.
