@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { ChatSaveError, ChatService } from "../../server/src/chat/chat-service";
 import { Engine } from "../../server/src/engine/engine";
+import { writeFileAtomic } from "../../server/src/platform/atomic-fs";
 import { WorkspaceRoots } from "../../server/src/platform/workspace-paths";
 import { ChatHistoryStore } from "../../server/src/store/chat-history-store";
 import { requireTestModel } from "../helpers/test-model";
@@ -85,6 +86,25 @@ describe("faults: disk full", function () {
     const reread = await new ChatHistoryStore(disk.dir, key).get(id);
     assert.deepEqual(reread.messages.map((m) => m.id), ["m1", "m2", "m4"]);
     assert.deepEqual(reread.warnings, []);
+  });
+
+  it("atomic writes: a write that does not fit keeps the old file and leaves no temporary file", async function () {
+    if (!tmpfs) {
+      console.log("      (skipped: needs the tmpfs; writeFileAtomic has no injected layer)");
+      return this.skip();
+    }
+    const dir = path.join(tmpfs.dir, "atomic");
+    await fs.mkdir(dir);
+    const file = path.join(dir, "settings.json");
+    await writeFileAtomic(file, '{"old": true}');
+    const filler = await tmpfs.fill();
+    try {
+      await assert.rejects(writeFileAtomic(file, "x".repeat(64 * 1024)), (error: NodeJS.ErrnoException) => error.code === "ENOSPC");
+      assert.equal(await fs.readFile(file, "utf8"), '{"old": true}');
+      assert.deepEqual(await fs.readdir(dir), ["settings.json"], "no temporary file is left");
+    } finally {
+      await fs.rm(filler);
+    }
   });
 
   describe("a chat turn on a full disk", () => {
