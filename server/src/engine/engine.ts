@@ -76,7 +76,7 @@ export class Engine {
     signal?.throwIfAborted();
 
     progress(0.05, "Checking the model file");
-    const { facts } = await inspectModelFile(options.modelPath, llama);
+    const { facts } = await inspectModelFile(options.modelPath, llama, signal);
     checkFitsInMemory(facts, { ramBytes: os.totalmem(), vramBytes: backend.backend === "CPU" ? 0 : backend.memory.totalBytes });
     signal?.throwIfAborted();
 
