@@ -167,13 +167,15 @@ export class ChatService {
     const replyTokens = Math.min(requested, Math.max(64, Math.floor(windowTokens / 4)));
     const rules = await loadRules(await this.deps.roots(), this.deps.warn);
 
+    // Nothing larger than the window can be part of the prompt, so nothing needs counting past it.
+    const count = (text: string) => engine.tokenCountUpTo(text, windowTokens);
     // History after the latest summary; the summary itself stands in for everything before it.
     const summary = conversation?.summaries[conversation.summaries.length - 1];
     const messages = conversation?.messages ?? [];
     const afterSummary = summary ? messages.slice(messages.findIndex((m) => m.id === summary.coversUpTo) + 1) : messages;
     const history = [
-      ...(summary ? [{ label: `Summary of ${summary.turns} earlier messages`, tokens: engine.tokenCount(summaryText(summary.text)), summary: true }] : []),
-      ...afterSummary.map((m) => ({ label: `${m.role} message`, tokens: engine.tokenCount(m.text) })),
+      ...(summary ? [{ label: `Summary of ${summary.turns} earlier messages`, tokens: count(summaryText(summary.text)), summary: true }] : []),
+      ...afterSummary.map((m) => ({ label: `${m.role} message`, tokens: count(m.text) })),
     ];
     const empty: ChatTurn[] = [
       { role: "system", text: "" },
@@ -185,9 +187,9 @@ export class ChatService {
       replyTokens,
       turnOverheadTokens,
       system: { label: "Pincer system prompt", tokens: engine.tokenCount(SYSTEM_PROMPT) },
-      prompt: { label: "Your message", tokens: engine.tokenCount(message) },
-      rules: rules.map((r) => ({ label: r.path, tokens: engine.tokenCount(ruleText(r)) })),
-      attachments: attachments.map((a) => ({ label: a.label, tokens: engine.tokenCount(attachmentText(a)) })),
+      prompt: { label: "Your message", tokens: count(message) },
+      rules: rules.map((r) => ({ label: r.path, tokens: count(ruleText(r)) })),
+      attachments: attachments.map((a) => ({ label: a.label, tokens: count(attachmentText(a)) })),
       history,
     });
 

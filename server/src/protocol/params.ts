@@ -128,7 +128,8 @@ export const REQUEST_PARAMS: Record<string, Check<unknown>> = {
   "pincer/chatHistory/rename": object({ id: str({ min: 1, max: 100 }), title: str({ max: 10_000 }) }),
   "pincer/chatHistory/delete": object({ id: str({ min: 1, max: 100 }) }),
   "pincer/chatHistory/clear": none,
-  "pincer/chatSymbols": object({ languageId: str({ max: 100 }), text: str({ max: 16 * MiB }) }),
+  // The active editor's whole text: any size an editor holds; the server parses only what is small enough.
+  "pincer/chatSymbols": object({ languageId: str({ max: 100 }), text: str({ max: 256 * MiB }) }),
   "pincer/chatGitDiff": none,
   "pincer/downloadModel": object({
     uri: str({ min: 1, max: 4096 }),
