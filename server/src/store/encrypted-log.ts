@@ -9,6 +9,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { constants as fsConstants, promises as fs } from "node:fs";
 import path from "node:path";
 import { AppendFailedError, appendAllOrNothing, diskErrorReason, UnexpectedLengthError, type OpenForAppend } from "../platform/durable-append";
+import { withStoreLock } from "./store-lock";
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -92,23 +93,32 @@ export class EncryptedLog<T> {
    */
   append(record: T): Promise<LogAppendResult> {
     return this.serial(async () => {
-      for (let attempt = 0; ; attempt++) {
-        const state = this.state ?? (await this.readNow(), this.state!);
-        const warning = state.damagedTail ? await this.setAsideTornTail(state) : undefined;
-        const line = Buffer.from(`${this.seal(record, state.count)}\n`, "utf8");
-        try {
-          await fs.mkdir(path.dirname(this.filePath), { recursive: true });
-          state.bytes = await appendAllOrNothing(this.filePath, line, { expectedLength: state.bytes, open: this.options.open });
-          state.count++;
-          return { warning };
-        } catch (error) {
-          // Another writer or a damage we did not see: read the file again before writing.
-          this.state = undefined;
-          if (error instanceof UnexpectedLengthError && attempt === 0) continue;
-          throw this.writeError(error, error instanceof AppendFailedError ? error.failure : error);
-        }
-      }
+      await fs.mkdir(path.dirname(this.filePath), { recursive: true }).catch((error: unknown) => {
+        throw this.writeError(error, error);
+      });
+      // Another process appending to the same log would take the same record position.
+      return withStoreLock(`${this.filePath}.lock`, () => this.appendLocked(record)).catch((error: unknown) => {
+        throw this.writeError(error, error);
+      });
     });
+  }
+
+  private async appendLocked(record: T): Promise<LogAppendResult> {
+    for (let attempt = 0; ; attempt++) {
+      const state = this.state ?? (await this.readNow(), this.state!);
+      const warning = state.damagedTail ? await this.setAsideTornTail(state) : undefined;
+      const line = Buffer.from(`${this.seal(record, state.count)}\n`, "utf8");
+      try {
+        state.bytes = await appendAllOrNothing(this.filePath, line, { expectedLength: state.bytes, open: this.options.open });
+        state.count++;
+        return { warning };
+      } catch (error) {
+        // Another process appended since we read it: read the file again (we hold the lock now).
+        this.state = undefined;
+        if (error instanceof UnexpectedLengthError && attempt === 0) continue;
+        throw this.writeError(error, error instanceof AppendFailedError ? error.failure : error);
+      }
+    }
   }
 
   private async readNow(): Promise<LogReadResult<T>> {

@@ -21,9 +21,13 @@ export async function withStoreLock<T>(lockPath: string, work: () => Promise<T>,
       const handle = await fs.open(lockPath, "wx", 0o600);
       try {
         await handle.writeFile(String(process.pid));
-      } finally {
+      } catch (error) {
+        // A full disk takes the empty file but not the pid: an empty lock would look busy for 30 s.
         await handle.close();
+        await fs.rm(lockPath, { force: true });
+        throw error;
       }
+      await handle.close();
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
