@@ -1,5 +1,5 @@
 // `npm test`: everything that can run on this machine, in order of cost. Build and type-check,
-// package the .vsix, run unit + LSP + real-model + package tests, then the end-to-end tier in real VS Code
+// package the .vsix, run unit + LSP + real-model + package tests and the fault tier, then the end-to-end tier in real VS Code
 // (code-server + Chromium) when it is installed (test/e2e/setup installs it; CI always does).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -37,6 +37,9 @@ try {
   const built = step("build", node, ["scripts/build.mjs"]) && step("typecheck", node, ["node_modules/typescript/bin/tsc", "-b"]);
   const packaged = built && step("package", node, ["scripts/package.mjs"]);
   if (built) mochaTier("unit, LSP and real-model tests", ["server/src", "bench", "test/webview", "test/lsp", "test/real-model", ...(packaged ? ["test/package"] : [])], 60_000);
+  // Disk full (a small tmpfs when mounting is allowed, else an injected short-write layer), kills
+  // at random points of writes, concurrent writers: about a minute.
+  if (built) mochaTier("fault tests", ["test/faults"], 120_000);
   if (packaged) {
     const e2eStats = path.join(statsDir, "e2e.json");
     step("end-to-end tests (code-server + Chromium)", node, ["test/e2e/run.mjs", "--stats", e2eStats]);

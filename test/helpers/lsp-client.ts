@@ -28,11 +28,15 @@ export interface TestServer {
   progressTokensCreated: number;
   stderr: () => string;
   logs: string[];
+  /** window/showMessage notifications: what the person would see as notifications. */
+  shownMessages: { type: number; message: string }[];
   /** Settings answered to workspace/configuration pulls; change, then send didChangeConfiguration. */
   settings: Partial<PincerSettings>;
   waitForStatus(predicate: (s: StatusParams) => boolean, what: string, timeoutMs?: number): Promise<StatusParams>;
   /** Resolves when a server log line matches. */
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves when a window/showMessage notification matches. */
+  waitForShownMessage(pattern: RegExp, timeoutMs?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -49,13 +53,18 @@ export async function startTestServer(options: { settings: Partial<PincerSetting
   const statuses: StatusParams[] = [];
   const waiters = new Set<() => void>();
   const logs: string[] = [];
-  const server: Partial<TestServer> = { statuses, logs, progressTokensCreated: 0, settings: options.settings };
+  const shownMessages: { type: number; message: string }[] = [];
+  const server: Partial<TestServer> = { statuses, logs, shownMessages, progressTokensCreated: 0, settings: options.settings };
   connection.onNotification(StatusNotification, (status: StatusParams) => {
     statuses.push(status);
     for (const wake of [...waiters]) wake();
   });
   connection.onNotification("window/logMessage", (params: { message: string }) => {
     logs.push(params.message);
+    for (const wake of [...waiters]) wake();
+  });
+  connection.onNotification("window/showMessage", (params: { type: number; message: string }) => {
+    shownMessages.push(params);
     for (const wake of [...waiters]) wake();
   });
   connection.onRequest(WorkDoneProgressCreateRequest.method, () => {
@@ -108,6 +117,13 @@ export async function startTestServer(options: { settings: Partial<PincerSetting
     },
     waitForLog(pattern: RegExp, timeoutMs = 20_000) {
       return waitFor(() => logs.find((line) => pattern.test(line)), () => `a log line matching ${pattern}. Logs: ${logs.join("\n")}`, timeoutMs);
+    },
+    waitForShownMessage(pattern: RegExp, timeoutMs = 20_000) {
+      return waitFor(
+        () => shownMessages.find((m) => pattern.test(m.message))?.message,
+        () => `a shown message matching ${pattern}. Shown: ${shownMessages.map((m) => m.message).join("\n")}`,
+        timeoutMs,
+      );
     },
     async stop() {
       if (child.exitCode === null) {

@@ -10,6 +10,7 @@ import {
   ChatRequest,
   type ChatChunkParams,
   type ChatContextParams,
+  type ChatErrorData,
   type ChatParams,
   type ChatResult,
   type Conversation,
@@ -134,6 +135,9 @@ export class ChatController implements vscode.Disposable, AgentChatHost {
     this.draft = "";
     if ("result" in outcome) this.finish(user, assistant, outcome.result);
     else {
+      // A turn that failed after its conversation was stored (a full disk) stays in that conversation.
+      const stored = (outcome.error as Error & { data?: ChatErrorData }).data?.conversationId;
+      if (stored && !this.conversationId) this.conversationId = stored;
       if (stopped) assistant.state = "stopped";
       else Object.assign(assistant, { state: "error", error: outcome.error.message });
       this.view.post({ type: "update", entry: assistant });
@@ -236,6 +240,7 @@ export class ChatController implements vscode.Disposable, AgentChatHost {
     assistant.text = result.text;
     assistant.state = result.stopReason === "cancelled" ? "stopped" : "done";
     this.view.post({ type: "update", entry: assistant });
+    for (const warning of result.warnings ?? []) this.notice("warning", warning);
   }
 
   private push(entry: TranscriptEntry): void {

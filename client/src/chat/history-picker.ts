@@ -8,6 +8,7 @@ import {
   ChatHistoryListRequest,
   ChatHistoryRenameRequest,
   type ChatHistoryListResult,
+  type ChatHistoryRenameResult,
   type ConversationInfo,
 } from "../../../server/src/protocol";
 
@@ -38,6 +39,10 @@ export async function showChatHistory(client: LanguageClient, target: HistoryTar
       conversation,
     }));
     for (const problem of result.unreadable) items.push({ label: `$(error) Unreadable conversation`, detail: problem.reason });
+    for (const problem of result.warnings ?? []) {
+      const title = result.conversations.find((c) => c.id === problem.id)?.title ?? problem.id;
+      items.push({ label: `$(warning) ${title}`, detail: problem.warning });
+    }
     if (result.conversations.length || result.unreadable.length) items.push({ label: "$(clear-all) Clear all chat history…", clearAll: true });
     else items.push({ label: "No conversations yet", description: "" });
     picker.items = items;
@@ -49,7 +54,8 @@ export async function showChatHistory(client: LanguageClient, target: HistoryTar
     if (button === RENAME) {
       const title = await vscode.window.showInputBox({ title: "Rename conversation", value: conversation.title, validateInput: (v) => (v.trim() ? undefined : "The title cannot be empty.") });
       if (title === undefined) return picker.show();
-      await client.sendRequest(ChatHistoryRenameRequest, { id: conversation.id, title });
+      const renamed: ChatHistoryRenameResult | null = await client.sendRequest(ChatHistoryRenameRequest, { id: conversation.id, title });
+      if (renamed?.warning) void vscode.window.showWarningMessage(`Pincer: ${renamed.warning}`);
       target.rename(conversation.id, title.trim());
     } else {
       await client.sendRequest(ChatHistoryDeleteRequest, { id: conversation.id });

@@ -23,7 +23,8 @@ export function engineActionModel(engine: Engine): ActionModel {
   return {
     answer(prompt, options) {
       const sequence = engine.sequence("chat");
-      const promptTokens = engine.tokenCount(SYSTEM_PROMPT + prompt) + TEMPLATE_MARGIN;
+      // A whole huge file as the prompt is counted only as far as the window reaches.
+      const promptTokens = engine.tokenCountUpTo(SYSTEM_PROMPT + prompt, sequence.contextSize) + TEMPLATE_MARGIN;
       // A prompt that leaves no room for an answer is the user's selection or file being too big: say so.
       const room = sequence.contextSize - promptTokens;
       if (room < MIN_ANSWER_TOKENS) {

@@ -7,6 +7,7 @@ import type { ChatTurn } from "../engine/sequence";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
 import type { ChatAttachment, ChatContextParams, ChatParams, ChatResult, Conversation, ContextReport, StoredChatMessage } from "../protocol/chat";
 import type { ChatHistoryStore } from "../store/chat-history-store";
+import { StoreWriteError } from "../store/encrypted-log";
 import { SYSTEM_PROMPT } from "./system-prompt";
 import { summarizeTurns } from "./compaction";
 import { resolveDocumentAttachments } from "./document-attachments";
@@ -16,6 +17,18 @@ import { loadRules, type RuleFile } from "./rules";
 
 /** How often a growing answer is checkpointed to the store. */
 const CHECKPOINT_MS = 500;
+
+/** The chat history could not store part of a turn; the message says what is kept and what to do. */
+export class ChatSaveError extends Error {
+  override readonly name = "ChatSaveError";
+  constructor(
+    message: string,
+    /** The conversation, when it exists on disk (a new one was created before the failure). */
+    readonly conversationId: string | undefined,
+  ) {
+    super(message);
+  }
+}
 
 export interface ChatServiceDeps {
   engine(): Promise<Engine>;
@@ -56,13 +69,34 @@ export class ChatService {
 
     let prepared = await this.prepare(engine, conversation, params.message, attachments, params.maxTokens);
     if (prepared.report.error) throw new Error(prepared.report.error);
+    const warnings: string[] = [];
+    // Nothing is generated before the question is stored: a full disk fails the turn up front.
+    const notSent = (error: StoreWriteError) =>
+      `Your message was not sent: the chat history could not be saved (${error.reason}). Earlier messages are kept; send it again once that is fixed.`;
+    const save = async (work: () => Promise<string | undefined>, failure: (error: StoreWriteError) => string) => {
+      try {
+        const warning = await work();
+        if (warning) warnings.push(warning);
+      } catch (error) {
+        if (error instanceof StoreWriteError) throw new ChatSaveError(failure(error), conversationId);
+        throw error;
+      }
+    };
     // A new conversation is stored only once its first message is accepted.
-    if (!conversationId && store) conversationId = await store.create();
+    if (!conversationId && store) {
+      try {
+        conversationId = await store.create();
+      } catch (error) {
+        if (error instanceof StoreWriteError) throw new ChatSaveError(notSent(error), undefined);
+        throw error;
+      }
+    }
     if (prepared.toCompact.length > 0 && conversation && conversationId) {
       const summaryText = await summarizeTurns(engine, prepared.previousSummary, prepared.toCompact, options.signal);
       options.signal?.throwIfAborted();
       const summary = { coversUpTo: prepared.toCompact[prepared.toCompact.length - 1]!.id, turns: prepared.toCompact.length, text: summaryText };
-      await store?.appendSummary(conversationId, summary);
+      const id = conversationId;
+      if (store) await save(() => store.appendSummary(id, summary), notSent);
       conversation = { ...conversation, summaries: [...conversation.summaries, summary] };
       const compacted = prepared.toCompact.length;
       prepared = await this.prepare(engine, conversation, params.message, attachments, params.maxTokens);
@@ -78,7 +112,10 @@ export class ChatService {
       rules: prepared.report.rules,
       leftOut: prepared.report.leftOut,
     };
-    if (store && conversationId) await store.appendMessage(conversationId, userMessage);
+    if (store && conversationId) {
+      const id = conversationId;
+      await save(() => store.appendMessage(id, userMessage), notSent);
+    }
 
     const assistantId = randomUUID();
     let text = "";
@@ -91,17 +128,25 @@ export class ChatService {
         lastCheckpoint = Date.now();
         const snapshot = text;
         const id = conversationId;
-        checkpoint = checkpoint.then(() => store.appendPartial(id, assistantId, snapshot)).catch((error: Error) => this.deps.warn(`Chat checkpoint failed: ${error.message}`));
+        checkpoint = checkpoint
+          .then(() => store.appendPartial(id, assistantId, snapshot))
+          .then((warning) => void (warning && warnings.push(warning)))
+          .catch((error: Error) => this.deps.warn(`Chat checkpoint failed: ${error.message}`));
       }
     };
     const result = await engine.sequence("chat").chatTurns(prepared.turns, { maxTokens: prepared.report.replyTokens, signal: options.signal, onText });
     await checkpoint;
     const stopReason: ChatResult["stopReason"] = result.stopReason === "cancelled" ? "cancelled" : result.stopReason === "maxTokens" ? "maxTokens" : "eos";
     if (store && conversationId) {
-      await store.appendMessage(conversationId, { id: assistantId, role: "assistant", text: result.text, at: Date.now(), stopReason });
+      const id = conversationId;
+      await save(
+        () => store.appendMessage(id, { id: assistantId, role: "assistant", text: result.text, at: Date.now(), stopReason }),
+        (error) => `The answer could not be saved to the chat history (${error.reason}): it is missing when this conversation is opened again. Earlier messages are kept.`,
+      );
     }
     return {
       text: result.text,
+      ...(warnings.length > 0 ? { warnings } : {}),
       stopReason,
       conversationId: store ? conversationId : undefined,
       userMessageId: userMessage.id,
@@ -119,16 +164,19 @@ export class ChatService {
   ): Promise<PreparedTurn> {
     const sequence = engine.sequence("chat");
     const windowTokens = sequence.contextSize;
-    const replyTokens = Math.min(maxTokens ?? 1024, Math.max(64, Math.floor(windowTokens / 4)));
+    const requested = Number.isInteger(maxTokens) && maxTokens! > 0 ? maxTokens! : 1024;
+    const replyTokens = Math.min(requested, Math.max(64, Math.floor(windowTokens / 4)));
     const rules = await loadRules(await this.deps.roots(), this.deps.warn);
 
+    // Nothing larger than the window can be part of the prompt, so nothing needs counting past it.
+    const count = (text: string) => engine.tokenCountUpTo(text, windowTokens);
     // History after the latest summary; the summary itself stands in for everything before it.
     const summary = conversation?.summaries[conversation.summaries.length - 1];
     const messages = conversation?.messages ?? [];
     const afterSummary = summary ? messages.slice(messages.findIndex((m) => m.id === summary.coversUpTo) + 1) : messages;
     const history = [
-      ...(summary ? [{ label: `Summary of ${summary.turns} earlier messages`, tokens: engine.tokenCount(summaryText(summary.text)), summary: true }] : []),
-      ...afterSummary.map((m) => ({ label: `${m.role} message`, tokens: engine.tokenCount(visibleText(m.text)) })),
+      ...(summary ? [{ label: `Summary of ${summary.turns} earlier messages`, tokens: count(summaryText(summary.text)), summary: true }] : []),
+      ...afterSummary.map((m) => ({ label: `${m.role} message`, tokens: count(visibleText(m.text)) })),
     ];
     const empty: ChatTurn[] = [
       { role: "system", text: "" },
@@ -140,9 +188,9 @@ export class ChatService {
       replyTokens,
       turnOverheadTokens,
       system: { label: "Pincer system prompt", tokens: engine.tokenCount(SYSTEM_PROMPT) },
-      prompt: { label: "Your message", tokens: engine.tokenCount(visibleText(message)) },
-      rules: rules.map((r) => ({ label: r.path, tokens: engine.tokenCount(ruleText(r)) })),
-      attachments: attachments.map((a) => ({ label: a.label, tokens: engine.tokenCount(attachmentText(a)) })),
+      prompt: { label: "Your message", tokens: count(visibleText(message)) },
+      rules: rules.map((r) => ({ label: r.path, tokens: count(ruleText(r)) })),
+      attachments: attachments.map((a) => ({ label: a.label, tokens: count(attachmentText(a)) })),
       history,
     });
 

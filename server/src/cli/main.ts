@@ -17,12 +17,14 @@ import { run } from "./commands/run";
 import { undo } from "./commands/undo";
 import { chatTask, taskList } from "./commands/task";
 import { ModelUnavailableError } from "./load-engine";
+import { onStoreNotice } from "../store/store-notices";
 import { EXIT_FAILURE, EXIT_USAGE, USAGE, UsageError } from "./usage";
 
 export async function runCli(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once("SIGINT", onSigint);
+  const stopNotices = onStoreNotice(({ message }) => process.stderr.write(`pincer: warning: ${message}\n`));
   try {
     return await dispatch(argv, controller.signal);
   } catch (error) {
@@ -38,6 +40,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return EXIT_FAILURE;
   } finally {
     process.off("SIGINT", onSigint);
+    stopNotices();
   }
 }
 

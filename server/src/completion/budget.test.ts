@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { TokenId, TokenStream } from "../engine/token-stream";
-import { completionBudget, prefixWindow, suffixWindow } from "./budget";
+import { completionBudget, MAX_CHARS_PER_TOKEN, prefixWindow, suffixWindow } from "./budget";
 
 // One token per character, so budgets in tokens are budgets in characters here.
 const stream = {
@@ -36,5 +36,24 @@ describe("completion budget", () => {
     assert.equal(after.text, "line one\n");
     assert.equal(after.droppedChars, text.length - "line one\n".length);
     assert.deepEqual(prefixWindow(stream, "short", 15), { text: "short", droppedChars: 0 });
+  });
+
+  it("tokenizes only a window of a huge text, never all of it", () => {
+    let tokenized = 0;
+    const counting = {
+      tokenize: (text: string) => {
+        tokenized += text.length;
+        return stream.tokenize(text);
+      },
+      detokenize: stream.detokenize,
+    } as unknown as TokenStream;
+    const huge = "const value = compute(input);\n".repeat(200_000); // 6 MB
+    const before = prefixWindow(counting, huge, 1000);
+    const after = suffixWindow(counting, huge, 1000);
+    assert.ok(tokenized <= 2 * 1000 * MAX_CHARS_PER_TOKEN, `tokenized ${tokenized} characters of ${huge.length}`);
+    assert.ok(huge.endsWith(before.text) && before.text.length <= 1000 && before.text.startsWith("const"));
+    assert.ok(huge.startsWith(after.text) && after.text.length <= 1000 && after.text.endsWith("\n"));
+    assert.equal(before.droppedChars, huge.length - before.text.length);
+    assert.equal(after.droppedChars, huge.length - after.text.length);
   });
 });

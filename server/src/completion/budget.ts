@@ -34,25 +34,36 @@ export interface Window {
   droppedChars: number;
 }
 
+/**
+ * No token of the tokenizers we meet is longer than this many characters, so `maxTokens` tokens
+ * never need more text than maxTokens × this. Cutting to that first keeps a huge document from
+ * being tokenized whole (which cost about 1.2 s per MB on the first completion).
+ */
+export const MAX_CHARS_PER_TOKEN = 64;
+
 /** The end of `text` within `maxTokens`, starting at a line start when anything was cut. */
-export function prefixWindow(stream: TokenStream, text: string, maxTokens: number): Window {
-  if (roughlyFits(text, maxTokens)) return { text, droppedChars: 0 };
+export function prefixWindow(stream: TokenStream, whole: string, maxTokens: number): Window {
+  if (roughlyFits(whole, maxTokens)) return { text: whole, droppedChars: 0 };
+  const text = whole.length > maxTokens * MAX_CHARS_PER_TOKEN ? whole.slice(whole.length - maxTokens * MAX_CHARS_PER_TOKEN) : whole;
+  const cut = whole.length - text.length;
   const tokens = stream.tokenize(text);
-  if (tokens.length <= maxTokens) return { text, droppedChars: 0 };
-  let kept = stream.detokenize(tokens.slice(tokens.length - maxTokens));
+  if (tokens.length <= maxTokens && cut === 0) return { text, droppedChars: 0 };
+  let kept = tokens.length <= maxTokens ? text : stream.detokenize(tokens.slice(tokens.length - maxTokens));
   kept = kept.slice(kept.indexOf("\n") + 1);
-  return { text: kept, droppedChars: text.length - kept.length };
+  return { text: kept, droppedChars: whole.length - kept.length };
 }
 
 /** The start of `text` within `maxTokens`, ending at a line end when anything was cut. */
-export function suffixWindow(stream: TokenStream, text: string, maxTokens: number): Window {
-  if (roughlyFits(text, maxTokens)) return { text, droppedChars: 0 };
+export function suffixWindow(stream: TokenStream, whole: string, maxTokens: number): Window {
+  if (roughlyFits(whole, maxTokens)) return { text: whole, droppedChars: 0 };
+  const text = whole.slice(0, maxTokens * MAX_CHARS_PER_TOKEN);
+  const cut = whole.length - text.length;
   const tokens = stream.tokenize(text);
-  if (tokens.length <= maxTokens) return { text, droppedChars: 0 };
-  let kept = stream.detokenize(tokens.slice(0, maxTokens));
+  if (tokens.length <= maxTokens && cut === 0) return { text, droppedChars: 0 };
+  let kept = tokens.length <= maxTokens ? text : stream.detokenize(tokens.slice(0, maxTokens));
   const lastNewline = kept.lastIndexOf("\n");
   if (lastNewline >= 0) kept = kept.slice(0, lastNewline + 1);
-  return { text: kept, droppedChars: text.length - kept.length };
+  return { text: kept, droppedChars: whole.length - kept.length };
 }
 
 /** A token is at least one character for every tokenizer we ship with, so short text needs no tokenizing. */

@@ -63,7 +63,8 @@ export async function selectContext(
     chunks.push(...found.slice(0, MAX_DEFINITIONS));
   }
 
-  const cursorLine = query.text.slice(0, query.offset).split("\n").length - 1;
+  let cursorLine = 0; // counted, not split: the document may be tens of megabytes
+  for (let at = query.text.indexOf("\n"); at !== -1 && at < query.offset; at = query.text.indexOf("\n", at + 1)) cursorLine++;
   if (recentEdits) {
     const textOf = (uri: string) => openDocuments.find((d) => d.uri === uri)?.text;
     for (const edit of recentEdits.snippets(textOf, { uri: query.uri, line: cursorLine, skip: NEAR_LINES })) {

@@ -46,6 +46,18 @@ describe("Engine", () => {
     active = [];
   });
 
+  it("counts tokens exactly up to a limit, and gives up early on a text far above it", () => {
+    const small = "function add(a, b) { return a + b; }\n".repeat(100);
+    assert.equal(engine.tokenCountUpTo(small, 10), engine.tokenCount(small));
+    const medium = "function add(a, b) { return a + b; }\n".repeat(3000); // 114 KB
+    assert.equal(engine.tokenCountUpTo(medium, 1_000_000), engine.tokenCount(medium), "exact when it may fit");
+    const huge = "function add(a, b) { return a + b; }\n".repeat(200_000); // 7.6 MB
+    const started = performance.now();
+    const counted = engine.tokenCountUpTo(huge, 1024);
+    assert.ok(counted > 1024, `${counted}`);
+    assert.ok(performance.now() - started < 500, `${(performance.now() - started).toFixed(0)} ms`);
+  });
+
   it("runs on the CPU when no GPU backend is present, and says so", () => {
     assert.equal(engine.backend.backend, backendName(engine.llama.gpu));
     if (engine.llama.gpu === false) {
@@ -175,8 +187,9 @@ describe("Engine", () => {
     const running = sequence.generate("one two three", { maxTokens: 6 });
     const queued = sequence.generate("four five six", { maxTokens: 6, signal: controller.signal });
     controller.abort();
-    await running;
+    // It is dropped at once, while the generation ahead of it still runs.
     await assert.rejects(queued, (error: Error) => error.name === "AbortError");
+    await running;
   });
 
   it("counts and trims text by tokens", () => {

@@ -80,7 +80,7 @@ export class Engine {
     signal?.throwIfAborted();
 
     progress(0.05, "Checking the model file");
-    const { facts } = await inspectModelFile(options.modelPath, llama);
+    const { facts } = await inspectModelFile(options.modelPath, llama, signal);
     checkFitsInMemory(facts, { ramBytes: os.totalmem(), vramBytes: backend.backend === "CPU" ? 0 : backend.memory.totalBytes });
     signal?.throwIfAborted();
 
@@ -143,6 +143,24 @@ export class Engine {
   tokenCount(text: string): number {
     return this.model.tokenize(text).length;
   }
+  /**
+   * The token count of `text` when it is at most `limit`; otherwise some number above `limit`,
+   * found without tokenizing all of it. A text far larger than any window (an 8 MB attachment)
+   * is counted slice by slice and given up on once the slices pass the limit; tokenizing it whole
+   * blocked the server for 20 s.
+   */
+  tokenCountUpTo(text: string, limit: number): number {
+    const slice = 16 * 1024;
+    if (text.length <= 4 * slice) return this.tokenCount(text);
+    let counted = 0;
+    for (let start = 0, slices = 1; start < text.length; start += slice, slices++) {
+      counted += this.tokenCount(text.slice(start, start + slice));
+      // A cut inside a word can add a token or two per slice; stay clear of that margin.
+      if (counted > limit + 2 * slices) return counted;
+    }
+    return this.tokenCount(text);
+  }
+
 
   /** The end of `text` that fits in `maxTokens`, cut at a token boundary. */
   keepLastTokens(text: string, maxTokens: number): string {

@@ -73,6 +73,51 @@ describe("inspectModelFile", () => {
     await assert.rejects(inspectModelFile(header), isModelFileError(header, "truncated"));
   });
 
+  describe("a header whose counts or lengths do not fit the file", () => {
+    /** The tiny model with one header field changed. */
+    async function patched(name: string, patch: (bytes: Buffer) => void): Promise<string> {
+      const bytes = Buffer.from(await fs.readFile(modelPath));
+      patch(bytes);
+      const file = path.join(dir, name);
+      await fs.writeFile(file, bytes);
+      return file;
+    }
+    /** Offset of the value-length field of the first string after `key` in the metadata. */
+    const afterKey = (bytes: Buffer, key: string) => bytes.indexOf(key, 0, "latin1") + key.length;
+
+    const cases: [string, (bytes: Buffer) => void, ModelProblem, RegExp][] = [
+      ["absurd tensor count", (b) => b.writeBigUInt64LE(10_000_000_000n, 8), "damaged", /claims 10000000000 tensors/],
+      ["more tensors than the file holds", (b) => b.writeBigUInt64LE(100_000n, 8), "truncated", /incomplete: its header describes 100000 tensors/],
+      ["absurd metadata count", (b) => b.writeBigUInt64LE(1n << 62n, 16), "damaged", /metadata entries/],
+      ["a key longer than the file", (b) => b.writeBigUInt64LE(1n << 40n, 24), "damaged", /metadata entry 1: its key is 1099511627776 bytes long/],
+      ["an unknown value type", (b) => b.writeUInt32LE(77, afterKey(b, "general.architecture")), "damaged", /"general\.architecture" has an unknown value type 77/],
+      ["a string value longer than the file", (b) => b.writeBigUInt64LE(1n << 50n, afterKey(b, "general.architecture") + 4), "damaged", /"general\.architecture".*longer than the rest of the file/],
+      ["GGUF version 1", (b) => b.writeUInt32LE(1, 4), "unsupported-version", /GGUF version 1/],
+      ["a big-endian file", (b) => b.writeUInt32LE(0x03000000, 4), "unsupported-version", /big-endian/],
+    ];
+    for (const [name, patch, problem, message] of cases) {
+      it(`${name}: ${problem} at once, without reading the rest`, async () => {
+        const file = await patched(`${name.replace(/\W+/g, "-")}.gguf`, patch);
+        const started = performance.now();
+        const rssBefore = process.memoryUsage().rss;
+        await assert.rejects(inspectModelFile(file), isModelFileError(file, problem, message));
+        const seconds = (performance.now() - started) / 1000;
+        assert.ok(seconds < 2, `took ${seconds.toFixed(1)} s`);
+        assert.ok(process.memoryUsage().rss - rssBefore < 200e6, "allocated no more than a few buffers");
+      });
+    }
+
+    it("a tensor with more than 4 dimensions", async () => {
+      const file = await patched("dims.gguf", (b) => {
+        // The first tensor info follows the metadata: name (u64 length + bytes), then n_dims.
+        const name = b.indexOf("token_embd.weight", 0, "latin1");
+        assert.ok(name > 0);
+        b.writeUInt32LE(9, name + "token_embd.weight".length);
+      });
+      await assert.rejects(inspectModelFile(file), isModelFileError(file, "damaged", /tensor "token_embd\.weight" has 9 dimensions/));
+    });
+  });
+
   it("reads the facts of a good model", async () => {
     const stat = await fs.stat(modelPath);
     const { facts, info } = await inspectModelFile(modelPath);

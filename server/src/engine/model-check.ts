@@ -3,8 +3,18 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { GgufInsights, readGgufFileInfo, type GgufFileInfo, type Llama } from "node-llama-cpp";
+import { checkGgufHeader, GgufHeaderProblem } from "./gguf-header";
 
-export type ModelProblem = "not-found" | "not-a-file" | "not-gguf" | "truncated" | "unsupported-architecture" | "too-big" | "unreadable";
+export type ModelProblem =
+  | "not-found"
+  | "not-a-file"
+  | "not-gguf"
+  | "truncated"
+  | "damaged"
+  | "unsupported-version"
+  | "unsupported-architecture"
+  | "too-big"
+  | "unreadable";
 
 export class ModelFileError extends Error {
   constructor(
@@ -34,23 +44,36 @@ export interface ModelFacts {
 
 const GGUF_MAGIC = "GGUF";
 
-/** Reads and validates a model file's header; throws ModelFileError with the reason. */
-export async function inspectModelFile(filePath: string, llama?: Llama): Promise<{ facts: ModelFacts; info: GgufFileInfo }> {
+/**
+ * Reads and validates a model file's header; throws ModelFileError with the reason. Every count and
+ * length in the header is checked against the file's size first (gguf-header.ts), so a damaged
+ * file fails in milliseconds instead of making the parser allocate for what it claims.
+ */
+export async function inspectModelFile(filePath: string, llama?: Llama, signal?: AbortSignal): Promise<{ facts: ModelFacts; info: GgufFileInfo }> {
   const stat = await fs.stat(filePath).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") throw new ModelFileError(filePath, "not-found", "the file does not exist");
     throw new ModelFileError(filePath, "unreadable", `cannot read the file (${error.code ?? error.message})`);
   });
   if (!stat.isFile()) throw new ModelFileError(filePath, "not-a-file", "this is not a file");
 
-  await checkMagic(filePath);
+  await checkHeader(filePath, stat.size, signal);
   let info: GgufFileInfo;
   try {
-    info = await readGgufFileInfo(filePath, { readTensorInfo: true, ignoreKeys: [] });
+    info = await readGgufFileInfo(filePath, { readTensorInfo: true, ignoreKeys: [], sourceType: "filesystem", logWarnings: false, signal });
   } catch (error) {
-    throw new ModelFileError(filePath, "truncated", `the GGUF header cannot be parsed; the file is damaged or incomplete (${errorText(error)})`);
+    signal?.throwIfAborted();
+    throw new ModelFileError(filePath, "damaged", `the GGUF header cannot be parsed; the file is damaged (${errorText(error)})`);
   }
 
-  const insights = await GgufInsights.from(info, llama);
+  if (typeof info.metadata?.general?.architecture !== "string") {
+    throw new ModelFileError(filePath, "damaged", "the header names no model architecture (general.architecture is missing); this is not a complete GGUF model");
+  }
+  let insights: GgufInsights;
+  try {
+    insights = await GgufInsights.from(info, llama);
+  } catch (error) {
+    throw new ModelFileError(filePath, "damaged", `the header does not describe a model llama.cpp can use (${errorText(error)})`);
+  }
   const expectedBytes = expectedFileSize(info, insights.modelSize);
   if (expectedBytes !== undefined && stat.size < expectedBytes) {
     throw new ModelFileError(
@@ -115,7 +138,7 @@ export function checkFitsInMemory(facts: ModelFacts, memory: { ramBytes: number;
   }
 }
 
-async function checkMagic(filePath: string): Promise<void> {
+async function checkHeader(filePath: string, fileSize: number, signal: AbortSignal | undefined): Promise<void> {
   const handle = await fs.open(filePath, "r");
   try {
     const buffer = Buffer.alloc(4);
@@ -123,6 +146,10 @@ async function checkMagic(filePath: string): Promise<void> {
     if (bytesRead < 4 || buffer.toString("latin1") !== GGUF_MAGIC) {
       throw new ModelFileError(filePath, "not-gguf", "this is not a GGUF model file (it does not start with the GGUF signature)");
     }
+    await checkGgufHeader(handle, fileSize, signal);
+  } catch (error) {
+    if (error instanceof GgufHeaderProblem) throw new ModelFileError(filePath, error.kind, error.message);
+    throw error;
   } finally {
     await handle.close();
   }

@@ -167,6 +167,8 @@ export class EngineSequence {
   }
 
   private samplingOptions(options: GenerateOptions, track: AbortTracker) {
+    // node-llama-cpp reads 0 or less as "no limit": a generation that never ends blocks the sequence.
+    if (!Number.isInteger(options.maxTokens) || options.maxTokens < 1) throw new RangeError(`maxTokens must be a whole number of at least 1, not ${options.maxTokens}.`);
     return {
       maxTokens: options.maxTokens,
       temperature: options.temperature ?? 0,

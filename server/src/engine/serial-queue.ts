@@ -3,12 +3,26 @@
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();
 
+  /**
+   * Runs `task` after every task queued before it. A signal aborted while the task waits rejects at
+   * once with the signal's reason (the task never runs); once the task runs, it owns the abort.
+   */
   run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const result = this.tail.then(() => {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    let started = false;
+    const turn = this.tail.then(() => {
       signal?.throwIfAborted();
+      started = true;
       return task();
     });
-    this.tail = result.catch(() => undefined);
-    return result;
+    this.tail = turn.catch(() => undefined);
+    if (!signal) return turn;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        if (!started) reject(signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      turn.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
   }
 }

@@ -106,6 +106,32 @@ describe("chooseThreads", () => {
     assert.deepEqual(store.sets, []);
   });
 
+  it("ignores a cached entry that is out of range or of the wrong shape, and measures again", async () => {
+    const bad: unknown[] = [
+      { threads: 100000, source: "measured", measurements: [] },
+      { threads: 0, source: "measured", measurements: [] },
+      { threads: 1.5, source: "measured", measurements: [] },
+      { threads: "2", source: "measured", measurements: [] },
+      { threads: 1, source: "measured", measurements: "fast" },
+      { threads: 1, source: "measured", measurements: [{ threads: "x", tokensPerSecond: 1 }] },
+      "1",
+      null,
+    ];
+    for (const entry of bad) {
+      const store = new MemoryStore();
+      store.values.set("key", entry as ThreadChoice);
+      const measured = Object.assign(new Error("measured"), { name: "Measured" });
+      const model = new Proxy({}, { get: () => { throw measured; } }) as unknown as LlamaModel;
+      // A model that throws on use shows the entry was not trusted: measuring began.
+      await assert.rejects(chooseThreads({ setting: "auto", model, cores: 2, cacheKey: "key", store }), measured, JSON.stringify(entry));
+    }
+  });
+
+  it("clamps a numeric setting to the machine's cores", async () => {
+    const choice = await chooseThreads({ setting: 100000, model: untouchableModel, cores: 4, cacheKey: "k" });
+    assert.equal(choice.threads, 4);
+  });
+
   describe("measuring the tiny model", () => {
     let model: LlamaModel;
 

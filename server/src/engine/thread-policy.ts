@@ -67,6 +67,23 @@ export function fastest(measurements: ThreadMeasurement[]): number {
   return best?.threads ?? 1;
 }
 
+/**
+ * A cached entry as stored by chooseThreads, with a thread count this machine can run; anything
+ * else (hand-edited, another version, another machine's cores) is measured again, not trusted:
+ * `threads: 100000` once made every load hang.
+ */
+export function validThreadChoice(value: unknown, cores: number): ThreadChoice | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { threads, measurements } = value as Partial<ThreadChoice>;
+  if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1 || threads > Math.max(1, cores)) return undefined;
+  if (!Array.isArray(measurements)) return undefined;
+  const valid = measurements.every(
+    (m: unknown) =>
+      typeof m === "object" && m !== null && Number.isInteger((m as ThreadMeasurement).threads) && Number.isFinite((m as ThreadMeasurement).tokensPerSecond),
+  );
+  return valid ? { threads, source: "cached", measurements } : undefined;
+}
+
 export async function chooseThreads(options: {
   setting: "auto" | number;
   model: LlamaModel;
@@ -75,9 +92,10 @@ export async function chooseThreads(options: {
   store?: ThreadCalibrationStore;
   signal?: AbortSignal;
 }): Promise<ThreadChoice> {
-  if (options.setting !== "auto") return { threads: options.setting, source: "setting", measurements: [] };
-  const cached = await options.store?.get(options.cacheKey).catch(() => undefined);
-  if (cached) return { ...cached, source: "cached" };
+  // More threads than cores only make them wait for each other.
+  if (options.setting !== "auto") return { threads: Math.min(Math.max(1, Math.floor(options.setting)), Math.max(1, options.cores)), source: "setting", measurements: [] };
+  const cached = validThreadChoice(await options.store?.get(options.cacheKey).catch(() => undefined), options.cores);
+  if (cached) return cached;
   const measurements = await measureThreads(options.model, threadCandidates(options.cores), options.signal);
   const choice: ThreadChoice = { threads: fastest(measurements), source: "measured", measurements };
   await options.store?.set(options.cacheKey, choice).catch(() => undefined);

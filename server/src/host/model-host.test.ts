@@ -167,4 +167,51 @@ describe("ModelHost", () => {
     assert.equal(host.status.state, "error");
     assert.match(host.status.message ?? "", /must name the file/);
   });
+
+  it("switching models stops the check of a slow file at once", async () => {
+    // A well-formed header with three million metadata strings: reading it takes seconds.
+    const strings = 3_000_000;
+    const key = (name: string) => Buffer.concat([u64(name.length), Buffer.from(name, "latin1")]);
+    const head = Buffer.concat([
+      Buffer.from("GGUF", "latin1"),
+      u32(3),
+      u64(0),
+      u64(2),
+      key("general.architecture"),
+      u32(8),
+      key("llama"),
+      key("big.list"),
+      u32(9),
+      u32(8),
+      u64(strings),
+    ]);
+    const item = Buffer.concat([u64(1), Buffer.from("x")]);
+    const body = Buffer.alloc(item.length * strings);
+    for (let i = 0; i < strings; i++) item.copy(body, i * item.length);
+    const slow = path.join(dir, "slow.gguf");
+    await fs.writeFile(slow, Buffer.concat([head, body]));
+
+    const first = host.configure(settings({ model: slow }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const switched = performance.now();
+    const second = host.configure(settings({ model: modelPath }));
+    await first;
+    const firstStopped = (performance.now() - switched) / 1000;
+    await second;
+    assert.ok(firstStopped < 1, `the check of the old file went on for ${firstStopped.toFixed(2)} s after the switch`);
+    assert.equal(host.status.state, "ready", host.status.message);
+    assert.equal(host.status.modelPath, modelPath);
+  });
 });
+
+function u32(value: number): Buffer {
+  const buffer = Buffer.alloc(4);
+  buffer.writeUInt32LE(value);
+  return buffer;
+}
+
+function u64(value: number): Buffer {
+  const buffer = Buffer.alloc(8);
+  buffer.writeBigUInt64LE(BigInt(value));
+  return buffer;
+}

@@ -23,6 +23,13 @@ export interface ParseOptions {
 
 const DEFAULT_TIMEOUT_MS = 2000;
 
+/**
+ * Texts longer than this are not parsed at all: copying a 50 MB document into WASM memory and
+ * walking it blocked the server for over a minute, and the timeout above cannot stop the copy.
+ * Features treat such a text like one in a language without a grammar.
+ */
+export const MAX_PARSE_CHARS = 1024 * 1024;
+
 interface DocumentEntry {
   grammar: GrammarId;
   text: string;
@@ -107,6 +114,10 @@ export class ParserPool {
       this.forget(key);
       return undefined;
     }
+    if (text.length > MAX_PARSE_CHARS) {
+      this.forget(key);
+      return undefined;
+    }
     const previous = this.documents.get(key);
     if (previous && previous.grammar === grammar && previous.text === text) return previous.tree;
     let tree: Tree | undefined;
@@ -135,6 +146,7 @@ export class ParserPool {
   }
 
   private parseWith(language: Language, text: string, oldTree: Tree | undefined, options?: ParseOptions): Tree | undefined {
+    if (text.length > MAX_PARSE_CHARS) return undefined;
     this.parser ??= new Parser();
     this.parser.setLanguage(language);
     const timeoutMs = options?.timeoutMs ?? DEFAULT_TIMEOUT_MS;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { MAX_PARSE_CHARS } from "./parser-pool";
 import { definitionSnippets, identifiersNear, imports, outline, type OutlineSymbol, prepareSymbols } from "./symbols";
 
 const TS = `import { readFile } from "node:fs/promises";
@@ -219,6 +220,14 @@ describe("symbols", () => {
     const py = await identifiersNear(PY, "python", PY.indexOf("g = Greeter"), 0);
     assert.deepEqual(py, ["g", "Greeter", "argv"]);
     assert.equal(await identifiersNear("x", "plaintext", 0, 3), undefined);
+  });
+
+  it("a text over the parse limit is not parsed: no symbols, at once", async () => {
+    const huge = "export function add(a: number, b: number) {\n  return a + b;\n}\n".repeat(Math.ceil((MAX_PARSE_CHARS + 1) / 62));
+    const started = performance.now();
+    assert.equal(await outline(huge, "typescript"), undefined);
+    assert.ok(performance.now() - started < 200, `${(performance.now() - started).toFixed(0)} ms`);
+    assert.ok((await outline(huge.slice(0, 100_000), "typescript"))!.length > 0, "a smaller text still is");
   });
 
   it("prepareSymbols loads a grammar and its queries ahead of use", async () => {

@@ -11,6 +11,7 @@ import {
   type ChatHistoryIdParams,
   type ChatHistoryListResult,
   type ChatHistoryRenameParams,
+  type ChatHistoryRenameResult,
   type ChatStoreParams,
   type Conversation,
 } from "../protocol";
@@ -34,7 +35,10 @@ export function registerChatHistory(connection: Connection, holder: ChatHistoryH
   });
   connection.onRequest(ChatHistoryListRequest, (): Promise<ChatHistoryListResult> => required().list());
   connection.onRequest(ChatHistoryGetRequest, (params: ChatHistoryIdParams): Promise<Conversation> => required().get(String(params?.id)));
-  connection.onRequest(ChatHistoryRenameRequest, (params: ChatHistoryRenameParams) => required().rename(String(params?.id), String(params?.title ?? "")));
+  connection.onRequest(ChatHistoryRenameRequest, async (params: ChatHistoryRenameParams): Promise<ChatHistoryRenameResult> => {
+    const warning = await required().rename(String(params?.id), String(params?.title ?? ""));
+    return warning ? { warning } : {};
+  });
   connection.onRequest(ChatHistoryDeleteRequest, (params: ChatHistoryIdParams) => required().delete(String(params?.id)));
   connection.onRequest(ChatHistoryClearRequest, () => required().clear());
 }

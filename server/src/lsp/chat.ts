@@ -1,7 +1,7 @@
 // pincer/chat (streamed as pincer/chatChunk), pincer/chatContext and the chat history requests:
 // a thin layer over chat/chat-service.ts and store/chat-history-store.ts.
-import type { Connection } from "vscode-languageserver";
-import { ChatService } from "../chat/chat-service";
+import { LSPErrorCodes, ResponseError, type Connection } from "vscode-languageserver";
+import { ChatSaveError, ChatService } from "../chat/chat-service";
 import { uncommittedChanges } from "../chat/git-diff";
 import { outline } from "../index/symbols";
 import { WorkspaceRoots } from "../platform/workspace-paths";
@@ -16,6 +16,7 @@ import {
   type ChatSymbolsResult,
   type ChatChunkParams,
   type ChatContextParams,
+  type ChatErrorData,
   type ChatParams,
   type ChatResult,
   type ContextReport,
@@ -48,10 +49,16 @@ export function registerChat(connection: Connection, context: ServerContext): vo
 
   connection.onRequest(ChatRequest, async (params: ChatParams, token): Promise<ChatResult> => {
     if (typeof params?.message !== "string" || params.message.trim() === "") throw new Error("The chat message is empty.");
-    return service.send(params, {
-      signal: toAbortSignal(token),
-      onText: (text) => void connection.sendNotification(ChatChunkNotification, { id: params.id, text } satisfies ChatChunkParams),
-    });
+    try {
+      return await service.send(params, {
+        signal: toAbortSignal(token),
+        onText: (text) => void connection.sendNotification(ChatChunkNotification, { id: params.id, text } satisfies ChatChunkParams),
+      });
+    } catch (error) {
+      // The client keeps the conversation a failed turn was stored in, so the next message joins it.
+      if (error instanceof ChatSaveError) throw new ResponseError<ChatErrorData>(LSPErrorCodes.RequestFailed, error.message, { conversationId: error.conversationId });
+      throw error;
+    }
   });
 
   connection.onRequest(ChatContextRequest, (params: ChatContextParams): Promise<ContextReport> => service.preview({ ...params, message: String(params?.message ?? "") }));

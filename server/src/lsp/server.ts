@@ -1,7 +1,7 @@
 // The LSP layer: a thin shell over the domain modules. It translates settings, trust, progress and
 // cancellation between VS Code's protocol and the model host; every feature handler lives in its
 // own file.
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from "vscode-languageserver/node";
+import { createConnection, MessageType, ProposedFeatures, ShowMessageNotification, TextDocuments, TextDocumentSyncKind, type Connection } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { fileURLToPath } from "node:url";
 import { detectCommandSandbox } from "../agent/sandbox/command-sandbox";
@@ -19,6 +19,7 @@ import {
   type TrustParams,
 } from "../protocol";
 import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
+import { onStoreNotice } from "../store/store-notices";
 import { registerAgent } from "./agent";
 import { registerChat } from "./chat";
 import { EXECUTE_COMMANDS, registerCodeActions } from "./code-actions";
@@ -28,6 +29,7 @@ import { registerInlineCompletion } from "./inline-completion";
 import { workDoneLoadProgress } from "./load-progress";
 import { registerModelRequests } from "./models";
 import { registerOcr } from "./ocr";
+import { withProtocolChecks } from "./protocol-checks";
 import { disposeSharedOcr } from "../ocr/shared-service";
 import { registerTaskFiles, TASK_COMPLETION_TRIGGERS } from "./task-files";
 import { registerTaskRequests } from "./task-requests";
@@ -53,6 +55,14 @@ export function startLanguageServer(): Connection {
     else if (level === "info") connection.console.info(message);
     else connection.console.log(message);
   };
+
+  // A damaged store that was kept aside is news for the person, not only for the log.
+  onStoreNotice(({ message }) => {
+    log("warn", message);
+    // A notification: window.showWarningMessage is a request, and its rejection (a client that
+    // does not answer it) must not become an unhandled error.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Pincer: ${message}` });
+  });
 
   // One store for both hosts: two writers of the same file could lose each other's updates.
   const calibrationStore = threadCalibrationStore(defaultCacheDir());
@@ -140,21 +150,23 @@ export function startLanguageServer(): Connection {
     await configureAll(settings);
   });
 
-  connection.onNotification(TrustNotification, (params: TrustParams) => {
+  // Every pincer/* request and notification registered below is checked against its schema first.
+  const checked = withProtocolChecks(connection, log);
+  checked.onNotification(TrustNotification, (params: TrustParams) => {
     trusted = params.trusted;
     void sendStatus();
   });
 
-  registerInlineCompletion(connection, documents, context);
-  registerChat(connection, context);
-  registerModelRequests(connection, context);
-  registerOcr(connection, context);
-  registerCodeActions(connection, documents, context);
-  registerTaskFiles(connection, documents);
-  registerTaskRequests(connection, documents, context);
-  registerGitRequests(connection, context);
+  registerInlineCompletion(checked, documents, context);
+  registerChat(checked, context);
+  registerModelRequests(checked, context);
+  registerOcr(checked, context);
+  registerCodeActions(checked, documents, context);
+  registerTaskFiles(checked, documents);
+  registerTaskRequests(checked, documents, context);
+  registerGitRequests(checked, context);
   // Checkpoints and "always allow" answers live in the extension's storage, never in the workspace.
-  registerAgent(connection, context, () => storageDir ?? defaultCacheDir());
+  registerAgent(checked, context, () => storageDir ?? defaultCacheDir());
 
   connection.onShutdown(async () => {
     await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr()]);

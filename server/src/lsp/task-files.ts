@@ -4,19 +4,39 @@
 import { CompletionItemKind, DiagnosticSeverity, MarkupKind, type CompletionItem, type Connection, type Hover, type TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { TASK_LANGUAGE_ID } from "../protocol";
-import { parseTaskFile } from "../tasks/task-file";
+import { MAX_TASK_FILE_CHARS, parseTaskFile } from "../tasks/task-file";
 import { TASK_KEYS, TASK_PLACEHOLDERS, keyDoc } from "../tasks/task-schema";
 import { TASK_FILE_SUFFIX } from "../tasks/task-store";
 
 export const TASK_COMPLETION_TRIGGERS = ["{"];
 
+/** Diagnostics wait for a pause in typing, so a burst of keystrokes costs one parse, off the request path. */
+const DIAGNOSTICS_DELAY_MS = 100;
+
 function isTaskDocument(document: TextDocument): boolean {
   return document.languageId === TASK_LANGUAGE_ID || document.uri.endsWith(TASK_FILE_SUFFIX);
 }
 
+/** Completion and hover need a parse; a file over the limit has none (its one diagnostic says why). */
+function editableTask(document: TextDocument | undefined): document is TextDocument {
+  return document !== undefined && isTaskDocument(document) && document.getText().length <= MAX_TASK_FILE_CHARS;
+}
+
 export function registerTaskFiles(connection: Connection, documents: TextDocuments<TextDocument>): void {
-  const publish = (document: TextDocument) => {
+  const pending = new Map<string, NodeJS.Timeout>();
+  const schedule = (document: TextDocument) => {
     if (!isTaskDocument(document)) return;
+    clearTimeout(pending.get(document.uri));
+    pending.set(
+      document.uri,
+      setTimeout(() => {
+        pending.delete(document.uri);
+        const latest = documents.get(document.uri);
+        if (latest) publish(latest);
+      }, DIAGNOSTICS_DELAY_MS),
+    );
+  };
+  const publish = (document: TextDocument) => {
     const parsed = parseTaskFile(document.getText());
     void connection.sendDiagnostics({
       uri: document.uri,
@@ -29,15 +49,17 @@ export function registerTaskFiles(connection: Connection, documents: TextDocumen
       })),
     });
   };
-  documents.onDidOpen((e) => publish(e.document));
-  documents.onDidChangeContent((e) => publish(e.document));
+  documents.onDidOpen((e) => schedule(e.document));
+  documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
+    clearTimeout(pending.get(e.document.uri));
+    pending.delete(e.document.uri);
     if (isTaskDocument(e.document)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
   connection.onCompletion((params): CompletionItem[] | null => {
     const document = documents.get(params.textDocument.uri);
-    if (!document || !isTaskDocument(document)) return null;
+    if (!editableTask(document)) return null;
     const text = document.getText();
     const offset = document.offsetAt(params.position);
     const parsed = parseTaskFile(text);
@@ -78,7 +100,7 @@ export function registerTaskFiles(connection: Connection, documents: TextDocumen
 
   connection.onHover((params): Hover | null => {
     const document = documents.get(params.textDocument.uri);
-    if (!document || !isTaskDocument(document)) return null;
+    if (!editableTask(document)) return null;
     const offset = document.offsetAt(params.position);
     const parsed = parseTaskFile(document.getText());
     const range = (start: number, end: number) => ({ start: document.positionAt(start), end: document.positionAt(end) });

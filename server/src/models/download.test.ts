@@ -8,6 +8,7 @@ import path from "node:path";
 import { installEgressGuard } from "../platform/egress-guard";
 import { DownloadError, downloadModel, receiptPath, type DownloadProgress } from "./download";
 import { parseModelSpec, type ModelSpec } from "./model-spec";
+import { listLocalModels } from "./models-dir";
 
 /**
  * The test model's path, or a skip with the reason. test/helpers lies outside the server project,
@@ -19,11 +20,7 @@ async function requireTestModel(context: Mocha.Context): Promise<string> {
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 
-/**
- * node-llama-cpp downloads through ipull, which keeps a partial download in `<file>.ipull` and
- * records progress per 5 MiB chunk (DownloadEngineFile's default chunkSize): bytes of a chunk that
- * is not complete are held in memory and lost on a cancel.
- */
+/** Over two of ipull's 5 MiB chunks, the unit the previous downloader could resume at. */
 const IPULL_CHUNK = 5 * 1024 * 1024;
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
@@ -259,14 +256,15 @@ describe("downloadModel", () => {
     assert.equal(await fs.stat(path.join(modelsDir, "missing.gguf")).catch(() => undefined), undefined);
   });
 
-  it("resumes a cancelled download after the chunks it had completed", async () => {
+  it("resumes a cancelled download from every byte it kept", async () => {
     const modelsDir = freshDir();
     const spec = remote(server.url("big.gguf"));
     const target = path.join(modelsDir, "big.gguf");
-    const partial = `${target}.ipull`;
+    const partial = `${target}.download`;
 
-    // First attempt: the server sends the first chunk, then stalls; cancel once that chunk is in.
-    server.holdAfter.set("/big.gguf", IPULL_CHUNK);
+    // First attempt: the server sends part of the file, then stalls; cancel once that part is in.
+    const held = IPULL_CHUNK + 12345;
+    server.holdAfter.set("/big.gguf", held);
     const controller = new AbortController();
     const firstSeen = server.requests.length;
     await assert.rejects(
@@ -276,37 +274,28 @@ describe("downloadModel", () => {
         signal: controller.signal,
         fetchHubSha256: noHubHash,
         onProgress: ({ downloadedBytes }) => {
-          if (downloadedBytes >= IPULL_CHUNK) controller.abort();
+          if (downloadedBytes >= held) controller.abort();
         },
       }),
-      (error: Error) => error instanceof DownloadError && /cancelled/.test(error.message),
+      (error: Error) => error instanceof DownloadError && /cancelled/.test(error.message) && error.message.includes(partial),
     );
-    assert.ok(server.rangedSince(firstSeen, "big.gguf").includes(0), "the first attempt fetched the first chunk");
-    assert.equal(await fs.stat(target).catch(() => undefined), undefined, "no complete file after a cancel");
-    // ipull writes the chunk and its progress record (appended after the file's length) as the
-    // cancel closes it; wait for that record rather than for time.
-    await whenFileSize(partial, (size) => size !== undefined && size > big.length);
+    assert.deepEqual(server.rangedSince(firstSeen, "big.gguf"), [0], "the first attempt asked from byte 0");
+    assert.equal(await fs.stat(target).catch(() => undefined), undefined, "no file under the model's name after a cancel");
+    assert.equal((await fs.stat(partial)).size, held, "every byte that arrived is kept");
 
-    // Second attempt: nothing before the saved chunk is fetched again.
+    // Second attempt: it asks for exactly what is missing.
     server.holdAfter.delete("/big.gguf");
     const secondSeen = server.requests.length;
     const progress: DownloadProgress[] = [];
     const result = await downloadModel({ spec, modelsDir, fetchHubSha256: noHubHash, onProgress: (p) => progress.push(p) });
-    const starts = server.rangedSince(secondSeen, "big.gguf");
-    assert.ok(starts.length > 0, "the second attempt made ranged requests");
-    assert.ok(
-      starts.every((start) => start >= IPULL_CHUNK),
-      `the second attempt asked only for what was missing; range starts: ${starts.join(", ")}`,
-    );
+    assert.deepEqual(server.rangedSince(secondSeen, "big.gguf"), [held]);
     assert.ok(progress.length > 0 && progress[progress.length - 1]!.downloadedBytes === big.length);
     assert.equal(result.sha256, sha256(big));
     assert.equal(sha256(await fs.readFile(target)), sha256(big));
     assert.equal(await fs.stat(partial).catch(() => undefined), undefined, "the partial file became the model");
   });
 
-  it("starts again from byte 0 when a download is cancelled inside its first chunk, and still completes", async () => {
-    // ipull keeps no bytes of an unfinished chunk, so a file under 5 MiB (like the tiny model)
-    // cannot resume: the next attempt fetches it from the start. The result must still be right.
+  it("resumes a download cancelled after a few kilobytes, and the result is right", async () => {
     const modelsDir = freshDir();
     const spec = remote(server.url("slow.gguf"));
     server.holdAfter.set("/slow.gguf", 64 * 1024);
@@ -332,9 +321,21 @@ describe("downloadModel", () => {
     server.holdAfter.delete("/slow.gguf");
     const seen = server.requests.length;
     const result = await downloadModel({ spec, modelsDir, fetchHubSha256: noHubHash });
-    assert.deepEqual(server.rangedSince(seen, "slow.gguf"), [0]);
+    assert.deepEqual(server.rangedSince(seen, "slow.gguf"), [arrived]);
     assert.equal(result.sha256, modelSha);
     assert.equal(sha256(await fs.readFile(result.path)), modelSha);
+  });
+
+  it("checks the free space before the first byte, and says how much is needed", async () => {
+    const modelsDir = freshDir();
+    const requests = server.requests.length;
+    await assert.rejects(
+      downloadModel({ spec: remote(server.url("big.gguf")), modelsDir, fetchHubSha256: noHubHash, freeBytes: async () => 1_000_000 }),
+      (error: Error) =>
+        error instanceof DownloadError && /Not enough disk space for big\.gguf: it needs 11\.5 MB more and 1\.0 MB are free/.test(error.message),
+    );
+    assert.equal(server.requests.length, requests + 1, "one request, whose body was not read");
+    assert.deepEqual(await listLocalModels(modelsDir), [], "nothing is listed as a model");
   });
 
   it("a cancel before the download starts is reported as a cancel", async () => {

@@ -1,14 +1,17 @@
 // Downloads a model the user asked for: progress, resume of a partial file, and sha256 verification
 // against a pinned hash or the one the hub publishes. This is the only code that opens the network,
-// and it does so inside an egress permit that closes when the download ends.
+// and it does so inside an egress permit that closes when the download ends. The bytes go to
+// `<model>.download` (never listed as a model) and get the model's name only once verified; a
+// full disk, a cancel or a crash keeps them for the next attempt, which resumes after them.
 import { createHash } from "node:crypto";
 import { createReadStream, promises as fs } from "node:fs";
 import path from "node:path";
-import { downloadFile } from "../engine/downloader";
-import { inspectModelFile } from "../engine/model-check";
+import { formatBytes, inspectModelFile } from "../engine/model-check";
+import { diskErrorReason, type OpenForAppend } from "../platform/durable-append";
 import { writeFileAtomic, readJsonFile } from "../platform/atomic-fs";
 import { withEgress } from "../platform/egress-guard";
 import type { DownloadModelResult } from "../protocol";
+import { DownloadHttpError, downloadToPartial, DownloadSpaceError } from "./http-download";
 import { downloadTarget, downloadUrl, type ModelSpec } from "./model-spec";
 
 export interface DownloadProgress {
@@ -25,7 +28,13 @@ export interface DownloadOptions {
   onProgress?: (progress: DownloadProgress) => void;
   /** Overridable for tests that serve a model over loopback. */
   fetchHubSha256?: (url: string, signal?: AbortSignal) => Promise<string | undefined>;
+  /** Test seams for the disk-full tests: free space, and how the partial file is opened. */
+  freeBytes?: (dir: string) => Promise<number>;
+  open?: OpenForAppend;
 }
+
+/** Errors of the disk the partial file is on, as opposed to the network's. */
+const DISK_ERRORS = new Set(["ENOSPC", "EDQUOT", "EFBIG", "EROFS", "EACCES", "EPERM", "EIO"]);
 
 export class DownloadError extends Error {
   constructor(message: string) {
@@ -45,6 +54,11 @@ export function receiptPath(modelPath: string): string {
   return `${modelPath}.pincer.json`;
 }
 
+/** Where a download's bytes stay until they are verified. */
+export function partialPath(modelPath: string): string {
+  return `${modelPath}.download`;
+}
+
 export async function downloadModel(options: DownloadOptions): Promise<DownloadModelResult> {
   const { spec, modelsDir, signal } = options;
   const target = downloadTarget(spec, modelsDir);
@@ -55,35 +69,52 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadM
   await fs.mkdir(modelsDir, { recursive: true });
 
   const url = downloadUrl(spec);
+  const partial = partialPath(target);
+  const name = path.basename(target);
   const expected = await withEgress(`download ${spec.uri}`, async () => {
     const pinned = options.sha256?.toLowerCase();
     const hub = pinned ? undefined : await (options.fetchHubSha256 ?? hubSha256)(url, signal).catch(() => undefined);
     try {
-      await downloadFile({
+      await downloadToPartial({
         url,
-        dirPath: modelsDir,
-        fileName: path.basename(target),
+        partialPath: partial,
         signal,
+        freeBytes: options.freeBytes,
+        open: options.open,
         onProgress: (downloadedBytes, totalBytes) => options.onProgress?.({ downloadedBytes, totalBytes }),
       });
     } catch (error) {
-      if (signal?.aborted) throw new DownloadError(`Download of ${spec.uri} was cancelled; starting it again resumes where it stopped.`);
-      throw new DownloadError(`Download of ${spec.uri} failed: ${(error as Error).message}`);
+      const kept = await fs.stat(partial).then((s) => s.size, () => 0);
+      const keptNote = kept > 0 ? ` The ${formatBytes(kept)} downloaded so far are kept in ${partial}.` : "";
+      if (signal?.aborted) throw new DownloadError(`Download of ${spec.uri} was cancelled; starting it again resumes where it stopped.${keptNote}`);
+      if (error instanceof DownloadSpaceError) {
+        throw new DownloadError(
+          `Not enough disk space for ${name}: it needs ${formatBytes(error.neededBytes)} more and ${formatBytes(error.freeBytes)} are free in ${modelsDir}. ` +
+            `Free some space and start the download again; it resumes where it stopped.${keptNote}`,
+        );
+      }
+      if (DISK_ERRORS.has((error as NodeJS.ErrnoException).code ?? "") && !(error instanceof DownloadHttpError)) {
+        throw new DownloadError(
+          `Download of ${spec.uri} stopped: ${diskErrorReason(error)} (${modelsDir}).${keptNote} Start it again to resume once that is fixed.`,
+        );
+      }
+      throw new DownloadError(`Download of ${spec.uri} failed: ${(error as Error).message}.${keptNote}`);
     }
     return pinned ? { hash: pinned, source: "pinned" as const } : hub ? { hash: hub, source: "hub" as const } : undefined;
   });
 
-  const actual = await sha256File(target, signal);
+  const actual = await sha256File(partial, signal);
   if (expected && actual !== expected.hash) {
-    await fs.rm(target, { force: true });
+    await fs.rm(partial, { force: true });
     throw new DownloadError(
-      `${path.basename(target)} failed verification: sha256 ${actual} does not match the expected ${expected.hash} (${expected.source}); the file was deleted.`,
+      `${name} failed verification: sha256 ${actual} does not match the expected ${expected.hash} (${expected.source}); the file was deleted.`,
     );
   }
-  await inspectModelFile(target).catch(async (error: Error) => {
-    await fs.rm(target, { force: true });
-    throw new DownloadError(`${path.basename(target)} was downloaded but is not a usable model: ${error.message}`);
+  await inspectModelFile(partial).catch(async (error: Error) => {
+    await fs.rm(partial, { force: true });
+    throw new DownloadError(`${name} was downloaded but is not a usable model: ${error.message}`);
   });
+  await fs.rename(partial, target);
   const receipt: Receipt = { uri: spec.uri, sha256: actual, verified: expected?.source ?? "unverified", downloadedAt: new Date().toISOString() };
   await writeFileAtomic(receiptPath(target), JSON.stringify(receipt, null, 2));
   return { path: target, sha256: actual, verified: receipt.verified };

@@ -9,18 +9,19 @@ export async function writeFileAtomic(filePath: string, data: string | Uint8Arra
   const dir = path.dirname(filePath);
   await fs.mkdir(dir, { recursive: true });
   const temp = path.join(dir, `.${path.basename(filePath)}.${randomBytes(6).toString("hex")}.tmp`);
-  const handle = await fs.open(temp, "w", 0o600);
   try {
-    await handle.writeFile(data);
-    if (options.mode !== undefined) await handle.chmod(options.mode);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await fs.open(temp, "w", 0o600);
+    try {
+      await handle.writeFile(data);
+      if (options.mode !== undefined) await handle.chmod(options.mode);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.rename(temp, filePath);
   } catch (error) {
-    await fs.rm(temp, { force: true });
+    // A full disk fails the write or the fsync: the half-written temporary file must not stay.
+    await fs.rm(temp, { force: true }).catch(() => undefined);
     throw error;
   }
 }

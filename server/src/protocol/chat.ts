@@ -30,6 +30,8 @@ export interface ChatChunkParams {
 }
 export interface ChatResult {
   text: string;
+  /** Problems the person should see, e.g. a damaged last record that was left out and kept aside. */
+  warnings?: string[];
   stopReason: "eos" | "maxTokens" | "cancelled";
   conversationId?: string;
   /** Ids of the stored user and assistant messages. */
@@ -38,6 +40,10 @@ export interface ChatResult {
   context?: ContextReport;
 }
 export const ChatRequest = "pincer/chat" as const;
+/** `data` of a pincer/chat error whose conversation was stored before the failure (a new one gets its id here). */
+export interface ChatErrorData {
+  conversationId?: string;
+}
 export const ChatChunkNotification = "pincer/chatChunk" as const;
 
 export type ContextItemKind = "system" | "rule" | "attachment" | "history" | "summary" | "prompt";
@@ -125,7 +131,7 @@ export interface ConversationInfo {
 export interface Conversation extends ConversationInfo {
   messages: StoredChatMessage[];
   summaries: StoredSummary[];
-  /** Problems found while reading (a torn last record that was dropped). */
+  /** Problems found while reading (a torn last record left out, or kept aside before an append). */
   warnings: string[];
 }
 
@@ -133,6 +139,8 @@ export interface ChatHistoryListResult {
   conversations: ConversationInfo[];
   /** Conversations that could not be read, with the reason. */
   unreadable: { id: string; reason: string }[];
+  /** Problems found in readable conversations (a torn last record left out). */
+  warnings: { id: string; warning: string }[];
 }
 export const ChatHistoryListRequest = "pincer/chatHistory/list" as const;
 export interface ChatHistoryIdParams {
@@ -142,6 +150,10 @@ export const ChatHistoryGetRequest = "pincer/chatHistory/get" as const;
 export interface ChatHistoryRenameParams {
   id: string;
   title: string;
+}
+export interface ChatHistoryRenameResult {
+  /** Set when the conversation's damaged last record was cut (and the file kept aside) to store the title. */
+  warning?: string;
 }
 export const ChatHistoryRenameRequest = "pincer/chatHistory/rename" as const;
 export const ChatHistoryDeleteRequest = "pincer/chatHistory/delete" as const;

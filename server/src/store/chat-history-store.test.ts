@@ -39,8 +39,8 @@ describe("chat history store (AES-256-GCM log)", () => {
     assert.equal(listed.unreadable.length, 1);
   });
 
-  it("a torn write loses only the last unsaved message; the next append continues cleanly", async () => {
-    const store = new ChatHistoryStore(dir, key);
+  /** m1 and m2 whole, then a third record cut in the middle of its line (a crash during the write). */
+  async function tornConversation(store: ChatHistoryStore): Promise<{ id: string; file: string }> {
     const id = await store.create();
     await store.appendMessage(id, message("m1", "first"));
     await store.appendMessage(id, message("m2", "second", "assistant"));
@@ -48,14 +48,38 @@ describe("chat history store (AES-256-GCM log)", () => {
     const full = await fs.readFile(file);
     await store.appendMessage(id, message("m3", "third, torn by a crash"));
     const withThird = await fs.readFile(file);
-    // A crash in the middle of the third line's write.
     await fs.writeFile(file, withThird.subarray(0, full.length + Math.floor((withThird.length - full.length) / 2)));
+    return { id, file };
+  }
+
+  it("reading or listing a torn last record changes nothing and reports it", async () => {
+    const { id, file } = await tornConversation(new ChatHistoryStore(dir, key));
+    const torn = await fs.readFile(file);
     const reader = new ChatHistoryStore(dir, key);
-    const torn = await reader.get(id);
-    assert.deepEqual(torn.messages.map((m) => m.id), ["m1", "m2"]);
-    assert.match(torn.warnings[0] ?? "", /cut off by a crash/);
-    await reader.appendMessage(id, message("m4", "after the crash"));
-    assert.deepEqual((await new ChatHistoryStore(dir, key).get(id)).messages.map((m) => m.id), ["m1", "m2", "m4"]);
+    const conversation = await reader.get(id);
+    assert.deepEqual(conversation.messages.map((m) => m.id), ["m1", "m2"]);
+    assert.match(conversation.warnings[0] ?? "", /incomplete .* is not shown/);
+    const listed = await reader.list();
+    assert.deepEqual(listed.conversations.map((c) => c.id), [id]);
+    assert.deepEqual(listed.warnings.map((w) => w.id), [id], "the listing carries the warning");
+    assert.deepEqual(await fs.readFile(file), torn, "reading and listing left the file as it was");
+  });
+
+  it("the next append keeps the torn file aside, then continues cleanly", async () => {
+    const { id, file } = await tornConversation(new ChatHistoryStore(dir, key));
+    const torn = await fs.readFile(file);
+    const writer = new ChatHistoryStore(dir, key);
+    await writer.list();
+    const warning = await writer.appendMessage(id, message("m4", "after the crash"));
+    const aside = (await fs.readdir(dir)).filter((n) => n.startsWith(`${id}.pchat.damaged-`));
+    assert.equal(aside.length, 1, "one copy kept aside");
+    assert.deepEqual(await fs.readFile(path.join(dir, aside[0]!)), torn, "the copy is the file as it was");
+    assert.match(warning ?? "", new RegExp(`kept as ${aside[0]!.replace(/\./g, "\\.")}`));
+    const reread = await new ChatHistoryStore(dir, key).get(id);
+    assert.deepEqual(reread.messages.map((m) => m.id), ["m1", "m2", "m4"]);
+    assert.deepEqual(reread.warnings, []);
+    await writer.delete(id);
+    assert.deepEqual(await fs.readdir(dir), [], "deleting the conversation deletes its kept copy too");
   });
 
   it("a damaged record in the middle is an error, not a silent loss", async () => {

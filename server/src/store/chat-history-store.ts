@@ -1,11 +1,13 @@
 // The workspace's conversations: one encrypted log per conversation (`<id>.pchat`) in the folder
 // VS Code gives the extension for this workspace. Every message is appended as soon as it exists
 // and a streaming answer is checkpointed while it grows, so a crash loses nothing that was shown.
+// A write that fails (a full disk) throws StoreWriteError and leaves every earlier message readable;
+// a damaged file is never rewritten without a copy of it kept beside it (`<id>.pchat.damaged-<time>`).
 import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import type { Conversation, ConversationInfo, StoredChatMessage, StoredSummary } from "../protocol/chat";
-import { EncryptedLog, checkKey } from "./encrypted-log";
+import type { ChatHistoryListResult, Conversation, ConversationInfo, StoredChatMessage, StoredSummary } from "../protocol/chat";
+import { EncryptedLog, checkKey, type LogOptions } from "./encrypted-log";
 
 export type HistoryRecord =
   | { t: "created"; at: number }
@@ -16,6 +18,8 @@ export type HistoryRecord =
   | { t: "summary"; summary: StoredSummary; at: number };
 
 const EXTENSION = ".pchat";
+/** Copies of damaged files kept aside: `<id>.pchat.damaged-<time>`. */
+const DAMAGED_COPY = /^([0-9a-f-]{36})\.pchat\.damaged-/;
 const ID_PATTERN = /^[0-9a-f-]{36}$/;
 
 export class UnknownConversationError extends Error {
@@ -29,13 +33,21 @@ export class ChatHistoryStore {
   constructor(
     readonly dir: string,
     key: Uint8Array,
+    private readonly options: LogOptions = {},
   ) {
     this.key = checkKey(key);
   }
 
   async create(): Promise<string> {
     const id = randomUUID();
-    await this.log(id).append({ t: "created", at: Date.now() });
+    try {
+      await this.log(id).append({ t: "created", at: Date.now() });
+    } catch (error) {
+      // An empty file would list as a conversation with no messages.
+      await fs.rm(this.filePath(id), { force: true }).catch(() => undefined);
+      this.logs.delete(id);
+      throw error;
+    }
     return id;
   }
 
@@ -45,55 +57,63 @@ export class ChatHistoryStore {
     return fold(id, records, warning);
   }
 
-  async list(): Promise<{ conversations: ConversationInfo[]; unreadable: { id: string; reason: string }[] }> {
+  async list(): Promise<ChatHistoryListResult> {
     const names = await fs.readdir(this.dir).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") return [] as string[];
       throw error;
     });
     const conversations: ConversationInfo[] = [];
     const unreadable: { id: string; reason: string }[] = [];
+    const warnings: { id: string; warning: string }[] = [];
     for (const name of names.filter((n) => n.endsWith(EXTENSION))) {
       const id = name.slice(0, -EXTENSION.length);
       if (!ID_PATTERN.test(id)) continue;
       try {
-        const { messages: _messages, summaries: _summaries, warnings: _warnings, ...info } = await this.get(id);
+        const { messages: _messages, summaries: _summaries, warnings: found, ...info } = await this.get(id);
         conversations.push(info);
+        for (const warning of found) warnings.push({ id, warning });
       } catch (error) {
         unreadable.push({ id, reason: (error as Error).message });
       }
     }
     conversations.sort((a, b) => b.updatedAt - a.updatedAt);
-    return { conversations, unreadable };
+    return { conversations, unreadable, warnings };
   }
 
-  appendMessage(id: string, message: StoredChatMessage): Promise<void> {
-    return this.log(id).append({ t: "message", message });
+  /** The appends resolve with a warning when a damaged last record had to be cut (and was kept aside) first. */
+  async appendMessage(id: string, message: StoredChatMessage): Promise<string | undefined> {
+    return (await this.log(id).append({ t: "message", message })).warning;
   }
 
-  appendPartial(id: string, messageId: string, text: string): Promise<void> {
-    return this.log(id).append({ t: "partial", id: messageId, text, at: Date.now() });
+  async appendPartial(id: string, messageId: string, text: string): Promise<string | undefined> {
+    return (await this.log(id).append({ t: "partial", id: messageId, text, at: Date.now() })).warning;
   }
 
-  appendSummary(id: string, summary: StoredSummary): Promise<void> {
-    return this.log(id).append({ t: "summary", summary, at: Date.now() });
+  async appendSummary(id: string, summary: StoredSummary): Promise<string | undefined> {
+    return (await this.log(id).append({ t: "summary", summary, at: Date.now() })).warning;
   }
 
-  async rename(id: string, title: string): Promise<void> {
+  async rename(id: string, title: string): Promise<string | undefined> {
     const clean = title.replace(/\s+/g, " ").trim().slice(0, 200);
     if (!clean) throw new Error("A conversation title cannot be empty.");
     await this.get(id);
-    await this.log(id).append({ t: "title", title: clean, at: Date.now() });
+    return (await this.log(id).append({ t: "title", title: clean, at: Date.now() })).warning;
   }
 
+  /** Deletes the conversation and the copies of it that were kept aside when it was damaged. */
   async delete(id: string): Promise<void> {
-    await fs.rm(this.filePath(id), { force: true });
+    const file = this.filePath(id);
+    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+    const copies = names.filter((n) => DAMAGED_COPY.exec(n)?.[1] === id);
+    await Promise.all([file, ...copies.map((n) => path.join(this.dir, n))].map((f) => fs.rm(f, { force: true })));
     this.logs.delete(id);
   }
 
   async clear(): Promise<number> {
     const names = await fs.readdir(this.dir).catch(() => [] as string[]);
     const ours = names.filter((n) => n.endsWith(EXTENSION) && ID_PATTERN.test(n.slice(0, -EXTENSION.length)));
-    await Promise.all(ours.map((n) => fs.rm(path.join(this.dir, n), { force: true })));
+    const copies = names.filter((n) => DAMAGED_COPY.test(n));
+    await Promise.all([...ours, ...copies].map((n) => fs.rm(path.join(this.dir, n), { force: true })));
     this.logs.clear();
     return ours.length;
   }
@@ -113,7 +133,7 @@ export class ChatHistoryStore {
   private log(id: string): EncryptedLog<HistoryRecord> {
     let log = this.logs.get(id);
     if (!log) {
-      log = new EncryptedLog<HistoryRecord>(this.filePath(id), this.key, id);
+      log = new EncryptedLog<HistoryRecord>(this.filePath(id), this.key, id, this.options);
       this.logs.set(id, log);
     }
     return log;

@@ -3,6 +3,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defaultCacheDir, JsonMapFile, threadCalibrationStore } from "./json-store";
+import { onStoreNotice, type StoreNotice } from "./store-notices";
 
 describe("JsonMapFile", () => {
   let dir: string;
@@ -40,13 +41,36 @@ describe("JsonMapFile", () => {
     assert.deepEqual(await fs.readdir(dir), ["many.json"], "no temporary files are left");
   });
 
-  it("starts over from a damaged file", async () => {
+  it("a damaged file is read as empty, kept aside before the next write, and the person is told", async () => {
     const file = path.join(dir, "damaged.json");
-    await fs.writeFile(file, "{ not json");
-    const store = new JsonMapFile<string>(file);
-    assert.equal(await store.get("a"), undefined);
-    await store.set("a", "x");
-    assert.equal(await store.get("a"), "x");
+    const damaged = '{ "other-workspace": ["npm test"], "third": ["ma';
+    await fs.writeFile(file, damaged);
+    const notices: StoreNotice[] = [];
+    const stop = onStoreNotice((notice) => notices.push(notice));
+    try {
+      const store = new JsonMapFile<string[]>(file);
+      assert.equal(await store.get("mine"), undefined);
+      assert.equal(await store.get("other-workspace"), undefined);
+      assert.equal(notices.length, 1, "one notice for reads of the same damage");
+      assert.match(notices[0]!.message, /damaged\.json is damaged \(not valid JSON\).*left it as it is/);
+      await store.set("mine", ["make"]);
+      const aside = (await fs.readdir(dir)).filter((n) => n.startsWith("damaged.json.damaged-"));
+      assert.equal(aside.length, 1, "the damaged file is kept beside the new one");
+      assert.equal(await fs.readFile(path.join(dir, aside[0]!), "utf8"), damaged, "byte for byte");
+      assert.match(notices[1]?.message ?? "", new RegExp(`kept as ${aside[0]!.replace(/\./g, "\\.")}`));
+      assert.deepEqual(JSON.parse(await fs.readFile(file, "utf8")), { mine: ["make"] });
+    } finally {
+      stop();
+    }
+  });
+
+  it("JSON that is not an object counts as damaged", async () => {
+    const file = path.join(dir, "array.json");
+    await fs.writeFile(file, "[1, 2]");
+    const store = new JsonMapFile<number>(file);
+    await store.set("a", 1);
+    assert.equal((await fs.readdir(dir)).filter((n) => n.startsWith("array.json.damaged-")).length, 1);
+    assert.equal(await store.get("a"), 1);
   });
 
   it("keeps working after a write fails", async () => {

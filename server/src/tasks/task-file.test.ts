@@ -58,4 +58,15 @@ describe("task files", () => {
     assert.match(renderTaskPrompt(logging, { selection: "f()", inputs: { level: "debug" } }), /at level debug/);
     assert.throws(() => renderTaskPrompt(logging, { selection: "f()" }), (e: unknown) => e instanceof TaskInputError && /level/.test(e.message));
   });
+
+  it("does not parse a task file over 256 KiB: one problem on its first line says why", () => {
+    const text = `---\nname: Big\n---\n${"Explain {{selection}} and {{nope}}.\n".repeat(10_000)}`;
+    const started = performance.now();
+    const parsed = parseTaskFile(text);
+    assert.ok(performance.now() - started < 50, "no parse");
+    assert.equal(parsed.task, undefined);
+    assert.equal(parsed.problems.length, 1);
+    assert.match(parsed.problems[0]!.message, /larger than 256 KiB: it is not read as a task/);
+    assert.equal(at(text, parsed.problems[0]!), "---");
+  });
 });

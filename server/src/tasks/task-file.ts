@@ -48,9 +48,22 @@ export interface ParsedTaskFile {
 const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)(?:^|\r?\n)---[ \t]*(?:\r?\n|$)/;
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
+/** Task files are prompts: larger ones are not parsed (a 10 MB file blocked the server for over a minute). */
+export const MAX_TASK_FILE_CHARS = 256 * 1024;
+
 export function parseTaskFile(text: string): ParsedTaskFile {
   const problems: TaskProblem[] = [];
   const keys: ParsedTaskFile["keys"] = [];
+  if (text.length > MAX_TASK_FILE_CHARS) {
+    const firstLine = text.indexOf("\n");
+    problems.push({
+      start: 0,
+      end: firstLine === -1 ? Math.min(text.length, 3) : firstLine,
+      severity: "error",
+      message: `This task file is ${Math.round(text.length / 1024)} KiB, larger than 256 KiB: it is not read as a task.`,
+    });
+    return { task: undefined, problems, frontMatter: undefined, bodyStart: 0, placeholders: [], keys };
+  }
   const match = FRONT_MATTER.exec(text);
   if (!match) {
     problems.push({ start: 0, end: Math.min(text.indexOf("\n") >>> 0, text.length), severity: "error", message: "A task file starts with front matter between two `---` lines (name, description, inputs, context, edit)." });

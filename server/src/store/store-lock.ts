@@ -1,0 +1,68 @@
+// A lock file beside a store (`<file>.lock`, created exclusively, holding the owner's pid) so that
+// two Pincer processes (the server and a CLI run) cannot interleave a read-modify-write of one
+// store and lose each other's entries. A lock whose owner is dead, or that is older than any write
+// takes, is stale and removed.
+import { promises as fs } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** A write holds the lock for milliseconds; a lock this old was left by a hung or reused-pid owner. */
+const STALE_MS = 30_000;
+const RETRY_MS = 25;
+
+export class StoreLockTimeoutError extends Error {
+  override readonly name = "StoreLockTimeoutError";
+}
+
+export async function withStoreLock<T>(lockPath: string, work: () => Promise<T>, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  for (;;) {
+    options.signal?.throwIfAborted();
+    try {
+      const handle = await fs.open(lockPath, "wx", 0o600);
+      try {
+        await handle.writeFile(String(process.pid));
+      } catch (error) {
+        // A full disk takes the empty file but not the pid: an empty lock would look busy for 30 s.
+        await handle.close();
+        await fs.rm(lockPath, { force: true });
+        throw error;
+      }
+      await handle.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    if (await removeIfStale(lockPath)) continue;
+    if (Date.now() > deadline) {
+      throw new StoreLockTimeoutError(`Another Pincer process is writing ${lockPath.replace(/\.lock$/, "")} (the lock ${lockPath} is held); try again.`);
+    }
+    await sleep(RETRY_MS);
+  }
+  try {
+    return await work();
+  } finally {
+    await fs.rm(lockPath, { force: true });
+  }
+}
+
+async function removeIfStale(lockPath: string): Promise<boolean> {
+  const [text, stat] = await Promise.all([fs.readFile(lockPath, "utf8").catch(() => undefined), fs.stat(lockPath).catch(() => undefined)]);
+  if (!stat) return true; // released meanwhile
+  const pid = Number(text);
+  const ownerGone = Number.isInteger(pid) && pid > 0 && !alive(pid);
+  // An empty lock is one being written right now, unless it is old.
+  if (!ownerGone && Date.now() - stat.mtimeMs < STALE_MS) return false;
+  // Two waiters may both find it stale; removing the lock a third process took meanwhile is the
+  // rare loss this accepts (it needs a dead owner and two waiters at the same moment).
+  await fs.rm(lockPath, { force: true });
+  return true;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
