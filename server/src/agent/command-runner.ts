@@ -1,8 +1,11 @@
-// Runs an agent command: /bin/sh -c in the workspace, in its own process group so a timeout or a
-// cancel kills the whole tree (a test runner's workers, a dev server it started). Output is kept
-// bounded (head + tail, the middle dropped with a note) and streamed to onOutput as it arrives.
-// Variables that look like secrets are not passed on unless an allow list names them.
+// Runs an agent command: bash -c in the workspace (command-shell.ts: the language the policy
+// parsed; refused where there is no bash), in its own process group so a timeout or a cancel
+// kills the whole tree (a test runner's workers, a dev server it started). Output is kept bounded
+// (head + tail, the middle dropped with a note) and streamed to onOutput as it arrives. Variables
+// that look like secrets are not passed on unless an allow list names them (env-scrub.ts).
 import { spawn } from "node:child_process";
+import { commandShell } from "./command-shell";
+import { scrubEnvironment } from "./env-scrub";
 import type { CommandRun, CommandRunner } from "./tool-types";
 
 export interface CommandRunnerOptions {
@@ -19,32 +22,6 @@ export interface CommandRunnerOptions {
 }
 
 const DEFAULT_MAX_OUTPUT = 16_000;
-/** Name parts (split at "_") that mark a secret: GITHUB_TOKEN, DB_PASSWORD, OPENAI_API_KEY, AWS_SECRET_ACCESS_KEY… */
-const SECRET_PARTS = new Set(["TOKEN", "TOKENS", "SECRET", "SECRETS", "PASSWORD", "PASSWD", "PASS", "PASSPHRASE", "KEY", "KEYS", "APIKEY", "CREDENTIAL", "CREDENTIALS", "AUTH", "COOKIE", "PRIVATE", "DSN"]);
-/** Prefixes whose every variable is credentials or account configuration. */
-const SECRET_PREFIXES = ["AWS_", "AZURE_", "GOOGLE_APPLICATION_CREDENTIALS", "GCP_", "NPM_CONFIG__AUTH", "HF_", "HUGGING_FACE_", "OPENAI_", "ANTHROPIC_", "VAULT_"];
-
-/** Whether an environment variable name looks like it holds a secret. */
-export function looksSecret(name: string): boolean {
-  const upper = name.toUpperCase();
-  if (upper === "PWD" || upper === "OLDPWD") return false;
-  if (SECRET_PREFIXES.some((prefix) => upper.startsWith(prefix))) return true;
-  return upper.split(/[_\-.]+/).some((part) => SECRET_PARTS.has(part) || /^(API|ACCESS|PRIVATE|SECRET)?KEY$/.test(part) || part.endsWith("TOKEN"));
-}
-
-/** The environment without secret-looking variables (names in `allow` are kept). */
-export function scrubEnvironment(env: NodeJS.ProcessEnv, allow: readonly string[] = []): { env: NodeJS.ProcessEnv; removed: string[] } {
-  const allowed = new Set(allow.map((name) => name.toUpperCase()));
-  const kept: NodeJS.ProcessEnv = {};
-  const removed: string[] = [];
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined) continue;
-    if (looksSecret(name) && !allowed.has(name.toUpperCase())) removed.push(name);
-    else kept[name] = value;
-  }
-  return { env: kept, removed: removed.sort() };
-}
-
 /** Keeps the first and last `limit / 2` characters of a stream, counting what falls in between. */
 export class BoundedOutput {
   private head = "";
@@ -80,11 +57,13 @@ export class ProcessCommandRunner implements CommandRunner {
 
   run(commandLine: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal; onOutput?: (chunk: string) => void }): Promise<CommandRun> {
     options.signal.throwIfAborted();
+    const shell = commandShell();
+    if ("error" in shell) throw new Error(shell.error);
     const { env } = scrubEnvironment(this.options.env ?? process.env, this.options.allowEnv);
     const windows = process.platform === "win32";
-    const child = spawn(windows ? (process.env.ComSpec ?? "cmd.exe") : "/bin/sh", windows ? ["/d", "/s", "/c", commandLine] : ["-c", commandLine], {
+    const child = spawn(shell.file, shell.args(commandLine), {
       cwd: options.cwd,
-      env,
+      env: shell.env(env, commandLine),
       detached: !windows,
       stdio: ["ignore", "pipe", "pipe"],
       windowsHide: true,
