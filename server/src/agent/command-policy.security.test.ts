@@ -153,6 +153,8 @@ const ROWS: Row[] = [
   [`${HIDDEN_ARGS}: words between two redirects`, "git status >/dev/null --porcelain 2>/dev/null -z", "ask"],
   [`${HIDDEN_ARGS}: word after &>`, "git status &>/dev/null --short", "ask"],
   [`${HIDDEN_ARGS}: word after a heredoc start`, "git status <<EOF --short\nbody\nEOF", "ask"],
+  [`${HIDDEN_ARGS}: words after a redirect that tree-sitter hangs on a whole list`, "ls && git diff 2>/dev/null --no-index --output=x", "ask"],
+  [`${HIDDEN_ARGS}: words after a redirect that tree-sitter hangs on a whole pipeline`, "ls | git branch 2>/dev/null -D x", "ask"],
   [`${HIDDEN_ARGS}: words after a redirect on an allowed open rule still allowed`, "ls 2>/dev/null -la >/dev/null x", "allow"],
   [`${HIDDEN_ARGS}: words after a redirect of a compound command (bash: syntax error)`, "{ ls; } >/dev/null curl x", "ask"],
   [`${HIDDEN_ARGS}: words after a redirect of a function definition`, "f() { ls; } >/dev/null curl x", "ask"],
@@ -167,6 +169,10 @@ const ROWS: Row[] = [
   [`${DIFFERENTIAL}: quoted halves joined by backslash-space (bash: one word)`, 'git "status"\\ "--short"', "ask"],
   [`${DIFFERENTIAL}: backticks in an unquoted heredoc body run`, "ls <<EOF\n`curl x`\nEOF", "ask"],
   [`${DIFFERENTIAL}: $(…) in an unquoted heredoc body runs`, "ls <<EOF\n$(curl x)\nEOF", "deny"],
+  [`${DIFFERENTIAL}: a body line ending in a backslash hides the heredoc's end from tree-sitter (found by the fuzz test)`, "ls <<'EOF'\n\\\nEOF\ncurl x\nEOF", "ask"],
+  [`${DIFFERENTIAL}: the same with an unquoted delimiter`, "ls <<EOF\n\\\nEOF\ncurl x\nEOF", "ask"],
+  [`${DIFFERENTIAL}: adjacent words tree-sitter splits (found by the fuzz test)`, "ls ]]\\(a", "ask"],
+  [`${HIDDEN_ARGS}: a word after >&- (found by the fuzz test)`, "git diff >&- -R", "ask"],
   [`${DIFFERENTIAL}: brace expansion across quotes`, 'echo {a,"b"}', "ask"],
   [`${DIFFERENTIAL}: tilde expansion depends on HOME`, "ls ~", "ask"],
   [`${DIFFERENTIAL}: {var}> allocates a descriptor and sets var`, "ls {fd}>/dev/null", "ask"],
@@ -281,6 +287,9 @@ describe("shell parse", () => {
       ["cat <<< x y", [["cat", "y"]]],
       ["! ls >/dev/null -la", [["ls", "-la"]]],
       ["ls =~ a == b", [["ls", "=~", "a", "==", "b"]]],
+      ["ls && git diff 2>/dev/null --no-index", [["ls"], ["git", "diff", "--no-index"]]],
+      ["ls >&- x", [["ls", "x"]]],
+      ["ls &>/dev/null 0<\"/dev/null\" .. x", [["ls", "..", "x"]]],
     ];
     for (const [line, expected] of cases) {
       const result = await parseCommandLine(line);

@@ -12,12 +12,17 @@
 //    run on to a later quote; bash ends it at the first quote not escaped by a backslash.
 //  - `$'…'` inside double quotes (literal in bash).
 //  - `{` that opens a group without a blank after it (`{ls;}`: bash runs the command "{ls").
+//  - A heredoc whose body tree-sitter ends later than bash (a body line ending in a backslash).
+//  - Two sibling words with nothing between them (`ls ]]\(a`: bash sees one word "]](a").
 import type { Node } from "web-tree-sitter";
 
 // \t (09) and \n (0a) are the only controls allowed.
 const FORBIDDEN_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 /** What bash skips between tokens: blanks, newlines and line continuations. */
 const BLANK_GAP = /^(?:[ \t\n]|\\\n)*$/;
+/** Parents whose children are separate words to bash. */
+const WORD_PARENTS = new Set(["command", "declaration_command", "unset_command", "for_statement", "file_redirect", "herestring_redirect", "heredoc_redirect", "redirected_statement"]);
+const REDIRECTS = new Set(["file_redirect", "heredoc_redirect", "herestring_redirect"]);
 /** Parents whose text between children is content, not blanks (the heredoc body's literal lines). */
 const CONTENT_PARENTS = new Set(["heredoc_body"]);
 
@@ -41,9 +46,15 @@ export function treeDifferential(root: Node, source: string): string | undefined
       if (hasAncestor(node, "string")) return `$'…' inside double quotes at offset ${node.startIndex} (literal in bash)`;
       continue;
     }
+    if (node.type === "heredoc_redirect") {
+      const early = heredocEndsEarlier(node, source);
+      if (early) return early;
+    }
     if (node.type === "compound_statement" && !/^\{[ \t\n]/.test(node.text)) {
       return `"{" at offset ${node.startIndex} is not followed by a blank (bash reads it as part of a word)`;
     }
+    const adjacent = WORD_PARENTS.has(node.type) ? joinedWords(node) : undefined;
+    if (adjacent) return adjacent;
     let position = node.startIndex;
     for (const child of node.children) {
       if (!child) continue;
@@ -60,6 +71,80 @@ export function treeDifferential(root: Node, source: string): string | undefined
     }
   }
   return undefined;
+}
+
+/**
+ * Two words with nothing between them are one word to bash (`]]\(a`, `=~a`); tree-sitter
+ * sometimes makes them two siblings. Operators and descriptors bind to what follows them, and
+ * a redirect that starts with an operator character ends the word before it.
+ */
+function joinedWords(node: Node): string | undefined {
+  // A heredoc's body and end follow its line: they are not words of it.
+  const children = node.children.filter((c): c is Node => !!c && c.type !== "comment" && c.type !== "heredoc_body" && c.type !== "heredoc_end");
+  for (let i = 1; i < children.length; i++) {
+    const a = children[i - 1]!;
+    const b = children[i]!;
+    if (a.endIndex !== b.startIndex) continue;
+    if (isOperator(a) || isOperator(b) || a.type === "file_descriptor") continue;
+    if (REDIRECTS.has(b.type) && /^[<>&]/.test(b.text)) continue;
+    return `${JSON.stringify(a.text)} and ${JSON.stringify(b.text)} at offset ${a.startIndex} are one word to bash (the parser split them)`;
+  }
+  return undefined;
+}
+
+/** Anonymous tokens other than the words tree-sitter keeps anonymous in a command (=~, ==, $). */
+function isOperator(node: Node): boolean {
+  return !node.isNamed && node.type !== "=~" && node.type !== "==" && node.type !== "$";
+}
+
+/**
+ * Whether bash ends the heredoc before tree-sitter does: bash stops at the first line that is the
+ * delimiter (quotes removed; leading tabs stripped for <<-), whatever the lines before it hold.
+ * tree-sitter reads a backslash-newline right after the heredoc's line as a continuation of that
+ * line, and so can miss the delimiter line and take the commands after it for body text.
+ */
+function heredocEndsEarlier(node: Node, source: string): string | undefined {
+  const start = node.namedChildren.find((c) => c?.type === "heredoc_start");
+  const end = node.namedChildren.find((c) => c?.type === "heredoc_end");
+  if (!start || !end) return undefined;
+  const stripTabs = node.children.some((c) => c?.type === "<<-");
+  const delimiter = unquoteDelimiter(start.text);
+  const lineOf = (from: number) => {
+    const lineStart = source.lastIndexOf("\n", from - 1) + 1;
+    const lineEnd = source.indexOf("\n", from);
+    return source.slice(lineStart, lineEnd < 0 ? source.length : lineEnd);
+  };
+  const isDelimiter = (line: string) => (stripTabs ? line.replace(/^\t+/, "") : line) === delimiter;
+  // Every line after the one the heredoc starts on, up to tree-sitter's end line.
+  const bodyStart = source.indexOf("\n", start.endIndex) + 1;
+  const lines = source.slice(bodyStart, source.lastIndexOf("\n", end.startIndex - 1) + 1).split("\n").slice(0, -1);
+  const bashBody = source.slice(bodyStart).split("\n");
+  const bashEnd = bashBody.findIndex(isDelimiter);
+  if ((bashEnd < 0 ? bashBody : bashBody.slice(0, bashEnd)).some((line) => line.endsWith("\\"))) {
+    return `a line of the heredoc started at offset ${node.startIndex} ends in a backslash (the parser joins it with the next line, bash does not)`;
+  }
+  if (lines.some(isDelimiter) || !isDelimiter(lineOf(end.startIndex))) {
+    return `the heredoc started at offset ${node.startIndex} ends at a different line in bash (the first line that is exactly ${JSON.stringify(delimiter)})`;
+  }
+  return undefined;
+}
+
+/** The heredoc delimiter as bash compares it: quotes and backslashes removed. */
+function unquoteDelimiter(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "'") {
+      const close = text.indexOf("'", i + 1);
+      out += text.slice(i + 1, close < 0 ? text.length : close);
+      i = close < 0 ? text.length : close;
+    } else if (c === "\\") {
+      out += text[++i] ?? "";
+    } else if (c !== '"') {
+      out += c;
+    }
+  }
+  return out;
 }
 
 /** Where bash ends a `$'…'` that starts at `start`: after the first quote no backslash escapes. */

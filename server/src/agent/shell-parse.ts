@@ -21,7 +21,7 @@
 import type { Node } from "web-tree-sitter";
 import { parserPool as sharedPool, type ParserPool } from "../index/parser-pool";
 import { textDifferential, treeDifferential } from "./shell-differential";
-import { REDIRECT_TYPES, redirectParts } from "./shell-redirects";
+import { REDIRECT_TYPES, type RedirectParts, redirectParts } from "./shell-redirects";
 import { assignmentText, containsExpansion, resolveWord, type Word } from "./shell-words";
 import { basename, EVAL_LIKE, scriptArgument, wrapped } from "./shell-wrappers";
 
@@ -153,23 +153,13 @@ class Walker {
   visit(node: Node, redirects: Redirect[]): void {
     switch (node.type) {
       case "command":
-        this.command(node, redirects, [], [], node.text);
+        this.command(node, redirects, [], node.text);
         return;
       case "redirected_statement": {
         const parts = node.childrenForFieldName("redirect").filter((r) => REDIRECT_TYPES.has(r.type)).flatMap(redirectParts);
-        const all = [...redirects, ...parts.map((p) => p.redirect)];
         for (const part of parts) for (const own of part.own) this.search(own);
-        const words = parts.flatMap((p) => p.words);
         const body = node.childForFieldName("body");
-        const simple = body ? simpleCommandOf(body) : undefined;
-        if (!body || simple) {
-          // `cmd 2>/dev/null more words` (or `>f cmd`): one simple command, all of its words.
-          this.command(simple, all, words, parts.map((p) => p.start), node.text);
-        } else if (words.length > 0) {
-          this.fail(`words after the redirect of a ${body.type.replace(/_/g, " ")} at offset ${words[0]!.startIndex} (a syntax error in bash)`);
-        } else {
-          this.visit(body, all);
-        }
+        this.redirected(body ?? undefined, parts, redirects, node.text);
         for (const part of parts) for (const statement of part.statements) this.visit(statement, redirects);
         // Anything else (unlikely): still searched.
         const claimed = new Set([body?.id, ...node.childrenForFieldName("redirect").map((r) => r.id)]);
@@ -268,6 +258,33 @@ class Walker {
     }
   }
 
+  /**
+   * A statement and the redirects (with the words tree-sitter hung onto them) that follow it. In
+   * bash trailing redirects belong to the last command of a list or pipeline (tree-sitter puts
+   * them on the whole list), and words after them are that simple command's arguments; after a
+   * compound command they are a syntax error.
+   */
+  private redirected(body: Node | undefined, parts: RedirectParts[], outer: Redirect[], text: string): void {
+    if (body && (body.type === "list" || body.type === "pipeline")) {
+      const statements = body.namedChildren.filter((c): c is Node => !!c && c.type !== "comment");
+      const last = statements.pop();
+      for (const statement of statements) this.visit(statement, outer);
+      this.redirected(last, parts, outer, last?.text ?? text);
+      return;
+    }
+    const all = [...outer, ...parts.map((p) => p.redirect)];
+    const words = parts.flatMap((p) => p.words);
+    const simple = body ? simpleCommandOf(body) : undefined;
+    if (!body || simple) {
+      // `cmd 2>/dev/null more words` (or `>f cmd`): one simple command, all of its words.
+      this.command(simple, all, parts, text);
+    } else if (words.length > 0) {
+      this.fail(`words after the redirect of a ${body.type.replace(/_/g, " ")} at offset ${words[0]!.startIndex} (a syntax error in bash)`);
+    } else {
+      this.visit(body, all);
+    }
+  }
+
   fail(reason: string): void {
     this.error ??= reason;
   }
@@ -278,21 +295,21 @@ class Walker {
 
   /**
    * One simple command: the children of a `command` node plus the words and redirects that
-   * tree-sitter hung onto its redirects (`extraWords`; `extraRedirectStarts` for `{fd}>`).
+   * tree-sitter hung onto the redirects of the statement around it (`extra`).
    */
-  private command(node: Node | undefined, outer: Redirect[], extraWords: Node[], extraRedirectStarts: number[], text: string): void {
+  private command(node: Node | undefined, outer: Redirect[], extra: RedirectParts[], text: string): void {
     const redirects: Redirect[] = [];
     const assignments: string[] = [];
-    const wordNodes: Node[] = [...extraWords];
+    const wordNodes: Node[] = extra.flatMap((p) => p.words);
     const words: Word[] = [];
-    const redirectStarts = new Set(extraRedirectStarts);
+    const redirectStarts = new Map(extra.map((p) => [p.start, p.redirect]));
     let dynamic = false;
     for (const child of node?.children ?? []) {
       if (!child || child.type === "comment") continue;
       if (REDIRECT_TYPES.has(child.type)) {
         for (const part of redirectParts(child)) {
           redirects.push(part.redirect);
-          redirectStarts.add(part.start);
+          redirectStarts.set(part.start, part.redirect);
           wordNodes.push(...part.words);
           for (const own of part.own) this.search(own);
           for (const statement of part.statements) this.visit(statement, outer);
@@ -317,9 +334,13 @@ class Walker {
       words.push(resolveWord(wordNode));
     }
     words.sort((a, b) => a.start - b.start);
+    // A word that runs into a redirect operator is that redirect's descriptor in bash: `0<f`
+    // (tree-sitter may hang the 0 onto the previous redirect), `{fd}>f` (sets fd).
     const kept: Word[] = [];
     for (const word of words) {
-      if (redirectStarts.has(word.end) && DESCRIPTOR_VARIABLE.test(word.value)) assignments.push(`${word.value.slice(1, -1)}=(a file descriptor)`);
+      const redirect = redirectStarts.get(word.end);
+      if (redirect && word.static && /^\d+$/.test(word.value)) redirect.fd = word.value;
+      else if (redirect && DESCRIPTOR_VARIABLE.test(word.value)) assignments.push(`${word.value.slice(1, -1)}=(a file descriptor)`);
       else kept.push(word);
     }
     for (const word of kept) dynamic ||= !word.static;

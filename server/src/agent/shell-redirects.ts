@@ -29,13 +29,15 @@ export function redirectParts(node: Node): RedirectParts[] {
   const withFd = (redirect: Omit<Redirect, "fd">): Redirect => ({ ...redirect, ...(fd !== undefined ? { fd } : {}) });
   if (node.type === "heredoc_redirect") return heredocParts(node, descriptor, withFd);
 
-  const targets = node.type === "file_redirect" ? node.childrenForFieldName("destination").filter((c): c is Node => !!c) : node.namedChildren.filter((c): c is Node => !!c && c.type !== "file_descriptor");
-  const target = targets[0];
-  // The operator: the anonymous tokens before the target (">", "&>", ">&", ">&-", "<<<", ...).
+  const destinations = node.type === "file_redirect" ? node.childrenForFieldName("destination").filter((c): c is Node => !!c) : node.namedChildren.filter((c): c is Node => !!c && c.type !== "file_descriptor");
+  // The operator: the anonymous tokens before the first destination (">", "&>", ">&", ">&-", "<<<", ...).
   const op = node.children
-    .filter((c): c is Node => !!c && !c.isNamed && (target === undefined || c.startIndex < target.startIndex))
+    .filter((c): c is Node => !!c && !c.isNamed && (destinations[0] === undefined || c.startIndex < destinations[0].startIndex))
     .map((c) => c.type)
     .join("");
+  // `>&-` and `<&-` close a descriptor and take no target: what tree-sitter calls their destination is a word.
+  const targets = op.endsWith("-") ? [undefined, ...destinations] : destinations;
+  const target = targets[0];
   const resolved = target ? resolveWord(target) : undefined;
   const own = [descriptor, target].filter((c): c is Node => !!c);
   return [
@@ -46,7 +48,7 @@ export function redirectParts(node: Node): RedirectParts[] {
         dynamic: own.some(containsExpansion) || (resolved ? !resolved.static : op !== ">&-" && op !== "<&-"),
       }),
       start: node.startIndex,
-      words: targets.slice(1),
+      words: targets.slice(1).filter((c): c is Node => !!c),
       statements: [],
       own,
     },
