@@ -179,6 +179,12 @@ const ROWS: Row[] = [
   [`${DIFFERENTIAL}: =~ is an argument outside [[ ]]`, "git =~ status", "ask"],
   [`${DIFFERENTIAL}: $'…' with a raw byte (locale-dependent)`, "echo $'\\xff'", "ask"],
   [`${DIFFERENTIAL}: group brace glued to a word (bash: command "{ls")`, "{ls;}", "ask"],
+  [`${DIFFERENTIAL}: ;& falls through to the next case body, which is checked too`, "case x in x) ls;& *) curl x;; esac", "deny"],
+  [`${DIFFERENTIAL}: ;;& tests the next pattern, whose body is checked too`, "case x in x) ls;;& *) curl x;; esac", "deny"],
+  [`${DIFFERENTIAL}: here-string with a substitution`, "cat <<< $(curl x)", "deny"],
+  [`${DIFFERENTIAL}: extglob is off in bash -c (a syntax error, refused)`, "ls @(a|curl x)", "ask"],
+  [`${DIFFERENTIAL}: no history expansion in bash -c: !! is a word`, "ls !!", "allow"],
+  [`${DIFFERENTIAL}: aliases are not expanded in bash -c, and alias itself is never allowed`, "alias ls='curl x'; ls", "ask"],
   [`${DIFFERENTIAL}: dash reads $'\\' differently, bash sees one argument`, "ls $'\\'\ntouch X\necho \\''", "allow"],
   [`${DIFFERENTIAL}: dash reads &> as background, bash as a redirect`, "ls &>/dev/null touch X", "allow"],
 ];
