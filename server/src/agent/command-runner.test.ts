@@ -93,6 +93,12 @@ describe("ProcessCommandRunner", function () {
     assert.deepEqual(await fs.readdir(dir), []);
   });
 
+  it("passes the line as the command string even when it starts with - or +", async function () {
+    requirePosix(this);
+    const run = await new ProcessCommandRunner().run("--version", { cwd: dir, timeoutMs: 10_000, signal: new AbortController().signal });
+    assert.match(run.output, /--version: command not found/);
+  });
+
   it("runs no startup file, imports no shell functions or options from the environment", async function () {
     requirePosix(this);
     const startup = path.join(dir, "startup.sh");

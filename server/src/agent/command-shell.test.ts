@@ -24,8 +24,8 @@ describe("command shell: bash, the language the policy parses", () => {
     assert.match(choice.error, /run_command needs bash/);
   });
 
-  it("POSIX: bash --noprofile --norc -c LINE", () => {
-    assert.deepEqual(found(posix(["/bin/bash"])).args("ls -la"), ["--noprofile", "--norc", "-c", "ls -la"]);
+  it("POSIX: bash --noprofile --norc -c -- LINE", () => {
+    assert.deepEqual(found(posix(["/bin/bash"])).args("ls -la"), ["--noprofile", "--norc", "-c", "--", "ls -la"]);
   });
 
   it("drops what bash acts on at start-up, exported functions, and relative or empty PATH entries", () => {
@@ -69,7 +69,7 @@ describe("command shell: bash, the language the policy parses", () => {
   it("Windows: the line travels in the environment, -c is a fixed script (MSYS re-parses its command line)", () => {
     const shell = found(windows(["C:\\Program Files\\Git\\bin\\bash.exe"], { ProgramFiles: "C:\\Program Files" }));
     const line = `ls "a b" *.md @file 'x'`;
-    assert.deepEqual(shell.args(line), ["--noprofile", "--norc", "-c", `eval "$${COMMAND_LINE_VARIABLE}"`]);
+    assert.deepEqual(shell.args(line), ["--noprofile", "--norc", "-c", "--", `eval "$${COMMAND_LINE_VARIABLE}"`]);
     assert.equal(shell.env({ Path: "C:\\Windows;rel" }, line)[COMMAND_LINE_VARIABLE], line);
     assert.equal(shell.env({ Path: "C:\\Windows;rel" }, line).Path, "C:\\Windows");
   });

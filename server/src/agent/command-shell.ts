@@ -3,7 +3,8 @@
 // dash on Debian and Ubuntu, where `ls &>/dev/null touch X` runs `touch`, and cmd.exe is another
 // language altogether. Where no bash exists, run_command is refused with a message.
 //  - POSIX: /bin/bash, /usr/bin/bash, else the first `bash` in an absolute PATH entry, found once.
-//    Invoked as `bash --noprofile --norc -c LINE`: no profile or rc file runs.
+//    Invoked as `bash --noprofile --norc -c -- LINE`: no profile or rc file runs, and a line that
+//    starts with - or + is still the command string, not an option.
 //  - Windows: Git for Windows' bash.exe (its usual install folders, or next to git.exe on PATH;
 //    never WSL's System32\bash.exe, which runs in another system). The line travels in the
 //    environment, not on the command line: MSYS programs re-parse their Windows command line
@@ -68,7 +69,7 @@ function findPosixBash(probe: ShellProbe): CommandShellChoice {
   }
   return {
     file,
-    args: (commandLine) => ["--noprofile", "--norc", "-c", commandLine],
+    args: (commandLine) => ["--noprofile", "--norc", "-c", "--", commandLine],
     env: (base) => shellEnvironment(base, ":", path.posix),
   };
 }
@@ -96,7 +97,7 @@ function findWindowsBash(probe: ShellProbe): CommandShellChoice {
   }
   return {
     file: win.normalize(file),
-    args: () => ["--noprofile", "--norc", "-c", WINDOWS_SCRIPT],
+    args: () => ["--noprofile", "--norc", "-c", "--", WINDOWS_SCRIPT],
     env: (base, commandLine) => ({ ...shellEnvironment(base, ";", win), [COMMAND_LINE_VARIABLE]: commandLine }),
   };
 }
