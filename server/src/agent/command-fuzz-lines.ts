@@ -98,14 +98,17 @@ export class LineGenerator {
     if (r < 0.15) return this.chance(0.5) ? `( ${this.list(depth + 1)} )` : `(${this.list(depth + 1)})`;
     if (r < 0.3) return `{ ${this.list(depth + 1)}; }`;
     if (r < 0.38) return `! ${this.simple(depth)}`;
-    if (r < 0.46) return `if ${this.simple(depth)}; then ${this.list(depth + 1)}; fi`;
+    if (r < 0.42) return `if ${this.simple(depth)}; then ${this.list(depth + 1)}; fi`;
+    if (r < 0.46) return `if ${this.simple(depth)}; then ${this.list(depth + 1)}; elif ${this.simple(depth)}; then ${this.simple(depth)}; else ${this.list(depth + 1)}; fi`;
     if (r < 0.54) return `case x in x) ${this.list(depth + 1)}${this.pick([";;", ";&", ";;&"])} esac`;
-    if (r < 0.62) return `${this.pick(["ls", "f", "git"])}() { ${this.list(depth + 1)}; }; ${this.simple(depth)}`;
-    if (r < 0.68) return `while false; do ${this.list(depth + 1)}; done`;
+    if (r < 0.58) return `${this.pick(["ls", "f", "git"])}() { ${this.list(depth + 1)}; }; ${this.simple(depth)}`;
+    if (r < 0.62) return `function ${this.pick(["ls", "pwd", "g"])} { ${this.list(depth + 1)}; }; ${this.simple(depth)}`;
+    if (r < 0.65) return `while false; do ${this.list(depth + 1)}; done`;
+    if (r < 0.68) return `until true; do ${this.list(depth + 1)}; done`;
     if (r < 0.74) return `for v in a; do ${this.list(depth + 1)}; done`;
     if (!this.chance(this.trickiness * 2)) return this.simple(depth);
     if (r < 0.9) return `${this.pick(["bash -c", "sh -c", "eval", "bash -c --", "env", "timeout 5", "nice", "command", "exec", "time", "xargs", "sudo"])} ${this.chance(0.6) ? singleQuote(this.list(2)) : this.simple(2)}`;
-    return this.pick([`{${this.simple(depth)};}`, `${this.simple(depth)} }`, `{ ${this.simple(depth)} }; touch M; }`]);
+    return this.pick([`{${this.simple(depth)};}`, `${this.simple(depth)} }`, `{ ${this.simple(depth)} }; touch M; }`, `[[ -n ${this.word()} ]]`, `(( x = 1 ))`, `((${this.simple(depth)}) ; touch M)`, `coproc ${this.simple(depth)}`]);
   }
 
   private simple(depth: number): string {

@@ -93,6 +93,11 @@ describe("ProcessCommandRunner", function () {
     assert.deepEqual(await fs.readdir(dir), []);
   });
 
+  it("refuses with a clear message where there is no bash, and never falls back to another shell", async () => {
+    const runner = new ProcessCommandRunner({ shell: { error: "run_command needs bash: none was found" } });
+    await assert.rejects(runner.run("ls", { cwd: dir, timeoutMs: 10_000, signal: new AbortController().signal }), /run_command needs bash/);
+  });
+
   it("passes the line as the command string even when it starts with - or +", async function () {
     requirePosix(this);
     const run = await new ProcessCommandRunner().run("--version", { cwd: dir, timeoutMs: 10_000, signal: new AbortController().signal });

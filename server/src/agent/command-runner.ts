@@ -4,7 +4,7 @@
 // (head + tail, the middle dropped with a note) and streamed to onOutput as it arrives. Variables
 // that look like secrets are not passed on unless an allow list names them (env-scrub.ts).
 import { spawn } from "node:child_process";
-import { commandShell } from "./command-shell";
+import { commandShell, type CommandShellChoice } from "./command-shell";
 import { scrubEnvironment } from "./env-scrub";
 import type { CommandRun, CommandRunner } from "./tool-types";
 
@@ -19,6 +19,8 @@ export interface CommandRunnerOptions {
   killGraceMs?: number;
   /** Live output of every command (a terminal view); a run's own onOutput is called as well. */
   onOutput?: (chunk: string) => void;
+  /** The shell (default: command-shell.ts's choice for this machine). */
+  shell?: CommandShellChoice;
 }
 
 const DEFAULT_MAX_OUTPUT = 16_000;
@@ -57,8 +59,8 @@ export class ProcessCommandRunner implements CommandRunner {
 
   run(commandLine: string, options: { cwd: string; timeoutMs: number; signal: AbortSignal; onOutput?: (chunk: string) => void }): Promise<CommandRun> {
     options.signal.throwIfAborted();
-    const shell = commandShell();
-    if ("error" in shell) throw new Error(shell.error);
+    const shell = this.options.shell ?? commandShell();
+    if ("error" in shell) return Promise.reject(new Error(shell.error));
     const { env } = scrubEnvironment(this.options.env ?? process.env, this.options.allowEnv);
     const windows = process.platform === "win32";
     const child = spawn(shell.file, shell.args(commandLine), {
