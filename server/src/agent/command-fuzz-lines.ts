@@ -34,6 +34,9 @@ const TRICKY = [
   // operators, comments, extglob, keywords as words
   "==", "=~", "!", "]]", "[[", "]", "=", "#", "#x", "a#b", "?(a)", "@(a|b)", "!(x)", "+(a)", "if", "then", "fi", "do", "done", "esac", "in", "function", "coproc", "{fd}",
 ];
+/** Single characters that mean something to a shell lexer, and a few words for the soup. */
+const SOUP = [..." \t\n'\"\\$`;&|<>(){}[]#*?~!=-+:,.@%^/", "a", "x", "0", "1", "2", "M", "é"];
+const SOUP_WORDS = [" touch M", " ls", "EOF", "<<EOF\n", "$'", "\\\n", " #", "/dev/null", "&>", "|&", ";;", "((", "))", "$((", "${", "$(", "<(", "[[", "]]"];
 const REDIRECT_OPS = [">", "2>", "&>", "&>>", ">>", ">&", "1>", "<", "<>", ">|", "<<<", "0<", "5>", "2>&", "{fd}>"];
 const REDIRECT_TARGETS = ["/dev/null", "/dev/null", "/dev/null", "/dev/null", "/dev/null", "out.txt", "README.md", "'/dev/null'", '"/dev/null"', "$'/dev/null'", "1", "-", "$x", "/dev/null touch M"];
 const FIXED_REDIRECTS = ["2>&1", ">&2", ">&-", "2>&-", "<&-", "1>&2", "2>/dev/null", ">/dev/null", "&>/dev/null"];
@@ -60,11 +63,21 @@ export class LineGenerator {
   }
 
   line(): string {
+    // A fifth of the lines: an allowed command followed by character soup, for the lexer's corners.
+    if (this.chance(0.2)) return this.soup();
     this.pendingBodies = [];
     // Most lines stay close to the allow rules, so that many are allowed and run.
     this.trickiness = this.chance(0.6) ? 0.03 : 0.3;
     const text = this.list(0) + this.pick(TERMINATORS);
     return this.pendingBodies.length > 0 ? `${text}\n${this.flush()}` : text;
+  }
+
+  private soup(): string {
+    const head = this.pick(this.heads);
+    let text = head.tokens.join(" ") + " ";
+    const length = 1 + Math.floor(this.random() * 14);
+    for (let i = 0; i < length; i++) text += this.chance(0.15) ? this.pick(SOUP_WORDS) : this.pick(SOUP);
+    return text;
   }
 
   private chance(p: number): boolean {
