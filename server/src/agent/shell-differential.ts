@@ -35,6 +35,19 @@ export function textDifferential(text: string): string | undefined {
   return undefined;
 }
 
+/** The first ERROR or MISSING node tree-sitter left: bash would read that text some other way. */
+export function syntaxError(node: Node): string | undefined {
+  if (!node.hasError && !node.isMissing) return undefined;
+  const stack: Node[] = [node];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    if (current.isMissing) return `syntax error: missing "${current.type}" at offset ${current.startIndex}`;
+    if (current.isError) return `syntax error at offset ${current.startIndex}: ${JSON.stringify(current.text.slice(0, 40))}`;
+    for (const child of current.children) if (child && (child.hasError || child.isMissing)) stack.push(child);
+  }
+  return "syntax error";
+}
+
 /** A reason to refuse the parsed tree, or undefined (see the file comment). */
 export function treeDifferential(root: Node, source: string): string | undefined {
   const stack: Node[] = [root];

@@ -20,7 +20,7 @@
 // (command-shell.ts), so this is the language that runs.
 import type { Node } from "web-tree-sitter";
 import { parserPool as sharedPool, type ParserPool } from "../index/parser-pool";
-import { textDifferential, treeDifferential } from "./shell-differential";
+import { syntaxError, textDifferential, treeDifferential } from "./shell-differential";
 import { REDIRECT_TYPES, type RedirectParts, redirectParts } from "./shell-redirects";
 import { assignmentText, containsExpansion, resolveWord, type Word } from "./shell-words";
 import { basename, EVAL_LIKE, scriptArgument, wrapped } from "./shell-wrappers";
@@ -99,7 +99,7 @@ async function parseAt(text: string, pool: ParserPool, depth: number): Promise<P
   let walked: WalkResult | undefined;
   try {
     walked = await pool.withTree(text, "bash", (tree) => {
-      const broken = findError(tree.rootNode);
+      const broken = syntaxError(tree.rootNode);
       if (broken) return { commands: [], nested: [], error: broken };
       const different = treeDifferential(tree.rootNode, text);
       if (different) return { commands: [], nested: [], error: different };
@@ -126,18 +126,6 @@ async function parseAt(text: string, pool: ParserPool, depth: number): Promise<P
     }
   }
   return { ok: true, commands };
-}
-
-function findError(node: Node): string | undefined {
-  if (!node.hasError && !node.isMissing) return undefined;
-  const stack: Node[] = [node];
-  while (stack.length > 0) {
-    const current = stack.pop()!;
-    if (current.isMissing) return `syntax error: missing "${current.type}" at offset ${current.startIndex}`;
-    if (current.isError) return `syntax error at offset ${current.startIndex}: ${JSON.stringify(current.text.slice(0, 40))}`;
-    for (const child of current.children) if (child && (child.hasError || child.isMissing)) stack.push(child);
-  }
-  return "syntax error";
 }
 
 
