@@ -7,8 +7,8 @@ import { parseCommandLine } from "./shell-parse";
 const RULES: CommandRules = { allow: ["git status", "git diff", "git branch", "npm test", "ls *", "cat *", "echo *"], deny: ["rm -rf *", "curl *"] };
 
 // Peer CVE classes named in the rows below.
-const DIFFERENTIAL = "parser/shell differential (allow-list bypass; CVE class of the Cline and Claude Code command-injection advisories)";
-const HIDDEN_ARGS = "arguments hidden from the allow-list check (allow-list bypass; CVE class of Claude Code's `git`/`sed` argument-injection advisories)";
+const DIFFERENTIAL = "parser/shell differential (CWE-78 allow-list bypass; CVE class of coding agents' approval bypasses, e.g. Claude Code CVE-2025-54795)";
+const HIDDEN_ARGS = "arguments hidden from the allow-list check (CWE-88 argument injection; CVE class of git option injection, e.g. GitPython CVE-2022-24439)";
 
 type Row = [name: string, command: string, expected: "allow" | "ask" | "deny"];
 
