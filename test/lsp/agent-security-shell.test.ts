@@ -27,6 +27,7 @@ const ASKED = [
   ["$'\\\\' ran on to a later quote in tree-sitter", "ls $'\\\\' ; touch MARK-ansi2 #'"],
   ["backslash-space hid the rest of the line as a comment", "ls \\ #; touch MARK-bs"],
   ["a backslash line in a heredoc hid its end (found by the fuzz test)", "ls <<'EOF'\n\\\nEOF\ntouch MARK-heredoc-end\nEOF"],
+  ["a word started at the newline after a comment (found by the fuzz test)", "ls #c\n\\touch MARK-comment"],
   ["a word after >&- was dropped (found by the fuzz test)", "git diff >&- --no-index --output=MARK-close /dev/null README.md"],
 ];
 

@@ -49,7 +49,7 @@ describe("command policy fuzz: allowed lines run only the commands the policy li
     traced.forEach((run, i) => {
       const listed = allowed[i]!.listed;
       for (const argv of run.executed) {
-        if (!listed.some((l) => l.length === argv.length && l.every((w, k) => w === argv[k]))) {
+        if (!listed.some((l) => sameArgv(l, argv))) {
           findings.push(`${JSON.stringify(run.line)} ran ${JSON.stringify(argv)}; the policy listed ${JSON.stringify(listed)}`);
         }
       }
@@ -65,3 +65,38 @@ describe("command policy fuzz: allowed lines run only the commands the policy li
     assert.deepEqual(findings.slice(0, 20), [], `seed ${SEED}: ${findings.length} findings`);
   });
 });
+
+/**
+ * Whether bash's argv is the listed one. A listed word with glob characters may have expanded
+ * into the paths it matches (`ls /*`): it stands for one or more words that match it, or itself.
+ */
+function sameArgv(listed: readonly string[], argv: readonly string[]): boolean {
+  if (listed.length === 0) return argv.length === 0;
+  const [word, ...rest] = listed as [string, ...string[]];
+  if (argv[0] === word && sameArgv(rest, argv.slice(1))) return true;
+  if (!/[*?[]/.test(word)) return false;
+  const pattern = globPattern(word);
+  for (let n = 1; n <= argv.length && pattern.test(argv[n - 1]!); n++) if (sameArgv(rest, argv.slice(n))) return true;
+  return false;
+}
+
+/** A bash glob as a regular expression (no globstar; `*` and `?` do not cross a slash). */
+function globPattern(glob: string): RegExp {
+  let source = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === "*") source += "[^/]*";
+    else if (c === "?") source += "[^/]";
+    else if (c === "[" && glob.indexOf("]", i + 2) > 0) {
+      const close = glob.indexOf("]", i + 2);
+      const body = glob.slice(i + 1, close).replace(/^[!^]/, "^").replace(/\\/g, "\\\\");
+      source += `[${body}]`;
+      i = close;
+    } else source += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  }
+  try {
+    return new RegExp(`^${source}$`, "s");
+  } catch {
+    return /^$/;
+  }
+}

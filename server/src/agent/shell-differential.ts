@@ -13,6 +13,8 @@
 //  - `$'…'` inside double quotes (literal in bash).
 //  - `{` that opens a group without a blank after it (`{ls;}`: bash runs the command "{ls").
 //  - A heredoc whose body tree-sitter ends later than bash (a body line ending in a backslash).
+//  - A word token that holds a newline (tree-sitter lets one start at the newline after a comment
+//    or a line continuation: `ls #c` + newline + `\*` is two commands to bash).
 //  - Two sibling words with nothing between them (`ls ]]\(a`: bash sees one word "]](a").
 import type { Node } from "web-tree-sitter";
 
@@ -58,6 +60,9 @@ export function treeDifferential(root: Node, source: string): string | undefined
       if (end !== node.endIndex) return `$'…' at offset ${node.startIndex} ends elsewhere in bash (a backslash escapes the next character, even a backslash)`;
       if (hasAncestor(node, "string")) return `$'…' inside double quotes at offset ${node.startIndex} (literal in bash)`;
       continue;
+    }
+    if (node.type === "word" && /[\n]|^[ \t]/.test(node.text)) {
+      return `the word ${JSON.stringify(node.text)} at offset ${node.startIndex} holds a newline or starts with a blank (bash ends or starts a word there)`;
     }
     if (node.type === "heredoc_redirect") {
       const early = heredocEndsEarlier(node, source);
