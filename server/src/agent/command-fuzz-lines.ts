@@ -63,8 +63,25 @@ export class LineGenerator {
   }
 
   line(): string {
-    // A fifth of the lines: an allowed command followed by character soup, for the lexer's corners.
-    if (this.chance(0.2)) return this.soup();
+    // One line in ten: an allowed command followed by character soup, for the lexer's corners;
+    // one in ten: a grammar line with a few soup characters dropped in anywhere.
+    const mode = this.random();
+    if (mode < 0.1) return this.soup();
+    if (mode < 0.2) return this.mutate(this.grammarLine());
+    return this.grammarLine();
+  }
+
+  private mutate(line: string): string {
+    let text = line;
+    const count = 1 + Math.floor(this.random() * 3);
+    for (let i = 0; i < count; i++) {
+      const at = Math.floor(this.random() * (text.length + 1));
+      text = text.slice(0, at) + (this.chance(0.2) ? this.pick(SOUP_WORDS) : this.pick(SOUP)) + text.slice(at);
+    }
+    return text;
+  }
+
+  private grammarLine(): string {
     this.pendingBodies = [];
     // Most lines stay close to the allow rules, so that many are allowed and run.
     this.trickiness = this.chance(0.6) ? 0.03 : 0.3;

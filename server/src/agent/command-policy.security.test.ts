@@ -175,6 +175,7 @@ const ROWS: Row[] = [
   [`${HIDDEN_ARGS}: a word after >&- (found by the fuzz test)`, "git diff >&- -R", "ask"],
   [`${DIFFERENTIAL}: a word that tree-sitter starts at the newline after a comment (found by the fuzz test)`, "ls #c\n\\curl x", "ask"],
   [`${DIFFERENTIAL}: the same after a line continuation and an empty line (found by the fuzz test)`, "ls \\\n\n\\curl x", "ask"],
+  [`${DIFFERENTIAL}: a command that tree-sitter continues after a comment and a line continuation (found by the fuzz test)`, "ls #c\n\\\ncurl x", "ask"],
   [`${DIFFERENTIAL}: brace expansion across quotes`, 'echo {a,"b"}', "ask"],
   [`${DIFFERENTIAL}: tilde expansion depends on HOME`, "ls ~", "ask"],
   [`${DIFFERENTIAL}: {var}> allocates a descriptor and sets var`, "ls {fd}>/dev/null", "ask"],

@@ -15,6 +15,7 @@
 //  - A heredoc whose body tree-sitter ends later than bash (a body line ending in a backslash).
 //  - A word token that holds a newline (tree-sitter lets one start at the newline after a comment
 //    or a line continuation: `ls #c` + newline + `\*` is two commands to bash).
+//  - Words of a command after a comment inside it (the comment's newline ends the command in bash).
 //  - Two sibling words with nothing between them (`ls ]]\(a`: bash sees one word "]](a").
 import type { Node } from "web-tree-sitter";
 
@@ -71,7 +72,7 @@ export function treeDifferential(root: Node, source: string): string | undefined
     if (node.type === "compound_statement" && !/^\{[ \t\n]/.test(node.text)) {
       return `"{" at offset ${node.startIndex} is not followed by a blank (bash reads it as part of a word)`;
     }
-    const adjacent = WORD_PARENTS.has(node.type) ? joinedWords(node) : undefined;
+    const adjacent = WORD_PARENTS.has(node.type) ? (joinedWords(node) ?? wordsAfterComment(node)) : undefined;
     if (adjacent) return adjacent;
     let position = node.startIndex;
     for (const child of node.children) {
@@ -106,6 +107,20 @@ function joinedWords(node: Node): string | undefined {
     if (isOperator(a) || isOperator(b) || a.type === "file_descriptor") continue;
     if (REDIRECTS.has(b.type) && /^[<>&]/.test(b.text)) continue;
     return `${JSON.stringify(a.text)} and ${JSON.stringify(b.text)} at offset ${a.startIndex} are one word to bash (the parser split them)`;
+  }
+  return undefined;
+}
+
+/**
+ * A comment runs to the end of its line, and that newline ends the command in bash. tree-sitter
+ * can keep the command going on the next line (`ls #c`, then `\` + newline, then `curl x`).
+ */
+function wordsAfterComment(node: Node): string | undefined {
+  let comment: Node | undefined;
+  for (const child of node.children) {
+    if (!child || child.type === "heredoc_body" || child.type === "heredoc_end") continue;
+    if (child.type === "comment") comment = child;
+    else if (comment) return `${JSON.stringify(child.text.slice(0, 40))} at offset ${child.startIndex} continues a command after the comment at offset ${comment.startIndex} (bash ends the command there)`;
   }
   return undefined;
 }
