@@ -176,6 +176,7 @@ const ROWS: Row[] = [
   [`${DIFFERENTIAL}: a word that tree-sitter starts at the newline after a comment (found by the fuzz test)`, "ls #c\n\\curl x", "ask"],
   [`${DIFFERENTIAL}: the same after a line continuation and an empty line (found by the fuzz test)`, "ls \\\n\n\\curl x", "ask"],
   [`${DIFFERENTIAL}: a command that tree-sitter continues after a comment and a line continuation (found by the fuzz test)`, "ls #c\n\\\ncurl x", "ask"],
+  [`${HIDDEN_ARGS}: an escaped digit before a redirect is an argument, not a descriptor (found by the fuzz test)`, "git branch \\2<README.md", "ask"],
   [`${DIFFERENTIAL}: brace expansion across quotes`, 'echo {a,"b"}', "ask"],
   [`${DIFFERENTIAL}: tilde expansion depends on HOME`, "ls ~", "ask"],
   [`${DIFFERENTIAL}: {var}> allocates a descriptor and sets var`, "ls {fd}>/dev/null", "ask"],
@@ -298,6 +299,7 @@ describe("shell parse", () => {
       ["ls =~ a == b", [["ls", "=~", "a", "==", "b"]]],
       ["ls && git diff 2>/dev/null --no-index", [["ls"], ["git", "diff", "--no-index"]]],
       ["ls >&- x", [["ls", "x"]]],
+      ["ls \\2<README.md", [["ls", "2"]]],
       ["ls &>/dev/null 0<\"/dev/null\" .. x", [["ls", "..", "x"]]],
     ];
     for (const [line, expected] of cases) {

@@ -327,8 +327,10 @@ class Walker {
     const kept: Word[] = [];
     for (const word of words) {
       const redirect = redirectStarts.get(word.end);
-      if (redirect && word.static && /^\d+$/.test(word.value)) redirect.fd = word.value;
-      else if (redirect && DESCRIPTOR_VARIABLE.test(word.value)) assignments.push(`${word.value.slice(1, -1)}=(a file descriptor)`);
+      // As written, not quoted or escaped: `\2<f` is the argument 2 and a plain redirect.
+      const raw = this.source.slice(word.start, word.end);
+      if (redirect && /^\d+$/.test(raw)) redirect.fd = raw;
+      else if (redirect && DESCRIPTOR_VARIABLE.test(raw)) assignments.push(`${raw.slice(1, -1)}=(a file descriptor)`);
       else kept.push(word);
     }
     for (const word of kept) dynamic ||= !word.static;
