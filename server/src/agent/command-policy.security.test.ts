@@ -300,6 +300,7 @@ describe("shell parse", () => {
       ["ls && git diff 2>/dev/null --no-index", [["ls"], ["git", "diff", "--no-index"]]],
       ["ls >&- x", [["ls", "x"]]],
       ["ls \\2<README.md", [["ls", "2"]]],
+      ["ls 1&>/dev/null x", [["ls", "1", "x"]]],
       ["ls &>/dev/null 0<\"/dev/null\" .. x", [["ls", "..", "x"]]],
     ];
     for (const [line, expected] of cases) {

@@ -327,9 +327,11 @@ class Walker {
     const kept: Word[] = [];
     for (const word of words) {
       const redirect = redirectStarts.get(word.end);
-      // As written, not quoted or escaped: `\2<f` is the argument 2 and a plain redirect.
+      // As written, not quoted or escaped (`\2<f` is the argument 2), and not before &> or &>>,
+      // which take no descriptor (`1&>f` is the argument 1).
       const raw = this.source.slice(word.start, word.end);
-      if (redirect && /^\d+$/.test(raw)) redirect.fd = raw;
+      if (redirect && redirect.op.startsWith("&")) kept.push(word);
+      else if (redirect && /^\d+$/.test(raw)) redirect.fd = raw;
       else if (redirect && DESCRIPTOR_VARIABLE.test(raw)) assignments.push(`${raw.slice(1, -1)}=(a file descriptor)`);
       else kept.push(word);
     }
