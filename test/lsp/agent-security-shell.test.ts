@@ -29,6 +29,7 @@ const ASKED = [
   ["a backslash line in a heredoc hid its end (found by the fuzz test)", "ls <<'EOF'\n\\\nEOF\ntouch MARK-heredoc-end\nEOF"],
   ["a word started at the newline after a comment (found by the fuzz test)", "ls #c\n\\touch MARK-comment"],
   ["a command continued after a comment and a line continuation (found by the fuzz test)", "ls #c\n\\\ntouch MARK-continued"],
+  ["a command continued past a newline and a line continuation (found by the fuzz test)", "ls a\n\\\ntouch MARK-newline"],
   ["a word after >&- was dropped (found by the fuzz test)", "git diff >&- --no-index --output=MARK-close /dev/null README.md"],
 ];
 

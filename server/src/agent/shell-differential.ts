@@ -15,7 +15,8 @@
 //  - A heredoc whose body tree-sitter ends later than bash (a body line ending in a backslash).
 //  - A word token that holds a newline (tree-sitter lets one start at the newline after a comment
 //    or a line continuation: `ls #c` + newline + `\*` is two commands to bash).
-//  - Words of a command after a comment inside it (the comment's newline ends the command in bash).
+//  - Words of a command after a comment inside it, or after a newline (`ls a`, newline, `\` +
+//    newline, `curl x` is one command to tree-sitter): a newline ends the command in bash.
 //  - Two sibling words with nothing between them (`ls ]]\(a`: bash sees one word "]](a").
 import type { Node } from "web-tree-sitter";
 
@@ -74,12 +75,17 @@ export function treeDifferential(root: Node, source: string): string | undefined
     }
     const adjacent = WORD_PARENTS.has(node.type) ? (joinedWords(node) ?? wordsAfterComment(node)) : undefined;
     if (adjacent) return adjacent;
+    // Inside one command a newline is never a blank to bash: it ends the command.
+    const inCommand = WORD_PARENTS.has(node.type) && node.type !== "heredoc_redirect" && node.type !== "for_statement";
     let position = node.startIndex;
     for (const child of node.children) {
       if (!child) continue;
       if (!CONTENT_PARENTS.has(node.type)) {
         const gap = source.slice(position, child.startIndex);
         if (!BLANK_GAP.test(gap)) return `${JSON.stringify(gap)} at offset ${position} is not a blank to bash (the parser skipped it)`;
+        if (inCommand && gap.replace(/\\\n/g, "").includes("\n")) {
+          return `the command at offset ${node.startIndex} goes on past the end of its line at offset ${position} (bash ends it there)`;
+        }
       }
       position = Math.max(position, child.endIndex);
       stack.push(child);
