@@ -15,6 +15,7 @@
 //  - A heredoc whose body tree-sitter ends later than bash (a body line ending in a backslash).
 //  - A word token that holds a newline (tree-sitter lets one start at the newline after a comment
 //    or a line continuation: `ls #c` + newline + `\*` is two commands to bash).
+//  - A comment that does not start a word (bash reads `#` inside a word as a plain character).
 //  - Words of a command after a comment inside it, or after a newline (`ls a`, newline, `\` +
 //    newline, `curl x` is one command to tree-sitter): a newline ends the command in bash.
 //  - Two sibling words with nothing between them (`ls ]]\(a`: bash sees one word "]](a").
@@ -65,6 +66,9 @@ export function treeDifferential(root: Node, source: string): string | undefined
     }
     if (node.type === "word" && /[\n]|^[ \t]/.test(node.text)) {
       return `the word ${JSON.stringify(node.text)} at offset ${node.startIndex} holds a newline or starts with a blank (bash ends or starts a word there)`;
+    }
+    if (node.type === "comment" && node.startIndex > 0 && !/[ \t\n;&|()<>]/.test(source[node.startIndex - 1]!)) {
+      return `"#" at offset ${node.startIndex} is inside a word to bash, not a comment`;
     }
     if (node.type === "heredoc_redirect") {
       const early = heredocEndsEarlier(node, source);
