@@ -11,7 +11,8 @@
 //  - `$'…'` whose end differs: tree-sitter's token is /\$'([^']|\\')*'/, which lets `$'\\' …'`
 //    run on to a later quote; bash ends it at the first quote not escaped by a backslash.
 //  - `$'…'` inside double quotes (literal in bash).
-//  - `{` that opens a group without a blank after it (`{ls;}`: bash runs the command "{ls").
+//  - `{` that opens a group, or `!` that negates, without a blank after it (`{ls;}`: bash runs
+//    the command "{ls"; `!'git' log` runs "!git").
 //  - A heredoc whose body tree-sitter ends later than bash (a body line ending in a backslash).
 //  - A word token that holds a newline (tree-sitter lets one start at the newline after a comment
 //    or a line continuation: `ls #c` + newline + `\*` is two commands to bash).
@@ -76,6 +77,9 @@ export function treeDifferential(root: Node, source: string): string | undefined
     }
     if (node.type === "compound_statement" && !/^\{[ \t\n]/.test(node.text)) {
       return `"{" at offset ${node.startIndex} is not followed by a blank (bash reads it as part of a word)`;
+    }
+    if (node.type === "negated_command" && !/^![ \t\n(]/.test(node.text)) {
+      return `"!" at offset ${node.startIndex} is not followed by a blank (bash reads it as part of a word)`;
     }
     const adjacent = WORD_PARENTS.has(node.type) ? (joinedWords(node) ?? wordsAfterComment(node)) : undefined;
     if (adjacent) return adjacent;
