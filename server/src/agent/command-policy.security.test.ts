@@ -178,6 +178,7 @@ const ROWS: Row[] = [
   [`${DIFFERENTIAL}: a command that tree-sitter continues after a comment and a line continuation (found by the fuzz test)`, "ls #c\n\\\ncurl x", "ask"],
   [`${HIDDEN_ARGS}: an escaped digit before a redirect is an argument, not a descriptor (found by the fuzz test)`, "git branch \\2<README.md", "ask"],
   [`${DIFFERENTIAL}: a command that tree-sitter continues past a newline and a line continuation (found by the fuzz test)`, "ls a\n\\\ncurl x", "ask"],
+  [`${DIFFERENTIAL}: ! glued to a quoted word is a command name in bash, not a negation (found by the fuzz test)`, "!'ls'", "ask"],
   [`${DIFFERENTIAL}: brace expansion across quotes`, 'echo {a,"b"}', "ask"],
   [`${DIFFERENTIAL}: tilde expansion depends on HOME`, "ls ~", "ask"],
   [`${DIFFERENTIAL}: {var}> allocates a descriptor and sets var`, "ls {fd}>/dev/null", "ask"],
