@@ -179,6 +179,7 @@ const ROWS: Row[] = [
   [`${HIDDEN_ARGS}: an escaped digit before a redirect is an argument, not a descriptor (found by the fuzz test)`, "git branch \\2<README.md", "ask"],
   [`${DIFFERENTIAL}: a command that tree-sitter continues past a newline and a line continuation (found by the fuzz test)`, "ls a\n\\\ncurl x", "ask"],
   [`${DIFFERENTIAL}: ! glued to a quoted word is a command name in bash, not a negation (found by the fuzz test)`, "!'ls'", "ask"],
+  [`${HIDDEN_ARGS}: -2> is the argument -2 and a redirect in bash, a descriptor to tree-sitter (found by the fuzz test)`, "git -2>&1 status", "ask"],
   [`${DIFFERENTIAL}: brace expansion across quotes`, 'echo {a,"b"}', "ask"],
   [`${DIFFERENTIAL}: tilde expansion depends on HOME`, "ls ~", "ask"],
   [`${DIFFERENTIAL}: {var}> allocates a descriptor and sets var`, "ls {fd}>/dev/null", "ask"],

@@ -16,6 +16,7 @@
 //  - A heredoc whose body tree-sitter ends later than bash (a body line ending in a backslash).
 //  - A word token that holds a newline (tree-sitter lets one start at the newline after a comment
 //    or a line continuation: `ls #c` + newline + `\*` is two commands to bash).
+//  - A file descriptor that is not all digits (`git -2>&1 status` is `git -2 status` to bash).
 //  - A comment that does not start a word (bash reads `#` inside a word as a plain character).
 //  - Words of a command after a comment inside it, or after a newline (`ls a`, newline, `\` +
 //    newline, `curl x` is one command to tree-sitter): a newline ends the command in bash.
@@ -67,6 +68,9 @@ export function treeDifferential(root: Node, source: string): string | undefined
     }
     if (node.type === "word" && /[\n]|^[ \t]/.test(node.text)) {
       return `the word ${JSON.stringify(node.text)} at offset ${node.startIndex} holds a newline or starts with a blank (bash ends or starts a word there)`;
+    }
+    if (node.type === "file_descriptor" && !/^\d+$/.test(node.text)) {
+      return `${JSON.stringify(node.text)} at offset ${node.startIndex} is a word to bash, not a file descriptor`;
     }
     if (node.type === "comment" && node.startIndex > 0 && !/[ \t\n;&|()<>]/.test(source[node.startIndex - 1]!)) {
       return `"#" at offset ${node.startIndex} is inside a word to bash, not a comment`;
