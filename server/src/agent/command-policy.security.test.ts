@@ -4,7 +4,11 @@ import assert from "node:assert/strict";
 import { type CommandRules, decide, matchesRule, validateRules } from "./command-policy";
 import { parseCommandLine } from "./shell-parse";
 
-const RULES: CommandRules = { allow: ["git status", "npm test", "ls *", "cat *", "echo *"], deny: ["rm -rf *", "curl *"] };
+const RULES: CommandRules = { allow: ["git status", "git diff", "git branch", "npm test", "ls *", "cat *", "echo *"], deny: ["rm -rf *", "curl *"] };
+
+// Peer CVE classes named in the rows below.
+const DIFFERENTIAL = "parser/shell differential (CWE-78 allow-list bypass; CVE class of coding agents' approval bypasses, e.g. Claude Code CVE-2025-54795)";
+const HIDDEN_ARGS = "arguments hidden from the allow-list check (CWE-88 argument injection; CVE class of git option injection, e.g. GitPython CVE-2022-24439)";
 
 type Row = [name: string, command: string, expected: "allow" | "ask" | "deny"];
 
@@ -143,6 +147,53 @@ const ROWS: Row[] = [
   ["quoted heredoc delimiter: body is literal", "cat <<'EOF'\n$(curl x)\nEOF", "allow"],
   ["stdout to /dev/null, stderr to the terminal", "ls 2>&1 >/dev/null", "allow"],
   ["escaped $ in double quotes is literal", 'echo "\\$(curl x)"', "allow"],
+  // Words after a redirect are arguments in bash, wherever the redirect stands (issue 11, item 3).
+  [`${HIDDEN_ARGS}: words after 2>/dev/null`, "git diff 2>/dev/null --no-index --output=/outside/file /dev/null README.md", "ask"],
+  [`${HIDDEN_ARGS}: git branch -D after a redirect`, "git branch 2>/dev/null -D x", "ask"],
+  [`${HIDDEN_ARGS}: words between two redirects`, "git status >/dev/null --porcelain 2>/dev/null -z", "ask"],
+  [`${HIDDEN_ARGS}: word after &>`, "git status &>/dev/null --short", "ask"],
+  [`${HIDDEN_ARGS}: word after a heredoc start`, "git status <<EOF --short\nbody\nEOF", "ask"],
+  [`${HIDDEN_ARGS}: words after a redirect that tree-sitter hangs on a whole list`, "ls && git diff 2>/dev/null --no-index --output=x", "ask"],
+  [`${HIDDEN_ARGS}: words after a redirect that tree-sitter hangs on a whole pipeline`, "ls | git branch 2>/dev/null -D x", "ask"],
+  [`${HIDDEN_ARGS}: words after a redirect on an allowed open rule still allowed`, "ls 2>/dev/null -la >/dev/null x", "allow"],
+  [`${HIDDEN_ARGS}: words after a redirect of a compound command (bash: syntax error)`, "{ ls; } >/dev/null curl x", "ask"],
+  [`${HIDDEN_ARGS}: words after a redirect of a function definition`, "f() { ls; } >/dev/null curl x", "ask"],
+  [`${HIDDEN_ARGS}: && after a heredoc start`, "ls <<EOF && curl x\nbody\nEOF", "deny"],
+  [`${HIDDEN_ARGS}: || after a heredoc start and a redirect`, "ls <<EOF >/dev/null || curl x\nbody\nEOF", "deny"],
+  [`${HIDDEN_ARGS}: pipe after a heredoc start`, "ls <<EOF | sh\nbody\nEOF", "ask"],
+  [`${HIDDEN_ARGS}: redirect to a file after a heredoc start`, "ls <<EOF > out.txt\nbody\nEOF", "ask"],
+  // Places where tree-sitter-bash and bash would cut the line differently (issue 11, item 2).
+  [`${DIFFERENTIAL}: $'\\\\' ends at the second quote in bash, not in tree-sitter`, "ls $'\\\\' ; curl x #'", "ask"],
+  [`${DIFFERENTIAL}: backslash-space before # (tree-sitter: blank + comment; bash: a word)`, "ls \\ #; curl x", "ask"],
+  [`${DIFFERENTIAL}: backslash-tab between words`, "ls a\\\tb", "ask"],
+  [`${DIFFERENTIAL}: quoted halves joined by backslash-space (bash: one word)`, 'git "status"\\ "--short"', "ask"],
+  [`${DIFFERENTIAL}: backticks in an unquoted heredoc body run`, "ls <<EOF\n`curl x`\nEOF", "ask"],
+  [`${DIFFERENTIAL}: $(…) in an unquoted heredoc body runs`, "ls <<EOF\n$(curl x)\nEOF", "deny"],
+  [`${DIFFERENTIAL}: a body line ending in a backslash hides the heredoc's end from tree-sitter (found by the fuzz test)`, "ls <<'EOF'\n\\\nEOF\ncurl x\nEOF", "ask"],
+  [`${DIFFERENTIAL}: the same with an unquoted delimiter`, "ls <<EOF\n\\\nEOF\ncurl x\nEOF", "ask"],
+  [`${DIFFERENTIAL}: adjacent words tree-sitter splits (found by the fuzz test)`, "ls ]]\\(a", "ask"],
+  [`${HIDDEN_ARGS}: a word after >&- (found by the fuzz test)`, "git diff >&- -R", "ask"],
+  [`${DIFFERENTIAL}: a word that tree-sitter starts at the newline after a comment (found by the fuzz test)`, "ls #c\n\\curl x", "ask"],
+  [`${DIFFERENTIAL}: the same after a line continuation and an empty line (found by the fuzz test)`, "ls \\\n\n\\curl x", "ask"],
+  [`${DIFFERENTIAL}: a command that tree-sitter continues after a comment and a line continuation (found by the fuzz test)`, "ls #c\n\\\ncurl x", "ask"],
+  [`${HIDDEN_ARGS}: an escaped digit before a redirect is an argument, not a descriptor (found by the fuzz test)`, "git branch \\2<README.md", "ask"],
+  [`${DIFFERENTIAL}: a command that tree-sitter continues past a newline and a line continuation (found by the fuzz test)`, "ls a\n\\\ncurl x", "ask"],
+  [`${DIFFERENTIAL}: ! glued to a quoted word is a command name in bash, not a negation (found by the fuzz test)`, "!'ls'", "ask"],
+  [`${HIDDEN_ARGS}: -2> is the argument -2 and a redirect in bash, a descriptor to tree-sitter (found by the fuzz test)`, "git -2>&1 status", "ask"],
+  [`${DIFFERENTIAL}: brace expansion across quotes`, 'echo {a,"b"}', "ask"],
+  [`${DIFFERENTIAL}: tilde expansion depends on HOME`, "ls ~", "ask"],
+  [`${DIFFERENTIAL}: {var}> allocates a descriptor and sets var`, "ls {fd}>/dev/null", "ask"],
+  [`${DIFFERENTIAL}: =~ is an argument outside [[ ]]`, "git =~ status", "ask"],
+  [`${DIFFERENTIAL}: $'…' with a raw byte (locale-dependent)`, "echo $'\\xff'", "ask"],
+  [`${DIFFERENTIAL}: group brace glued to a word (bash: command "{ls")`, "{ls;}", "ask"],
+  [`${DIFFERENTIAL}: ;& falls through to the next case body, which is checked too`, "case x in x) ls;& *) curl x;; esac", "deny"],
+  [`${DIFFERENTIAL}: ;;& tests the next pattern, whose body is checked too`, "case x in x) ls;;& *) curl x;; esac", "deny"],
+  [`${DIFFERENTIAL}: here-string with a substitution`, "cat <<< $(curl x)", "deny"],
+  [`${DIFFERENTIAL}: extglob is off in bash -c (a syntax error, refused)`, "ls @(a|curl x)", "ask"],
+  [`${DIFFERENTIAL}: no history expansion in bash -c: !! is a word`, "ls !!", "allow"],
+  [`${DIFFERENTIAL}: aliases are not expanded in bash -c, and alias itself is never allowed`, "alias ls='curl x'; ls", "ask"],
+  [`${DIFFERENTIAL}: dash reads $'\\' differently, bash sees one argument`, "ls $'\\'\ntouch X\necho \\''", "allow"],
+  [`${DIFFERENTIAL}: dash reads &> as background, bash as a redirect`, "ls &>/dev/null touch X", "allow"],
 ];
 
 describe("command policy: attacks", () => {
@@ -235,6 +286,44 @@ describe("shell parse", () => {
       { op: ">", target: "out", dynamic: false },
       { op: ">&", fd: "2", target: "1", dynamic: false },
     ]);
+  });
+
+  it("keeps every word of a simple command as an argument, wherever redirects stand", async () => {
+    const cases: [string, string[][]][] = [
+      ["git diff 2>/dev/null --no-index --output=/o /dev/null README.md", [["git", "diff", "--no-index", "--output=/o", "/dev/null", "README.md"]]],
+      ["ls a 2>/dev/null b >/dev/null c", [["ls", "a", "b", "c"]]],
+      ["ls &>/dev/null touch X", [["ls", "touch", "X"]]],
+      ["ls >&/dev/null touch X", [["ls", "touch", "X"]]],
+      [">/dev/null ls x", [["ls", "x"]]],
+      ["ls <<EOF x\nbody\nEOF", [["ls", "x"]]],
+      ["ls <<EOF >/dev/null x && pwd\nbody\nEOF", [["ls", "x"], ["pwd"]]],
+      ["cat <<< x y", [["cat", "y"]]],
+      ["! ls >/dev/null -la", [["ls", "-la"]]],
+      ["ls =~ a == b", [["ls", "=~", "a", "==", "b"]]],
+      ["ls && git diff 2>/dev/null --no-index", [["ls"], ["git", "diff", "--no-index"]]],
+      ["ls >&- x", [["ls", "x"]]],
+      ["ls \\2<README.md", [["ls", "2"]]],
+      ["ls 1&>/dev/null x", [["ls", "1", "x"]]],
+      ["ls &>/dev/null 0<\"/dev/null\" .. x", [["ls", "..", "x"]]],
+    ];
+    for (const [line, expected] of cases) {
+      const result = await parseCommandLine(line);
+      assert.ok(result.ok, `${JSON.stringify(line)}: ${result.ok ? "" : result.reason}`);
+      assert.deepEqual(result.commands.map((c) => c.argv), expected, JSON.stringify(line));
+    }
+    const redirected = await parseCommandLine("ls &>/dev/null touch X 2>&1");
+    assert.ok(redirected.ok);
+    assert.deepEqual(redirected.commands[0]!.redirects, [
+      { op: "&>", target: "/dev/null", dynamic: false },
+      { op: ">&", fd: "2", target: "1", dynamic: false },
+    ]);
+  });
+
+  it("refuses what tree-sitter and bash would cut differently", async () => {
+    for (const line of ["ls $'\\\\' ; curl x #'", "ls \\ #; curl x", "ls a\\\tb", "{ ls; } >/dev/null x", "{ls;}"]) {
+      const result = await parseCommandLine(line);
+      assert.equal(result.ok, false, JSON.stringify(line));
+    }
   });
 
   it("unwraps wrappers into commands of their own", async () => {

@@ -1,10 +1,13 @@
-// Runs an agent command: /bin/sh -c in the workspace, in the OS sandbox when there is one, started
-// so that a timeout, a cancel or the server's end kills every process it started, detached ones
-// included (command-launch.ts: a pid namespace, or the command supervisor). Output is kept
-// bounded (head + tail, the middle dropped with a note) and streamed to onOutput as it arrives.
-// Variables that look like secrets are not passed on unless an allow list names them.
+// Runs an agent command: bash -c in the workspace (command-shell.ts: the language the policy
+// parsed; refused where there is no bash), in the OS sandbox when there is one, started so that a
+// timeout, a cancel or the server's end kills every process it started, detached ones included
+// (command-launch.ts: a pid namespace, or the command supervisor). Output is kept bounded (head +
+// tail, the middle dropped with a note) and streamed to onOutput as it arrives. Variables that look
+// like secrets are not passed on unless an allow list names them (env-scrub.ts).
 import { gitSafeCommandEnvironment } from "../git/git-safe-env";
 import { launchCommand } from "./command-launch";
+import { commandShell, type CommandShellChoice } from "./command-shell";
+import { scrubEnvironment } from "./env-scrub";
 import type { CommandSandbox } from "./sandbox/command-sandbox";
 import type { CommandRun, CommandRunner, CommandRunOptions } from "./tool-types";
 
@@ -23,35 +26,11 @@ export interface CommandRunnerOptions {
   sandbox?: CommandSandbox;
   /** The workspace folders (real paths), writable in the sandbox; default: the command's cwd. */
   roots?: readonly string[];
+  /** The shell (default: command-shell.ts's choice for this machine). */
+  shell?: CommandShellChoice;
 }
 
 const DEFAULT_MAX_OUTPUT = 16_000;
-/** Name parts (split at "_") that mark a secret: GITHUB_TOKEN, DB_PASSWORD, OPENAI_API_KEY, AWS_SECRET_ACCESS_KEY… */
-const SECRET_PARTS = new Set(["TOKEN", "TOKENS", "SECRET", "SECRETS", "PASSWORD", "PASSWD", "PASS", "PASSPHRASE", "KEY", "KEYS", "APIKEY", "CREDENTIAL", "CREDENTIALS", "AUTH", "COOKIE", "PRIVATE", "DSN"]);
-/** Prefixes whose every variable is credentials or account configuration. */
-const SECRET_PREFIXES = ["AWS_", "AZURE_", "GOOGLE_APPLICATION_CREDENTIALS", "GCP_", "NPM_CONFIG__AUTH", "HF_", "HUGGING_FACE_", "OPENAI_", "ANTHROPIC_", "VAULT_"];
-
-/** Whether an environment variable name looks like it holds a secret. */
-export function looksSecret(name: string): boolean {
-  const upper = name.toUpperCase();
-  if (upper === "PWD" || upper === "OLDPWD") return false;
-  if (SECRET_PREFIXES.some((prefix) => upper.startsWith(prefix))) return true;
-  return upper.split(/[_\-.]+/).some((part) => SECRET_PARTS.has(part) || /^(API|ACCESS|PRIVATE|SECRET)?KEY$/.test(part) || part.endsWith("TOKEN"));
-}
-
-/** The environment without secret-looking variables (names in `allow` are kept). */
-export function scrubEnvironment(env: NodeJS.ProcessEnv, allow: readonly string[] = []): { env: NodeJS.ProcessEnv; removed: string[] } {
-  const allowed = new Set(allow.map((name) => name.toUpperCase()));
-  const kept: NodeJS.ProcessEnv = {};
-  const removed: string[] = [];
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined) continue;
-    if (looksSecret(name) && !allowed.has(name.toUpperCase())) removed.push(name);
-    else kept[name] = value;
-  }
-  return { env: kept, removed: removed.sort() };
-}
-
 /** Keeps the first and last `limit / 2` characters of a stream, counting what falls in between. */
 export class BoundedOutput {
   private head = "";
@@ -87,11 +66,16 @@ export class ProcessCommandRunner implements CommandRunner {
 
   async run(commandLine: string, options: CommandRunOptions): Promise<CommandRun> {
     options.signal.throwIfAborted();
+    const shell = this.options.shell ?? commandShell();
+    if ("error" in shell) return Promise.reject(new Error(shell.error));
     const { env } = scrubEnvironment(this.options.env ?? process.env, this.options.allowEnv);
     const windows = process.platform === "win32";
-    const shell = windows ? { file: process.env.ComSpec ?? "cmd.exe", args: ["/d", "/s", "/c", commandLine] } : { file: "/bin/sh", args: ["-c", commandLine] };
     // In the sandbox when there is one; either way nothing the command starts outlives it (command-launch.ts).
-    const launched = await launchCommand(shell, { cwd: options.cwd, env: gitSafeCommandEnvironment(env), sandbox: this.options.sandbox, roots: this.options.roots ?? [options.cwd], network: options.network === true });
+    // The git switches go in after scrubbing: GIT_CONFIG_KEY_n looks like a secret's name.
+    const launched = await launchCommand(
+      { file: shell.file, args: shell.args(commandLine) },
+      { cwd: options.cwd, env: shell.env(gitSafeCommandEnvironment(env), commandLine), sandbox: this.options.sandbox, roots: this.options.roots ?? [options.cwd], network: options.network === true },
+    );
     const child = launched.child;
     const output = new BoundedOutput(this.options.maxOutputChars ?? DEFAULT_MAX_OUTPUT);
     const onData = (data: Buffer): void => {

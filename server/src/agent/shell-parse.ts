@@ -9,18 +9,20 @@
 //
 // The analysis is deliberately conservative. Whatever it cannot resolve statically is marked
 // `dynamic` (the policy never allows it), and whatever it cannot parse, or where tree-sitter and
-// bash might disagree on where words end, is `ok: false` (the policy never allows it either):
-//  - ERROR or MISSING nodes anywhere in the tree;
-//  - NUL, C0 controls other than tab and newline (tree-sitter treats \r, \v and \f as blanks,
-//    bash does not), DEL, C1 controls (U+0085 NEL included) and U+2028/U+2029;
-//  - a backslash-newline inside a word (bash joins the word, tree-sitter splits it);
-//  - a static `bash -c` (etc.) script that fails any of the above, or nesting deeper than
-//    MAX_DEPTH.
+// bash might disagree on where words or commands end (shell-differential.ts), is `ok: false`
+// (the policy never allows it either): ERROR or MISSING nodes anywhere in the tree, the
+// characters and lexer rules listed in shell-differential.ts, words after the redirect of a
+// compound command (a syntax error in bash), a static `bash -c` (etc.) script that fails any of
+// the above, or nesting deeper than MAX_DEPTH. Every word of a simple command is an argument,
+// wherever redirects stand (`git diff 2>/dev/null --output=x`), as in bash (shell-redirects.ts).
 // Redirects that no command claims (e.g. on a function definition) become a command with an
-// empty argv, so they cannot slip through unseen.
+// empty argv, so they cannot slip through unseen. Commands run under bash itself
+// (command-shell.ts), so this is the language that runs.
 import type { Node } from "web-tree-sitter";
 import { parserPool as sharedPool, type ParserPool } from "../index/parser-pool";
-import { assignmentText, containsExpansion, redirectOf, resolveWord, type Word } from "./shell-words";
+import { syntaxError, textDifferential, treeDifferential } from "./shell-differential";
+import { REDIRECT_TYPES, type RedirectParts, redirectParts } from "./shell-redirects";
+import { assignmentText, containsExpansion, resolveWord, type Word } from "./shell-words";
 import { basename, EVAL_LIKE, scriptArgument, wrapped } from "./shell-wrappers";
 
 export interface Redirect {
@@ -67,10 +69,8 @@ export const MAX_DEPTH = 4;
 /** Longer command lines are refused rather than analysed. */
 export const MAX_LENGTH = 100_000;
 
-// \t (09) and \n (0a) are the only controls allowed.
-const FORBIDDEN_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
-
-const REDIRECT_TYPES = new Set(["file_redirect", "heredoc_redirect", "herestring_redirect"]);
+/** `{name}>file`: bash opens a free descriptor and stores its number in `name`. */
+const DESCRIPTOR_VARIABLE = /^\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 
 /** Parses a command line and lists every simple command in it (see the file comment). */
 export async function parseCommandLine(text: string, options: ParseCommandOptions = {}): Promise<ParseResult> {
@@ -94,18 +94,18 @@ interface WalkResult {
 async function parseAt(text: string, pool: ParserPool, depth: number): Promise<ParseResult> {
   if (depth > MAX_DEPTH) return { ok: false, reason: `commands nested deeper than ${MAX_DEPTH} levels` };
   if (text.length > MAX_LENGTH) return { ok: false, reason: `command longer than ${MAX_LENGTH} characters` };
-  const bad = FORBIDDEN_CHARS.exec(text);
-  if (bad) return { ok: false, reason: `contains the control or line-separator character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}` };
-  const joined = joinedContinuation(text);
-  if (joined >= 0) return { ok: false, reason: `line continuation inside a word at offset ${joined} (bash joins the word, the parser splits it)` };
+  const refused = textDifferential(text);
+  if (refused) return { ok: false, reason: refused };
   let walked: WalkResult | undefined;
   try {
     walked = await pool.withTree(text, "bash", (tree) => {
-      const broken = findError(tree.rootNode);
+      const broken = syntaxError(tree.rootNode);
       if (broken) return { commands: [], nested: [], error: broken };
+      const different = treeDifferential(tree.rootNode, text);
+      if (different) return { commands: [], nested: [], error: different };
       const walker = new Walker(text);
       walker.visit(tree.rootNode, []);
-      return { commands: walker.commands, nested: walker.nested };
+      return { commands: walker.commands, nested: walker.nested, ...(walker.error ? { error: walker.error } : {}) };
     });
   } catch (error) {
     return { ok: false, reason: `shell parser failed: ${error instanceof Error ? error.message : String(error)}` };
@@ -128,57 +128,29 @@ async function parseAt(text: string, pool: ParserPool, depth: number): Promise<P
   return { ok: true, commands };
 }
 
-/**
- * Offset of a backslash-newline with a non-blank on both sides, or -1. Bash removes it and joins
- * the two halves into one word (`cu\<newline>rl` is `curl`); tree-sitter treats it as a blank and
- * sees two words. Refused rather than guessed (inside quotes too, where it would be harmless).
- */
-function joinedContinuation(text: string): number {
-  for (let i = text.indexOf("\\\n"); i >= 0; i = text.indexOf("\\\n", i + 1)) {
-    let run = 0;
-    while (i - run >= 0 && text[i - run] === "\\") run++;
-    if (run % 2 === 0) continue; // an escaped backslash, then a real newline
-    const before = text[i - run];
-    const after = text[i + 2];
-    if (before !== undefined && !/[ \t\n]/.test(before) && after !== undefined && !/[ \t\n]/.test(after)) return i;
-  }
-  return -1;
-}
-
-function findError(node: Node): string | undefined {
-  if (!node.hasError && !node.isMissing) return undefined;
-  const stack: Node[] = [node];
-  while (stack.length > 0) {
-    const current = stack.pop()!;
-    if (current.isMissing) return `syntax error: missing "${current.type}" at offset ${current.startIndex}`;
-    if (current.isError) return `syntax error at offset ${current.startIndex}: ${JSON.stringify(current.text.slice(0, 40))}`;
-    for (const child of current.children) if (child && (child.hasError || child.isMissing)) stack.push(child);
-  }
-  return "syntax error";
-}
-
 
 class Walker {
   constructor(private readonly source: string) {}
 
   readonly commands: SimpleCommand[] = [];
   readonly nested: NestedScript[] = [];
+  /** The first reason to refuse the whole line. */
+  error: string | undefined;
 
   /** Visits a statement-level node; `redirects` come from enclosing redirected statements. */
   visit(node: Node, redirects: Redirect[]): void {
     switch (node.type) {
       case "command":
-        this.command(node, redirects);
+        this.command(node, redirects, [], node.text);
         return;
       case "redirected_statement": {
-        const own = node.childrenForFieldName("redirect").filter((r) => REDIRECT_TYPES.has(r.type));
-        const all = [...redirects, ...own.map(redirectOf)];
-        for (const r of own) this.visitInside(r);
+        const parts = node.childrenForFieldName("redirect").filter((r) => REDIRECT_TYPES.has(r.type)).flatMap(redirectParts);
+        for (const part of parts) for (const own of part.own) this.search(own);
         const body = node.childForFieldName("body");
-        if (body) this.visit(body, all);
-        else this.pseudo(node, [], all, containsExpansion(node));
+        this.redirected(body ?? undefined, parts, redirects, node.text);
+        for (const part of parts) for (const statement of part.statements) this.visit(statement, redirects);
         // Anything else (unlikely): still searched.
-        const claimed = new Set([body?.id, ...own.map((r) => r.id)]);
+        const claimed = new Set([body?.id, ...node.childrenForFieldName("redirect").map((r) => r.id)]);
         for (const child of node.children) if (child?.isNamed && !claimed.has(child.id)) this.visit(child, redirects);
         return;
       }
@@ -248,8 +220,12 @@ class Walker {
       default:
         if (REDIRECT_TYPES.has(node.type)) {
           // A redirect that no handler claimed (on a function definition, say): never silently dropped.
-          this.visitInside(node);
-          this.pseudo(node, [], [...redirects, redirectOf(node)], containsExpansion(node));
+          const parts = redirectParts(node);
+          for (const part of parts) for (const own of part.own) this.search(own);
+          const words = parts.flatMap((p) => p.words);
+          if (words.length > 0) this.fail(`words after the redirect of a ${node.parent?.type.replace(/_/g, " ") ?? "statement"} at offset ${words[0]!.startIndex} (a syntax error in bash)`);
+          this.pseudo(node, [], [...redirects, ...parts.map((p) => p.redirect)], parts.some((p) => p.redirect.dynamic));
+          for (const part of parts) for (const statement of part.statements) this.visit(statement, redirects);
           return;
         }
         for (const child of node.children) if (child) this.visit(child, redirects);
@@ -258,47 +234,114 @@ class Walker {
 
   /** Searches the parts of a node that are not statements (words, redirects) for commands in substitutions. */
   private visitInside(node: Node): void {
-    for (const child of node.children) {
-      if (!child) continue;
-      if (child.type === "command_substitution" || child.type === "process_substitution") {
-        for (const inner of child.children) if (inner) this.visit(inner, []);
-      } else {
-        this.visitInside(child);
-      }
+    for (const child of node.children) if (child) this.search(child);
+  }
+
+  /** visitInside for the node itself too: a word may be a substitution. */
+  private search(node: Node): void {
+    if (node.type === "command_substitution" || node.type === "process_substitution") {
+      for (const inner of node.children) if (inner) this.visit(inner, []);
+    } else {
+      this.visitInside(node);
     }
+  }
+
+  /**
+   * A statement and the redirects (with the words tree-sitter hung onto them) that follow it. In
+   * bash trailing redirects belong to the last command of a list or pipeline (tree-sitter puts
+   * them on the whole list), and words after them are that simple command's arguments; after a
+   * compound command they are a syntax error.
+   */
+  private redirected(body: Node | undefined, parts: RedirectParts[], outer: Redirect[], text: string): void {
+    if (body && (body.type === "list" || body.type === "pipeline")) {
+      const statements = body.namedChildren.filter((c): c is Node => !!c && c.type !== "comment");
+      const last = statements.pop();
+      for (const statement of statements) this.visit(statement, outer);
+      this.redirected(last, parts, outer, last?.text ?? text);
+      return;
+    }
+    const all = [...outer, ...parts.map((p) => p.redirect)];
+    const words = parts.flatMap((p) => p.words);
+    const simple = body ? simpleCommandOf(body) : undefined;
+    if (!body || simple) {
+      // `cmd 2>/dev/null more words` (or `>f cmd`): one simple command, all of its words.
+      this.command(simple, all, parts, text);
+    } else if (words.length > 0) {
+      this.fail(`words after the redirect of a ${body.type.replace(/_/g, " ")} at offset ${words[0]!.startIndex} (a syntax error in bash)`);
+    } else {
+      this.visit(body, all);
+    }
+  }
+
+  fail(reason: string): void {
+    this.error ??= reason;
   }
 
   private pseudo(node: Node, argv: string[], redirects: Redirect[], dynamic: boolean): void {
     this.commands.push({ argv, text: node.text, redirects, dynamic, assignments: [] });
   }
 
-  private command(node: Node, outer: Redirect[]): void {
+  /**
+   * One simple command: the children of a `command` node plus the words and redirects that
+   * tree-sitter hung onto the redirects of the statement around it (`extra`).
+   */
+  private command(node: Node | undefined, outer: Redirect[], extra: RedirectParts[], text: string): void {
     const redirects: Redirect[] = [];
     const assignments: string[] = [];
+    const wordNodes: Node[] = extra.flatMap((p) => p.words);
     const words: Word[] = [];
-    let dynamic = containsExpansion(node);
-    for (let i = 0; i < node.childCount; i++) {
-      const child = node.child(i);
+    const redirectStarts = new Map(extra.map((p) => [p.start, p.redirect]));
+    let dynamic = false;
+    for (const child of node?.children ?? []) {
       if (!child || child.type === "comment") continue;
       if (REDIRECT_TYPES.has(child.type)) {
-        redirects.push(redirectOf(child));
+        for (const part of redirectParts(child)) {
+          redirects.push(part.redirect);
+          redirectStarts.set(part.start, part.redirect);
+          wordNodes.push(...part.words);
+          for (const own of part.own) this.search(own);
+          for (const statement of part.statements) this.visit(statement, outer);
+        }
       } else if (child.type === "variable_assignment") {
         assignments.push(assignmentText(child));
+        dynamic ||= containsExpansion(child);
+        this.search(child);
       } else if (child.type === "command_name") {
-        const name = child.namedChildren[0] ? resolveWord(child.namedChildren[0]) : resolveWord(child);
-        // A glob or anything unresolved in the command name decides which program runs.
-        dynamic ||= !name.static || name.glob;
-        words.push(name);
+        wordNodes.push(child.namedChildren[0] ?? child);
       } else if (child.isNamed) {
-        const word = resolveWord(child);
-        dynamic ||= !word.static;
-        words.push(word);
+        wordNodes.push(child);
+      } else if (child.type === "=~" || child.type === "==") {
+        // Operators of [[ ]] that tree-sitter also accepts in a command: plain arguments to bash.
+        words.push({ value: child.type, static: true, glob: false, start: child.startIndex, end: child.endIndex });
+      } else if (child.type === "$") {
+        words.push({ value: "$", static: false, glob: false, start: child.startIndex, end: child.endIndex });
       }
     }
-    this.visitInside(node);
+    for (const wordNode of wordNodes) {
+      this.search(wordNode);
+      words.push(resolveWord(wordNode));
+    }
+    words.sort((a, b) => a.start - b.start);
+    // A word that runs into a redirect operator is that redirect's descriptor in bash: `0<f`
+    // (tree-sitter may hang the 0 onto the previous redirect), `{fd}>f` (sets fd).
+    const kept: Word[] = [];
+    for (const word of words) {
+      const redirect = redirectStarts.get(word.end);
+      // As written, not quoted or escaped (`\2<f` is the argument 2), and not before &> or &>>,
+      // which take no descriptor (`1&>f` is the argument 1).
+      const raw = this.source.slice(word.start, word.end);
+      if (redirect && redirect.op.startsWith("&")) kept.push(word);
+      else if (redirect && /^\d+$/.test(raw)) redirect.fd = raw;
+      else if (redirect && DESCRIPTOR_VARIABLE.test(raw)) assignments.push(`${raw.slice(1, -1)}=(a file descriptor)`);
+      else kept.push(word);
+    }
+    for (const word of kept) dynamic ||= !word.static;
+    // A glob in the command name decides which program runs.
+    dynamic ||= kept[0]?.glob ?? false;
     const all = [...redirects, ...outer];
     dynamic ||= all.some((r) => r.dynamic);
-    this.emit(words, node.endIndex, { argv: [], text: node.text, redirects: all, dynamic, assignments }, 0);
+    const end = Math.max(node?.endIndex ?? 0, ...kept.map((w) => w.end));
+    this.emit(kept, end, { argv: [], text, redirects: all, dynamic, assignments }, 0);
   }
 
   /** Records a command and whatever it wraps (wrappers, `bash -c`, eval, find -exec). */
@@ -340,6 +383,16 @@ class Walker {
       );
     }
   }
+}
+
+/** The simple command a redirect list belongs to: the body itself, or the command under `!`. */
+function simpleCommandOf(body: Node): Node | undefined {
+  if (body.type === "command") return body;
+  if (body.type === "negated_command") {
+    const inner = body.namedChildren.filter((c) => c?.type !== "comment");
+    return inner.length === 1 && inner[0]!.type === "command" ? inner[0]! : undefined;
+  }
+  return undefined;
 }
 
 function lengthOf(word: Word): number {

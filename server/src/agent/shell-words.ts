@@ -1,7 +1,6 @@
 // Words of a shell command as bash would see them: quotes removed where the value is static,
 // expansions marked dynamic, redirect targets resolved. Used by shell-parse.ts.
 import type { Node } from "web-tree-sitter";
-import type { Redirect } from "./shell-parse";
 
 export const EXPANSION_TYPES = new Set([
   "simple_expansion",
@@ -11,6 +10,11 @@ export const EXPANSION_TYPES = new Set([
   "arithmetic_expansion",
   "brace_expression",
 ]);
+
+/** {a,b} or {1..3} (escaped or not: refusing `\{a,b\}` too is only stricter). */
+const BRACE_EXPANSION = /\{[^{}]*(,|\.\.)[^{}]*\}/;
+/** A tilde prefix: at the start of a word part, or after = or : (assignment-like words). */
+const TILDE = /(^|[=:])~/;
 
 export interface Word {
   value: string;
@@ -30,8 +34,9 @@ export function resolveWord(node: Node): Word {
   switch (node.type) {
     case "word": {
       const raw = node.text;
-      // `$` or a backtick left in a plain word, or a brace expansion ({a,b}, {1..3}): not static.
-      if (/[$`]/.test(raw) || /\{[^{}]*(,|\.\.)[^{}]*\}/.test(raw)) return unresolved();
+      // `$` or a backtick left in a plain word, a brace expansion ({a,b}, {1..3}) or a tilde
+      // expansion (~, ~user, a=~/x: depends on HOME and the user database): not static.
+      if (/[$`]/.test(raw) || BRACE_EXPANSION.test(raw) || TILDE.test(raw)) return unresolved();
       return { value: unescapeUnquoted(raw), static: true, glob: hasUnquotedGlob(raw), start, end };
     }
     case "number":
@@ -68,6 +73,9 @@ export function resolveWord(node: Node): Word {
       // Text between named children (tree-sitter keeps some literal pieces anonymous).
       const covered = node.namedChildren.reduce((n, c) => n + (c ? c.endIndex - c.startIndex : 0), 0);
       if (covered !== node.endIndex - node.startIndex) return unresolved();
+      // Brace expansion sees through quotes: {a,"b"} is `a b`. Quoted parts stand in as "q".
+      const shape = node.namedChildren.map((c) => (c?.type === "word" ? c.text : "q")).join("");
+      if (BRACE_EXPANSION.test(shape)) return unresolved();
       return { value, static: true, glob, start, end };
     }
     default:
@@ -102,7 +110,7 @@ const ANSI_SIMPLE: Readonly<Record<string, string>> = {
   a: "\x07", b: "\b", e: "\x1b", E: "\x1b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", "'": "'", '"': '"', "?": "?",
 };
 
-/** Decodes the inside of $'…'; undefined for escapes we do not handle (\c, \0 / NUL, odd code points). */
+/** Decodes the inside of $'…'; undefined for escapes we do not handle (\c, NUL, anything beyond ASCII). */
 function decodeAnsiC(raw: string): string | undefined {
   let out = "";
   for (let i = 0; i < raw.length; i++) {
@@ -131,7 +139,8 @@ function decodeAnsiC(raw: string): string | undefined {
       i++;
       continue;
     }
-    if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return undefined;
+    // NUL ends the string in bash; beyond ASCII the bytes depend on the locale (\u) or are not UTF-8 (\x, octal).
+    if (code === 0 || code > 0x7f) return undefined;
     out += String.fromCodePoint(code);
     i += match[0].length;
   }
@@ -142,20 +151,4 @@ export function containsExpansion(node: Node): boolean {
   if (EXPANSION_TYPES.has(node.type)) return true;
   for (const child of node.children) if (child && containsExpansion(child)) return true;
   return false;
-}
-
-export function redirectOf(node: Node): Redirect {
-  const fd = node.childForFieldName("descriptor")?.text;
-  const op = node.children.filter((c) => c && !c.isNamed).map((c) => c!.type).join("");
-  let targetNode: Node | null | undefined;
-  if (node.type === "file_redirect") targetNode = node.childForFieldName("destination");
-  else if (node.type === "heredoc_redirect") targetNode = node.namedChildren.find((c) => c?.type === "heredoc_start");
-  else targetNode = node.namedChildren.find((c) => c && c.type !== "file_descriptor");
-  const target = targetNode ? resolveWord(targetNode) : undefined;
-  return {
-    op,
-    ...(fd !== undefined ? { fd } : {}),
-    target: target?.value ?? "",
-    dynamic: containsExpansion(node) || (target ? !target.static : op !== ">&-" && op !== "<&-"),
-  };
 }
