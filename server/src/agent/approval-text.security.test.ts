@@ -63,6 +63,10 @@ describe("approval cards show invisible Unicode in commands and paths", () => {
       assert.equal(check.decision, row.expected, JSON.stringify(check.reasons));
       if (row.shown) assert.ok(check.reasons.some((reason) => row.shown!.test(reason)), JSON.stringify(check.reasons));
       assert.ok(!/[\u202E\u{E0041}]/u.test(check.request.summary), `summary: ${check.request.summary}`);
+      // The card's command line (commandShown, else command) is what the person reads.
+      const onCard = check.request.commandShown ?? check.request.command ?? "";
+      assert.ok(!/[\u202E\u{E0041}]/u.test(onCard), `card command: ${onCard}`);
+      if (row.tool === "run_command") assert.equal(check.request.command, row.args.command, "the exact command is still what runs and what \"always\" remembers");
     });
   }
 });

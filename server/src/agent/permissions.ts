@@ -78,6 +78,8 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       tool: tool.name,
       summary: summarize(tool, targets),
       ...(targets.command !== undefined ? { command: targets.command } : {}),
+      // What the person reads on the card must be what runs (Trojan Source): escapes instead of invisible characters.
+      ...(targets.command !== undefined && revealInvisible(targets.command) !== targets.command ? { commandShown: revealInvisible(targets.command) } : {}),
       ...(targets.paths.length > 0 ? { paths: targets.paths } : {}),
       reasons,
       ...(tool.effect === "command" && options.sandbox ? { sandbox: options.sandbox } : {}),

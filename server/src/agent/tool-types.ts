@@ -99,6 +99,8 @@ export interface ApprovalRequest {
   /** One line: what would happen ("Run `npm test`", "Write src/a.ts"). */
   summary: string;
   command?: string;
+  /** The command as the card must show it, with invisible characters as `<U+XXXX>` escapes; set only when it has some. */
+  commandShown?: string;
   paths?: string[];
   /** Why code says ask (rule findings, protected path, profile). */
   reasons: string[];

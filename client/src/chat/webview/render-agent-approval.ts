@@ -12,7 +12,7 @@ export function renderAgentApproval(entry: AgentApprovalEntry): HTMLElement {
     "section",
     { class: `agent-approval ${entry.answer ?? "pending"}`, role: "group", "aria-label": `Approval needed for step ${entry.step}: ${request.summary}` },
     el("div", { class: "agent-approval-title" }, icon("shield"), `Step ${entry.step} needs your approval`),
-    el("div", { class: "agent-approval-summary" }, request.command !== undefined ? el("code", {}, request.command) : request.summary),
+    el("div", { class: "agent-approval-summary" }, request.command !== undefined ? el("code", {}, request.commandShown ?? request.command) : request.summary),
   );
   if (request.paths?.length) card.append(el("div", { class: "meta" }, icon("file"), request.paths.join(", ")));
   // Where the command would run: in the sandbox (and whether approving opens the network) or not confined.
@@ -32,7 +32,7 @@ export function renderAgentApproval(entry: AgentApprovalEntry): HTMLElement {
     agentButton("deny", entry.runId, `Deny: ${request.summary}`, "close", { step: entry.step, text: "Deny" }),
   );
   // "Always" is remembered per command line; for file edits it would mean nothing the gate keeps.
-  if (request.command !== undefined) actions.append(agentButton("always", entry.runId, `Always allow this command in this workspace: ${request.command}`, "workspace-trusted", { step: entry.step, text: "Always allow" }));
+  if (request.command !== undefined) actions.append(agentButton("always", entry.runId, `Always allow this command in this workspace: ${request.commandShown ?? request.command}`, "workspace-trusted", { step: entry.step, text: "Always allow" }));
   card.append(actions);
   return card;
 }
