@@ -5,7 +5,8 @@ import { randomUUID } from "node:crypto";
 import type { Engine } from "../engine/engine";
 import type { ChatTurn } from "../engine/sequence";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
-import type { ChatAttachment, ChatContextParams, ChatParams, ChatResult, Conversation, ContextReport, StoredChatMessage } from "../protocol/chat";
+import { PincerError } from "../platform/errors";
+import type { ChatAttachment, ChatContextParams, ChatErrorData, ChatParams, ChatResult, Conversation, ContextReport, StoredChatMessage } from "../protocol/chat";
 import type { ChatHistoryStore } from "../store/chat-history-store";
 import { StoreWriteError } from "../store/encrypted-log";
 import { SYSTEM_PROMPT } from "./system-prompt";
@@ -19,14 +20,14 @@ import { loadRules, type RuleFile } from "./rules";
 const CHECKPOINT_MS = 500;
 
 /** The chat history could not store part of a turn; the message says what is kept and what to do. */
-export class ChatSaveError extends Error {
-  override readonly name = "ChatSaveError";
+export class ChatSaveError extends PincerError {
+  override name = "ChatSaveError";
   constructor(
     message: string,
-    /** The conversation, when it exists on disk (a new one was created before the failure). */
+    /** The conversation, when it exists on disk (a new one was created before the failure); the client keeps it. */
     readonly conversationId: string | undefined,
   ) {
-    super(message);
+    super(message, "failed", { data: { conversationId } satisfies ChatErrorData });
   }
 }
 

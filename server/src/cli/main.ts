@@ -17,6 +17,7 @@ import { run } from "./commands/run";
 import { undo } from "./commands/undo";
 import { chatTask, taskList } from "./commands/task";
 import { ModelUnavailableError } from "./load-engine";
+import { PincerError } from "../platform/errors";
 import { onStoreNotice } from "../store/store-notices";
 import { EXIT_FAILURE, EXIT_USAGE, USAGE, UsageError } from "./usage";
 
@@ -32,7 +33,7 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`pincer: ${error.message}\n\n${USAGE}\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof ModelUnavailableError || error instanceof ContextFileError || error instanceof OcrInputError || error instanceof ModelFileError || error instanceof ModelSpecError || error instanceof DownloadError || error instanceof PromptTooLongError) {
+    if (error instanceof PincerError || error instanceof ModelUnavailableError || error instanceof ContextFileError || error instanceof OcrInputError || error instanceof ModelFileError || error instanceof ModelSpecError || error instanceof DownloadError || error instanceof PromptTooLongError) {
       process.stderr.write(`pincer: ${error.message}\n`);
       return EXIT_FAILURE;
     }
@@ -60,7 +61,10 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       const file = required(values.file as string | undefined, "--file");
       const line = nonNegativeInt(required(values.line as string | undefined, "--line"), "--line");
       const character = nonNegativeInt(required(values.character as string | undefined, "--character"), "--character");
-      return complete(await loadCliSettings(values.model as string | undefined), { file, line, character, json: values.json === true }, signal);
+      const settings = await loadCliSettings(values.model as string | undefined);
+      // --model names the model that completes, over pincer.completion.model as over pincer.model.
+      const model = values.model as string | undefined;
+      return complete(model ? { ...settings, completion: { ...settings.completion, model } } : settings, { file, line, character, json: values.json === true }, signal);
     }
     case "chat": {
       // With --task the prompt comes from the task file, so there is no message argument.

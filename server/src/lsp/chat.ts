@@ -1,10 +1,9 @@
 // pincer/chat (streamed as pincer/chatChunk), pincer/chatContext and the chat history requests:
 // a thin layer over chat/chat-service.ts and store/chat-history-store.ts.
-import { LSPErrorCodes, ResponseError, type Connection } from "vscode-languageserver";
-import { ChatSaveError, ChatService } from "../chat/chat-service";
+import type { Connection } from "vscode-languageserver";
+import { ChatService } from "../chat/chat-service";
 import { uncommittedChanges } from "../chat/git-diff";
 import { outline } from "../index/symbols";
-import { WorkspaceRoots } from "../platform/workspace-paths";
 import {
   ChatChunkNotification,
   ChatContextRequest,
@@ -16,7 +15,6 @@ import {
   type ChatSymbolsResult,
   type ChatChunkParams,
   type ChatContextParams,
-  type ChatErrorData,
   type ChatParams,
   type ChatResult,
   type ContextReport,
@@ -28,16 +26,10 @@ import type { ServerContext } from "./context";
 
 export function registerChat(connection: Connection, context: ServerContext): void {
   let store: ChatHistoryStore | undefined;
-  let roots: { key: string; roots: Promise<WorkspaceRoots> } | undefined;
   const service = new ChatService({
     engine: () => context.host.requireEngine(),
     store: () => store,
-    roots: () => {
-      const folders = context.workspaceFolders();
-      const key = folders.join("\0");
-      if (roots?.key !== key) roots = { key, roots: WorkspaceRoots.create(folders) };
-      return roots.roots;
-    },
+    roots: () => context.roots(),
     warn: (message) => context.log("warn", message),
   });
   registerChatHistory(connection, {
@@ -49,16 +41,10 @@ export function registerChat(connection: Connection, context: ServerContext): vo
 
   connection.onRequest(ChatRequest, async (params: ChatParams, token): Promise<ChatResult> => {
     if (typeof params?.message !== "string" || params.message.trim() === "") throw new Error("The chat message is empty.");
-    try {
-      return await service.send(params, {
-        signal: toAbortSignal(token),
-        onText: (text) => void connection.sendNotification(ChatChunkNotification, { id: params.id, text } satisfies ChatChunkParams),
-      });
-    } catch (error) {
-      // The client keeps the conversation a failed turn was stored in, so the next message joins it.
-      if (error instanceof ChatSaveError) throw new ResponseError<ChatErrorData>(LSPErrorCodes.RequestFailed, error.message, { conversationId: error.conversationId });
-      throw error;
-    }
+    return service.send(params, {
+      signal: toAbortSignal(token),
+      onText: (text) => void connection.sendNotification(ChatChunkNotification, { id: params.id, text } satisfies ChatChunkParams),
+    });
   });
 
   connection.onRequest(ChatContextRequest, (params: ChatContextParams): Promise<ContextReport> => service.preview({ ...params, message: String(params?.message ?? "") }));

@@ -2,6 +2,7 @@
 import type { CommandSandbox } from "../agent/sandbox/command-sandbox";
 import type { ModelHost } from "../host/model-host";
 import type { Logger } from "../platform/log";
+import type { WorkspaceRoots } from "../platform/workspace-paths";
 import type { PincerSettings } from "../protocol";
 
 export interface ServerContext {
@@ -17,6 +18,8 @@ export interface ServerContext {
   openDocumentText(uri: string): string | undefined;
   /** Workspace folder paths, for showing the model workspace-relative paths. */
   workspaceFolders(): readonly string[];
+  /** The workspace folders as confinement roots (resolved once per folder list). */
+  roots(): Promise<WorkspaceRoots>;
   /** The OS sandbox agent commands run in, for the current `pincer.agent.sandbox` (detected once per value). */
   commandSandbox(): Promise<CommandSandbox>;
 }

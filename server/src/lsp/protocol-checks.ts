@@ -4,9 +4,10 @@
 // (-32602) naming the field; a bad notification is logged and dropped. A request that ends because
 // it was cancelled (a queued chat aborted before it started) answers RequestCancelled (-32800), as
 // LSP asks, instead of an internal error.
-import { CancellationToken, ErrorCodes, LSPErrorCodes, ResponseError, type Connection } from "vscode-languageserver";
+import { CancellationToken, ErrorCodes, ResponseError, type Connection } from "vscode-languageserver";
 import type { Logger } from "../platform/log";
 import { checkParams, NOTIFICATION_PARAMS, REQUEST_PARAMS } from "../protocol/params";
+import { toResponseError } from "./errors";
 
 type AnyHandler = (...args: unknown[]) => unknown;
 
@@ -14,10 +15,6 @@ function methodOf(type: unknown): string | undefined {
   if (typeof type === "string") return type;
   if (typeof type === "object" && type !== null && typeof (type as { method?: unknown }).method === "string") return (type as { method: string }).method;
   return undefined;
-}
-
-function isAbort(error: unknown): boolean {
-  return (error as Error | undefined)?.name === "AbortError";
 }
 
 export function withProtocolChecks(connection: Connection, log: Logger): Connection {
@@ -37,9 +34,7 @@ export function withProtocolChecks(connection: Connection, log: Logger): Connect
       try {
         return await handler(...args);
       } catch (error) {
-        if (error instanceof ResponseError) throw error;
-        if (token?.isCancellationRequested || isAbort(error)) throw new ResponseError(LSPErrorCodes.RequestCancelled, `${method} was cancelled.`);
-        throw error;
+        throw toResponseError(error, method, token?.isCancellationRequested === true, log);
       }
     });
   };
@@ -55,8 +50,18 @@ export function withProtocolChecks(connection: Connection, log: Logger): Connect
     });
   };
 
+  const onExecuteCommand = (handler: AnyHandler) =>
+    connection.onExecuteCommand(async (params, token, ...rest) => {
+      try {
+        return (await handler(params, token, ...rest)) as never;
+      } catch (error) {
+        throw toResponseError(error, params.command, token.isCancellationRequested, log);
+      }
+    });
+
   return new Proxy(connection, {
     get(target, property, receiver) {
+      if (property === "onExecuteCommand") return onExecuteCommand;
       if (property === "onRequest") return onRequest;
       if (property === "onNotification") return onNotification;
       return Reflect.get(target, property, receiver) as unknown;

@@ -6,9 +6,11 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import { fileURLToPath } from "node:url";
 import { detectCommandSandbox } from "../agent/sandbox/command-sandbox";
 import type { CommandSandboxInfo } from "../agent/tool-types";
+import { separateModelSettings } from "../completion/completion-service";
 import { ModelHost } from "../host/model-host";
 import { egressGuardInstalled } from "../platform/egress-guard";
 import type { Logger } from "../platform/log";
+import { WorkspaceRoots } from "../platform/workspace-paths";
 import {
   normalizeSettings,
   StatusNotification,
@@ -47,6 +49,7 @@ export function startLanguageServer(): Connection {
   let pullConfiguration = false;
   let workspaceFolders: string[] = [];
   let storageDir: string | undefined;
+  let roots: { key: string; roots: Promise<WorkspaceRoots> } | undefined;
 
   // The client's log channel stamps time and level itself.
   const log: Logger = (level, message) => {
@@ -83,7 +86,7 @@ export function startLanguageServer(): Connection {
     },
   });
   const configureAll = async (next: PincerSettings): Promise<void> => {
-    await Promise.all([host.configure(next), completionHost.configure({ ...next, model: next.completion.model })]);
+    await Promise.all([host.configure(next), completionHost.configure(separateModelSettings(next))]);
   };
   const detectSandbox = () => detectCommandSandbox({ setting: settings.agent.sandbox });
   // The status bar shows it; a missing sandbox is said once per change (log and status), not per command.
@@ -104,6 +107,11 @@ export function startLanguageServer(): Connection {
     reconfigure: () => configureAll(settings),
     trusted: () => trusted,
     workspaceFolders: () => workspaceFolders,
+    roots: () => {
+      const key = workspaceFolders.join("\0");
+      if (roots?.key !== key) roots = { key, roots: WorkspaceRoots.create(workspaceFolders) };
+      return roots.roots;
+    },
     openDocumentText: (uri) => documents.get(uri)?.getText(),
     commandSandbox: detectSandbox,
   };

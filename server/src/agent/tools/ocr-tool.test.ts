@@ -4,12 +4,12 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { ToolContext } from "../agent/tool-types";
-import { WorkspaceRoots } from "../platform/workspace-paths";
-import { renderLines } from "../../../test/helpers/ocr-images";
-import { documentToContext, wrapUntrusted } from "./document-context";
+import { renderLines } from "../../../../test/helpers/ocr-images";
+import { documentToContext, wrapUntrusted } from "../../ocr/document-context";
+import { OcrService } from "../../ocr/ocr-service";
+import { WorkspaceRoots } from "../../platform/workspace-paths";
+import type { ToolContext } from "../tool-types";
 import { createOcrDocumentTool } from "./ocr-tool";
-import { OcrService } from "./ocr-service";
 
 describe("ocr document context and the ocr_document tool", function () {
   this.timeout(60_000);
