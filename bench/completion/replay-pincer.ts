@@ -37,7 +37,7 @@ export async function runPincer(modelPath: string, places: Place[], texts: Map<s
     for (const [uri, text] of texts) {
       await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "javascript", version: 1, text } });
     }
-    await server.connection.sendRequest(CompletionStatsRequest); // start from an empty record
+    await server.connection.sendRequest(CompletionStatsRequest, {}); // start from an empty record
     const target: Target = {
       name: "pincer",
       change(place, document, change) {
@@ -62,7 +62,7 @@ export async function runPincer(modelPath: string, places: Place[], texts: Map<s
       },
     };
     const rows = await replay(target, places, texts, options.debounceMs);
-    const { stats } = (await server.connection.sendRequest(CompletionStatsRequest)) as CompletionStatsResult;
+    const { stats } = (await server.connection.sendRequest(CompletionStatsRequest, {})) as CompletionStatsResult;
     return { rows, stats, pairing: pairStats(rows, stats) };
   } finally {
     await server.stop();

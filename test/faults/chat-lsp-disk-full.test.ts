@@ -49,7 +49,7 @@ describe("faults: the chat over LSP on a full disk", function () {
     await fs.rm(filler);
     const again = (await server!.connection.sendRequest(ChatRequest, { id: "3", message: "again", conversationId: first.conversationId, maxTokens: 4 })) as ChatResult;
     assert.equal(again.conversationId, first.conversationId);
-    const stored = (await server!.connection.sendRequest(ChatHistoryGetRequest, { id: first.conversationId })) as Conversation;
+    const stored = (await server!.connection.sendRequest(ChatHistoryGetRequest, { id: first.conversationId! })) as Conversation;
     assert.deepEqual(stored.messages.map((m) => m.text), ["hello", first.text, "again", again.text]);
   });
 });

@@ -41,7 +41,7 @@ describe("large documents do not block the server", function () {
   /** How long a cheap request takes to answer while the server works on whatever was sent before it. */
   async function secondRequestMs(): Promise<number> {
     const started = performance.now();
-    await server.connection.sendRequest(ListModelsRequest);
+    await server.connection.sendRequest(ListModelsRequest, {});
     return performance.now() - started;
   }
 

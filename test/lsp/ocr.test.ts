@@ -36,8 +36,8 @@ describe("LSP pincer/ocrDocument", function () {
     const params: OcrDocumentParams = { uri: pathToFileURL(file).href, workDoneToken };
     // An explicit undefined token would travel as a second parameter.
     return source
-      ? server.connection.sendRequest<OcrDocumentResult>(OcrDocumentRequest, params, source.token)
-      : server.connection.sendRequest<OcrDocumentResult>(OcrDocumentRequest, params);
+      ? server.connection.sendRequest(OcrDocumentRequest, params, source.token)
+      : server.connection.sendRequest(OcrDocumentRequest, params);
   };
 
   it("OCRs a workspace image with workDoneProgress, then answers again from the cache", async () => {

@@ -86,7 +86,7 @@ describe("LSP server (real connection)", function () {
         source.cancel();
       }
     });
-    const result = await server.connection.sendRequest<ChatResult>(ChatRequest, { id: "cancel", message: "Tell a long story" }, source.token).then(
+    const result = await server.connection.sendRequest(ChatRequest, { id: "cancel", message: "Tell a long story" }, source.token).then(
       (r: ChatResult) => r,
       (error: Error) => ({ text: "", stopReason: "cancelled" as const, error }),
     );
@@ -113,7 +113,7 @@ describe("LSP server (real connection)", function () {
 
   it("lists models in the models folder", async () => {
     await fs.copyFile(model, path.join(tempDir, "copy.gguf"));
-    const listed: ListModelsResult = await server.connection.sendRequest(ListModelsRequest);
+    const listed: ListModelsResult = await server.connection.sendRequest(ListModelsRequest, {});
     assert.equal(listed.modelsDir, tempDir);
     assert.deepEqual(listed.models.map((m) => m.name), ["copy"]);
   });

@@ -69,7 +69,7 @@ async function startHarness(modelPath: string, completion: Partial<PincerSetting
       return typeof item?.insertText === "string" ? item.insertText : "";
     },
     async stats() {
-      return ((await server.connection.sendRequest(CompletionStatsRequest)) as CompletionStatsResult).stats;
+      return ((await server.connection.sendRequest(CompletionStatsRequest, {})) as CompletionStatsResult).stats;
     },
     async dispose() {
       await server.stop();

@@ -61,6 +61,7 @@ export class ChatService {
   }
 
   async send(params: ChatParams, options: { signal?: AbortSignal; onText?: (text: string) => void }): Promise<ChatResult> {
+    if (params.message.trim() === "") throw new PincerError("The chat message is empty.", "invalid-params");
     const engine = await this.deps.engine();
     const store = this.deps.store();
     let conversation: Conversation | undefined;

@@ -18,6 +18,7 @@ import { undo } from "./commands/undo";
 import { chatTask, taskList } from "./commands/task";
 import { ModelUnavailableError } from "./load-engine";
 import { PincerError } from "../platform/errors";
+import { AGENT_PROFILES, type AgentProfile } from "../protocol";
 import { onStoreNotice } from "../store/store-notices";
 import { EXIT_FAILURE, EXIT_USAGE, USAGE, UsageError } from "./usage";
 
@@ -107,7 +108,7 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
         1,
       );
       const profile = values.profile as string | undefined;
-      if (profile !== undefined && !["read-only", "edit", "full"].includes(profile)) throw new UsageError("--profile takes read-only, edit or full.");
+      if (profile !== undefined && !(AGENT_PROFILES as readonly string[]).includes(profile)) throw new UsageError(`--profile takes ${AGENT_PROFILES.join(", ")}.`);
       const approve = values.approve as string;
       if (approve !== "never" && approve !== "auto") throw new UsageError("--approve takes never or auto.");
       const maxSteps = values["max-steps"] === undefined ? undefined : positiveInt(values["max-steps"] as string, "--max-steps");
@@ -116,7 +117,7 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
         {
           workspace: required(values.workspace as string | undefined, "--workspace"),
           task: positionals[0]!,
-          profile: profile as "read-only" | "edit" | "full" | undefined,
+          profile: profile as AgentProfile | undefined,
           approve,
           maxSteps,
           json: values.json === true,

@@ -1,5 +1,6 @@
 // The `pincer` command line is a public interface: commands, flags, exit codes and JSON shapes are
 // documented in README.md and must stay stable.
+import { AGENT_PROFILES } from "../protocol";
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1; // missing or bad model, failed download, runtime error
 export const EXIT_USAGE = 2; // bad arguments
@@ -29,7 +30,7 @@ Commands:
   models [--json]                              List downloaded models
   outline FILE [--json]                        Definitions in a source file (tree-sitter)
   ocr FILE [--lang eng+chi_sim] [--json]       Text of an image or PDF as Markdown (OCR, on this machine)
-  run --workspace W [--profile read-only|edit|full] [--approve never|auto] [--max-steps N]
+  run --workspace W [--profile ${AGENT_PROFILES.join("|")}] [--approve never|auto] [--max-steps N]
       [--model M] [--json] "task"              Let the agent do a task in workspace W
   undo --workspace W [RUN_ID] [--json]         Put back what an agent run changed (default: the newest run)
   serve --stdio | --node-ipc                   Run the language server

@@ -11,11 +11,10 @@ import {
   AgentApproveRequest,
   AgentAskUserRequest,
   AgentTerminalNotification,
-  type AgentApproveParams,
   type AgentApproveResult,
-  type AgentAskUserParams,
   type AgentAskUserResult,
   type AgentTerminalParams,
+  type ServerRequest,
 } from "../protocol";
 import { ApplyEditWriter } from "./apply-edit-writer";
 import type { ServerContext } from "./context";
@@ -46,14 +45,14 @@ export function lspAgentPorts(connection: Connection, context: ServerContext, ru
     trusted: context.trusted(),
     showCommands: (runner) => new TerminalCommandRunner(connection, run.id, run.step, runner),
     askUser: async (question, signal) => {
-      const result = await clientRequest<AgentAskUserResult>(connection, AgentAskUserRequest, { id: run.id, question } satisfies AgentAskUserParams, signal);
+      const result = (await clientRequest(connection, AgentAskUserRequest, { id: run.id, question }, signal)) as Partial<AgentAskUserResult> | null;
       return typeof result?.answer === "string" ? result.answer : undefined;
     },
     ...(run.ripgrepPath ? { ripgrepPath: run.ripgrepPath } : {}),
     approver: {
       request: async (request, signal) => {
-        const params: AgentApproveParams = { id: run.id, runId: run.runId, step: run.step(), request };
-        const result = await clientRequest<AgentApproveResult>(connection, AgentApproveRequest, params, signal);
+        const result = (await clientRequest(connection, AgentApproveRequest, { id: run.id, runId: run.runId, step: run.step(), request }, signal)) as Partial<AgentApproveResult> | null;
+        // The client's answer is input: anything but approve or always is a deny.
         const answer = result?.answer;
         return answer === "approve" || answer === "always" ? answer : "deny";
       },
@@ -93,13 +92,13 @@ class TerminalCommandRunner implements CommandRunner {
 }
 
 /** A server → client request that is cancelled ($/cancelRequest) when the run's signal aborts. */
-async function clientRequest<R>(connection: Connection, method: string, params: object, signal: AbortSignal): Promise<R | undefined> {
+async function clientRequest<P extends object>(connection: Connection, type: ServerRequest<P>, params: P, signal: AbortSignal): Promise<unknown> {
   signal.throwIfAborted();
   const source = new CancellationTokenSource();
   const onAbort = () => source.cancel();
   signal.addEventListener("abort", onAbort, { once: true });
   try {
-    return await connection.sendRequest<R>(method, params, source.token);
+    return await connection.sendRequest(type as ServerRequest<object>, params, source.token);
   } finally {
     signal.removeEventListener("abort", onAbort);
     source.dispose();

@@ -1,24 +1,11 @@
-// pincer/chat (streamed as pincer/chatChunk), pincer/chatContext and the chat history requests:
-// a thin layer over chat/chat-service.ts and store/chat-history-store.ts.
+// pincer/chat/send (streamed as pincer/chat/chunk), pincer/chat/context, the @ picker's symbols and git diff, and
+// the chat history requests: a thin layer over chat/chat-service.ts and store/chat-history-store.ts.
 import type { Connection } from "vscode-languageserver";
 import { ChatService } from "../chat/chat-service";
 import { uncommittedChanges } from "../chat/git-diff";
 import { outline } from "../index/symbols";
-import {
-  ChatChunkNotification,
-  ChatContextRequest,
-  ChatGitDiffRequest,
-  ChatRequest,
-  ChatSymbolsRequest,
-  type ChatGitDiffResult,
-  type ChatSymbolsParams,
-  type ChatSymbolsResult,
-  type ChatChunkParams,
-  type ChatContextParams,
-  type ChatParams,
-  type ChatResult,
-  type ContextReport,
-} from "../protocol";
+import { PincerError } from "../platform/errors";
+import { ChatChunkNotification, ChatContextRequest, ChatGitDiffRequest, ChatRequest, ChatSymbolsRequest, type ChatGitDiffResult, type ChatSymbolsResult } from "../protocol";
 import { ChatHistoryStore } from "../store/chat-history-store";
 import { toAbortSignal } from "./cancellation";
 import { registerChatHistory } from "./chat-history";
@@ -39,25 +26,24 @@ export function registerChat(connection: Connection, context: ServerContext): vo
     },
   });
 
-  connection.onRequest(ChatRequest, async (params: ChatParams, token): Promise<ChatResult> => {
-    if (typeof params?.message !== "string" || params.message.trim() === "") throw new Error("The chat message is empty.");
-    return service.send(params, {
+  connection.onRequest(ChatRequest, (params, token) =>
+    service.send(params, {
       signal: toAbortSignal(token),
-      onText: (text) => void connection.sendNotification(ChatChunkNotification, { id: params.id, text } satisfies ChatChunkParams),
-    });
-  });
+      onText: (text) => void connection.sendNotification(ChatChunkNotification, { id: params.id, text }),
+    }),
+  );
 
-  connection.onRequest(ChatContextRequest, (params: ChatContextParams): Promise<ContextReport> => service.preview({ ...params, message: String(params?.message ?? "") }));
+  connection.onRequest(ChatContextRequest, (params) => service.preview(params));
 
-  connection.onRequest(ChatSymbolsRequest, async (params: ChatSymbolsParams): Promise<ChatSymbolsResult> => {
-    const symbols = await outline(String(params?.text ?? ""), String(params?.languageId ?? ""));
+  connection.onRequest(ChatSymbolsRequest, async (params): Promise<ChatSymbolsResult> => {
+    const symbols = await outline(params.text, params.languageId);
     return {
       symbols: symbols?.map((s) => ({ name: s.name, kind: s.kind, startLine: s.range.start.line, endLine: s.range.end.line, container: s.container })),
     };
   });
 
-  connection.onRequest(ChatGitDiffRequest, async (_params: unknown, token): Promise<ChatGitDiffResult> => {
-    if (!context.trusted()) throw new Error("The git diff is not read in Restricted Mode (git runs programs named in the repository's config).");
+  connection.onRequest(ChatGitDiffRequest, async (_params, token): Promise<ChatGitDiffResult> => {
+    if (!context.trusted()) throw new PincerError("The git diff is not read in Restricted Mode (git runs programs named in the repository's config).", "not-available");
     return { diffs: await uncommittedChanges(context.workspaceFolders(), toAbortSignal(token)) };
   });
 }

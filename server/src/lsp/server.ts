@@ -13,6 +13,7 @@ import type { Logger } from "../platform/log";
 import { WorkspaceRoots } from "../platform/workspace-paths";
 import {
   normalizeSettings,
+  SERVER_VERSION,
   StatusNotification,
   TrustNotification,
   type PincerInitializationOptions,
@@ -36,7 +37,6 @@ import { disposeSharedOcr } from "../ocr/shared-service";
 import { registerTaskFiles, TASK_COMPLETION_TRIGGERS } from "./task-files";
 import { registerTaskRequests } from "./task-requests";
 
-export const SERVER_VERSION = "0.1.0";
 
 /** Start the server on stdio or Node IPC, as chosen by the process arguments (--stdio / --node-ipc). */
 export function startLanguageServer(): Connection {

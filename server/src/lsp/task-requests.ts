@@ -8,7 +8,7 @@ import { toAbortSignal } from "./cancellation";
 import type { ServerContext } from "./context";
 
 export function registerTaskRequests(connection: Connection, documents: TextDocuments<TextDocument>, context: ServerContext): void {
-  connection.onRequest(ListTasksRequest, async (_params: unknown, token): Promise<ListTasksResult> => taskSummaries(await context.roots(), toAbortSignal(token)));
+  connection.onRequest(ListTasksRequest, async (_params, token): Promise<ListTasksResult> => taskSummaries(await context.roots(), toAbortSignal(token)));
 
   connection.onRequest(RenderTaskRequest, async (params: RenderTaskParams, token): Promise<RenderTaskResult> => {
     const task = await loadTask(await context.roots(), params.taskId, toAbortSignal(token));
