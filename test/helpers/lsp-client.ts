@@ -12,6 +12,7 @@ import {
   StreamMessageWriter,
   WorkDoneProgressCreateRequest,
   ConfigurationRequest,
+  DidChangeWorkspaceFoldersNotification,
   type InitializeResult,
   type ProtocolConnection,
 } from "vscode-languageserver-protocol/node";
@@ -37,6 +38,8 @@ export interface TestServer {
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Resolves when a window/showMessage notification matches. */
   waitForShownMessage(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** workspace/didChangeWorkspaceFolders, as VS Code sends it when a folder is added or removed. */
+  changeWorkspaceFolders(change: { added?: string[]; removed?: string[] }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -79,7 +82,7 @@ export async function startTestServer(options: { settings: Partial<PincerSetting
     processId: process.pid,
     rootUri: null,
     workspaceFolders: options.workspaceFolders?.map((folder) => ({ uri: pathToFileURL(folder).href, name: path.basename(folder) })) ?? null,
-    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true } } },
+    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true }, workspaceFolders: true } },
     initializationOptions: initOptions,
   });
   await connection.sendNotification(InitializedNotification.type, {});
@@ -124,6 +127,10 @@ export async function startTestServer(options: { settings: Partial<PincerSetting
         () => `a shown message matching ${pattern}. Shown: ${shownMessages.map((m) => m.message).join("\n")}`,
         timeoutMs,
       );
+    },
+    changeWorkspaceFolders(change: { added?: string[]; removed?: string[] }) {
+      const folder = (dir: string) => ({ uri: pathToFileURL(dir).href, name: path.basename(dir) });
+      return connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, { event: { added: (change.added ?? []).map(folder), removed: (change.removed ?? []).map(folder) } });
     },
     async stop() {
       if (child.exitCode === null) {

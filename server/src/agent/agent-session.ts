@@ -75,7 +75,13 @@ export async function openAgentSession(options: { roots: WorkspaceRoots; profile
     ...(host.rememberApprovals ? { rememberStore: jsonApprovalStore(host.storageDir) } : {}),
     sandbox: sandbox.info,
   });
-  const runner = new ProcessCommandRunner({ sandbox, roots: roots.roots.map((root) => root.path) });
+  // The folders writable in the sandbox are read per command: live roots follow the editor's folders.
+  const runner = new ProcessCommandRunner({
+    sandbox,
+    get roots() {
+      return roots.roots.map((root) => root.path);
+    },
+  });
   const ripgrepPath = host.ripgrepPath && (await fs.stat(host.ripgrepPath).then((s) => s.isFile(), () => false)) ? host.ripgrepPath : undefined;
   return {
     roots,

@@ -5,6 +5,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { WorkspaceRoots } from "../platform/workspace-paths";
 import { DEFAULT_SETTINGS } from "../protocol/settings";
 import { completionModel, CompletionService, displayPath } from "./completion-service";
 import { Engine } from "../engine/engine";
@@ -49,7 +50,7 @@ describe("completion service", () => {
       const prompt = async (dir: string) => {
         await fs.mkdir(dir, { recursive: true });
         await fs.writeFile(path.join(dir, "a.ts"), text);
-        const service = new CompletionService({ settings: () => DEFAULT_SETTINGS, engine: async () => engine, workspaceFolders: () => [dir], openDocuments: () => [] });
+        const service = new CompletionService({ settings: () => DEFAULT_SETTINGS, engine: async () => engine, workspaceFolders: () => [dir], roots: () => WorkspaceRoots.create([dir]), openDocuments: () => [] });
         const result = await service.complete({ uri: pathToFileURL(path.join(dir, "a.ts")).href, languageId: "typescript", text }, text.length, new AbortController().signal);
         return result.stats!.evaluatedPromptTokens + result.stats!.reusedTokens;
       };

@@ -5,6 +5,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Engine } from "../engine/engine";
+import type { WorkspaceRoots } from "../platform/workspace-paths";
 import type { PincerSettings } from "../protocol/settings";
 import { completeAt, type CompletionResult } from "./complete";
 import { selectContext, type OpenDocument } from "./context-select";
@@ -48,6 +49,8 @@ export interface CompletionServiceDeps {
   /** The engine `completionModel(settings)` names; rejects when it is not loaded. */
   engine(): Promise<Engine>;
   workspaceFolders(): readonly string[];
+  /** The workspace folders as confinement roots: imports are read only inside them. */
+  roots(): Promise<WorkspaceRoots>;
   /** Documents open beside this one (their definitions are context); none in the CLI. */
   openDocuments(): readonly CompletionDocument[];
   recentEdits?: RecentEdits;
@@ -57,7 +60,7 @@ export class CompletionService {
   private readonly readImport;
 
   constructor(private readonly deps: CompletionServiceDeps) {
-    this.readImport = workspaceImportReader(() => deps.workspaceFolders(), (uri) => this.path(uri));
+    this.readImport = workspaceImportReader(() => deps.roots(), (uri) => this.path(uri));
   }
 
   /** The suggestion at `offset`; empty when no model is loaded or the request was cancelled first. */

@@ -5,7 +5,6 @@ import { engineActionModel } from "../actions/action-model";
 import { commitMessagePrompt, summarizeChangesPrompt } from "../actions/action-prompts";
 import { extractCode } from "../actions/extract-code";
 import { GitUnavailableError, stagedDiff, uncommittedDiff, type DiffText } from "../git/git-changes";
-import { WorkspaceRoots } from "../platform/workspace-paths";
 import { CommitMessageRequest, SummarizeChangesRequest, type GitTextParams, type GitTextResult } from "../protocol";
 import type { ServerContext } from "./context";
 import { withGenerationProgress } from "./generation-progress";
@@ -35,7 +34,7 @@ export function registerGitRequests(connection: Connection, context: ServerConte
 /** Git runs only in an open workspace folder itself (after realpath), never in a path the client names. */
 async function workspaceFolder(context: ServerContext, requested: unknown): Promise<string> {
   if (typeof requested !== "string" || requested === "") throw new ResponseError(ErrorCodes.InvalidParams, "A workspace folder is required.");
-  const resolved = await (await WorkspaceRoots.create(context.workspaceFolders())).resolveInside(requested);
+  const resolved = await (await context.roots()).resolveInside(requested);
   if (!resolved.ok || resolved.relative !== "") throw new ResponseError(ErrorCodes.InvalidParams, `${requested} is not an open workspace folder${resolved.ok ? "" : ` (${resolved.reason})`}.`);
   return resolved.path;
 }

@@ -21,6 +21,7 @@ export function registerInlineCompletion(connection: Connection, documents: Text
     settings: () => context.settings(),
     engine: () => (completionModel(context.settings()).separate ? context.completionHost : context.host).requireEngine(),
     workspaceFolders: () => context.workspaceFolders(),
+    roots: () => context.roots(),
     openDocuments: () => documents.all().map((d) => ({ uri: d.uri, languageId: d.languageId, text: d.getText() })),
     recentEdits: trackRecentEdits(documents),
   });

@@ -3,7 +3,6 @@
 import { fileURLToPath } from "node:url";
 import type { Connection } from "vscode-languageserver";
 import { configureOcr, sharedOcrService } from "../ocr/shared-service";
-import { WorkspaceRoots } from "../platform/workspace-paths";
 import { OcrDocumentRequest, type OcrDocumentParams, type OcrDocumentResult } from "../protocol";
 import { defaultCacheDir } from "../store/json-store";
 import { toAbortSignal } from "./cancellation";
@@ -13,8 +12,7 @@ export function registerOcr(connection: Connection, context: ServerContext): voi
   configureOcr({ cacheDir: defaultCacheDir() });
   connection.onRequest(OcrDocumentRequest, async (params: OcrDocumentParams, token): Promise<OcrDocumentResult> => {
     if (typeof params?.uri !== "string" || !params.uri.startsWith("file:")) throw new Error("OCR needs a file: URI.");
-    const roots = await WorkspaceRoots.create(context.workspaceFolders());
-    const resolved = await roots.resolveInside(fileURLToPath(params.uri));
+    const resolved = await (await context.roots()).resolveInside(fileURLToPath(params.uri));
     if (!resolved.ok) throw new Error(`Cannot OCR this file: ${resolved.reason}.`);
     if (!resolved.exists) throw new Error(`${resolved.relative} does not exist.`);
     const progress = await connection.window.attachWorkDoneProgress(params.workDoneToken);

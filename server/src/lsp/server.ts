@@ -10,7 +10,7 @@ import { separateModelSettings } from "../completion/completion-service";
 import { ModelHost } from "../host/model-host";
 import { egressGuardInstalled } from "../platform/egress-guard";
 import type { Logger } from "../platform/log";
-import { WorkspaceRoots } from "../platform/workspace-paths";
+import { WorkspaceFolders } from "../platform/workspace-folders";
 import {
   normalizeSettings,
   SERVER_VERSION,
@@ -47,9 +47,10 @@ export function startLanguageServer(): Connection {
   let trusted = false;
   let progressSupported = false;
   let pullConfiguration = false;
-  let workspaceFolders: string[] = [];
+  let clientSendsFolderChanges = false;
   let storageDir: string | undefined;
-  let roots: { key: string; roots: Promise<WorkspaceRoots> } | undefined;
+  // The one owner of the workspace folders; features ask it at call time (confinement follows changes).
+  const folders = new WorkspaceFolders();
 
   // The client's log channel stamps time and level itself.
   const log: Logger = (level, message) => {
@@ -106,12 +107,8 @@ export function startLanguageServer(): Connection {
     settings: () => settings,
     reconfigure: () => configureAll(settings),
     trusted: () => trusted,
-    workspaceFolders: () => workspaceFolders,
-    roots: () => {
-      const key = workspaceFolders.join("\0");
-      if (roots?.key !== key) roots = { key, roots: WorkspaceRoots.create(workspaceFolders) };
-      return roots.roots;
-    },
+    workspaceFolders: () => folders.paths(),
+    roots: () => folders.roots(),
     openDocumentText: (uri) => documents.get(uri)?.getText(),
     commandSandbox: detectSandbox,
   };
@@ -123,7 +120,8 @@ export function startLanguageServer(): Connection {
     storageDir = typeof options.storageDir === "string" && options.storageDir !== "" ? options.storageDir : undefined;
     progressSupported = params.capabilities.window?.workDoneProgress === true;
     pullConfiguration = params.capabilities.workspace?.configuration === true;
-    workspaceFolders = (params.workspaceFolders ?? []).filter((f) => f.uri.startsWith("file:")).map((f) => fileURLToPath(f.uri));
+    clientSendsFolderChanges = params.capabilities.workspace?.workspaceFolders === true;
+    void folders.set(fileFolders(params.workspaceFolders ?? []));
     log("info", `Pincer server ${SERVER_VERSION} (pid ${process.pid}, Node ${process.versions.node}); workspace ${trusted ? "trusted" : "restricted"}.`);
     return {
       serverInfo: { name: "pincer", version: SERVER_VERSION },
@@ -134,6 +132,8 @@ export function startLanguageServer(): Connection {
         executeCommandProvider: { commands: EXECUTE_COMMANDS },
         completionProvider: { triggerCharacters: TASK_COMPLETION_TRIGGERS },
         hoverProvider: true,
+        // Folders added or removed later reach the server (workspace/didChangeWorkspaceFolders).
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true, agent: true } },
       },
     };
@@ -142,6 +142,11 @@ export function startLanguageServer(): Connection {
   connection.onInitialized(() => {
     void configureAll(settings);
     void refreshSandbox();
+    if (clientSendsFolderChanges) {
+      connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+        void folders.change(fileFolders(added), fileFolders(removed)).then(() => log("info", `Workspace folders: ${folders.paths().join(", ") || "none"}.`));
+      });
+    }
   });
 
   connection.onDidChangeConfiguration(async (change) => {
@@ -183,4 +188,9 @@ export function startLanguageServer(): Connection {
   documents.listen(connection);
   connection.listen();
   return connection;
+}
+
+/** The folders on disk (file: URIs) as paths; other schemes are not Pincer's to confine. */
+function fileFolders(folders: readonly { uri: string }[]): string[] {
+  return folders.filter((folder) => folder.uri.startsWith("file:")).map((folder) => fileURLToPath(folder.uri));
 }

@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { offsetAt } from "../../completion/complete";
 import { completionModel, CompletionService } from "../../completion/completion-service";
 import { languageIdForPath } from "../../index/grammars";
+import { WorkspaceRoots } from "../../platform/workspace-paths";
 import type { PincerSettings } from "../../protocol";
 import { loadEngineForCli } from "../load-engine";
 import { EXIT_FAILURE, EXIT_OK, UsageError } from "../usage";
@@ -25,7 +26,8 @@ export async function complete(
   const { host, engine } = await loadEngineForCli(completionModel(settings).settings, { quiet: args.json });
   try {
     // The current folder is the workspace: the model sees paths relative to it, and imports are read inside it.
-    const service = new CompletionService({ settings: () => settings, engine: async () => engine, workspaceFolders: () => [process.cwd()], openDocuments: () => [] });
+    const roots = WorkspaceRoots.create([process.cwd()]);
+    const service = new CompletionService({ settings: () => settings, engine: async () => engine, workspaceFolders: () => [process.cwd()], roots: () => roots, openDocuments: () => [] });
     const result = await service.complete({ uri: pathToFileURL(file).href, languageId: languageIdForPath(file), text }, offsetAt(text, args.line, args.character), signal);
     if (args.json) {
       const out = { file, line: args.line, character: args.character, model: engine.facts.name, insertText: result.insertText, usedInfill: result.usedInfill };
