@@ -23,6 +23,9 @@ import { WorkspaceRoots } from "../server/src/platform/workspace-paths";
 import { stderrLogger } from "../server/src/platform/log";
 import { writeSyntheticModel, type PresetName } from "./synthetic-model";
 
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
+
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({
   options: { preset: { type: "string", default: "135m" }, steps: { type: "string", default: "40" }, threads: { type: "string", default: "1" }, context: { type: "string", default: "4096" } },
@@ -64,6 +67,7 @@ class MeasuredModel implements AgentModel {
 }
 
 const engine = await Engine.load({
+  signal: NEVER_ABORTED,
   modelPath: await modelFile(),
   settings: { gpu: "auto", gpuLayers: "auto", threads: Number(values.threads), contextSize: Number(values.context) },
   log: stderrLogger("error"),

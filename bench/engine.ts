@@ -6,6 +6,9 @@ import { getLlama, LlamaCompletion } from "node-llama-cpp";
 import { Engine } from "../server/src/engine/engine";
 import { stderrLogger } from "../server/src/platform/log";
 
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
+
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { runs: { type: "string", default: "5" }, "prompt-tokens": { type: "string", default: "256" }, "gen-tokens": { type: "string", default: "128" }, threads: { type: "string" } },
@@ -23,6 +26,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 // Pincer: Engine.load does the backend, checks, load, thread choice (measured when "auto") and context.
 let started = performance.now();
 const engine = await Engine.load({
+  signal: NEVER_ABORTED,
   modelPath,
   settings: { gpu: "auto", gpuLayers: "auto", threads: values.threads ? Number(values.threads) : "auto", contextSize: promptTokens + genTokens + 256 },
   log: stderrLogger("error"),
@@ -64,7 +68,7 @@ const summarize = (samples: Sample[]) => ({
 });
 
 const sequence = engine.sequence("chat");
-const pincerRun: Runner = async (prompt, maxTokens) => (await sequence.generate(prompt, { maxTokens, temperature: 0 })).generatedTokens;
+const pincerRun: Runner = async (prompt, maxTokens) => (await sequence.generate(prompt, { signal: NEVER_ABORTED, maxTokens, temperature: 0 })).generatedTokens;
 
 // Direct: the same library calls without Pincer around them.
 started = performance.now();

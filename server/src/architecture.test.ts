@@ -105,6 +105,21 @@ describe("architecture invariants", () => {
     assert.deepEqual(offenders, []);
   });
 
+  it("domain code takes a required cancellation signal (no optional one)", () => {
+    // The frozen security suite workspace-git.security.test.ts calls these three without a signal.
+    const allowed = new Set([path.join("git", "git-changes.ts"), path.join("chat", "git-diff.ts")]);
+    const offenders = sources(serverSrc)
+      .filter((f) => DOMAIN.includes(unitOf(f)) && !allowed.has(rel(f)))
+      .flatMap((f) =>
+        readFileSync(f, "utf8")
+          .split("\n")
+          .map((line, index) => ({ line, index }))
+          .filter(({ line }) => /\bsignal\?\s*:|AbortSignal \| undefined|signal\s*=\s*new AbortController/.test(line))
+          .map(({ index }) => `${rel(f)}:${index + 1}`),
+      );
+    assert.deepEqual(offenders, []);
+  });
+
   it("nothing in the server imports the VS Code API", () => {
     assert.deepEqual(sources(serverSrc).filter((f) => imports(f).includes("vscode")).map(rel), []);
   });

@@ -32,7 +32,7 @@ export class ChatSaveError extends PincerError {
 }
 
 export interface ChatServiceDeps {
-  engine(): Promise<Engine>;
+  engine(signal: AbortSignal): Promise<Engine>;
   store(): ChatHistoryStore | undefined;
   roots(): Promise<WorkspaceRoots>;
   warn(message: string): void;
@@ -52,17 +52,18 @@ export class ChatService {
   constructor(private readonly deps: ChatServiceDeps) {}
 
   /** The context report for a draft: what the prompt would take and what would be left out. */
-  async preview(params: ChatContextParams): Promise<ContextReport> {
-    const engine = await this.deps.engine();
+  async preview(params: ChatContextParams, signal: AbortSignal): Promise<ContextReport> {
+    const engine = await this.deps.engine(signal);
     const conversation = params.conversationId ? await this.requireStore().get(params.conversationId) : undefined;
-    const attachments = await resolveDocumentAttachments(params.attachments ?? [], await this.deps.roots());
+    const attachments = await resolveDocumentAttachments(params.attachments ?? [], await this.deps.roots(), signal);
+    signal.throwIfAborted();
     const prepared = await this.prepare(engine, conversation, params.message, attachments, params.maxTokens);
     return prepared.report;
   }
 
-  async send(params: ChatParams, options: { signal?: AbortSignal; onText?: (text: string) => void }): Promise<ChatResult> {
+  async send(params: ChatParams, options: { signal: AbortSignal; onText?: (text: string) => void }): Promise<ChatResult> {
     if (params.message.trim() === "") throw new PincerError("The chat message is empty.", "invalid-params");
-    const engine = await this.deps.engine();
+    const engine = await this.deps.engine(options.signal);
     const store = this.deps.store();
     let conversation: Conversation | undefined;
     let conversationId = params.conversationId;
@@ -95,7 +96,7 @@ export class ChatService {
     }
     if (prepared.toCompact.length > 0 && conversation && conversationId) {
       const summaryText = await summarizeTurns(engine, prepared.previousSummary, prepared.toCompact, options.signal);
-      options.signal?.throwIfAborted();
+      options.signal.throwIfAborted();
       const summary = { coversUpTo: prepared.toCompact[prepared.toCompact.length - 1]!.id, turns: prepared.toCompact.length, text: summaryText };
       const id = conversationId;
       if (store) await save(() => store.appendSummary(id, summary), notSent);

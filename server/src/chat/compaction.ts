@@ -12,7 +12,7 @@ export async function summarizeTurns(
   engine: Engine,
   previousSummary: string | undefined,
   turns: readonly StoredChatMessage[],
-  signal?: AbortSignal,
+  signal: AbortSignal,
 ): Promise<string> {
   const sequence = engine.sequence("chat");
   const transcript = [

@@ -1,11 +1,5 @@
 // Dispatches `pincer <command>`: parses flags, resolves settings, maps errors to exit codes.
 import { parseArgs } from "node:util";
-import { ContextFileError } from "../chat/file-attachments";
-import { PromptTooLongError } from "../actions/action-model";
-import { ModelFileError } from "../engine/model-check";
-import { OcrInputError } from "../ocr/types";
-import { DownloadError } from "../models/download";
-import { ModelSpecError } from "../models/model-spec";
 import { loadCliSettings } from "./cli-settings";
 import { chat } from "./commands/chat";
 import { complete } from "./commands/complete";
@@ -16,11 +10,10 @@ import { outline } from "./commands/outline";
 import { run } from "./commands/run";
 import { undo } from "./commands/undo";
 import { chatTask, taskList } from "./commands/task";
-import { ModelUnavailableError } from "./load-engine";
-import { PincerError } from "../platform/errors";
 import { AGENT_PROFILES, type AgentProfile } from "../protocol";
 import { onStoreNotice } from "../store/store-notices";
-import { EXIT_FAILURE, EXIT_USAGE, USAGE, UsageError } from "./usage";
+import { exitCodeForError } from "./exit-codes";
+import { USAGE, UsageError } from "./usage";
 
 export async function runCli(argv: string[]): Promise<number> {
   const controller = new AbortController();
@@ -30,16 +23,7 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     return await dispatch(argv, controller.signal);
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`pincer: ${error.message}\n\n${USAGE}\n`);
-      return EXIT_USAGE;
-    }
-    if (error instanceof PincerError || error instanceof ModelUnavailableError || error instanceof ContextFileError || error instanceof OcrInputError || error instanceof ModelFileError || error instanceof ModelSpecError || error instanceof DownloadError || error instanceof PromptTooLongError) {
-      process.stderr.write(`pincer: ${error.message}\n`);
-      return EXIT_FAILURE;
-    }
-    process.stderr.write(`pincer: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return EXIT_FAILURE;
+    return exitCodeForError(error, (text) => process.stderr.write(text));
   } finally {
     process.off("SIGINT", onSigint);
     stopNotices();
@@ -51,7 +35,7 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
   switch (command) {
     case "doctor": {
       const { values } = parse(rest, { model: { type: "string" }, json: { type: "boolean" } }, 0);
-      return doctor(await loadCliSettings(values.model as string | undefined), values.json === true);
+      return doctor(await loadCliSettings(values.model as string | undefined), values.json === true, signal);
     }
     case "complete": {
       const { values } = parse(

@@ -1,5 +1,6 @@
 // The `pincer` command line is a public interface: commands, flags, exit codes and JSON shapes are
 // documented in README.md and must stay stable.
+import { PincerError } from "../platform/errors";
 import { AGENT_PROFILES } from "../protocol";
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1; // missing or bad model, failed download, runtime error
@@ -7,10 +8,11 @@ export const EXIT_USAGE = 2; // bad arguments
 export const EXIT_BUDGET_STOP = 3; // pincer run stopped on a step, token, time or context budget
 export const EXIT_APPROVAL_NEEDED = 4; // pincer run needed an approval it could not get (--approve never)
 
-export class UsageError extends Error {
+/** The command line itself is wrong: exit code 2 and the usage text. */
+export class UsageError extends PincerError {
+  override name = "UsageError";
   constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
+    super(message, "invalid-params");
   }
 }
 

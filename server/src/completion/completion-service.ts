@@ -47,7 +47,7 @@ export interface CompletionDocument {
 export interface CompletionServiceDeps {
   settings(): PincerSettings;
   /** The engine `completionModel(settings)` names; rejects when it is not loaded. */
-  engine(): Promise<Engine>;
+  engine(signal: AbortSignal): Promise<Engine>;
   workspaceFolders(): readonly string[];
   /** The workspace folders as confinement roots: imports are read only inside them. */
   roots(): Promise<WorkspaceRoots>;
@@ -66,7 +66,7 @@ export class CompletionService {
   /** The suggestion at `offset`; empty when no model is loaded or the request was cancelled first. */
   async complete(document: CompletionDocument, offset: number, signal: AbortSignal): Promise<CompletionResult> {
     const settings = this.deps.settings();
-    const engine = await this.deps.engine().catch(() => undefined);
+    const engine = await this.deps.engine(signal).catch(() => undefined);
     if (!engine || signal.aborted) return { insertText: "", usedInfill: false, cancelled: signal.aborted };
     const query = { uri: document.uri, path: this.path(document.uri), languageId: document.languageId, text: document.text, offset };
     return completeAt(engine, {

@@ -19,7 +19,7 @@ export const SEQUENCE_SLOTS: readonly SequenceSlot[] = ["completion", "chat", "a
 
 export interface GenerateOptions {
   maxTokens: number;
-  signal?: AbortSignal;
+  signal: AbortSignal;
   temperature?: number;
   /** Called with each piece of decoded text as soon as it is sampled. */
   onText?: (text: string) => void;
@@ -82,7 +82,7 @@ export class EngineSequence {
    * Exclusive token-level access to this sequence's KV cache (see TokenStream); the handle is valid
    * only inside `work`.
    */
-  withTokens<T>(signal: AbortSignal | undefined, work: (stream: TokenStream) => Promise<T>): Promise<T> {
+  withTokens<T>(signal: AbortSignal, work: (stream: TokenStream) => Promise<T>): Promise<T> {
     return this.exclusive(signal, () => work(new TokenStream(this.sequence, this.sequence.model)));
   }
 
@@ -176,7 +176,7 @@ export class EngineSequence {
       stopOnAbortSignal: true,
       onToken: (tokens: readonly unknown[]) => {
         track.generated += tokens.length;
-        if (options.signal?.aborted) track.afterAbort += tokens.length;
+        if (options.signal.aborted) track.afterAbort += tokens.length;
       },
       // Only ask for decoded text chunks when someone listens: decoding each token costs time.
       onTextChunk: options.onText,
@@ -191,7 +191,7 @@ export class EngineSequence {
     return { text, stopReason: reason, tokensAfterAbort: track.afterAbort, generatedTokens: track.generated };
   }
 
-  private exclusive<T>(signal: AbortSignal | undefined, work: (track: AbortTracker) => Promise<T>): Promise<T> {
+  private exclusive<T>(signal: AbortSignal, work: (track: AbortTracker) => Promise<T>): Promise<T> {
     return this.queue.run(async () => {
       this.onActivity(1);
       try {

@@ -11,7 +11,7 @@ const PROMPT_CHUNK = 256;
 
 export interface StreamOptions {
   maxTokens: number;
-  signal?: AbortSignal;
+  signal: AbortSignal;
   temperature?: number;
   /** Looked at after each token with all text generated so far; true stops generation. */
   shouldStop?: (text: string) => boolean;

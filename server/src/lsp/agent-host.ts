@@ -42,7 +42,7 @@ export function lspAgentPorts(connection: Connection, context: ServerContext, ru
     files: editorWriter(connection, context),
     storageDir: run.storageDir,
     rememberApprovals: true,
-    trusted: context.trusted(),
+    trusted: context.trust.trusted,
     showCommands: (runner) => new TerminalCommandRunner(connection, run.id, run.step, runner),
     askUser: async (question, signal) => {
       const result = (await clientRequest(connection, AgentAskUserRequest, { id: run.id, question }, signal)) as Partial<AgentAskUserResult> | null;

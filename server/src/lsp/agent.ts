@@ -43,7 +43,7 @@ export function registerAgent(connection: Connection, context: ServerContext, st
       const transcript = await runAgentSession(session, {
         runId,
         request: params.request,
-        model: await agentModel(() => context.host.requireEngine(), context.log),
+        model: await agentModel(() => context.host.requireEngine(signal), context.log),
         approver: ports.approver,
         settings,
         signal,
@@ -67,7 +67,7 @@ export function registerAgent(connection: Connection, context: ServerContext, st
   });
 
   connection.onRequest(AgentUndoRequest, async (params: AgentUndoParams, token): Promise<UndoReport> => {
-    if (!context.trusted()) throw new PincerError("Undo writes files; it is not available in Restricted Mode.", "not-available");
+    context.trust.require("undo");
     if (running) throw new PincerError("Stop the running agent before undoing.", "not-available");
     const checkpoints = lspCheckpoints(connection, context, requireAgentRoots(await context.roots()), storageDir());
     return (await undoAgentRun(checkpoints, params.runId, params.step, toAbortSignal(token))).report;

@@ -4,7 +4,6 @@ import type { Connection } from "vscode-languageserver";
 import { ChatService } from "../chat/chat-service";
 import { uncommittedChanges } from "../chat/git-diff";
 import { outline } from "../index/symbols";
-import { PincerError } from "../platform/errors";
 import { ChatChunkNotification, ChatContextRequest, ChatGitDiffRequest, ChatRequest, ChatSymbolsRequest, type ChatGitDiffResult, type ChatSymbolsResult } from "../protocol";
 import { ChatHistoryStore } from "../store/chat-history-store";
 import { toAbortSignal } from "./cancellation";
@@ -14,7 +13,7 @@ import type { ServerContext } from "./context";
 export function registerChat(connection: Connection, context: ServerContext): void {
   let store: ChatHistoryStore | undefined;
   const service = new ChatService({
-    engine: () => context.host.requireEngine(),
+    engine: (signal) => context.host.requireEngine(signal),
     store: () => store,
     roots: () => context.roots(),
     warn: (message) => context.log("warn", message),
@@ -33,7 +32,7 @@ export function registerChat(connection: Connection, context: ServerContext): vo
     }),
   );
 
-  connection.onRequest(ChatContextRequest, (params) => service.preview(params));
+  connection.onRequest(ChatContextRequest, (params, token) => service.preview(params, toAbortSignal(token)));
 
   connection.onRequest(ChatSymbolsRequest, async (params): Promise<ChatSymbolsResult> => {
     const symbols = await outline(params.text, params.languageId);
@@ -43,7 +42,7 @@ export function registerChat(connection: Connection, context: ServerContext): vo
   });
 
   connection.onRequest(ChatGitDiffRequest, async (_params, token): Promise<ChatGitDiffResult> => {
-    if (!context.trusted()) throw new PincerError("The git diff is not read in Restricted Mode (git runs programs named in the repository's config).", "not-available");
+    context.trust.require("git");
     return { diffs: await uncommittedChanges(context.workspaceFolders(), toAbortSignal(token)) };
   });
 }

@@ -34,8 +34,6 @@ const TITLES: Record<PincerActionKind, string> = {
   refactor: "Pincer: Refactor…",
 };
 
-/** Restricted Mode stays read-only: Explain is offered, edits are not (see docs-fragments/tasks.md). */
-const RESTRICTED = "Restricted Mode: Pincer does not edit files in an untrusted workspace. Trust the workspace to use this action.";
 
 export function registerCodeActions(connection: Connection, documents: TextDocuments<TextDocument>, context: ServerContext): void {
   connection.onCodeAction((params): CodeAction[] => {
@@ -45,7 +43,7 @@ export function registerCodeActions(connection: Connection, documents: TextDocum
     const wanted = (kind: string) => !only || only.some((prefix) => kind === prefix || kind.startsWith(`${prefix}.`));
     const actions: CodeAction[] = [];
     const add = (action: PincerActionKind, kind: string, args: Omit<CodeActionArgs, "action">, lspDiagnostic?: LspDiagnostic) => {
-      if (!wanted(kind) || (action !== "explain" && !context.trusted())) return;
+      if (!wanted(kind) || (action !== "explain" && !context.trust.trusted)) return; // Restricted Mode: Explain only
       actions.push({ title: TITLES[action], kind, diagnostics: lspDiagnostic ? [lspDiagnostic] : undefined, command: { title: TITLES[action], command: RunCodeActionCommand, arguments: [{ action, ...args } satisfies CodeActionArgs] } });
     };
     const lspDiagnostic = params.context.diagnostics[0];
@@ -68,17 +66,17 @@ export function registerCodeActions(connection: Connection, documents: TextDocum
   connection.onExecuteCommand(async (params, token) => {
     if (params.command === GenerateEditCommand) {
       const request = params.arguments?.[0] as GenerateEditParams | undefined;
-      if (!context.trusted()) throw new ResponseError(ErrorCodes.InvalidRequest, RESTRICTED);
+      context.trust.require("edit");
       const document = request && typeof request.uri === "string" ? documents.get(request.uri) : undefined;
-      if (!request || !document || !isRange(request.range)) throw new ResponseError(ErrorCodes.InvalidParams, "pincer.codeAction.generate needs { action, uri, range } for an open document.");
+      if (!request || !document || !isRange(request.range)) throw new PincerError("pincer.codeAction.generate needs { action, uri, range } for an open document.", "invalid-params");
       const title = request.action === "task" ? "Pincer: Run Task" : TITLES[request.action] ?? "Pincer";
       return withGenerationProgress(connection, title, token, (signal) => generate(document, request, context, signal));
     }
     if (params.command === ApplyEditCommand) {
-      if (!context.trusted()) throw new ResponseError(ErrorCodes.InvalidRequest, RESTRICTED);
+      context.trust.require("edit");
       const edit = params.arguments?.[0] as WorkspaceEdit | undefined;
       const problem = editProblem(edit, documents);
-      if (problem) throw new ResponseError(ErrorCodes.InvalidParams, problem);
+      if (problem) throw new PincerError(problem, "invalid-params");
       const result = await connection.workspace.applyEdit({ label: "Pincer", edit: edit! });
       return { applied: result.applied, failureReason: result.failureReason } satisfies ApplyEditResult;
     }
@@ -93,7 +91,7 @@ async function generate(live: TextDocument, request: GenerateEditParams, context
   const text = document.getText();
   const start = document.offsetAt(request.range.start);
   const end = document.offsetAt(request.range.end);
-  const model = engineActionModel(await context.host.requireEngine());
+  const model = engineActionModel(await context.host.requireEngine(signal));
   let proposal: ProposedReplacement;
   if (request.action === "task") {
     const task = await loadTask(await context.roots(), request.taskId ?? "", signal);

@@ -19,7 +19,7 @@ export function registerInlineCompletion(connection: Connection, documents: Text
   let stats: CompletionStat[] = [];
   const service = new CompletionService({
     settings: () => context.settings(),
-    engine: () => (completionModel(context.settings()).separate ? context.completionHost : context.host).requireEngine(),
+    engine: (signal) => (completionModel(context.settings()).separate ? context.completionHost : context.host).requireEngine(signal),
     workspaceFolders: () => context.workspaceFolders(),
     roots: () => context.roots(),
     openDocuments: () => documents.all().map((d) => ({ uri: d.uri, languageId: d.languageId, text: d.getText() })),

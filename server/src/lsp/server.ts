@@ -11,6 +11,7 @@ import { ModelHost } from "../host/model-host";
 import { egressGuardInstalled } from "../platform/egress-guard";
 import type { Logger } from "../platform/log";
 import { WorkspaceFolders } from "../platform/workspace-folders";
+import { WorkspaceTrust } from "../platform/workspace-trust";
 import {
   normalizeSettings,
   SERVER_VERSION,
@@ -44,7 +45,7 @@ export function startLanguageServer(): Connection {
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
   let settings: PincerSettings = normalizeSettings({});
-  let trusted = false;
+  const trust = new WorkspaceTrust();
   let progressSupported = false;
   let pullConfiguration = false;
   let clientSendsFolderChanges = false;
@@ -71,7 +72,7 @@ export function startLanguageServer(): Connection {
   // One store for both hosts: two writers of the same file could lose each other's updates.
   const calibrationStore = threadCalibrationStore(defaultCacheDir());
   let commandSandbox: CommandSandboxInfo | undefined;
-  const sendStatus = () => connection.sendNotification(StatusNotification, { ...host.status, trusted, ...(commandSandbox ? { commandSandbox } : {}) } satisfies StatusParams);
+  const sendStatus = () => connection.sendNotification(StatusNotification, { ...host.status, trusted: trust.trusted, ...(commandSandbox ? { commandSandbox } : {}) } satisfies StatusParams);
   const host: ModelHost = new ModelHost({
     log,
     onStatus: () => void sendStatus(),
@@ -106,7 +107,7 @@ export function startLanguageServer(): Connection {
     completionHost,
     settings: () => settings,
     reconfigure: () => configureAll(settings),
-    trusted: () => trusted,
+    trust,
     workspaceFolders: () => folders.paths(),
     roots: () => folders.roots(),
     openDocumentText: (uri) => documents.get(uri)?.getText(),
@@ -116,13 +117,13 @@ export function startLanguageServer(): Connection {
   connection.onInitialize((params) => {
     const options = (params.initializationOptions ?? {}) as Partial<PincerInitializationOptions>;
     settings = normalizeSettings(options.settings);
-    trusted = options.trusted === true;
+    trust.set(options.trusted === true);
     storageDir = typeof options.storageDir === "string" && options.storageDir !== "" ? options.storageDir : undefined;
     progressSupported = params.capabilities.window?.workDoneProgress === true;
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     clientSendsFolderChanges = params.capabilities.workspace?.workspaceFolders === true;
     void folders.set(fileFolders(params.workspaceFolders ?? []));
-    log("info", `Pincer server ${SERVER_VERSION} (pid ${process.pid}, Node ${process.versions.node}); workspace ${trusted ? "trusted" : "restricted"}.`);
+    log("info", `Pincer server ${SERVER_VERSION} (pid ${process.pid}, Node ${process.versions.node}); workspace ${trust.trusted ? "trusted" : "restricted"}.`);
     return {
       serverInfo: { name: "pincer", version: SERVER_VERSION },
       capabilities: {
@@ -166,7 +167,7 @@ export function startLanguageServer(): Connection {
   // Every pincer/* request and notification registered below is checked against its schema first.
   const checked = withProtocolChecks(connection, log);
   checked.onNotification(TrustNotification, (params: TrustParams) => {
-    trusted = params.trusted;
+    trust.set(params.trusted);
     void sendStatus();
   });
 

@@ -13,6 +13,12 @@ async function requireTestModel(context: Mocha.Context): Promise<string> {
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 
+/** This process's environment without the variables that would choose the model or the log level. */
+function env(): NodeJS.ProcessEnv {
+  const { PINCER_MODEL: _model, PINCER_LOG: _log, ...rest } = process.env;
+  return rest;
+}
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 const bin = path.join(root, "bin", "pincer.js");
 
@@ -37,7 +43,7 @@ describe("pincer complete (CLI)", function () {
   const complete = (...extra: string[]) =>
     spawnSync(process.execPath, [bin, "complete", "--file", "a.ts", "--line", "1", "--character", "17", "--json", ...extra], {
       cwd: scratch,
-      env: { ...process.env, PINCER_SETTINGS: path.join(scratch, "settings.json"), PINCER_MODEL: "" },
+      env: { ...env(), PINCER_SETTINGS: path.join(scratch, "settings.json") },
       encoding: "utf8",
       timeout: 110_000,
     });
@@ -49,6 +55,23 @@ describe("pincer complete (CLI)", function () {
     assert.equal(result.status, 0, result.stderr);
     const answer = JSON.parse(result.stdout) as { model: string; insertText: string };
     assert.equal(answer.model, path.basename(model).replace(/\.gguf$/i, ""));
+  });
+
+  it("PINCER_LOG=info shows the info lines on stderr (the model load), stdout stays the answer", async function () {
+    const model = await requireTestModel(this);
+    await fs.writeFile(path.join(scratch, "settings.json"), JSON.stringify({ "pincer.model": model, "pincer.threads": 1, "pincer.contextSize": 512 }));
+    const quiet = complete();
+    assert.equal(quiet.status, 0, quiet.stderr);
+    assert.doesNotMatch(quiet.stderr, /\[pincer info\]/);
+    const told = spawnSync(process.execPath, [bin, "complete", "--file", "a.ts", "--line", "1", "--character", "17", "--json"], {
+      cwd: scratch,
+      env: { ...env(), PINCER_SETTINGS: path.join(scratch, "settings.json"), PINCER_LOG: "info" },
+      encoding: "utf8",
+      timeout: 110_000,
+    });
+    assert.equal(told.status, 0, told.stderr);
+    assert.match(told.stderr, /\[pincer info\] Loaded /);
+    assert.equal(typeof (JSON.parse(told.stdout) as { insertText: string }).insertText, "string");
   });
 
   it("--model overrides both", async function () {

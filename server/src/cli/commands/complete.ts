@@ -23,7 +23,7 @@ export async function complete(
   } catch (error) {
     throw new UsageError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const { host, engine } = await loadEngineForCli(completionModel(settings).settings, { quiet: args.json });
+  const { host, engine } = await loadEngineForCli(completionModel(settings).settings, signal, { quiet: args.json });
   try {
     // The current folder is the workspace: the model sees paths relative to it, and imports are read inside it.
     const roots = WorkspaceRoots.create([process.cwd()]);

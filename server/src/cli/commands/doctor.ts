@@ -27,7 +27,7 @@ export interface DoctorReport {
   modelError: string | null;
 }
 
-export async function doctor(settings: PincerSettings, json: boolean): Promise<number> {
+export async function doctor(settings: PincerSettings, json: boolean, signal: AbortSignal): Promise<number> {
   const { llama } = await sharedBackend(settings.gpu, stderrLogger("error"));
   const backend = await describeBackend(llama);
   const report: DoctorReport = {
@@ -47,7 +47,7 @@ export async function doctor(settings: PincerSettings, json: boolean): Promise<n
   };
   if (settings.model !== "") {
     try {
-      const { host, engine } = await loadEngineForCli(settings, { quiet: json });
+      const { host, engine } = await loadEngineForCli(settings, signal, { quiet: json });
       report.model = { ...engine.facts, threads: engine.threads, gpuLayers: engine.gpuLayers, contextSize: engine.contextSize };
       await host.dispose();
     } catch (error) {

@@ -2,7 +2,7 @@
 // (or with --json the whole transcript) to stdout; the exit code says how the run ended.
 import { agentModel, runAgentSession } from "../../agent/agent-session";
 import type { PermissionProfile } from "../../agent/permissions";
-import { stderrLogger } from "../../platform/log";
+import { cliLogger } from "../../platform/log";
 import type { PincerSettings } from "../../protocol";
 import { createCliAgentSession } from "../agent-host";
 import { describeEvent, exitCodeFor, policyApprover, type ApprovePolicy } from "../agent-output";
@@ -23,7 +23,7 @@ export async function run(settings: PincerSettings, args: RunArgs, signal: Abort
   if (sandbox.kind === "none") process.stderr.write(`Commands run without a sandbox: ${sandbox.reason ?? "unavailable"}${sandbox.required ? "; they are refused (pincer.agent.sandbox is \"required\")" : "; only the command rules apply"}.\n`);
   let loaded: Awaited<ReturnType<typeof loadEngineForCli>> | undefined;
   try {
-    const model = await agentModel(async () => (loaded = await loadEngineForCli(settings, { quiet: args.json })).engine, stderrLogger("warn"));
+    const model = await agentModel(async () => (loaded = await loadEngineForCli(settings, signal, { quiet: args.json })).engine, cliLogger());
     const transcript = await runAgentSession(session, {
       request: args.task,
       model,

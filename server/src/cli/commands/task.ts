@@ -60,7 +60,7 @@ export async function chatTask(settings: PincerSettings, args: ChatTaskArgs, sig
     if (error instanceof TaskInputError) throw new UsageError(`${error.message} Give it with --input name=value.`);
     throw error;
   }
-  const { host, engine } = await loadEngineForCli(settings);
+  const { host, engine } = await loadEngineForCli(settings, signal);
   try {
     const model = engineActionModel(engine);
     if (task.edit) {
