@@ -23,6 +23,7 @@ export const RANKS: Readonly<Record<string, number>> = {
   models: 4,
   git: 4,
   ocr: 4,
+  report: 4,
   host: 5,
   chat: 6,
   completion: 6,

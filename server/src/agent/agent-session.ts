@@ -19,6 +19,8 @@ import type { CommandSandbox } from "./sandbox/command-sandbox";
 import type { Approver, CheckpointStore, CommandRunner, FileWriter, PermissionGate, ToolContext, ToolDefinition, UndoReport } from "./tool-types";
 import { createTools } from "./tools/index";
 import { createOcrDocumentTool } from "./tools/ocr-tool";
+import { createReportTools } from "./tools/report-tools";
+import { connectionsPath } from "../report/connections";
 
 /** Test seam: a JSON array of answers replayed by ScriptedModel instead of the engine (test/lsp/agent.test.ts). */
 export const AGENT_SCRIPT_ENV = "PINCER_AGENT_SCRIPT";
@@ -85,7 +87,7 @@ export async function openAgentSession(options: { roots: WorkspaceRoots; profile
   const ripgrepPath = host.ripgrepPath && (await fs.stat(host.ripgrepPath).then((s) => s.isFile(), () => false)) ? host.ripgrepPath : undefined;
   return {
     roots,
-    tools: [...createTools(), createOcrDocumentTool()],
+    tools: [...createTools(), createOcrDocumentTool(), ...createReportTools({ connectionsFile: connectionsPath(host.storageDir) })],
     gate,
     checkpoints: agentCheckpoints(roots, host.storageDir, host.files),
     context: {

@@ -24,15 +24,15 @@ import { protectedKind, type WorkspaceRoots } from "../platform/workspace-paths"
 import { type CommandRules, decide, type RulesValidation } from "./command-policy";
 import { scriptRunnerReasons } from "./script-runners";
 import type { SimpleCommand } from "./shell-parse";
-import type { ApprovalRequest, CommandSandboxInfo, PermissionCheck, PermissionDecision, PermissionGate, RunRecord, ToolDefinition, ToolEffect } from "./tool-types";
+import type { ApprovalRequest, CommandSandboxInfo, PermissionCheck, PermissionDecision, PermissionGate, RunRecord, ToolDefinition, ToolEffect, ToolTargets } from "./tool-types";
 
 export type PermissionProfile = AgentProfile;
 
 /** What each profile does with each effect before the other checks tighten it. */
 export const PROFILE_TABLE: Readonly<Record<PermissionProfile, Readonly<Record<ToolEffect, PermissionDecision>>>> = {
-  "read-only": { read: "allow", "ask-user": "allow", edit: "deny", command: "deny" },
-  edit: { read: "allow", "ask-user": "allow", edit: "allow", command: "ask" },
-  full: { read: "allow", "ask-user": "allow", edit: "allow", command: "allow" },
+  "read-only": { read: "allow", "ask-user": "allow", edit: "deny", command: "deny", send: "ask" },
+  edit: { read: "allow", "ask-user": "allow", edit: "allow", command: "ask", send: "ask" },
+  full: { read: "allow", "ask-user": "allow", edit: "allow", command: "allow", send: "ask" },
 };
 
 /** Commands the person answered "always" for, per workspace; must live outside every workspace folder. */
@@ -67,7 +67,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
   async function check(tool: ToolDefinition, args: Record<string, unknown>, signal: AbortSignal, run?: RunRecord): Promise<PermissionCheck> {
     signal.throwIfAborted();
     const reasons: string[] = [];
-    let targets: { paths: string[]; command?: string; network?: boolean };
+    let targets: ToolTargets;
     try {
       targets = tool.targets(args);
     } catch (error) {
@@ -84,23 +84,34 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       reasons,
       ...(tool.effect === "command" && options.sandbox ? { sandbox: options.sandbox } : {}),
       ...(tool.effect === "command" && targets.network === true ? { network: true } : {}),
+      ...(targets.message ? { message: targets.message } : {}),
     };
     const done = (decision: PermissionDecision): PermissionCheck => {
       if (decision === "ask" && options.headless) {
         reasons.push("headless: nobody to ask");
         decision = "deny";
       }
-      return { decision, reasons, request };
+      return { decision, reasons, request, effect: targets.effect ?? tool.effect };
     };
     if (reasons.length > 0) return done("deny");
 
+    const effect = targets.effect ?? tool.effect;
     const override = options.toolOverrides?.[tool.name];
-    const profileDecision = PROFILE_TABLE[options.profile]?.[tool.effect] ?? "deny";
+    const profileDecision = PROFILE_TABLE[options.profile]?.[effect] ?? "deny";
     let decision: PermissionDecision = override ?? profileDecision;
     if (override) reasons.push(`setting: ${tool.name} is "${override}"`);
-    else if (decision !== "allow") reasons.push(`profile "${options.profile}": ${tool.effect} is "${decision}"`);
+    else if (decision !== "allow") reasons.push(`profile "${options.profile}": ${effect} is "${decision}"`);
+    // A message that leaves the machine is the person's to send: an override or a profile never allows it.
+    if (effect === "send") {
+      reasons.push("sending always asks, with the whole message shown; no setting allows it");
+      decision = stricter(decision, "ask");
+    }
+    if (targets.alwaysAsk !== undefined) {
+      reasons.push(targets.alwaysAsk);
+      decision = stricter(decision, "ask");
+    }
 
-    const mutating = tool.effect === "edit" || tool.effect === "command";
+    const mutating = effect === "edit" || effect === "command" || effect === "send";
     if (mutating && !options.trusted) {
       reasons.push("the workspace is not trusted (restricted mode): the agent may only read");
       return done("deny");
@@ -118,17 +129,17 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         reasons.push(`${JSON.stringify(requested)}: ${resolved.reason}`);
         return done("deny");
       }
-      if (tool.effect === "edit" && resolved.refusedName) {
+      if (effect === "edit" && resolved.refusedName) {
         reasons.push(`${JSON.stringify(requested)}: ${resolved.refusedName}; Pincer never writes there`);
         return done("deny");
       }
-      if (tool.effect === "edit" && resolved.protectedKind) {
+      if (effect === "edit" && resolved.protectedKind) {
         const via = resolved.protectedVia && resolved.protectedVia !== displayed(resolved.relative) ? ` by way of ${resolved.protectedVia}` : "";
         reasons.push(`${JSON.stringify(requested)} is protected configuration (${resolved.protectedKind})${via}: writes always ask`);
         decision = stricter(decision, "ask");
       }
       // HEAD/objects/refs/config as plain files would make a git directory (git/git-dir-names.ts).
-      const gitDir = tool.effect === "edit" ? await gitDirectoryWrite(resolved.root.path, resolved.relative, { caseInsensitive: resolved.root.caseInsensitive }) : undefined;
+      const gitDir = effect === "edit" ? await gitDirectoryWrite(resolved.root.path, resolved.relative, { caseInsensitive: resolved.root.caseInsensitive }) : undefined;
       if (gitDir) {
         reasons.push(`${JSON.stringify(requested)}: ${gitDir}: writes always ask`);
         decision = stricter(decision, "ask");

@@ -35,6 +35,17 @@ export interface ApprovalRequest {
   sandbox?: CommandSandboxInfo;
   /** For commands: approving gives it network access inside the sandbox. */
   network?: boolean;
+  /** For send_email: the whole message as it would leave, shown in full on the card (never a summary). */
+  message?: ApprovalMessage;
+}
+
+export interface ApprovalMessage {
+  to: string[];
+  cc: string[];
+  subject: string;
+  body: string;
+  /** Workspace-relative paths of the attached files. */
+  attachments: string[];
 }
 
 export interface UndoReport {

@@ -47,7 +47,8 @@ export async function executeCall(
     if (answer === "always") await env.gate.rememberApproval(check.request, signal);
   }
 
-  const mutating = tool.effect === "edit" || tool.effect === "command";
+  const effect = check.effect ?? tool.effect;
+  const mutating = effect === "edit" || effect === "command";
   if (mutating) {
     // The call's own paths are snapshotted too, even when .gitignore'd (a .env the model edits).
     const checkpointId = await env.checkpoints.beforeStep(env.runId, step, signal, check.request.paths ?? []);
