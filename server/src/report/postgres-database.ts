@@ -44,8 +44,8 @@ export async function queryPostgres(name: string, connection: PostgresConnection
   return withClient(name, connection, options.signal, async (client) => {
     await client.query(options.write ? "BEGIN" : "BEGIN READ ONLY");
     try {
-      // values: [] forces the extended protocol: one statement per call.
-      const result = await client.query({ text, values: [], rowMode: "array" });
+      // The extended protocol takes one statement per call ("SELECT 1; COMMIT; DELETE ..." is refused).
+      const result = await client.query({ text, values: [], rowMode: "array", queryMode: "extended" });
       await client.query(options.write ? "COMMIT" : "ROLLBACK");
       const rows = (result.rows as unknown[][]) ?? [];
       const columns = (result.fields ?? []).map((field) => field.name);

@@ -36,14 +36,15 @@ export async function querySqlite(realPath: string, sql: string, options: { writ
     if (!options.write) db.run("PRAGMA query_only = ON");
     let statement;
     try {
-      const statements = [...db.iterateStatements(statementText)];
-      if (statements.length !== 1) {
-        for (const s of statements) s.free();
-        throw new QueryError(`give one SQL statement at a time (found ${statements.length})`);
+      let count = 0;
+      for (const s of db.iterateStatements(statementText)) {
+        count++;
+        s.free();
       }
-      statement = statements[0]!;
+      if (count !== 1) throw new QueryError(`give one SQL statement at a time (found ${count})`);
+      statement = db.prepare(statementText);
     } catch (error) {
-      throw error instanceof QueryError ? error : new QueryError(`SQLite: ${(error as Error).message}`);
+      throw error instanceof QueryError ? error : new QueryError(`SQLite: ${error instanceof Error ? error.message : String(error)}`);
     }
     const rows: unknown[][] = [];
     let rowCount = 0;
@@ -55,7 +56,7 @@ export async function querySqlite(realPath: string, sql: string, options: { writ
       }
     } catch (error) {
       if ((error as Error).name === "AbortError") throw error;
-      const message = (error as Error).message;
+      const message = error instanceof Error ? error.message : String(error);
       throw new QueryError(/readonly|read-only|query_only/i.test(message) ? `SQLite: ${message}: this statement writes; it runs only with write: true, after the person approves` : `SQLite: ${message}`);
     }
     const columns = statement.getColumnNames();

@@ -8,7 +8,7 @@ import path from "node:path";
 import { writeFileConfined } from "../../platform/confined-fs";
 import { renderChart } from "../../report/chart-render";
 import { loadConnections, type Connections } from "../../report/connections";
-import { EmailError, sendEmail } from "../../report/email-send";
+import { checkMessage, EmailError, sendEmail } from "../../report/email-send";
 import { escapeLatex, renderLatex, type TexAsset } from "../../report/latex-render";
 import { renderMarkdownPdf } from "../../report/markdown-pdf";
 import { postgresSchema, queryPostgres } from "../../report/postgres-database";
@@ -261,16 +261,17 @@ export function sendEmailTool(options: ReportToolsOptions): ToolDefinition {
     },
     run: (args, context) =>
       observed(async () => {
-        const smtp = (await connections(options, context)).smtp;
-        if (!smtp) throw new EmailError("no mail server is configured (smtp in Pincer's connections.json); nothing was sent");
         const attachments = [];
         for (const requested of stringList(args, "attachments")) {
           const file = await resolvePath(context, requested);
           if (!file.exists) throw new ToolArgumentError(`${requested} does not exist; nothing was sent`);
           attachments.push({ filename: path.basename(file.path), content: await readResolved(file, MAX_ATTACHMENT_BYTES) });
         }
-        const to = stringList(args, "to");
-        const sent = await sendEmail(smtp, { to, cc: stringList(args, "cc"), subject: stringArg(args, "subject"), body: stringArg(args, "body"), attachments }, context.signal);
+        const message = { to: stringList(args, "to"), cc: stringList(args, "cc"), subject: stringArg(args, "subject"), body: stringArg(args, "body"), attachments };
+        checkMessage(message);
+        const smtp = (await connections(options, context)).smtp;
+        if (!smtp) throw new EmailError("no mail server is configured (smtp in Pincer's connections.json); nothing was sent");
+        const sent = await sendEmail(smtp, message, context.signal);
         const rejected = sent.rejected.length > 0 ? `; the server refused ${sent.rejected.join(", ")}` : "";
         return { ok: sent.accepted.length > 0, observation: `sent to ${sent.accepted.join(", ") || "nobody"}${rejected} (message ${sent.messageId})`, details: { messageId: sent.messageId, accepted: sent.accepted, rejected: sent.rejected } };
       }),
