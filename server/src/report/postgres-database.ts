@@ -45,7 +45,9 @@ export async function queryPostgres(name: string, connection: PostgresConnection
     await client.query(options.write ? "BEGIN" : "BEGIN READ ONLY");
     try {
       // The extended protocol takes one statement per call ("SELECT 1; COMMIT; DELETE ..." is refused).
-      const result = await client.query({ text, values: [], rowMode: "array", queryMode: "extended" });
+      // queryMode is in pg 8.11+, not yet in @types/pg.
+      const config: pg.QueryArrayConfig & { queryMode: "extended" } = { text, values: [], rowMode: "array", queryMode: "extended" };
+      const result = await client.query(config as pg.QueryArrayConfig);
       await client.query(options.write ? "COMMIT" : "ROLLBACK");
       const rows = (result.rows as unknown[][]) ?? [];
       const columns = (result.fields ?? []).map((field) => field.name);

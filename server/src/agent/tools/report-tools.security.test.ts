@@ -13,7 +13,6 @@ import { WorkspaceRoots } from "../../platform/workspace-paths";
 import { loadConnections } from "../../report/connections";
 import { texAvailable } from "../../report/latex-render";
 import { CliFileWriter } from "../cli-file-writer";
-import { ProcessCommandRunner } from "../command-runner";
 import { createPermissionGate, type PermissionProfile } from "../permissions";
 import type { PermissionDecision, ToolContext, ToolDefinition, ToolOutcome } from "../tool-types";
 import { createReportTools } from "./report-tools";
@@ -126,7 +125,7 @@ describe("report tools: security table", function () {
     if (base) await fs.rm(base, { recursive: true, force: true });
   });
 
-  const context = (): ToolContext => ({ roots, signal: AbortSignal.timeout(30_000), files: new CliFileWriter(roots), commands: new ProcessCommandRunner({ roots: [dirs.ws] }) });
+  const context = (): ToolContext => ({ roots, signal: AbortSignal.timeout(30_000), files: new CliFileWriter(), commands: { run: () => Promise.reject(new Error("no commands here")) } });
 
   for (const row of ROWS) {
     it(row.name, async function () {
