@@ -70,12 +70,27 @@ export interface CompletionStat {
   relayout: boolean;
   cancelled: boolean;
   empty: boolean;
+  /** Tokens of the layout the answer came from, and whether it was the full one or a quick one. */
+  layoutTokens?: number;
+  layoutKind?: "full" | "quick";
+  /** Prompt tokens the first-suggestion time budget allowed, when this request laid out a new place. */
+  budgetTokens?: number;
 }
 export interface CompletionStatsResult {
   stats: CompletionStat[];
 }
 /** Client → server: the completion stats recorded since the last call (at most the last 5,000). */
 export const CompletionStatsRequest = "pincer/completionStats" as const;
+
+/**
+ * Client → server: the cursor moved to `position` with no edit (a click, a jump). The server warms
+ * the completion prompt for that place in the background, so the first suggestion there is fast.
+ */
+export const CompletionCursorNotification = "pincer/completionCursor" as const;
+export interface CompletionCursorParams {
+  textDocument: { uri: string };
+  position: { line: number; character: number };
+}
 
 export type { PincerSettings };
 

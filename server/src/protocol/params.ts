@@ -156,6 +156,10 @@ export const REQUEST_PARAMS: Record<string, Check<unknown>> = {
 /** The schema of every client → server pincer/* notification, by method. */
 export const NOTIFICATION_PARAMS: Record<string, Check<unknown>> = {
   "pincer/setTrust": object({ trusted: bool }),
+  "pincer/completionCursor": object({
+    textDocument: object({ uri: str({ min: 1, max: 4096 }) }),
+    position,
+  }),
 };
 
 /** Checks `params` for `method`: returns undefined when they fit, else the message for InvalidParams. */
