@@ -18,6 +18,7 @@ export function readSettings(): Partial<PincerSettings> {
       maxLines: config.get<number>("completion.maxLines", 8),
       debounceMs: config.get<number>("completion.debounceMs", 75),
       model: config.get<string>("completion.model", ""),
+      firstSuggestionMs: config.get<number>("completion.firstSuggestionMs", 1000),
     },
     // profile, toolPermissions and sandbox are application-scoped in package.json: a workspace cannot widen them.
     agent: {

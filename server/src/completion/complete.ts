@@ -94,12 +94,13 @@ export function completionBackground(engine: Engine): BackgroundLoop["record"] {
 /**
  * The cursor is at a place with no request yet (the client saw it move, or an edit happened there):
  * warm that place's layout in the background, or, at the current anchor, catch up with the typing.
+ * An edit can leave more than one reading of where the cursor is; each is given, the likeliest last.
  */
-export function hintCompletion(engine: Engine, hint: CursorHint & { maxTokens: number; onEvent?: (event: WarmEvent) => void }): void {
+export function hintCompletion(engine: Engine, places: CursorHint | readonly CursorHint[], options: { maxTokens: number; onEvent?: (event: WarmEvent) => void }): void {
   const state = stateOf(engine);
-  if (hint.onEvent) state.onWarm = hint.onEvent;
-  const work = state.session.observe(hint);
-  if (work) state.background.kick(hint.maxTokens, work === "hint" ? 0 : KEYSTROKE_IDLE_MS);
+  if (options.onEvent) state.onWarm = options.onEvent;
+  const work = state.session.observe(places);
+  if (work) state.background.kick(options.maxTokens, work === "hint" ? 0 : KEYSTROKE_IDLE_MS);
 }
 
 export async function completeAt(engine: Engine, request: CompletionRequest): Promise<CompletionResult> {

@@ -133,7 +133,7 @@ describe("first suggestion at a new place", function () {
         resolve();
       };
     });
-    hintCompletion(engine, { uri: "file:///big.ts", path: "big.ts", prefix: big.slice(0, hinted), suffix: big.slice(hinted), maxTokens: 8 });
+    hintCompletion(engine, { uri: "file:///big.ts", path: "big.ts", prefix: big.slice(0, hinted), suffix: big.slice(hinted) }, { maxTokens: 8 });
     await started;
     record.onBatchStart = undefined;
     const result = await requested!;

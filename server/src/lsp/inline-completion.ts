@@ -1,17 +1,20 @@
 // textDocument/inlineCompletion (LSP 3.18): ghost text from the completion domain module. A newer
 // request cancels the one in flight; every request's cost is recorded for pincer/completionStats.
+// An edit away from the current completion anchor, and pincer/completionCursor (the client saw the
+// cursor move), warm the prompt for that place in the background before any request comes.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Connection, TextDocuments } from "vscode-languageserver";
 import { InlineCompletionRequest, type InlineCompletionList } from "vscode-languageserver-protocol";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { completeAt, type CompletionResult } from "../completion/complete";
+import { completeAt, hintCompletion, type CompletionResult } from "../completion/complete";
+import type { WarmEvent } from "../completion/completion-session";
 import { selectContext } from "../completion/context-select";
 import { workspaceImportReader } from "../completion/import-reader";
 import { RecentEdits } from "../completion/recent-edits";
 import { parserPool, textEdit } from "../index/parser-pool";
 import { prepareSymbols } from "../index/symbols";
-import { CompletionStatsRequest, type CompletionStat, type CompletionStatsResult } from "../protocol";
+import { CompletionCursorNotification, CompletionStatsRequest, type CompletionCursorParams, type CompletionStat, type CompletionStatsResult } from "../protocol";
 import { toAbortSignal } from "./cancellation";
 import type { ServerContext } from "./context";
 
@@ -20,9 +23,44 @@ const MAX_STATS = 5_000;
 export function registerInlineCompletion(connection: Connection, documents: TextDocuments<TextDocument>, context: ServerContext): void {
   let latest: AbortController | undefined;
   let stats: CompletionStat[] = [];
-  const recentEdits = trackRecentEdits(documents);
   const relativePath = (uri: string) => displayPath(uri, context.workspaceFolders());
   const readImport = workspaceImportReader(() => context.workspaceFolders(), relativePath);
+  const completionHost = () => (context.settings().completion.model === "" ? context.host : context.completionHost);
+  const onWarm = (event: WarmEvent) =>
+    context.log("debug", `Completion prompt ${event.kind === "grown" ? "grown to its full size" : "warmed before a request"} at ${event.uri}: ${event.layoutTokens} tokens.`);
+  const contextFor = (document: TextDocument, offset: number) => (prefixWindowChars: number) =>
+    selectContext(
+      { uri: document.uri, path: relativePath(document.uri), languageId: document.languageId, text: document.getText(), offset, prefixWindowChars },
+      documents.all().map((d) => ({ uri: d.uri, path: relativePath(d.uri), languageId: d.languageId, text: d.getText() })),
+      recentEdits,
+      readImport,
+    );
+  // The cursor is at one of `offsets` (the likeliest last) with no request yet: warm that place.
+  // This never loads a model.
+  const hint = (document: TextDocument, offsets: readonly number[]) => {
+    const settings = context.settings();
+    if (!settings.completion.enabled || settings.completion.firstSuggestionMs === 0) return;
+    void completionHost()
+      .requireEngine()
+      .then((engine) => {
+        if (documents.get(document.uri)?.version !== document.version) return; // edited again meanwhile
+        const text = document.getText();
+        const places = offsets.map((offset) => ({
+          uri: document.uri,
+          path: relativePath(document.uri),
+          prefix: text.slice(0, offset),
+          suffix: text.slice(offset),
+          context: contextFor(document, offset),
+        }));
+        hintCompletion(engine, places, { maxTokens: settings.completion.maxTokens, onEvent: onWarm });
+      })
+      .catch(() => undefined);
+  };
+  const recentEdits = trackRecentEdits(documents, hint);
+  connection.onNotification(CompletionCursorNotification, (params: CompletionCursorParams) => {
+    const document = documents.get(params.textDocument.uri);
+    if (document) hint(document, [document.offsetAt(params.position)]);
+  });
 
   connection.onRequest(InlineCompletionRequest.type, async (params, token): Promise<InlineCompletionList | null> => {
     const started = performance.now();
@@ -35,8 +73,7 @@ export function registerInlineCompletion(connection: Connection, documents: Text
     const controller = new AbortController();
     latest = controller;
     const signal = AbortSignal.any([controller.signal, toAbortSignal(token)]);
-    const completionHost = settings.completion.model === "" ? context.host : context.completionHost;
-    const engine = await completionHost.requireEngine().catch(() => undefined);
+    const engine = await completionHost().requireEngine().catch(() => undefined);
     if (!engine || signal.aborted) {
       record(document.uri, started, { insertText: "", usedInfill: false, cancelled: signal.aborted });
       return null;
@@ -49,13 +86,9 @@ export function registerInlineCompletion(connection: Connection, documents: Text
       maxTokens: settings.completion.maxTokens,
       maxLines: settings.completion.maxLines,
       languageId: document.languageId,
-      context: (prefixWindowChars) =>
-        selectContext(
-          { uri: document.uri, path: relativePath(document.uri), languageId: document.languageId, text: document.getText(), offset: document.offsetAt(params.position), prefixWindowChars },
-          documents.all().map((d) => ({ uri: d.uri, path: relativePath(d.uri), languageId: d.languageId, text: d.getText() })),
-          recentEdits,
-          readImport,
-        ),
+      context: contextFor(document, document.offsetAt(params.position)),
+      firstSuggestionMs: settings.completion.firstSuggestionMs,
+      warm: { onEvent: onWarm },
       signal,
     });
     record(document.uri, started, result);
@@ -85,13 +118,20 @@ export function registerInlineCompletion(connection: Connection, documents: Text
       relayout: result.stats?.relayout ?? false,
       cancelled: result.cancelled,
       empty: result.insertText === "",
+      ...(result.stats?.layoutTokens !== undefined ? { layoutTokens: result.stats.layoutTokens } : {}),
+      ...(result.stats?.layoutKind ? { layoutKind: result.stats.layoutKind } : {}),
+      ...(result.stats?.budgetTokens !== undefined ? { budgetTokens: result.stats.budgetTokens } : {}),
     });
     if (stats.length > MAX_STATS) stats.shift();
   }
 }
 
-/** Records which lines each change touched (the common start and end of the old and new text). */
-function trackRecentEdits(documents: TextDocuments<TextDocument>): RecentEdits {
+/**
+ * Records which lines each change touched (the common start and end of the old and new text), and
+ * tells `onEdit` where the edit ended: the cursor is there now. Where the text repeats ("v" typed
+ * before "value") the end is ambiguous; both readings are given, the one nearest the start first.
+ */
+function trackRecentEdits(documents: TextDocuments<TextDocument>, onEdit: (document: TextDocument, offsets: number[]) => void): RecentEdits {
   const recent = new RecentEdits();
   const lastText = new Map<string, string>();
   documents.onDidOpen((e) => {
@@ -111,8 +151,18 @@ function trackRecentEdits(documents: TextDocuments<TextDocument>): RecentEdits {
     if (before === undefined || before === after) return;
     const edit = textEdit(before, after);
     recent.record(e.document.uri, edit.startPosition.row, edit.newEndPosition.row);
+    const earliest = earliestEditEnd(before, after);
+    onEdit(e.document, earliest === edit.newEndIndex ? [edit.newEndIndex] : [earliest, edit.newEndIndex]);
   });
   return recent;
+}
+
+/** Where an edit ends when the common end of the two texts is matched first (the earliest reading). */
+function earliestEditEnd(before: string, after: string): number {
+  const max = Math.min(before.length, after.length);
+  let tail = 0;
+  while (tail < max && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return after.length - tail;
 }
 
 /** A workspace-relative path for the model to see, or the file name outside any folder. */
