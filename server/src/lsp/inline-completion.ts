@@ -151,18 +151,24 @@ function trackRecentEdits(documents: TextDocuments<TextDocument>, onEdit: (docum
     if (before === undefined || before === after) return;
     const edit = textEdit(before, after);
     recent.record(e.document.uri, edit.startPosition.row, edit.newEndPosition.row);
-    const earliest = earliestEditEnd(before, after);
+    const earliest = earliestEditEnd(before, after, edit.startIndex, edit.oldEndIndex, edit.newEndIndex);
     onEdit(e.document, earliest === edit.newEndIndex ? [edit.newEndIndex] : [earliest, edit.newEndIndex]);
   });
   return recent;
 }
 
-/** Where an edit ends when the common end of the two texts is matched first (the earliest reading). */
-function earliestEditEnd(before: string, after: string): number {
-  const max = Math.min(before.length, after.length);
-  let tail = 0;
-  while (tail < max && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
-  return after.length - tail;
+/**
+ * The earliest place the same edit could end: the change is slid left while the character before it
+ * equals its last one, in both texts (so a "v" typed before "value" may be the first "v" or the second).
+ */
+export function earliestEditEnd(before: string, after: string, start: number, oldEnd: number, newEnd: number): number {
+  while (start > 0 && after.charCodeAt(start - 1) === after.charCodeAt(newEnd - 1) && (oldEnd === start || before.charCodeAt(start - 1) === before.charCodeAt(oldEnd - 1))) {
+    if (newEnd === start && oldEnd === start) break;
+    start--;
+    oldEnd--;
+    newEnd--;
+  }
+  return newEnd;
 }
 
 /** A workspace-relative path for the model to see, or the file name outside any folder. */
