@@ -10,7 +10,8 @@ import { writeSyntheticModel } from "../../../bench/synthetic-model";
 import { requireTestModel } from "../../../test/helpers/test-model";
 import { Engine } from "../engine/engine";
 import { stderrLogger } from "../platform/log";
-import { completeAt, completionBackground, hintCompletion } from "./complete";
+import { completeAt, completionBackground, completionSession, hintCompletion } from "./complete";
+import { backgroundBatchTokens } from "./background-loop";
 import { CompletionSession, type SessionRequest, type SessionResult, type WarmEvent } from "./completion-session";
 
 const SOURCE = Array.from({ length: 150 }, (_, i) => `function helper${i}(value: number): number {\n  return value * ${i};\n}\n`).join("\n");
@@ -122,14 +123,30 @@ describe("first suggestion at a new place", function () {
     const record = completionBackground(engine);
     const big = SOURCE.repeat(3);
     const hinted = big.indexOf("return value * 140;", SOURCE.length * 2);
+    const session = completionSession(engine);
     let requested: Promise<Awaited<ReturnType<typeof completeAt>>> | undefined;
     let batchesBefore = 0;
+    let warmedBefore = 0;
+    /** Background tokens evaluated when the request got the sequences (its context is chosen then). */
+    let warmedWhenServed = Number.NaN;
     const started = new Promise<void>((resolve) => {
       record.onBatchStart = () => {
         if (requested) return;
         batchesBefore = record.batches;
+        warmedBefore = session.backgroundTokens;
         // The request comes while the warm's first batch is in flight, at another place.
-        requested = completeAt(engine, { uri: "file:///b.ts", text: SOURCE, offset: at("return value * 10;"), maxTokens: 8, maxLines: 1, warm: {} });
+        requested = completeAt(engine, {
+          uri: "file:///b.ts",
+          text: SOURCE,
+          offset: at("return value * 10;"),
+          maxTokens: 8,
+          maxLines: 1,
+          warm: {},
+          context: async () => {
+            warmedWhenServed = session.backgroundTokens;
+            return [];
+          },
+        });
         resolve();
       };
     });
@@ -139,6 +156,8 @@ describe("first suggestion at a new place", function () {
     const result = await requested!;
     const waited = result.stats?.queuedMs ?? Number.POSITIVE_INFINITY;
     assert.equal(record.batches, batchesBefore + 1, "the request ran right after the batch in flight");
+    const batch = backgroundBatchTokens(engine.speed);
+    assert.ok(warmedWhenServed - warmedBefore <= 128 && warmedWhenServed - warmedBefore > 0, `the warm evaluated ${warmedWhenServed - warmedBefore} tokens (one batch: ${batch}) before the request`);
     assert.ok(waited <= record.longestBatchMs + 5, `waited ${waited.toFixed(1)} ms; longest batch ${record.longestBatchMs.toFixed(1)} ms`);
   });
 });
