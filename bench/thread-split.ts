@@ -8,7 +8,8 @@
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { getLlama, type LlamaContext } from "node-llama-cpp";
+import type { LlamaContext } from "node-llama-cpp";
+import { sharedBackend } from "../server/src/engine/engine";
 import { EvalSpeed } from "../server/src/engine/eval-speed";
 import { ThreadSplit, withBaseThreads } from "../server/src/engine/thread-split";
 import { TokenStream } from "../server/src/engine/token-stream";
@@ -27,7 +28,8 @@ const rounds = Number(values.rounds);
 const promptTokens = Number(values.prompt);
 const generate = Number(values.generate);
 
-const llama = await getLlama({ gpu: false, build: "never" });
+// The engine's own backend (maxThreads 0: node-llama-cpp does not cap threads unless a phase asks).
+const { llama } = await sharedBackend("off", () => undefined);
 const model = await llama.loadModel({ modelPath: values.model! });
 const cores = Math.max(1, llama.cpuMathCores);
 const counts = [...new Set([1, 2, cores].filter((n) => n <= Math.max(2, cores)))];
@@ -73,6 +75,7 @@ for (let round = 0; round < rounds; round++) {
     sample.genMs.push(genMs);
     await sequence.clearHistory();
     sequence.dispose();
+    if (round === 0 && contexts.get(key)!.currentThreads !== Math.max(p, g)) console.error(`note: ${key} context ended on ${contexts.get(key)!.currentThreads} threads`);
   }
 }
 const loadAfter = os.loadavg()[0]!;
