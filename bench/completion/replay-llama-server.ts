@@ -3,8 +3,8 @@
 //   - POST /infill with input_prefix = the 256 lines before the cursor's line, prompt = the cursor's
 //     line up to the cursor (empty when it is only indentation), input_suffix = the rest of that line
 //     and the 64 lines after it; n_indent, top_k 40, top_p 0.99, samplers [top_k, top_p, infill],
-//     cache_prompt, t_max_prompt_ms 500, t_max_predict_ms 1000; the server runs with --cache-reuse 256
-//     and one slot;
+//     cache_prompt, t_max_prompt_ms 500, t_max_predict_ms 1000; the server runs as llama.vscode's README
+//     recommends for CPUs (-b 1024 -ub 1024 --cache-reuse 256), with one slot;
 //   - a new request waits until the one in flight has finished (llama.vscode never aborts it; the
 //     cancelled request's answer is dropped), and a request cancelled while waiting is not sent;
 //   - answers are kept in a result cache keyed by prefix|suffix|prompt, and a prompt that extends a
@@ -44,7 +44,8 @@ const N_SUFFIX = 64;
 interface InfillResponse {
   content?: string;
   tokens_cached?: number;
-  timings?: { prompt_n?: number; prompt_ms?: number; predicted_n?: number; predicted_ms?: number };
+  /** cache_n: prompt tokens found in the cache (including chunks reused by KV shifting). */
+  timings?: { cache_n?: number; prompt_n?: number; prompt_ms?: number; predicted_n?: number; predicted_ms?: number };
 }
 
 async function freePort(): Promise<number> {
@@ -94,7 +95,7 @@ export async function runLlamaServer(modelPath: string, places: Place[], texts: 
   const url = `http://127.0.0.1:${port}`;
   const logFile = path.join(os.tmpdir(), `pincer-bench-llama-server-${port}.log`);
   const args = [
-    "-m", modelPath, "-c", String(options.contextSize), "-np", "1", "--cache-reuse", "256",
+    "-m", modelPath, "-c", String(options.contextSize), "-np", "1", "-b", "1024", "-ub", "1024", "--cache-reuse", "256",
     "-t", String(server.threads), "-tb", String(server.batchThreads), "-ngl", "0", "--host", "127.0.0.1", "--port", String(port),
   ];
   const child = spawn(server.binary, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -152,7 +153,7 @@ export async function runLlamaServer(modelPath: string, places: Place[], texts: 
         resultCache.set(`${inputPrefix}|${inputSuffix}|${prompt}`, data.content ?? "");
         // The request was cancelled while its answer was being made: llama.vscode drops the answer.
         if (signal.aborted) return { cancelled: true, text: "", evaluatedPromptTokens: data.timings?.prompt_n ?? 0, modelMs, queuedMs };
-        return { cancelled: false, text, evaluatedPromptTokens: data.timings?.prompt_n ?? 0, reusedTokens: data.tokens_cached, modelMs, queuedMs };
+        return { cancelled: false, text, evaluatedPromptTokens: data.timings?.prompt_n ?? 0, reusedTokens: data.timings?.cache_n, modelMs, queuedMs };
       },
     };
     const rows = await replay(target, places, texts, options.debounceMs);
