@@ -10,6 +10,7 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import { completeAt, hintCompletion, type CompletionResult } from "../completion/complete";
 import type { WarmEvent } from "../completion/completion-session";
 import { selectContext } from "../completion/context-select";
+import type { ContextChunk } from "../completion/fim-format";
 import { workspaceImportReader } from "../completion/import-reader";
 import { RecentEdits } from "../completion/recent-edits";
 import { parserPool, textEdit } from "../index/parser-pool";
@@ -28,13 +29,23 @@ export function registerInlineCompletion(connection: Connection, documents: Text
   const completionHost = () => (context.settings().completion.model === "" ? context.host : context.completionHost);
   const onWarm = (event: WarmEvent) =>
     context.log("debug", `Completion prompt ${event.kind === "grown" ? "grown to its full size" : "warmed before a request"} at ${event.uri}: ${event.layoutTokens} tokens.`);
-  const contextFor = (document: TextDocument, offset: number) => (prefixWindowChars: number) =>
-    selectContext(
+  // The last context chosen, by document version and place: a hint and the request that follows it
+  // at the same place share one tree-sitter pass (the server runs on one thread, so a second pass
+  // would delay the request).
+  let lastContext: { key: string; chunks: Promise<ContextChunk[]> } | undefined;
+  const contextFor = (document: TextDocument, offset: number) => (prefixWindowChars: number) => {
+    const key = `${document.uri}\n${document.version}\n${offset}\n${prefixWindowChars}`;
+    if (lastContext?.key === key) return lastContext.chunks;
+    const chunks = selectContext(
       { uri: document.uri, path: relativePath(document.uri), languageId: document.languageId, text: document.getText(), offset, prefixWindowChars },
       documents.all().map((d) => ({ uri: d.uri, path: relativePath(d.uri), languageId: d.languageId, text: d.getText() })),
       recentEdits,
       readImport,
     );
+    lastContext = { key, chunks };
+    chunks.catch(() => (lastContext = lastContext?.key === key ? undefined : lastContext));
+    return chunks;
+  };
   // The cursor is at one of `offsets` (the likeliest last) with no request yet: warm that place.
   // This never loads a model.
   const hint = (document: TextDocument, offsets: readonly number[]) => {
