@@ -4,7 +4,8 @@
 //     line up to the cursor (empty when it is only indentation), input_suffix = the rest of that line
 //     and the 64 lines after it; n_indent, top_k 40, top_p 0.99, samplers [top_k, top_p, infill],
 //     cache_prompt, t_max_prompt_ms 500, t_max_predict_ms 1000; the server runs as llama.vscode's README
-//     recommends for CPUs (-b 1024 -ub 1024 --cache-reuse 256), with one slot;
+//     recommends for CPUs (-b 1024 -ub 1024 --cache-reuse 256), with one slot, and --swa-full so a
+//     sliding-window model (Gemma 3) can reuse its cache at all;
 //   - a new request waits until the one in flight has finished (llama.vscode never aborts it; the
 //     cancelled request's answer is dropped), and a request cancelled while waiting is not sent;
 //   - answers are kept in a result cache keyed by prefix|suffix|prompt, and a prompt that extends a
@@ -95,7 +96,7 @@ export async function runLlamaServer(modelPath: string, places: Place[], texts: 
   const url = `http://127.0.0.1:${port}`;
   const logFile = path.join(os.tmpdir(), `pincer-bench-llama-server-${port}.log`);
   const args = [
-    "-m", modelPath, "-c", String(options.contextSize), "-np", "1", "-b", "1024", "-ub", "1024", "--cache-reuse", "256",
+    "-m", modelPath, "-c", String(options.contextSize), "-np", "1", "-b", "1024", "-ub", "1024", "--cache-reuse", "256", "--swa-full",
     "-t", String(server.threads), "-tb", String(server.batchThreads), "-ngl", "0", "--host", "127.0.0.1", "--port", String(port),
   ];
   const child = spawn(server.binary, args, { stdio: ["ignore", "pipe", "pipe"] });
