@@ -145,7 +145,11 @@ export async function runLlamaServer(modelPath: string, places: Place[], texts: 
           : { prompt: inputPrefix + prompt, n_predict: options.maxTokens, top_k: 40, top_p: 0.99, stream: false, cache_prompt: true, t_max_predict_ms: 1000 };
         const started = performance.now();
         const http = fetch(`${url}${server.infill ? "/infill" : "/completion"}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then(
-          (r) => r.json() as Promise<InfillResponse>,
+          // An error (the prompt does not fit the context) must not count as a fast empty answer.
+          async (r) => {
+            if (!r.ok) throw new Error(`llama-server answered ${r.status}: ${(await r.text()).slice(0, 300)} (try a larger --context-size)`);
+            return (await r.json()) as InfillResponse;
+          },
         );
         inFlight = http.catch(() => undefined);
         const data = await http;
