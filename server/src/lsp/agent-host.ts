@@ -5,14 +5,13 @@
 // the workspace).
 import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
-import path from "node:path";
 import { CancellationTokenSource, type Connection } from "vscode-languageserver";
 import { ShadowCheckpoints } from "../agent/checkpoints";
 import { ProcessCommandRunner } from "../agent/command-runner";
 import type { CommandSandbox } from "../agent/sandbox/command-sandbox";
 import { loadCommandRules } from "../agent/command-rules-file";
 import { createPermissionGate, jsonApprovalStore, type PermissionProfile } from "../agent/permissions";
-import { EngineAgentModel, ScriptedModel, type AgentModel } from "../agent/planner/index";
+import { AGENT_SCRIPT_ENV, EngineAgentModel, scriptedModelFromEnv, type AgentModel } from "../agent/planner/index";
 import type { Approver, CheckpointStore, CommandRun, CommandRunner, CommandRunOptions, PermissionGate, ToolContext, ToolDefinition } from "../agent/tool-types";
 import { createTools } from "../agent/tools/index";
 import { createOcrDocumentTool } from "../ocr/ocr-tool";
@@ -30,8 +29,6 @@ import {
 import { ApplyEditWriter } from "./apply-edit-writer";
 import type { ServerContext } from "./context";
 
-/** Test seam: a JSON array of answers replayed by ScriptedModel instead of the engine (see docs-fragments/agent-ui.md). */
-export const AGENT_SCRIPT_ENV = "PINCER_AGENT_SCRIPT";
 
 export interface LspAgentHost {
   roots: WorkspaceRoots;
@@ -111,12 +108,10 @@ export async function createLspAgentHost(connection: Connection, context: Server
 
 /** The engine's "agent" sequence, or the scripted answers when the test seam is set. */
 export async function agentModel(context: ServerContext): Promise<AgentModel> {
-  const script = process.env[AGENT_SCRIPT_ENV];
-  if (script) {
-    context.log("warn", `Agent: ${AGENT_SCRIPT_ENV} is set; answers come from ${script}, not from the model (test seam).`);
-    const answers: unknown = JSON.parse(await fs.readFile(path.resolve(script), "utf8"));
-    if (!Array.isArray(answers)) throw new Error(`${AGENT_SCRIPT_ENV} must name a JSON array of answers.`);
-    return new ScriptedModel(answers);
+  const scripted = await scriptedModelFromEnv();
+  if (scripted) {
+    context.log("warn", `Agent: ${AGENT_SCRIPT_ENV} is set; answers come from ${scripted.file}, not from the model (test seam).`);
+    return scripted.model;
   }
   const engine = await context.host.requireEngine();
   return new EngineAgentModel(engine.sequence("agent"));
