@@ -26,7 +26,9 @@ import {
   type AgentAskUserResult,
   type AgentTerminalParams,
 } from "../protocol";
+import { workspaceStateDir } from "../store/json-store";
 import { ApplyEditWriter } from "./apply-edit-writer";
+import type { AgentWritesInFlight } from "./editor-writes";
 import type { ServerContext } from "./context";
 
 
@@ -48,6 +50,8 @@ export interface HostOptions {
   profile: PermissionProfile;
   storageDir: string;
   ripgrepPath?: string;
+  /** Paths the agent is writing through the editor (their save reports are not the person's). */
+  inFlight: AgentWritesInFlight;
 }
 
 export async function workspaceRootsOf(context: ServerContext): Promise<WorkspaceRoots> {
@@ -56,8 +60,19 @@ export async function workspaceRootsOf(context: ServerContext): Promise<Workspac
   return roots;
 }
 
-export function lspCheckpoints(connection: Connection, context: ServerContext, roots: WorkspaceRoots, storageDir: string): CheckpointStore {
-  return new ShadowCheckpoints({ storageDir, roots, files: new ApplyEditWriter(connection, (message) => context.log("warn", message), (uri) => context.openDocumentText(uri)) });
+/**
+ * Checkpoints in the extension's storage; the workspace lock and the editor's write journal in Pincer's cache, which
+ * `pincer run` and `pincer undo` share.
+ */
+export function lspCheckpoints(connection: Connection, context: ServerContext, roots: WorkspaceRoots, storageDir: string, inFlight: AgentWritesInFlight): CheckpointStore {
+  return new ShadowCheckpoints({
+    storageDir,
+    stateDir: workspaceStateDir(),
+    roots,
+    files: new ApplyEditWriter(connection, (message) => context.log("warn", message), (uri) => context.openDocumentText(uri), inFlight),
+    holderName: "VS Code",
+    onWait: (holder) => context.log("info", `Agent: another agent run is using this workspace (${holder}); waiting for it to finish its step.`),
+  });
 }
 
 export async function createLspAgentHost(connection: Connection, context: ServerContext, options: HostOptions): Promise<LspAgentHost> {
@@ -77,13 +92,13 @@ export async function createLspAgentHost(connection: Connection, context: Server
     sandbox: sandbox.info,
   });
   let step = 0;
-  const files = new ApplyEditWriter(connection, (message) => context.log("warn", message), (uri) => context.openDocumentText(uri));
+  const files = new ApplyEditWriter(connection, (message) => context.log("warn", message), (uri) => context.openDocumentText(uri), options.inFlight);
   const ripgrepPath = options.ripgrepPath && (await fs.stat(options.ripgrepPath).then((s) => s.isFile(), () => false)) ? options.ripgrepPath : undefined;
   return {
     roots,
     tools: [...createTools(), createOcrDocumentTool()],
     gate,
-    checkpoints: lspCheckpoints(connection, context, roots, options.storageDir),
+    checkpoints: lspCheckpoints(connection, context, roots, options.storageDir, options.inFlight),
     approver: {
       request: async (request, signal) => {
         const params: AgentApproveParams = { id: options.id, runId: options.runId, step, request };
