@@ -51,7 +51,7 @@ describe("process lock (real processes)", function () {
       (e: unknown) => e,
     );
     assert.ok(error instanceof LockBusyError, String(error));
-    assert.equal(error.holder.pid, holder.process.pid);
+    assert.equal(error.holder?.pid, holder.process.pid);
     assert.match(error.message, new RegExp(`pid ${holder.process.pid}, pincer run: step 2 of run r1, since `));
     assert.deepEqual(waitedFor.map((h) => h.pid), [holder.process.pid], "told once that it waits, and for whom");
     // When the holder lets go, the waiter gets it.

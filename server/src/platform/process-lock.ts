@@ -35,7 +35,8 @@ export interface LockHolder {
 export class LockBusyError extends Error {
   override readonly name = "LockBusyError";
   constructor(
-    readonly holder: LockHolder,
+    /** Undefined when the lock's record could not be read. */
+    readonly holder: LockHolder | undefined,
     message: string,
   ) {
     super(message);
@@ -117,17 +118,14 @@ export async function acquireProcessLock(file: string, options: ProcessLockOptio
         // Released meanwhile, or a record that cannot be read: stale once it is older than any write takes.
         const age = await ageMs(file);
         if (age === undefined) continue;
-        if (age > GUARD_STALE_MS && (await takeOver(file, undefined, temporary, options.signal, deadline))) continue;
+        if (age > GUARD_STALE_MS && (await takeOver(file, undefined, temporary, record, options.signal, deadline))) continue;
       } else if (!holderAlive(holder)) {
-        if (await takeOver(file, holder, temporary, options.signal, deadline)) continue;
+        if (await takeOver(file, holder, temporary, record, options.signal, deadline)) continue;
       } else if (!announced) {
         announced = true;
         options.onWait?.(holder);
       }
-      if (Date.now() >= deadline) {
-        const current = holder ?? (await readHolder(file));
-        throw new LockBusyError(current ?? { ...record, what: "unknown" }, `${file} is held by ${describeHolder(current)}`);
-      }
+      if (Date.now() >= deadline) throw new LockBusyError(holder, `${file} is held by ${describeHolder(holder)}`);
       await delay(Math.min(pause, Math.max(1, deadline - Date.now())), undefined, options.signal ? { signal: options.signal } : undefined);
       pause = Math.min(pause * 2, maxPause);
     }
@@ -167,10 +165,9 @@ async function createExclusive(temporary: string, file: string, record: LockHold
  * Removes the lock `file` if it still holds `stale` (undefined: an unreadable record), under the guard. Waits for
  * the stale owner's child to end first. True when the lock was removed or had gone.
  */
-async function takeOver(file: string, stale: LockHolder | undefined, temporary: string, signal: AbortSignal | undefined, deadline: number): Promise<boolean> {
+async function takeOver(file: string, stale: LockHolder | undefined, temporary: string, record: LockHolder, signal: AbortSignal | undefined, deadline: number): Promise<boolean> {
   const guard = `${file}.steal`;
-  const guardRecord = await readHolder(temporary);
-  if (!(await createExclusive(temporary, guard, guardRecord!))) {
+  if (!(await createExclusive(temporary, guard, record))) {
     const other = await readHolder(guard);
     const age = await ageMs(guard);
     if (age !== undefined && ((other && !holderAlive(other)) || age > GUARD_STALE_MS)) await fs.rm(guard, { force: true });
@@ -182,14 +179,14 @@ async function takeOver(file: string, stale: LockHolder | undefined, temporary: 
     if (stale === undefined ? again !== undefined : again?.nonce !== stale.nonce) return (await ageMs(file)) === undefined;
     const child = stale?.child;
     while (child && processAlive(child.pid, child.start)) {
-      if (Date.now() >= deadline) throw new LockBusyError(stale!, `${file} was held by a process that ended, and its child (pid ${child.pid}) is still running`);
+      if (Date.now() >= deadline) throw new LockBusyError(stale, `${file} was held by a process that ended, and its child (pid ${child.pid}) is still running`);
       await delay(50, undefined, signal ? { signal } : undefined);
     }
     await fs.rm(file, { force: true });
     return true;
   } finally {
     const current = await readHolder(guard);
-    if (current?.nonce === guardRecord!.nonce) await fs.rm(guard, { force: true });
+    if (current?.nonce === record.nonce) await fs.rm(guard, { force: true });
   }
 }
 
