@@ -65,7 +65,7 @@ describe("agent over LSP: undo reverts only the agent's work", function () {
     scriptFile = path.join(tempDir, "script.json");
     await fs.mkdir(workspace);
     server = await startTestServer({
-      settings: { agent: { maxSteps: 10, maxTokens: 200_000, maxWallSeconds: 60, profile: "full", toolPermissions: {} } },
+      settings: { agent: { maxSteps: 10, maxTokens: 200_000, maxWallSeconds: 60, profile: "full", toolPermissions: {}, sandbox: "auto" } },
       env: { PINCER_CACHE_DIR: path.join(tempDir, "storage"), PINCER_AGENT_SCRIPT: scriptFile },
       workspaceFolders: [workspace],
     });

@@ -1,15 +1,16 @@
-// Checkpoints across real processes: `pincer run` (the built CLI, `node bin/pincer.js`, answers from the
+// Agent runs as real processes: `pincer run` (the built CLI, `node bin/pincer.js`, answers from the
 // PINCER_AGENT_SCRIPT seam) in one workspace at the same time as another run, and killed (with its git) in the
-// middle of a snapshot. Everything but the model is the real code: tools, gate, command runner, shadow git.
+// middle of a snapshot, at a seeded moment (PINCER_FAULTS_SEED=<n> replays a run). Everything but the model is the
+// real code: tools, gate, command runner, shadow git.
 import assert from "node:assert/strict";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, promises as fs, readdirSync, statSync, watch } from "node:fs";
+import { randomInt } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { workspaceKey } from "./shadow-git";
+import { workspaceKey } from "../../server/src/agent/shadow-git";
+import { repoRoot } from "../helpers/test-model";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const CLI = path.join(repoRoot, "bin", "pincer.js");
 const BUNDLE = path.join(repoRoot, "dist", "server", "main.mjs");
 
@@ -138,43 +139,46 @@ describe("checkpoints across processes (pincer run)", function () {
     assert.equal(existsSync(path.join(ws, "b.txt")), false);
   });
 
-  for (const seed of [1, 2]) {
-    it(`a run killed with its git in the middle of a snapshot (index.lock appearance ${seed}) does not stop later runs or undo`, async () => {
-      // Enough files that `git add` holds index.lock for a while.
-      for (let i = 0; i < 1500; i++) {
-        const dir = path.join(ws, "gen", `d${i % 30}`);
-        await fs.mkdir(dir, { recursive: true });
-        await fs.writeFile(path.join(dir, `f${i}.txt`), `file ${i}\n`.repeat(20));
+  it("a run killed with its git in the middle of a snapshot (at a seeded moment) does not stop later runs or undo", async () => {
+    const seed = Number(process.env.PINCER_FAULTS_SEED ?? randomInt(2 ** 31));
+    // index.lock appears in the before snapshot's `git add` (about a second here) and `write-tree`, then in the
+    // after snapshot's `git add`, after the tool wrote x.txt.
+    const appearance = 1 + (seed % 3);
+    console.log(`      seed ${seed}: killed at index.lock appearance ${appearance} (PINCER_FAULTS_SEED=${seed} replays it)`);
+    // Enough files that `git add` holds index.lock for a while.
+    for (let i = 0; i < 1500; i++) {
+      const dir = path.join(ws, "gen", `d${i % 30}`);
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(path.join(dir, `f${i}.txt`), `file ${i}\n`.repeat(20));
+    }
+    const gitDir = path.join(cache, "checkpoints", `${workspaceKey(ws)}.git`);
+    await fs.mkdir(gitDir, { recursive: true, mode: 0o700 });
+    let seen = 0;
+    let killed = false;
+    const victim = await run([call("create_file", { path: "x.txt", content: "x\n" })], { detached: true });
+    const watcher = watch(gitDir, (_event, name) => {
+      if (killed || name !== "index.lock" || !existsSync(path.join(gitDir, "index.lock"))) return;
+      if (++seen === appearance) {
+        killed = true;
+        // The whole process group: the CLI and the git it is running (as a Ctrl-C or a killed terminal does).
+        process.kill(-victim.child.pid!, "SIGKILL");
       }
-      const gitDir = path.join(cache, "checkpoints", `${workspaceKey(ws)}.git`);
-      await fs.mkdir(gitDir, { recursive: true, mode: 0o700 });
-      let seen = 0;
-      let killed = false;
-      const victim = await run([call("create_file", { path: "x.txt", content: "x\n" })], { detached: true });
-      const watcher = watch(gitDir, (_event, name) => {
-        if (killed || name !== "index.lock" || !existsSync(path.join(gitDir, "index.lock"))) return;
-        if (++seen === seed) {
-          killed = true;
-          // The whole process group: the CLI and the git it is running (as a Ctrl-C or a killed terminal does).
-          process.kill(-victim.child.pid!, "SIGKILL");
-        }
-      });
-      await victim.exited;
-      watcher.close();
-      assert.ok(killed, `killed at the index.lock appearance ${seed}`);
-      assert.ok(existsSync(path.join(gitDir, "index.lock")), "git was stopped while it held index.lock");
-
-      const next = await run([call("create_file", { path: "y.txt", content: "y\n" })]);
-      assert.equal(await next.exited, 0, next.stderr());
-      const transcript = JSON.parse(next.stdout()) as { status: string; changedPaths: string[]; runId: string };
-      assert.equal(transcript.status, "finished");
-      assert.deepEqual(transcript.changedPaths, ["y.txt"]);
-
-      const undo = await cli(["undo", "--workspace", ws, transcript.runId]);
-      assert.equal(await undo.exited, 0, undo.stderr());
-      assert.doesNotMatch(undo.stderr(), /\n\s+at /, "no stack trace");
-      assert.match(undo.stdout(), /restored y\.txt/);
-      assert.equal(existsSync(path.join(ws, "y.txt")), false);
     });
-  }
+    await victim.exited;
+    watcher.close();
+    assert.ok(killed, `killed at the index.lock appearance ${appearance}`);
+    assert.ok(existsSync(path.join(gitDir, "index.lock")), "git was stopped while it held index.lock");
+
+    const next = await run([call("create_file", { path: "y.txt", content: "y\n" })]);
+    assert.equal(await next.exited, 0, next.stderr());
+    const transcript = JSON.parse(next.stdout()) as { status: string; changedPaths: string[]; runId: string };
+    assert.equal(transcript.status, "finished");
+    assert.deepEqual(transcript.changedPaths, ["y.txt"]);
+
+    const undo = await cli(["undo", "--workspace", ws, transcript.runId]);
+    assert.equal(await undo.exited, 0, undo.stderr());
+    assert.doesNotMatch(undo.stderr(), /\n\s+at /, "no stack trace");
+    assert.match(undo.stdout(), /restored y\.txt/);
+    assert.equal(existsSync(path.join(ws, "y.txt")), false);
+  });
 });

@@ -1,4 +1,4 @@
-// The process lock with real processes (test/helpers/lock-child.ts): a live holder makes others wait and then
+// The process lock with real processes (lock-child.ts): a live holder makes others wait and then
 // names itself; a killed holder's lock is taken over at once; a killed holder's child that still runs is waited
 // for; a reused pid is not mistaken for the owner; and many processes taking over one stale lock at the same time
 // never hold it together.
@@ -7,10 +7,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { acquireProcessLock, LockBusyError, processAlive, processStartTime, type LockHolder } from "./process-lock";
+import { acquireProcessLock, LockBusyError, processAlive, processStartTime, type LockHolder } from "../../server/src/platform/process-lock";
+import { repoRoot } from "../helpers/test-model";
 
-const CHILD = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "test", "helpers", "lock-child.ts");
+const CHILD = path.join(repoRoot, "test", "faults", "lock-child.ts");
 
 function child(args: string[]): { process: ChildProcess; line: Promise<string>; exited: Promise<number | null> } {
   const proc = spawn(process.execPath, ["--import", "tsx", CHILD, ...args], { stdio: ["pipe", "pipe", "pipe"] });
