@@ -9,7 +9,11 @@ import { WorkspaceRoots } from "../platform/workspace-paths";
 import { ShadowCheckpoints } from "./checkpoints";
 import { CliFileWriter } from "./cli-file-writer";
 import { ProcessCommandRunner } from "./command-runner";
+import { DEFAULT_COMMAND_RULES } from "./command-rules-file";
 import { EditorWriteJournal } from "./editor-writes";
+import { createPermissionGate } from "./permissions";
+import { runAgent } from "./planner/planner";
+import { ScriptedModel } from "./planner/scripted-model";
 import { createTools } from "./tools/index";
 import type { ToolContext } from "./tool-types";
 
@@ -131,5 +135,29 @@ describe("ShadowCheckpoints: whose change is it", function () {
     const report = await store.undoRun("mine", signal());
     assert.deepEqual(report.restored, ["mine.txt"]);
     assert.equal(await read("theirs.txt"), "theirs\n", "the other run's file is not this run's to delete");
+  });
+
+  it("a step that waits longer than the bound is not run: the model is told who holds the workspace, and the run goes on", async () => {
+    await store.beforeStep("holder", 1, signal(), [], "command");
+    try {
+      const waiting = new ShadowCheckpoints({ storageDir: path.join(base, "storage-2"), stateDir: state, roots: context.roots, holderName: "pincer run", lockWaitMs: 50 });
+      const transcript = await runAgent({
+        request: "task",
+        model: new ScriptedModel([{ plan: ["p"] }, { thought: "", tool: "create_file", args: { path: "late.txt", content: "x" } }, { thought: "", tool: "finish", args: { summary: "s", verified: "v" } }]),
+        tools: [...tools.values()],
+        context,
+        gate: createPermissionGate({ profile: "full", rules: DEFAULT_COMMAND_RULES, trusted: true, headless: true, roots: context.roots }),
+        approver: { request: async () => "approve" },
+        checkpoints: waiting,
+        budgets: { maxSteps: 5, maxTokens: 100_000, maxWallMs: 30_000 },
+        signal: signal(),
+      });
+      assert.equal(transcript.status, "finished");
+      assert.equal(transcript.steps[0]!.result?.ok, false);
+      assert.match(transcript.steps[0]!.result!.observation, /^Not run: another agent run is using this workspace \(pid \d+, Pincer: step 1 of run holder, since .+\) and has not finished its step within 50 ms\. Try this call again later, or finish\.$/);
+      assert.equal(await exists("late.txt"), false);
+    } finally {
+      await store.afterStep("holder", 1, signal());
+    }
   });
 });

@@ -24,7 +24,7 @@ import { acquireProcessLock, describeHolder, LockBusyError, type ProcessLock } f
 import { gitRefusedName, type WorkspaceRoots } from "../platform/workspace-paths";
 import { CheckpointRestorer } from "./checkpoint-restore";
 import { CliFileWriter } from "./cli-file-writer";
-import { EditorWriteJournal } from "./editor-writes";
+import { EditorWriteJournal, type EditorWrite } from "./editor-writes";
 import { CheckpointError, parseRawDiff, ShadowGit, workspaceKey, type TreeChange } from "./shadow-git";
 import {
   attributeStep,
@@ -157,7 +157,7 @@ export class ShadowCheckpoints implements CheckpointStore {
   async undoStep(runId: string, step: number, signal: AbortSignal): Promise<UndoReport> {
     checkIds(runId, step);
     return this.undo(`undo of step ${step} of run ${runId}`, signal, async () => {
-      const { own, foreign } = await this.attributedChanges(runId, step, await this.runMessages(runId, signal), signal);
+      const { own, foreign } = await this.attributedChanges(runId, step, await this.runMessages(runId, signal), await this.journal.between(0, Infinity), signal);
       return withForeign(await this.restorer.restore(own, signal), foreign);
     });
   }
@@ -170,8 +170,9 @@ export class ShadowCheckpoints implements CheckpointStore {
       if (numbers.length === 0) throw new CheckpointError(`no checkpoints for run ${runId}`);
       const attributed: { step: number; own: TreeChange[] }[] = [];
       const foreign: ForeignChange[] = [];
+      const journal = await this.journal.between(0, Infinity);
       for (const step of numbers) {
-        const changes = await this.attributedChanges(runId, step, messages, signal);
+        const changes = await this.attributedChanges(runId, step, messages, journal, signal);
         attributed.push({ step, own: changes.own });
         foreign.push(...changes.foreign);
       }
@@ -227,7 +228,7 @@ export class ShadowCheckpoints implements CheckpointStore {
       this.lock = await acquireProcessLock(file, { what: `${this.options.holderName ?? "Pincer"}: ${what}`, signal, waitMs, onWait: (holder) => this.options.onWait?.(describeHolder(holder)) });
     } catch (error) {
       if (!(error instanceof LockBusyError)) throw error;
-      throw new WorkspaceBusyError(`another agent run is using this workspace (${describeHolder(error.holder)}) and did not finish within ${Math.round(waitMs / 1000)} s; try again when it has`);
+      throw new WorkspaceBusyError(`another agent run is using this workspace (${describeHolder(error.holder)}) and has not finished its step within ${waitMs >= 1000 ? `${Math.round(waitMs / 1000)} s` : `${waitMs} ms`}`);
     }
   }
 
@@ -334,7 +335,7 @@ export class ShadowCheckpoints implements CheckpointStore {
   }
 
   /** A step's changes split into the agent's own and someone else's (editor writes read again: late notices count). */
-  private async attributedChanges(runId: string, step: number, messages: ReadonlyMap<string, string>, signal: AbortSignal): Promise<{ own: TreeChange[]; foreign: ForeignChange[] }> {
+  private async attributedChanges(runId: string, step: number, messages: ReadonlyMap<string, string>, journal: readonly EditorWrite[], signal: AbortSignal): Promise<{ own: TreeChange[]; foreign: ForeignChange[] }> {
     const before = `${REF_ROOT}/${runId}/${step}/before`;
     let after = `${REF_ROOT}/${runId}/${step}/after`;
     if (!messages.has(before)) throw new CheckpointError(`no checkpoint for run ${runId} step ${step}`);
@@ -350,7 +351,8 @@ export class ShadowCheckpoints implements CheckpointStore {
     }
     const changes = parseRawDiff(await this.git.run(["diff-tree", "-r", "-z", "--no-renames", before, after], signal));
     // Read again at every undo: an editor's notice that arrived after the step ended still counts.
-    const editor = beforeRecord ? await this.journal.between(beforeRecord.start, (afterRecord?.end ?? Date.now()) + EDITOR_NOTICE_GRACE_MS) : [];
+    const until = (afterRecord?.end ?? Date.now()) + EDITOR_NOTICE_GRACE_MS;
+    const editor = beforeRecord ? journal.filter((write) => write.t >= beforeRecord.start && write.t <= until) : [];
     return attributeStep(step, changes, beforeRecord, afterRecord ?? { own: [] }, editor);
   }
 
