@@ -140,8 +140,13 @@ export interface PermissionGate {
 export interface UndoReport {
   /** Workspace-relative paths put back to their state before the step/run. */
   restored: string[];
-  /** Files the person changed after the agent did: shown, not overwritten. */
+  /** Files the person changed after the agent did, or someone else changed while it ran: shown, not overwritten. */
   conflicts: { path: string; reason: string }[];
+}
+
+/** Another run's step (or an undo) held the workspace for longer than a step or undo may wait for it. */
+export class WorkspaceBusyError extends Error {
+  override readonly name = "WorkspaceBusyError";
 }
 
 /** Snapshots in a shadow git repository outside the workspace (the user's .git is never touched). */
@@ -149,13 +154,17 @@ export interface CheckpointStore {
   /**
    * Snapshot before a mutating step; returns its checkpoint id (recorded in the transcript).
    * `paths`: the step's targets (ToolDefinition.targets), so files it touches are covered even when .gitignore'd.
+   * `kind`: "edit" (its changes are only the paths its tool names) or "command" (whatever changes while it runs,
+   * except what the editor reports writing). Until afterStep, no other run may write to the workspace: another
+   * process's step waits, and one that waits too long gets a WorkspaceBusyError (checkpoints.ts).
    */
-  beforeStep(runId: string, step: number, signal: AbortSignal, paths?: readonly string[]): Promise<string>;
+  beforeStep(runId: string, step: number, signal: AbortSignal, paths?: readonly string[], kind?: "edit" | "command"): Promise<string>;
   /**
-   * After the step ran: which files it changed (including files changed by commands), and files no snapshot can
-   * hold (names git refuses, unreadable files), each reported once: undo does not cover them.
+   * After the step ran (`own`: the paths its tool reported changing): the files it changed (including files changed
+   * by commands, not what others wrote meanwhile), and files no snapshot can hold (names git refuses, unreadable
+   * files), each reported once: undo does not cover them.
    */
-  afterStep(runId: string, step: number, signal: AbortSignal): Promise<{ changedPaths: string[]; notCovered?: string[] }>;
+  afterStep(runId: string, step: number, signal: AbortSignal, own?: readonly string[]): Promise<{ changedPaths: string[]; notCovered?: string[] }>;
   undoStep(runId: string, step: number, signal: AbortSignal): Promise<UndoReport>;
   undoRun(runId: string, signal: AbortSignal): Promise<UndoReport>;
   /** Runs known for this workspace, newest first (for `pincer undo` without a RUN_ID). */

@@ -14,7 +14,7 @@ import { createTools } from "../agent/tools/index";
 import { createOcrDocumentTool } from "../ocr/ocr-tool";
 import { WorkspaceRoots } from "../platform/workspace-paths";
 import type { AgentSettings } from "../protocol";
-import { defaultCacheDir } from "../store/json-store";
+import { defaultCacheDir, workspaceStateDir } from "../store/json-store";
 import { UsageError } from "./usage";
 
 export interface CliAgentHost {
@@ -34,8 +34,16 @@ export async function workspaceRoots(workspace: string): Promise<WorkspaceRoots>
   return roots;
 }
 
-export function cliCheckpoints(roots: WorkspaceRoots): CheckpointStore {
-  return new ShadowCheckpoints({ storageDir: defaultCacheDir(), roots, files: new CliFileWriter() });
+/** Checkpoints in Pincer's cache; the workspace lock is shared with the VS Code server and other `pincer` runs. */
+export function cliCheckpoints(roots: WorkspaceRoots, holderName = "pincer run"): CheckpointStore {
+  return new ShadowCheckpoints({
+    storageDir: defaultCacheDir(),
+    stateDir: workspaceStateDir(),
+    roots,
+    files: new CliFileWriter(),
+    holderName,
+    onWait: (holder) => process.stderr.write(`pincer: another agent run is using this workspace (${holder}); waiting for it to finish its step…\n`),
+  });
 }
 
 export async function createCliAgentHost(workspace: string, profile: PermissionProfile, settings: AgentSettings): Promise<CliAgentHost> {

@@ -6,6 +6,8 @@ import { ModelFileError } from "../engine/model-check";
 import { OcrInputError } from "../ocr/types";
 import { DownloadError } from "../models/download";
 import { ModelSpecError } from "../models/model-spec";
+import { CheckpointError } from "../agent/shadow-git";
+import { WorkspaceBusyError } from "../agent/tool-types";
 import { loadCliSettings } from "./cli-settings";
 import { chat } from "./commands/chat";
 import { complete } from "./commands/complete";
@@ -32,7 +34,7 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`pincer: ${error.message}\n\n${USAGE}\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof ModelUnavailableError || error instanceof ContextFileError || error instanceof OcrInputError || error instanceof ModelFileError || error instanceof ModelSpecError || error instanceof DownloadError || error instanceof PromptTooLongError) {
+    if (error instanceof ModelUnavailableError || error instanceof ContextFileError || error instanceof OcrInputError || error instanceof ModelFileError || error instanceof ModelSpecError || error instanceof DownloadError || error instanceof PromptTooLongError || error instanceof CheckpointError || error instanceof WorkspaceBusyError) {
       process.stderr.write(`pincer: ${error.message}\n`);
       return EXIT_FAILURE;
     }

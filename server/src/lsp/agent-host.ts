@@ -5,14 +5,13 @@
 // the workspace).
 import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
-import path from "node:path";
 import { CancellationTokenSource, type Connection } from "vscode-languageserver";
 import { ShadowCheckpoints } from "../agent/checkpoints";
 import { ProcessCommandRunner } from "../agent/command-runner";
 import type { CommandSandbox } from "../agent/sandbox/command-sandbox";
 import { loadCommandRules } from "../agent/command-rules-file";
 import { createPermissionGate, jsonApprovalStore, type PermissionProfile } from "../agent/permissions";
-import { EngineAgentModel, ScriptedModel, type AgentModel } from "../agent/planner/index";
+import { AGENT_SCRIPT_ENV, EngineAgentModel, scriptedModelFromEnv, type AgentModel } from "../agent/planner/index";
 import type { Approver, CheckpointStore, CommandRun, CommandRunner, CommandRunOptions, PermissionGate, ToolContext, ToolDefinition } from "../agent/tool-types";
 import { createTools } from "../agent/tools/index";
 import { createOcrDocumentTool } from "../ocr/ocr-tool";
@@ -27,11 +26,11 @@ import {
   type AgentAskUserResult,
   type AgentTerminalParams,
 } from "../protocol";
+import { workspaceStateDir } from "../store/json-store";
 import { ApplyEditWriter } from "./apply-edit-writer";
+import type { AgentWritesInFlight } from "./editor-writes";
 import type { ServerContext } from "./context";
 
-/** Test seam: a JSON array of answers replayed by ScriptedModel instead of the engine (see docs-fragments/agent-ui.md). */
-export const AGENT_SCRIPT_ENV = "PINCER_AGENT_SCRIPT";
 
 export interface LspAgentHost {
   roots: WorkspaceRoots;
@@ -51,6 +50,8 @@ export interface HostOptions {
   profile: PermissionProfile;
   storageDir: string;
   ripgrepPath?: string;
+  /** Paths the agent is writing through the editor (their save reports are not the person's). */
+  inFlight: AgentWritesInFlight;
 }
 
 export async function workspaceRootsOf(context: ServerContext): Promise<WorkspaceRoots> {
@@ -59,8 +60,19 @@ export async function workspaceRootsOf(context: ServerContext): Promise<Workspac
   return roots;
 }
 
-export function lspCheckpoints(connection: Connection, context: ServerContext, roots: WorkspaceRoots, storageDir: string): CheckpointStore {
-  return new ShadowCheckpoints({ storageDir, roots, files: new ApplyEditWriter(connection, (message) => context.log("warn", message), (uri) => context.openDocumentText(uri)) });
+/**
+ * Checkpoints in the extension's storage; the workspace lock and the editor's write journal in Pincer's cache, which
+ * `pincer run` and `pincer undo` share.
+ */
+export function lspCheckpoints(connection: Connection, context: ServerContext, roots: WorkspaceRoots, storageDir: string, inFlight: AgentWritesInFlight): CheckpointStore {
+  return new ShadowCheckpoints({
+    storageDir,
+    stateDir: workspaceStateDir(),
+    roots,
+    files: new ApplyEditWriter(connection, (message) => context.log("warn", message), (uri) => context.openDocumentText(uri), inFlight),
+    holderName: "VS Code",
+    onWait: (holder) => context.log("info", `Agent: another agent run is using this workspace (${holder}); waiting for it to finish its step.`),
+  });
 }
 
 export async function createLspAgentHost(connection: Connection, context: ServerContext, options: HostOptions): Promise<LspAgentHost> {
@@ -80,13 +92,13 @@ export async function createLspAgentHost(connection: Connection, context: Server
     sandbox: sandbox.info,
   });
   let step = 0;
-  const files = new ApplyEditWriter(connection, (message) => context.log("warn", message), (uri) => context.openDocumentText(uri));
+  const files = new ApplyEditWriter(connection, (message) => context.log("warn", message), (uri) => context.openDocumentText(uri), options.inFlight);
   const ripgrepPath = options.ripgrepPath && (await fs.stat(options.ripgrepPath).then((s) => s.isFile(), () => false)) ? options.ripgrepPath : undefined;
   return {
     roots,
     tools: [...createTools(), createOcrDocumentTool()],
     gate,
-    checkpoints: lspCheckpoints(connection, context, roots, options.storageDir),
+    checkpoints: lspCheckpoints(connection, context, roots, options.storageDir, options.inFlight),
     approver: {
       request: async (request, signal) => {
         const params: AgentApproveParams = { id: options.id, runId: options.runId, step, request };
@@ -111,12 +123,10 @@ export async function createLspAgentHost(connection: Connection, context: Server
 
 /** The engine's "agent" sequence, or the scripted answers when the test seam is set. */
 export async function agentModel(context: ServerContext): Promise<AgentModel> {
-  const script = process.env[AGENT_SCRIPT_ENV];
-  if (script) {
-    context.log("warn", `Agent: ${AGENT_SCRIPT_ENV} is set; answers come from ${script}, not from the model (test seam).`);
-    const answers: unknown = JSON.parse(await fs.readFile(path.resolve(script), "utf8"));
-    if (!Array.isArray(answers)) throw new Error(`${AGENT_SCRIPT_ENV} must name a JSON array of answers.`);
-    return new ScriptedModel(answers);
+  const scripted = await scriptedModelFromEnv();
+  if (scripted) {
+    context.log("warn", `Agent: ${AGENT_SCRIPT_ENV} is set; answers come from ${scripted.file}, not from the model (test seam).`);
+    return scripted.model;
   }
   const engine = await context.host.requireEngine();
   return new EngineAgentModel(engine.sequence("agent"));

@@ -19,11 +19,12 @@ import {
 import { agentModel, createLspAgentHost, lspCheckpoints, workspaceRootsOf } from "./agent-host";
 import { toAbortSignal } from "./cancellation";
 import type { ServerContext } from "./context";
+import type { AgentWritesInFlight } from "./editor-writes";
 
 /** Transcripts of this process's runs, for "Open transcript as JSON"; the oldest go first. */
 const KEPT_TRANSCRIPTS = 20;
 
-export function registerAgent(connection: Connection, context: ServerContext, storageDir: () => string): void {
+export function registerAgent(connection: Connection, context: ServerContext, storageDir: () => string, inFlight: AgentWritesInFlight): void {
   const transcripts = new Map<string, Transcript>();
   let running = false;
 
@@ -38,7 +39,7 @@ export function registerAgent(connection: Connection, context: ServerContext, st
       const runId = `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomUUID().slice(0, 8)}`;
       const settings = context.settings().agent;
       const profile: PermissionProfile = params.profile ?? settings.profile;
-      const host = await createLspAgentHost(connection, context, { id: params.id, runId, profile, storageDir: storageDir(), ripgrepPath: params.ripgrepPath });
+      const host = await createLspAgentHost(connection, context, { id: params.id, runId, profile, storageDir: storageDir(), ripgrepPath: params.ripgrepPath, inFlight });
       if (!context.trusted()) context.log("info", "Agent: Restricted Mode; the run is read-only.");
       const transcript = await runAgent({
         runId,
@@ -76,7 +77,7 @@ export function registerAgent(connection: Connection, context: ServerContext, st
     if (!context.trusted()) throw new Error("Undo writes files; it is not available in Restricted Mode.");
     if (running) throw new Error("Stop the running agent before undoing.");
     const signal = toAbortSignal(token);
-    const checkpoints = lspCheckpoints(connection, context, await workspaceRootsOf(context), storageDir());
+    const checkpoints = lspCheckpoints(connection, context, await workspaceRootsOf(context), storageDir(), inFlight);
     const runs = await checkpoints.listRuns(signal);
     if (!runs.some((run) => run.runId === params.runId)) throw new Error(`No checkpoints for run ${params.runId} in this workspace.`);
     return typeof params.step === "number" ? checkpoints.undoStep(params.runId, params.step, signal) : checkpoints.undoRun(params.runId, signal);

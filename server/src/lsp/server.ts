@@ -18,12 +18,13 @@ import {
   type StatusParams,
   type TrustParams,
 } from "../protocol";
-import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
+import { defaultCacheDir, threadCalibrationStore, workspaceStateDir } from "../store/json-store";
 import { onStoreNotice } from "../store/store-notices";
 import { registerAgent } from "./agent";
 import { registerChat } from "./chat";
 import { EXECUTE_COMMANDS, registerCodeActions } from "./code-actions";
 import type { ServerContext } from "./context";
+import { AgentWritesInFlight, registerEditorWrites } from "./editor-writes";
 import { registerGitRequests } from "./git-requests";
 import { registerInlineCompletion } from "./inline-completion";
 import { workDoneLoadProgress } from "./load-progress";
@@ -35,6 +36,9 @@ import { registerTaskFiles, TASK_COMPLETION_TRIGGERS } from "./task-files";
 import { registerTaskRequests } from "./task-requests";
 
 export const SERVER_VERSION = "0.1.0";
+
+/** Every file, for the file-operation notifications (workspace/didCreateFiles, …). */
+const ALL_FILES = { filters: [{ scheme: "file", pattern: { glob: "**/*" } }] };
 
 /** Start the server on stdio or Node IPC, as chosen by the process arguments (--stdio / --node-ipc). */
 export function startLanguageServer(): Connection {
@@ -120,12 +124,14 @@ export function startLanguageServer(): Connection {
     return {
       serverInfo: { name: "pincer", version: SERVER_VERSION },
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        // Saves and file operations are reported so that undo can tell the person's writes from an agent command's.
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         inlineCompletionProvider: true,
         codeActionProvider: { codeActionKinds: ["quickfix", "refactor", "refactor.rewrite"] },
         executeCommandProvider: { commands: EXECUTE_COMMANDS },
         completionProvider: { triggerCharacters: TASK_COMPLETION_TRIGGERS },
         hoverProvider: true,
+        workspace: { fileOperations: { didCreate: ALL_FILES, didDelete: ALL_FILES, didRename: ALL_FILES } },
         experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true, agent: true } },
       },
     };
@@ -166,7 +172,9 @@ export function startLanguageServer(): Connection {
   registerTaskRequests(checked, documents, context);
   registerGitRequests(checked, context);
   // Checkpoints and "always allow" answers live in the extension's storage, never in the workspace.
-  registerAgent(checked, context, () => storageDir ?? defaultCacheDir());
+  const agentWrites = new AgentWritesInFlight();
+  registerEditorWrites(checked, documents, context, () => workspaceStateDir(), agentWrites);
+  registerAgent(checked, context, () => storageDir ?? defaultCacheDir(), agentWrites);
 
   connection.onShutdown(async () => {
     await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr()]);

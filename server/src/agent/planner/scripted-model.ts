@@ -1,6 +1,8 @@
 // A deterministic AgentModel for tests and demos: it answers from a script instead of sampling.
 // Each entry is a fixed answer or a function of the conversation so far (to react to an
 // observation). It does not enforce the grammar, so the planner's own validation is exercised too.
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import type { AgentGenerateRequest, AgentGeneration, AgentModel } from "./agent-model";
 
 export type ScriptedAnswer = unknown | ((segments: readonly string[]) => unknown);
@@ -41,4 +43,16 @@ export class ScriptedModel implements AgentModel {
     const text = `${JSON.stringify(value)}\n`;
     return { text, value, stopReason: "done", evaluatedPromptTokens, generatedTokens: this.countTokens(text) };
   }
+}
+
+/** Test seam: a JSON file of answers replayed by ScriptedModel instead of the engine (LSP server and `pincer run`). */
+export const AGENT_SCRIPT_ENV = "PINCER_AGENT_SCRIPT";
+
+/** The scripted model named by PINCER_AGENT_SCRIPT, or undefined when the seam is not set. */
+export async function scriptedModelFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<{ model: ScriptedModel; file: string } | undefined> {
+  const file = env[AGENT_SCRIPT_ENV];
+  if (!file) return undefined;
+  const answers: unknown = JSON.parse(await readFile(resolve(file), "utf8"));
+  if (!Array.isArray(answers)) throw new Error(`${AGENT_SCRIPT_ENV} must name a JSON array of answers.`);
+  return { model: new ScriptedModel(answers), file };
 }

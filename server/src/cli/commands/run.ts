@@ -1,7 +1,7 @@
 // pincer run: the agent does a task in a workspace, headless. Progress goes to stderr, the summary
 // (or with --json the whole transcript) to stdout; the exit code says how the run ended.
 import type { PermissionProfile } from "../../agent/permissions";
-import { describeWorkspace, EngineAgentModel, runAgent } from "../../agent/planner/index";
+import { AGENT_SCRIPT_ENV, describeWorkspace, EngineAgentModel, runAgent, scriptedModelFromEnv, type AgentModel } from "../../agent/planner/index";
 import type { PincerSettings } from "../../protocol";
 import { createCliAgentHost } from "../agent-host";
 import { describeEvent, exitCodeFor, policyApprover, type ApprovePolicy } from "../agent-output";
@@ -19,12 +19,16 @@ export interface RunArgs {
 export async function run(settings: PincerSettings, args: RunArgs, signal: AbortSignal): Promise<number> {
   const host = await createCliAgentHost(args.workspace, args.profile ?? settings.agent.profile, settings.agent);
   if (host.sandbox.info.kind === "none") process.stderr.write(`Commands run without a sandbox: ${host.sandbox.info.reason ?? "unavailable"}${host.sandbox.info.required ? "; they are refused (pincer.agent.sandbox is \"required\")" : "; only the command rules apply"}.\n`);
-  const { host: modelHost, engine } = await loadEngineForCli(settings, { quiet: args.json });
+  // Test seam (as in the server): scripted answers instead of the model, so runs can be driven from tests.
+  const scripted = await scriptedModelFromEnv();
+  if (scripted) process.stderr.write(`pincer: ${AGENT_SCRIPT_ENV} is set; answers come from ${scripted.file}, not from the model (test seam).\n`);
+  const loaded = scripted ? undefined : await loadEngineForCli(settings, { quiet: args.json });
+  const model: AgentModel = scripted?.model ?? new EngineAgentModel(loaded!.engine.sequence("agent"));
   try {
     const transcript = await runAgent({
       request: args.task,
       workspaceContext: await describeWorkspace(host.roots),
-      model: new EngineAgentModel(engine.sequence("agent")),
+      model,
       tools: host.tools,
       context: host.context,
       gate: host.gate,
@@ -52,6 +56,6 @@ export async function run(settings: PincerSettings, args: RunArgs, signal: Abort
     }
     return exitCodeFor(transcript.status);
   } finally {
-    await modelHost.dispose();
+    await loaded?.host.dispose();
   }
 }

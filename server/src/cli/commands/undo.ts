@@ -4,7 +4,7 @@ import { cliCheckpoints, workspaceRoots } from "../agent-host";
 import { EXIT_FAILURE, EXIT_OK } from "../usage";
 
 export async function undo(args: { workspace: string; runId?: string; json: boolean }, signal: AbortSignal): Promise<number> {
-  const checkpoints = cliCheckpoints(await workspaceRoots(args.workspace));
+  const checkpoints = cliCheckpoints(await workspaceRoots(args.workspace), "pincer undo");
   const runs = await checkpoints.listRuns(signal);
   const runId = args.runId ?? runs[0]?.runId;
   if (runId === undefined || !runs.some((run) => run.runId === runId)) {
