@@ -2,13 +2,13 @@
 // (process group, timeout, bounded output, scrubbed environment). Whether it may run at all was
 // decided by the permission gate before run() is called.
 import type { ToolDefinition } from "../tool-types";
-import { guarded, optionalInt, stringArg, ToolArgumentError } from "./tool-support";
+import { COMMAND_CHARS, guarded, optionalInt, stringArg, TEXT_CHARS, ToolArgumentError } from "./tool-support";
 
 export function runCommandTool(options: { defaultTimeoutMs: number; maxTimeoutMs: number }): ToolDefinition {
   return {
     name: "run_command",
     description: "Run a shell command in the workspace folder.",
-    parameters: { type: "object", properties: { command: { type: "string" }, timeout_s: { type: "integer", minimum: 1, maximum: Math.floor(options.maxTimeoutMs / 1000) } }, required: ["command"] },
+    parameters: { type: "object", properties: { command: { type: "string", maxLength: COMMAND_CHARS }, timeout_s: { type: "integer", minimum: 1, maximum: Math.floor(options.maxTimeoutMs / 1000) } }, required: ["command"] },
     effect: "command",
     targets: (args) => ({ paths: [], command: stringArg(args, "command") }),
     run: (args, context) =>
@@ -35,7 +35,7 @@ export function askUserTool(): ToolDefinition {
   return {
     name: "ask_user",
     description: "Ask the person a question when you cannot decide alone.",
-    parameters: { type: "object", properties: { question: { type: "string" } }, required: ["question"] },
+    parameters: { type: "object", properties: { question: { type: "string", maxLength: TEXT_CHARS } }, required: ["question"] },
     effect: "ask-user",
     targets: () => ({ paths: [] }),
     run: (args, context) =>
