@@ -32,13 +32,15 @@ describe("JsonGrammar: answers that always close within their token bound", func
     assert.equal(maxGrammarCodePoints(generated), Infinity, "trailing newlines without end");
     const bounded = boundedJsonGrammarText(generated);
     assert.doesNotMatch(bounded, /\\\\u/, "no \\uXXXX escapes");
-    // {\n    "path": "\n\n\n\n\n"\n}: braces, whitespace 5 + 1, key 6, colon and space, quotes, 5 two-code-point escapes.
-    assert.equal(maxGrammarCodePoints(bounded), 2 + 5 + 1 + 6 + 2 + 2 + 10);
+    assert.doesNotMatch(bounded, /\[\\n\]/, "no newlines between tokens");
+    // { "path": "\n\n\n\n\n" }: braces, two spaces, key 6, colon and space, quotes, 5 two-code-point escapes.
+    assert.equal(maxGrammarCodePoints(bounded), 2 + 2 + 6 + 2 + 2 + 10);
   });
 
   it("refuses a grammar whose rules no longer look as expected, instead of guessing a bound", () => {
     assert.throws(() => boundedJsonGrammarText('root ::= "{}"'), /root changed/);
     assert.throws(() => boundedJsonGrammarText('root ::= x "\\n\\n\\n\\n" [\\n]*\nstring-char-rule ::= [^"]'), /string rule changed/);
+    assert.throws(() => boundedJsonGrammarText('root ::= x "\\n\\n\\n\\n" [\\n]*\nwhitespace-b-1-4-rule ::= [\\n]+'), /whitespace rule changed/);
   });
 
   it("the planner's bound (action-schema.ts) is exactly the longest answer of the grammar node-llama-cpp writes, for every tool", async () => {

@@ -3,12 +3,14 @@
 // within `maxTokens` tokens.
 //
 // node-llama-cpp writes the GBNF (JSON structure, oneOf/const/enum, maxLength, maxItems, bounded
-// whitespace and numbers); two of its rules are adjusted so the longest answer is finite and
-// counted in tokens:
+// numbers); three of its rules are adjusted so the longest answer is finite, small and counted in
+// tokens:
 // - the root's trailing `"\n\n\n\n" [\n]*` is dropped: the answer ends at its closing brace (the
 //   caller stops there anyway) and the grammar has a longest text;
 // - the `\uXXXX` escape is dropped from string characters: a string character is then at most two
-//   code points (`\n`), and any character can still be written literally.
+//   code points (`\n`), and any character can still be written literally;
+// - whitespace between tokens is at most one space, not a newline and indentation: compact JSON,
+//   as chat templates show tool calls, is fewer tokens per call and per worst case.
 // Every token sampled under this grammar is whole characters (`tokenBias` bans the tokens that are
 // only part of a UTF-8 character; llama.cpp's grammar sampler already refuses empty tokens), so a
 // token carries at least one code point and the answer needs at most `maxTokens` =
@@ -18,6 +20,8 @@ import { maxGrammarCodePoints } from "./grammar-bound";
 
 const ROOT_TAIL = /^(root ::= .*?) "\\n\\n\\n\\n" \[\\n\]\*$/m;
 const UNICODE_ESCAPE = ' | "\\\\u" [0-9a-fA-F]{4}';
+/** node-llama-cpp's whitespace rules: a newline and indentation, or one optional space. */
+const WHITESPACE_RULE = /^((?:comma-)?whitespace-[\w-]+ ::= )(","\s*)?\(?\[\\n\].*\| \[ \]\?\)?$/;
 
 export class JsonGrammar {
   private constructor(
@@ -53,11 +57,20 @@ export function boundedJsonGrammarText(generated: string): string {
   if (!ROOT_TAIL.test(generated)) throw new Error("node-llama-cpp's JSON grammar root changed: the answer bound cannot be computed.");
   const stringChar = generated.split("\n").find((line) => line.startsWith("string-char-rule ::= "));
   if (stringChar !== undefined && !stringChar.endsWith(UNICODE_ESCAPE)) throw new Error("node-llama-cpp's JSON string rule changed: the answer bound cannot be computed.");
-  return generated
+  const bounded = generated
     .replace(ROOT_TAIL, "$1")
     .split("\n")
-    .map((line) => (line === stringChar ? line.slice(0, -UNICODE_ESCAPE.length) : line))
+    .map((line) => (line === stringChar ? line.slice(0, -UNICODE_ESCAPE.length) : compactWhitespace(line)))
     .join("\n");
+  if (bounded.includes("[\\n]")) throw new Error("node-llama-cpp's JSON grammar has newlines outside its whitespace rules: the answer bound cannot be computed.");
+  return bounded;
+}
+
+function compactWhitespace(line: string): string {
+  if (!/^(?:comma-)?whitespace-/.test(line)) return line;
+  const match = WHITESPACE_RULE.exec(line);
+  if (!match) throw new Error(`node-llama-cpp's JSON whitespace rule changed: ${line}`);
+  return `${match[1]}${match[2] ? '"," ' : ""}[ ]?`;
 }
 
 const wholeCharacterBiases = new WeakMap<LlamaModel, TokenBias>();

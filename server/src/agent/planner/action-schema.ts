@@ -205,21 +205,21 @@ function capped(schema: ToolJsonSchema, cap: (desired: number | undefined) => nu
 
 /**
  * The longest answer `schema` allows, in tokens, as node-llama-cpp 3.22 writes its JSON grammar
- * (with engine/json-grammar.ts's adjustments): code points, where whitespace after `{`, `[` and `,`
- * is a newline plus 4 spaces per nesting level, a string character is at most 2 code points, and a
+ * (with engine/json-grammar.ts's adjustments): code points, where whitespace is at most one space
+ * (after `{`, `[`, `,`, `:` and before `}`, `]`), a string character at most 2 code points, and a
  * number at most 35 (integer) or 52 (fractional) characters. json-grammar.test.ts checks this against
  * the generated grammar itself. Infinity when a string or array has no cap.
  */
 export function answerTokenBound(schema: JsonSchema): number {
-  return valueBound(schema, 0);
+  return valueBound(schema);
 }
 
 const INTEGER_CHARS = 35; // -, 16 digits, e, sign, 16 digits
 const NUMBER_CHARS = 52; // and ".", 16 digits
-const whitespace = (depth: number) => (depth === 0 ? 1 : 1 + 4 * depth);
+const SPACE = 1;
 
-function valueBound(schema: JsonSchema, depth: number): number {
-  if (Array.isArray(schema.oneOf)) return Math.max(...(schema.oneOf as JsonSchema[]).map((option) => valueBound(option, depth)));
+function valueBound(schema: JsonSchema): number {
+  if (Array.isArray(schema.oneOf)) return Math.max(...(schema.oneOf as JsonSchema[]).map(valueBound));
   if ("const" in schema) return [...JSON.stringify(schema.const)].length;
   if (Array.isArray(schema.enum)) return Math.max(...(schema.enum as unknown[]).map((value) => [...JSON.stringify(value)].length));
   switch (schema.type) {
@@ -236,13 +236,14 @@ function valueBound(schema: JsonSchema, depth: number): number {
     case "array": {
       if (typeof schema.maxItems !== "number") return Infinity;
       const items = schema.maxItems;
-      const item = items === 0 ? 0 : valueBound(schema.items as JsonSchema, depth + 1);
-      return 2 + whitespace(depth + 1) + whitespace(depth) + items * item + Math.max(0, items - 1) * (1 + whitespace(depth + 1));
+      const item = items === 0 ? 0 : valueBound(schema.items as JsonSchema);
+      return 2 + 2 * SPACE + items * item + Math.max(0, items - 1) * (1 + SPACE);
     }
     case "object": {
+      // "{" space members "}" with `"key":` space value, and "," space between members.
       const entries = Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>);
-      const members = entries.reduce((sum, [key, value]) => sum + [...JSON.stringify(key)].length + 2 + valueBound(value, depth + 1), 0);
-      return 2 + whitespace(depth + 1) + whitespace(depth) + members + Math.max(0, entries.length - 1) * (1 + whitespace(depth + 1));
+      const members = entries.reduce((sum, [key, value]) => sum + [...JSON.stringify(key)].length + 1 + SPACE + valueBound(value), 0);
+      return 2 + 2 * SPACE + members + Math.max(0, entries.length - 1) * (1 + SPACE);
     }
     default:
       throw new Error(`No token bound for the schema ${JSON.stringify(schema)}.`);

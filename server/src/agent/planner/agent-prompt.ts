@@ -30,9 +30,9 @@ export function requestMessage(request: string, workspaceContext: string | undef
   return `${context}Request: ${request.trim()}\n\nReply with your plan as {"plan": ["...", ...]}.`;
 }
 
-/** The user turn after the plan: the model answers with its first call. */
+/** The user turn after the plan: the model answers with its first call (in whatever call format it was told). */
 export function startCue(): string {
-  return 'Carry out the plan. Reply with one tool call: {"thought": "...", "tool": "<name>", "args": {...}}.';
+  return "Carry out the plan, one tool call per reply.";
 }
 
 export function observationMessage(step: number, ok: boolean, text: string): string {
