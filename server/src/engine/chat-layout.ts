@@ -25,10 +25,11 @@ export function layoutTurns(wrapper: ChatWrapper, model: LlamaModel, turns: read
   let nextAnswer = 0;
   const out: TokenId[] = [];
   let text = "";
-  // Plain text is tokenized in runs between special pieces, as LlamaText.tokenize does; an answer
-  // found in a run (in order, as the template wrote it) contributes its sampled tokens instead.
+  // Plain text is tokenized in runs between special pieces, as LlamaText.tokenize does (always
+  // without an added leading space); an answer found in a run (in order, as the template wrote it)
+  // contributes its sampled tokens instead.
   const pushText = (piece: string) => {
-    if (piece !== "") out.push(...model.tokenize(piece, false, out.length > 0 ? "trimLeadingSpace" : undefined));
+    if (piece !== "") out.push(...model.tokenize(piece, false, "trimLeadingSpace"));
   };
   const flushText = () => {
     let rest = text;
