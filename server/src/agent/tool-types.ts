@@ -5,7 +5,8 @@ import type { WorkspaceRoots } from "../platform/workspace-paths";
 
 /** The JSON-schema subset that node-llama-cpp turns into a grammar (kept local: only engine/ imports it). */
 export type ToolJsonSchema =
-  | { type: "string"; description?: string; enum?: readonly string[] }
+  /** maxLength marks a short argument (a path, a name); strings without one are content and share the answer's budget. */
+  | { type: "string"; description?: string; enum?: readonly string[]; maxLength?: number }
   | { type: "integer" | "number"; description?: string; minimum?: number; maximum?: number }
   | { type: "boolean"; description?: string }
   | { type: "array"; items: ToolJsonSchema; description?: string; maxItems?: number }

@@ -3,6 +3,7 @@
 import {
   LlamaChat,
   LlamaCompletion,
+  resolveChatWrapper,
   type ChatHistoryItem,
   type ChatWrapper,
   type GbnfJsonSchema,
@@ -10,6 +11,7 @@ import {
   type LlamaContextSequence,
   type LlamaGrammar,
 } from "node-llama-cpp";
+import { layoutTurns, type LayoutTurn } from "./chat-layout";
 import { JsonGrammar } from "./json-grammar";
 import { SerialQueue } from "./serial-queue";
 import { TokenStream } from "./token-stream";
@@ -49,6 +51,7 @@ export class EngineSequence {
   private readonly completion: LlamaCompletion;
   private readonly grammars = new Map<string, Promise<JsonGrammar>>();
   private multiTurn: LlamaChat | undefined;
+  private layoutWrapper: ChatWrapper | undefined;
 
   constructor(
     readonly slot: SequenceSlot,
@@ -96,7 +99,7 @@ export class EngineSequence {
     const key = JSON.stringify(schema);
     let grammar = this.grammars.get(key);
     if (!grammar) {
-      grammar = JsonGrammar.create(this.llama, schema);
+      grammar = JsonGrammar.create(this.llama, this.sequence.model, schema);
       grammar.catch(() => this.grammars.delete(key));
       this.grammars.set(key, grammar);
     }
@@ -145,6 +148,16 @@ export class EngineSequence {
     const history = [...toChatHistory(turns), { type: "model", response: [] } satisfies ChatHistoryItem];
     const { contextText } = this.multiTurnChat().chatWrapper.generateContextState({ chatHistory: history });
     return contextText.tokenize(this.sequence.model.tokenizer);
+  }
+
+  /**
+   * `turns` as tokens in the chat template, ending with the opening of the next assistant turn; an
+   * assistant turn that carries its sampled tokens keeps them (chat-layout.ts), so a conversation
+   * that only grows keeps its KV cache warm under TokenStream.generateAfter.
+   */
+  chatLayout(turns: readonly LayoutTurn[]): number[] {
+    this.layoutWrapper ??= this.chatWrapper ?? resolveChatWrapper(this.sequence.model);
+    return layoutTurns(this.layoutWrapper, this.sequence.model, turns);
   }
 
   private multiTurnChat(): LlamaChat {

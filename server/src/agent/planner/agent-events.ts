@@ -23,7 +23,8 @@ export type AgentEvent =
   | { type: "approval-answered"; step: number; answer: ApprovalAnswer }
   | { type: "checkpoint"; step: number; checkpointId: string }
   | { type: "observation"; step: number; ok: boolean; text: string; truncated: boolean; changedPaths: string[]; details?: Record<string, unknown> }
-  | { type: "step-end"; step: number; evaluatedPromptTokens: number; generatedTokens: number; ms: number }
+  /** evaluatedPromptTokens: what the model evaluated; newPromptTokens: what was new since the last answer (equal when the KV cache held the rest). */
+  | { type: "step-end"; step: number; evaluatedPromptTokens: number; newPromptTokens: number; generatedTokens: number; ms: number }
   | { type: "replan"; step: number; reason: string; steps: string[] }
   | { type: "compacted"; summarisedSteps: number[] }
   | { type: "summary"; summary: string; verified: string; changedPaths: string[] }

@@ -17,6 +17,7 @@ export interface TranscriptStep {
   result?: { ok: boolean; observation: string; truncated: boolean; changedPaths: string[]; details?: Record<string, unknown> };
   replan?: { reason: string; steps: string[] };
   evaluatedPromptTokens?: number;
+  newPromptTokens?: number;
   generatedTokens?: number;
   ms?: number;
 }
@@ -89,7 +90,7 @@ export class TranscriptRecorder {
         for (const changed of event.changedPaths) if (!t.changedPaths.includes(changed)) t.changedPaths.push(changed);
         return;
       case "step-end":
-        Object.assign(this.step(event.step), { evaluatedPromptTokens: event.evaluatedPromptTokens, generatedTokens: event.generatedTokens, ms: event.ms });
+        Object.assign(this.step(event.step), { evaluatedPromptTokens: event.evaluatedPromptTokens, newPromptTokens: event.newPromptTokens, generatedTokens: event.generatedTokens, ms: event.ms });
         return;
       case "replan":
         this.step(event.step).replan = { reason: event.reason, steps: event.steps };
