@@ -21,7 +21,7 @@ import { createTools } from "../server/src/agent/tools/index";
 import { Engine } from "../server/src/engine/engine";
 import { WorkspaceRoots } from "../server/src/platform/workspace-paths";
 import { stderrLogger } from "../server/src/platform/log";
-import { writeSyntheticModel, type PresetName } from "./synthetic-model";
+import { writeSyntheticModel, type PresetName } from "../test/support/synthetic-model";
 
 /** Work these tests never cancel still takes a signal (every domain call does). */
 const NEVER_ABORTED = new AbortController().signal;

@@ -129,6 +129,16 @@ describe("architecture invariants", () => {
     assert.deepEqual(users.map(rel), [path.join("models", "download.ts")]);
   });
 
+  it("tests never import benchmarks; benchmarks use the shared fixtures in test/support only", () => {
+    const testFiles = [...files(path.join(repoRoot, "test"), (name) => /\.ts$/.test(name)), ...files(serverSrc, (name) => /\.test\.ts$/.test(name))];
+    const resolved = (file: string, specifier: string) => path.relative(repoRoot, path.resolve(path.dirname(file), specifier)).split(path.sep);
+    const intoBench = testFiles.filter((f) => imports(f).some((i) => i.startsWith(".") && resolved(f, i)[0] === "bench"));
+    assert.deepEqual(intoBench.map((f) => path.relative(repoRoot, f)), []);
+    const benchFiles = files(path.join(repoRoot, "bench"), (name) => /\.ts$/.test(name));
+    const intoTests = benchFiles.filter((f) => imports(f).some((i) => i.startsWith(".") && resolved(f, i)[0] === "test" && resolved(f, i)[1] !== "support"));
+    assert.deepEqual(intoTests.map((f) => path.relative(repoRoot, f)), []);
+  });
+
   it("the client uses only the shared protocol from the server", () => {
     const offenders = sources(clientSrc).filter((f) => imports(f).some((i) => i.includes("server/src/") && !/server\/src\/protocol$/.test(i)));
     assert.deepEqual(offenders.map((f) => path.relative(clientSrc, f)), []);

@@ -42,7 +42,14 @@ import { registerTaskRequests } from "./task-requests";
 /** Start the server on stdio or Node IPC, as chosen by the process arguments (--stdio / --node-ipc). */
 export function startLanguageServer(): Connection {
   if (!egressGuardInstalled()) throw new Error("The egress guard must be installed before the server starts.");
-  const connection = createConnection(ProposedFeatures.all);
+  return serveLanguageServer(createConnection(ProposedFeatures.all));
+}
+
+/**
+ * Registers every handler on `connection` and starts listening. The process entry passes its stdio
+ * or IPC connection; handler tests pass one over an in-process stream pair (test/support/in-process-server.ts).
+ */
+export function serveLanguageServer(connection: Connection): Connection {
   const documents = new TextDocuments(TextDocument);
   let settings: PincerSettings = normalizeSettings({});
   const trust = new WorkspaceTrust();

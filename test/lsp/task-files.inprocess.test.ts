@@ -1,24 +1,26 @@
-// Task files over a real LSP connection: diagnostics placed on the offending text, completion of
-// keys and placeholders, hover docs, and the pincer/listTasks + pincer/renderTask requests over the
-// fixture workspace (test/fixtures/tasks, the README's two example tasks). No model is needed.
+// Task files over an LSP connection to the server's handlers in this process (no build, no spawn):
+// diagnostics placed on the offending text, completion of keys and placeholders, hover docs, and the
+// pincer/tasks/list + pincer/tasks/render requests over the fixture workspace (test/fixtures/tasks,
+// the README's two example tasks). No model is needed.
 import assert from "node:assert/strict";
 import path from "node:path";
 import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, type PublishDiagnosticsParams } from "vscode-languageserver-protocol/node";
 import { CompletionRequest, HoverRequest, type CompletionItem, type Hover, type MarkupContent } from "vscode-languageserver-protocol";
 import { ListTasksRequest, RenderTaskRequest, type ListTasksResult, type RenderTaskResult } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { repoRoot } from "../helpers/test-model";
+import { startInProcessServer } from "../support/in-process-server";
+import type { TestClient } from "../support/lsp-client";
+import { repoRoot } from "../support/test-model";
 
 const WORKSPACE = path.join(repoRoot, "test", "fixtures", "tasks");
 const URI = "file:///virtual/review.pincer.md";
 const TEXT = "---\nname: Review\ncolour: blue\ninputs:\n  - focus\n---\nReview {{selection}} for {{input:focus}} and {{input:missing}} and {{nope}}.\n";
 
 describe("task files over LSP", function () {
-  let server: TestServer;
+  let server: TestClient;
   const published: PublishDiagnosticsParams[] = [];
 
   before(async () => {
-    server = await startTestServer({ settings: {}, workspaceFolders: [WORKSPACE] });
+    server = await startInProcessServer({ settings: {}, workspaceFolders: [WORKSPACE] });
     server.connection.onNotification("textDocument/publishDiagnostics", (p: PublishDiagnosticsParams) => void published.push(p));
   });
   after(async () => server?.stop());

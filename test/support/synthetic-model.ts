@@ -9,7 +9,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { readGgufFileInfo } from "node-llama-cpp";
-import { TEST_MODEL_PATH } from "../test/helpers/test-model";
+import { TEST_MODEL_PATH } from "./test-model";
 import { elementCount, GgmlType, writeGguf, type GgufTensor, type GgufValue } from "./gguf-writer";
 
 export interface ModelShape {
