@@ -83,8 +83,9 @@ describe("synthetic model", function () {
         writeMs = performance.now() - started;
       });
 
-      it("writes in well under a second (unit tests make their own)", () => {
-        assert.ok(writeMs < 1000, `took ${writeMs.toFixed(0)} ms`);
+      it("writes in seconds, not minutes (unit tests make their own)", () => {
+        // About 0.2 s on an idle 2-core machine; the bound leaves room for a loaded one.
+        assert.ok(writeMs < 10_000, `took ${writeMs.toFixed(0)} ms`);
       });
 
       it("writes the metadata and tensors it reports", async () => {

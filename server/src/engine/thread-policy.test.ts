@@ -7,7 +7,7 @@ import { calibrationKey, chooseThreads, fastest, measureThreads, threadCandidate
 const NEVER_ABORTED = new AbortController().signal;
 
 /**
- * The test model's path, or a skip with the reason. test/helpers lies outside the server project,
+ * The test model's path, or a skip with the reason. test/support lies outside the server project,
  * so tsc -b cannot follow a static import of it; and a top-level await would make mocha import this
  * file as ESM beside the others it requires, loading the modules under test twice.
  */

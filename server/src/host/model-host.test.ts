@@ -9,7 +9,7 @@ import { ModelHost, NoModelError, type HostStatus } from "./model-host";
 const NEVER_ABORTED = new AbortController().signal;
 
 /**
- * The test model's path, or a skip with the reason. test/helpers lies outside the server project,
+ * The test model's path, or a skip with the reason. test/support lies outside the server project,
  * so tsc -b cannot follow a static import of it; and a top-level await would make mocha import this
  * file as ESM beside the others it requires, loading the modules under test twice.
  */

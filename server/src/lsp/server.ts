@@ -22,12 +22,13 @@ import {
   type StatusParams,
   type TrustParams,
 } from "../protocol";
-import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
+import { defaultCacheDir, threadCalibrationStore, workspaceStateDir } from "../store/json-store";
 import { onStoreNotice } from "../store/store-notices";
 import { registerAgent } from "./agent";
 import { registerChat } from "./chat";
 import { EXECUTE_COMMANDS, registerCodeActions } from "./code-actions";
 import type { ServerContext } from "./context";
+import { AgentWritesInFlight, registerEditorWrites } from "./editor-writes";
 import { registerGitRequests } from "./git-requests";
 import { registerInlineCompletion } from "./inline-completion";
 import { workDoneLoadProgress } from "./load-progress";
@@ -38,6 +39,8 @@ import { disposeSharedOcr } from "../ocr/shared-service";
 import { registerTaskFiles, TASK_COMPLETION_TRIGGERS } from "./task-files";
 import { registerTaskRequests } from "./task-requests";
 
+/** Every file, for the file-operation notifications (workspace/didCreateFiles, …). */
+const ALL_FILES = { filters: [{ scheme: "file", pattern: { glob: "**/*" } }] };
 
 /** Start the server on stdio or Node IPC, as chosen by the process arguments (--stdio / --node-ipc). */
 export function startLanguageServer(): Connection {
@@ -134,14 +137,16 @@ export function serveLanguageServer(connection: Connection): Connection {
     return {
       serverInfo: { name: "pincer", version: SERVER_VERSION },
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        // Saves and file operations are reported so that undo can tell the person's writes from an agent command's.
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         inlineCompletionProvider: true,
         codeActionProvider: { codeActionKinds: ["quickfix", "refactor", "refactor.rewrite"] },
         executeCommandProvider: { commands: EXECUTE_COMMANDS },
         completionProvider: { triggerCharacters: TASK_COMPLETION_TRIGGERS },
         hoverProvider: true,
-        // Folders added or removed later reach the server (workspace/didChangeWorkspaceFolders).
-        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        // Folders added or removed later reach the server (workspace/didChangeWorkspaceFolders); the
+        // person's file operations reach the editor-write journal (workspace/didCreateFiles, …).
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true }, fileOperations: { didCreate: ALL_FILES, didDelete: ALL_FILES, didRename: ALL_FILES } },
         experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true, agent: true } },
       },
     };
@@ -187,7 +192,9 @@ export function serveLanguageServer(connection: Connection): Connection {
   registerTaskRequests(checked, documents, context);
   registerGitRequests(checked, context);
   // Checkpoints and "always allow" answers live in the extension's storage, never in the workspace.
-  registerAgent(checked, context, () => storageDir ?? defaultCacheDir());
+  const agentWrites = new AgentWritesInFlight();
+  registerEditorWrites(checked, documents, context, () => workspaceStateDir(), agentWrites);
+  registerAgent(checked, context, () => storageDir ?? defaultCacheDir(), agentWrites);
 
   connection.onShutdown(async () => {
     await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr()]);
