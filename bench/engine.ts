@@ -120,11 +120,11 @@ const paths: { name: string; pincer: Runner; direct: Runner }[] = [
   { name: "token stream + JSON grammar", pincer: streamRunner("agent", true), direct: directStream(1, true) },
 ];
 
-const row = (name: string, a: number, b: number) => `| ${name.padEnd(44)} | ${a.toFixed(1).padStart(10)} | ${b.toFixed(1).padStart(10)} | ${(a / b).toFixed(3).padStart(6)} |`;
+const row = (name: string, a: number, b: number) => `| ${name.padEnd(54)} | ${a.toFixed(1).padStart(10)} | ${b.toFixed(1).padStart(10)} | ${(a / b).toFixed(3).padStart(6)} |`;
 console.log(`model ${engine.facts.name} (${engine.facts.architecture}), backend ${engine.backend.backend}, ${threads} thread(s) (${engine.threads.source}), ${runs} runs, median`);
 console.log(`prompt ${promptTokens} tokens, generation up to ${genTokens} tokens`);
-console.log(`| ${"metric".padEnd(44)} |     pincer |     direct |  ratio |`);
-console.log(`|${"-".repeat(46)}|-----------:|-----------:|-------:|`);
+console.log(`| ${"metric".padEnd(54)} |     pincer |     direct |  ratio |`);
+console.log(`|${"-".repeat(56)}|-----------:|-----------:|-------:|`);
 console.log(row("load (ms, lower is better)", pincerLoadMs, directLoadMs));
 for (const path of paths) {
   // Interleaved, alternating which goes first, so machine noise and drift hit both alike.

@@ -7,6 +7,7 @@ import path from "node:path";
 import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, type PublishDiagnosticsParams } from "vscode-languageserver-protocol/node";
 import { CompletionRequest, HoverRequest, type CompletionItem, type Hover, type MarkupContent } from "vscode-languageserver-protocol";
 import { ListTasksRequest, RenderTaskRequest, type ListTasksResult, type RenderTaskResult } from "../../server/src/protocol";
+import { DIAGNOSTICS_DELAY_MS } from "../../server/src/lsp/task-files";
 import { startInProcessServer } from "../support/in-process-server";
 import type { TestClient } from "../support/lsp-client";
 import { repoRoot } from "../support/test-model";
@@ -103,5 +104,18 @@ describe("task files over LSP", function () {
     assert.ok(rendered.prompt.endsWith("const answer = 42;"));
     await assert.rejects(server.connection.sendRequest(RenderTaskRequest, { taskId: "add-logging", inputs: {} }), /needs a value for: level/);
     await assert.rejects(server.connection.sendRequest(RenderTaskRequest, { taskId: "no-such-task", inputs: {} }), /No task "no-such-task"/);
+  });
+});
+
+describe("task files over LSP: shutdown", function () {
+  it("publishes nothing after shutdown, even with diagnostics pending (the connection is gone)", async () => {
+    const server = await startInProcessServer({ settings: {}, workspaceFolders: [WORKSPACE] });
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: URI, languageId: "pincer-task", version: 1, text: TEXT } });
+    // The open is handled once a request after it is answered; then diagnostics are pending.
+    await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 1, character: 1 } });
+    await server.stop();
+    // A pending publish would throw "Connection is disposed" from its timer: an uncaught error fails this test.
+    // This waits for the timer that must not fire: there is no event for something that does not happen.
+    await new Promise((resolve) => setTimeout(resolve, DIAGNOSTICS_DELAY_MS * 3));
   });
 });

@@ -188,7 +188,7 @@ export function serveLanguageServer(connection: Connection): Connection {
   registerModelRequests(checked, context);
   registerOcr(checked, context);
   registerCodeActions(checked, documents, context);
-  registerTaskFiles(checked, documents);
+  const stopTaskDiagnostics = registerTaskFiles(checked, documents);
   registerTaskRequests(checked, documents, context);
   registerGitRequests(checked, context);
   // Checkpoints and "always allow" answers live in the extension's storage, never in the workspace.
@@ -197,6 +197,7 @@ export function serveLanguageServer(connection: Connection): Connection {
   registerAgent(checked, context, () => storageDir ?? defaultCacheDir(), agentWrites);
 
   connection.onShutdown(async () => {
+    stopTaskDiagnostics();
     await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr()]);
   });
 
