@@ -24,10 +24,13 @@ import { createTools } from "../server/src/agent/tools/index";
 import { resolveModelChatWrapper } from "../server/src/engine/chat-wrapper";
 import { Engine, sharedBackend } from "../server/src/engine/engine";
 import { WorkspaceRoots } from "../server/src/platform/workspace-paths";
-import { realModel, realModelProblem, TEST_MODEL_PATH, type RealModelId } from "../test/helpers/test-model";
+import { realModel, realModelProblem, TEST_MODEL_PATH, type RealModelId } from "../test/support/test-model";
 import { FunctionCallingAgentModel, type FunctionFormat } from "./agent-eval/function-calling-model";
 import { TASKS, type EvalTask } from "./agent-eval/tasks";
 import { EvalWorkspace } from "./agent-eval/workspace";
+
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
 
 type Format = "json" | FunctionFormat;
 const { values } = parseArgs({
@@ -84,7 +87,7 @@ function modelPath(name: string): string | undefined {
 /** One model loaded for one format; `model(i)` gives the AgentModel for task i (sampling seeded per task). */
 async function loadFormat(file: string, format: Format): Promise<{ model: (task: number) => AgentModel; dispose: () => Promise<void> }> {
   if (format === "json") {
-    const engine = await Engine.load({ modelPath: file, settings: { gpu: "off", gpuLayers: "auto", threads, contextSize }, log: () => undefined, slots: ["agent"] });
+    const engine = await Engine.load({ signal: NEVER_ABORTED, modelPath: file, settings: { gpu: "off", gpuLayers: "auto", threads, contextSize }, log: () => undefined, slots: ["agent"] });
     return { model: (task) => new EngineAgentModel(engine.sequence("agent"), { temperature, seed: seed + task }), dispose: () => engine.dispose() };
   }
   const { llama } = await sharedBackend("off", () => undefined);

@@ -23,8 +23,11 @@ import { createTools } from "../server/src/agent/tools/index";
 import { Engine } from "../server/src/engine/engine";
 import { stderrLogger } from "../server/src/platform/log";
 import { WorkspaceRoots } from "../server/src/platform/workspace-paths";
-import { realModel, realModelProblem, TEST_MODEL_PATH, type RealModelId } from "../test/helpers/test-model";
-import { writeSyntheticModel, type PresetName } from "./synthetic-model";
+import { writeSyntheticModel, type PresetName } from "../test/support/synthetic-model";
+import { realModel, realModelProblem, TEST_MODEL_PATH, type RealModelId } from "../test/support/test-model";
+
+/** A benchmark is never cancelled; every engine call still takes a signal. */
+const NEVER_ABORTED = new AbortController().signal;
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({
@@ -84,6 +87,7 @@ class MeasuredModel implements AgentModel {
 
 async function benchModel(name: string, file: string): Promise<void> {
   const engine = await Engine.load({
+    signal: NEVER_ABORTED,
     modelPath: file,
     settings: { gpu: "auto", gpuLayers: "auto", threads: Number(values.threads), contextSize: Number(values.context) },
     log: stderrLogger("error"),

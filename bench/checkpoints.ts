@@ -68,7 +68,7 @@ const [undo, undoMs] = await time(() => store.undoRun("bench", signal));
 
 const lockTimes: number[] = [];
 for (let i = 0; i < 20; i++) {
-  const [lock, ms] = await time(() => acquireProcessLock(path.join(base, "bench.lock"), { what: "bench" }));
+  const [lock, ms] = await time(() => acquireProcessLock(path.join(base, "bench.lock"), { what: "bench", signal }));
   const [, releaseMs] = await time(() => lock.release());
   lockTimes.push(ms + releaseMs);
 }

@@ -9,7 +9,7 @@ import { randomInt } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { workspaceKey } from "../../server/src/agent/shadow-git";
-import { repoRoot } from "../helpers/test-model";
+import { repoRoot } from "../support/test-model";
 
 const CLI = path.join(repoRoot, "bin", "pincer.js");
 const BUNDLE = path.join(repoRoot, "dist", "server", "main.mjs");

@@ -8,16 +8,19 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, renameSync, writeFileSync } from "node:fs";
 import { acquireProcessLock } from "../../server/src/platform/process-lock";
 
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
+
 const [mode, file, ...rest] = process.argv.slice(2);
 if (!file) throw new Error("usage: lock-child.ts hold|hold-child|loop LOCK ...");
 
 if (mode === "hold") {
-  const lock = await acquireProcessLock(file, { what: rest[0] ?? "test holder" });
+  const lock = await acquireProcessLock(file, { signal: NEVER_ABORTED, what: rest[0] ?? "test holder" });
   process.stdout.write("held\n");
   process.stdin.resume();
   process.stdin.once("end", () => void lock.release().then(() => process.exit(0)));
 } else if (mode === "hold-child") {
-  const lock = await acquireProcessLock(file, { what: "holder with a child" });
+  const lock = await acquireProcessLock(file, { signal: NEVER_ABORTED, what: "holder with a child" });
   // Like a git the holder runs: it keeps running when the holder is killed (the test ends it).
   const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore", detached: true });
   child.unref();
@@ -27,7 +30,7 @@ if (mode === "hold") {
 } else if (mode === "loop" || mode === "loop-abandon") {
   const [count, log] = rest;
   for (let i = 0; i < Number(count); i++) {
-    const lock = await acquireProcessLock(file, { what: `loop ${i}`, waitMs: 60_000, maxPauseMs: 1 });
+    const lock = await acquireProcessLock(file, { signal: NEVER_ABORTED, what: `loop ${i}`, waitMs: 60_000, maxPauseMs: 1 });
     appendFileSync(log!, `${process.pid} in\n`);
     // Hold it a moment, so that a second holder (a broken lock) would be seen inside.
     await new Promise((resolve) => setTimeout(resolve, 2));

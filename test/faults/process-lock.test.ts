@@ -8,7 +8,10 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { acquireProcessLock, LockBusyError, processAlive, processStartTime, type LockHolder } from "../../server/src/platform/process-lock";
-import { repoRoot } from "../helpers/test-model";
+import { repoRoot } from "../support/test-model";
+
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
 
 const CHILD = path.join(repoRoot, "test", "faults", "lock-child.ts");
 
@@ -46,7 +49,7 @@ describe("process lock (real processes)", function () {
     const holder = child(["hold", lockFile, "pincer run: step 2 of run r1"]);
     assert.equal(await holder.line, "held");
     const waitedFor: LockHolder[] = [];
-    const error = await acquireProcessLock(lockFile, { what: "me", waitMs: 200, onWait: (h) => waitedFor.push(h) }).then(
+    const error = await acquireProcessLock(lockFile, { signal: NEVER_ABORTED, what: "me", waitMs: 200, onWait: (h) => waitedFor.push(h) }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -55,7 +58,7 @@ describe("process lock (real processes)", function () {
     assert.match(error.message, new RegExp(`pid ${holder.process.pid}, pincer run: step 2 of run r1, since `));
     assert.deepEqual(waitedFor.map((h) => h.pid), [holder.process.pid], "told once that it waits, and for whom");
     // When the holder lets go, the waiter gets it.
-    const waiting = acquireProcessLock(lockFile, { what: "me", waitMs: 30_000 });
+    const waiting = acquireProcessLock(lockFile, { signal: NEVER_ABORTED, what: "me", waitMs: 30_000 });
     holder.process.stdin!.end();
     const lock = await waiting;
     assert.equal(lock.holder.pid, process.pid);
@@ -68,7 +71,7 @@ describe("process lock (real processes)", function () {
     await holder.line;
     holder.process.kill("SIGKILL");
     await holder.exited;
-    const lock = await acquireProcessLock(lockFile, { what: "next", waitMs: 0 });
+    const lock = await acquireProcessLock(lockFile, { signal: NEVER_ABORTED, what: "next", waitMs: 0 });
     assert.equal(JSON.parse(await fs.readFile(lockFile, "utf8")).pid, process.pid);
     await lock.release();
   });
@@ -80,11 +83,11 @@ describe("process lock (real processes)", function () {
     await holder.exited;
     try {
       assert.ok(processAlive(orphan), "the child outlived its holder");
-      await assert.rejects(acquireProcessLock(lockFile, { what: "next", waitMs: 300 }), (e: unknown) => e instanceof LockBusyError && /child \(pid \d+\) is still running/.test(e.message));
+      await assert.rejects(acquireProcessLock(lockFile, { signal: NEVER_ABORTED, what: "next", waitMs: 300 }), (e: unknown) => e instanceof LockBusyError && /child \(pid \d+\) is still running/.test(e.message));
     } finally {
       process.kill(orphan, "SIGKILL");
     }
-    const lock = await acquireProcessLock(lockFile, { what: "next", waitMs: 30_000 });
+    const lock = await acquireProcessLock(lockFile, { signal: NEVER_ABORTED, what: "next", waitMs: 30_000 });
     await lock.release();
   });
 
@@ -92,7 +95,7 @@ describe("process lock (real processes)", function () {
     if (processStartTime(process.pid) === undefined) this.skip();
     const reused: LockHolder = { pid: process.pid, start: "1", host: os.hostname(), since: new Date().toISOString(), what: "old", nonce: "0123456789abcdef" };
     await fs.writeFile(lockFile, JSON.stringify(reused));
-    const lock = await acquireProcessLock(lockFile, { what: "new", waitMs: 0 });
+    const lock = await acquireProcessLock(lockFile, { signal: NEVER_ABORTED, what: "new", waitMs: 0 });
     await lock.release();
   });
 

@@ -17,8 +17,8 @@ import {
   type ApplyWorkspaceEditParams,
 } from "vscode-languageserver-protocol/node";
 import { AgentApproveRequest, AgentRunRequest, AgentSaveRequest, AgentTerminalNotification, AgentUndoRequest, type AgentRunResult, type AgentTerminalParams, type UndoReport } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { repoRoot } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { repoRoot } from "../support/test-model";
 
 const CLI = path.join(repoRoot, "bin", "pincer.js");
 

@@ -21,7 +21,10 @@ import { describeWorkspace } from "../../server/src/agent/planner/workspace-cont
 import { createTools } from "../../server/src/agent/tools/index";
 import { Engine } from "../../server/src/engine/engine";
 import { WorkspaceRoots } from "../../server/src/platform/workspace-paths";
-import { repoRoot, requireRealModel, type RealModelId } from "../helpers/test-model";
+import { repoRoot, requireRealModel, type RealModelId } from "../support/test-model";
+
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
 
 const STEPS = Number(process.env.PINCER_REAL_AGENT_STEPS ?? 200);
 const RUN_STEPS = 25;
@@ -45,7 +48,7 @@ for (const id of ["gemma3-270m", "qwen2.5-coder-0.5b"] as const satisfies readon
 
     before(async function () {
       const modelPath = requireRealModel(this, id);
-      engine = await Engine.load({ modelPath, settings: { gpu: "off", gpuLayers: "auto", threads: THREADS, contextSize: CONTEXT_SIZE }, log: () => undefined, slots: ["agent"] });
+      engine = await Engine.load({ signal: NEVER_ABORTED, modelPath, settings: { gpu: "off", gpuLayers: "auto", threads: THREADS, contextSize: CONTEXT_SIZE }, log: () => undefined, slots: ["agent"] });
       reference = await engine.llama.loadModel({ modelPath, vocabOnly: true });
       parent = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-real-agent-")));
       workspace = path.join(parent, "ws");

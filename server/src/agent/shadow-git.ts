@@ -15,6 +15,7 @@ import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { PincerError } from "../platform/errors";
 
 const NULL_DEVICE = process.platform === "win32" ? "NUL" : "/dev/null";
 const POSIX = process.platform !== "win32";
@@ -22,8 +23,8 @@ const POSIX = process.platform !== "win32";
 const UMASK_WRAPPER = 'umask 077 && exec "$0" "$@"';
 
 /** A checkpoint problem worth one line to the person (no stack trace): git failed, the store is busy or misplaced. */
-export class CheckpointError extends Error {
-  override readonly name = "CheckpointError";
+export class CheckpointError extends PincerError {
+  override name = "CheckpointError";
 }
 
 export interface ShadowGitHooks {

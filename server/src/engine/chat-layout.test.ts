@@ -6,8 +6,11 @@ import { JinjaTemplateChatWrapper, resolveChatWrapper, type ChatHistoryItem, typ
 import { layoutTurns, type LayoutTurn } from "./chat-layout";
 import { Engine } from "./engine";
 
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
+
 async function requireTestModel(context: Mocha.Context): Promise<string> {
-  const helper = "../../../test/helpers/test-model.ts";
+  const helper = "../../../test/support/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 
@@ -31,7 +34,7 @@ describe("layoutTurns: the chat template as tokens, sampled answers kept", funct
 
   before(async function () {
     const modelPath = await requireTestModel(this);
-    engine = await Engine.load({ modelPath, settings: { gpu: "off", gpuLayers: "auto", threads: 1, contextSize: 512 }, log: () => undefined, slots: ["agent"] });
+    engine = await Engine.load({ signal: NEVER_ABORTED, modelPath, settings: { gpu: "off", gpuLayers: "auto", threads: 1, contextSize: 512 }, log: () => undefined, slots: ["agent"] });
     model = await engine.llama.loadModel({ modelPath });
     wrappers = [
       ["the model's own wrapper", resolveChatWrapper(model)],

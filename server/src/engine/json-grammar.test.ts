@@ -6,8 +6,11 @@ import { Engine } from "./engine";
 import { maxGrammarCodePoints } from "./grammar-bound";
 import { boundedJsonGrammarText } from "./json-grammar";
 
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
+
 async function requireTestModel(context: Mocha.Context): Promise<string> {
-  const helper = "../../../test/helpers/test-model.ts";
+  const helper = "../../../test/support/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 
@@ -17,7 +20,7 @@ describe("JsonGrammar: answers that always close within their token bound", func
 
   before(async function () {
     const modelPath = await requireTestModel(this);
-    engine = await Engine.load({ modelPath, settings: { gpu: "off", gpuLayers: "auto", threads: 1, contextSize: 2048 }, log: () => undefined, slots: ["agent"] });
+    engine = await Engine.load({ signal: NEVER_ABORTED, modelPath, settings: { gpu: "off", gpuLayers: "auto", threads: 1, contextSize: 2048 }, log: () => undefined, slots: ["agent"] });
   });
 
   after(async () => {
@@ -70,8 +73,8 @@ describe("JsonGrammar: answers that always close within their token bound", func
     assert.equal(grammar.maxTokens, answerTokenBound(schema));
     let longest = 0;
     for (let i = 0; i < 60; i++) {
-      await sequence.withTokens(undefined, async (stream) => {
-        const result = await stream.generateAfter([...stream.tokenize(`Answer ${i}: `)], { maxTokens: grammar.maxTokens, temperature: 1.5, seed: i, grammar, shouldStop: (text) => text.endsWith("}") && parses(text) });
+      await sequence.withTokens(NEVER_ABORTED, async (stream) => {
+        const result = await stream.generateAfter([...stream.tokenize(`Answer ${i}: `)], { signal: NEVER_ABORTED, maxTokens: grammar.maxTokens, temperature: 1.5, seed: i, grammar, shouldStop: (text) => text.endsWith("}") && parses(text) });
         assert.notEqual(result.stopReason, "maxTokens", `answer ${i} did not close: ${result.text}`);
         assert.ok(parses(result.text), result.text);
         assert.ok(result.tokens.length <= [...result.text].length, "each token carries at least one code point");

@@ -6,10 +6,8 @@ import {
   resolveChatWrapper,
   type ChatHistoryItem,
   type ChatWrapper,
-  type GbnfJsonSchema,
   type Llama,
   type LlamaContextSequence,
-  type LlamaGrammar,
 } from "node-llama-cpp";
 import { layoutTurns, type LayoutTurn } from "./chat-layout";
 import { JsonGrammar } from "./json-grammar";
@@ -21,7 +19,7 @@ export const SEQUENCE_SLOTS: readonly SequenceSlot[] = ["completion", "chat", "a
 
 export interface GenerateOptions {
   maxTokens: number;
-  signal?: AbortSignal;
+  signal: AbortSignal;
   temperature?: number;
   /** Called with each piece of decoded text as soon as it is sampled. */
   onText?: (text: string) => void;
@@ -85,7 +83,7 @@ export class EngineSequence {
    * Exclusive token-level access to this sequence's KV cache (see TokenStream); the handle is valid
    * only inside `work`.
    */
-  withTokens<T>(signal: AbortSignal | undefined, work: (stream: TokenStream) => Promise<T>): Promise<T> {
+  withTokens<T>(signal: AbortSignal, work: (stream: TokenStream) => Promise<T>): Promise<T> {
     return this.exclusive(signal, () => work(new TokenStream(this.sequence, this.sequence.model)));
   }
 
@@ -165,20 +163,6 @@ export class EngineSequence {
     return this.multiTurn;
   }
 
-  /** Output constrained by a JSON schema grammar, so it always parses. */
-  generateJson<T>(prompt: string, schema: GbnfJsonSchema, options: GenerateOptions): Promise<{ value: T | undefined; result: GenerationResult }> {
-    return this.exclusive(options.signal, async (track) => {
-      const grammar: LlamaGrammar = await this.llama.createGrammarForJsonSchema(schema as never);
-      const response = await this.completion.generateCompletionWithMeta(prompt, {
-        ...this.samplingOptions(options, track),
-        grammar,
-      });
-      const result = this.result(response.response, response.metadata.stopReason, track);
-      const value = result.stopReason === "eos" ? (grammar as unknown as { parse(text: string): T }).parse(result.text) : undefined;
-      return { value, result };
-    });
-  }
-
   private samplingOptions(options: GenerateOptions, track: AbortTracker) {
     // node-llama-cpp reads 0 or less as "no limit": a generation that never ends blocks the sequence.
     if (!Number.isInteger(options.maxTokens) || options.maxTokens < 1) throw new RangeError(`maxTokens must be a whole number of at least 1, not ${options.maxTokens}.`);
@@ -189,7 +173,7 @@ export class EngineSequence {
       stopOnAbortSignal: true,
       onToken: (tokens: readonly unknown[]) => {
         track.generated += tokens.length;
-        if (options.signal?.aborted) track.afterAbort += tokens.length;
+        if (options.signal.aborted) track.afterAbort += tokens.length;
       },
       // Only ask for decoded text chunks when someone listens: decoding each token costs time.
       onTextChunk: options.onText,
@@ -204,7 +188,7 @@ export class EngineSequence {
     return { text, stopReason: reason, tokensAfterAbort: track.afterAbort, generatedTokens: track.generated };
   }
 
-  private exclusive<T>(signal: AbortSignal | undefined, work: (track: AbortTracker) => Promise<T>): Promise<T> {
+  private exclusive<T>(signal: AbortSignal, work: (track: AbortTracker) => Promise<T>): Promise<T> {
     return this.queue.run(async () => {
       this.onActivity(1);
       try {

@@ -11,7 +11,7 @@ const PROMPT_CHUNK = 256;
 
 export interface StreamOptions {
   maxTokens: number;
-  signal?: AbortSignal;
+  signal: AbortSignal;
   temperature?: number;
   /** Seeds sampling when temperature > 0, so a run can be repeated. */
   seed?: number;

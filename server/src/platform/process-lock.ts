@@ -45,7 +45,8 @@ export class LockBusyError extends Error {
 
 export interface ProcessLockOptions {
   what: string;
-  signal?: AbortSignal;
+  /** Ends the wait (a step or undo that is cancelled stops waiting for another process's). */
+  signal: AbortSignal;
   /** How long to wait for a live holder (default 120 s); 0 tries once. */
   waitMs?: number;
   /** The longest pause between two tries while waiting (default 250 ms; pauses start at 10 ms and double). */
@@ -111,7 +112,7 @@ export async function acquireProcessLock(file: string, options: ProcessLockOptio
   let pause = Math.min(10, maxPause);
   try {
     for (;;) {
-      options.signal?.throwIfAborted();
+      options.signal.throwIfAborted();
       if (await createExclusive(temporary, file, record)) return new ProcessLock(file, record);
       const holder = await readHolder(file);
       if (holder === undefined) {
@@ -126,7 +127,7 @@ export async function acquireProcessLock(file: string, options: ProcessLockOptio
         options.onWait?.(holder);
       }
       if (Date.now() >= deadline) throw new LockBusyError(holder, `${file} is held by ${describeHolder(holder)}`);
-      await delay(Math.min(pause, Math.max(1, deadline - Date.now())), undefined, options.signal ? { signal: options.signal } : undefined);
+      await delay(Math.min(pause, Math.max(1, deadline - Date.now())), undefined, { signal: options.signal });
       pause = Math.min(pause * 2, maxPause);
     }
   } finally {
@@ -165,7 +166,7 @@ async function createExclusive(temporary: string, file: string, record: LockHold
  * Removes the lock `file` if it still holds `stale` (undefined: an unreadable record), under the guard. Waits for
  * the stale owner's child to end first. True when the lock was removed or had gone.
  */
-async function takeOver(file: string, stale: LockHolder | undefined, temporary: string, record: LockHolder, signal: AbortSignal | undefined, deadline: number): Promise<boolean> {
+async function takeOver(file: string, stale: LockHolder | undefined, temporary: string, record: LockHolder, signal: AbortSignal, deadline: number): Promise<boolean> {
   const guard = `${file}.steal`;
   if (!(await createExclusive(temporary, guard, record))) {
     const other = await readHolder(guard);
@@ -180,7 +181,7 @@ async function takeOver(file: string, stale: LockHolder | undefined, temporary: 
     const child = stale?.child;
     while (child && processAlive(child.pid, child.start)) {
       if (Date.now() >= deadline) throw new LockBusyError(stale, `${file} was held by a process that ended, and its child (pid ${child.pid}) is still running`);
-      await delay(50, undefined, signal ? { signal } : undefined);
+      await delay(50, undefined, { signal });
     }
     await fs.rm(file, { force: true });
     return true;

@@ -15,9 +15,12 @@ import { EngineAgentModel } from "./engine-agent-model";
 import { runAgent } from "./planner";
 import { FakeApprover, FakeCheckpoints } from "./planner-test-fakes";
 
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
+
 /** The test model's path, or a skip with the reason (see engine.test.ts for why this is a dynamic import). */
 async function requireTestModel(context: Mocha.Context): Promise<string> {
-  const helper = "../../../../test/helpers/test-model.ts";
+  const helper = "../../../../test/support/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 
@@ -44,7 +47,7 @@ describe("agent planner on the real engine (tiny random model)", function () {
 
   before(async function () {
     const modelPath = await requireTestModel(this);
-    engine = await Engine.load({ modelPath, settings: { gpu: "auto", gpuLayers: "auto", threads: 1, contextSize: 4096 }, log: () => undefined, slots: ["agent"] });
+    engine = await Engine.load({ signal: NEVER_ABORTED, modelPath, settings: { gpu: "auto", gpuLayers: "auto", threads: 1, contextSize: 4096 }, log: () => undefined, slots: ["agent"] });
   });
 
   after(async () => {

@@ -3,8 +3,8 @@
 // sampled under a grammar built from the tools' schemas (action-schema.ts); every call passes the
 // permission gate and, when it mutates, a checkpoint (execute-call.ts). The conversation only grows,
 // so each step evaluates only its new tokens.
-import { randomUUID } from "node:crypto";
 import { revealInvisible, revealInvisibleCounted } from "../../platform/invisible-unicode";
+import { newRunId } from "../run-id";
 import type { Approver, CheckpointStore, PermissionGate, ToolContext, ToolDefinition } from "../tool-types";
 import { argumentAtCap, DEFAULT_SCHEMA_LIMITS, FINISH, fitActions, minimumAnswerTokens, MORE_OUTPUT, PLANNER_ACTIONS, plannerActionDefinitions, REPLAN, validateAction, type FittedActions, type SchemaLimits } from "./action-schema";
 import type { AgentEvent, RunStatus } from "./agent-events";
@@ -68,7 +68,7 @@ export async function runAgent(options: RunAgentOptions): Promise<Transcript> {
     names.add(tool.name);
   }
   const { model, tools } = options;
-  const runId = options.runId ?? `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomUUID().slice(0, 8)}`;
+  const runId = options.runId ?? newRunId();
   const recorder = new TranscriptRecorder();
   const emit = (event: AgentEvent) => {
     recorder.record(event);

@@ -4,6 +4,7 @@
 // exercised too.
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { PincerError } from "../../platform/errors";
 import type { AgentGenerateRequest, AgentGeneration, AgentMessage, AgentModel } from "./agent-model";
 
 export type ScriptedAnswer = unknown | ((texts: readonly string[]) => unknown);
@@ -56,6 +57,6 @@ export async function scriptedModelFromEnv(env: NodeJS.ProcessEnv = process.env)
   const file = env[AGENT_SCRIPT_ENV];
   if (!file) return undefined;
   const answers: unknown = JSON.parse(await readFile(resolve(file), "utf8"));
-  if (!Array.isArray(answers)) throw new Error(`${AGENT_SCRIPT_ENV} must name a JSON array of answers.`);
+  if (!Array.isArray(answers)) throw new PincerError(`${AGENT_SCRIPT_ENV} must name a JSON array of answers.`, "failed");
   return { model: new ScriptedModel(answers), file };
 }

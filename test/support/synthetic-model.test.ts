@@ -4,7 +4,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { getLlama, LlamaChatSession, LlamaCompletion, LlamaLogLevel, readGgufFileInfo, type Llama, type LlamaModel } from "node-llama-cpp";
-import { requireTestModel } from "../test/helpers/test-model";
+import { requireTestModel } from "./test-model";
 import { f32ToF16, GgmlType, quantizeQ8_0 } from "./gguf-writer";
 import { writeSyntheticModel, type SyntheticModelOptions } from "./synthetic-model";
 
