@@ -33,7 +33,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "nod
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { SERVER_BUNDLE } from "../test/helpers/lsp-client";
+import { SERVER_BUNDLE } from "../test/support/lsp-client";
 import { printComparison, type TargetRun } from "./completion/compare";
 import { runBaseline, type BaselineRun } from "./completion/replay-baseline";
 import { runLlamaServer } from "./completion/replay-llama-server";
@@ -43,7 +43,7 @@ import { printReport } from "./completion/report";
 import { cachedLlamaServer, ensureLlamaServer } from "./llama-server";
 import { loadSession, log, placesOf } from "./completion/session";
 import { REPO_ROOT } from "./sessions/record";
-import { writeSyntheticModel } from "./synthetic-model";
+import { writeSyntheticModel } from "../test/support/synthetic-model";
 
 const { values } = parseArgs({
   options: {

@@ -3,7 +3,7 @@
 // costs one request. Typing on cancels the wait (VS Code cancels the token). Cursor moves are passed
 // on as hints, so the server can warm the next place's prompt.
 import * as vscode from "vscode";
-import type { Middleware } from "vscode-languageclient/node";
+import type { LanguageClient, Middleware } from "vscode-languageclient/node";
 import { CompletionCursorNotification, type CompletionCursorParams } from "../../server/src/protocol";
 import { completionDebounceMs, completionEnabledFor } from "./settings";
 
@@ -35,11 +35,11 @@ function waitUnlessCancelled(ms: number, token: vscode.CancellationToken): Promi
 const CURSOR_SETTLE_MS = 150;
 
 /**
- * Tells the server where the cursor went (pincer/completionCursor) when it moves to another line or
+ * Tells the server where the cursor went (pincer/completion/cursor) when it moves to another line or
  * file without an edit (a click, a jump, Go to Definition), so the server can evaluate the prompt
  * for that place before the first keystroke there. Edits need no hint: didChange says where.
  */
-export function registerCursorHints(client: { sendNotification(method: string, params: CompletionCursorParams): Promise<void> }): vscode.Disposable {
+export function registerCursorHints(client: Pick<LanguageClient, "sendNotification">): vscode.Disposable {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastSent = "";
   const send = (editor: vscode.TextEditor | undefined) => {
@@ -52,9 +52,8 @@ export function registerCursorHints(client: { sendNotification(method: string, p
     if (key === lastSent) return;
     timer = setTimeout(() => {
       lastSent = key;
-      void client
-        .sendNotification(CompletionCursorNotification, { textDocument: { uri: editor.document.uri.toString() }, position: { line: position.line, character: position.character } })
-        .catch(() => undefined);
+      const params: CompletionCursorParams = { textDocument: { uri: editor.document.uri.toString() }, position: { line: position.line, character: position.character } };
+      void client.sendNotification(CompletionCursorNotification, params).catch(() => undefined);
     }, CURSOR_SETTLE_MS);
   };
   const subscriptions = [

@@ -1,7 +1,7 @@
 // The first suggestion at a new place, over a real LSP connection (issue 14): it is answered from a
 // layout no larger than the time budget allows; the full layout grows in the background (the server
 // logs it), and the next request there uses the grown layout without laying out again; a cursor
-// move sent by the client (pincer/completionCursor) warms a place before its first request.
+// move sent by the client (pincer/completion/cursor) warms a place before its first request.
 import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import os from "node:os";
@@ -9,11 +9,11 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { InlineCompletionRequest } from "vscode-languageserver-protocol";
 import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification } from "vscode-languageserver-protocol/node";
-import { writeSyntheticModel } from "../../bench/synthetic-model";
+import { writeSyntheticModel } from "../support/synthetic-model";
 import { CompletionCursorNotification, CompletionStatsRequest, type CompletionStat, type CompletionStatsResult } from "../../server/src/protocol";
 import { MIN_PROMPT_TOKENS } from "../../server/src/completion/time-budget";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { requireTestModel } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { requireTestModel } from "../support/test-model";
 
 const SOURCE = Array.from({ length: 150 }, (_, i) => `function helper${i}(value: number): number {\n  return value * ${i};\n}\n`).join("\n");
 
@@ -54,9 +54,9 @@ describe("first suggestion at a new place over LSP", function () {
   });
 
   async function complete(position: { line: number; character: number }): Promise<CompletionStat> {
-    await server.connection.sendRequest(CompletionStatsRequest);
+    await server.connection.sendRequest(CompletionStatsRequest, {});
     await server.connection.sendRequest(InlineCompletionRequest.type, { textDocument: { uri }, position, context: { triggerKind: 1 } });
-    const { stats } = (await server.connection.sendRequest(CompletionStatsRequest)) as CompletionStatsResult;
+    const { stats } = (await server.connection.sendRequest(CompletionStatsRequest, {})) as CompletionStatsResult;
     assert.equal(stats.length, 1);
     return stats[0]!;
   }
@@ -100,7 +100,7 @@ describe("first suggestion at a new place over LSP", function () {
 
   it("drops a malformed cursor notification and keeps serving", async () => {
     await server.connection.sendNotification(CompletionCursorNotification, { textDocument: { uri }, position: { line: -1, character: 0 } });
-    await server.waitForLog(/Ignored a malformed notification: pincer\/completionCursor: position.line/);
+    await server.waitForLog(/Ignored a malformed notification: pincer\/completion\/cursor: position.line/);
     const after = await complete(positionOf(SOURCE, "return value * 31;"));
     assert.equal(after.cancelled, false);
   });

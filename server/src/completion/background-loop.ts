@@ -35,6 +35,8 @@ export class BackgroundLoop {
     private readonly sequence: () => EngineSequence,
     private readonly session: CompletionSession,
     private readonly speed: EvalSpeed,
+    /** Ends the work (the model was unloaded). */
+    private readonly signal: AbortSignal,
   ) {}
 
   /** A request begins: background work stops after the batch in flight. */
@@ -70,12 +72,12 @@ export class BackgroundLoop {
           const wait = this.notBefore - performance.now();
           if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
           if (this.pending > 0 || this.notBefore > performance.now()) continue;
-          if (!this.session.hasBackgroundWork) break;
+          if (this.signal.aborted || !this.session.hasBackgroundWork) break;
           // Choosing a hinted place's context takes no sequence: a request meanwhile goes first.
           await this.session.prepareBackground(this.sequence().peekStreams(), this.maxTokens);
           if (this.pending > 0) continue;
           const batch = backgroundBatchTokens(this.speed);
-          const more = await this.sequence().withTokenStreams(undefined, (streams) => {
+          const more = await this.sequence().withTokenStreams(this.signal, (streams) => {
             this.record.onBatchStart?.();
             const stepStarted = performance.now();
             return this.session.backgroundStep(streams, batch, this.maxTokens).finally(() => {

@@ -32,7 +32,7 @@ export interface CompletionRequest {
    * request (the CLI) leaves it out. Events say what finished.
    */
   warm?: { onEvent?: (event: WarmEvent) => void };
-  signal?: AbortSignal;
+  signal: AbortSignal;
 }
 
 export interface CompletionResult {
@@ -75,7 +75,7 @@ function stateOf(engine: Engine): EngineCompletion {
   let state = states.get(engine);
   if (!state) {
     const session = new CompletionSession((event) => state?.onWarm?.(event));
-    state = { session, background: new BackgroundLoop(() => engine.sequence("completion"), session, engine.speed), overheadMs: 25 };
+    state = { session, background: new BackgroundLoop(() => engine.sequence("completion"), session, engine.speed, engine.unloaded), overheadMs: 25 };
     states.set(engine, state);
   }
   return state;

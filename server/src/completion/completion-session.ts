@@ -37,7 +37,7 @@ export interface SessionRequest {
   context?: (prefixWindowChars: number) => Promise<ContextChunk[]>;
   /** The time budget for a new place's first layout; absent: the full layout whatever it costs. */
   firstSuggestion?: FirstSuggestionBudget;
-  signal?: AbortSignal;
+  signal: AbortSignal;
 }
 
 export interface SessionResult {

@@ -6,13 +6,16 @@ import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { writeSyntheticModel } from "../../../bench/synthetic-model";
-import { requireTestModel } from "../../../test/helpers/test-model";
+import { writeSyntheticModel } from "../../../test/support/synthetic-model";
+import { requireTestModel } from "../../../test/support/test-model";
 import { Engine } from "../engine/engine";
 import { stderrLogger } from "../platform/log";
 import { completeAt, completionBackground, completionSession, hintCompletion } from "./complete";
 import { backgroundBatchTokens } from "./background-loop";
 import { CompletionSession, type SessionRequest, type SessionResult, type WarmEvent } from "./completion-session";
+
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
 
 const SOURCE = Array.from({ length: 150 }, (_, i) => `function helper${i}(value: number): number {\n  return value * ${i};\n}\n`).join("\n");
 const at = (needle: string) => SOURCE.indexOf(needle) + "return ".length;
@@ -26,7 +29,7 @@ describe("first suggestion at a new place", function () {
     const source = requireTestModel(this);
     tempDir = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-first-"));
     const modelPath = (await writeSyntheticModel({ tokenizerModel: source, preset: "tiny", fim: true, out: path.join(tempDir, "fim.gguf") })).path;
-    engine = await Engine.load({ modelPath, settings: { gpu: "off", gpuLayers: 0, threads: 1, contextSize: 2048 }, log: stderrLogger("error") });
+    engine = await Engine.load({ modelPath, settings: { gpu: "off", gpuLayers: 0, threads: 1, contextSize: 2048 }, log: stderrLogger("error"), signal: NEVER_ABORTED });
   });
 
   after(async () => {
@@ -40,7 +43,7 @@ describe("first suggestion at a new place", function () {
     const session = new CompletionSession((event) => events.push(event));
     const sequence = engine.sequence("completion");
     const request = (text: string, offset: number, promptTokens?: number): Promise<SessionResult> =>
-      sequence.withTokenStreams(undefined, (streams) =>
+      sequence.withTokenStreams(NEVER_ABORTED, (streams) =>
         session.complete(streams, {
           uri: "file:///a.ts",
           path: "a.ts",
@@ -49,12 +52,13 @@ describe("first suggestion at a new place", function () {
           maxTokens: 8,
           maxLines: 1,
           ...(promptTokens === undefined ? {} : { firstSuggestion: { promptTokens, maxTokens: 8 } }),
+          signal: NEVER_ABORTED,
         } satisfies SessionRequest),
       );
     const drain = async (): Promise<number> => {
       let steps = 0;
       await session.prepareBackground(sequence.peekStreams(), 8);
-      while (await sequence.withTokenStreams(undefined, (streams) => session.backgroundStep(streams, 64, 8))) steps++;
+      while (await sequence.withTokenStreams(NEVER_ABORTED, (streams) => session.backgroundStep(streams, 64, 8))) steps++;
       return steps + 1;
     };
     return { session, events, request, drain };
@@ -142,6 +146,7 @@ describe("first suggestion at a new place", function () {
           maxTokens: 8,
           maxLines: 1,
           warm: {},
+          signal: NEVER_ABORTED,
           context: async () => {
             warmedWhenServed = session.backgroundTokens;
             return [];

@@ -17,7 +17,7 @@ export interface EngineLoadOptions {
   settings: Pick<PincerSettings, "gpu" | "gpuLayers" | "threads" | "contextSize">;
   log: EngineLogger;
   calibrationStore?: ThreadCalibrationStore;
-  signal?: AbortSignal;
+  signal: AbortSignal;
   /** fraction in [0, 1] and what is happening, for a progress bar. */
   onProgress?: (fraction: number, message: string) => void;
   /** Features this load serves; a completion-only model needs one sequence, not three. */
@@ -46,6 +46,7 @@ export class Engine {
   private readonly sequences = new Map<SequenceSlot, EngineSequence>();
   private active = 0;
   private disposed = false;
+  private readonly lifetime = new AbortController();
   /** The chat wrapper every chat turn is rendered with, and where its format comes from. */
   readonly chatFormat: ResolvedChatWrapper;
   /** Prompt and generation speed now: from the thread calibration, then from every evaluation. */
@@ -151,10 +152,6 @@ export class Engine {
     return this.context.contextSize;
   }
 
-  get activeGenerations(): number {
-    return this.active;
-  }
-
   tokenCount(text: string): number {
     return this.model.tokenize(text).length;
   }
@@ -189,9 +186,15 @@ export class Engine {
     return tokens.length <= maxTokens ? text : this.model.detokenize(tokens.slice(0, maxTokens));
   }
 
+  /** Aborted when the model is unloaded: work the engine runs on its own (completion's background work) ends. */
+  get unloaded(): AbortSignal {
+    return this.lifetime.signal;
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.lifetime.abort();
     await this.context.dispose();
     await this.model.dispose();
   }

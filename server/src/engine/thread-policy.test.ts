@@ -22,13 +22,16 @@ const measured = (threads: number, tokensPerSecond: number, promptTokensPerSecon
   generationTokensPerSecond,
 });
 
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
+
 /**
- * The test model's path, or a skip with the reason. test/helpers lies outside the server project,
+ * The test model's path, or a skip with the reason. test/support lies outside the server project,
  * so tsc -b cannot follow a static import of it; and a top-level await would make mocha import this
  * file as ESM beside the others it requires, loading the modules under test twice.
  */
 async function requireTestModel(context: Mocha.Context): Promise<string> {
-  const helper = "../../../test/helpers/test-model.ts";
+  const helper = "../../../test/support/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 
@@ -103,7 +106,7 @@ describe("chooseThreads", () => {
     const store = new MemoryStore();
     const measurements = [measured(3, 100, 300, 40)];
     store.values.set("k|threads=3", { threads: 3, promptThreads: 3, generationThreads: 3, source: "setting", measurements });
-    const choice = await chooseThreads({ setting: 3, model: untouchableModel, cores: 8, cacheKey: "k", store });
+    const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: 3, model: untouchableModel, cores: 8, cacheKey: "k", store });
     assert.deepEqual(choice, { threads: 3, promptThreads: 3, generationThreads: 3, source: "setting", measurements });
     assert.deepEqual(store.sets, []);
   });
@@ -112,7 +115,7 @@ describe("chooseThreads", () => {
     const store = new MemoryStore();
     const measurements = [measured(1, 500, 600, 90), measured(2, 50, 700, 20)];
     store.values.set("key", { threads: 2, promptThreads: 2, generationThreads: 1, source: "measured", measurements });
-    const choice = await chooseThreads({ setting: "auto", model: untouchableModel, cores: 2, cacheKey: "key", store });
+    const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: "auto", model: untouchableModel, cores: 2, cacheKey: "key", store });
     assert.deepEqual(choice, { threads: 2, promptThreads: 2, generationThreads: 1, source: "cached", measurements });
     assert.deepEqual(choiceSpeed(choice), { promptTokensPerSecond: 700, generationMsPerToken: 1000 / 90 });
     assert.deepEqual(store.sets, []);
@@ -143,14 +146,14 @@ describe("chooseThreads", () => {
       const measured = Object.assign(new Error("measured"), { name: "Measured" });
       const model = new Proxy({}, { get: () => { throw measured; } }) as unknown as LlamaModel;
       // A model that throws on use shows the entry was not trusted: measuring began.
-      await assert.rejects(chooseThreads({ setting: "auto", model, cores: 2, cacheKey: "key", store }), measured, JSON.stringify(entry));
+      await assert.rejects(chooseThreads({ signal: NEVER_ABORTED, setting: "auto", model, cores: 2, cacheKey: "key", store }), measured, JSON.stringify(entry));
     }
   });
 
   it("clamps a numeric setting to the machine's cores", async () => {
     const store = new MemoryStore();
     store.values.set("k|threads=4", { threads: 4, promptThreads: 4, generationThreads: 4, source: "setting", measurements: [measured(4, 10)] });
-    const choice = await chooseThreads({ setting: 100000, model: untouchableModel, cores: 4, cacheKey: "k", store });
+    const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: 100000, model: untouchableModel, cores: 4, cacheKey: "k", store });
     assert.equal(choice.threads, 4);
   });
 
@@ -169,7 +172,7 @@ describe("chooseThreads", () => {
 
     it("measures each candidate, keeps the fastest and stores it", async () => {
       const store = new MemoryStore();
-      const choice = await chooseThreads({ setting: "auto", model, cores: 2, cacheKey: "tiny", store });
+      const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: "auto", model, cores: 2, cacheKey: "tiny", store });
       assert.equal(choice.source, "measured");
       assert.deepEqual(
         choice.measurements.map((m) => m.threads),
@@ -185,7 +188,7 @@ describe("chooseThreads", () => {
       assert.deepEqual(store.values.get("tiny"), choice);
 
       // The next load finds it.
-      const again = await chooseThreads({ setting: "auto", model: untouchableModel, cores: 2, cacheKey: "tiny", store });
+      const again = await chooseThreads({ signal: NEVER_ABORTED, setting: "auto", model: untouchableModel, cores: 2, cacheKey: "tiny", store });
       assert.deepEqual(again, { ...choice, source: "cached" });
     });
 
@@ -194,7 +197,7 @@ describe("chooseThreads", () => {
         get: () => Promise.reject(new Error("unreadable")),
         set: () => Promise.reject(new Error("read-only")),
       };
-      const choice = await chooseThreads({ setting: "auto", model, cores: 1, cacheKey: "tiny", store: broken });
+      const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: "auto", model, cores: 1, cacheKey: "tiny", store: broken });
       assert.equal(choice.source, "measured");
       assert.equal(choice.threads, 1);
       assert.equal(choice.measurements.length, 1);
@@ -202,7 +205,7 @@ describe("chooseThreads", () => {
 
     it("times a numeric setting once at that count and remembers it under its own key", async () => {
       const store = new MemoryStore();
-      const choice = await chooseThreads({ setting: 1, model, cores: 2, cacheKey: "tiny", store });
+      const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: 1, model, cores: 2, cacheKey: "tiny", store });
       assert.equal(choice.source, "setting");
       assert.deepEqual(
         choice.measurements.map((m) => m.threads),

@@ -51,11 +51,11 @@ export function calibrationKey(model: { path: string; sizeBytes: number; mtimeMs
 const PROMPT_TOKENS = 64;
 const GENERATED_TOKENS = 16;
 
-export async function measureThreads(model: LlamaModel, candidates: number[], signal?: AbortSignal): Promise<ThreadMeasurement[]> {
+export async function measureThreads(model: LlamaModel, candidates: number[], signal: AbortSignal): Promise<ThreadMeasurement[]> {
   const prompt = model.tokenize("function add(a, b) {\n  return a + b;\n}\n".repeat(12)).slice(0, PROMPT_TOKENS);
   const results: ThreadMeasurement[] = [];
   for (const threads of candidates) {
-    signal?.throwIfAborted();
+    signal.throwIfAborted();
     const context = await model.createContext({ contextSize: 256, sequences: 1, threads, createSignal: signal });
     try {
       const sequence = context.getSequence();
@@ -68,7 +68,7 @@ export async function measureThreads(model: LlamaModel, candidates: number[], si
       for await (const token of sequence.evaluate(prompt.slice(-1), { temperature: 0 })) {
         void token;
         if (++produced === 1) firstAt = performance.now();
-        if (produced >= GENERATED_TOKENS || signal?.aborted) break;
+        if (produced >= GENERATED_TOKENS || signal.aborted) break;
       }
       const ended = performance.now();
       const perSecond = (tokens: number, ms: number) => (tokens * 1000) / Math.max(ms, 1e-3);
@@ -139,7 +139,7 @@ export async function chooseThreads(options: {
   cores: number;
   cacheKey: string;
   store?: ThreadCalibrationStore;
-  signal?: AbortSignal;
+  signal: AbortSignal;
 }): Promise<ThreadChoice> {
   // More threads than cores only make them wait for each other.
   const set = options.setting === "auto" ? undefined : Math.min(Math.max(1, Math.floor(options.setting)), Math.max(1, options.cores));

@@ -25,11 +25,16 @@ export interface StreamHooks {
 
 export interface StreamOptions {
   maxTokens: number;
-  signal?: AbortSignal;
+  signal: AbortSignal;
   temperature?: number;
+  /** Seeds sampling when temperature > 0, so a run can be repeated. */
+  seed?: number;
   /** Looked at after each token with all text generated so far; true stops generation. */
   shouldStop?: (text: string) => boolean;
-  /** Constrains sampling so the generated text can only be JSON matching the grammar's schema. */
+  /**
+   * Constrains sampling so the generated text can only be JSON matching the grammar's schema, with
+   * whole-character tokens only (so the answer closes within grammar.maxTokens).
+   */
   grammar?: JsonGrammar;
 }
 
@@ -123,7 +128,13 @@ export class TokenStream {
     const started = performance.now();
     let firstAt = started;
     const generate = async () => {
-      for await (const token of this.sequence.evaluate(rest, { temperature: options.temperature ?? 0, grammarEvaluationState })) {
+      const evaluation = this.sequence.evaluate(rest, {
+        temperature: options.temperature ?? 0,
+        seed: options.seed,
+        grammarEvaluationState,
+        tokenBias: options.grammar?.tokenBias,
+      });
+      for await (const token of evaluation) {
         if (tokens.length === 0) firstAt = performance.now();
         if (options.signal?.aborted) {
           stopReason = "cancelled";

@@ -1,17 +1,13 @@
 // textDocument/inlineCompletion (LSP 3.18): ghost text from the completion domain module. A newer
-// request cancels the one in flight; every request's cost is recorded for pincer/completionStats.
-// An edit away from the current completion anchor, and pincer/completionCursor (the client saw the
+// request cancels the one in flight; every request's cost is recorded for pincer/completion/stats.
+// An edit away from the current completion anchor, and pincer/completion/cursor (the client saw the
 // cursor move), warm the prompt for that place in the background before any request comes.
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Connection, TextDocuments } from "vscode-languageserver";
 import { InlineCompletionRequest, type InlineCompletionList } from "vscode-languageserver-protocol";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { completeAt, hintCompletion, type CompletionResult } from "../completion/complete";
+import type { CompletionResult } from "../completion/complete";
+import { completionModel, CompletionService, type CompletionDocument } from "../completion/completion-service";
 import type { WarmEvent } from "../completion/completion-session";
-import { selectContext } from "../completion/context-select";
-import type { ContextChunk } from "../completion/fim-format";
-import { workspaceImportReader } from "../completion/import-reader";
 import { RecentEdits } from "../completion/recent-edits";
 import { parserPool, textEdit } from "../index/parser-pool";
 import { prepareSymbols } from "../index/symbols";
@@ -24,50 +20,28 @@ const MAX_STATS = 5_000;
 export function registerInlineCompletion(connection: Connection, documents: TextDocuments<TextDocument>, context: ServerContext): void {
   let latest: AbortController | undefined;
   let stats: CompletionStat[] = [];
-  const relativePath = (uri: string) => displayPath(uri, context.workspaceFolders());
-  const readImport = workspaceImportReader(() => context.workspaceFolders(), relativePath);
-  const completionHost = () => (context.settings().completion.model === "" ? context.host : context.completionHost);
   const onWarm = (event: WarmEvent) =>
     context.log("debug", `Completion prompt ${event.kind === "grown" ? "grown to its full size" : "warmed before a request"} at ${event.uri}: ${event.layoutTokens} tokens.`);
-  // The last context chosen, by document version and place: a hint and the request that follows it
-  // at the same place share one tree-sitter pass (the server runs on one thread, so a second pass
-  // would delay the request).
-  let lastContext: { key: string; chunks: Promise<ContextChunk[]> } | undefined;
-  const contextFor = (document: TextDocument, offset: number) => (prefixWindowChars: number) => {
-    const key = `${document.uri}\n${document.version}\n${offset}\n${prefixWindowChars}`;
-    if (lastContext?.key === key) return lastContext.chunks;
-    const chunks = selectContext(
-      { uri: document.uri, path: relativePath(document.uri), languageId: document.languageId, text: document.getText(), offset, prefixWindowChars },
-      documents.all().map((d) => ({ uri: d.uri, path: relativePath(d.uri), languageId: d.languageId, text: d.getText() })),
-      recentEdits,
-      readImport,
-    );
-    lastContext = { key, chunks };
-    chunks.catch(() => (lastContext = lastContext?.key === key ? undefined : lastContext));
-    return chunks;
-  };
-  // The cursor is at one of `offsets` (the likeliest last) with no request yet: warm that place.
-  // This never loads a model.
+  const completionDocument = (document: TextDocument): CompletionDocument => ({ uri: document.uri, languageId: document.languageId, text: document.getText(), version: document.version });
+  // The cursor is at one of `offsets` (the likeliest last) with no request yet: warm that place. A
+  // newer hint supersedes one still waiting for a model being loaded.
+  let hinting: AbortController | undefined;
   const hint = (document: TextDocument, offsets: readonly number[]) => {
-    const settings = context.settings();
-    if (!settings.completion.enabled || settings.completion.firstSuggestionMs === 0) return;
-    void completionHost()
-      .requireEngine()
-      .then((engine) => {
-        if (documents.get(document.uri)?.version !== document.version) return; // edited again meanwhile
-        const text = document.getText();
-        const places = offsets.map((offset) => ({
-          uri: document.uri,
-          path: relativePath(document.uri),
-          prefix: text.slice(0, offset),
-          suffix: text.slice(offset),
-          context: contextFor(document, offset),
-        }));
-        hintCompletion(engine, places, { maxTokens: settings.completion.maxTokens, onEvent: onWarm });
-      })
-      .catch(() => undefined);
+    hinting?.abort();
+    const controller = new AbortController();
+    hinting = controller;
+    const isCurrent = () => documents.get(document.uri)?.version === document.version;
+    void service.hint(completionDocument(document), offsets, isCurrent, controller.signal).catch((error: unknown) => context.log("debug", `Completion hint failed: ${String(error)}`));
   };
-  const recentEdits = trackRecentEdits(documents, hint);
+  const service = new CompletionService({
+    settings: () => context.settings(),
+    engine: (signal) => (completionModel(context.settings()).separate ? context.completionHost : context.host).requireEngine(signal),
+    workspaceFolders: () => context.workspaceFolders(),
+    roots: () => context.roots(),
+    openDocuments: () => documents.all().map((d) => ({ uri: d.uri, languageId: d.languageId, text: d.getText() })),
+    recentEdits: trackRecentEdits(documents, hint),
+    warm: { onEvent: onWarm },
+  });
   connection.onNotification(CompletionCursorNotification, (params: CompletionCursorParams) => {
     const document = documents.get(params.textDocument.uri);
     if (document) hint(document, [document.offsetAt(params.position)]);
@@ -75,8 +49,7 @@ export function registerInlineCompletion(connection: Connection, documents: Text
 
   connection.onRequest(InlineCompletionRequest.type, async (params, token): Promise<InlineCompletionList | null> => {
     const started = performance.now();
-    const settings = context.settings();
-    if (!settings.completion.enabled) return null;
+    if (!context.settings().completion.enabled) return null;
     const document = documents.get(params.textDocument.uri);
     if (!document) return null;
     // A newer keystroke supersedes the request in flight.
@@ -84,24 +57,7 @@ export function registerInlineCompletion(connection: Connection, documents: Text
     const controller = new AbortController();
     latest = controller;
     const signal = AbortSignal.any([controller.signal, toAbortSignal(token)]);
-    const engine = await completionHost().requireEngine().catch(() => undefined);
-    if (!engine || signal.aborted) {
-      record(document.uri, started, { insertText: "", usedInfill: false, cancelled: signal.aborted });
-      return null;
-    }
-    const result = await completeAt(engine, {
-      uri: document.uri,
-      path: relativePath(document.uri),
-      text: document.getText(),
-      offset: document.offsetAt(params.position),
-      maxTokens: settings.completion.maxTokens,
-      maxLines: settings.completion.maxLines,
-      languageId: document.languageId,
-      context: contextFor(document, document.offsetAt(params.position)),
-      firstSuggestionMs: settings.completion.firstSuggestionMs,
-      warm: { onEvent: onWarm },
-      signal,
-    });
+    const result = await service.complete(completionDocument(document), document.offsetAt(params.position), signal);
     record(document.uri, started, result);
     const cut = result.stats?.relayout ? result.stats.truncated : undefined;
     if (cut && (cut.prefixChars > 0 || cut.suffixChars > 0 || cut.contextChunks > 0)) {
@@ -180,15 +136,4 @@ export function earliestEditEnd(before: string, after: string, start: number, ol
     newEnd--;
   }
   return newEnd;
-}
-
-/** A workspace-relative path for the model to see, or the file name outside any folder. */
-function displayPath(uri: string, folders: readonly string[]): string {
-  if (!uri.startsWith("file:")) return uri;
-  const file = fileURLToPath(uri);
-  for (const folder of folders) {
-    const relative = path.relative(folder, file);
-    if (!relative.startsWith("..") && !path.isAbsolute(relative)) return relative.split(path.sep).join("/");
-  }
-  return path.basename(file);
 }
