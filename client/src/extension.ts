@@ -10,6 +10,7 @@ import { ocrDocumentCommand } from "./commands/ocr-document";
 import { askCommand, explainFileCommand, runTaskCommand } from "./commands/palette-tasks";
 import { selectModelCommand } from "./commands/select-model";
 import { registerDiffReview } from "./diff-review";
+import { registerCursorHints } from "./inline-completion-middleware";
 import { createLanguageClient } from "./language-client";
 import { PincerStatusBar } from "./status-bar";
 
@@ -30,6 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const languageClient = client;
   context.subscriptions.push(
     registerChat(context, languageClient),
+    registerCursorHints(languageClient),
     languageClient.onNotification(StatusNotification, (status: StatusParams) => statusBar.show(status)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void languageClient.sendNotification(TrustNotification, { trusted: true })),
     vscode.commands.registerCommand("pincer.selectModel", () => selectModelCommand(languageClient)),

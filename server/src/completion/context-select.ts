@@ -58,7 +58,7 @@ export async function selectContext(
     for (const doc of sources) {
       if (doc.uri === query.uri) continue;
       const snippets = (await definitionSnippets(doc.text, doc.languageId, names, { maxLines: 30, documentKey: doc.keep ? doc.uri : undefined })) ?? [];
-      for (const snippet of snippets) found.push({ path: doc.path, text: snippet.text });
+      for (const snippet of snippets) found.push({ path: doc.path, text: snippet.text, kind: "definition" });
     }
     chunks.push(...found.slice(0, MAX_DEFINITIONS));
   }
@@ -69,12 +69,12 @@ export async function selectContext(
     const textOf = (uri: string) => openDocuments.find((d) => d.uri === uri)?.text;
     for (const edit of recentEdits.snippets(textOf, { uri: query.uri, line: cursorLine, skip: NEAR_LINES })) {
       const path = openDocuments.find((d) => d.uri === edit.uri)?.path ?? edit.uri;
-      chunks.push({ path, text: edit.text });
+      chunks.push({ path, text: edit.text, kind: "edit" });
     }
   }
 
   if (query.offset > query.prefixWindowChars) {
-    if (importLines.length > 0) chunks.push({ path: query.path, text: importLines.join("\n") });
+    if (importLines.length > 0) chunks.push({ path: query.path, text: importLines.join("\n"), kind: "import" });
   }
   // Most useful first: the session keeps what fits its budget, then orders the kept chunks stably.
   return chunks;

@@ -78,7 +78,13 @@ describe("Engine", () => {
     assert.equal(engine.facts.architecture, "llama");
     assert.ok(engine.facts.layers > 0);
     assert.equal(engine.facts.sizeBytes, (await fs.stat(modelPath)).size);
-    assert.deepEqual(engine.threads, { threads: 1, source: "setting", measurements: [] });
+    // A numeric setting is used as it is, and timed once so the completion's time budget has speeds.
+    assert.deepEqual([engine.threads.threads, engine.threads.promptThreads, engine.threads.generationThreads, engine.threads.source], [1, 1, 1, "setting"]);
+    assert.deepEqual(
+      engine.threads.measurements.map((m) => m.threads),
+      [1],
+    );
+    assert.ok(engine.speed.figures.promptTokensPerSecond > 0 && engine.speed.figures.generationMsPerToken > 0);
     assert.equal(engine.contextSize, 512);
     assert.equal(engine.sequence("completion").contextSize, 512);
   });

@@ -12,7 +12,8 @@ import {
 import { layoutTurns, type LayoutTurn } from "./chat-layout";
 import { JsonGrammar } from "./json-grammar";
 import { SerialQueue } from "./serial-queue";
-import { TokenStream } from "./token-stream";
+import { withBaseThreads } from "./thread-split";
+import { TokenStream, type StreamHooks } from "./token-stream";
 
 export type SequenceSlot = "completion" | "chat" | "agent";
 export const SEQUENCE_SLOTS: readonly SequenceSlot[] = ["completion", "chat", "agent"];
@@ -57,6 +58,15 @@ export class EngineSequence {
     private readonly sequence: LlamaContextSequence,
     private readonly onActivity: (delta: 1 | -1) => void,
     private readonly chatWrapper?: ChatWrapper,
+    private readonly options: {
+      /** Speed figures and thread split that this sequence's TokenStreams report to and use. */
+      hooks?: StreamHooks;
+      /**
+       * A second sequence that only this feature uses, under the same queue: inline completion warms
+       * the next layout in it while the first keeps serving keystrokes (completion-session.ts).
+       */
+      spare?: LlamaContextSequence;
+    } = {},
   ) {
     this.completion = new LlamaCompletion({ contextSequence: sequence });
   }
@@ -84,7 +94,34 @@ export class EngineSequence {
    * only inside `work`.
    */
   withTokens<T>(signal: AbortSignal, work: (stream: TokenStream) => Promise<T>): Promise<T> {
-    return this.exclusive(signal, () => work(new TokenStream(this.sequence, this.sequence.model)));
+    return this.exclusive(signal, () => work(new TokenStream(this.sequence, this.sequence.model, this.options.hooks)), { split: true });
+  }
+
+  /**
+   * Like withTokens, with the spare sequence too when this feature has one: `[main, spare]`, else
+   * `[main]`. Both handles are valid only inside `work`.
+   */
+  withTokenStreams<T>(signal: AbortSignal, work: (streams: TokenStream[]) => Promise<T>): Promise<T> {
+    const { hooks, spare } = this.options;
+    return this.exclusive(
+      signal,
+      () => work([new TokenStream(this.sequence, this.sequence.model, hooks), ...(spare ? [new TokenStream(spare, spare.model, hooks)] : [])]),
+      { split: true },
+    );
+  }
+
+  /**
+   * Streams for tokenizing and reading what is cached without waiting for the queue (laying out a
+   * prompt while another request evaluates). They must not evaluate: that is withTokenStreams' job.
+   */
+  peekStreams(): TokenStream[] {
+    const { spare } = this.options;
+    return [new TokenStream(this.sequence, this.sequence.model), ...(spare ? [new TokenStream(spare, spare.model)] : [])];
+  }
+
+  /** Whether withTokenStreams hands out two sequences. */
+  get hasSpare(): boolean {
+    return this.options.spare !== undefined;
   }
 
   /** Tokens of `text` as TokenStream would lay them out (no BOS, no leading space added). */
@@ -188,11 +225,17 @@ export class EngineSequence {
     return { text, stopReason: reason, tokensAfterAbort: track.afterAbort, generatedTokens: track.generated };
   }
 
-  private exclusive<T>(signal: AbortSignal, work: (track: AbortTracker) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` alone on this sequence. Work that evaluates through a TokenStream (`split`) sets its
+   * own thread counts per phase; any other work runs with the full thread count, and keeps others
+   * from lowering it meanwhile (thread-split.ts).
+   */
+  private exclusive<T>(signal: AbortSignal, work: (track: AbortTracker) => Promise<T>, options: { split?: boolean } = {}): Promise<T> {
     return this.queue.run(async () => {
       this.onActivity(1);
       try {
-        return await work({ afterAbort: 0, generated: 0 });
+        const run = () => work({ afterAbort: 0, generated: 0 });
+        return await (options.split ? run() : withBaseThreads(this.llama, run));
       } finally {
         this.onActivity(-1);
       }

@@ -125,7 +125,7 @@ describe("ModelHost", () => {
   it("does not reload for the same settings, and reloads when one that matters changes", async () => {
     await host.configure(settings({ model: modelPath }));
     const first = await host.requireEngine(NEVER_ABORTED);
-    await host.configure(settings({ model: modelPath, completion: { enabled: false, maxTokens: 5, maxLines: 1, debounceMs: 0, model: "" } }));
+    await host.configure(settings({ model: modelPath, completion: { enabled: false, maxTokens: 5, maxLines: 1, debounceMs: 0, model: "", firstSuggestionMs: 0 } }));
     assert.equal(await host.requireEngine(NEVER_ABORTED), first, "the same engine after a configure with the same model settings");
     assert.equal(statuses.filter((s) => s.state === "loading").length, 1);
 

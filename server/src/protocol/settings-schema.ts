@@ -93,6 +93,14 @@ export const SETTINGS_SCHEMA = {
     order: 14,
     markdownDescription: "A separate, smaller model for inline completions (a `.gguf` path, `hf:` URI or URL). Empty: the main model. When set, both models stay loaded.",
   },
+  "pincer.completion.firstSuggestionMs": {
+    type: "integer",
+    default: 1000,
+    minimum: 0,
+    order: 15,
+    markdownDescription:
+      "Time budget in milliseconds for the first suggestion after the cursor moves to a new place. Its prompt is sized to the model's measured speed; the full prompt is then evaluated in the background while you read, so the next suggestion there has full context. `0`: always evaluate the full prompt first.",
+  },
   "pincer.agent.maxSteps": {
     type: "integer",
     default: 30,

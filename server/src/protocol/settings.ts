@@ -47,6 +47,11 @@ export interface PincerSettings {
     debounceMs: number;
     /** A separate, smaller model for completions; empty uses the main model. Both stay loaded. */
     model: string;
+    /**
+     * Milliseconds the first suggestion at a new place may take: its prompt is sized to the model's
+     * measured speed and the full prompt is evaluated in the background. 0: the full prompt at once.
+     */
+    firstSuggestionMs: number;
   };
   agent: AgentSettings;
 }
@@ -72,6 +77,10 @@ export function normalizeSettings(input: unknown): PincerSettings {
       maxLines: positiveInt(completion.maxLines, DEFAULT_SETTINGS.completion.maxLines),
       debounceMs: typeof completion.debounceMs === "number" && completion.debounceMs >= 0 ? Math.floor(completion.debounceMs) : DEFAULT_SETTINGS.completion.debounceMs,
       model: typeof completion.model === "string" ? completion.model.trim() : DEFAULT_SETTINGS.completion.model,
+      firstSuggestionMs:
+        typeof completion.firstSuggestionMs === "number" && completion.firstSuggestionMs >= 0 && Number.isFinite(completion.firstSuggestionMs)
+          ? Math.floor(completion.firstSuggestionMs)
+          : DEFAULT_SETTINGS.completion.firstSuggestionMs,
     },
     agent: {
       maxSteps: positiveInt(agent.maxSteps, DEFAULT_SETTINGS.agent.maxSteps),
