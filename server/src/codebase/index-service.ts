@@ -32,6 +32,10 @@ export interface UpdateOptions {
   paths?: readonly string[];
   /** Asked between batches; true stops the run like a cancel (the work done so far is kept). */
   shouldPause?: () => boolean;
+  /** Compute missing vectors after the files (default true when an embedder is set). */
+  embed?: boolean;
+  /** Embed at most this many chunks in this run (the rest wait for the next one). */
+  embedLimit?: number;
 }
 
 export interface UpdateReport {
@@ -173,7 +177,7 @@ export class CodebaseIndex {
       }
       await this.store.maintain(full);
       this.setStatus({ files: this.manifest.files.size, chunks: await this.store.countChunks() });
-      if (this.embedder) report.embedded = await this.embedMissing(this.embedder, full, options);
+      if (this.embedder && options.embed !== false) report.embedded = await this.embedMissing(this.embedder, full, options);
       report.ms = performance.now() - started;
       this.setStatus({ state: "idle", done: 0, total: 0, message: truncated ? `Only the first ${this.scanner.limits.maxFiles} files are indexed.` : undefined });
       return report;
@@ -225,7 +229,7 @@ export class CodebaseIndex {
   private async embedMissing(embedder: Embedder, prune: boolean, options: UpdateOptions): Promise<number> {
     const all = new Set(await this.store.chunkHashes());
     const have = await this.store.vectorHashes(embedder.key, embedder.dimensions);
-    const missing = [...all].filter((hash) => !have.has(hash));
+    const missing = [...all].filter((hash) => !have.has(hash)).slice(0, options.embedLimit ?? Infinity);
     this.vectorCount = have.size;
     this.setStatus({ state: "embedding", done: 0, total: missing.length, embedded: this.vectorCount, message: `Embedding ${missing.length} chunk(s) with ${embedder.name}` });
     let embedded = 0;

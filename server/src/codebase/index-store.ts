@@ -5,27 +5,38 @@
 // Rows are replaced per file; vectors are keyed by content hash, so an edited file re-embeds only
 // the chunks whose text changed, and switching back to an earlier model finds its vectors again.
 import { createHash } from "node:crypto";
-import * as lancedb from "@lancedb/lancedb";
-import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from "apache-arrow";
+import type * as LanceDb from "@lancedb/lancedb";
+import type * as Arrow from "apache-arrow";
 import type { CodeChunk } from "./types";
+
+// Loaded on first use (like the OCR addons): server start-up does not map the 160 MB native
+// library, and a platform where it fails to load still runs every other feature.
+let modules: Promise<{ lancedb: typeof LanceDb; arrow: typeof Arrow }> | undefined;
+function loadModules(): Promise<{ lancedb: typeof LanceDb; arrow: typeof Arrow }> {
+  modules ??= Promise.all([import("@lancedb/lancedb"), import("apache-arrow")]).then(([lancedb, arrow]) => ({ lancedb, arrow }));
+  modules.catch(() => (modules = undefined));
+  return modules;
+}
 
 const CHUNKS = "chunks";
 const FTS_COLUMN = "terms";
 /** Rows added since the last full-text index update before optimize() folds them in. */
 const OPTIMIZE_AFTER_ROWS = 5_000;
 
-const CHUNK_SCHEMA = new Schema([
-  new Field("file", new Utf8()),
-  new Field("root", new Int32()),
-  new Field("path", new Utf8()),
-  new Field("start_line", new Int32()),
-  new Field("end_line", new Int32()),
-  new Field("symbols", new Utf8()),
-  new Field("kind", new Utf8()),
-  new Field("text", new Utf8()),
-  new Field("hash", new Utf8()),
-  new Field(FTS_COLUMN, new Utf8()),
-]);
+function chunkSchema({ Field, Int32, Schema, Utf8 }: typeof Arrow): Arrow.Schema {
+  return new Schema([
+    new Field("file", new Utf8()),
+    new Field("root", new Int32()),
+    new Field("path", new Utf8()),
+    new Field("start_line", new Int32()),
+    new Field("end_line", new Int32()),
+    new Field("symbols", new Utf8()),
+    new Field("kind", new Utf8()),
+    new Field("text", new Utf8()),
+    new Field("hash", new Utf8()),
+    new Field(FTS_COLUMN, new Utf8()),
+  ]);
+}
 
 interface ChunkRow {
   file: string;
@@ -53,18 +64,21 @@ export function fileKey(root: number, path: string): string {
 export class IndexStore {
   private ftsReady = false;
   private addedSinceOptimize = 0;
-  private readonly vectorTables = new Map<string, lancedb.Table>();
+  private readonly vectorTables = new Map<string, LanceDb.Table>();
 
   private constructor(
-    private readonly db: lancedb.Connection,
-    private readonly chunks: lancedb.Table,
+    private readonly lancedb: typeof LanceDb,
+    private readonly arrow: typeof Arrow,
+    private readonly db: LanceDb.Connection,
+    private readonly chunks: LanceDb.Table,
   ) {}
 
   static async open(dir: string): Promise<IndexStore> {
+    const { lancedb, arrow } = await loadModules();
     const db = await lancedb.connect(dir);
     const names = await db.tableNames();
-    const chunks = names.includes(CHUNKS) ? await db.openTable(CHUNKS) : await db.createEmptyTable(CHUNKS, CHUNK_SCHEMA);
-    const store = new IndexStore(db, chunks);
+    const chunks = names.includes(CHUNKS) ? await db.openTable(CHUNKS) : await db.createEmptyTable(CHUNKS, chunkSchema(arrow));
+    const store = new IndexStore(lancedb, arrow, db, chunks);
     store.ftsReady = (await chunks.listIndices()).some((index) => index.columns.includes(FTS_COLUMN));
     return store;
   }
@@ -94,7 +108,7 @@ export class IndexStore {
     if (!this.ftsReady && added.length > 0) {
       await this.chunks.createIndex(FTS_COLUMN, {
         // Terms arrive split and lower-cased (terms.ts); stemming and stop words would merge names.
-        config: lancedb.Index.fts({ baseTokenizer: "whitespace", lowercase: true, stem: false, removeStopWords: false, asciiFolding: false, withPosition: false }),
+        config: this.lancedb.Index.fts({ baseTokenizer: "whitespace", lowercase: true, stem: false, removeStopWords: false, asciiFolding: false, withPosition: false }),
       });
       this.ftsReady = true;
       this.addedSinceOptimize = 0;
@@ -117,7 +131,7 @@ export class IndexStore {
   /** BM25 over the terms column; `words` are already split (terms.ts). */
   async lexical(words: readonly string[], limit: number): Promise<ScoredChunk[]> {
     if (!this.ftsReady || words.length === 0) return [];
-    const query = new lancedb.MatchQuery(words.join(" "), FTS_COLUMN, { operator: lancedb.Operator.Or });
+    const query = new this.lancedb.MatchQuery(words.join(" "), FTS_COLUMN, { operator: this.lancedb.Operator.Or });
     const rows = await this.chunks
       .search(query)
       .select(["root", "path", "start_line", "end_line", "symbols", "kind", "text", "hash", "_score"])
@@ -180,7 +194,8 @@ export class IndexStore {
     this.db.close();
   }
 
-  private async vectorTable(modelKey: string, dimensions: number): Promise<lancedb.Table> {
+  private async vectorTable(modelKey: string, dimensions: number): Promise<LanceDb.Table> {
+    const { Field, FixedSizeList, Float32, Schema, Utf8 } = this.arrow;
     const name = `vec_${createHash("sha256").update(`${modelKey}|${dimensions}`).digest("hex").slice(0, 16)}`;
     let table = this.vectorTables.get(name);
     if (table) return table;

@@ -84,7 +84,7 @@ export async function createLspAgentHost(connection: Connection, context: Server
   const ripgrepPath = options.ripgrepPath && (await fs.stat(options.ripgrepPath).then((s) => s.isFile(), () => false)) ? options.ripgrepPath : undefined;
   return {
     roots,
-    tools: [...createTools(), createOcrDocumentTool()],
+    tools: [...createTools({ codebase: context.codebase }), createOcrDocumentTool()],
     gate,
     checkpoints: lspCheckpoints(connection, context, roots, options.storageDir),
     approver: {

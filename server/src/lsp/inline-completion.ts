@@ -6,6 +6,7 @@ import type { Connection, TextDocuments } from "vscode-languageserver";
 import { InlineCompletionRequest, type InlineCompletionList } from "vscode-languageserver-protocol";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { completeAt, type CompletionResult } from "../completion/complete";
+import { relatedChunksProvider } from "../codebase/completion-context";
 import { selectContext } from "../completion/context-select";
 import { workspaceImportReader } from "../completion/import-reader";
 import { RecentEdits } from "../completion/recent-edits";
@@ -23,6 +24,8 @@ export function registerInlineCompletion(connection: Connection, documents: Text
   const recentEdits = trackRecentEdits(documents);
   const relativePath = (uri: string) => displayPath(uri, context.workspaceFolders());
   const readImport = workspaceImportReader(() => context.workspaceFolders(), relativePath);
+  // Chunks from the codebase index, only when they come within 25 ms (chosen once per layout).
+  const related = relatedChunksProvider(() => context.codebase?.());
 
   connection.onRequest(InlineCompletionRequest.type, async (params, token): Promise<InlineCompletionList | null> => {
     const started = performance.now();
@@ -55,6 +58,7 @@ export function registerInlineCompletion(connection: Connection, documents: Text
           documents.all().map((d) => ({ uri: d.uri, path: relativePath(d.uri), languageId: d.languageId, text: d.getText() })),
           recentEdits,
           readImport,
+          context.codebase ? related : undefined,
         ),
       signal,
     });

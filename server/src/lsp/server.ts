@@ -22,6 +22,7 @@ import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
 import { onStoreNotice } from "../store/store-notices";
 import { registerAgent } from "./agent";
 import { registerChat } from "./chat";
+import { registerCodebase, type LspCodebase } from "./codebase";
 import { EXECUTE_COMMANDS, registerCodeActions } from "./code-actions";
 import type { ServerContext } from "./context";
 import { registerGitRequests } from "./git-requests";
@@ -47,6 +48,8 @@ export function startLanguageServer(): Connection {
   let pullConfiguration = false;
   let workspaceFolders: string[] = [];
   let storageDir: string | undefined;
+  let watchFiles = false;
+  let codebase: LspCodebase | undefined;
 
   // The client's log channel stamps time and level itself.
   const log: Logger = (level, message) => {
@@ -106,6 +109,7 @@ export function startLanguageServer(): Connection {
     workspaceFolders: () => workspaceFolders,
     openDocumentText: (uri) => documents.get(uri)?.getText(),
     commandSandbox: detectSandbox,
+    codebase: () => codebase?.service,
   };
 
   connection.onInitialize((params) => {
@@ -115,6 +119,7 @@ export function startLanguageServer(): Connection {
     storageDir = typeof options.storageDir === "string" && options.storageDir !== "" ? options.storageDir : undefined;
     progressSupported = params.capabilities.window?.workDoneProgress === true;
     pullConfiguration = params.capabilities.workspace?.configuration === true;
+    watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     workspaceFolders = (params.workspaceFolders ?? []).filter((f) => f.uri.startsWith("file:")).map((f) => fileURLToPath(f.uri));
     log("info", `Pincer server ${SERVER_VERSION} (pid ${process.pid}, Node ${process.versions.node}); workspace ${trusted ? "trusted" : "restricted"}.`);
     return {
@@ -134,6 +139,7 @@ export function startLanguageServer(): Connection {
   connection.onInitialized(() => {
     void configureAll(settings);
     void refreshSandbox();
+    void codebase?.refresh();
   });
 
   connection.onDidChangeConfiguration(async (change) => {
@@ -147,6 +153,7 @@ export function startLanguageServer(): Connection {
     settings = next;
     log("info", "Settings changed; applying them.");
     void refreshSandbox();
+    void codebase?.refresh();
     await configureAll(settings);
   });
 
@@ -165,11 +172,18 @@ export function startLanguageServer(): Connection {
   registerTaskFiles(checked, documents);
   registerTaskRequests(checked, documents, context);
   registerGitRequests(checked, context);
+  // The index lives in the extension's storage (or Pincer's cache), never in the workspace.
+  codebase = registerCodebase(checked, context, {
+    storageDir: () => storageDir ?? defaultCacheDir(),
+    pullConfiguration: () => pullConfiguration,
+    progressSupported: () => progressSupported,
+    watchFiles: () => watchFiles,
+  });
   // Checkpoints and "always allow" answers live in the extension's storage, never in the workspace.
   registerAgent(checked, context, () => storageDir ?? defaultCacheDir());
 
   connection.onShutdown(async () => {
-    await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr()]);
+    await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr(), codebase?.service.dispose()]);
   });
 
   documents.listen(connection);

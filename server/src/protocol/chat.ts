@@ -2,7 +2,7 @@
 // per-workspace history. Shared by the client, the server and the CLI.
 
 /** What a context chip stands for; the text is what the model sees. */
-export type AttachmentKind = "file" | "selection" | "symbol" | "problems" | "git-diff" | "editors" | "document";
+export type AttachmentKind = "file" | "selection" | "symbol" | "problems" | "git-diff" | "editors" | "document" | "codebase";
 
 export interface ChatAttachment {
   kind: AttachmentKind;

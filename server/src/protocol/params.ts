@@ -103,7 +103,7 @@ const MiB = 1024 * 1024;
 const position = object({ line: int(0, 100_000_000), character: int(0, 100_000_000) });
 const range = object({ start: position, end: position });
 const attachment = object({
-  kind: oneOf(["file", "selection", "symbol", "problems", "git-diff", "editors", "document"]),
+  kind: oneOf(["file", "selection", "symbol", "problems", "git-diff", "editors", "document", "codebase"]),
   label: str({ max: 1000 }),
   // A chat attachment holds at most this much text; the chat service tells the person when one
   // does not fit the window.
@@ -131,6 +131,8 @@ export const REQUEST_PARAMS: Record<string, Check<unknown>> = {
   // The active editor's whole text: any size an editor holds; the server parses only what is small enough.
   "pincer/chatSymbols": object({ languageId: str({ max: 100 }), text: str({ max: 256 * MiB }) }),
   "pincer/chatGitDiff": none,
+  "pincer/codebase/search": object({ query: str({ min: 1, max: 2000 }), limit: optional(int(1, 50)) }),
+  "pincer/codebase/reindex": none,
   "pincer/downloadModel": object({
     uri: str({ min: 1, max: 4096 }),
     sha256: optional(str({ pattern: /^[0-9a-fA-F]{64}$/, patternText: "64 hexadecimal digits" })),

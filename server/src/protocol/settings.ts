@@ -44,6 +44,18 @@ export interface PincerSettings {
     model: string;
   };
   agent: AgentSettings;
+  /** The codebase index (lexical + semantic search over the workspace, kept in Pincer's storage). */
+  index: IndexSettings;
+}
+
+export interface IndexSettings {
+  enabled: boolean;
+  /** A GGUF embedding model (path, `hf:` URI or URL); empty: lexical search only. */
+  embeddingModel: string;
+  /** Background indexing waits while the machine runs on battery (Linux and macOS can tell). */
+  pauseOnBattery: boolean;
+  /** Files larger than this many KiB are not indexed. */
+  maxFileKb: number;
 }
 
 export const DEFAULT_SETTINGS: PincerSettings = {
@@ -55,7 +67,15 @@ export const DEFAULT_SETTINGS: PincerSettings = {
   contextSize: "auto",
   completion: { enabled: true, maxTokens: 64, maxLines: 8, debounceMs: 75, model: "" },
   agent: { maxSteps: 30, maxTokens: 200_000, maxWallSeconds: 900, profile: "edit", toolPermissions: {}, sandbox: "auto" },
+  index: { enabled: true, embeddingModel: "", pauseOnBattery: true, maxFileKb: 1024 },
 };
+
+/** The embedding model offered for codebase search; downloaded only after the user agrees (sha256 from the hub). */
+export const RECOMMENDED_EMBEDDING_MODEL = {
+  label: "nomic-embed-text v1.5 (Q8_0, about 146 MB) for codebase search",
+  uri: "hf:nomic-ai/nomic-embed-text-v1.5-GGUF/nomic-embed-text-v1.5.Q8_0.gguf",
+  approximateBytes: 146_000_000,
+} as const;
 
 /** Default model offered on first run; downloaded only after the user agrees. */
 export const RECOMMENDED_MODEL = {
@@ -69,6 +89,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
   const raw = (isRecord(input) ? input : {}) as Record<string, unknown>;
   const completion = isRecord(raw.completion) ? raw.completion : {};
   const agent = isRecord(raw.agent) ? raw.agent : {};
+  const index = isRecord(raw.index) ? raw.index : {};
   return {
     model: typeof raw.model === "string" ? raw.model.trim() : DEFAULT_SETTINGS.model,
     modelsDir: typeof raw.modelsDir === "string" ? raw.modelsDir.trim() : DEFAULT_SETTINGS.modelsDir,
@@ -90,6 +111,12 @@ export function normalizeSettings(input: unknown): PincerSettings {
       profile: oneOf(agent.profile, ["read-only", "edit", "full"] as const, DEFAULT_SETTINGS.agent.profile),
       toolPermissions: toolPermissions(agent.toolPermissions),
       sandbox: oneOf(agent.sandbox, COMMAND_SANDBOX_SETTINGS, DEFAULT_SETTINGS.agent.sandbox),
+    },
+    index: {
+      enabled: typeof index.enabled === "boolean" ? index.enabled : DEFAULT_SETTINGS.index.enabled,
+      embeddingModel: typeof index.embeddingModel === "string" ? index.embeddingModel.trim() : DEFAULT_SETTINGS.index.embeddingModel,
+      pauseOnBattery: typeof index.pauseOnBattery === "boolean" ? index.pauseOnBattery : DEFAULT_SETTINGS.index.pauseOnBattery,
+      maxFileKb: positiveInt(index.maxFileKb, DEFAULT_SETTINGS.index.maxFileKb),
     },
   };
 }
