@@ -91,11 +91,15 @@ export class CodebaseService {
     await this.setEmbeddingModel(config.settings.index.embeddingModel);
   }
 
-  /** A full run now (the CLI's `pincer index`, the editor's re-index command). */
+  /** A full run now, asked for by a person (the CLI's `pincer index`, the editor's re-index): it runs on battery too. */
   async reindex(options: { signal?: AbortSignal; embed?: boolean } = {}): Promise<UpdateReport> {
     const index = this.requireIndex();
+    // This run covers whatever background work was waiting.
+    clearTimeout(this.debounce);
+    this.fullPending = false;
+    this.pending.clear();
     this.run?.abort();
-    return index.update({ signal: options.signal, embed: options.embed, shouldPause: () => this.shouldPause() });
+    return index.update({ signal: options.signal, embed: options.embed });
   }
 
   /** Files changed, created or deleted (any name inside the workspace): a debounced background update. */

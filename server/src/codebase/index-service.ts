@@ -200,16 +200,16 @@ export class CodebaseIndex {
       const display = this.displayPath(file);
       const key = fileKey(file.root, display);
       const text = await this.scanner.read(file);
-      const sha256 = createHash("sha256").update(text ?? "").digest("hex");
+      // Binary, generated or unreadable files are remembered as such, so they are not read again until they change.
+      const sha256 = text === undefined ? "unindexable" : createHash("sha256").update(text).digest("hex");
       const previous = this.manifest.files.get(key);
-      if (text !== undefined && previous?.sha256 === sha256) {
+      if (previous?.sha256 === sha256) {
         entries.push([key, { ...previous, size: file.size, mtimeMs: file.mtimeMs }]);
         continue;
       }
       report.changed++;
       replaced.push(key);
-      if (text === undefined) continue; // binary now, or unreadable: its old rows go
-      const raw = await chunkText(display, text);
+      const raw = text === undefined ? [] : await chunkText(display, text);
       for (const c of raw) {
         const embedText = embeddingText(display, c.symbols, c.text);
         chunks.push({ ...c, root: file.root, path: display, hash: createHash("sha256").update(embedText).digest("hex"), terms: chunkTerms(display, c.symbols, c.text) });

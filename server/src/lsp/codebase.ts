@@ -3,7 +3,7 @@
 // answers pincer/codebase/search and /reindex, and shows background work as a cancellable
 // workDoneProgress (the status bar) plus pincer/codebase/status notifications.
 import { fileURLToPath } from "node:url";
-import { DidChangeWatchedFilesNotification, type Connection, type WorkDoneProgressServerReporter } from "vscode-languageserver/node";
+import { DidChangeWatchedFilesNotification, type CancellationToken, type Connection, type WorkDoneProgressServerReporter } from "vscode-languageserver/node";
 import { CodebaseService, type IndexStatus } from "../codebase/codebase-service";
 import { excludeGlobs } from "../codebase/file-filter";
 import {
@@ -57,7 +57,10 @@ export function registerCodebase(
   };
 
   let watching = false;
-  const refresh = async (): Promise<void> => {
+  // Requests wait for the latest configuration (opening the index) to settle.
+  let ready: Promise<void> = Promise.resolve();
+  const refresh = (): Promise<void> => (ready = ready.then(configure));
+  const configure = async (): Promise<void> => {
     // Created, changed and deleted files reach the index through the client's file watcher.
     if (!watching && options.watchFiles()) {
       watching = true;
@@ -74,11 +77,14 @@ export function registerCodebase(
   });
 
   connection.onRequest(CodebaseSearchRequest, async (params: CodebaseSearchParams, token): Promise<CodebaseSearchResponse> => {
+    await ready;
     const result = await service.search(params.query, { limit: params.limit ?? 10, signal: toAbortSignal(token) });
     return { ...result, status: service.status };
   });
-  connection.onRequest(CodebaseReindexRequest, async (_params: unknown, token): Promise<IndexStatus> => {
-    await service.reindex({ signal: toAbortSignal(token) });
+  // Without parameters the handler may get only the token (the client sent none) or null and the token.
+  connection.onRequest(CodebaseReindexRequest, async (first: unknown, second?: CancellationToken): Promise<IndexStatus> => {
+    await ready;
+    await service.reindex({ signal: toAbortSignal((second ?? first) as CancellationToken) });
     return service.status;
   });
 

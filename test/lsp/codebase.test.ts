@@ -1,0 +1,47 @@
+// pincer/codebase/* over a real LSP connection: the server indexes its workspace folder in the
+// background (storage in the cache folder, never the workspace), re-indexes on request, answers
+// searches, reports status, and checks parameters.
+import assert from "node:assert/strict";
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { CodebaseReindexRequest, CodebaseSearchRequest, CodebaseStatusNotification, type CodebaseSearchResponse, type IndexStatus } from "../../server/src/protocol";
+import { startTestServer, type TestServer } from "../helpers/lsp-client";
+
+describe("LSP pincer/codebase", function () {
+  this.timeout(90_000);
+  let server: TestServer;
+  let workspace: string;
+  const statuses: IndexStatus[] = [];
+
+  before(async () => {
+    workspace = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-lsp-codebase-")));
+    await fs.writeFile(path.join(workspace, "billing.ts"), "/** Sends the monthly invoice email. */\nexport function sendInvoiceEmail(customer: string) {\n  return mailer.send(customer);\n}\n");
+    server = await startTestServer({ settings: {}, env: { PINCER_CACHE_DIR: `${workspace}-cache` }, workspaceFolders: [workspace] });
+    server.connection.onNotification(CodebaseStatusNotification, (status: IndexStatus) => {
+      statuses.push(status);
+    });
+  });
+
+  after(async () => {
+    await server?.stop();
+    for (const dir of [workspace, `${workspace}-cache`]) if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it("re-indexes on request and finds a function by what it does; the index is outside the workspace", async () => {
+    const status = await server.connection.sendRequest<IndexStatus>(CodebaseReindexRequest);
+    assert.equal(status.state, "idle");
+    assert.equal(status.files, 1);
+    const result = await server.connection.sendRequest<CodebaseSearchResponse>(CodebaseSearchRequest, { query: "monthly invoice email", limit: 5 });
+    assert.equal(result.mode, "lexical");
+    assert.deepEqual([result.hits[0]?.path, result.hits[0]?.symbols], ["billing.ts", ["sendInvoiceEmail"]]);
+    assert.ok(statuses.some((s) => s.state === "indexing"), "status notifications report the work");
+    assert.deepEqual(await fs.readdir(workspace), ["billing.ts"], "nothing written into the workspace");
+    assert.ok((await fs.readdir(path.join(`${workspace}-cache`, "codebase"))).length === 1);
+  });
+
+  it("bad parameters are InvalidParams", async () => {
+    await assert.rejects(server.connection.sendRequest(CodebaseSearchRequest, { query: "" }), (error: { code?: number }) => error.code === -32602);
+    await assert.rejects(server.connection.sendRequest(CodebaseSearchRequest, { query: "x", limit: 500 }), (error: { code?: number }) => error.code === -32602);
+  });
+});
