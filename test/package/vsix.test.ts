@@ -47,6 +47,13 @@ describe("pincer .vsix", function () {
     assert.ok(!entries.some((e) => /@node-llama-cpp\/(linux-arm|mac-|win-)/.test(e)), "no other platform's binaries");
   });
 
+  it("contains the codebase index's store (LanceDB) with this platform's prebuilt binary, and no other platform's", () => {
+    for (const file of ["extension/node_modules/@lancedb/lancedb/package.json", "extension/node_modules/@lancedb/lancedb-linux-x64-gnu/lancedb.linux-x64-gnu.node", "extension/node_modules/apache-arrow/package.json"]) {
+      assert.ok(entries.includes(file), file);
+    }
+    assert.ok(!entries.some((e) => /@lancedb\/lancedb-(darwin|win32|linux-arm64|linux-x64-musl)/.test(e)), "no other platform's store binary");
+  });
+
   it("contains the tree-sitter runtime and grammar .wasm files", () => {
     for (const file of [
       "extension/node_modules/web-tree-sitter/web-tree-sitter.wasm",
