@@ -21,7 +21,7 @@ function imports(file: string): string[] {
 }
 
 const rel = (file: string) => path.relative(serverSrc, file);
-const DOMAIN = ["engine", "models", "platform", "host", "completion", "chat", "store", "protocol", "index", "agent", "ocr", "tasks", "actions", "git"];
+const DOMAIN = ["engine", "models", "platform", "host", "completion", "chat", "store", "protocol", "index", "agent", "ocr", "tasks", "actions", "git", "codebase"];
 
 describe("architecture invariants", () => {
   it("domain modules import neither vscode nor vscode-languageserver", () => {
@@ -33,6 +33,18 @@ describe("architecture invariants", () => {
 
   it("only engine/ imports node-llama-cpp", () => {
     const offenders = sources(serverSrc).filter((f) => !rel(f).startsWith(`engine${path.sep}`) && imports(f).includes("node-llama-cpp"));
+    assert.deepEqual(offenders.map(rel), []);
+  });
+
+  it("only codebase/index-store.ts imports LanceDB and Arrow", () => {
+    const offenders = sources(serverSrc).filter((f) => rel(f) !== path.join("codebase", "index-store.ts") && imports(f).some((i) => i.startsWith("@lancedb/") || i === "apache-arrow"));
+    assert.deepEqual(offenders.map(rel), []);
+  });
+
+  it("hosts use the codebase index only through its façade (codebase-service.ts) and its types", () => {
+    const hosts = sources(serverSrc).filter((f) => !rel(f).startsWith(`codebase${path.sep}`));
+    const allowed = /\/codebase\/(codebase-service|types)$/;
+    const offenders = hosts.filter((f) => imports(f).some((i) => i.includes("/codebase/") && !allowed.test(i)));
     assert.deepEqual(offenders.map(rel), []);
   });
 

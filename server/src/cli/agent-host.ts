@@ -11,9 +11,11 @@ import { createPermissionGate, type PermissionProfile } from "../agent/permissio
 import { detectCommandSandbox, type CommandSandbox } from "../agent/sandbox/command-sandbox";
 import type { CheckpointStore, PermissionGate, ToolContext, ToolDefinition } from "../agent/tool-types";
 import { createTools } from "../agent/tools/index";
+import { CodebaseService } from "../codebase/codebase-service";
 import { createOcrDocumentTool } from "../ocr/ocr-tool";
 import { WorkspaceRoots } from "../platform/workspace-paths";
-import type { AgentSettings } from "../protocol";
+import type { AgentSettings, PincerSettings } from "../protocol";
+import { stderrLogger } from "../platform/log";
 import { defaultCacheDir } from "../store/json-store";
 import { UsageError } from "./usage";
 
@@ -24,6 +26,8 @@ export interface CliAgentHost {
   checkpoints: CheckpointStore;
   context: Omit<ToolContext, "signal">;
   sandbox: CommandSandbox;
+  /** Closes what the run opened (the codebase index). */
+  dispose(): Promise<void>;
 }
 
 export async function workspaceRoots(workspace: string): Promise<WorkspaceRoots> {
@@ -38,8 +42,18 @@ export function cliCheckpoints(roots: WorkspaceRoots): CheckpointStore {
   return new ShadowCheckpoints({ storageDir: defaultCacheDir(), roots, files: new CliFileWriter() });
 }
 
-export async function createCliAgentHost(workspace: string, profile: PermissionProfile, settings: AgentSettings): Promise<CliAgentHost> {
+export async function createCliAgentHost(
+  workspace: string,
+  profile: PermissionProfile,
+  settings: AgentSettings,
+  indexSettings?: Pick<PincerSettings, "index" | "gpu" | "modelsDir">,
+): Promise<CliAgentHost> {
   const roots = await workspaceRoots(workspace);
+  // search_code: the workspace's index in Pincer's cache, brought up to date on the first search.
+  const codebase = new CodebaseService({ storageDir: defaultCacheDir(), log: stderrLogger(process.env.PINCER_LOG === "debug" ? "debug" : "warn") });
+  const indexed = indexSettings?.index.enabled
+    ? await codebase.configure({ folders: [roots.roots[0]!.path], excludes: [], settings: indexSettings, background: false }).then(() => codebase.available, () => false)
+    : false;
   const files = new CliFileWriter();
   const sandbox = await detectCommandSandbox({ setting: settings.sandbox });
   const gate = createPermissionGate({
@@ -53,5 +67,13 @@ export async function createCliAgentHost(workspace: string, profile: PermissionP
     sandbox: sandbox.info,
   });
   const commands = new ProcessCommandRunner({ sandbox, roots: roots.roots.map((root) => root.path) });
-  return { roots, tools: [...createTools(), createOcrDocumentTool()], gate, checkpoints: cliCheckpoints(roots), context: { roots, files, commands }, sandbox };
+  return {
+    roots,
+    tools: [...createTools(indexed ? { codebase: () => codebase } : {}), createOcrDocumentTool()],
+    gate,
+    checkpoints: cliCheckpoints(roots),
+    context: { roots, files, commands },
+    sandbox,
+    dispose: () => codebase.dispose(),
+  };
 }

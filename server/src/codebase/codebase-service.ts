@@ -17,6 +17,8 @@ import { formatHits, searchObservation } from "./search-format";
 import type { CodebaseSearchResult, IndexStatus } from "./types";
 
 export { CodebaseStorageError, formatHits, searchObservation };
+export { excludeGlobs } from "./file-filter";
+export { relatedChunksProvider, type RelatedChunksProvider } from "./completion-context";
 export type { CodebaseSearchResult, IndexStatus, UpdateReport };
 export type { CodebaseHit } from "./types";
 
@@ -48,6 +50,7 @@ export class CodebaseService {
   private power: PowerState = "unknown";
   private readonly listeners = new Set<(status: IndexStatus) => void>();
   private unsubscribe: (() => void) | undefined;
+  private updatedOnce = false;
   private lastStatus: IndexStatus = { state: "idle", files: 0, chunks: 0, embedded: 0, done: 0, total: 0 };
 
   constructor(
@@ -99,7 +102,9 @@ export class CodebaseService {
     this.fullPending = false;
     this.pending.clear();
     this.run?.abort();
-    return index.update({ signal: options.signal, embed: options.embed });
+    const report = await index.update({ signal: options.signal, embed: options.embed });
+    this.updatedOnce = true;
+    return report;
   }
 
   /** Files changed, created or deleted (any name inside the workspace): a debounced background update. */
@@ -118,8 +123,11 @@ export class CodebaseService {
     this.run?.abort();
   }
 
+  /** Without background work (the CLI), the first search brings the index up to date first (no new vectors). */
   async search(query: string, options: { limit?: number; signal?: AbortSignal; lexicalOnly?: boolean } = {}): Promise<CodebaseSearchResult> {
-    return this.requireIndex().search(query, options);
+    const index = this.requireIndex();
+    if (this.config?.background === false && !this.updatedOnce) await this.reindex({ signal: options.signal, embed: false });
+    return index.search(query, options);
   }
 
   get available(): boolean {
@@ -159,6 +167,7 @@ export class CodebaseService {
     await this.refreshPower();
     try {
       const report = await this.index.update({ signal: controller.signal, paths: full ? undefined : paths, shouldPause: () => this.shouldPause() });
+      this.updatedOnce = true;
       this.options.log("info", `Codebase index: ${report.changed} changed, ${report.removed} removed, ${report.chunksAdded} chunks, ${report.embedded} embedded in ${Math.round(report.ms)} ms.`);
     } catch (error) {
       if (error instanceof IndexPausedError) {

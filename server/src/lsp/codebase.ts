@@ -4,8 +4,7 @@
 // workDoneProgress (the status bar) plus pincer/codebase/status notifications.
 import { fileURLToPath } from "node:url";
 import { DidChangeWatchedFilesNotification, type CancellationToken, type Connection, type WorkDoneProgressServerReporter } from "vscode-languageserver/node";
-import { CodebaseService, type IndexStatus } from "../codebase/codebase-service";
-import { excludeGlobs } from "../codebase/file-filter";
+import { CodebaseService, excludeGlobs, type IndexStatus } from "../codebase/codebase-service";
 import {
   CodebaseReindexRequest,
   CodebaseSearchRequest,

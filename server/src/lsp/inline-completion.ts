@@ -6,7 +6,7 @@ import type { Connection, TextDocuments } from "vscode-languageserver";
 import { InlineCompletionRequest, type InlineCompletionList } from "vscode-languageserver-protocol";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { completeAt, type CompletionResult } from "../completion/complete";
-import { relatedChunksProvider } from "../codebase/completion-context";
+import { relatedChunksProvider } from "../codebase/codebase-service";
 import { selectContext } from "../completion/context-select";
 import { workspaceImportReader } from "../completion/import-reader";
 import { RecentEdits } from "../completion/recent-edits";

@@ -37,3 +37,34 @@ describe("search_code tool", function () {
     }
   });
 });
+
+describe("search_code in the CLI host (pincer run)", function () {
+  this.timeout(60_000);
+
+  it("is offered with the index on, and its first search indexes the workspace", async () => {
+    const { createCliAgentHost } = await import("../../cli/agent-host");
+    const { DEFAULT_SETTINGS } = await import("../../protocol");
+    const ws = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-cli-search-code-")));
+    const cache = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-cli-search-code-cache-")));
+    await fs.writeFile(path.join(ws, "queue.ts"), "export function drainJobQueue() {\n  return jobs.splice(0);\n}\n");
+    const previous = process.env.PINCER_CACHE_DIR;
+    process.env.PINCER_CACHE_DIR = cache;
+    try {
+      const off = await createCliAgentHost(ws, "read-only", DEFAULT_SETTINGS.agent);
+      assert.equal(off.tools.some((t) => t.name === "search_code"), false);
+      await off.dispose();
+      const host = await createCliAgentHost(ws, "read-only", DEFAULT_SETTINGS.agent, DEFAULT_SETTINGS);
+      try {
+        const tool = host.tools.find((t) => t.name === "search_code")!;
+        const outcome = await tool.run({ query: "drain the job queue" }, { ...host.context, signal: new AbortController().signal });
+        assert.match(outcome.observation, /queue\.ts:1-3 \(drainJobQueue\)/);
+        assert.ok((await fs.readdir(path.join(cache, "codebase"))).length === 1, "the index is in Pincer's cache");
+      } finally {
+        await host.dispose();
+      }
+    } finally {
+      if (previous === undefined) delete process.env.PINCER_CACHE_DIR;
+      else process.env.PINCER_CACHE_DIR = previous;
+    }
+  });
+});

@@ -17,9 +17,12 @@ export interface RunArgs {
 }
 
 export async function run(settings: PincerSettings, args: RunArgs, signal: AbortSignal): Promise<number> {
-  const host = await createCliAgentHost(args.workspace, args.profile ?? settings.agent.profile, settings.agent);
+  const host = await createCliAgentHost(args.workspace, args.profile ?? settings.agent.profile, settings.agent, settings);
   if (host.sandbox.info.kind === "none") process.stderr.write(`Commands run without a sandbox: ${host.sandbox.info.reason ?? "unavailable"}${host.sandbox.info.required ? "; they are refused (pincer.agent.sandbox is \"required\")" : "; only the command rules apply"}.\n`);
-  const { host: modelHost, engine } = await loadEngineForCli(settings, { quiet: args.json });
+  const { host: modelHost, engine } = await loadEngineForCli(settings, { quiet: args.json }).catch(async (error: unknown) => {
+    await host.dispose();
+    throw error;
+  });
   try {
     const transcript = await runAgent({
       request: args.task,
@@ -52,6 +55,6 @@ export async function run(settings: PincerSettings, args: RunArgs, signal: Abort
     }
     return exitCodeFor(transcript.status);
   } finally {
-    await modelHost.dispose();
+    await Promise.all([modelHost.dispose(), host.dispose()]);
   }
 }
