@@ -22,6 +22,8 @@ const CHUNKS = "chunks";
 const FTS_COLUMN = "terms";
 /** Rows added since the last full-text index update before optimize() folds them in. */
 const OPTIMIZE_AFTER_ROWS = 5_000;
+const INDEX_CACHE_BYTES = 64 * 1024 * 1024;
+const METADATA_CACHE_BYTES = 16 * 1024 * 1024;
 
 function chunkSchema({ Field, Int32, Schema, Utf8 }: typeof Arrow): Arrow.Schema {
   return new Schema([
@@ -75,7 +77,8 @@ export class IndexStore {
 
   static async open(dir: string): Promise<IndexStore> {
     const { lancedb, arrow } = await loadModules();
-    const db = await lancedb.connect(dir);
+    // LanceDB's default caches (6 GB index, 1 GB metadata) are sized for servers; an editor's index is small.
+    const db = await lancedb.connect(dir, { session: new lancedb.Session(BigInt(INDEX_CACHE_BYTES), BigInt(METADATA_CACHE_BYTES)) });
     const names = await db.tableNames();
     const chunks = names.includes(CHUNKS) ? await db.openTable(CHUNKS) : await db.createEmptyTable(CHUNKS, chunkSchema(arrow));
     const store = new IndexStore(lancedb, arrow, db, chunks);
