@@ -15,7 +15,7 @@ import {
   type InitializeResult,
   type ProtocolConnection,
 } from "vscode-languageserver-protocol/node";
-import { StatusNotification, type PincerInitializationOptions, type PincerSettings, type StatusParams } from "../../server/src/protocol";
+import { DEFAULT_SETTINGS, StatusNotification, type PincerInitializationOptions, type PincerSettings, type StatusParams } from "../../server/src/protocol";
 import { repoRoot } from "./test-model";
 
 export const SERVER_BUNDLE = path.join(repoRoot, "dist", "server", "main.mjs");
@@ -41,6 +41,9 @@ export interface TestServer {
 }
 
 export async function startTestServer(options: { settings: Partial<PincerSettings>; trusted?: boolean; env?: NodeJS.ProcessEnv; workspaceFolders?: string[] }): Promise<TestServer> {
+  // The codebase index runs only where a test asks for it: elsewhere it would index the test's folder
+  // into the home cache and load the CPU under timing-sensitive tests.
+  options = { ...options, settings: { index: { ...DEFAULT_SETTINGS.index, enabled: false }, ...options.settings } };
   if (!existsSync(SERVER_BUNDLE)) throw new Error(`${SERVER_BUNDLE} is missing; run \`npm run build\` first.`);
   const child = spawn(process.execPath, [SERVER_BUNDLE, "serve", "--stdio"], {
     cwd: repoRoot,

@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { CodebaseReindexRequest, CodebaseSearchRequest, CodebaseStatusNotification, type CodebaseSearchResponse, type IndexStatus } from "../../server/src/protocol";
+import { pathToFileURL } from "node:url";
+import { CodebaseReindexRequest, DEFAULT_SETTINGS, CodebaseSearchRequest, CodebaseStatusNotification, type CodebaseSearchResponse, type IndexStatus } from "../../server/src/protocol";
 import { startTestServer, type TestServer } from "../helpers/lsp-client";
 
 describe("LSP pincer/codebase", function () {
@@ -17,7 +18,7 @@ describe("LSP pincer/codebase", function () {
   before(async () => {
     workspace = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-lsp-codebase-")));
     await fs.writeFile(path.join(workspace, "billing.ts"), "/** Sends the monthly invoice email. */\nexport function sendInvoiceEmail(customer: string) {\n  return mailer.send(customer);\n}\n");
-    server = await startTestServer({ settings: {}, env: { PINCER_CACHE_DIR: `${workspace}-cache` }, workspaceFolders: [workspace] });
+    server = await startTestServer({ settings: { index: { ...DEFAULT_SETTINGS.index, enabled: true } }, env: { PINCER_CACHE_DIR: `${workspace}-cache` }, workspaceFolders: [workspace] });
     server.connection.onNotification(CodebaseStatusNotification, (status: IndexStatus) => {
       statuses.push(status);
     });
@@ -38,6 +39,21 @@ describe("LSP pincer/codebase", function () {
     assert.ok(statuses.some((s) => s.state === "indexing"), "status notifications report the work");
     assert.deepEqual(await fs.readdir(workspace), ["billing.ts"], "nothing written into the workspace");
     assert.ok((await fs.readdir(path.join(`${workspace}-cache`, "codebase"))).length === 1);
+  });
+
+  it("a file created after start-up is indexed through the client's file watcher", async () => {
+    const file = path.join(workspace, "shipping.ts");
+    await fs.writeFile(file, "export function scheduleParcelPickup() {}\n");
+    const indexed = new Promise<void>((resolve) => {
+      server.connection.onNotification(CodebaseStatusNotification, (status: IndexStatus) => {
+        statuses.push(status);
+        if (status.state === "idle" && status.files === 2) resolve();
+      });
+    });
+    await server.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: pathToFileURL(file).href, type: 1 }] });
+    await indexed;
+    const result = await server.connection.sendRequest<CodebaseSearchResponse>(CodebaseSearchRequest, { query: "parcel pickup" });
+    assert.equal(result.hits[0]?.path, "shipping.ts");
   });
 
   it("bad parameters are InvalidParams", async () => {

@@ -81,9 +81,13 @@ export class CodebaseIndex {
     const manifest = await IndexManifest.load(path.join(dir, "manifest.json"));
     const store = await IndexStore.open(path.join(dir, "lance"));
     const index = new CodebaseIndex(scanner, store, manifest, dir, options.log ?? (() => undefined));
-    if (!manifest.trusted && (await store.countChunks()) > 0) {
+    const rows = await store.countChunks();
+    if (!manifest.trusted && rows > 0) {
       // Rows without a manifest cannot be matched to files any more: start over.
       await store.clear();
+    } else if (rows === 0 && [...manifest.files.values()].some((entry) => entry.chunks > 0)) {
+      // The store was lost (deleted, or a new version's format) while the manifest stayed: index everything again.
+      manifest.files.clear();
     }
     index.current = { ...index.current, files: manifest.files.size, chunks: await store.countChunks() };
     return index;
@@ -175,7 +179,7 @@ export class CodebaseIndex {
         report.chunksAdded += await this.indexBatch(stale.slice(i, i + FILE_BATCH), report);
         this.setStatus({ done: removed.length + Math.min(stale.length, i + FILE_BATCH), files: this.manifest.files.size });
       }
-      await this.store.maintain(full);
+      await this.store.maintain();
       this.setStatus({ files: this.manifest.files.size, chunks: await this.store.countChunks() });
       if (this.embedder && options.embed !== false) report.embedded = await this.embedMissing(this.embedder, full, options);
       report.ms = performance.now() - started;
@@ -250,6 +254,7 @@ export class CodebaseIndex {
       this.setStatus({ done: Math.min(missing.length, i + 32), embedded: this.vectorCount });
     }
     if (prune) this.vectorCount -= await this.store.pruneVectors(embedder.key, embedder.dimensions, all);
+    if (embedded > 0 || prune) await this.store.compactVectors(embedder.key, embedder.dimensions);
     this.setStatus({ embedded: this.vectorCount });
     return embedded;
   }

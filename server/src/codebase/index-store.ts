@@ -20,8 +20,6 @@ function loadModules(): Promise<{ lancedb: typeof LanceDb; arrow: typeof Arrow }
 
 const CHUNKS = "chunks";
 const FTS_COLUMN = "terms";
-/** Rows added since the last full-text index update before optimize() folds them in. */
-const OPTIMIZE_AFTER_ROWS = 5_000;
 const INDEX_CACHE_BYTES = 64 * 1024 * 1024;
 const METADATA_CACHE_BYTES = 16 * 1024 * 1024;
 
@@ -66,6 +64,7 @@ export function fileKey(root: number, path: string): string {
 export class IndexStore {
   private ftsReady = false;
   private addedSinceOptimize = 0;
+  private deletedSinceOptimize = 0;
   private readonly vectorTables = new Map<string, LanceDb.Table>();
 
   private constructor(
@@ -92,6 +91,7 @@ export class IndexStore {
       const batch = removedFiles.slice(i, i + 500);
       await this.chunks.delete(`file IN (${batch.map(sqlString).join(", ")})`);
     }
+    this.deletedSinceOptimize += removedFiles.length;
     for (let i = 0; i < added.length; i += 2_000) {
       const rows: ChunkRow[] = added.slice(i, i + 2_000).map((c) => ({
         file: fileKey(c.root, c.path),
@@ -123,12 +123,16 @@ export class IndexStore {
     await this.chunks.delete("true");
   }
 
-  /** Folds new rows into the full-text index and compacts when enough changed (or when `force`). */
-  async maintain(force = false): Promise<void> {
-    if (!force && this.addedSinceOptimize < OPTIMIZE_AFTER_ROWS) return;
+  /**
+   * Folds new rows into the full-text index after every change: LanceDB's search of rows the index
+   * does not cover yet misses words the index has never seen (a new function's name), so an
+   * unfolded row could be found by "export" but not by its own name. Old versions are pruned.
+   */
+  async maintain(): Promise<void> {
+    if (this.addedSinceOptimize === 0 && this.deletedSinceOptimize === 0) return;
     await this.chunks.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
-    for (const table of this.vectorTables.values()) await table.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
     this.addedSinceOptimize = 0;
+    this.deletedSinceOptimize = 0;
   }
 
   /** BM25 over the terms column; `words` are already split (terms.ts). */
@@ -173,6 +177,11 @@ export class IndexStore {
     if (entries.length === 0) return;
     const table = await this.vectorTable(modelKey, dimensions);
     await table.add(entries.map((e) => ({ hash: e.hash, vector: Array.from(e.vector) })));
+  }
+
+  /** Compacts a vector table after many small appends (a flat scan reads every fragment). */
+  async compactVectors(modelKey: string, dimensions: number): Promise<void> {
+    await (await this.vectorTable(modelKey, dimensions)).optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) });
   }
 
   /** Vectors whose chunks are gone (files deleted or edited) are dropped. */
