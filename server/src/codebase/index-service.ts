@@ -53,6 +53,7 @@ export class IndexPausedError extends Error {}
 
 const FILE_BATCH = 64;
 const CANDIDATES = 50;
+const MAX_PER_FILE = 2;
 
 export class CodebaseIndex {
   private embedder: Embedder | undefined;
@@ -132,7 +133,7 @@ export class CodebaseIndex {
       semantic = nearest.flatMap((n) => byHash.get(n.hash) ?? []);
     }
     const key = (c: CodeChunk) => `${c.root}:${c.path}:${c.startLine}`;
-    const fused = reciprocalRankFusion([lexical.map((l) => l.chunk), semantic], key).slice(0, limit);
+    const fused = diverse(reciprocalRankFusion([lexical.map((l) => l.chunk), semantic], key), limit);
     const hits: CodebaseHit[] = fused.map(({ item, score, rankers }) => ({
       path: item.path,
       startLine: item.startLine,
@@ -289,6 +290,26 @@ export class CodebaseIndex {
     this.current = { ...this.current, ...patch };
     for (const listener of this.listeners) listener(this.current);
   }
+}
+
+/**
+ * The best `limit` results with at most MAX_PER_FILE chunks of one file while other files are left:
+ * ten chunks of one long file would hide every other answer.
+ */
+function diverse<T extends { item: CodeChunk }>(ranked: readonly T[], limit: number): T[] {
+  const perFile = new Map<string, number>();
+  const kept: T[] = [];
+  const overflow: T[] = [];
+  for (const entry of ranked) {
+    const file = `${entry.item.root}:${entry.item.path}`;
+    const count = perFile.get(file) ?? 0;
+    if (count < MAX_PER_FILE) {
+      perFile.set(file, count + 1);
+      kept.push(entry);
+    } else overflow.push(entry);
+    if (kept.length >= limit) break;
+  }
+  return [...kept, ...overflow].slice(0, limit);
 }
 
 /** What a chunk's vector is computed from: where it is and what it defines, then the code. */
