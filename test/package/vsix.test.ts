@@ -116,6 +116,26 @@ describe("pincer .vsix", function () {
     assert.match(result.markdown, /Packaged OCR works/);
   });
 
+  it("indexes and searches a folder from the unpacked package: pincer index / search (LanceDB loads)", () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), "pincer-vsix-index-"));
+    const cache = mkdtempSync(path.join(os.tmpdir(), "pincer-vsix-index-cache-"));
+    try {
+      writeFileSync(path.join(folder, "ledger.ts"), "export function reconcileLedgerEntries() {}\n");
+      const run = (...args: string[]) =>
+        execFileSync(process.execPath, [path.join(unpacked, "extension", "dist", "server", "main.mjs"), ...args, "--workspace", folder, "--json"], {
+          encoding: "utf8",
+          cwd: unpacked,
+          env: { ...process.env, PINCER_CACHE_DIR: cache },
+        });
+      assert.equal((JSON.parse(run("index")) as { files: number }).files, 1);
+      const found = JSON.parse(run("search", "reconcile ledger")) as { hits: { path: string }[] };
+      assert.equal(found.hits[0]?.path, "ledger.ts");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
   it("contains nothing from test/, bench/, sources or tooling", () => {
     const leaked = entries.filter((e) => /^extension\/(test|bench|server|client|scripts|\.ci|\.e2e|out)\//.test(e) || /\.ts$/.test(e) && !/\.d\.ts$/.test(e));
     assert.deepEqual(leaked, []);
