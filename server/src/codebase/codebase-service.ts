@@ -14,7 +14,7 @@ import { embedderFor } from "./embedding-prompts";
 import { CodebaseIndex, CodebaseStorageError, IndexPausedError, type UpdateReport } from "./index-service";
 import { powerState, type PowerState } from "./power-source";
 import { formatHits, searchObservation } from "./search-format";
-import type { CodebaseSearchResult, IndexStatus } from "./types";
+import type { CodebaseSearchResult, Embedder, IndexStatus } from "./types";
 
 export { CodebaseStorageError, formatHits, searchObservation };
 export { excludeGlobs } from "./file-filter";
@@ -39,7 +39,7 @@ const POWER_RECHECK_MS = 60_000;
 export class CodebaseService {
   private index: CodebaseIndex | undefined;
   private indexKey = "";
-  private embedding: { spec: string; model: EmbeddingModel } | undefined;
+  private embedding: { spec: string; model: EmbeddingModel; embedder: Embedder } | undefined;
   private embeddingKey = "";
   private config: CodebaseConfig | undefined;
   private run: AbortController | undefined;
@@ -88,6 +88,8 @@ export class CodebaseService {
       });
       this.indexKey = key;
       this.unsubscribe = this.index.onStatus((status) => this.emit(status));
+      // A new set of folders keeps the embedding model already loaded.
+      if (this.embedding) await this.index.setEmbedder(this.embedding.embedder);
       this.emit(this.index.status);
       if (config.background) this.requestFull();
     }
@@ -226,8 +228,9 @@ export class CodebaseService {
         await model.dispose(); // the setting changed while it loaded
         return;
       }
-      this.embedding = { spec, model };
-      await this.index?.setEmbedder(embedderFor(model, path.basename(modelPath)));
+      const embedder = embedderFor(model, path.basename(modelPath));
+      this.embedding = { spec, model, embedder };
+      await this.index?.setEmbedder(embedder);
       this.options.log("info", `Codebase index: embeddings from ${model.facts.name} (${model.dimensions} dimensions).`);
       if (this.config?.background) this.requestFull();
     } catch (error) {

@@ -132,3 +132,26 @@ describe("codebase index", function () {
     }
   });
 });
+
+describe("codebase service", function () {
+  this.timeout(120_000);
+
+  it("keeps the embedding model when the folders change, and answers searches in fused mode there", async function () {
+    const modelPath = requireTestModel(this);
+    const first = await workspace();
+    const second = await workspace();
+    const service = new CodebaseService({ storageDir: first.storage, log: () => undefined });
+    const settings = { index: { enabled: true, embeddingModel: modelPath, pauseOnBattery: false, maxFileKb: 1024 }, gpu: "off" as const, modelsDir: "" };
+    try {
+      await service.configure({ folders: [first.ws], excludes: [], settings, background: false });
+      await service.reindex();
+      assert.equal((await service.search("settings")).mode, "fused");
+      await service.configure({ folders: [second.ws], excludes: [], settings, background: false });
+      await service.reindex();
+      assert.equal(service.status.embeddingModel, "llama-2-tiny-random");
+      assert.equal((await service.search("settings")).mode, "fused");
+    } finally {
+      await service.dispose();
+    }
+  });
+});
