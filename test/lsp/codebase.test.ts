@@ -6,8 +6,9 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { CodebaseReindexRequest, DEFAULT_SETTINGS, CodebaseSearchRequest, CodebaseStatusNotification, type CodebaseSearchResponse, type IndexStatus } from "../../server/src/protocol";
+import { ChatContextRequest, CodebaseReindexRequest, DEFAULT_SETTINGS, type ContextReport, CodebaseSearchRequest, CodebaseStatusNotification, type CodebaseSearchResponse, type IndexStatus } from "../../server/src/protocol";
 import { startTestServer, type TestServer } from "../helpers/lsp-client";
+import { TEST_MODEL_PATH, testModelAvailable } from "../helpers/test-model";
 
 describe("LSP pincer/codebase", function () {
   this.timeout(90_000);
@@ -18,7 +19,9 @@ describe("LSP pincer/codebase", function () {
   before(async () => {
     workspace = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-lsp-codebase-")));
     await fs.writeFile(path.join(workspace, "billing.ts"), "/** Sends the monthly invoice email. */\nexport function sendInvoiceEmail(customer: string) {\n  return mailer.send(customer);\n}\n");
-    server = await startTestServer({ settings: { index: { ...DEFAULT_SETTINGS.index, enabled: true } }, env: { PINCER_CACHE_DIR: `${workspace}-cache` }, workspaceFolders: [workspace] });
+    // The tiny model (when present) lets the chat's token meter count an @codebase attachment.
+    const model = testModelAvailable() ? { model: TEST_MODEL_PATH, threads: 1, contextSize: 1024 } : {};
+    server = await startTestServer({ settings: { ...model, index: { ...DEFAULT_SETTINGS.index, enabled: true } }, env: { PINCER_CACHE_DIR: `${workspace}-cache` }, workspaceFolders: [workspace] });
     server.connection.onNotification(CodebaseStatusNotification, (status: IndexStatus) => {
       statuses.push(status);
     });
@@ -54,6 +57,17 @@ describe("LSP pincer/codebase", function () {
     await indexed;
     const result = await server.connection.sendRequest<CodebaseSearchResponse>(CodebaseSearchRequest, { query: "parcel pickup" });
     assert.equal(result.hits[0]?.path, "shipping.ts");
+  });
+
+  it("an @codebase attachment (top chunks with their paths) is counted in the chat's token meter", async function () {
+    if (!testModelAvailable()) this.skip();
+    await server.waitForStatus((s) => s.state === "ready", "ready", 60_000);
+    const result = await server.connection.sendRequest<CodebaseSearchResponse>(CodebaseSearchRequest, { query: "invoice email", limit: 8 });
+    // The chip's text as the client's @ picker builds it (client/src/chat/context-picker.ts).
+    const text = result.hits.map((h) => `${h.path}:${h.startLine}-${h.endLine}\n${h.text}`).join("\n\n");
+    const report = await server.connection.sendRequest<ContextReport>(ChatContextRequest, { message: "Explain", attachments: [{ kind: "codebase", label: "@codebase: invoice email", text }] });
+    const item = report.items.find((i) => i.label === "@codebase: invoice email");
+    assert.ok(item && item.included && item.tokens > 10, JSON.stringify(report.items));
   });
 
   it("bad parameters are InvalidParams", async () => {
