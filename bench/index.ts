@@ -14,6 +14,9 @@ import { CodebaseIndex } from "../server/src/codebase/index-service";
 import { EmbeddingModel } from "../server/src/engine/embedding";
 import { QUERIES } from "./index/queries";
 
+/** These calls are never cancelled. */
+const signal = new AbortController().signal;
+
 const { values } = parseArgs({ options: { "embedding-model": { type: "string" }, "embed-limit": { type: "string", default: "0" }, runs: { type: "string", default: "3" } } });
 const repo = path.resolve(import.meta.dirname, "..");
 const work = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-bench-index-")));
@@ -30,17 +33,17 @@ const rssBefore = process.memoryUsage().rss;
 const index = await CodebaseIndex.open({ folders, storageDir: path.join(work, "storage") });
 
 let t = performance.now();
-const full = await index.update();
+const full = await index.update({ signal });
 const fullMs = performance.now() - t;
 sample();
 const lines = await countLines(folders);
 t = performance.now();
-await index.update();
+await index.update({ signal });
 const noChangeMs = performance.now() - t;
 const edited = path.join(folders[1]!, "src", "table.ts");
 await fs.appendFile(edited, "\nexport function benchAddedHelper(rows: number): number {\n  return rows * 2;\n}\n");
 t = performance.now();
-const one = await index.update({ paths: [edited] });
+const one = await index.update({ signal, paths: [edited] });
 const oneMs = performance.now() - t;
 
 const lexical = await evaluate(true);
@@ -56,12 +59,12 @@ const rows: string[][] = [
 
 const modelPath = values["embedding-model"];
 if (modelPath) {
-  const model = await EmbeddingModel.load({ modelPath, gpu: "off", log: () => undefined });
+  const model = await EmbeddingModel.load({ signal, modelPath, gpu: "off", log: () => undefined });
   const embedder = embedderFor(model, path.basename(modelPath));
   await index.setEmbedder(embedder);
   const limit = Number(values["embed-limit"]);
   t = performance.now();
-  const report = await index.update({ embed: true, embedLimit: limit > 0 ? limit : undefined });
+  const report = await index.update({ signal, embed: true, embedLimit: limit > 0 ? limit : undefined });
   const embedMs = performance.now() - t;
   sample();
   const fused = await evaluate(false);
@@ -86,7 +89,7 @@ async function evaluate(lexicalOnly: boolean): Promise<{ p50: number; p95: numbe
   let found = 0;
   for (let run = 0; run < Number(values.runs); run++) {
     for (const { query, expect } of QUERIES) {
-      const result = await index.search(query, { limit: 10, lexicalOnly });
+      const result = await index.search(query, { signal, limit: 10, lexicalOnly });
       times.push(result.tookMs);
       if (run === 0 && result.hits.some((hit) => expect.some((re) => re.test(hit.path)))) found++;
       if (run === 0 && process.env.PINCER_BENCH_VERBOSE) console.log(lexicalOnly ? "L" : "F", query, "→", result.hits.slice(0, 3).map((h) => h.path).join(", "));

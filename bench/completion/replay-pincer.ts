@@ -7,7 +7,7 @@ import path from "node:path";
 import { InlineCompletionRequest, InlineCompletionTriggerKind, type InlineCompletionList } from "vscode-languageserver-protocol";
 import { CancellationTokenSource, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification } from "vscode-languageserver-protocol/node";
 import { CompletionStatsRequest, DEFAULT_SETTINGS, type CompletionStat, type CompletionStatsResult } from "../../server/src/protocol";
-import { startTestServer } from "../../test/helpers/lsp-client";
+import { startTestServer } from "../../test/support/lsp-client";
 import { replay, type BenchOptions, type RequestRow, type Target } from "./replay";
 import { log, type Place } from "./session";
 
@@ -37,7 +37,7 @@ export async function runPincer(modelPath: string, places: Place[], texts: Map<s
     for (const [uri, text] of texts) {
       await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "javascript", version: 1, text } });
     }
-    await server.connection.sendRequest(CompletionStatsRequest); // start from an empty record
+    await server.connection.sendRequest(CompletionStatsRequest, {}); // start from an empty record
     const target: Target = {
       name: "pincer",
       change(place, document, change) {
@@ -62,7 +62,7 @@ export async function runPincer(modelPath: string, places: Place[], texts: Map<s
       },
     };
     const rows = await replay(target, places, texts, options.debounceMs);
-    const { stats } = (await server.connection.sendRequest(CompletionStatsRequest)) as CompletionStatsResult;
+    const { stats } = (await server.connection.sendRequest(CompletionStatsRequest, {})) as CompletionStatsResult;
     return { rows, stats, pairing: pairStats(rows, stats) };
   } finally {
     await server.stop();

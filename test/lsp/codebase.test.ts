@@ -7,8 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ChatContextRequest, CodebaseReindexRequest, DEFAULT_SETTINGS, type ContextReport, CodebaseSearchRequest, CodebaseStatusNotification, type CodebaseSearchResponse, type IndexStatus } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { TEST_MODEL_PATH, testModelAvailable } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { TEST_MODEL_PATH, testModelAvailable } from "../support/test-model";
 
 describe("LSP pincer/codebase", function () {
   this.timeout(90_000);
@@ -33,10 +33,10 @@ describe("LSP pincer/codebase", function () {
   });
 
   it("re-indexes on request and finds a function by what it does; the index is outside the workspace", async () => {
-    const status = await server.connection.sendRequest<IndexStatus>(CodebaseReindexRequest);
+    const status = await server.connection.sendRequest(CodebaseReindexRequest, {});
     assert.equal(status.state, "idle");
     assert.equal(status.files, 1);
-    const result = await server.connection.sendRequest<CodebaseSearchResponse>(CodebaseSearchRequest, { query: "monthly invoice email", limit: 5 });
+    const result = await server.connection.sendRequest(CodebaseSearchRequest, { query: "monthly invoice email", limit: 5 });
     assert.equal(result.mode, "lexical");
     assert.deepEqual([result.hits[0]?.path, result.hits[0]?.symbols], ["billing.ts", ["sendInvoiceEmail"]]);
     assert.ok(statuses.some((s) => s.state === "indexing"), "status notifications report the work");
@@ -55,17 +55,17 @@ describe("LSP pincer/codebase", function () {
     });
     await server.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: pathToFileURL(file).href, type: 1 }] });
     await indexed;
-    const result = await server.connection.sendRequest<CodebaseSearchResponse>(CodebaseSearchRequest, { query: "parcel pickup" });
+    const result = await server.connection.sendRequest(CodebaseSearchRequest, { query: "parcel pickup" });
     assert.equal(result.hits[0]?.path, "shipping.ts");
   });
 
   it("an @codebase attachment (top chunks with their paths) is counted in the chat's token meter", async function () {
     if (!testModelAvailable()) this.skip();
     await server.waitForStatus((s) => s.state === "ready", "ready", 60_000);
-    const result = await server.connection.sendRequest<CodebaseSearchResponse>(CodebaseSearchRequest, { query: "invoice email", limit: 8 });
+    const result = await server.connection.sendRequest(CodebaseSearchRequest, { query: "invoice email", limit: 8 });
     // The chip's text as the client's @ picker builds it (client/src/chat/context-picker.ts).
     const text = result.hits.map((h) => `${h.path}:${h.startLine}-${h.endLine}\n${h.text}`).join("\n\n");
-    const report = await server.connection.sendRequest<ContextReport>(ChatContextRequest, { message: "Explain", attachments: [{ kind: "codebase", label: "@codebase: invoice email", text }] });
+    const report = await server.connection.sendRequest(ChatContextRequest, { message: "Explain", attachments: [{ kind: "codebase", label: "@codebase: invoice email", text }] });
     const item = report.items.find((i) => i.label === "@codebase: invoice email");
     assert.ok(item && item.included && item.tokens > 10, JSON.stringify(report.items));
   });

@@ -11,7 +11,10 @@ import path from "node:path";
 import { embedderFor } from "../../server/src/codebase/embedding-prompts";
 import { CodebaseIndex } from "../../server/src/codebase/index-service";
 import { EmbeddingModel } from "../../server/src/engine/embedding";
-import { requireRealModel } from "../helpers/test-model";
+import { requireRealModel } from "../support/test-model";
+
+/** These calls are never cancelled. */
+const signal = new AbortController().signal;
 
 describe("codebase index on real weights (Gemma 3 270M as the embedding model)", function () {
   this.timeout(300_000);
@@ -20,7 +23,7 @@ describe("codebase index on real weights (Gemma 3 270M as the embedding model)",
 
   before(async function () {
     const modelPath = requireRealModel(this, "gemma3-270m");
-    model = await EmbeddingModel.load({ modelPath, gpu: "off", log: () => undefined, threads: 1 });
+    model = await EmbeddingModel.load({ signal, modelPath, gpu: "off", log: () => undefined, threads: 1 });
     dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-real-codebase-")));
   });
 
@@ -45,22 +48,22 @@ describe("codebase index on real weights (Gemma 3 270M as the embedding model)",
       const embedder = embedderFor(model, "gemma-3-270m-q4_k_m.gguf");
       assert.equal(embedder.dimensions, 640, "Gemma 3 270M's hidden size");
       await index.setEmbedder(embedder);
-      const first = await index.update();
+      const first = await index.update({ signal });
       assert.equal(index.status.chunks, 3);
       assert.equal(first.embedded, 3, "every chunk got a vector, the long one too");
       assert.equal(index.status.embedded, 3);
 
-      const byName = await index.search("verifyPassword", { limit: 3 });
+      const byName = await index.search("verifyPassword", { signal, limit: 3 });
       assert.equal(byName.mode, "fused");
       assert.equal(byName.pendingEmbeddings, 0);
       assert.equal(byName.hits[0]?.path, "auth.ts", "an exact name stays first after fusion");
       assert.deepEqual(byName.hits[0]?.matchedBy, ["lexical", "semantic"]);
-      const paraphrase = await index.search("how big is a round shape", { limit: 3 });
+      const paraphrase = await index.search("how big is a round shape", { signal, limit: 3 });
       assert.equal(paraphrase.mode, "fused");
       assert.ok(paraphrase.hits.length > 0 && paraphrase.hits.every((h) => h.matchedBy.includes("semantic")), "a query with no shared word is answered by the vectors");
 
       await fs.appendFile(path.join(ws, "geometry.ts"), "export function squareArea(side: number): number {\n  return side * side;\n}\n");
-      const second = await index.update({ paths: [path.join(ws, "geometry.ts")] });
+      const second = await index.update({ signal, paths: [path.join(ws, "geometry.ts")] });
       assert.equal(second.changed, 1);
       assert.equal(second.embedded, 1, "only the new chunk is embedded; unchanged chunks keep their vectors");
       assert.equal(index.status.embedded, 4);

@@ -12,8 +12,8 @@ import { DidCloseTextDocumentNotification, DidOpenTextDocumentNotification } fro
 import { pathToFileURL } from "node:url";
 import { completionBudget } from "../../server/src/completion/budget";
 import { CompletionStatsRequest, type CompletionStat, type CompletionStatsResult, type PincerSettings } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { repoRoot, requireRealModel, type RealModelId } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { repoRoot, requireRealModel, type RealModelId } from "../support/test-model";
 
 const THREADS = 1;
 const CONTEXT_SIZE = 2048;
@@ -69,7 +69,7 @@ async function startHarness(modelPath: string, completion: Partial<PincerSetting
       return typeof item?.insertText === "string" ? item.insertText : "";
     },
     async stats() {
-      return ((await server.connection.sendRequest(CompletionStatsRequest)) as CompletionStatsResult).stats;
+      return ((await server.connection.sendRequest(CompletionStatsRequest, {})) as CompletionStatsResult).stats;
     },
     async dispose() {
       await server.stop();

@@ -91,7 +91,7 @@ function problems(): ChipSource {
 }
 
 async function gitDiff(client: LanguageClient): Promise<ChipSource[]> {
-  const result: ChatGitDiffResult = await client.sendRequest(ChatGitDiffRequest);
+  const result: ChatGitDiffResult = await client.sendRequest(ChatGitDiffRequest, {});
   if (result.diffs.length === 0) {
     void vscode.window.showInformationMessage("Pincer: there are no uncommitted changes.");
     return [];

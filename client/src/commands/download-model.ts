@@ -34,7 +34,7 @@ export async function downloadModelCommand(client: LanguageClient, preset?: stri
       });
       try {
         const params: DownloadModelParams & { workDoneToken: string } = { uri, workDoneToken: token };
-        return await client.sendRequest<DownloadModelResult>(DownloadModelRequest, params, cancellation);
+        return await client.sendRequest(DownloadModelRequest, params, cancellation);
       } finally {
         listener.dispose();
       }

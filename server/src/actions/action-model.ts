@@ -1,17 +1,18 @@
 // The one thing actions need from the model: a chat answer to a prompt. The engine's chat sequence
 // implements it; keeping it this small lets tests check the plumbing around a random model.
+import { PincerError } from "../platform/errors";
 import { SYSTEM_PROMPT } from "../chat/system-prompt";
 import type { Engine } from "../engine/engine";
 import type { GenerationResult } from "../engine/sequence";
 
 export interface ActionModel {
-  answer(prompt: string, options: { signal?: AbortSignal; onText?: (text: string) => void; maxTokens?: number }): Promise<GenerationResult>;
+  answer(prompt: string, options: { signal: AbortSignal; onText?: (text: string) => void; maxTokens?: number }): Promise<GenerationResult>;
 }
 
-export class PromptTooLongError extends Error {
+export class PromptTooLongError extends PincerError {
+  override name = "PromptTooLongError";
   constructor(message: string) {
-    super(message);
-    this.name = "PromptTooLongError";
+    super(message, "invalid-params");
   }
 }
 

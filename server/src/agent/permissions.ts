@@ -16,6 +16,7 @@
 // that resolves inside any folder (multi-root workspaces) is neither read nor written.
 import { createHash } from "node:crypto";
 import path from "node:path";
+import type { AgentProfile } from "../protocol/settings";
 import { JsonMapFile } from "../store/json-store";
 import { gitDirectoryWrite } from "../git/git-dir-names";
 import { invisibleNote, revealInvisible } from "../platform/invisible-unicode";
@@ -25,8 +26,7 @@ import { scriptRunnerReasons } from "./script-runners";
 import type { SimpleCommand } from "./shell-parse";
 import type { ApprovalRequest, CommandSandboxInfo, PermissionCheck, PermissionDecision, PermissionGate, RunRecord, ToolDefinition, ToolEffect } from "./tool-types";
 
-export type PermissionProfile = "read-only" | "edit" | "full";
-export const PERMISSION_PROFILES: readonly PermissionProfile[] = ["read-only", "edit", "full"];
+export type PermissionProfile = AgentProfile;
 
 /** What each profile does with each effect before the other checks tighten it. */
 export const PROFILE_TABLE: Readonly<Record<PermissionProfile, Readonly<Record<ToolEffect, PermissionDecision>>>> = {

@@ -1,11 +1,5 @@
 // Dispatches `pincer <command>`: parses flags, resolves settings, maps errors to exit codes.
 import { parseArgs } from "node:util";
-import { ContextFileError } from "../chat/file-attachments";
-import { PromptTooLongError } from "../actions/action-model";
-import { ModelFileError } from "../engine/model-check";
-import { OcrInputError } from "../ocr/types";
-import { DownloadError } from "../models/download";
-import { ModelSpecError } from "../models/model-spec";
 import { loadCliSettings } from "./cli-settings";
 import { chat } from "./commands/chat";
 import { indexWorkspace, searchCodebase } from "./commands/codebase";
@@ -17,9 +11,10 @@ import { outline } from "./commands/outline";
 import { run } from "./commands/run";
 import { undo } from "./commands/undo";
 import { chatTask, taskList } from "./commands/task";
-import { ModelUnavailableError } from "./load-engine";
+import { AGENT_PROFILES, type AgentProfile } from "../protocol";
 import { onStoreNotice } from "../store/store-notices";
-import { EXIT_FAILURE, EXIT_USAGE, USAGE, UsageError } from "./usage";
+import { exitCodeForError } from "./exit-codes";
+import { USAGE, UsageError } from "./usage";
 
 export async function runCli(argv: string[]): Promise<number> {
   const controller = new AbortController();
@@ -29,16 +24,7 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     return await dispatch(argv, controller.signal);
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`pincer: ${error.message}\n\n${USAGE}\n`);
-      return EXIT_USAGE;
-    }
-    if (error instanceof ModelUnavailableError || error instanceof ContextFileError || error instanceof OcrInputError || error instanceof ModelFileError || error instanceof ModelSpecError || error instanceof DownloadError || error instanceof PromptTooLongError) {
-      process.stderr.write(`pincer: ${error.message}\n`);
-      return EXIT_FAILURE;
-    }
-    process.stderr.write(`pincer: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return EXIT_FAILURE;
+    return exitCodeForError(error, (text) => process.stderr.write(text));
   } finally {
     process.off("SIGINT", onSigint);
     stopNotices();
@@ -50,7 +36,7 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
   switch (command) {
     case "doctor": {
       const { values } = parse(rest, { model: { type: "string" }, json: { type: "boolean" } }, 0);
-      return doctor(await loadCliSettings(values.model as string | undefined), values.json === true);
+      return doctor(await loadCliSettings(values.model as string | undefined), values.json === true, signal);
     }
     case "complete": {
       const { values } = parse(
@@ -61,7 +47,10 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       const file = required(values.file as string | undefined, "--file");
       const line = nonNegativeInt(required(values.line as string | undefined, "--line"), "--line");
       const character = nonNegativeInt(required(values.character as string | undefined, "--character"), "--character");
-      return complete(await loadCliSettings(values.model as string | undefined), { file, line, character, json: values.json === true }, signal);
+      const settings = await loadCliSettings(values.model as string | undefined);
+      // --model names the model that completes, over pincer.completion.model as over pincer.model.
+      const model = values.model as string | undefined;
+      return complete(model ? { ...settings, completion: { ...settings.completion, model } } : settings, { file, line, character, json: values.json === true }, signal);
     }
     case "chat": {
       // With --task the prompt comes from the task file, so there is no message argument.
@@ -104,7 +93,7 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
         1,
       );
       const profile = values.profile as string | undefined;
-      if (profile !== undefined && !["read-only", "edit", "full"].includes(profile)) throw new UsageError("--profile takes read-only, edit or full.");
+      if (profile !== undefined && !(AGENT_PROFILES as readonly string[]).includes(profile)) throw new UsageError(`--profile takes ${AGENT_PROFILES.join(", ")}.`);
       const approve = values.approve as string;
       if (approve !== "never" && approve !== "auto") throw new UsageError("--approve takes never or auto.");
       const maxSteps = values["max-steps"] === undefined ? undefined : positiveInt(values["max-steps"] as string, "--max-steps");
@@ -113,7 +102,7 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
         {
           workspace: required(values.workspace as string | undefined, "--workspace"),
           task: positionals[0]!,
-          profile: profile as "read-only" | "edit" | "full" | undefined,
+          profile: profile as AgentProfile | undefined,
           approve,
           maxSteps,
           json: values.json === true,

@@ -1,15 +1,18 @@
 // The `pincer` command line is a public interface: commands, flags, exit codes and JSON shapes are
 // documented in README.md and must stay stable.
+import { PincerError } from "../platform/errors";
+import { AGENT_PROFILES } from "../protocol";
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1; // missing or bad model, failed download, runtime error
 export const EXIT_USAGE = 2; // bad arguments
 export const EXIT_BUDGET_STOP = 3; // pincer run stopped on a step, token, time or context budget
 export const EXIT_APPROVAL_NEEDED = 4; // pincer run needed an approval it could not get (--approve never)
 
-export class UsageError extends Error {
+/** The command line itself is wrong: exit code 2 and the usage text. */
+export class UsageError extends PincerError {
+  override name = "UsageError";
   constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
+    super(message, "invalid-params");
   }
 }
 
@@ -33,7 +36,7 @@ Commands:
                                                Build or update the codebase index of W (default: .)
   search "query" [--workspace W] [--limit N] [--embedding-model M] [--json]
                                                Search the codebase index (keywords, and meaning with M)
-  run --workspace W [--profile read-only|edit|full] [--approve never|auto] [--max-steps N]
+  run --workspace W [--profile ${AGENT_PROFILES.join("|")}] [--approve never|auto] [--max-steps N]
       [--model M] [--json] "task"              Let the agent do a task in workspace W
   undo --workspace W [RUN_ID] [--json]         Put back what an agent run changed (default: the newest run)
   serve --stdio | --node-ipc                   Run the language server

@@ -8,6 +8,9 @@ import path from "node:path";
 import { searchObservation } from "./codebase-service";
 import { CodebaseIndex, CodebaseStorageError } from "./index-service";
 
+/** These calls are never cancelled. */
+const signal = new AbortController().signal;
+
 interface Setup {
   ws: string;
   outside: string;
@@ -26,9 +29,9 @@ async function indexedPaths(s: Setup, prepare: (s: Setup) => Promise<string[] | 
   const changed = await prepare(s);
   const index = await CodebaseIndex.open({ folders: [s.ws], storageDir: s.storage });
   try {
-    await index.update();
-    if (changed) await index.update({ paths: changed });
-    return (await index.search("outside secret quux")).hits.map((h) => h.path);
+    await index.update({ signal });
+    if (changed) await index.update({ signal, paths: changed });
+    return (await index.search("outside secret quux", { signal })).hits.map((h) => h.path);
   } finally {
     await index.close();
   }
@@ -75,11 +78,11 @@ describe("codebase index security", function () {
     await fs.writeFile(tricky, "export const trickyNameMarker = 1;\n");
     const index = await CodebaseIndex.open({ folders: [s.ws], storageDir: s.storage });
     try {
-      await index.update();
+      await index.update({ signal });
       await fs.writeFile(tricky, "export const trickyNameChanged = 2;\n");
-      await index.update({ paths: [tricky] });
-      assert.deepEqual((await index.search("insideMarker")).hits.map((h) => h.path), ["inside.ts"], "the other file's rows are still there");
-      assert.equal((await index.search("trickyNameChanged")).hits[0]?.path, "it's' OR '1'='1.ts");
+      await index.update({ signal, paths: [tricky] });
+      assert.deepEqual((await index.search("insideMarker", { signal })).hits.map((h) => h.path), ["inside.ts"], "the other file's rows are still there");
+      assert.equal((await index.search("trickyNameChanged", { signal })).hits[0]?.path, "it's' OR '1'='1.ts");
     } finally {
       await index.close();
     }

@@ -8,6 +8,7 @@ import { EmbeddingModel } from "../engine/embedding";
 import { errorText } from "../engine/model-check";
 import { downloadTarget, parseModelSpec } from "../models/model-spec";
 import { resolveModelsDir } from "../models/models-dir";
+import { PincerError } from "../platform/errors";
 import type { Logger } from "../platform/log";
 import type { PincerSettings } from "../protocol/settings";
 import { embedderFor } from "./embedding-prompts";
@@ -22,7 +23,13 @@ export { relatedChunksProvider, type RelatedChunksProvider } from "./completion-
 export type { CodebaseSearchResult, IndexStatus, UpdateReport };
 export type { CodebaseHit } from "./types";
 
-export class CodebaseUnavailableError extends Error {}
+/** No index to ask: no workspace folder, indexing off, or the embedding model is not downloaded. */
+export class CodebaseUnavailableError extends PincerError {
+  override name = "CodebaseUnavailableError";
+  constructor(message: string) {
+    super(message, "not-available");
+  }
+}
 
 export interface CodebaseConfig {
   folders: readonly string[];
@@ -41,6 +48,7 @@ export class CodebaseService {
   private indexKey = "";
   private embedding: { spec: string; model: EmbeddingModel; embedder: Embedder } | undefined;
   private embeddingKey = "";
+  private embeddingLoad: AbortController | undefined;
   private config: CodebaseConfig | undefined;
   private run: AbortController | undefined;
   private pending = new Set<string>();
@@ -97,7 +105,7 @@ export class CodebaseService {
   }
 
   /** A full run now, asked for by a person (the CLI's `pincer index`, the editor's re-index): it runs on battery too. */
-  async reindex(options: { signal?: AbortSignal; embed?: boolean } = {}): Promise<UpdateReport> {
+  async reindex(options: { signal: AbortSignal; embed?: boolean }): Promise<UpdateReport> {
     const index = this.requireIndex();
     // This run covers whatever background work was waiting.
     clearTimeout(this.debounce);
@@ -126,7 +134,7 @@ export class CodebaseService {
   }
 
   /** Without background work (the CLI), the first search brings the index up to date first (no new vectors). */
-  async search(query: string, options: { limit?: number; signal?: AbortSignal; lexicalOnly?: boolean } = {}): Promise<CodebaseSearchResult> {
+  async search(query: string, options: { limit?: number; signal: AbortSignal; lexicalOnly?: boolean }): Promise<CodebaseSearchResult> {
     const index = this.requireIndex();
     if (this.config?.background === false && !this.updatedOnce) await this.reindex({ signal: options.signal, embed: false });
     return index.search(query, options);
@@ -140,6 +148,7 @@ export class CodebaseService {
     clearTimeout(this.debounce);
     clearInterval(this.powerTimer);
     this.run?.abort();
+    this.embeddingLoad?.abort();
     await this.closeIndex();
     await this.embedding?.model.dispose();
     this.embedding = undefined;
@@ -216,6 +225,10 @@ export class CodebaseService {
     const key = JSON.stringify([spec, settings?.gpu, settings?.modelsDir]);
     if (key === this.embeddingKey) return;
     this.embeddingKey = key;
+    // A newer setting or dispose() stops a load still in progress.
+    this.embeddingLoad?.abort();
+    const loading = new AbortController();
+    this.embeddingLoad = loading;
     const previous = this.embedding;
     this.embedding = undefined;
     await this.index?.setEmbedder(undefined);
@@ -223,7 +236,7 @@ export class CodebaseService {
     if (spec === "" || !settings) return;
     try {
       const modelPath = await resolveEmbeddingModel(spec, settings.modelsDir);
-      const model = await EmbeddingModel.load({ modelPath, gpu: settings.gpu, log: this.options.log });
+      const model = await EmbeddingModel.load({ modelPath, gpu: settings.gpu, log: this.options.log, signal: loading.signal });
       if (this.embeddingKey !== key) {
         await model.dispose(); // the setting changed while it loaded
         return;
@@ -234,6 +247,7 @@ export class CodebaseService {
       this.options.log("info", `Codebase index: embeddings from ${model.facts.name} (${model.dimensions} dimensions).`);
       if (this.config?.background) this.requestFull();
     } catch (error) {
+      if (loading.signal.aborted) return;
       this.options.log("warn", `Codebase index: the embedding model is not available, so search is keyword-only: ${errorText(error)}`);
       this.emit({ ...this.lastStatus, message: `Embedding model unavailable: ${errorText(error)}` });
     }

@@ -8,6 +8,9 @@ import { CodebaseService } from "./codebase-service";
 import { relatedChunksProvider } from "./completion-context";
 import { powerState } from "./power-source";
 
+/** These calls are never cancelled. */
+const signal = new AbortController().signal;
+
 describe("completion context from the codebase index", function () {
   this.timeout(60_000);
 
@@ -19,10 +22,10 @@ describe("completion context from the codebase index", function () {
     const service = new CodebaseService({ storageDir: storage, log: () => undefined });
     await service.configure({ folders: [ws], excludes: [], settings: { index: { enabled: true, embeddingModel: "", pauseOnBattery: false, maxFileKb: 1024 }, gpu: "off", modelsDir: "" }, background: false });
     try {
-      await service.reindex();
+      await service.reindex({ signal });
       const related = relatedChunksProvider(() => service, { budgetMs: 5_000 });
       const text = "const sum = applyDiscount(total, 0.1);\n";
-      const chunks = await selectContext({ uri: "file:///cart.ts", path: "cart.ts", languageId: "typescript", text, offset: text.length - 2, prefixWindowChars: 10_000 }, [], undefined, undefined, related);
+      const chunks = await selectContext({ uri: "file:///cart.ts", path: "cart.ts", languageId: "typescript", text, offset: text.length - 2, prefixWindowChars: 10_000 }, [], undefined, undefined, (names, current) => related(names, current, signal));
       assert.equal(chunks.at(-1)?.path, "pricing.ts");
       assert.match(chunks.at(-1)!.text, /function applyDiscount/);
       assert.ok(!chunks.some((c) => c.path === "cart.ts" && /applyDiscount\(total, 0\.1\)/.test(c.text)), "not the current file");
@@ -34,9 +37,9 @@ describe("completion context from the codebase index", function () {
   it("gives up after its time budget and without an index", async () => {
     const slow = { available: true, search: () => new Promise<never>(() => undefined) } as unknown as CodebaseService;
     const started = performance.now();
-    assert.deepEqual(await relatedChunksProvider(() => slow, { budgetMs: 20 })(["x"], "a.ts"), []);
+    assert.deepEqual(await relatedChunksProvider(() => slow, { budgetMs: 20 })(["x"], "a.ts", signal), []);
     assert.ok(performance.now() - started < 1_000);
-    assert.deepEqual(await relatedChunksProvider(() => undefined)(["x"], "a.ts"), []);
+    assert.deepEqual(await relatedChunksProvider(() => undefined)(["x"], "a.ts", signal), []);
   });
 });
 

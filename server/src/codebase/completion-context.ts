@@ -9,7 +9,7 @@ export interface RelatedChunk {
 }
 
 /** (identifiers near the cursor, the current file's display path) → related chunks from other files, or [] past the budget. */
-export type RelatedChunksProvider = (names: readonly string[], currentPath: string, signal?: AbortSignal) => Promise<RelatedChunk[]>;
+export type RelatedChunksProvider = (names: readonly string[], currentPath: string, signal: AbortSignal) => Promise<RelatedChunk[]>;
 
 export function relatedChunksProvider(service: () => CodebaseService | undefined, options: { budgetMs?: number; limit?: number; maxLines?: number } = {}): RelatedChunksProvider {
   const budgetMs = options.budgetMs ?? 25;

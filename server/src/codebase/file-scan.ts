@@ -39,7 +39,7 @@ export class FileScanner {
   }
 
   /** Every indexable file; `truncated` when maxFiles was reached. */
-  async scan(signal?: AbortSignal): Promise<{ files: ScannedFile[]; truncated: boolean }> {
+  async scan(signal: AbortSignal): Promise<{ files: ScannedFile[]; truncated: boolean }> {
     const files: ScannedFile[] = [];
     for (const [index, root] of this.roots.roots.entries()) {
       const stack: string[] = [""];

@@ -4,11 +4,14 @@ import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { requireTestModel } from "../../../test/helpers/test-model";
+import { requireTestModel } from "../../../test/support/test-model";
 import { EmbeddingModel } from "../engine/embedding";
 import { CodebaseService } from "./codebase-service";
 import { embedderFor } from "./embedding-prompts";
 import { CodebaseIndex, CodebaseStorageError } from "./index-service";
+
+/** These calls are never cancelled. */
+const signal = new AbortController().signal;
 
 async function tempDir(name: string): Promise<string> {
   return fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), `pincer-${name}-`)));
@@ -41,14 +44,14 @@ describe("codebase index", function () {
     const { ws, storage } = await workspace();
     const index = await CodebaseIndex.open({ folders: [ws], storageDir: storage, excludes: ["generated/**"], limits: { maxFileBytes: 32 * 1024 } });
     try {
-      const report = await index.update();
+      const report = await index.update({ signal });
       assert.equal(report.scanned, 4, "src/settings.ts, src/math.ts, .gitignore, blob.ts (read, then skipped as binary)");
-      const found = await index.search("read the settings file");
+      const found = await index.search("read the settings file", { signal });
       assert.equal(found.mode, "lexical");
       assert.equal(found.hits[0]?.path, "src/settings.ts");
       assert.deepEqual(found.hits[0]?.symbols, ["loadSettingsFile"]);
       for (const marker of ["zorbquux", "flimflamwidget", "blorptastic", "grumblewump", "snorkeldorf"]) {
-        const result = await index.search(marker);
+        const result = await index.search(marker, { signal });
         assert.deepEqual(result.hits.map((h) => h.path), [], `${marker} must not be indexed`);
       }
     } finally {
@@ -60,19 +63,19 @@ describe("codebase index", function () {
     const { ws, outside, storage } = await workspace();
     const index = await CodebaseIndex.open({ folders: [ws], storageDir: storage });
     try {
-      await index.update();
-      assert.equal((await index.update()).changed, 0, "nothing changed");
+      await index.update({ signal });
+      assert.equal((await index.update({ signal })).changed, 0, "nothing changed");
       await fs.appendFile(path.join(ws, "src", "math.ts"), "export function multiplyNumbers(a: number, b: number) {\n  return a * b;\n}\n");
-      const one = await index.update({ paths: [path.join(ws, "src", "math.ts"), path.join(outside, "outside.ts"), path.join(ws, "src", "link.ts")] });
+      const one = await index.update({ signal, paths: [path.join(ws, "src", "math.ts"), path.join(outside, "outside.ts"), path.join(ws, "src", "link.ts")] });
       assert.deepEqual([one.scanned, one.changed], [1, 1], "only math.ts; the outside file and the link to it are not workspace files");
       // A word the index had never seen must be found right after the update (LanceDB misses such words in rows its index does not cover yet).
-      assert.equal((await index.search("multiply")).hits[0]?.symbols[0], "multiplyNumbers");
+      assert.equal((await index.search("multiply", { signal })).hits[0]?.symbols[0], "multiplyNumbers");
       await fs.writeFile(path.join(ws, "src", "shipping.ts"), "export function scheduleParcelPickup() {}\n");
-      await index.update({ paths: [path.join(ws, "src", "shipping.ts")] });
-      assert.equal((await index.search("parcel pickup")).hits[0]?.path, "src/shipping.ts", "a new file's words are found at once");
+      await index.update({ signal, paths: [path.join(ws, "src", "shipping.ts")] });
+      assert.equal((await index.search("parcel pickup", { signal })).hits[0]?.path, "src/shipping.ts", "a new file's words are found at once");
       await fs.rm(path.join(ws, "src", "math.ts"));
-      assert.equal((await index.update({ paths: [path.join(ws, "src", "math.ts")] })).removed, 1);
-      assert.deepEqual((await index.search("multiply numbers")).hits.filter((h) => h.path === "src/math.ts"), []);
+      assert.equal((await index.update({ signal, paths: [path.join(ws, "src", "math.ts")] })).removed, 1);
+      assert.deepEqual((await index.search("multiply numbers", { signal })).hits.filter((h) => h.path === "src/math.ts"), []);
     } finally {
       await index.close();
     }
@@ -81,7 +84,7 @@ describe("codebase index", function () {
   it("keeps its files private and refuses a storage folder inside the workspace", async () => {
     const { ws, storage } = await workspace();
     const index = await CodebaseIndex.open({ folders: [ws], storageDir: storage });
-    await index.update();
+    await index.update({ signal });
     await index.close();
     for (const entry of await fs.readdir(path.join(storage, "codebase"), { recursive: true, withFileTypes: true })) {
       const mode = (await fs.stat(path.join(entry.parentPath, entry.name))).mode & 0o777;
@@ -94,18 +97,18 @@ describe("codebase index", function () {
   it("with an embedding model: fuses both rankings and re-embeds only chunks whose text changed", async function () {
     const modelPath = requireTestModel(this);
     const { ws, storage } = await workspace();
-    const model = await EmbeddingModel.load({ modelPath, gpu: "off", log: () => undefined, contextSize: 128 });
+    const model = await EmbeddingModel.load({ signal, modelPath, gpu: "off", log: () => undefined, contextSize: 128 });
     const index = await CodebaseIndex.open({ folders: [ws], storageDir: storage });
     try {
       await index.setEmbedder(embedderFor(model, path.basename(modelPath)));
-      const first = await index.update();
+      const first = await index.update({ signal });
       assert.equal(first.embedded, index.status.chunks);
-      const result = await index.search("settings");
+      const result = await index.search("settings", { signal });
       assert.equal(result.mode, "fused");
       assert.equal(result.pendingEmbeddings, 0);
       assert.ok(result.hits.some((h) => h.matchedBy.includes("semantic")));
       await fs.appendFile(path.join(ws, "src", "math.ts"), "export const extra = 1;\n");
-      const second = await index.update({ paths: [path.join(ws, "src", "math.ts")] });
+      const second = await index.update({ signal, paths: [path.join(ws, "src", "math.ts")] });
       assert.ok(second.embedded >= 1 && second.embedded < first.embedded, `only the changed chunks are embedded again (${second.embedded})`);
     } finally {
       await index.close();
@@ -125,7 +128,7 @@ describe("codebase index", function () {
       await paused;
       assert.equal(service.status.files, 0, "nothing was indexed on battery");
       power = "mains";
-      const report = await service.reindex();
+      const report = await service.reindex({ signal });
       assert.ok(report.changed >= 2);
     } finally {
       await service.dispose();
@@ -144,12 +147,12 @@ describe("codebase service", function () {
     const settings = { index: { enabled: true, embeddingModel: modelPath, pauseOnBattery: false, maxFileKb: 1024 }, gpu: "off" as const, modelsDir: "" };
     try {
       await service.configure({ folders: [first.ws], excludes: [], settings, background: false });
-      await service.reindex();
-      assert.equal((await service.search("settings")).mode, "fused");
+      await service.reindex({ signal });
+      assert.equal((await service.search("settings", { signal })).mode, "fused");
       await service.configure({ folders: [second.ws], excludes: [], settings, background: false });
-      await service.reindex();
+      await service.reindex({ signal });
       assert.equal(service.status.embeddingModel, "llama-2-tiny-random");
-      assert.equal((await service.search("settings")).mode, "fused");
+      assert.equal((await service.search("settings", { signal })).mode, "fused");
     } finally {
       await service.dispose();
     }

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { PincerError } from "../platform/errors";
 import type { Logger } from "../platform/log";
 import { WorkspaceRoots } from "../platform/workspace-paths";
 import { chunkText } from "./chunker";
@@ -27,7 +28,7 @@ export interface CodebaseIndexOptions {
 }
 
 export interface UpdateOptions {
-  signal?: AbortSignal;
+  signal: AbortSignal;
   /** Only these paths (changed, created or deleted); default: the whole workspace. */
   paths?: readonly string[];
   /** Asked between batches; true stops the run like a cancel (the work done so far is kept). */
@@ -48,7 +49,13 @@ export interface UpdateReport {
   ms: number;
 }
 
-export class CodebaseStorageError extends Error {}
+/** The index cannot be kept here (no folder exists, or the storage lies inside the workspace). */
+export class CodebaseStorageError extends PincerError {
+  override name = "CodebaseStorageError";
+  constructor(message: string) {
+    super(message, "not-available");
+  }
+}
 export class IndexPausedError extends Error {}
 
 const FILE_BATCH = 64;
@@ -111,13 +118,13 @@ export class CodebaseIndex {
   }
 
   /** Brings the index up to date; runs after any update in progress. */
-  update(options: UpdateOptions = {}): Promise<UpdateReport> {
+  update(options: UpdateOptions): Promise<UpdateReport> {
     const run = this.running.then(() => this.runUpdate(options));
     this.running = run.catch(() => undefined);
     return run;
   }
 
-  async search(query: string, options: { limit?: number; signal?: AbortSignal; lexicalOnly?: boolean } = {}): Promise<CodebaseSearchResult> {
+  async search(query: string, options: { limit?: number; signal: AbortSignal; lexicalOnly?: boolean }): Promise<CodebaseSearchResult> {
     const started = performance.now();
     const limit = Math.max(1, Math.min(options.limit ?? 10, 50));
     const words = [...new Set(lexicalTerms(query, 64))];
@@ -260,7 +267,7 @@ export class CodebaseIndex {
     return embedded;
   }
 
-  private async scanAll(signal?: AbortSignal): Promise<{ files: ScannedFile[]; removed: string[]; truncated: boolean }> {
+  private async scanAll(signal: AbortSignal): Promise<{ files: ScannedFile[]; removed: string[]; truncated: boolean }> {
     const { files, truncated } = await this.scanner.scan(signal);
     const present = new Set(files.map((f) => fileKey(f.root, this.displayPath(f))));
     return { files, removed: [...this.manifest.files.keys()].filter((key) => !present.has(key)), truncated };

@@ -1,4 +1,8 @@
 // The codebase index's vocabulary, shared by its files and its hosts (LSP, CLI, agent tool, chat).
+// What crosses the wire (hits, status) is defined in protocol/codebase.ts.
+import type { CodebaseHit } from "../protocol/codebase";
+
+export type { CodebaseHit, IndexState, IndexStatus } from "../protocol/codebase";
 
 /** One searchable piece of a file: a definition (function, class, method…) or a window of lines. */
 export interface CodeChunk {
@@ -18,13 +22,6 @@ export interface CodeChunk {
   hash: string;
 }
 
-export interface CodebaseHit extends Omit<CodeChunk, "hash" | "root"> {
-  /** Fused reciprocal-rank score (higher is better); only comparable within one search. */
-  score: number;
-  /** Which rankers found it. */
-  matchedBy: ("lexical" | "semantic")[];
-}
-
 export interface CodebaseSearchResult {
   hits: CodebaseHit[];
   /** "fused" when the semantic ranker took part; "lexical" before an embedding model is chosen or while vectors are missing. */
@@ -34,27 +31,12 @@ export interface CodebaseSearchResult {
   tookMs: number;
 }
 
-export type IndexState = "idle" | "indexing" | "embedding" | "paused" | "error";
-
-export interface IndexStatus {
-  state: IndexState;
-  files: number;
-  chunks: number;
-  /** Chunks that have a vector from the current embedding model. */
-  embedded: number;
-  /** Work done / to do in the current run (files, then chunks to embed). */
-  done: number;
-  total: number;
-  message?: string;
-  embeddingModel?: string;
-}
-
 /** The semantic half: turns texts into unit-length vectors (engine/embedding.ts behind embedding-prompts.ts). */
 export interface Embedder {
   /** Vectors from different keys are never compared. */
   readonly key: string;
   readonly name: string;
   readonly dimensions: number;
-  embedDocument(text: string, signal?: AbortSignal): Promise<Float32Array>;
-  embedQuery(text: string, signal?: AbortSignal): Promise<Float32Array>;
+  embedDocument(text: string, signal: AbortSignal): Promise<Float32Array>;
+  embedQuery(text: string, signal: AbortSignal): Promise<Float32Array>;
 }

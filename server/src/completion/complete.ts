@@ -20,7 +20,7 @@ export interface CompletionRequest {
   languageId?: string;
   /** Extra context, chosen when the prompt is laid out (see completion-session.ts). */
   context?: (prefixWindowChars: number) => Promise<ContextChunk[]>;
-  signal?: AbortSignal;
+  signal: AbortSignal;
 }
 
 export interface CompletionResult {

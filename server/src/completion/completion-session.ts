@@ -26,7 +26,7 @@ export interface SessionRequest {
    * first; it is told how much of the prefix the prompt already shows.
    */
   context?: (prefixWindowChars: number) => Promise<ContextChunk[]>;
-  signal?: AbortSignal;
+  signal: AbortSignal;
 }
 
 export interface SessionResult {

@@ -15,20 +15,20 @@ export function foregroundActive(): number {
 }
 
 /** Resolves when no foreground generation runs; rejects when `signal` aborts first. */
-export function whenForegroundIdle(signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason as Error);
+export function whenForegroundIdle(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
   if (foreground === 0) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
     const done = () => {
       idleWaiters.delete(done);
-      signal?.removeEventListener("abort", onAbort);
+      signal.removeEventListener("abort", onAbort);
       resolve();
     };
     const onAbort = () => {
       idleWaiters.delete(done);
-      reject(signal!.reason as Error);
+      reject(signal.reason as Error);
     };
     idleWaiters.add(done);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    signal.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -20,7 +20,7 @@ export interface EmbeddingLoadOptions {
   threads?: number;
   /** Tokens one text may have; longer texts are cut. Default min(512, the model's training context). */
   contextSize?: number;
-  signal?: AbortSignal;
+  signal: AbortSignal;
 }
 
 export class EmbeddingModel {
@@ -67,7 +67,7 @@ export class EmbeddingModel {
    * the foreground is idle; "now" (search queries) waits at most for the embedding in flight.
    * Rejects with the signal's reason when cancelled before it starts.
    */
-  async embed(text: string, options: { signal?: AbortSignal; priority?: "background" | "now" } = {}): Promise<Float32Array> {
+  async embed(text: string, options: { signal: AbortSignal; priority?: "background" | "now" }): Promise<Float32Array> {
     if (options.priority !== "now") await whenForegroundIdle(options.signal);
     return this.exclusive.run(async () => {
       if (this.disposed) throw new Error("The embedding model was unloaded.");
@@ -79,11 +79,12 @@ export class EmbeddingModel {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    // Waits for a running embedding: disposing under it would free memory it still reads.
+    // Waits for a running embedding: disposing under it would free memory it still reads. Nothing
+    // cancels a dispose, so its turn in the queue has a signal that never aborts.
     await this.exclusive.run(async () => {
       await this.context.dispose();
       await this.model.dispose();
-    });
+    }, new AbortController().signal);
   }
 
   /** Keeps the start of the text that fits (a few tokens stay free for BOS/EOS/separators). */

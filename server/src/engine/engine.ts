@@ -16,7 +16,7 @@ export interface EngineLoadOptions {
   settings: Pick<PincerSettings, "gpu" | "gpuLayers" | "threads" | "contextSize">;
   log: EngineLogger;
   calibrationStore?: ThreadCalibrationStore;
-  signal?: AbortSignal;
+  signal: AbortSignal;
   /** fraction in [0, 1] and what is happening, for a progress bar. */
   onProgress?: (fraction: number, message: string) => void;
   /** Features this load serves; a completion-only model needs one sequence, not three. */
@@ -135,10 +135,6 @@ export class Engine {
 
   get contextSize(): number {
     return this.context.contextSize;
-  }
-
-  get activeGenerations(): number {
-    return this.active;
   }
 
   tokenCount(text: string): number {

@@ -3,13 +3,13 @@
 import {
   LlamaChat,
   LlamaCompletion,
+  resolveChatWrapper,
   type ChatHistoryItem,
   type ChatWrapper,
-  type GbnfJsonSchema,
   type Llama,
   type LlamaContextSequence,
-  type LlamaGrammar,
 } from "node-llama-cpp";
+import { layoutTurns, type LayoutTurn } from "./chat-layout";
 import { JsonGrammar } from "./json-grammar";
 import { SerialQueue } from "./serial-queue";
 import { TokenStream } from "./token-stream";
@@ -19,7 +19,7 @@ export const SEQUENCE_SLOTS: readonly SequenceSlot[] = ["completion", "chat", "a
 
 export interface GenerateOptions {
   maxTokens: number;
-  signal?: AbortSignal;
+  signal: AbortSignal;
   temperature?: number;
   /** Called with each piece of decoded text as soon as it is sampled. */
   onText?: (text: string) => void;
@@ -49,6 +49,7 @@ export class EngineSequence {
   private readonly completion: LlamaCompletion;
   private readonly grammars = new Map<string, Promise<JsonGrammar>>();
   private multiTurn: LlamaChat | undefined;
+  private layoutWrapper: ChatWrapper | undefined;
 
   constructor(
     readonly slot: SequenceSlot,
@@ -82,7 +83,7 @@ export class EngineSequence {
    * Exclusive token-level access to this sequence's KV cache (see TokenStream); the handle is valid
    * only inside `work`.
    */
-  withTokens<T>(signal: AbortSignal | undefined, work: (stream: TokenStream) => Promise<T>): Promise<T> {
+  withTokens<T>(signal: AbortSignal, work: (stream: TokenStream) => Promise<T>): Promise<T> {
     return this.exclusive(signal, () => work(new TokenStream(this.sequence, this.sequence.model)));
   }
 
@@ -96,7 +97,7 @@ export class EngineSequence {
     const key = JSON.stringify(schema);
     let grammar = this.grammars.get(key);
     if (!grammar) {
-      grammar = JsonGrammar.create(this.llama, schema);
+      grammar = JsonGrammar.create(this.llama, this.sequence.model, schema);
       grammar.catch(() => this.grammars.delete(key));
       this.grammars.set(key, grammar);
     }
@@ -147,23 +148,19 @@ export class EngineSequence {
     return contextText.tokenize(this.sequence.model.tokenizer);
   }
 
+  /**
+   * `turns` as tokens in the chat template, ending with the opening of the next assistant turn; an
+   * assistant turn that carries its sampled tokens keeps them (chat-layout.ts), so a conversation
+   * that only grows keeps its KV cache warm under TokenStream.generateAfter.
+   */
+  chatLayout(turns: readonly LayoutTurn[]): number[] {
+    this.layoutWrapper ??= this.chatWrapper ?? resolveChatWrapper(this.sequence.model);
+    return layoutTurns(this.layoutWrapper, this.sequence.model, turns);
+  }
+
   private multiTurnChat(): LlamaChat {
     this.multiTurn ??= new LlamaChat({ contextSequence: this.sequence, autoDisposeSequence: false, chatWrapper: this.chatWrapper });
     return this.multiTurn;
-  }
-
-  /** Output constrained by a JSON schema grammar, so it always parses. */
-  generateJson<T>(prompt: string, schema: GbnfJsonSchema, options: GenerateOptions): Promise<{ value: T | undefined; result: GenerationResult }> {
-    return this.exclusive(options.signal, async (track) => {
-      const grammar: LlamaGrammar = await this.llama.createGrammarForJsonSchema(schema as never);
-      const response = await this.completion.generateCompletionWithMeta(prompt, {
-        ...this.samplingOptions(options, track),
-        grammar,
-      });
-      const result = this.result(response.response, response.metadata.stopReason, track);
-      const value = result.stopReason === "eos" ? (grammar as unknown as { parse(text: string): T }).parse(result.text) : undefined;
-      return { value, result };
-    });
   }
 
   private samplingOptions(options: GenerateOptions, track: AbortTracker) {
@@ -176,7 +173,7 @@ export class EngineSequence {
       stopOnAbortSignal: true,
       onToken: (tokens: readonly unknown[]) => {
         track.generated += tokens.length;
-        if (options.signal?.aborted) track.afterAbort += tokens.length;
+        if (options.signal.aborted) track.afterAbort += tokens.length;
       },
       // Only ask for decoded text chunks when someone listens: decoding each token costs time.
       onTextChunk: options.onText,
@@ -191,7 +188,7 @@ export class EngineSequence {
     return { text, stopReason: reason, tokensAfterAbort: track.afterAbort, generatedTokens: track.generated };
   }
 
-  private exclusive<T>(signal: AbortSignal | undefined, work: (track: AbortTracker) => Promise<T>): Promise<T> {
+  private exclusive<T>(signal: AbortSignal, work: (track: AbortTracker) => Promise<T>): Promise<T> {
     return this.queue.run(async () => {
       this.onActivity(1);
       try {

@@ -3,13 +3,16 @@ import type { LlamaModel } from "node-llama-cpp";
 import { sharedBackend } from "./engine";
 import { calibrationKey, chooseThreads, fastest, measureThreads, threadCandidates, type ThreadCalibrationStore, type ThreadChoice } from "./thread-policy";
 
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
+
 /**
- * The test model's path, or a skip with the reason. test/helpers lies outside the server project,
+ * The test model's path, or a skip with the reason. test/support lies outside the server project,
  * so tsc -b cannot follow a static import of it; and a top-level await would make mocha import this
  * file as ESM beside the others it requires, loading the modules under test twice.
  */
 async function requireTestModel(context: Mocha.Context): Promise<string> {
-  const helper = "../../../test/helpers/test-model.ts";
+  const helper = "../../../test/support/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 
@@ -89,7 +92,7 @@ describe("calibrationKey", () => {
 describe("chooseThreads", () => {
   it("uses a numeric setting as it is, without measuring or storing", async () => {
     const store = new MemoryStore();
-    const choice = await chooseThreads({ setting: 3, model: untouchableModel, cores: 8, cacheKey: "k", store });
+    const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: 3, model: untouchableModel, cores: 8, cacheKey: "k", store });
     assert.deepEqual(choice, { threads: 3, source: "setting", measurements: [] });
     assert.deepEqual(store.sets, []);
   });
@@ -101,7 +104,7 @@ describe("chooseThreads", () => {
       { threads: 2, tokensPerSecond: 50 },
     ];
     store.values.set("key", { threads: 1, source: "measured", measurements });
-    const choice = await chooseThreads({ setting: "auto", model: untouchableModel, cores: 2, cacheKey: "key", store });
+    const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: "auto", model: untouchableModel, cores: 2, cacheKey: "key", store });
     assert.deepEqual(choice, { threads: 1, source: "cached", measurements });
     assert.deepEqual(store.sets, []);
   });
@@ -123,12 +126,12 @@ describe("chooseThreads", () => {
       const measured = Object.assign(new Error("measured"), { name: "Measured" });
       const model = new Proxy({}, { get: () => { throw measured; } }) as unknown as LlamaModel;
       // A model that throws on use shows the entry was not trusted: measuring began.
-      await assert.rejects(chooseThreads({ setting: "auto", model, cores: 2, cacheKey: "key", store }), measured, JSON.stringify(entry));
+      await assert.rejects(chooseThreads({ signal: NEVER_ABORTED, setting: "auto", model, cores: 2, cacheKey: "key", store }), measured, JSON.stringify(entry));
     }
   });
 
   it("clamps a numeric setting to the machine's cores", async () => {
-    const choice = await chooseThreads({ setting: 100000, model: untouchableModel, cores: 4, cacheKey: "k" });
+    const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: 100000, model: untouchableModel, cores: 4, cacheKey: "k" });
     assert.equal(choice.threads, 4);
   });
 
@@ -147,7 +150,7 @@ describe("chooseThreads", () => {
 
     it("measures each candidate, keeps the fastest and stores it", async () => {
       const store = new MemoryStore();
-      const choice = await chooseThreads({ setting: "auto", model, cores: 2, cacheKey: "tiny", store });
+      const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: "auto", model, cores: 2, cacheKey: "tiny", store });
       assert.equal(choice.source, "measured");
       assert.deepEqual(
         choice.measurements.map((m) => m.threads),
@@ -159,7 +162,7 @@ describe("chooseThreads", () => {
       assert.deepEqual(store.values.get("tiny"), choice);
 
       // The next load finds it.
-      const again = await chooseThreads({ setting: "auto", model: untouchableModel, cores: 2, cacheKey: "tiny", store });
+      const again = await chooseThreads({ signal: NEVER_ABORTED, setting: "auto", model: untouchableModel, cores: 2, cacheKey: "tiny", store });
       assert.deepEqual(again, { ...choice, source: "cached" });
     });
 
@@ -168,7 +171,7 @@ describe("chooseThreads", () => {
         get: () => Promise.reject(new Error("unreadable")),
         set: () => Promise.reject(new Error("read-only")),
       };
-      const choice = await chooseThreads({ setting: "auto", model, cores: 1, cacheKey: "tiny", store: broken });
+      const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: "auto", model, cores: 1, cacheKey: "tiny", store: broken });
       assert.equal(choice.source, "measured");
       assert.equal(choice.threads, 1);
       assert.equal(choice.measurements.length, 1);

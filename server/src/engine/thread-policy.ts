@@ -38,11 +38,11 @@ export function calibrationKey(model: { path: string; sizeBytes: number; mtimeMs
 const PROMPT_TOKENS = 48;
 const GENERATED_TOKENS = 16;
 
-export async function measureThreads(model: LlamaModel, candidates: number[], signal?: AbortSignal): Promise<ThreadMeasurement[]> {
+export async function measureThreads(model: LlamaModel, candidates: number[], signal: AbortSignal): Promise<ThreadMeasurement[]> {
   const prompt = model.tokenize("function add(a, b) {\n  return a + b;\n}\n".repeat(8)).slice(0, PROMPT_TOKENS);
   const results: ThreadMeasurement[] = [];
   for (const threads of candidates) {
-    signal?.throwIfAborted();
+    signal.throwIfAborted();
     const context = await model.createContext({ contextSize: 256, sequences: 1, threads, createSignal: signal });
     try {
       const sequence = context.getSequence();
@@ -50,7 +50,7 @@ export async function measureThreads(model: LlamaModel, candidates: number[], si
       let produced = 0;
       for await (const token of sequence.evaluate(prompt, { temperature: 0 })) {
         void token;
-        if (++produced >= GENERATED_TOKENS || signal?.aborted) break;
+        if (++produced >= GENERATED_TOKENS || signal.aborted) break;
       }
       const seconds = (performance.now() - started) / 1000;
       results.push({ threads, tokensPerSecond: (prompt.length + produced) / Math.max(seconds, 1e-6) });
@@ -90,7 +90,7 @@ export async function chooseThreads(options: {
   cores: number;
   cacheKey: string;
   store?: ThreadCalibrationStore;
-  signal?: AbortSignal;
+  signal: AbortSignal;
 }): Promise<ThreadChoice> {
   // More threads than cores only make them wait for each other.
   if (options.setting !== "auto") return { threads: Math.min(Math.max(1, Math.floor(options.setting)), Math.max(1, options.cores)), source: "setting", measurements: [] };

@@ -1,14 +1,11 @@
 // textDocument/inlineCompletion (LSP 3.18): ghost text from the completion domain module. A newer
 // request cancels the one in flight; every request's cost is recorded for pincer/completionStats.
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Connection, TextDocuments } from "vscode-languageserver";
 import { InlineCompletionRequest, type InlineCompletionList } from "vscode-languageserver-protocol";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { completeAt, type CompletionResult } from "../completion/complete";
 import { relatedChunksProvider } from "../codebase/codebase-service";
-import { selectContext } from "../completion/context-select";
-import { workspaceImportReader } from "../completion/import-reader";
+import type { CompletionResult } from "../completion/complete";
+import { completionModel, CompletionService } from "../completion/completion-service";
 import { RecentEdits } from "../completion/recent-edits";
 import { parserPool, textEdit } from "../index/parser-pool";
 import { prepareSymbols } from "../index/symbols";
@@ -21,16 +18,20 @@ const MAX_STATS = 5_000;
 export function registerInlineCompletion(connection: Connection, documents: TextDocuments<TextDocument>, context: ServerContext): void {
   let latest: AbortController | undefined;
   let stats: CompletionStat[] = [];
-  const recentEdits = trackRecentEdits(documents);
-  const relativePath = (uri: string) => displayPath(uri, context.workspaceFolders());
-  const readImport = workspaceImportReader(() => context.workspaceFolders(), relativePath);
-  // Chunks from the codebase index, only when they come within 25 ms (chosen once per layout).
-  const related = relatedChunksProvider(() => context.codebase?.());
+  const service = new CompletionService({
+    settings: () => context.settings(),
+    engine: (signal) => (completionModel(context.settings()).separate ? context.completionHost : context.host).requireEngine(signal),
+    workspaceFolders: () => context.workspaceFolders(),
+    roots: () => context.roots(),
+    openDocuments: () => documents.all().map((d) => ({ uri: d.uri, languageId: d.languageId, text: d.getText() })),
+    recentEdits: trackRecentEdits(documents),
+    // Chunks from the codebase index, only when they come within 25 ms (chosen once per layout).
+    ...(context.codebase ? { relatedChunks: relatedChunksProvider(() => context.codebase?.()) } : {}),
+  });
 
   connection.onRequest(InlineCompletionRequest.type, async (params, token): Promise<InlineCompletionList | null> => {
     const started = performance.now();
-    const settings = context.settings();
-    if (!settings.completion.enabled) return null;
+    if (!context.settings().completion.enabled) return null;
     const document = documents.get(params.textDocument.uri);
     if (!document) return null;
     // A newer keystroke supersedes the request in flight.
@@ -38,30 +39,7 @@ export function registerInlineCompletion(connection: Connection, documents: Text
     const controller = new AbortController();
     latest = controller;
     const signal = AbortSignal.any([controller.signal, toAbortSignal(token)]);
-    const completionHost = settings.completion.model === "" ? context.host : context.completionHost;
-    const engine = await completionHost.requireEngine().catch(() => undefined);
-    if (!engine || signal.aborted) {
-      record(document.uri, started, { insertText: "", usedInfill: false, cancelled: signal.aborted });
-      return null;
-    }
-    const result = await completeAt(engine, {
-      uri: document.uri,
-      path: relativePath(document.uri),
-      text: document.getText(),
-      offset: document.offsetAt(params.position),
-      maxTokens: settings.completion.maxTokens,
-      maxLines: settings.completion.maxLines,
-      languageId: document.languageId,
-      context: (prefixWindowChars) =>
-        selectContext(
-          { uri: document.uri, path: relativePath(document.uri), languageId: document.languageId, text: document.getText(), offset: document.offsetAt(params.position), prefixWindowChars },
-          documents.all().map((d) => ({ uri: d.uri, path: relativePath(d.uri), languageId: d.languageId, text: d.getText() })),
-          recentEdits,
-          readImport,
-          context.codebase ? related : undefined,
-        ),
-      signal,
-    });
+    const result = await service.complete({ uri: document.uri, languageId: document.languageId, text: document.getText() }, document.offsetAt(params.position), signal);
     record(document.uri, started, result);
     const cut = result.stats?.relayout ? result.stats.truncated : undefined;
     if (cut && (cut.prefixChars > 0 || cut.suffixChars > 0 || cut.contextChunks > 0)) {
@@ -117,15 +95,4 @@ function trackRecentEdits(documents: TextDocuments<TextDocument>): RecentEdits {
     recent.record(e.document.uri, edit.startPosition.row, edit.newEndPosition.row);
   });
   return recent;
-}
-
-/** A workspace-relative path for the model to see, or the file name outside any folder. */
-function displayPath(uri: string, folders: readonly string[]): string {
-  if (!uri.startsWith("file:")) return uri;
-  const file = fileURLToPath(uri);
-  for (const folder of folders) {
-    const relative = path.relative(folder, file);
-    if (!relative.startsWith("..") && !path.isAbsolute(relative)) return relative.split(path.sep).join("/");
-  }
-  return path.basename(file);
 }

@@ -1,14 +1,19 @@
-// The `pincer.*` settings, defined once for the client (which reads them from VS Code), the server
-// (which receives them) and the CLI (which reads them from a settings file).
+// The `pincer.*` settings as the server and the CLI use them: their shape, the defaults (from
+// settings-schema.ts, the one definition) and the checks of untrusted input. The client reads them
+// from VS Code by the same table; the CLI from a settings file.
+import {
+  AGENT_PROFILES,
+  COMMAND_SANDBOX_SETTINGS,
+  GPU_SETTINGS,
+  SETTINGS_SCHEMA,
+  TOOL_PERMISSIONS,
+  type AgentProfile,
+  type CommandSandboxSetting,
+  type GpuSetting,
+  type ToolPermission,
+} from "./settings-schema";
 
-export type GpuSetting = "auto" | "cuda" | "vulkan" | "metal" | "off";
-
-/** Agent role profiles: what each tool effect (read, edit, command) may do without asking. */
-export type AgentProfile = "read-only" | "edit" | "full";
-export type ToolPermission = "allow" | "ask" | "deny";
-/** Agent commands in an OS sandbox: when available (auto), always (required: none ⇒ refused), or never (off). */
-export type CommandSandboxSetting = "auto" | "required" | "off";
-export const COMMAND_SANDBOX_SETTINGS: readonly CommandSandboxSetting[] = ["auto", "required", "off"];
+export * from "./settings-schema";
 
 export interface AgentSettings {
   maxSteps: number;
@@ -58,31 +63,8 @@ export interface IndexSettings {
   maxFileKb: number;
 }
 
-export const DEFAULT_SETTINGS: PincerSettings = {
-  model: "",
-  modelsDir: "",
-  gpu: "auto",
-  gpuLayers: "auto",
-  threads: "auto",
-  contextSize: "auto",
-  completion: { enabled: true, maxTokens: 64, maxLines: 8, debounceMs: 75, model: "" },
-  agent: { maxSteps: 30, maxTokens: 200_000, maxWallSeconds: 900, profile: "edit", toolPermissions: {}, sandbox: "auto" },
-  index: { enabled: true, embeddingModel: "", pauseOnBattery: true, maxFileKb: 1024 },
-};
-
-/** The embedding model offered for codebase search; downloaded only after the user agrees (sha256 from the hub). */
-export const RECOMMENDED_EMBEDDING_MODEL = {
-  label: "nomic-embed-text v1.5 (Q8_0, about 146 MB) for codebase search",
-  uri: "hf:nomic-ai/nomic-embed-text-v1.5-GGUF/nomic-embed-text-v1.5.Q8_0.gguf",
-  approximateBytes: 146_000_000,
-} as const;
-
-/** Default model offered on first run; downloaded only after the user agrees. */
-export const RECOMMENDED_MODEL = {
-  label: "Qwen2.5-Coder 1.5B Instruct (Q4_K_M, about 1.1 GB)",
-  uri: "hf:Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
-  approximateBytes: 1_120_000_000,
-} as const;
+/** Every setting at its default, from the schema. */
+export const DEFAULT_SETTINGS = unflattenPincerKeys(Object.fromEntries(Object.entries(SETTINGS_SCHEMA).map(([key, schema]) => [key, structuredClone(schema.default)]))) as unknown as PincerSettings;
 
 /** Merge untrusted input (a settings file, a client message) over the defaults, keeping only valid values. */
 export function normalizeSettings(input: unknown): PincerSettings {
@@ -93,7 +75,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
   return {
     model: typeof raw.model === "string" ? raw.model.trim() : DEFAULT_SETTINGS.model,
     modelsDir: typeof raw.modelsDir === "string" ? raw.modelsDir.trim() : DEFAULT_SETTINGS.modelsDir,
-    gpu: oneOf(raw.gpu, ["auto", "cuda", "vulkan", "metal", "off"] as const, DEFAULT_SETTINGS.gpu),
+    gpu: oneOf(raw.gpu, GPU_SETTINGS, DEFAULT_SETTINGS.gpu),
     gpuLayers: autoOrInt(raw.gpuLayers, ["auto", "max"] as const, 0, DEFAULT_SETTINGS.gpuLayers),
     threads: autoOrInt(raw.threads, ["auto"] as const, 1, DEFAULT_SETTINGS.threads),
     contextSize: autoOrInt(raw.contextSize, ["auto"] as const, 256, DEFAULT_SETTINGS.contextSize),
@@ -108,7 +90,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
       maxSteps: positiveInt(agent.maxSteps, DEFAULT_SETTINGS.agent.maxSteps),
       maxTokens: positiveInt(agent.maxTokens, DEFAULT_SETTINGS.agent.maxTokens),
       maxWallSeconds: positiveInt(agent.maxWallSeconds, DEFAULT_SETTINGS.agent.maxWallSeconds),
-      profile: oneOf(agent.profile, ["read-only", "edit", "full"] as const, DEFAULT_SETTINGS.agent.profile),
+      profile: oneOf(agent.profile, AGENT_PROFILES, DEFAULT_SETTINGS.agent.profile),
       toolPermissions: toolPermissions(agent.toolPermissions),
       sandbox: oneOf(agent.sandbox, COMMAND_SANDBOX_SETTINGS, DEFAULT_SETTINGS.agent.sandbox),
     },
@@ -156,7 +138,7 @@ function toolPermissions(value: unknown): Record<string, ToolPermission> {
   if (!isRecord(value)) return {};
   const kept: Record<string, ToolPermission> = {};
   for (const [name, decision] of Object.entries(value)) {
-    if (/^[a-z][a-z0-9_]{0,63}$/.test(name) && (decision === "allow" || decision === "ask" || decision === "deny")) kept[name] = decision;
+    if (/^[a-z][a-z0-9_]{0,63}$/.test(name) && (TOOL_PERMISSIONS as readonly unknown[]).includes(decision)) kept[name] = decision as ToolPermission;
   }
   return kept;
 }

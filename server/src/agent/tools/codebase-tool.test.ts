@@ -9,6 +9,9 @@ import { WorkspaceRoots } from "../../platform/workspace-paths";
 import type { ToolContext } from "../tool-types";
 import { createTools } from "./index";
 
+/** These calls are never cancelled. */
+const signal = new AbortController().signal;
+
 describe("search_code tool", function () {
   this.timeout(60_000);
 
@@ -19,7 +22,7 @@ describe("search_code tool", function () {
     const service = new CodebaseService({ storageDir: storage, log: () => undefined });
     await service.configure({ folders: [ws], excludes: [], settings: { index: { enabled: true, embeddingModel: "", pauseOnBattery: false, maxFileKb: 1024 }, gpu: "off", modelsDir: "" }, background: false });
     try {
-      await service.reindex();
+      await service.reindex({ signal });
       const tool = createTools({ codebase: () => service }).find((t) => t.name === "search_code")!;
       assert.equal(tool.effect, "read");
       assert.equal(createTools().some((t) => t.name === "search_code"), false, "offered only where a host has an index");
@@ -42,7 +45,7 @@ describe("search_code in the CLI host (pincer run)", function () {
   this.timeout(60_000);
 
   it("is offered with the index on, and its first search indexes the workspace", async () => {
-    const { createCliAgentHost } = await import("../../cli/agent-host");
+    const { createCliAgentSession } = await import("../../cli/agent-host");
     const { DEFAULT_SETTINGS } = await import("../../protocol");
     const ws = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-cli-search-code-")));
     const cache = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-cli-search-code-cache-")));
@@ -50,10 +53,10 @@ describe("search_code in the CLI host (pincer run)", function () {
     const previous = process.env.PINCER_CACHE_DIR;
     process.env.PINCER_CACHE_DIR = cache;
     try {
-      const off = await createCliAgentHost(ws, "read-only", DEFAULT_SETTINGS.agent);
+      const off = await createCliAgentSession(ws, "read-only", DEFAULT_SETTINGS.agent);
       assert.equal(off.tools.some((t) => t.name === "search_code"), false);
       await off.dispose();
-      const host = await createCliAgentHost(ws, "read-only", DEFAULT_SETTINGS.agent, DEFAULT_SETTINGS);
+      const host = await createCliAgentSession(ws, "read-only", DEFAULT_SETTINGS.agent, DEFAULT_SETTINGS);
       try {
         const tool = host.tools.find((t) => t.name === "search_code")!;
         const outcome = await tool.run({ query: "drain the job queue" }, { ...host.context, signal: new AbortController().signal });

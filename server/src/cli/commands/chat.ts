@@ -1,8 +1,9 @@
 // pincer chat: stream a reply to stdout as it is generated. Context files (--context, confined to
 // the current folder) are attached; what did not fit the window is named on stderr.
+import { engineChatModel } from "../../chat/chat-model";
 import { ChatService } from "../../chat/chat-service";
 import { readFileAttachments } from "../../chat/file-attachments";
-import { stderrLogger } from "../../platform/log";
+import { cliLogger } from "../../platform/log";
 import { WorkspaceRoots } from "../../platform/workspace-paths";
 import type { PincerSettings } from "../../protocol";
 import { loadEngineForCli } from "../load-engine";
@@ -11,9 +12,9 @@ import { EXIT_FAILURE, EXIT_OK } from "../usage";
 export async function chat(settings: PincerSettings, args: { message: string; maxTokens?: number; context?: readonly string[] }, signal: AbortSignal): Promise<number> {
   const roots = await WorkspaceRoots.create([process.cwd()]);
   const attachments = await readFileAttachments(roots, args.context ?? []);
-  const { host, engine } = await loadEngineForCli(settings);
+  const { host, engine } = await loadEngineForCli(settings, signal);
   try {
-    const service = new ChatService({ engine: async () => engine, store: () => undefined, roots: async () => roots, warn: (m) => stderrLogger("warn")("warn", m) });
+    const service = new ChatService({ model: async () => engineChatModel(engine), store: () => undefined, roots: async () => roots, warn: (m) => cliLogger()("warn", m) });
     const result = await service.send({ id: "cli", message: args.message, attachments, maxTokens: args.maxTokens }, { signal, onText: (text) => process.stdout.write(text) });
     process.stdout.write("\n");
     const report = result.context;

@@ -1,7 +1,7 @@
 // pincer index / pincer search: the codebase index from the command line, over the same façade
 // as the editor (codebase/codebase-service.ts), stored in Pincer's cache folder.
 import path from "node:path";
-import { CodebaseService, CodebaseStorageError, CodebaseUnavailableError, formatHits } from "../../codebase/codebase-service";
+import { CodebaseService, CodebaseUnavailableError, formatHits } from "../../codebase/codebase-service";
 import { errorText } from "../../engine/model-check";
 import { stderrLogger } from "../../platform/log";
 import type { PincerSettings } from "../../protocol";
@@ -15,27 +15,22 @@ interface CommonArgs {
   json: boolean;
 }
 
-async function openService(settings: PincerSettings, args: CommonArgs): Promise<CodebaseService | undefined> {
+/** The index of the workspace; a CodebaseStorageError or CodebaseUnavailableError (PincerErrors) reaches exit-codes.ts. */
+async function openService(settings: PincerSettings, args: CommonArgs): Promise<CodebaseService> {
   const service = new CodebaseService({ storageDir: defaultCacheDir(), log: stderrLogger(process.env.PINCER_LOG === "debug" ? "debug" : "warn") });
   const index = { ...settings.index, enabled: true, embeddingModel: args.embeddingModel ?? settings.index.embeddingModel };
   try {
     await service.configure({ folders: [path.resolve(args.workspace ?? ".")], excludes: [], settings: { ...settings, index }, background: false });
+    if (!service.available) throw new CodebaseUnavailableError(service.status.message ?? "the workspace cannot be indexed");
+    return service;
   } catch (error) {
-    if (!(error instanceof CodebaseStorageError)) throw error;
-    process.stderr.write(`pincer: ${error.message}\n`);
-    return undefined;
-  }
-  if (!service.available) {
-    process.stderr.write(`pincer: ${service.status.message ?? "the workspace cannot be indexed"}\n`);
     await service.dispose();
-    return undefined;
+    throw error;
   }
-  return service;
 }
 
 export async function indexWorkspace(settings: PincerSettings, args: CommonArgs, signal: AbortSignal): Promise<number> {
   const service = await openService(settings, args);
-  if (!service) return EXIT_FAILURE;
   const bar = new ProgressBar("Indexing");
   const stop = service.onStatus((s) => {
     if (!args.json && s.total > 0) bar.update(s.done / s.total, s.message ?? "");
@@ -67,7 +62,6 @@ export async function indexWorkspace(settings: PincerSettings, args: CommonArgs,
 
 export async function searchCodebase(settings: PincerSettings, args: CommonArgs & { query: string; limit?: number }, signal: AbortSignal): Promise<number> {
   const service = await openService(settings, args);
-  if (!service) return EXIT_FAILURE;
   try {
     // Changed files are picked up first (a stat per file when nothing changed); vectors are not computed here.
     await service.reindex({ signal, embed: false });
@@ -80,13 +74,6 @@ export async function searchCodebase(settings: PincerSettings, args: CommonArgs 
       process.stdout.write(`${formatHits(result.hits, Number.MAX_SAFE_INTEGER).text}\n`);
     }
     return EXIT_OK;
-  } catch (error) {
-    if (signal.aborted) throw error;
-    if (error instanceof CodebaseUnavailableError) {
-      process.stderr.write(`pincer: ${error.message}\n`);
-      return EXIT_FAILURE;
-    }
-    throw error;
   } finally {
     await service.dispose();
   }

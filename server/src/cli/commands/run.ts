@@ -1,9 +1,10 @@
 // pincer run: the agent does a task in a workspace, headless. Progress goes to stderr, the summary
 // (or with --json the whole transcript) to stdout; the exit code says how the run ended.
+import { agentModel, runAgentSession } from "../../agent/agent-session";
 import type { PermissionProfile } from "../../agent/permissions";
-import { describeWorkspace, EngineAgentModel, runAgent } from "../../agent/planner/index";
+import { cliLogger } from "../../platform/log";
 import type { PincerSettings } from "../../protocol";
-import { createCliAgentHost } from "../agent-host";
+import { createCliAgentSession } from "../agent-host";
 import { describeEvent, exitCodeFor, policyApprover, type ApprovePolicy } from "../agent-output";
 import { loadEngineForCli } from "../load-engine";
 
@@ -17,27 +18,18 @@ export interface RunArgs {
 }
 
 export async function run(settings: PincerSettings, args: RunArgs, signal: AbortSignal): Promise<number> {
-  const host = await createCliAgentHost(args.workspace, args.profile ?? settings.agent.profile, settings.agent, settings);
-  if (host.sandbox.info.kind === "none") process.stderr.write(`Commands run without a sandbox: ${host.sandbox.info.reason ?? "unavailable"}${host.sandbox.info.required ? "; they are refused (pincer.agent.sandbox is \"required\")" : "; only the command rules apply"}.\n`);
-  const { host: modelHost, engine } = await loadEngineForCli(settings, { quiet: args.json }).catch(async (error: unknown) => {
-    await host.dispose();
-    throw error;
-  });
+  const session = await createCliAgentSession(args.workspace, args.profile ?? settings.agent.profile, settings.agent, settings);
+  const sandbox = session.sandbox.info;
+  if (sandbox.kind === "none") process.stderr.write(`Commands run without a sandbox: ${sandbox.reason ?? "unavailable"}${sandbox.required ? "; they are refused (pincer.agent.sandbox is \"required\")" : "; only the command rules apply"}.\n`);
+  let loaded: Awaited<ReturnType<typeof loadEngineForCli>> | undefined;
   try {
-    const transcript = await runAgent({
+    const model = await agentModel(async () => (loaded = await loadEngineForCli(settings, signal, { quiet: args.json })).engine, cliLogger());
+    const transcript = await runAgentSession(session, {
       request: args.task,
-      workspaceContext: await describeWorkspace(host.roots),
-      model: new EngineAgentModel(engine.sequence("agent")),
-      tools: host.tools,
-      context: host.context,
-      gate: host.gate,
+      model,
       approver: policyApprover(args.approve),
-      checkpoints: host.checkpoints,
-      budgets: {
-        maxSteps: args.maxSteps ?? settings.agent.maxSteps,
-        maxTokens: settings.agent.maxTokens,
-        maxWallMs: settings.agent.maxWallSeconds * 1000,
-      },
+      settings: settings.agent,
+      ...(args.maxSteps !== undefined ? { maxSteps: args.maxSteps } : {}),
       signal,
       stopOnRefusedApproval: true,
       onEvent: (event) => {
@@ -55,6 +47,6 @@ export async function run(settings: PincerSettings, args: RunArgs, signal: Abort
     }
     return exitCodeFor(transcript.status);
   } finally {
-    await Promise.all([modelHost.dispose(), host.dispose()]);
+    await Promise.all([loaded?.host.dispose(), session.dispose()]);
   }
 }

@@ -1,7 +1,6 @@
-// The parameters of every client → server pincer/* method, checked where they enter the server
-// (lsp/protocol-checks.ts answers InvalidParams with the message). One schema per method, built
-// from a few hand-written checks: the shapes are small, and a schema library would be the largest
-// dependency of the protocol folder, which the client bundles too.
+// The checks a method's parameter schema is built from (each method's schema stands beside its type,
+// in rpc.ts's PincerRequest / PincerNotification). Hand-written: the shapes are small, and a schema
+// library would be the largest dependency of the protocol folder, which the client bundles too.
 
 /** A parameter does not fit its method's schema; `field` is its path ("attachments[0].kind"). */
 export class ParamsError extends Error {
@@ -94,76 +93,13 @@ function plainObject(value: unknown, field: string): Record<string, unknown> {
 }
 
 /** Methods without parameters accept none, null or an empty object. */
-const none: Check<undefined> = (value, field) => {
+export const none: Check<Record<string, never>> = (value, field) => {
   if (value !== undefined && value !== null && (typeof value !== "object" || Array.isArray(value))) throw new ParamsError(field || "params", `must be absent or an object, not ${describe(value)}`);
-  return undefined;
+  return {};
 };
 
-const MiB = 1024 * 1024;
-const position = object({ line: int(0, 100_000_000), character: int(0, 100_000_000) });
-const range = object({ start: position, end: position });
-const attachment = object({
-  kind: oneOf(["file", "selection", "symbol", "problems", "git-diff", "editors", "document", "codebase"]),
-  label: str({ max: 1000 }),
-  // A chat attachment holds at most this much text; the chat service tells the person when one
-  // does not fit the window.
-  text: str({ max: 8 * MiB }),
-  path: optional(str({ max: 4096 })),
-});
-const attachments = optional(arrayOf(attachment, 64));
-const maxTokens = optional(int(1, 1_000_000));
-const conversationId = optional(str({ min: 1, max: 100 }));
-const workDoneToken: Check<unknown> = (value, field) => {
-  if (value !== undefined && typeof value !== "string" && typeof value !== "number") throw new ParamsError(field, `must be a string or a number, not ${describe(value)}`);
-  return value;
-};
-
-/** The schema of every client → server pincer/* request, by method. */
-export const REQUEST_PARAMS: Record<string, Check<unknown>> = {
-  "pincer/chat": object({ id: str({ max: 200 }), message: str({ max: 4 * MiB }), conversationId, attachments, maxTokens }),
-  "pincer/chatContext": object({ message: str({ max: 4 * MiB }), conversationId, attachments, maxTokens }),
-  "pincer/chatStore": object({ dir: str({ min: 1, max: 4096 }), key: str({ min: 1, max: 100 }) }),
-  "pincer/chatHistory/list": none,
-  "pincer/chatHistory/get": object({ id: str({ min: 1, max: 100 }) }),
-  "pincer/chatHistory/rename": object({ id: str({ min: 1, max: 100 }), title: str({ max: 10_000 }) }),
-  "pincer/chatHistory/delete": object({ id: str({ min: 1, max: 100 }) }),
-  "pincer/chatHistory/clear": none,
-  // The active editor's whole text: any size an editor holds; the server parses only what is small enough.
-  "pincer/chatSymbols": object({ languageId: str({ max: 100 }), text: str({ max: 256 * MiB }) }),
-  "pincer/chatGitDiff": none,
-  "pincer/codebase/search": object({ query: str({ min: 1, max: 2000 }), limit: optional(int(1, 50)) }),
-  "pincer/codebase/reindex": none,
-  "pincer/downloadModel": object({
-    uri: str({ min: 1, max: 4096 }),
-    sha256: optional(str({ pattern: /^[0-9a-fA-F]{64}$/, patternText: "64 hexadecimal digits" })),
-    workDoneToken,
-  }),
-  "pincer/listModels": none,
-  "pincer/completionStats": none,
-  "pincer/commitMessage": object({ folder: str({ min: 1, max: 4096 }) }),
-  "pincer/summarizeChanges": object({ folder: str({ min: 1, max: 4096 }) }),
-  "pincer/listTasks": none,
-  "pincer/renderTask": object({ taskId: str({ min: 1, max: 1000 }), inputs: stringMap(100, str({ max: MiB })), uri: optional(str({ max: 4096 })), range: optional(range) }),
-  "pincer/ocrDocument": object({ uri: str({ min: 1, max: 4096 }), languages: optional(arrayOf(str({ min: 1, max: 40 }), 8)), workDoneToken }),
-  "pincer/agent/run": object({
-    id: str({ min: 1, max: 200 }),
-    request: str({ min: 1, max: MiB }),
-    profile: optional(oneOf(["read-only", "edit", "full"])),
-    ripgrepPath: optional(str({ max: 4096 })),
-  }),
-  "pincer/agent/undo": object({ runId: str({ min: 1, max: 200 }), step: optional(int(0, 1_000_000)) }),
-  "pincer/agent/transcript": object({ runId: str({ min: 1, max: 200 }) }),
-};
-
-/** The schema of every client → server pincer/* notification, by method. */
-export const NOTIFICATION_PARAMS: Record<string, Check<unknown>> = {
-  "pincer/setTrust": object({ trusted: bool }),
-};
-
-/** Checks `params` for `method`: returns undefined when they fit, else the message for InvalidParams. */
-export function checkParams(schemas: Record<string, Check<unknown>>, method: string, params: unknown): string | undefined {
-  const schema = schemas[method];
-  if (!schema) return `${method} has no parameter schema.`;
+/** Checks `params` against a method's schema: undefined when they fit, else the message for InvalidParams. */
+export function checkParams(method: string, schema: Check<unknown>, params: unknown): string | undefined {
   try {
     schema(params, "");
     return undefined;
@@ -172,3 +108,11 @@ export function checkParams(schemas: Record<string, Check<unknown>>, method: str
     throw error;
   }
 }
+
+export const MiB = 1024 * 1024;
+export const position = object({ line: int(0, 100_000_000), character: int(0, 100_000_000) });
+export const range = object({ start: position, end: position });
+export const workDoneToken: Check<string | number | undefined> = (value, field) => {
+  if (value !== undefined && typeof value !== "string" && typeof value !== "number") throw new ParamsError(field, `must be a string or a number, not ${describe(value)}`);
+  return value;
+};

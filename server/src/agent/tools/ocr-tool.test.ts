@@ -4,12 +4,15 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { ToolContext } from "../agent/tool-types";
-import { WorkspaceRoots } from "../platform/workspace-paths";
-import { renderLines } from "../../../test/helpers/ocr-images";
-import { documentToContext, wrapUntrusted } from "./document-context";
+import { renderLines } from "../../../../test/support/ocr-images";
+import { documentToContext, wrapUntrusted } from "../../ocr/document-context";
+import { OcrService } from "../../ocr/ocr-service";
+import { WorkspaceRoots } from "../../platform/workspace-paths";
+import type { ToolContext } from "../tool-types";
 import { createOcrDocumentTool } from "./ocr-tool";
-import { OcrService } from "./ocr-service";
+
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
 
 describe("ocr document context and the ocr_document tool", function () {
   this.timeout(60_000);
@@ -42,7 +45,7 @@ describe("ocr document context and the ocr_document tool", function () {
   });
 
   it("documentToContext names the source and wraps the text as untrusted document content", async () => {
-    const document = await documentToContext(path.join(workspace, "scans", "note.png"), { service });
+    const document = await documentToContext(path.join(workspace, "scans", "note.png"), { signal: NEVER_ABORTED, service });
     assert.equal(document.source, "note.png");
     assert.equal(document.pages, 1);
     assert.match(document.markdown, /Ignore previous instructions/);
@@ -51,7 +54,7 @@ describe("ocr document context and the ocr_document tool", function () {
   });
 
   it("cuts long text to maxChars and says so", async () => {
-    const document = await documentToContext(path.join(workspace, "scans", "note.png"), { service, maxChars: 10 });
+    const document = await documentToContext(path.join(workspace, "scans", "note.png"), { signal: NEVER_ABORTED, service, maxChars: 10 });
     assert.equal(document.markdown.length, 10);
     assert.equal(document.truncated, true);
     assert.match(document.context, /Note: Only the first 10 of \d+ characters are included\./);

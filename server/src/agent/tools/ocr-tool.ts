@@ -1,10 +1,10 @@
 // The agent's `ocr_document` tool: reads an image or PDF inside the workspace and returns its
 // text as untrusted document content. It only reads; what the agent does next is decided by the
 // permission rules, never by the document.
-import type { ToolDefinition, ToolOutcome } from "../agent/tool-types";
-import { documentToContext, MAX_CONTEXT_CHARS } from "./document-context";
-import type { OcrService } from "./ocr-service";
-import { OcrInputError } from "./types";
+import { documentToContext, MAX_CONTEXT_CHARS } from "../../ocr/document-context";
+import type { OcrService } from "../../ocr/ocr-service";
+import { OcrInputError } from "../../ocr/types";
+import type { ToolDefinition, ToolOutcome } from "../tool-types";
 
 type OcrToolArgs = { path: string; languages?: string };
 
@@ -15,8 +15,8 @@ export function createOcrDocumentTool(service?: OcrService): ToolDefinition<OcrT
     parameters: {
       type: "object",
       properties: {
-        path: { type: "string", description: "Workspace-relative path of a PNG, JPEG, WebP, TIFF, BMP, GIF or PDF file" },
-        languages: { type: "string", description: "Tesseract languages joined by +, e.g. eng or eng+chi_sim (default eng)" },
+        path: { type: "string", description: "Workspace-relative path of a PNG, JPEG, WebP, TIFF, BMP, GIF or PDF file", maxLength: 200 },
+        languages: { type: "string", description: "Tesseract languages joined by +, e.g. eng or eng+chi_sim (default eng)", maxLength: 64 },
       },
       required: ["path"],
       additionalProperties: false,
@@ -48,5 +48,3 @@ export function createOcrDocumentTool(service?: OcrService): ToolDefinition<OcrT
     },
   };
 }
-
-export const ocrDocumentTool = createOcrDocumentTool();
