@@ -6,6 +6,7 @@ import { registerChat } from "./chat/register-chat";
 import { runCodeAction } from "./commands/code-action-run";
 import { downloadModelCommand } from "./commands/download-model";
 import { generateCommitMessageCommand, summarizeChangesCommand } from "./commands/git-commands";
+import { reindexCodebaseCommand } from "./commands/reindex-codebase";
 import { ocrDocumentCommand } from "./commands/ocr-document";
 import { askCommand, explainFileCommand, runTaskCommand } from "./commands/palette-tasks";
 import { selectModelCommand } from "./commands/select-model";
@@ -38,6 +39,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("pincer.downloadModel", () => downloadModelCommand(languageClient)),
     vscode.commands.registerCommand("pincer.showServerLog", () => output.show(true)),
     vscode.commands.registerCommand("pincer.ocrDocument", (uri?: vscode.Uri) => ocrDocumentCommand(languageClient, uri)),
+    vscode.commands.registerCommand("pincer.reindexCodebase", () => reindexCodebaseCommand(languageClient)),
     vscode.commands.registerCommand(RunCodeActionCommand, (args: CodeActionArgs) => runCodeAction(languageClient, args)),
     vscode.commands.registerCommand("pincer.ask", () => askCommand()),
     vscode.commands.registerCommand("pincer.explainFile", () => explainFileCommand()),

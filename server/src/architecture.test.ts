@@ -24,6 +24,8 @@ export const RANKS: Readonly<Record<string, number>> = {
   git: 4,
   ocr: 4,
   host: 5,
+  // The codebase index: chunks with index/ grammars, embeds with engine/, finds the model with models/.
+  codebase: 5,
   chat: 6,
   completion: 6,
   actions: 7,
@@ -91,6 +93,18 @@ describe("architecture invariants", () => {
     const offenders = sources(serverSrc)
       .filter((f) => DOMAIN.includes(unitOf(f)) && unitOf(f) !== "protocol")
       .filter((f) => imports(f).some((i) => i === "vscode" || i.startsWith("vscode-languageserver") || i.startsWith("vscode-jsonrpc")));
+    assert.deepEqual(offenders.map(rel), []);
+  });
+
+  it("only codebase/index-store.ts imports LanceDB and Arrow", () => {
+    const offenders = sources(serverSrc).filter((f) => rel(f) !== path.join("codebase", "index-store.ts") && imports(f).some((i) => i.startsWith("@lancedb/") || i === "apache-arrow"));
+    assert.deepEqual(offenders.map(rel), []);
+  });
+
+  it("hosts use the codebase index only through its façade (codebase-service.ts) and its types", () => {
+    const hosts = sources(serverSrc).filter((f) => !rel(f).startsWith(`codebase${path.sep}`));
+    const allowed = /\/codebase\/(codebase-service|types)$/;
+    const offenders = hosts.filter((f) => imports(f).some((i) => i.includes("/codebase/") && !allowed.test(i)));
     assert.deepEqual(offenders.map(rel), []);
   });
 

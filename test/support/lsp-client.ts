@@ -17,7 +17,7 @@ import {
   type InitializeResult,
   type ProtocolConnection,
 } from "vscode-languageserver-protocol/node";
-import { StatusNotification, type PincerInitializationOptions, type PincerSettings, type StatusParams } from "../../server/src/protocol";
+import { DEFAULT_SETTINGS, StatusNotification, type PincerInitializationOptions, type PincerSettings, type StatusParams } from "../../server/src/protocol";
 import { repoRoot } from "./test-model";
 
 export const SERVER_BUNDLE = path.join(repoRoot, "dist", "server", "main.mjs");
@@ -57,6 +57,9 @@ export interface TestClientOptions {
 
 /** Listens on `connection`, answers what VS Code answers (configuration, progress), and initializes the server. */
 export async function connectTestClient(connection: ProtocolConnection, options: TestClientOptions & { processId: number | null }): Promise<Omit<TestClient, "stop">> {
+  // The codebase index runs only where a test asks for it: elsewhere it would index the test's folder
+  // into the home cache and load the CPU under timing-sensitive tests.
+  options = { ...options, settings: { index: { ...DEFAULT_SETTINGS.index, enabled: false }, ...options.settings } };
   const statuses: StatusParams[] = [];
   const waiters = new Set<() => void>();
   const logs: string[] = [];

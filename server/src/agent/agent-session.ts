@@ -4,6 +4,7 @@
 // seam), the budgets and undo. A host gives only what differs between them: how files are written,
 // how commands are shown, who answers approvals and questions, and where Pincer keeps its state.
 import { promises as fs } from "node:fs";
+import type { CodebaseService } from "../codebase/codebase-service";
 import type { Engine } from "../engine/engine";
 import { PincerError } from "../platform/errors";
 import type { Logger } from "../platform/log";
@@ -32,6 +33,8 @@ export interface AgentHostPorts {
   rememberApprovals: boolean;
   /** Workspace Trust: an untrusted workspace runs read-only whatever the profile says. */
   trusted: boolean;
+  /** The codebase index (its search_code tool); absent or undefined: no such tool. */
+  codebase?: () => CodebaseService | undefined;
   /** Wraps the process runner, e.g. to mirror each command's output into a terminal. */
   showCommands?: (runner: CommandRunner) => CommandRunner;
   askUser?: ToolContext["askUser"];
@@ -93,7 +96,7 @@ export async function openAgentSession(options: { roots: WorkspaceRoots; profile
   const ripgrepPath = host.ripgrepPath && (await fs.stat(host.ripgrepPath).then((s) => s.isFile(), () => false)) ? host.ripgrepPath : undefined;
   return {
     roots,
-    tools: [...createTools(), createOcrDocumentTool()],
+    tools: [...createTools(host.codebase ? { codebase: host.codebase } : {}), createOcrDocumentTool()],
     gate,
     checkpoints: agentCheckpoints(roots, host.storageDir, host.files, host.lock),
     context: {

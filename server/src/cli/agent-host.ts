@@ -7,8 +7,10 @@ import { CliFileWriter } from "../agent/cli-file-writer";
 import type { PermissionProfile } from "../agent/permissions";
 import { detectCommandSandbox } from "../agent/sandbox/command-sandbox";
 import type { CheckpointStore } from "../agent/tool-types";
+import { CodebaseService } from "../codebase/codebase-service";
 import { WorkspaceRoots } from "../platform/workspace-paths";
-import type { AgentSettings } from "../protocol";
+import { stderrLogger } from "../platform/log";
+import type { AgentSettings, PincerSettings } from "../protocol";
 import { defaultCacheDir } from "../store/json-store";
 import { UsageError } from "./usage";
 
@@ -32,12 +34,42 @@ function cliLock(holderName: string): CheckpointLockPorts {
   };
 }
 
-export async function createCliAgentSession(workspace: string, profile: PermissionProfile, settings: AgentSettings): Promise<AgentSession> {
-  return openAgentSession({
-    roots: await workspaceRoots(workspace),
-    profile,
-    settings,
-    sandbox: await detectCommandSandbox({ setting: settings.sandbox }),
-    host: { files: new CliFileWriter(), storageDir: defaultCacheDir(), lock: cliLock("pincer run"), rememberApprovals: false, trusted: true },
-  });
+export interface CliAgentSession extends AgentSession {
+  /** Closes what the run opened (the codebase index). */
+  dispose(): Promise<void>;
+}
+
+/** With `indexSettings` (and pincer.index.enabled) the agent gets search_code over the workspace's index. */
+export async function createCliAgentSession(
+  workspace: string,
+  profile: PermissionProfile,
+  settings: AgentSettings,
+  indexSettings?: Pick<PincerSettings, "index" | "gpu" | "modelsDir">,
+): Promise<CliAgentSession> {
+  const roots = await workspaceRoots(workspace);
+  // search_code: the workspace's index in Pincer's cache, brought up to date on the first search.
+  const codebase = new CodebaseService({ storageDir: defaultCacheDir(), log: stderrLogger(process.env.PINCER_LOG === "debug" ? "debug" : "warn") });
+  const indexed = indexSettings?.index.enabled
+    ? await codebase.configure({ folders: [roots.roots[0]!.path], excludes: [], settings: indexSettings, background: false }).then(() => codebase.available, () => false)
+    : false;
+  try {
+    const session = await openAgentSession({
+      roots,
+      profile,
+      settings,
+      sandbox: await detectCommandSandbox({ setting: settings.sandbox }),
+      host: {
+        files: new CliFileWriter(),
+        storageDir: defaultCacheDir(),
+        lock: cliLock("pincer run"),
+        rememberApprovals: false,
+        trusted: true,
+        ...(indexed ? { codebase: () => codebase } : {}),
+      },
+    });
+    return { ...session, dispose: () => codebase.dispose() };
+  } catch (error) {
+    await codebase.dispose();
+    throw error;
+  }
 }

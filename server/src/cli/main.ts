@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { loadCliSettings } from "./cli-settings";
 import { chat } from "./commands/chat";
+import { indexWorkspace, searchCodebase } from "./commands/codebase";
 import { complete } from "./commands/complete";
 import { doctor } from "./commands/doctor";
 import { download, models } from "./commands/models";
@@ -124,6 +125,20 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       if (sub !== "list") throw new UsageError(sub === undefined ? "task needs a subcommand: list." : `unknown task subcommand "${sub}".`);
       const { values } = parse(taskArgs, { json: { type: "boolean" } }, 0);
       return taskList(values.json === true, signal);
+    }
+    case "index": {
+      const { values } = parse(rest, { workspace: { type: "string" }, "embedding-model": { type: "string" }, json: { type: "boolean" } }, 0);
+      return indexWorkspace(await loadCliSettings(undefined), { workspace: values.workspace as string | undefined, embeddingModel: values["embedding-model"] as string | undefined, json: values.json === true }, signal);
+    }
+    case "search": {
+      const { values, positionals } = parse(rest, { workspace: { type: "string" }, "embedding-model": { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } }, 1);
+      const limit = values.limit === undefined ? undefined : positiveInt(values.limit as string, "--limit");
+      if (limit !== undefined && limit > 50) throw new UsageError("--limit takes a number from 1 to 50.");
+      return searchCodebase(
+        await loadCliSettings(undefined),
+        { query: positionals[0]!, workspace: values.workspace as string | undefined, embeddingModel: values["embedding-model"] as string | undefined, limit, json: values.json === true },
+        signal,
+      );
     }
     case "models": {
       const { values } = parse(rest, { json: { type: "boolean" } }, 0);

@@ -32,6 +32,10 @@ Commands:
   models [--json]                              List downloaded models
   outline FILE [--json]                        Definitions in a source file (tree-sitter)
   ocr FILE [--lang eng+chi_sim] [--json]       Text of an image or PDF as Markdown (OCR, on this machine)
+  index [--workspace W] [--embedding-model M] [--json]
+                                               Build or update the codebase index of W (default: .)
+  search "query" [--workspace W] [--limit N] [--embedding-model M] [--json]
+                                               Search the codebase index (keywords, and meaning with M)
   run --workspace W [--profile ${AGENT_PROFILES.join("|")}] [--approve never|auto] [--max-steps N]
       [--model M] [--json] "task"              Let the agent do a task in workspace W
   undo --workspace W [RUN_ID] [--json]         Put back what an agent run changed (default: the newest run)

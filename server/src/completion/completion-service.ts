@@ -69,6 +69,8 @@ export interface CompletionServiceDeps {
    * out and lays out the full prompt at once. `onEvent` hears what background work finished.
    */
   warm?: { onEvent?: (event: WarmEvent) => void };
+  /** Chunks of other files related to the names near the cursor (the codebase index); least sure, so last. */
+  relatedChunks?: (names: readonly string[], currentPath: string, signal: AbortSignal) => Promise<ContextChunk[]>;
 }
 
 export class CompletionService {
@@ -93,7 +95,7 @@ export class CompletionService {
       offset,
       maxTokens: settings.completion.maxTokens,
       maxLines: settings.completion.maxLines,
-      context: this.contextFor(document, offset),
+      context: this.contextFor(document, offset, signal),
       ...(warm ? { firstSuggestionMs: settings.completion.firstSuggestionMs, warm } : {}),
       signal,
     });
@@ -115,7 +117,7 @@ export class CompletionService {
       path: this.path(document.uri),
       prefix: document.text.slice(0, offset),
       suffix: document.text.slice(offset),
-      context: this.contextFor(document, offset),
+      context: this.contextFor(document, offset, signal),
     }));
     hintCompletion(engine, places, { maxTokens: settings.completion.maxTokens, onEvent: this.deps.warm.onEvent });
   }
@@ -125,13 +127,16 @@ export class CompletionService {
    * document version and place: a hint and the request that follows it share one tree-sitter pass
    * (the server runs on one thread, so a second pass would delay the request).
    */
-  private contextFor(document: CompletionDocument, offset: number): (prefixWindowChars: number) => Promise<ContextChunk[]> {
+  private contextFor(document: CompletionDocument, offset: number, signal: AbortSignal): (prefixWindowChars: number) => Promise<ContextChunk[]> {
     return (prefixWindowChars) => {
       const key = document.version === undefined ? undefined : `${document.uri}\n${document.version}\n${offset}\n${prefixWindowChars}`;
       if (key !== undefined && this.lastContext?.key === key) return this.lastContext.chunks;
       const open: OpenDocument[] = this.deps.openDocuments().map((d) => ({ ...d, path: this.path(d.uri) }));
       const query = { uri: document.uri, path: this.path(document.uri), languageId: document.languageId, text: document.text, offset, prefixWindowChars };
-      const chunks = selectContext(query, open, this.deps.recentEdits, this.readImport);
+      const related = this.deps.relatedChunks;
+      // Related chunks are optional context: a cancelled or failed lookup leaves them out.
+      const relatedFor = related ? (names: readonly string[], current: string) => related(names, current, signal).catch(() => []) : undefined;
+      const chunks = selectContext(query, open, this.deps.recentEdits, this.readImport, relatedFor);
       if (key !== undefined) {
         this.lastContext = { key, chunks };
         chunks.catch(() => (this.lastContext = this.lastContext?.key === key ? undefined : this.lastContext));

@@ -32,11 +32,15 @@ export type ImportReader = (specifier: string, fromUri: string) => Promise<OpenD
 
 const MAX_IMPORTED_FILES = 8;
 
+/** Optional: chunks from the codebase index related to the identifiers near the cursor (codebase/completion-context.ts). */
+export type RelatedChunks = (names: readonly string[], currentPath: string) => Promise<ContextChunk[]>;
+
 export async function selectContext(
   query: ContextQuery,
   openDocuments: readonly OpenDocument[],
   recentEdits?: RecentEdits,
   readImport?: ImportReader,
+  related?: RelatedChunks,
 ): Promise<ContextChunk[]> {
   const chunks: ContextChunk[] = [];
   // Open documents keep their trees in the parser pool under their URI (as block ends do), so
@@ -76,6 +80,8 @@ export async function selectContext(
   if (query.offset > query.prefixWindowChars) {
     if (importLines.length > 0) chunks.push({ path: query.path, text: importLines.join("\n"), kind: "import" });
   }
+  // Least sure, so last: the session drops from the end when the budget is short.
+  if (related && names.size > 0) chunks.push(...(await related([...names], query.path).catch(() => [])));
   // Most useful first: the session keeps what fits its budget, then orders the kept chunks stably.
   return chunks;
 }

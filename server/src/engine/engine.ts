@@ -4,6 +4,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import type { Llama, LlamaContext, LlamaModel } from "node-llama-cpp";
 import type { GpuSetting, PincerSettings } from "../protocol";
+import { noteForegroundActivity } from "./background-queue";
 import { loadBackend, type BackendInfo, type EngineLogger } from "./backend";
 import { resolveModelChatWrapper, type ResolvedChatWrapper } from "./chat-wrapper";
 import { checkFitsInMemory, explainLoadFailure, inspectModelFile, ModelFileError, type ModelFacts } from "./model-check";
@@ -201,6 +202,8 @@ export class Engine {
 
   private activity(delta: 1 | -1): void {
     this.active += delta;
+    // Background work (the codebase index's embeddings) waits while any engine generates.
+    noteForegroundActivity(delta);
     this.onActivity?.(this.active);
   }
 }

@@ -56,6 +56,7 @@ export function lspAgentPorts(connection: Connection, context: ServerContext, ru
     lock: lspLock(context),
     rememberApprovals: true,
     trusted: context.trust.trusted,
+    codebase: context.codebase,
     showCommands: (runner) => new TerminalCommandRunner(connection, run.id, run.step, runner),
     askUser: async (question, signal) => {
       const result = (await clientRequest(connection, AgentAskUserRequest, { id: run.id, question }, signal)) as Partial<AgentAskUserResult> | null;

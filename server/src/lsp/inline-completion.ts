@@ -5,6 +5,7 @@
 import type { Connection, TextDocuments } from "vscode-languageserver";
 import { InlineCompletionRequest, type InlineCompletionList } from "vscode-languageserver-protocol";
 import type { TextDocument } from "vscode-languageserver-textdocument";
+import { relatedChunksProvider } from "../codebase/codebase-service";
 import type { CompletionResult } from "../completion/complete";
 import { completionModel, CompletionService, type CompletionDocument } from "../completion/completion-service";
 import type { WarmEvent } from "../completion/completion-session";
@@ -41,6 +42,8 @@ export function registerInlineCompletion(connection: Connection, documents: Text
     openDocuments: () => documents.all().map((d) => ({ uri: d.uri, languageId: d.languageId, text: d.getText() })),
     recentEdits: trackRecentEdits(documents, hint),
     warm: { onEvent: onWarm },
+    // Chunks from the codebase index, only when they come within 25 ms (chosen once per layout).
+    ...(context.codebase ? { relatedChunks: relatedChunksProvider(() => context.codebase?.()) } : {}),
   });
   connection.onNotification(CompletionCursorNotification, (params: CompletionCursorParams) => {
     const document = documents.get(params.textDocument.uri);

@@ -26,6 +26,7 @@ import { defaultCacheDir, threadCalibrationStore, workspaceStateDir } from "../s
 import { onStoreNotice } from "../store/store-notices";
 import { registerAgent } from "./agent";
 import { registerChat } from "./chat";
+import { registerCodebase, type LspCodebase } from "./codebase";
 import { EXECUTE_COMMANDS, registerCodeActions } from "./code-actions";
 import type { ServerContext } from "./context";
 import { AgentWritesInFlight, registerEditorWrites } from "./editor-writes";
@@ -60,6 +61,8 @@ export function serveLanguageServer(connection: Connection): Connection {
   let pullConfiguration = false;
   let clientSendsFolderChanges = false;
   let storageDir: string | undefined;
+  let watchFiles = false;
+  let codebase: LspCodebase | undefined;
   // The one owner of the workspace folders; features ask it at call time (confinement follows changes).
   const folders = new WorkspaceFolders();
 
@@ -122,6 +125,7 @@ export function serveLanguageServer(connection: Connection): Connection {
     roots: () => folders.roots(),
     openDocumentText: (uri) => documents.get(uri)?.getText(),
     commandSandbox: detectSandbox,
+    codebase: () => codebase?.service,
   };
 
   connection.onInitialize((params) => {
@@ -131,6 +135,7 @@ export function serveLanguageServer(connection: Connection): Connection {
     storageDir = typeof options.storageDir === "string" && options.storageDir !== "" ? options.storageDir : undefined;
     progressSupported = params.capabilities.window?.workDoneProgress === true;
     pullConfiguration = params.capabilities.workspace?.configuration === true;
+    watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     clientSendsFolderChanges = params.capabilities.workspace?.workspaceFolders === true;
     void folders.set(fileFolders(params.workspaceFolders ?? []));
     log("info", `Pincer server ${SERVER_VERSION} (pid ${process.pid}, Node ${process.versions.node}); workspace ${trust.trusted ? "trusted" : "restricted"}.`);
@@ -155,9 +160,13 @@ export function serveLanguageServer(connection: Connection): Connection {
   connection.onInitialized(() => {
     void configureAll(settings);
     void refreshSandbox();
+    void codebase?.refresh();
     if (clientSendsFolderChanges) {
       connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
-        void folders.change(fileFolders(added), fileFolders(removed)).then(() => log("info", `Workspace folders: ${folders.paths().join(", ") || "none"}.`));
+        const changed = folders.change(fileFolders(added), fileFolders(removed));
+        // The index drops a removed folder's files now and scans an added one.
+        void codebase?.refresh();
+        void changed.then(() => log("info", `Workspace folders: ${folders.paths().join(", ") || "none"}.`));
       });
     }
   });
@@ -173,6 +182,7 @@ export function serveLanguageServer(connection: Connection): Connection {
     settings = next;
     log("info", "Settings changed; applying them.");
     void refreshSandbox();
+    void codebase?.refresh();
     await configureAll(settings);
   });
 
@@ -191,6 +201,13 @@ export function serveLanguageServer(connection: Connection): Connection {
   const stopTaskDiagnostics = registerTaskFiles(checked, documents);
   registerTaskRequests(checked, documents, context);
   registerGitRequests(checked, context);
+  // The index lives in the extension's storage (or Pincer's cache), never in the workspace.
+  codebase = registerCodebase(checked, context, {
+    storageDir: () => storageDir ?? defaultCacheDir(),
+    pullConfiguration: () => pullConfiguration,
+    progressSupported: () => progressSupported,
+    watchFiles: () => watchFiles,
+  });
   // Checkpoints and "always allow" answers live in the extension's storage, never in the workspace.
   const agentWrites = new AgentWritesInFlight();
   registerEditorWrites(checked, documents, context, () => workspaceStateDir(), agentWrites);
@@ -198,7 +215,7 @@ export function serveLanguageServer(connection: Connection): Connection {
 
   connection.onShutdown(async () => {
     stopTaskDiagnostics();
-    await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr()]);
+    await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr(), codebase?.service.dispose()]);
   });
 
   documents.listen(connection);

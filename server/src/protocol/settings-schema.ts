@@ -147,6 +147,27 @@ export const SETTINGS_SCHEMA = {
     markdownDescription:
       "The OS sandbox for agent commands: the workspace is writable except `.git`, `.vscode`, `.pincer` and `*.code-workspace`, the rest of the system is read-only, HOME and `/tmp` are private, and there is no network unless you approve a command that asks for it. The status bar and every command's approval card say whether commands are sandboxed. User settings only: a workspace cannot turn it off.",
   },
+  "pincer.index.enabled": {
+    type: "boolean",
+    default: true,
+    order: 30,
+    markdownDescription:
+      "Keep a codebase index of the workspace (in Pincer's storage, never in the workspace) for `@codebase` in the chat, the agent's `search_code` and completion context.",
+  },
+  "pincer.index.embeddingModel": {
+    type: "string",
+    default: "",
+    order: 31,
+    markdownDescription:
+      "A GGUF embedding model for searching by meaning (a path, `hf:` URI or URL), e.g. `hf:nomic-ai/nomic-embed-text-v1.5-GGUF/nomic-embed-text-v1.5.Q8_0.gguf` (about 146 MB; download it with **Pincer: Download Model…** or `pincer download`). Empty: keyword search only.",
+  },
+  "pincer.index.pauseOnBattery": {
+    type: "boolean",
+    default: true,
+    order: 32,
+    markdownDescription: "Background indexing waits while the machine runs on battery (detected on Linux and macOS).",
+  },
+  "pincer.index.maxFileKb": { type: "integer", default: 1024, minimum: 1, order: 33, description: "Files larger than this many KiB are not indexed." },
 } as const satisfies Record<`pincer.${string}`, SettingSchema>;
 
 export type SettingKey = keyof typeof SETTINGS_SCHEMA;

@@ -54,6 +54,18 @@ export interface PincerSettings {
     firstSuggestionMs: number;
   };
   agent: AgentSettings;
+  /** The codebase index (lexical + semantic search over the workspace, kept in Pincer's storage). */
+  index: IndexSettings;
+}
+
+export interface IndexSettings {
+  enabled: boolean;
+  /** A GGUF embedding model (path, `hf:` URI or URL); empty: lexical search only. */
+  embeddingModel: string;
+  /** Background indexing waits while the machine runs on battery (Linux and macOS can tell). */
+  pauseOnBattery: boolean;
+  /** Files larger than this many KiB are not indexed. */
+  maxFileKb: number;
 }
 
 /** Every setting at its default, from the schema. */
@@ -64,6 +76,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
   const raw = (isRecord(input) ? input : {}) as Record<string, unknown>;
   const completion = isRecord(raw.completion) ? raw.completion : {};
   const agent = isRecord(raw.agent) ? raw.agent : {};
+  const index = isRecord(raw.index) ? raw.index : {};
   return {
     model: typeof raw.model === "string" ? raw.model.trim() : DEFAULT_SETTINGS.model,
     modelsDir: typeof raw.modelsDir === "string" ? raw.modelsDir.trim() : DEFAULT_SETTINGS.modelsDir,
@@ -89,6 +102,12 @@ export function normalizeSettings(input: unknown): PincerSettings {
       profile: oneOf(agent.profile, AGENT_PROFILES, DEFAULT_SETTINGS.agent.profile),
       toolPermissions: toolPermissions(agent.toolPermissions),
       sandbox: oneOf(agent.sandbox, COMMAND_SANDBOX_SETTINGS, DEFAULT_SETTINGS.agent.sandbox),
+    },
+    index: {
+      enabled: typeof index.enabled === "boolean" ? index.enabled : DEFAULT_SETTINGS.index.enabled,
+      embeddingModel: typeof index.embeddingModel === "string" ? index.embeddingModel.trim() : DEFAULT_SETTINGS.index.embeddingModel,
+      pauseOnBattery: typeof index.pauseOnBattery === "boolean" ? index.pauseOnBattery : DEFAULT_SETTINGS.index.pauseOnBattery,
+      maxFileKb: positiveInt(index.maxFileKb, DEFAULT_SETTINGS.index.maxFileKb),
     },
   };
 }

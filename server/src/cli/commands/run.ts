@@ -18,7 +18,7 @@ export interface RunArgs {
 }
 
 export async function run(settings: PincerSettings, args: RunArgs, signal: AbortSignal): Promise<number> {
-  const session = await createCliAgentSession(args.workspace, args.profile ?? settings.agent.profile, settings.agent);
+  const session = await createCliAgentSession(args.workspace, args.profile ?? settings.agent.profile, settings.agent, settings);
   const sandbox = session.sandbox.info;
   if (sandbox.kind === "none") process.stderr.write(`Commands run without a sandbox: ${sandbox.reason ?? "unavailable"}${sandbox.required ? "; they are refused (pincer.agent.sandbox is \"required\")" : "; only the command rules apply"}.\n`);
   let loaded: Awaited<ReturnType<typeof loadEngineForCli>> | undefined;
@@ -47,6 +47,6 @@ export async function run(settings: PincerSettings, args: RunArgs, signal: Abort
     }
     return exitCodeFor(transcript.status);
   } finally {
-    await loaded?.host.dispose();
+    await Promise.all([loaded?.host.dispose(), session.dispose()]);
   }
 }
