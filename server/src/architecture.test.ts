@@ -28,6 +28,7 @@ export const RANKS: Readonly<Record<string, number>> = {
   completion: 6,
   actions: 7,
   tasks: 8,
+  mcp: 7,
   agent: 8,
   lsp: 9,
   cli: 9,

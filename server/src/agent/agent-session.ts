@@ -18,7 +18,9 @@ import { describeWorkspace, EngineAgentModel, runAgent, ScriptedModel, type Agen
 import type { CommandSandbox } from "./sandbox/command-sandbox";
 import type { Approver, CheckpointStore, CommandRunner, FileWriter, PermissionGate, ToolContext, ToolDefinition, UndoReport } from "./tool-types";
 import { createTools } from "./tools/index";
+import { mcpToolDefinitions } from "./tools/mcp-tools";
 import { createOcrDocumentTool } from "./tools/ocr-tool";
+import type { McpTool } from "../mcp/mcp-hub";
 
 /** Test seam: a JSON array of answers replayed by ScriptedModel instead of the engine (test/lsp/agent.test.ts). */
 export const AGENT_SCRIPT_ENV = "PINCER_AGENT_SCRIPT";
@@ -60,7 +62,15 @@ export function agentCheckpoints(roots: WorkspaceRoots, storageDir: string, file
   return new ShadowCheckpoints({ storageDir, roots, files });
 }
 
-export async function openAgentSession(options: { roots: WorkspaceRoots; profile: AgentProfile; settings: AgentSettings; sandbox: CommandSandbox; host: AgentHostPorts }): Promise<AgentSession> {
+export async function openAgentSession(options: {
+  roots: WorkspaceRoots;
+  profile: AgentProfile;
+  settings: AgentSettings;
+  sandbox: CommandSandbox;
+  host: AgentHostPorts;
+  /** The enabled tools of the MCP servers that may run (mcp/mcp-hub.ts); they pass the same gate. */
+  mcpTools?: readonly McpTool[];
+}): Promise<AgentSession> {
   const { host, sandbox } = options;
   const roots = requireAgentRoots(options.roots);
   const gate = createPermissionGate({
@@ -85,7 +95,7 @@ export async function openAgentSession(options: { roots: WorkspaceRoots; profile
   const ripgrepPath = host.ripgrepPath && (await fs.stat(host.ripgrepPath).then((s) => s.isFile(), () => false)) ? host.ripgrepPath : undefined;
   return {
     roots,
-    tools: [...createTools(), createOcrDocumentTool()],
+    tools: [...createTools(), createOcrDocumentTool(), ...mcpToolDefinitions(options.mcpTools ?? [])],
     gate,
     checkpoints: agentCheckpoints(roots, host.storageDir, host.files),
     context: {
