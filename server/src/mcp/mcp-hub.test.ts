@@ -110,7 +110,8 @@ describe("MCP hub with real servers", function () {
       await quick.list(crashOnly, true, signal);
       const again = await quick.list(crashOnly, true, signal);
       assert.match(again[0]!.detail ?? "", /next try in/);
-      assert.ok(logs.filter((line) => line.includes("[stderr]: noise")).length <= 100, "stderr is rate-limited in the log");
+      // 5,000 lines each time the flooding server started (twice): at most 100 per start reach the log.
+      assert.ok(logs.filter((line) => line.includes("[stderr]: noise")).length <= 200, "stderr is rate-limited in the log");
     } finally {
       await quick.close();
     }
