@@ -25,6 +25,7 @@ import {
 import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
 import { onStoreNotice } from "../store/store-notices";
 import { registerAgent } from "./agent";
+import { registerMcp } from "./mcp";
 import { registerChat } from "./chat";
 import { EXECUTE_COMMANDS, registerCodeActions } from "./code-actions";
 import type { ServerContext } from "./context";
@@ -180,10 +181,11 @@ export function startLanguageServer(): Connection {
   registerTaskRequests(checked, documents, context);
   registerGitRequests(checked, context);
   // Checkpoints and "always allow" answers live in the extension's storage, never in the workspace.
-  registerAgent(checked, context, () => storageDir ?? defaultCacheDir());
+  const mcp = registerMcp(checked, context, () => storageDir ?? defaultCacheDir());
+  registerAgent(checked, context, () => storageDir ?? defaultCacheDir(), mcp);
 
   connection.onShutdown(async () => {
-    await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr()]);
+    await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr(), mcp.close()]);
   });
 
   documents.listen(connection);

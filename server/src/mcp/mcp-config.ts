@@ -4,7 +4,8 @@
 // one is kept with its problem so the list can say why it does not start.
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { parse as parseJsonc, type ParseError } from "jsonc-parser";
+// The ESM build: esbuild cannot follow the UMD build's dynamic requires.
+import { parse as parseJsonc, type ParseError } from "jsonc-parser/lib/esm/main.js";
 import type { McpPinnedEntry, McpSource } from "../protocol/mcp";
 
 /** A `${input:id}` definition (mcp.json `inputs`); a reference without one asks with its id, hidden. */
