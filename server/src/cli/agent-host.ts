@@ -11,6 +11,7 @@ import { WorkspaceRoots } from "../platform/workspace-paths";
 import type { AgentSettings } from "../protocol";
 import { defaultCacheDir } from "../store/json-store";
 import { UsageError } from "./usage";
+import type { McpTool } from "../mcp/mcp-hub";
 
 export async function workspaceRoots(workspace: string): Promise<WorkspaceRoots> {
   const stat = await fs.stat(workspace).catch(() => undefined);
@@ -24,8 +25,9 @@ export function cliCheckpoints(roots: WorkspaceRoots): CheckpointStore {
   return agentCheckpoints(roots, defaultCacheDir(), new CliFileWriter());
 }
 
-export async function createCliAgentSession(workspace: string, profile: PermissionProfile, settings: AgentSettings): Promise<AgentSession> {
+export async function createCliAgentSession(workspace: string, profile: PermissionProfile, settings: AgentSettings, mcpTools: readonly McpTool[] = []): Promise<AgentSession> {
   return openAgentSession({
+    mcpTools,
     roots: await workspaceRoots(workspace),
     profile,
     settings,
