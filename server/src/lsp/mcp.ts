@@ -26,13 +26,14 @@ export function registerMcp(connection: Connection, context: ServerContext, stor
       trusted: context.trust.trusted,
       approve: async (params, signal) => {
         signal.throwIfAborted();
-        const result = (await connection.sendRequest(McpApproveServerRequest, params)) as Partial<McpApproveServerResult> | null;
+        // A client that cannot show the card (or fails) refuses: the server does not start.
+        const result = (await connection.sendRequest(McpApproveServerRequest, params).catch(() => null)) as Partial<McpApproveServerResult> | null;
         // The client's answer is input: only "approve" approves.
         return result?.answer === "approve";
       },
       input: async (input, signal) => {
         signal.throwIfAborted();
-        const result = (await connection.sendRequest(McpInputRequest, input)) as Partial<McpInputResult> | null;
+        const result = (await connection.sendRequest(McpInputRequest, input).catch(() => null)) as Partial<McpInputResult> | null;
         return typeof result?.value === "string" ? result.value : undefined;
       },
     }),
