@@ -26,14 +26,14 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "nod
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { SERVER_BUNDLE } from "../test/helpers/lsp-client";
+import { SERVER_BUNDLE } from "../test/support/lsp-client";
 import { runBaseline, type BaselineRun } from "./completion/replay-baseline";
 import { runPincer, type PincerRun } from "./completion/replay-pincer";
 import type { BenchOptions } from "./completion/replay";
 import { printReport } from "./completion/report";
 import { loadSession, log, placesOf } from "./completion/session";
 import { REPO_ROOT } from "./sessions/record";
-import { writeSyntheticModel } from "./synthetic-model";
+import { writeSyntheticModel } from "../test/support/synthetic-model";
 
 const { values } = parseArgs({
   options: {

@@ -6,7 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { fixedPrompt } from "../server/src/agent/planner/agent-prompt";
-import { DEFAULT_SCHEMA_LIMITS, plannerActionDefinitions } from "../server/src/agent/planner/action-schema";
+import { DEFAULT_SCHEMA_LIMITS, fitActions, plannerActionDefinitions } from "../server/src/agent/planner/action-schema";
+import { DEFAULT_PLANNER_LIMITS } from "../server/src/agent/planner/planner";
 import { createTools } from "../server/src/agent/tools/index";
 import { mcpToolDefinitions } from "../server/src/agent/tools/mcp-tools";
 import { createOcrDocumentTool } from "../server/src/agent/tools/ocr-tool";
@@ -31,8 +32,10 @@ for (const names of [[], ["everything"], ["everything", "memory", "files"]] as (
   const config = Object.fromEntries(names.map((name) => [name, servers[name]]));
   const mcpTools = await hub.tools({ settings: { ...DEFAULT_SETTINGS.mcp, servers: config }, folders: [], trusted: true, input: async () => undefined }, signal);
   const tools = [...createTools(), createOcrDocumentTool(), ...mcpToolDefinitions(mcpTools)];
-  const prompt = fixedPrompt([...tools, ...plannerActionDefinitions(DEFAULT_SCHEMA_LIMITS)]);
-  rows.push(`${names.length} servers (${mcpTools.length} MCP tools): ${engine.tokenCount(prompt)} tokens, ${prompt.length} chars`);
+  // The MCP tools' string caps are fitted with every other tool's (the planner's default answer budget).
+  const fitted = fitActions(tools, DEFAULT_SCHEMA_LIMITS, DEFAULT_PLANNER_LIMITS.answerTokens);
+  const prompt = fixedPrompt([...tools, ...plannerActionDefinitions(DEFAULT_SCHEMA_LIMITS)], fitted.contentChars);
+  rows.push(`${names.length} servers (${mcpTools.length} MCP tools): ${engine.tokenCount(prompt)} tokens, ${prompt.length} chars; longest answer ${fitted.maxTokens} tokens`);
 }
 await hub.close();
 await engine.dispose();

@@ -7,7 +7,7 @@ import path from "node:path";
 import { InlineCompletionRequest, InlineCompletionTriggerKind, type InlineCompletionList } from "vscode-languageserver-protocol";
 import { CancellationTokenSource, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification } from "vscode-languageserver-protocol/node";
 import { CompletionStatsRequest, DEFAULT_SETTINGS, type CompletionStat, type CompletionStatsResult } from "../../server/src/protocol";
-import { startTestServer } from "../../test/helpers/lsp-client";
+import { startTestServer } from "../../test/support/lsp-client";
 import { replay, type BenchOptions, type RequestRow, type Target } from "./replay";
 import { log, type Place } from "./session";
 

@@ -19,8 +19,8 @@ import {
   type McpListResult,
   type Transcript,
 } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { repoRoot } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { repoRoot } from "../support/test-model";
 
 const memoryServer = path.join(repoRoot, "node_modules", "@modelcontextprotocol", "server-memory", "dist", "index.js");
 const call = (tool: string, args: Record<string, unknown>) => ({ thought: `use ${tool}`, tool, args });

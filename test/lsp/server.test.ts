@@ -8,8 +8,8 @@ import path from "node:path";
 import { CancellationTokenSource, DidChangeConfigurationNotification, DidOpenTextDocumentNotification } from "vscode-languageserver-protocol/node";
 import { InlineCompletionRequest, type InlineCompletionList } from "vscode-languageserver-protocol";
 import { ChatChunkNotification, ChatRequest, ListModelsRequest, type ChatChunkParams, type ChatResult, type ListModelsResult } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { requireTestModel } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { requireTestModel } from "../support/test-model";
 
 describe("LSP server (real connection)", function () {
   let model: string;

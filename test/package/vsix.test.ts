@@ -6,8 +6,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { renderLines } from "../helpers/ocr-images";
-import { repoRoot, requireTestModel } from "../helpers/test-model";
+import { renderLines } from "../support/ocr-images";
+import { repoRoot, requireTestModel } from "../support/test-model";
 
 describe("pincer .vsix", function () {
   const { version } = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string };

@@ -12,8 +12,8 @@ import { DidCloseTextDocumentNotification, DidOpenTextDocumentNotification } fro
 import { pathToFileURL } from "node:url";
 import { completionBudget } from "../../server/src/completion/budget";
 import { CompletionStatsRequest, type CompletionStat, type CompletionStatsResult, type PincerSettings } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { repoRoot, requireRealModel, type RealModelId } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { repoRoot, requireRealModel, type RealModelId } from "../support/test-model";
 
 const THREADS = 1;
 const CONTEXT_SIZE = 2048;

@@ -2,7 +2,7 @@
 // rest): the --workspace folder (trusted: the person named it), atomic file writes, and checkpoints
 // in Pincer's storage.
 import { promises as fs } from "node:fs";
-import { agentCheckpoints, openAgentSession, type AgentSession } from "../agent/agent-session";
+import { agentCheckpoints, openAgentSession, type AgentSession, type CheckpointLockPorts } from "../agent/agent-session";
 import { CliFileWriter } from "../agent/cli-file-writer";
 import type { PermissionProfile } from "../agent/permissions";
 import { detectCommandSandbox } from "../agent/sandbox/command-sandbox";
@@ -21,8 +21,16 @@ export async function workspaceRoots(workspace: string): Promise<WorkspaceRoots>
   return roots;
 }
 
-export function cliCheckpoints(roots: WorkspaceRoots): CheckpointStore {
-  return agentCheckpoints(roots, defaultCacheDir(), new CliFileWriter());
+/** Checkpoints in Pincer's cache; the workspace lock is shared with the VS Code server and other `pincer` runs. */
+export function cliCheckpoints(roots: WorkspaceRoots, holderName = "pincer run"): CheckpointStore {
+  return agentCheckpoints(roots, defaultCacheDir(), new CliFileWriter(), cliLock(holderName));
+}
+
+function cliLock(holderName: string): CheckpointLockPorts {
+  return {
+    holderName,
+    onWait: (holder) => process.stderr.write(`pincer: another agent run is using this workspace (${holder}); waiting for it to finish its step…\n`),
+  };
 }
 
 export async function createCliAgentSession(workspace: string, profile: PermissionProfile, settings: AgentSettings, mcpTools: readonly McpTool[] = []): Promise<AgentSession> {
@@ -32,6 +40,6 @@ export async function createCliAgentSession(workspace: string, profile: Permissi
     profile,
     settings,
     sandbox: await detectCommandSandbox({ setting: settings.sandbox }),
-    host: { files: new CliFileWriter(), storageDir: defaultCacheDir(), rememberApprovals: false, trusted: true },
+    host: { files: new CliFileWriter(), storageDir: defaultCacheDir(), lock: cliLock("pincer run"), rememberApprovals: false, trusted: true },
   });
 }

@@ -136,10 +136,6 @@ export class Engine {
     return this.context.contextSize;
   }
 
-  get activeGenerations(): number {
-    return this.active;
-  }
-
   tokenCount(text: string): number {
     return this.model.tokenize(text).length;
   }

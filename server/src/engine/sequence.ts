@@ -3,13 +3,13 @@
 import {
   LlamaChat,
   LlamaCompletion,
+  resolveChatWrapper,
   type ChatHistoryItem,
   type ChatWrapper,
-  type GbnfJsonSchema,
   type Llama,
   type LlamaContextSequence,
-  type LlamaGrammar,
 } from "node-llama-cpp";
+import { layoutTurns, type LayoutTurn } from "./chat-layout";
 import { JsonGrammar } from "./json-grammar";
 import { SerialQueue } from "./serial-queue";
 import { TokenStream } from "./token-stream";
@@ -49,6 +49,7 @@ export class EngineSequence {
   private readonly completion: LlamaCompletion;
   private readonly grammars = new Map<string, Promise<JsonGrammar>>();
   private multiTurn: LlamaChat | undefined;
+  private layoutWrapper: ChatWrapper | undefined;
 
   constructor(
     readonly slot: SequenceSlot,
@@ -96,7 +97,7 @@ export class EngineSequence {
     const key = JSON.stringify(schema);
     let grammar = this.grammars.get(key);
     if (!grammar) {
-      grammar = JsonGrammar.create(this.llama, schema);
+      grammar = JsonGrammar.create(this.llama, this.sequence.model, schema);
       grammar.catch(() => this.grammars.delete(key));
       this.grammars.set(key, grammar);
     }
@@ -147,23 +148,19 @@ export class EngineSequence {
     return contextText.tokenize(this.sequence.model.tokenizer);
   }
 
+  /**
+   * `turns` as tokens in the chat template, ending with the opening of the next assistant turn; an
+   * assistant turn that carries its sampled tokens keeps them (chat-layout.ts), so a conversation
+   * that only grows keeps its KV cache warm under TokenStream.generateAfter.
+   */
+  chatLayout(turns: readonly LayoutTurn[]): number[] {
+    this.layoutWrapper ??= this.chatWrapper ?? resolveChatWrapper(this.sequence.model);
+    return layoutTurns(this.layoutWrapper, this.sequence.model, turns);
+  }
+
   private multiTurnChat(): LlamaChat {
     this.multiTurn ??= new LlamaChat({ contextSequence: this.sequence, autoDisposeSequence: false, chatWrapper: this.chatWrapper });
     return this.multiTurn;
-  }
-
-  /** Output constrained by a JSON schema grammar, so it always parses. */
-  generateJson<T>(prompt: string, schema: GbnfJsonSchema, options: GenerateOptions): Promise<{ value: T | undefined; result: GenerationResult }> {
-    return this.exclusive(options.signal, async (track) => {
-      const grammar: LlamaGrammar = await this.llama.createGrammarForJsonSchema(schema as never);
-      const response = await this.completion.generateCompletionWithMeta(prompt, {
-        ...this.samplingOptions(options, track),
-        grammar,
-      });
-      const result = this.result(response.response, response.metadata.stopReason, track);
-      const value = result.stopReason === "eos" ? (grammar as unknown as { parse(text: string): T }).parse(result.text) : undefined;
-      return { value, result };
-    });
   }
 
   private samplingOptions(options: GenerateOptions, track: AbortTracker) {

@@ -13,9 +13,14 @@ export interface StreamOptions {
   maxTokens: number;
   signal: AbortSignal;
   temperature?: number;
+  /** Seeds sampling when temperature > 0, so a run can be repeated. */
+  seed?: number;
   /** Looked at after each token with all text generated so far; true stops generation. */
   shouldStop?: (text: string) => boolean;
-  /** Constrains sampling so the generated text can only be JSON matching the grammar's schema. */
+  /**
+   * Constrains sampling so the generated text can only be JSON matching the grammar's schema, with
+   * whole-character tokens only (so the answer closes within grammar.maxTokens).
+   */
   grammar?: JsonGrammar;
 }
 
@@ -72,7 +77,13 @@ export class TokenStream {
     }
     if (options.signal?.aborted) return { tokens, text, stopReason: "cancelled", evaluatedPromptTokens: evaluated, reusedTokens: common };
     const grammarEvaluationState = options.grammar?.evaluationState(this.model);
-    for await (const token of this.sequence.evaluate(input.slice(evaluated), { temperature: options.temperature ?? 0, grammarEvaluationState })) {
+    const evaluation = this.sequence.evaluate(input.slice(evaluated), {
+      temperature: options.temperature ?? 0,
+      seed: options.seed,
+      grammarEvaluationState,
+      tokenBias: options.grammar?.tokenBias,
+    });
+    for await (const token of evaluation) {
       if (options.signal?.aborted) {
         stopReason = "cancelled";
         break;

@@ -1,6 +1,7 @@
 // pincer/chat/send (streamed as pincer/chat/chunk), pincer/chat/context, the @ picker's symbols and git diff, and
 // the chat history requests: a thin layer over chat/chat-service.ts and store/chat-history-store.ts.
 import type { Connection } from "vscode-languageserver";
+import { engineChatModel } from "../chat/chat-model";
 import { ChatService } from "../chat/chat-service";
 import { uncommittedChanges } from "../chat/git-diff";
 import { outline } from "../index/symbols";
@@ -13,7 +14,7 @@ import type { ServerContext } from "./context";
 export function registerChat(connection: Connection, context: ServerContext): void {
   let store: ChatHistoryStore | undefined;
   const service = new ChatService({
-    engine: (signal) => context.host.requireEngine(signal),
+    model: async (signal) => engineChatModel(await context.host.requireEngine(signal)),
     store: () => store,
     roots: () => context.roots(),
     warn: (message) => context.log("warn", message),

@@ -22,13 +22,14 @@ import {
   type StatusParams,
   type TrustParams,
 } from "../protocol";
-import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
+import { defaultCacheDir, threadCalibrationStore, workspaceStateDir } from "../store/json-store";
 import { onStoreNotice } from "../store/store-notices";
 import { registerAgent } from "./agent";
 import { registerMcp } from "./mcp";
 import { registerChat } from "./chat";
 import { EXECUTE_COMMANDS, registerCodeActions } from "./code-actions";
 import type { ServerContext } from "./context";
+import { AgentWritesInFlight, registerEditorWrites } from "./editor-writes";
 import { registerGitRequests } from "./git-requests";
 import { registerInlineCompletion } from "./inline-completion";
 import { workDoneLoadProgress } from "./load-progress";
@@ -39,11 +40,20 @@ import { disposeSharedOcr } from "../ocr/shared-service";
 import { registerTaskFiles, TASK_COMPLETION_TRIGGERS } from "./task-files";
 import { registerTaskRequests } from "./task-requests";
 
+/** Every file, for the file-operation notifications (workspace/didCreateFiles, …). */
+const ALL_FILES = { filters: [{ scheme: "file", pattern: { glob: "**/*" } }] };
 
 /** Start the server on stdio or Node IPC, as chosen by the process arguments (--stdio / --node-ipc). */
 export function startLanguageServer(): Connection {
   if (!egressGuardInstalled()) throw new Error("The egress guard must be installed before the server starts.");
-  const connection = createConnection(ProposedFeatures.all);
+  return serveLanguageServer(createConnection(ProposedFeatures.all));
+}
+
+/**
+ * Registers every handler on `connection` and starts listening. The process entry passes its stdio
+ * or IPC connection; handler tests pass one over an in-process stream pair (test/support/in-process-server.ts).
+ */
+export function serveLanguageServer(connection: Connection): Connection {
   const documents = new TextDocuments(TextDocument);
   let settings: PincerSettings = normalizeSettings({});
   const trust = new WorkspaceTrust();
@@ -128,14 +138,16 @@ export function startLanguageServer(): Connection {
     return {
       serverInfo: { name: "pincer", version: SERVER_VERSION },
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        // Saves and file operations are reported so that undo can tell the person's writes from an agent command's.
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         inlineCompletionProvider: true,
         codeActionProvider: { codeActionKinds: ["quickfix", "refactor", "refactor.rewrite"] },
         executeCommandProvider: { commands: EXECUTE_COMMANDS },
         completionProvider: { triggerCharacters: TASK_COMPLETION_TRIGGERS },
         hoverProvider: true,
-        // Folders added or removed later reach the server (workspace/didChangeWorkspaceFolders).
-        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        // Folders added or removed later reach the server (workspace/didChangeWorkspaceFolders); the
+        // person's file operations reach the editor-write journal (workspace/didCreateFiles, …).
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true }, fileOperations: { didCreate: ALL_FILES, didDelete: ALL_FILES, didRename: ALL_FILES } },
         experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true, agent: true } },
       },
     };
@@ -177,14 +189,17 @@ export function startLanguageServer(): Connection {
   registerModelRequests(checked, context);
   registerOcr(checked, context);
   registerCodeActions(checked, documents, context);
-  registerTaskFiles(checked, documents);
+  const stopTaskDiagnostics = registerTaskFiles(checked, documents);
   registerTaskRequests(checked, documents, context);
   registerGitRequests(checked, context);
   // Checkpoints and "always allow" answers live in the extension's storage, never in the workspace.
+  const agentWrites = new AgentWritesInFlight();
+  registerEditorWrites(checked, documents, context, () => workspaceStateDir(), agentWrites);
   const mcp = registerMcp(checked, context, () => storageDir ?? defaultCacheDir());
-  registerAgent(checked, context, () => storageDir ?? defaultCacheDir(), mcp);
+  registerAgent(checked, context, () => storageDir ?? defaultCacheDir(), agentWrites, mcp);
 
   connection.onShutdown(async () => {
+    stopTaskDiagnostics();
     await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr(), mcp.close()]);
   });
 
