@@ -1,4 +1,5 @@
 // Activation: wire the output channel, status bar, language client and commands. Nothing else.
+import { registerMcp } from "./commands/mcp-servers";
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { RunCodeActionCommand, StatusNotification, TrustNotification, type CodeActionArgs, type StatusParams } from "../../server/src/protocol";
@@ -33,6 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     registerChat(context, languageClient),
     registerCursorHints(languageClient),
+    registerMcp(languageClient, context.secrets),
     languageClient.onNotification(StatusNotification, (status: StatusParams) => statusBar.show(status)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void languageClient.sendNotification(TrustNotification, { trusted: true })),
     vscode.commands.registerCommand("pincer.selectModel", () => selectModelCommand(languageClient)),

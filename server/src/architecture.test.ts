@@ -30,6 +30,7 @@ export const RANKS: Readonly<Record<string, number>> = {
   completion: 6,
   actions: 7,
   tasks: 8,
+  mcp: 7,
   agent: 8,
   lsp: 9,
   cli: 9,
@@ -138,9 +139,20 @@ describe("architecture invariants", () => {
     assert.deepEqual(sources(serverSrc).filter((f) => imports(f).includes("vscode")).map(rel), []);
   });
 
-  it("only the model download opens an egress permit", () => {
-    const users = sources(serverSrc).filter((f) => /\b(withEgress|grantEgress)\(/.test(readFileSync(f, "utf8")) && !rel(f).startsWith(`platform${path.sep}`));
-    assert.deepEqual(users.map(rel), [path.join("models", "download.ts")]);
+  it("only the model download opens an egress permit, and only the MCP connection grants one host:port", () => {
+    // Each way to open the network and exactly the modules allowed to use it. The name is matched, not
+    // a call: an import under another name, or the function handed along, counts too.
+    const allowed: Record<string, string[]> = {
+      grantEgress: [],
+      withEgress: [path.join("models", "download.ts")],
+      grantEgressTo: [path.join("mcp", "mcp-connection.ts")],
+    };
+    const outside = sources(serverSrc).filter((f) => !rel(f).startsWith(`platform${path.sep}`));
+    const users = Object.fromEntries(Object.keys(allowed).map((name) => [name, outside.filter((f) => new RegExp(`\\b${name}\\b`).test(readFileSync(f, "utf8"))).map(rel)]));
+    assert.deepEqual(users, allowed);
+    // A namespace or dynamic import of the guard reaches every permit without naming one.
+    const whole = outside.filter((f) => /import\s*\*\s*as\s+\w+\s+from\s+["'][^"']*egress-guard["']|import\s*\(\s*["'][^"']*egress-guard["']/.test(readFileSync(f, "utf8")));
+    assert.deepEqual(whole.map(rel), []);
   });
 
   it("tests never import benchmarks; benchmarks use the shared fixtures in test/support only", () => {

@@ -19,7 +19,9 @@ import { AGENT_SCRIPT_ENV, describeWorkspace, EngineAgentModel, runAgent, script
 import type { CommandSandbox } from "./sandbox/command-sandbox";
 import type { Approver, CheckpointStore, CommandRunner, FileWriter, PermissionGate, ToolContext, ToolDefinition, UndoReport } from "./tool-types";
 import { createTools } from "./tools/index";
+import { mcpToolDefinitions } from "./tools/mcp-tools";
 import { createOcrDocumentTool } from "./tools/ocr-tool";
+import type { McpTool } from "../mcp/mcp-hub";
 
 /** What a host gives the agent. */
 export interface AgentHostPorts {
@@ -71,7 +73,15 @@ export function agentCheckpoints(roots: WorkspaceRoots, storageDir: string, file
   return new ShadowCheckpoints({ storageDir, stateDir: workspaceStateDir(), roots, files, holderName: lock.holderName, onWait: lock.onWait });
 }
 
-export async function openAgentSession(options: { roots: WorkspaceRoots; profile: AgentProfile; settings: AgentSettings; sandbox: CommandSandbox; host: AgentHostPorts }): Promise<AgentSession> {
+export async function openAgentSession(options: {
+  roots: WorkspaceRoots;
+  profile: AgentProfile;
+  settings: AgentSettings;
+  sandbox: CommandSandbox;
+  host: AgentHostPorts;
+  /** The enabled tools of the MCP servers that may run (mcp/mcp-hub.ts); they pass the same gate. */
+  mcpTools?: readonly McpTool[];
+}): Promise<AgentSession> {
   const { host, sandbox } = options;
   const roots = requireAgentRoots(options.roots);
   const gate = createPermissionGate({
@@ -96,7 +106,7 @@ export async function openAgentSession(options: { roots: WorkspaceRoots; profile
   const ripgrepPath = host.ripgrepPath && (await fs.stat(host.ripgrepPath).then((s) => s.isFile(), () => false)) ? host.ripgrepPath : undefined;
   return {
     roots,
-    tools: [...createTools(host.codebase ? { codebase: host.codebase } : {}), createOcrDocumentTool()],
+    tools: [...createTools(host.codebase ? { codebase: host.codebase } : {}), createOcrDocumentTool(), ...mcpToolDefinitions(options.mcpTools ?? [])],
     gate,
     checkpoints: agentCheckpoints(roots, host.storageDir, host.files, host.lock),
     context: {

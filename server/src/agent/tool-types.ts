@@ -17,8 +17,20 @@ export type ToolJsonSchema =
   | { type: "array"; items: ToolJsonSchema; description?: string; maxItems?: number }
   | { type: "object"; properties: Readonly<Record<string, ToolJsonSchema>>; required?: readonly string[]; description?: string; additionalProperties?: false };
 
-/** What a tool may do; permission profiles decide per effect (and per-tool overrides). */
-export type ToolEffect = "read" | "edit" | "command" | "ask-user";
+/** What a tool may do; permission profiles decide per effect (and per-tool overrides). `mcp`: a tool of an MCP server, which may do anything. */
+export type ToolEffect = "read" | "edit" | "command" | "ask-user" | "mcp";
+
+/** What the gate knows about an MCP tool (agent/tools/mcp-tools.ts). */
+export interface McpToolMeta {
+  server: string;
+  tool: string;
+  /** The server's readOnlyHint annotation (its word, not proof). */
+  readOnlyHint: boolean;
+  /** The person's rule from `pincer.mcp.tools`; undefined: the default, ask. */
+  rule: PermissionDecision | undefined;
+  /** The person lets this server's readOnlyHint lower ask to allow (`pincer.mcp.readOnlyHint`). */
+  trustReadOnlyHint: boolean;
+}
 
 export interface ToolDefinition<Args extends Record<string, unknown> = Record<string, unknown>> {
   name: string;
@@ -26,6 +38,8 @@ export interface ToolDefinition<Args extends Record<string, unknown> = Record<st
   description: string;
   parameters: ToolJsonSchema & { type: "object" };
   effect: ToolEffect;
+  /** Set for MCP tools: the gate applies the MCP rules and the card shows server, tool and arguments. */
+  mcp?: McpToolMeta;
   /** Runs git in the workspace, whose config can name programs (filters, fsmonitor): not in an untrusted workspace. */
   runsRepositoryConfig?: boolean;
   /**

@@ -13,6 +13,7 @@ import { stderrLogger } from "../platform/log";
 import type { AgentSettings, PincerSettings } from "../protocol";
 import { defaultCacheDir } from "../store/json-store";
 import { UsageError } from "./usage";
+import type { McpTool } from "../mcp/mcp-hub";
 
 export async function workspaceRoots(workspace: string): Promise<WorkspaceRoots> {
   const stat = await fs.stat(workspace).catch(() => undefined);
@@ -45,6 +46,7 @@ export async function createCliAgentSession(
   profile: PermissionProfile,
   settings: AgentSettings,
   indexSettings?: Pick<PincerSettings, "index" | "gpu" | "modelsDir">,
+  mcpTools: readonly McpTool[] = [],
 ): Promise<CliAgentSession> {
   const roots = await workspaceRoots(workspace);
   // search_code: the workspace's index in Pincer's cache, brought up to date on the first search.
@@ -54,6 +56,7 @@ export async function createCliAgentSession(
     : false;
   try {
     const session = await openAgentSession({
+      mcpTools,
       roots,
       profile,
       settings,

@@ -9,6 +9,7 @@ import { download, models } from "./commands/models";
 import { ocr } from "./commands/ocr";
 import { outline } from "./commands/outline";
 import { run } from "./commands/run";
+import { mcpList } from "./commands/mcp";
 import { undo } from "./commands/undo";
 import { chatTask, taskList } from "./commands/task";
 import { AGENT_PROFILES, type AgentProfile } from "../protocol";
@@ -87,6 +88,7 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
           profile: { type: "string" },
           approve: { type: "string", default: "never" },
           "max-steps": { type: "string" },
+          "mcp-config": { type: "string" },
           model: { type: "string" },
           json: { type: "boolean" },
         },
@@ -105,10 +107,17 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
           profile: profile as AgentProfile | undefined,
           approve,
           maxSteps,
+          mcpConfig: values["mcp-config"] as string | undefined,
           json: values.json === true,
         },
         signal,
       );
+    }
+    case "mcp": {
+      const [sub, ...mcpArgs] = rest;
+      if (sub !== "list") throw new UsageError(sub === undefined ? "mcp needs a subcommand: list." : `unknown mcp subcommand "${sub}".`);
+      const { values } = parse(mcpArgs, { workspace: { type: "string" }, "mcp-config": { type: "string" }, json: { type: "boolean" } }, 0);
+      return mcpList(await loadCliSettings(undefined), { workspace: values.workspace as string | undefined, mcpConfig: values["mcp-config"] as string | undefined, json: values.json === true }, signal);
     }
     case "undo": {
       const { values, positionals } = parseUpTo(rest, { workspace: { type: "string" }, json: { type: "boolean" } }, 1);

@@ -37,7 +37,12 @@ Commands:
   search "query" [--workspace W] [--limit N] [--embedding-model M] [--json]
                                                Search the codebase index (keywords, and meaning with M)
   run --workspace W [--profile ${AGENT_PROFILES.join("|")}] [--approve never|auto] [--max-steps N]
-      [--model M] [--json] "task"              Let the agent do a task in workspace W
+      [--mcp-config FILE] [--model M] [--json] "task"
+                                               Let the agent do a task in workspace W (with the
+                                               MCP servers of FILE, mcp.json shape, besides the settings')
+  mcp list [--workspace W] [--mcp-config FILE] [--json]
+                                               MCP servers, their state and tools (workspace ones
+                                               are listed, never started: they need approval in VS Code)
   undo --workspace W [RUN_ID] [--json]         Put back what an agent run changed (default: the newest run)
   serve --stdio | --node-ipc                   Run the language server
 

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { answerTokenBound, DEFAULT_SCHEMA_LIMITS, fitActions, minimumAnswerTokens } from "../agent/planner/action-schema";
 import type { JsonSchema } from "../agent/planner/agent-model";
+import type { McpTool } from "../mcp/mcp-hub";
 import { createTools } from "../agent/tools/index";
+import { mcpToolDefinitions } from "../agent/tools/mcp-tools";
 import { Engine } from "./engine";
 import { maxGrammarCodePoints } from "./grammar-bound";
 import { boundedJsonGrammarText } from "./json-grammar";
@@ -46,8 +48,9 @@ describe("JsonGrammar: answers that always close within their token bound", func
     assert.throws(() => boundedJsonGrammarText('root ::= x "\\n\\n\\n\\n" [\\n]*\nwhitespace-b-1-4-rule ::= [\\n]+'), /whitespace rule changed/);
   });
 
-  it("the planner's bound (action-schema.ts) is exactly the longest answer of the grammar node-llama-cpp writes, for every tool", async () => {
-    const tools = createTools();
+  it("the planner's bound (action-schema.ts) is exactly the longest answer of the grammar node-llama-cpp writes, for every tool (MCP ones too)", async () => {
+    const tools = [...createTools(), ...mcpToolDefinitions([mcpTool(MCP_SCHEMA)])];
+    assert.ok(tools.some((tool) => tool.effect === "mcp"));
     for (const budget of [minimumAnswerTokens(tools, DEFAULT_SCHEMA_LIMITS), 1024, 2048]) {
       const fitted = fitActions(tools, DEFAULT_SCHEMA_LIMITS, budget);
       for (const variant of (fitted.schema as { oneOf: JsonSchema[] }).oneOf) {
@@ -85,6 +88,25 @@ describe("JsonGrammar: answers that always close within their token bound", func
     assert.ok(longest <= grammar.maxTokens);
   });
 });
+
+/** What MCP servers send: nested objects, arrays without maxItems, enums, unions, a $ref (becomes JSON text). */
+const MCP_SCHEMA = {
+  type: "object",
+  properties: {
+    query: { type: "string" },
+    mode: { type: "string", enum: ["fast", "full"] },
+    limit: { type: "integer", minimum: 1, maximum: 50 },
+    tags: { type: "array", items: { type: "string" } },
+    filter: { type: "object", properties: { path: { type: "string" }, recursive: { type: "boolean" } }, required: ["path"] },
+    when: { anyOf: [{ type: "null" }, { type: "string" }] },
+    ref: { $ref: "#/definitions/x" },
+  },
+  required: ["query"],
+};
+
+function mcpTool(inputSchema: Record<string, unknown>): McpTool {
+  return { server: "srv", remote: { name: "search", description: "a server's tool", inputSchema, readOnlyHint: false }, agentName: "mcp_srv_search", rule: undefined, trustReadOnlyHint: false, call: async () => ({ isError: false, text: "" }) };
+}
 
 function parses(text: string): boolean {
   try {

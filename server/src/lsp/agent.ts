@@ -21,11 +21,12 @@ import { lspAgentPorts, lspCheckpoints } from "./agent-host";
 import { toAbortSignal } from "./cancellation";
 import type { ServerContext } from "./context";
 import type { AgentWritesInFlight } from "./editor-writes";
+import type { LspMcp } from "./mcp";
 
 /** Transcripts of this process's runs, for "Open transcript as JSON"; the oldest go first. */
 const KEPT_TRANSCRIPTS = 20;
 
-export function registerAgent(connection: Connection, context: ServerContext, storageDir: () => string, inFlight: AgentWritesInFlight): void {
+export function registerAgent(connection: Connection, context: ServerContext, storageDir: () => string, inFlight: AgentWritesInFlight, mcp: LspMcp): void {
   const transcripts = new Map<string, Transcript>();
   let running = false;
 
@@ -39,7 +40,9 @@ export function registerAgent(connection: Connection, context: ServerContext, st
       const settings = context.settings().agent;
       let step = 0;
       const ports = lspAgentPorts(connection, context, { id: params.id, runId, storageDir: storageDir(), ...(params.ripgrepPath ? { ripgrepPath: params.ripgrepPath } : {}), step: () => step, inFlight });
-      const session = await openAgentSession({ roots: await context.roots(), profile: params.profile ?? settings.profile, settings, sandbox: await context.commandSandbox(), host: ports });
+      // MCP servers start on demand here (a workspace one only after its approval card).
+      const mcpTools = await mcp.hub().tools(await mcp.scope(), signal);
+      const session = await openAgentSession({ roots: await context.roots(), profile: params.profile ?? settings.profile, settings, sandbox: await context.commandSandbox(), host: ports, mcpTools });
       if (!ports.trusted) context.log("info", "Agent: Restricted Mode; the run is read-only.");
       const transcript = await runAgentSession(session, {
         runId,

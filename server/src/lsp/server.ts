@@ -25,6 +25,7 @@ import {
 import { defaultCacheDir, threadCalibrationStore, workspaceStateDir } from "../store/json-store";
 import { onStoreNotice } from "../store/store-notices";
 import { registerAgent } from "./agent";
+import { registerMcp } from "./mcp";
 import { registerChat } from "./chat";
 import { registerCodebase, type LspCodebase } from "./codebase";
 import { EXECUTE_COMMANDS, registerCodeActions } from "./code-actions";
@@ -211,11 +212,12 @@ export function serveLanguageServer(connection: Connection): Connection {
   // Checkpoints and "always allow" answers live in the extension's storage, never in the workspace.
   const agentWrites = new AgentWritesInFlight();
   registerEditorWrites(checked, documents, context, () => workspaceStateDir(), agentWrites);
-  registerAgent(checked, context, () => storageDir ?? defaultCacheDir(), agentWrites);
+  const mcp = registerMcp(checked, context, () => storageDir ?? defaultCacheDir());
+  registerAgent(checked, context, () => storageDir ?? defaultCacheDir(), agentWrites, mcp);
 
   connection.onShutdown(async () => {
     stopTaskDiagnostics();
-    await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr(), codebase?.service.dispose()]);
+    await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr(), codebase?.service.dispose(), mcp.close()]);
   });
 
   documents.listen(connection);

@@ -35,6 +35,8 @@ export interface ApprovalRequest {
   sandbox?: CommandSandboxInfo;
   /** For commands: approving gives it network access inside the sandbox. */
   network?: boolean;
+  /** For an MCP tool: the server, the tool and the arguments it would get (JSON, capped, invisible characters escaped). */
+  mcp?: { server: string; tool: string; arguments: string };
 }
 
 export interface UndoReport {

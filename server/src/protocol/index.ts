@@ -11,3 +11,4 @@ export * from "./actions";
 export * from "./tasks";
 export * from "./agent";
 export * from "./codebase";
+export * from "./mcp";

@@ -11,10 +11,17 @@ export const TOOL_PERMISSIONS = ["allow", "ask", "deny"] as const;
 /** Agent commands in an OS sandbox: when available (auto), always (required: none ⇒ refused), or never (off). */
 export const COMMAND_SANDBOX_SETTINGS = ["auto", "required", "off"] as const;
 
+/** An MCP server or tool in `pincer.mcp.tools`: a permission, or "off" (not offered to the model at all). */
+export const MCP_TOOL_SETTINGS = ["allow", "ask", "deny", "off"] as const;
+/** Whether an MCP server's readOnlyHint annotations may lower its tools' default from ask to allow. */
+export const MCP_READ_ONLY_HINT_SETTINGS = ["ignore", "trust"] as const;
+
 export type GpuSetting = (typeof GPU_SETTINGS)[number];
 export type AgentProfile = (typeof AGENT_PROFILES)[number];
 export type ToolPermission = (typeof TOOL_PERMISSIONS)[number];
 export type CommandSandboxSetting = (typeof COMMAND_SANDBOX_SETTINGS)[number];
+export type McpToolSetting = (typeof MCP_TOOL_SETTINGS)[number];
+export type McpReadOnlyHintSetting = (typeof MCP_READ_ONLY_HINT_SETTINGS)[number];
 
 /** One setting as VS Code's contributes.configuration declares it. */
 export interface SettingSchema {
@@ -23,7 +30,7 @@ export interface SettingSchema {
   enum?: readonly string[];
   enumDescriptions?: readonly string[];
   minimum?: number;
-  additionalProperties?: { type: "string"; enum: readonly string[] };
+  additionalProperties?: { type: "string"; enum: readonly string[] } | { type: "object" };
   /** "application": user settings only, a workspace cannot change it. */
   scope?: "application" | "language-overridable";
   order: number;
@@ -168,6 +175,33 @@ export const SETTINGS_SCHEMA = {
     markdownDescription: "Background indexing waits while the machine runs on battery (detected on Linux and macOS).",
   },
   "pincer.index.maxFileKb": { type: "integer", default: 1024, minimum: 1, order: 33, description: "Files larger than this many KiB are not indexed." },
+  "pincer.mcp.servers": {
+    type: "object",
+    default: {},
+    additionalProperties: { type: "object" },
+    scope: "application",
+    order: 40,
+    markdownDescription:
+      'MCP servers, in the `servers` shape of VS Code\'s `mcp.json`: `{ "name": { "command": "npx", "args": [...], "env": {...} } }` or `{ "name": { "type": "http", "url": "http://127.0.0.1:3001/mcp", "headers": {...} } }`. Values may use `${input:id}` (asked once, kept in SecretStorage). A workspace\'s `.vscode/mcp.json` adds servers that start only after you approve their exact command, arguments, environment names and URL. User settings only.',
+  },
+  "pincer.mcp.tools": {
+    type: "object",
+    default: {},
+    additionalProperties: { type: "string", enum: MCP_TOOL_SETTINGS },
+    scope: "application",
+    order: 41,
+    markdownDescription:
+      'Per-server and per-tool rules for MCP tools, by `"server"` or `"server/tool"` (the tool\'s rule wins): `allow`, `ask` (the default), `deny`, or `off` (not offered to the agent). User settings only.',
+  },
+  "pincer.mcp.readOnlyHint": {
+    type: "object",
+    default: {},
+    additionalProperties: { type: "string", enum: MCP_READ_ONLY_HINT_SETTINGS },
+    scope: "application",
+    order: 42,
+    markdownDescription:
+      'Per server: `trust` lets its tools annotated `readOnlyHint` run without asking (the annotation is the server\'s word, not proof). Default `ignore`: every tool asks. User settings only.',
+  },
 } as const satisfies Record<`pincer.${string}`, SettingSchema>;
 
 export type SettingKey = keyof typeof SETTINGS_SCHEMA;

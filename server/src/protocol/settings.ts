@@ -5,11 +5,15 @@ import {
   AGENT_PROFILES,
   COMMAND_SANDBOX_SETTINGS,
   GPU_SETTINGS,
+  MCP_READ_ONLY_HINT_SETTINGS,
+  MCP_TOOL_SETTINGS,
   SETTINGS_SCHEMA,
   TOOL_PERMISSIONS,
   type AgentProfile,
   type CommandSandboxSetting,
   type GpuSetting,
+  type McpReadOnlyHintSetting,
+  type McpToolSetting,
   type ToolPermission,
 } from "./settings-schema";
 
@@ -56,6 +60,7 @@ export interface PincerSettings {
   agent: AgentSettings;
   /** The codebase index (lexical + semantic search over the workspace, kept in Pincer's storage). */
   index: IndexSettings;
+  mcp: McpSettings;
 }
 
 export interface IndexSettings {
@@ -68,6 +73,16 @@ export interface IndexSettings {
   maxFileKb: number;
 }
 
+/** MCP servers and their rules; user settings only (a workspace adds servers only through approval). */
+export interface McpSettings {
+  /** mcp.json's `servers`: checked by mcp/mcp-config.ts, which reports each bad entry. */
+  servers: Record<string, Record<string, unknown>>;
+  /** "server" or "server/tool" → allow | ask | deny | off. */
+  tools: Record<string, McpToolSetting>;
+  /** Server → whether its readOnlyHint annotations may lower ask to allow. */
+  readOnlyHint: Record<string, McpReadOnlyHintSetting>;
+}
+
 /** Every setting at its default, from the schema. */
 export const DEFAULT_SETTINGS = unflattenPincerKeys(Object.fromEntries(Object.entries(SETTINGS_SCHEMA).map(([key, schema]) => [key, structuredClone(schema.default)]))) as unknown as PincerSettings;
 
@@ -77,6 +92,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
   const completion = isRecord(raw.completion) ? raw.completion : {};
   const agent = isRecord(raw.agent) ? raw.agent : {};
   const index = isRecord(raw.index) ? raw.index : {};
+  const mcp = isRecord(raw.mcp) ? raw.mcp : {};
   return {
     model: typeof raw.model === "string" ? raw.model.trim() : DEFAULT_SETTINGS.model,
     modelsDir: typeof raw.modelsDir === "string" ? raw.modelsDir.trim() : DEFAULT_SETTINGS.modelsDir,
@@ -108,6 +124,11 @@ export function normalizeSettings(input: unknown): PincerSettings {
       embeddingModel: typeof index.embeddingModel === "string" ? index.embeddingModel.trim() : DEFAULT_SETTINGS.index.embeddingModel,
       pauseOnBattery: typeof index.pauseOnBattery === "boolean" ? index.pauseOnBattery : DEFAULT_SETTINGS.index.pauseOnBattery,
       maxFileKb: positiveInt(index.maxFileKb, DEFAULT_SETTINGS.index.maxFileKb),
+    },
+    mcp: {
+      servers: records(mcp.servers),
+      tools: enumMap(mcp.tools, MCP_TOOL_SETTINGS),
+      readOnlyHint: enumMap(mcp.readOnlyHint, MCP_READ_ONLY_HINT_SETTINGS),
     },
   };
 }
@@ -149,6 +170,21 @@ function toolPermissions(value: unknown): Record<string, ToolPermission> {
   for (const [name, decision] of Object.entries(value)) {
     if (/^[a-z][a-z0-9_]{0,63}$/.test(name) && (TOOL_PERMISSIONS as readonly unknown[]).includes(decision)) kept[name] = decision as ToolPermission;
   }
+  return kept;
+}
+
+/** Object entries whose value is an object (own keys only: no __proto__). */
+function records(value: unknown): Record<string, Record<string, unknown>> {
+  if (!isRecord(value)) return {};
+  const kept: Record<string, Record<string, unknown>> = {};
+  for (const [key, item] of Object.entries(value)) if (key !== "__proto__" && isRecord(item)) kept[key] = item;
+  return kept;
+}
+
+function enumMap<T extends string>(value: unknown, allowed: readonly T[]): Record<string, T> {
+  if (!isRecord(value)) return {};
+  const kept: Record<string, T> = {};
+  for (const [key, item] of Object.entries(value)) if (key !== "__proto__" && (allowed as readonly unknown[]).includes(item)) kept[key] = item as T;
   return kept;
 }
 

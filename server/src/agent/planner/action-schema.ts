@@ -126,6 +126,11 @@ export function minimumAnswerTokens(tools: readonly ToolDefinition[], limits: Sc
   );
 }
 
+/** The longest args object `parameters` allows with every string capped at `stringChars`, in tokens (a schema's size). */
+export function argsTokenBound(parameters: ToolJsonSchema, stringChars: number, arrayItems: number): number {
+  return answerTokenBound(capped(parameters, () => stringChars, arrayItems));
+}
+
 /** The first string argument that reached its cap (so was most likely cut), as `name (cap)`. */
 export function argumentAtCap(args: Record<string, unknown>, schema: JsonSchema | undefined): string | undefined {
   const properties = (schema as { properties?: Record<string, JsonSchema> } | undefined)?.properties ?? {};

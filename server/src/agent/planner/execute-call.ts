@@ -47,7 +47,8 @@ export async function executeCall(
     if (answer === "always") await env.gate.rememberApproval(check.request, signal);
   }
 
-  const mutating = tool.effect === "edit" || tool.effect === "command";
+  // An MCP server may change workspace files too (a filesystem server): its calls get checkpoints.
+  const mutating = tool.effect === "edit" || tool.effect === "command" || tool.effect === "mcp";
   if (mutating) {
     // The call's own paths are snapshotted too, even when .gitignore'd (a .env the model edits).
     let checkpointId: string;

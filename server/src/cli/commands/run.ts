@@ -7,6 +7,8 @@ import type { PincerSettings } from "../../protocol";
 import { createCliAgentSession } from "../agent-host";
 import { describeEvent, exitCodeFor, policyApprover, type ApprovePolicy } from "../agent-output";
 import { loadEngineForCli } from "../load-engine";
+import { McpHub, type McpTool } from "../../mcp/mcp-hub";
+import { cliMcpScope } from "./mcp";
 
 export interface RunArgs {
   workspace: string;
@@ -14,11 +16,23 @@ export interface RunArgs {
   profile?: PermissionProfile;
   approve: ApprovePolicy;
   maxSteps?: number;
+  /** An mcp.json-shaped file whose servers the agent may use (the person named it: user entries). */
+  mcpConfig?: string;
   json: boolean;
 }
 
 export async function run(settings: PincerSettings, args: RunArgs, signal: AbortSignal): Promise<number> {
-  const session = await createCliAgentSession(args.workspace, args.profile ?? settings.agent.profile, settings.agent, settings);
+  const hub = new McpHub({ log: cliLogger() });
+  try {
+    const mcpTools = await hub.tools(await cliMcpScope(settings, args.workspace, args.mcpConfig, signal), signal);
+    return await runWith(settings, args, mcpTools, signal);
+  } finally {
+    await hub.close();
+  }
+}
+
+async function runWith(settings: PincerSettings, args: RunArgs, mcpTools: McpTool[], signal: AbortSignal): Promise<number> {
+  const session = await createCliAgentSession(args.workspace, args.profile ?? settings.agent.profile, settings.agent, settings, mcpTools);
   const sandbox = session.sandbox.info;
   if (sandbox.kind === "none") process.stderr.write(`Commands run without a sandbox: ${sandbox.reason ?? "unavailable"}${sandbox.required ? "; they are refused (pincer.agent.sandbox is \"required\")" : "; only the command rules apply"}.\n`);
   let loaded: Awaited<ReturnType<typeof loadEngineForCli>> | undefined;
