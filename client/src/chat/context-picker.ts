@@ -1,8 +1,18 @@
-// The `@` picker: files, symbols of the active file (tree-sitter, on the server), the problems
-// list, the git diff and the open editors.
+// The `@` picker: files, symbols of the active file (tree-sitter, on the server), the codebase
+// index, MCP resources, the problems list, the git diff and the open editors.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { ChatGitDiffRequest, ChatSymbolsRequest, CodebaseSearchRequest, OCR_FILE_PATTERN, type ChatGitDiffResult, type ChatSymbolsResult, type CodebaseSearchResponse } from "../../../server/src/protocol";
+import {
+  ChatGitDiffRequest,
+  ChatSymbolsRequest,
+  CodebaseSearchRequest,
+  McpResourcesRequest,
+  OCR_FILE_PATTERN,
+  type ChatGitDiffResult,
+  type ChatSymbolsResult,
+  type CodebaseSearchResponse,
+  type McpResourcesResult,
+} from "../../../server/src/protocol";
 import { sourceFor, type ChipSource } from "./context-chips";
 
 type Category = vscode.QuickPickItem & { pick(): Promise<ChipSource[]> };
@@ -12,6 +22,7 @@ export async function pickContext(client: LanguageClient): Promise<ChipSource[]>
     { label: "$(file) Files…", description: "workspace files", pick: pickFiles },
     { label: "$(symbol-function) Symbols…", description: "definitions in the active editor", pick: () => pickSymbols(client) },
     { label: "$(search) Codebase…", description: "@codebase: the code that best matches a question (the index)", pick: () => pickCodebase(client) },
+    { label: "$(plug) MCP resources…", description: "data your MCP servers offer (read when you send)", pick: () => pickMcpResources(client) },
     { label: "$(warning) Problems", description: "errors and warnings in the Problems panel", pick: async () => [problems()] },
     { label: "$(git-compare) Git diff", description: "uncommitted changes", pick: () => gitDiff(client) },
     { label: "$(files) Open editors", description: "every open text editor", pick: async () => openEditors() },
@@ -51,6 +62,24 @@ async function pickCodebase(client: LanguageClient): Promise<ChipSource[]> {
   const text = result.hits.map((h) => `${h.path}:${h.startLine}-${h.endLine}\n${h.text}`).join("\n\n");
   // The chip's text is what the model sees, so the token meter counts it like any attachment.
   return [{ kind: "codebase", label: `@codebase: ${query.trim()}`, read: () => text }];
+}
+
+/** Resources of the MCP servers that may run; the server reads the picked ones when the message is sent. */
+async function pickMcpResources(client: LanguageClient): Promise<ChipSource[]> {
+  const result = await client.sendRequest(McpResourcesRequest, {}).then(
+    (r) => r as McpResourcesResult,
+    (error: Error) => {
+      void vscode.window.showWarningMessage(`Pincer: ${error.message}`);
+      return { resources: [] } satisfies McpResourcesResult;
+    },
+  );
+  if (result.resources.length === 0) {
+    void vscode.window.showInformationMessage("Pincer: no running MCP server offers resources (workspace servers need approval first: Pincer: MCP Servers).");
+    return [];
+  }
+  const items = result.resources.map((r) => ({ label: r.name, description: `${r.server}${r.source === "workspace" ? " (workspace)" : ""}`, detail: r.description ? `${r.uri} · ${r.description}` : r.uri, resource: r }));
+  const picked = await vscode.window.showQuickPick(items, { title: "Add MCP resources", canPickMany: true, matchOnDescription: true, matchOnDetail: true });
+  return (picked ?? []).map(({ resource }) => ({ kind: "mcp-resource", label: `${resource.server}: ${resource.name}`, server: resource.server, uri: resource.uri, read: () => "" }));
 }
 
 async function pickSymbols(client: LanguageClient): Promise<ChipSource[]> {

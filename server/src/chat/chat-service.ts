@@ -12,6 +12,7 @@ import type { ChatModel } from "./chat-model";
 import { SYSTEM_PROMPT } from "./system-prompt";
 import { summarizeTurns } from "./compaction";
 import { resolveDocumentAttachments } from "./document-attachments";
+import { resolveMcpAttachments, type McpResourceReader } from "./mcp-attachments";
 import { planContext, type BudgetPlan } from "./context-budget";
 import { attachmentText, ruleText, summaryText, visibleText } from "./prompt-text";
 import { loadRules, type RuleFile } from "./rules";
@@ -37,6 +38,8 @@ export interface ChatServiceDeps {
   store(): ChatHistoryStore | undefined;
   roots(): Promise<WorkspaceRoots>;
   warn(message: string): void;
+  /** Reads an `@` MCP resource (marked untrusted, capped); absent: such attachments are refused. */
+  readMcpResource?: McpResourceReader;
 }
 
 interface PreparedTurn {
@@ -56,10 +59,16 @@ export class ChatService {
   async preview(params: ChatContextParams, signal: AbortSignal): Promise<ContextReport> {
     const model = await this.deps.model(signal);
     const conversation = params.conversationId ? await this.requireStore().get(params.conversationId) : undefined;
-    const attachments = await resolveDocumentAttachments(params.attachments ?? [], await this.deps.roots(), signal);
+    const attachments = await this.resolveAttachments(params.attachments ?? [], signal);
     signal.throwIfAborted();
     const prepared = await this.prepare(model, conversation, params.message, attachments, params.maxTokens);
     return prepared.report;
+  }
+
+  /** Images and PDFs read with OCR, MCP resources read from their server; the rest as the client sent them. */
+  private async resolveAttachments(attachments: readonly ChatAttachment[], signal: AbortSignal): Promise<ChatAttachment[]> {
+    const documents = await resolveDocumentAttachments(attachments, await this.deps.roots(), signal);
+    return resolveMcpAttachments(documents, this.deps.readMcpResource, signal);
   }
 
   async send(params: ChatParams, options: { signal: AbortSignal; onText?: (text: string) => void }): Promise<ChatResult> {
@@ -69,7 +78,7 @@ export class ChatService {
     let conversation: Conversation | undefined;
     let conversationId = params.conversationId;
     if (conversationId) conversation = await this.requireStore().get(conversationId);
-    const attachments = await resolveDocumentAttachments(params.attachments ?? [], await this.deps.roots(), options.signal);
+    const attachments = await this.resolveAttachments(params.attachments ?? [], options.signal);
 
     let prepared = await this.prepare(model, conversation, params.message, attachments, params.maxTokens);
     if (prepared.report.error) throw new Error(prepared.report.error);

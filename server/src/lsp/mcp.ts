@@ -1,10 +1,19 @@
 // MCP in VS Code: one hub per server process (stopped at shutdown), pincer/mcp/list for the quick
-// pick, a workspace server's approval as a client request (the card shows the pinned entry), and
-// `${input:…}` values from the client's SecretStorage.
+// pick, pincer/mcp/resources for the chat's @ picker, a workspace server's approval as a client
+// request (the card shows the pinned entry), and `${input:…}` values from the client's SecretStorage.
 import type { Connection } from "vscode-languageserver";
 import { McpApprovalStore } from "../mcp/mcp-approvals";
 import { McpHub, type McpScope } from "../mcp/mcp-hub";
-import { McpApproveServerRequest, McpInputRequest, McpListRequest, type McpApproveServerResult, type McpInputResult, type McpListResult } from "../protocol";
+import {
+  McpApproveServerRequest,
+  McpInputRequest,
+  McpListRequest,
+  McpResourcesRequest,
+  type McpApproveServerResult,
+  type McpInputResult,
+  type McpListResult,
+  type McpResourcesResult,
+} from "../protocol";
 import { toAbortSignal } from "./cancellation";
 import type { ServerContext } from "./context";
 
@@ -44,6 +53,11 @@ export function registerMcp(connection: Connection, context: ServerContext, stor
   connection.onRequest(McpListRequest, async (_params, token): Promise<McpListResult> => {
     const signal = toAbortSignal(token);
     return { servers: await lspMcp.hub().list(await lspMcp.scope(), true, signal) };
+  });
+  // The chat's @ picker: resources of the servers that may run; nobody is asked to approve a server for it.
+  connection.onRequest(McpResourcesRequest, async (_params, token): Promise<McpResourcesResult> => {
+    const signal = toAbortSignal(token);
+    return { resources: await lspMcp.hub().resources(await lspMcp.scope(), signal) };
   });
   return lspMcp;
 }

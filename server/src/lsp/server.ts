@@ -195,7 +195,8 @@ export function serveLanguageServer(connection: Connection): Connection {
   });
 
   registerInlineCompletion(checked, documents, context);
-  registerChat(checked, context);
+  const mcp = registerMcp(checked, context, () => storageDir ?? defaultCacheDir());
+  registerChat(checked, context, mcp);
   registerModelRequests(checked, context);
   registerOcr(checked, context);
   registerCodeActions(checked, documents, context);
@@ -212,7 +213,6 @@ export function serveLanguageServer(connection: Connection): Connection {
   // Checkpoints and "always allow" answers live in the extension's storage, never in the workspace.
   const agentWrites = new AgentWritesInFlight();
   registerEditorWrites(checked, documents, context, () => workspaceStateDir(), agentWrites);
-  const mcp = registerMcp(checked, context, () => storageDir ?? defaultCacheDir());
   registerAgent(checked, context, () => storageDir ?? defaultCacheDir(), agentWrites, mcp);
 
   connection.onShutdown(async () => {

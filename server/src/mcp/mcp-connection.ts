@@ -23,6 +23,14 @@ export interface McpCallResult {
   text: string;
 }
 
+/** A resource as the server lists it (untrusted: names and descriptions are the server's). */
+export interface McpRemoteResource {
+  uri: string;
+  name: string;
+  description?: string;
+  mimeType?: string;
+}
+
 export interface McpTimeouts {
   /** Start + initialize + tools/list. */
   startMs: number;
@@ -33,6 +41,8 @@ export interface McpTimeouts {
 export const DEFAULT_MCP_TIMEOUTS: McpTimeouts = { startMs: 30_000, callMs: 60_000 };
 /** Tools beyond this many are not listed (a server cannot grow the grammar without end). */
 export const MAX_TOOLS_PER_SERVER = 128;
+/** Resources beyond this many are not listed (a server cannot flood the picker). */
+export const MAX_RESOURCES_PER_SERVER = 256;
 /** stderr lines logged per server per minute; the rest are counted. */
 const STDERR_LINES_PER_MINUTE = 100;
 
@@ -91,6 +101,40 @@ export class McpConnection {
     });
     if (parts.length === 0 && result.structuredContent !== undefined) parts.push(JSON.stringify(result.structuredContent));
     return { isError: result.isError === true, text: parts.join("\n") };
+  }
+
+  /** The server's resources (none when it does not offer resources), at most MAX_RESOURCES_PER_SERVER. */
+  async listResources(signal: AbortSignal): Promise<McpRemoteResource[]> {
+    const client = this.client;
+    if (!client) throw new Error(`the MCP server ${this.name} is not running`);
+    if (!client.getServerCapabilities()?.resources) return [];
+    const resources: McpRemoteResource[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.listResources(cursor !== undefined ? { cursor } : {}, { signal, timeout: this.timeouts.callMs });
+      for (const resource of page.resources) {
+        if (resources.length >= MAX_RESOURCES_PER_SERVER) break;
+        resources.push({
+          uri: resource.uri,
+          name: resource.title ?? resource.name,
+          ...(resource.description !== undefined ? { description: resource.description } : {}),
+          ...(resource.mimeType !== undefined ? { mimeType: resource.mimeType } : {}),
+        });
+      }
+      cursor = resources.length < MAX_RESOURCES_PER_SERVER ? page.nextCursor : undefined;
+    } while (cursor !== undefined);
+    return resources;
+  }
+
+  /** One resource's text contents (binary contents are named, not inlined). */
+  async readResource(uri: string, signal: AbortSignal): Promise<string> {
+    const client = this.client;
+    if (!client) throw new Error(`the MCP server ${this.name} is not running`);
+    const result = await client.readResource({ uri }, { signal, timeout: this.timeouts.callMs });
+    const contents = Array.isArray(result.contents) ? (result.contents as { uri?: unknown; text?: unknown; mimeType?: unknown }[]) : [];
+    return contents
+      .map((part) => (typeof part.text === "string" ? part.text : `[binary content${typeof part.mimeType === "string" ? ` (${part.mimeType})` : ""} not shown]`))
+      .join("\n");
   }
 
   async close(): Promise<void> {

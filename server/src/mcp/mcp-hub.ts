@@ -7,13 +7,13 @@ import { createHash } from "node:crypto";
 import { isAbortError } from "../platform/errors";
 import type { Logger } from "../platform/log";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
-import type { McpApproveServerParams, McpServerInfo, McpServerState, McpToolInfo } from "../protocol/mcp";
+import type { McpApproveServerParams, McpResourceInfo, McpServerInfo, McpServerState, McpToolInfo } from "../protocol/mcp";
 import type { McpSettings } from "../protocol/settings";
 import type { McpApprovalStore } from "./mcp-approvals";
 import { entryTarget, parseMcpDocument, pinnedEntry, readWorkspaceMcpJson, type McpEntry, type McpServerConfig } from "./mcp-config";
 import { DEFAULT_MCP_TIMEOUTS, McpConnection, type McpRemoteTool, type McpTimeouts } from "./mcp-connection";
 import { resolveInputs, type McpInputSource } from "./mcp-secrets";
-import { agentToolName, capUntrusted, MCP_DESCRIPTION_CHARS } from "./mcp-text";
+import { agentToolName, capUntrusted, MCP_DESCRIPTION_CHARS, wrapResource } from "./mcp-text";
 
 /** Where the hub is asked from: the settings, the folders, trust, and who answers approvals and inputs. */
 export interface McpScope {
@@ -119,6 +119,50 @@ export class McpHub {
     return tools;
   }
 
+  /**
+   * The resources of every enabled server that may run. User servers and approved workspace servers
+   * start if needed; nobody is asked: an unapproved workspace server is skipped, never started.
+   */
+  async resources(scope: McpScope, signal: AbortSignal): Promise<McpResourceInfo[]> {
+    const infos: McpResourceInfo[] = [];
+    for (const config of await this.configs(scope, signal)) {
+      const outcome = await this.ensure(config, scope, true, signal, false);
+      if (outcome.state !== "running" || !outcome.connection) continue;
+      try {
+        for (const resource of await outcome.connection.listResources(signal)) {
+          infos.push({
+            server: config.name,
+            source: config.source,
+            uri: resource.uri,
+            name: capUntrusted(resource.name, MCP_DESCRIPTION_CHARS),
+            ...(resource.description ? { description: capUntrusted(resource.description, MCP_DESCRIPTION_CHARS) } : {}),
+            ...(resource.mimeType ? { mimeType: capUntrusted(resource.mimeType, 100) } : {}),
+          });
+        }
+      } catch (error) {
+        if (isAbortError(error) || signal.aborted) throw error;
+        this.options.log("warn", `MCP ${config.name}: resources/list failed: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`);
+      }
+    }
+    return infos;
+  }
+
+  /**
+   * One resource as the model reads it: marked as the server's untrusted data and capped like a tool
+   * result. The server must be one that may run now (same rules as resources(); nobody is asked).
+   */
+  async readResource(scope: McpScope, server: string, uri: string, signal: AbortSignal): Promise<{ text: string; truncated: boolean }> {
+    const configs = (await this.configs(scope, signal)).filter((config) => config.name === server);
+    if (configs.length === 0) throw new Error(`no MCP server named "${server}" is configured`);
+    let why = "";
+    for (const config of configs) {
+      const outcome = await this.ensure(config, scope, true, signal, false);
+      if (outcome.state === "running" && outcome.connection) return wrapResource(server, uri, await outcome.connection.readResource(uri, signal));
+      why = `${outcome.state}${outcome.detail ? `: ${outcome.detail}` : ""}`;
+    }
+    throw new Error(`the MCP server "${server}" cannot be read (${why})`);
+  }
+
   async close(): Promise<void> {
     const all = [...this.running.values()];
     this.running.clear();
@@ -130,13 +174,15 @@ export class McpHub {
     scope: McpScope,
     start: boolean,
     signal: AbortSignal,
+    /** May a workspace server's approval be asked for now (false: only an approved one starts). */
+    ask = start,
   ): Promise<{ state: McpServerState; detail?: string; tools?: McpRemoteTool[]; connection?: McpConnection }> {
     if ("problem" in config.entry) return { state: "invalid", detail: config.entry.problem };
     const entry = config.entry;
     if (ruleFor(scope.settings, config.name, undefined) === "off") return { state: "disabled", detail: `"${config.name}": "off" in pincer.mcp.tools` };
     if (config.source === "workspace") {
       if (!scope.trusted) return { state: "blocked", detail: "Restricted Mode: workspace MCP servers are off" };
-      const verdict = await this.workspaceApproval(config, entry, scope, start, signal);
+      const verdict = await this.workspaceApproval(config, entry, scope, ask, signal);
       if (verdict) return verdict;
     }
     const key = `${config.source}:${config.folder ?? ""}:${config.name}`;

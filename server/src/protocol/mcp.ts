@@ -44,6 +44,29 @@ export interface McpListResult {
 /** Client → server: the configured servers with their state and tools (starts the ones allowed to start). */
 export const McpListRequest = new PincerRequest0<McpListResult>("pincer/mcp/list");
 
+/** A resource of a running, enabled server, for the chat's `@` picker (read when the message is sent). */
+export interface McpResourceInfo {
+  /** The server's name (as configured). */
+  server: string;
+  source: McpSource;
+  uri: string;
+  /** Its name or title, capped; untrusted text from the server. */
+  name: string;
+  /** Capped; untrusted text from the server. */
+  description?: string;
+  mimeType?: string;
+}
+
+export interface McpResourcesResult {
+  resources: McpResourceInfo[];
+}
+
+/**
+ * Client → server: the resources of the servers that may run. User servers and approved workspace
+ * servers start if needed; a workspace server is never asked about (nor started) just to list.
+ */
+export const McpResourcesRequest = new PincerRequest0<McpResourcesResult>("pincer/mcp/resources");
+
 /** Exactly what an approval of a workspace server is pinned to; any change asks again. */
 export interface McpPinnedEntry {
   name: string;

@@ -34,6 +34,8 @@ export function chipIcon(kind: string): string {
       return "files";
     case "codebase":
       return "search";
+    case "mcp-resource":
+      return "plug";
     default:
       return "file";
   }
