@@ -29,9 +29,10 @@ export const RANKS: Readonly<Record<string, number>> = {
   actions: 7,
   tasks: 8,
   agent: 8,
-  lsp: 9,
-  cli: 9,
-  "main.ts": 10,
+  remote: 9,
+  lsp: 10,
+  cli: 10,
+  "main.ts": 11,
 };
 
 /** Folders below the hosts: no LSP, no VS Code, no knowledge of who called them. */

@@ -133,8 +133,8 @@ export async function runAgentSession(session: AgentSession, options: AgentRunOp
   });
 }
 
-/** The engine's "agent" sequence, or the scripted answers when the test seam is set (then no model loads). */
-export async function agentModel(engine: () => Promise<Engine>, log: Logger): Promise<AgentModel> {
+/** The engine's "agent" sequence (or the remote engine's model when `remote` is given), or the scripted answers when the test seam is set (then no model loads). */
+export async function agentModel(engine: () => Promise<Engine>, log: Logger, remote?: () => Promise<AgentModel>): Promise<AgentModel> {
   const script = process.env[AGENT_SCRIPT_ENV];
   if (script) {
     log("warn", `Agent: ${AGENT_SCRIPT_ENV} is set; answers come from ${script}, not from the model (test seam).`);
@@ -142,6 +142,7 @@ export async function agentModel(engine: () => Promise<Engine>, log: Logger): Pr
     if (!Array.isArray(answers)) throw new PincerError(`${AGENT_SCRIPT_ENV} must name a JSON array of answers.`, "failed");
     return new ScriptedModel(answers);
   }
+  if (remote) return remote();
   return new EngineAgentModel((await engine()).sequence("agent"));
 }
 

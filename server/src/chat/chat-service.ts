@@ -2,13 +2,13 @@
 // workspace rules, fit rules/attachments/history into the window (compacting old turns), stream the
 // answer, and store every message as it appears.
 import { randomUUID } from "node:crypto";
-import type { Engine } from "../engine/engine";
 import type { ChatTurn } from "../engine/sequence";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
 import { PincerError } from "../platform/errors";
 import type { ChatAttachment, ChatContextParams, ChatErrorData, ChatParams, ChatResult, Conversation, ContextReport, StoredChatMessage } from "../protocol/chat";
 import type { ChatHistoryStore } from "../store/chat-history-store";
 import { StoreWriteError } from "../store/encrypted-log";
+import type { ChatModel } from "./chat-model";
 import { SYSTEM_PROMPT } from "./system-prompt";
 import { summarizeTurns } from "./compaction";
 import { resolveDocumentAttachments } from "./document-attachments";
@@ -32,7 +32,8 @@ export class ChatSaveError extends PincerError {
 }
 
 export interface ChatServiceDeps {
-  engine(signal: AbortSignal): Promise<Engine>;
+  /** The model that answers chat turns: the local engine's chat sequence or a remote engine. */
+  model(signal: AbortSignal): Promise<ChatModel>;
   store(): ChatHistoryStore | undefined;
   roots(): Promise<WorkspaceRoots>;
   warn(message: string): void;
@@ -53,7 +54,7 @@ export class ChatService {
 
   /** The context report for a draft: what the prompt would take and what would be left out. */
   async preview(params: ChatContextParams, signal: AbortSignal): Promise<ContextReport> {
-    const engine = await this.deps.engine(signal);
+    const engine = await this.deps.model(signal);
     const conversation = params.conversationId ? await this.requireStore().get(params.conversationId) : undefined;
     const attachments = await resolveDocumentAttachments(params.attachments ?? [], await this.deps.roots(), signal);
     signal.throwIfAborted();
@@ -63,7 +64,7 @@ export class ChatService {
 
   async send(params: ChatParams, options: { signal: AbortSignal; onText?: (text: string) => void }): Promise<ChatResult> {
     if (params.message.trim() === "") throw new PincerError("The chat message is empty.", "invalid-params");
-    const engine = await this.deps.engine(options.signal);
+    const engine = await this.deps.model(options.signal);
     const store = this.deps.store();
     let conversation: Conversation | undefined;
     let conversationId = params.conversationId;
@@ -137,7 +138,7 @@ export class ChatService {
           .catch((error: Error) => this.deps.warn(`Chat checkpoint failed: ${error.message}`));
       }
     };
-    const result = await engine.sequence("chat").chatTurns(prepared.turns, { maxTokens: prepared.report.replyTokens, signal: options.signal, onText });
+    const result = await engine.chatTurns(prepared.turns, { maxTokens: prepared.report.replyTokens, signal: options.signal, onText });
     await checkpoint;
     const stopReason: ChatResult["stopReason"] = result.stopReason === "cancelled" ? "cancelled" : result.stopReason === "maxTokens" ? "maxTokens" : "eos";
     if (store && conversationId) {
@@ -159,13 +160,13 @@ export class ChatService {
   }
 
   private async prepare(
-    engine: Engine,
+    engine: ChatModel,
     conversation: Conversation | undefined,
     message: string,
     attachments: readonly ChatAttachment[],
     maxTokens: number | undefined,
   ): Promise<PreparedTurn> {
-    const sequence = engine.sequence("chat");
+    const sequence = engine;
     const windowTokens = sequence.contextSize;
     const requested = Number.isInteger(maxTokens) && maxTokens! > 0 ? maxTokens! : 1024;
     const replyTokens = Math.min(requested, Math.max(64, Math.floor(windowTokens / 4)));

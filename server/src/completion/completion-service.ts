@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import type { Engine } from "../engine/engine";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
 import type { PincerSettings } from "../protocol/settings";
-import { completeAt, type CompletionResult } from "./complete";
+import { completeAt, type CompletionRequest, type CompletionResult } from "./complete";
+import type { Completer } from "./completer";
 import { selectContext, type OpenDocument } from "./context-select";
 import { workspaceImportReader } from "./import-reader";
 import type { RecentEdits } from "./recent-edits";
@@ -54,6 +55,8 @@ export interface CompletionServiceDeps {
   /** Documents open beside this one (their definitions are context); none in the CLI. */
   openDocuments(): readonly CompletionDocument[];
   recentEdits?: RecentEdits;
+  /** A remote engine for completions (pincer.remote.completion.url), or undefined for the local model. */
+  remote?(signal: AbortSignal): Promise<Completer | undefined>;
 }
 
 export class CompletionService {
@@ -66,10 +69,11 @@ export class CompletionService {
   /** The suggestion at `offset`; empty when no model is loaded or the request was cancelled first. */
   async complete(document: CompletionDocument, offset: number, signal: AbortSignal): Promise<CompletionResult> {
     const settings = this.deps.settings();
-    const engine = await this.deps.engine(signal).catch(() => undefined);
-    if (!engine || signal.aborted) return { insertText: "", usedInfill: false, cancelled: signal.aborted };
+    const remote = await this.deps.remote?.(signal);
+    const engine = remote ? undefined : await this.deps.engine(signal).catch(() => undefined);
+    if ((!engine && !remote) || signal.aborted) return { insertText: "", usedInfill: false, cancelled: signal.aborted };
     const query = { uri: document.uri, path: this.path(document.uri), languageId: document.languageId, text: document.text, offset };
-    return completeAt(engine, {
+    const request: CompletionRequest = {
       ...query,
       maxTokens: settings.completion.maxTokens,
       maxLines: settings.completion.maxLines,
@@ -78,7 +82,8 @@ export class CompletionService {
         return selectContext({ ...query, prefixWindowChars }, open, this.deps.recentEdits, this.readImport);
       },
       signal,
-    });
+    };
+    return remote ? remote.complete(request) : completeAt(engine!, request);
   }
 
   private path(uri: string): string {

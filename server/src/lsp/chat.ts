@@ -9,11 +9,12 @@ import { ChatHistoryStore } from "../store/chat-history-store";
 import { toAbortSignal } from "./cancellation";
 import { registerChatHistory } from "./chat-history";
 import type { ServerContext } from "./context";
+import { chatModelFor } from "../remote/role-models";
 
 export function registerChat(connection: Connection, context: ServerContext): void {
   let store: ChatHistoryStore | undefined;
   const service = new ChatService({
-    engine: (signal) => context.host.requireEngine(signal),
+    model: (signal) => chatModelFor(context.settings(), context.remote, (s) => context.host.requireEngine(s), signal),
     store: () => store,
     roots: () => context.roots(),
     warn: (message) => context.log("warn", message),

@@ -11,6 +11,7 @@ import { prepareSymbols } from "../index/symbols";
 import { CompletionStatsRequest, type CompletionStat, type CompletionStatsResult } from "../protocol";
 import { toAbortSignal } from "./cancellation";
 import type { ServerContext } from "./context";
+import { remoteCompleterFor } from "../remote/role-models";
 
 const MAX_STATS = 5_000;
 
@@ -24,6 +25,7 @@ export function registerInlineCompletion(connection: Connection, documents: Text
     roots: () => context.roots(),
     openDocuments: () => documents.all().map((d) => ({ uri: d.uri, languageId: d.languageId, text: d.getText() })),
     recentEdits: trackRecentEdits(documents),
+    remote: (signal) => remoteCompleterFor(context.settings(), context.remote, signal),
   });
 
   connection.onRequest(InlineCompletionRequest.type, async (params, token): Promise<InlineCompletionList | null> => {

@@ -25,6 +25,8 @@ import {
 import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
 import { onStoreNotice } from "../store/store-notices";
 import { registerAgent } from "./agent";
+import { RemoteEngines } from "../remote/remote-engines";
+import { registerRemoteRequests } from "./remote";
 import { registerChat } from "./chat";
 import { EXECUTE_COMMANDS, registerCodeActions } from "./code-actions";
 import type { ServerContext } from "./context";
@@ -72,7 +74,11 @@ export function startLanguageServer(): Connection {
   // One store for both hosts: two writers of the same file could lose each other's updates.
   const calibrationStore = threadCalibrationStore(defaultCacheDir());
   let commandSandbox: CommandSandboxInfo | undefined;
-  const sendStatus = () => connection.sendNotification(StatusNotification, { ...host.status, trusted: trust.trusted, ...(commandSandbox ? { commandSandbox } : {}) } satisfies StatusParams);
+  const remote = new RemoteEngines();
+  const sendStatus = () => {
+    const hosts = remote.hosts(settings);
+    return connection.sendNotification(StatusNotification, { ...host.status, trusted: trust.trusted, ...(commandSandbox ? { commandSandbox } : {}), ...(hosts.length > 0 ? { remote: hosts } : {}) } satisfies StatusParams);
+  };
   const host: ModelHost = new ModelHost({
     log,
     onStatus: () => void sendStatus(),
@@ -106,6 +112,8 @@ export function startLanguageServer(): Connection {
     host,
     completionHost,
     settings: () => settings,
+    remote,
+    sendStatus: () => void sendStatus(),
     reconfigure: () => configureAll(settings),
     trust,
     workspaceFolders: () => folders.paths(),
@@ -161,6 +169,7 @@ export function startLanguageServer(): Connection {
     settings = next;
     log("info", "Settings changed; applying them.");
     void refreshSandbox();
+    void sendStatus();
     await configureAll(settings);
   });
 
@@ -179,10 +188,12 @@ export function startLanguageServer(): Connection {
   registerTaskFiles(checked, documents);
   registerTaskRequests(checked, documents, context);
   registerGitRequests(checked, context);
+  registerRemoteRequests(checked, context);
   // Checkpoints and "always allow" answers live in the extension's storage, never in the workspace.
   registerAgent(checked, context, () => storageDir ?? defaultCacheDir());
 
   connection.onShutdown(async () => {
+    remote.dispose();
     await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr()]);
   });
 

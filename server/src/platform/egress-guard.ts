@@ -33,6 +33,11 @@ interface GuardState {
    * are destroyed; otherwise a pooled connection would carry traffic after the permit closed.
    */
   permittedSockets: Set<net.Socket>;
+  /**
+   * Remote engines the person confirmed (remote/): exactly these host:port pairs stay reachable while
+   * the endpoint is configured. Keyed "host|port" with the host lower-cased as configured.
+   */
+  endpoints: Map<string, number>;
 }
 
 // The guard patches process-wide prototypes, so its state is process-wide too: should this module
@@ -44,8 +49,10 @@ const state: GuardState = ((globalThis as Record<symbol, GuardState | undefined>
   activePermits: new Set(),
   blockedLog: [],
   permittedSockets: new Set(),
+  endpoints: new Map(),
 });
-const { activePermits, blockedLog, permittedSockets } = state;
+state.endpoints ??= new Map();
+const { activePermits, blockedLog, permittedSockets, endpoints } = state;
 
 /** Install the guard once per process, before anything else can open a socket. */
 export function installEgressGuard(): void {
@@ -55,7 +62,7 @@ export function installEgressGuard(): void {
   const originalConnect = net.Socket.prototype.connect;
   net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
     const target = describeNetTarget(args);
-    if (target !== undefined) {
+    if (target !== undefined && !endpointAllowed(netTarget(args))) {
       if (!egressAllowed()) return refuse(this, target);
       trackPermittedSocket(this);
     }
@@ -76,7 +83,7 @@ export function installEgressGuard(): void {
 
   const originalLookup = dns.lookup;
   const guardedLookup = function (hostname: string, ...rest: unknown[]) {
-    if (!egressAllowed() && !isLocalName(hostname)) {
+    if (!egressAllowed() && !isLocalName(hostname) && !endpointHostAllowed(hostname)) {
       const callback = rest[rest.length - 1];
       const error = recordBlocked(`dns:${hostname}`);
       if (typeof callback === "function") {
@@ -89,7 +96,7 @@ export function installEgressGuard(): void {
   };
   (dns as { lookup: unknown }).lookup = guardedLookup;
   (dns.promises as { lookup: unknown }).lookup = async (hostname: string, ...rest: unknown[]) => {
-    if (!egressAllowed() && !isLocalName(hostname)) throw recordBlocked(`dns:${hostname}`);
+    if (!egressAllowed() && !isLocalName(hostname) && !endpointHostAllowed(hostname)) throw recordBlocked(`dns:${hostname}`);
     return (originalPromisesLookup as (...a: unknown[]) => Promise<unknown>)(hostname, ...rest);
   };
 }
@@ -122,6 +129,49 @@ export async function withEgress<T>(reason: string, work: () => Promise<T>): Pro
   } finally {
     permit.release();
   }
+}
+
+/**
+ * Keep one confirmed endpoint (a remote engine's host and port) reachable until the returned
+ * function is called. Nothing else opens: not another port on that host, not another host.
+ */
+export function allowEndpoint(host: string, port: number): () => void {
+  const key = endpointKey(host, port);
+  endpoints.set(key, (endpoints.get(key) ?? 0) + 1);
+  let removed = false;
+  return () => {
+    if (removed) return;
+    removed = true;
+    const count = (endpoints.get(key) ?? 1) - 1;
+    if (count > 0) endpoints.set(key, count);
+    else endpoints.delete(key);
+  };
+}
+
+function endpointKey(host: string, port: number): string {
+  return `${host.toLowerCase().replace(/^\[|\]$/g, "")}|${port}`;
+}
+
+function endpointAllowed(target: { host: string; port: number } | undefined): boolean {
+  return target !== undefined && endpoints.has(endpointKey(target.host, target.port));
+}
+
+function endpointHostAllowed(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  for (const key of endpoints.keys()) if (key.slice(0, key.lastIndexOf("|")) === host) return true;
+  return false;
+}
+
+/** The host and port a TCP connect names, or undefined for IPC paths and forms it cannot read. */
+function netTarget(args: unknown[]): { host: string; port: number } | undefined {
+  let first = args[0];
+  if (Array.isArray(first)) first = first[0];
+  if (first !== null && typeof first === "object") {
+    const options = first as { host?: unknown; port?: unknown };
+    return { host: String(options.host ?? "localhost"), port: Number(options.port) };
+  }
+  if (typeof first === "number" || (typeof first === "string" && !Number.isNaN(Number(first)))) return { host: String(args[1] ?? "localhost"), port: Number(first) };
+  return undefined;
 }
 
 export function egressGuardInstalled(): boolean {

@@ -139,6 +139,51 @@ export const SETTINGS_SCHEMA = {
     markdownDescription:
       "The OS sandbox for agent commands: the workspace is writable except `.git`, `.vscode`, `.pincer` and `*.code-workspace`, the rest of the system is read-only, HOME and `/tmp` are private, and there is no network unless you approve a command that asks for it. The status bar and every command's approval card say whether commands are sandboxed. User settings only: a workspace cannot turn it off.",
   },
+  "pincer.remote.completion.url": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 30,
+    markdownDescription:
+      "An OpenAI-compatible server (llama-server, vLLM, Ollama, LM Studio) that answers inline completions instead of the local model, e.g. `https://gpu.team.lan:8443`. Empty: the local model. Pincer asks you once before it connects to a server; plain `http://` is accepted only for loopback and private addresses. The API key is kept in VS Code's secret storage (**Pincer: Set Remote API Key…**), never in settings. User settings only.",
+  },
+  "pincer.remote.completion.model": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 31,
+    markdownDescription: "The model name to ask the remote completion server for (one of its `/v1/models`). Empty: the server's first model.",
+  },
+  "pincer.remote.chat.url": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 32,
+    markdownDescription:
+      "An OpenAI-compatible server (llama-server, vLLM, Ollama, LM Studio) that answers the chat and code actions instead of the local model, e.g. `https://gpu.team.lan:8443`. Empty: the local model. Pincer asks you once before it connects to a server; plain `http://` is accepted only for loopback and private addresses. The API key is kept in VS Code's secret storage (**Pincer: Set Remote API Key…**), never in settings. User settings only.",
+  },
+  "pincer.remote.chat.model": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 33,
+    markdownDescription: "The model name to ask the remote chat server for (one of its `/v1/models`). Empty: the server's first model.",
+  },
+  "pincer.remote.agent.url": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 34,
+    markdownDescription:
+      "An OpenAI-compatible server (llama-server, vLLM, Ollama, LM Studio) that answers the agent instead of the local model, e.g. `https://gpu.team.lan:8443`. Empty: the local model. Pincer asks you once before it connects to a server; plain `http://` is accepted only for loopback and private addresses. The API key is kept in VS Code's secret storage (**Pincer: Set Remote API Key…**), never in settings. User settings only.",
+  },
+  "pincer.remote.agent.model": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 35,
+    markdownDescription: "The model name to ask the remote agent server for (one of its `/v1/models`). Empty: the server's first model.",
+  },
 } as const satisfies Record<`pincer.${string}`, SettingSchema>;
 
 export type SettingKey = keyof typeof SETTINGS_SCHEMA;

@@ -49,6 +49,17 @@ export interface PincerSettings {
     model: string;
   };
   agent: AgentSettings;
+  /** Remote OpenAI-compatible engines per feature; an empty url keeps that feature on the local model. */
+  remote: Record<RemoteRole, RemoteRoleSettings>;
+}
+
+export const REMOTE_ROLES = ["completion", "chat", "agent"] as const;
+export type RemoteRole = (typeof REMOTE_ROLES)[number];
+export interface RemoteRoleSettings {
+  /** Base URL of an OpenAI-compatible server; empty: the local model. */
+  url: string;
+  /** Model name on that server; empty: its first listed model. */
+  model: string;
 }
 
 /** Every setting at its default, from the schema. */
@@ -81,6 +92,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
       toolPermissions: toolPermissions(agent.toolPermissions),
       sandbox: oneOf(agent.sandbox, COMMAND_SANDBOX_SETTINGS, DEFAULT_SETTINGS.agent.sandbox),
     },
+    remote: Object.fromEntries(REMOTE_ROLES.map((role) => [role, remoteRole(isRecord(raw.remote) ? raw.remote[role] : undefined)])) as PincerSettings["remote"],
   };
 }
 
@@ -122,6 +134,13 @@ function toolPermissions(value: unknown): Record<string, ToolPermission> {
     if (/^[a-z][a-z0-9_]{0,63}$/.test(name) && (TOOL_PERMISSIONS as readonly unknown[]).includes(decision)) kept[name] = decision as ToolPermission;
   }
   return kept;
+}
+
+/** A role's url and model as trimmed strings (the url itself is checked when it is used: remote/endpoint.ts). */
+function remoteRole(value: unknown): RemoteRoleSettings {
+  const raw = isRecord(value) ? value : {};
+  const text = (v: unknown) => (typeof v === "string" ? v.trim().slice(0, 2048) : "");
+  return { url: text(raw.url), model: text(raw.model) };
 }
 
 function positiveInt(value: unknown, fallback: number): number {

@@ -1,5 +1,6 @@
 // pincer chat: stream a reply to stdout as it is generated. Context files (--context, confined to
 // the current folder) are attached; what did not fit the window is named on stderr.
+import { engineChatModel } from "../../chat/chat-model";
 import { ChatService } from "../../chat/chat-service";
 import { readFileAttachments } from "../../chat/file-attachments";
 import { cliLogger } from "../../platform/log";
@@ -13,7 +14,7 @@ export async function chat(settings: PincerSettings, args: { message: string; ma
   const attachments = await readFileAttachments(roots, args.context ?? []);
   const { host, engine } = await loadEngineForCli(settings, signal);
   try {
-    const service = new ChatService({ engine: async () => engine, store: () => undefined, roots: async () => roots, warn: (m) => cliLogger()("warn", m) });
+    const service = new ChatService({ model: async () => engineChatModel(engine), store: () => undefined, roots: async () => roots, warn: (m) => cliLogger()("warn", m) });
     const result = await service.send({ id: "cli", message: args.message, attachments, maxTokens: args.maxTokens }, { signal, onText: (text) => process.stdout.write(text) });
     process.stdout.write("\n");
     const report = result.context;

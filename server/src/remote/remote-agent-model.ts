@@ -1,0 +1,116 @@
+// The agent's model on a remote engine: the same raw prompt the in-process model sees (the segments
+// joined), sent to /v1/completions and streamed, with the step's JSON schema as a constraint where
+// the server takes one: llama-server `json_schema` (it compiles its own grammar), others
+// `response_format: {type: "json_schema"}` (vLLM). A server that rejects both is used without a
+// constraint: the answer is parsed, and one that does not parse is asked again (up to RETRIES);
+// the planner's own validateAction then checks the call against its tool's schema as for any model.
+import type { AgentGenerateRequest, AgentGeneration, AgentModel } from "../agent/planner/agent-model";
+import { isAbortError } from "../platform/errors";
+import { rejectsField, type RemoteEngine } from "./remote-engine";
+
+/** Extra requests when an unconstrained answer is not JSON. */
+export const UNCONSTRAINED_RETRIES = 2;
+
+interface CompletionChunk {
+  choices?: { text?: string; finish_reason?: string | null }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
+export class RemoteAgentModel implements AgentModel {
+  private noted = false;
+
+  constructor(
+    private readonly engine: RemoteEngine,
+    /** Told once when the server takes no schema and answers are validated and retried instead. */
+    private readonly note: (text: string) => void,
+    private readonly options: { temperature?: number } = {},
+  ) {}
+
+  get contextSize(): number {
+    return this.engine.contextSize;
+  }
+
+  countTokens(text: string): number {
+    return this.engine.estimateTokens(text);
+  }
+
+  async generate(request: AgentGenerateRequest): Promise<AgentGeneration> {
+    const prompt = request.segments.join("");
+    let evaluated = 0;
+    let generatedTokens = 0;
+    for (let attempt = 0; ; attempt++) {
+      const constraint = this.constraint(request.schema);
+      let text = "";
+      let finish: string | null | undefined;
+      try {
+        await this.engine.client.stream(
+          "/v1/completions",
+          {
+            model: this.engine.model,
+            prompt,
+            max_tokens: request.maxTokens,
+            temperature: this.options.temperature ?? 0,
+            stream_options: { include_usage: true },
+            ...(this.engine.kind === "llama-server" ? { cache_prompt: true } : {}),
+            ...constraint.body,
+          },
+          request.signal,
+          (data) => {
+            const chunk = data as CompletionChunk;
+            if (chunk.usage) {
+              evaluated += chunk.usage.prompt_tokens ?? 0;
+              generatedTokens += chunk.usage.completion_tokens ?? 0;
+            }
+            const choice = chunk.choices?.[0];
+            if (choice?.text) text += choice.text;
+            if (choice?.finish_reason) finish = choice.finish_reason;
+          },
+        );
+      } catch (error) {
+        if (request.signal.aborted || isAbortError(error)) return { text, value: undefined, stopReason: "cancelled", evaluatedPromptTokens: evaluated, generatedTokens };
+        if (constraint.field && rejectsField(error, constraint.field)) {
+          this.engine.unsupported.add(constraint.field);
+          continue; // the same attempt without that field
+        }
+        throw error;
+      }
+      if (finish === "length") return { text, value: undefined, stopReason: "maxTokens", evaluatedPromptTokens: evaluated, generatedTokens };
+      const value = parseAnswer(text);
+      if (value !== undefined || constraint.field || attempt >= UNCONSTRAINED_RETRIES) {
+        return { text: value === undefined ? text : `${text.trim()}\n`, value, stopReason: "done", evaluatedPromptTokens: evaluated, generatedTokens };
+      }
+    }
+  }
+
+  /** The schema field this server takes, most specific first; none once both were refused. */
+  private constraint(schema: object): { field?: "json_schema" | "response_format"; body: Record<string, unknown> } {
+    if (this.engine.kind === "llama-server" && !this.engine.unsupported.has("json_schema")) return { field: "json_schema", body: { json_schema: schema } };
+    if (!this.engine.unsupported.has("response_format")) {
+      return { field: "response_format", body: { response_format: { type: "json_schema", json_schema: { name: "agent_step", schema, strict: true } } } };
+    }
+    if (!this.noted) {
+      this.noted = true;
+      this.note(
+        `The remote engine at ${this.engine.endpoint.origin} takes no JSON schema (json_schema / response_format): the agent's answers are not constrained; each is validated, and one that does not parse is asked for again (up to ${UNCONSTRAINED_RETRIES} times).`,
+      );
+    }
+    return { body: {} };
+  }
+}
+
+/** The first JSON object in the answer (an unconstrained model may wrap it in prose or a code fence). */
+function parseAnswer(text: string): unknown {
+  const trimmed = text.trim();
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    const start = trimmed.indexOf("{");
+    const end = trimmed.lastIndexOf("}");
+    if (start < 0 || end <= start) return undefined;
+    try {
+      return JSON.parse(trimmed.slice(start, end + 1));
+    } catch {
+      return undefined;
+    }
+  }
+}
