@@ -62,7 +62,9 @@ export function installEgressGuard(): void {
   const originalConnect = net.Socket.prototype.connect;
   net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
     const target = describeNetTarget(args);
-    if (target !== undefined && !endpointAllowed(netTarget(args))) {
+    const endpoint = target === undefined ? undefined : endpointOf(netTarget(args));
+    if (endpoint !== undefined) trackEndpointSocket(endpoint, this);
+    else if (target !== undefined) {
       if (!egressAllowed()) return refuse(this, target);
       trackPermittedSocket(this);
     }
@@ -144,7 +146,12 @@ export function allowEndpoint(host: string, port: number): () => void {
     removed = true;
     const count = (endpoints.get(key) ?? 1) - 1;
     if (count > 0) endpoints.set(key, count);
-    else endpoints.delete(key);
+    else {
+      endpoints.delete(key);
+      // Pooled keep-alive connections (fetch reuses them) must not outlive the consent.
+      for (const socket of endpointSockets.get(key) ?? []) socket.destroy();
+      endpointSockets.delete(key);
+    }
   };
 }
 
@@ -152,8 +159,21 @@ function endpointKey(host: string, port: number): string {
   return `${host.toLowerCase().replace(/^\[|\]$/g, "")}|${port}`;
 }
 
-function endpointAllowed(target: { host: string; port: number } | undefined): boolean {
-  return target !== undefined && endpoints.has(endpointKey(target.host, target.port));
+/** The confirmed endpoint's key when `target` is one, else undefined. */
+function endpointOf(target: { host: string; port: number } | undefined): string | undefined {
+  if (target === undefined) return undefined;
+  const key = endpointKey(target.host, target.port);
+  return endpoints.has(key) ? key : undefined;
+}
+
+const endpointSockets = new Map<string, Set<net.Socket>>();
+
+function trackEndpointSocket(key: string, socket: net.Socket): void {
+  let sockets = endpointSockets.get(key);
+  if (!sockets) endpointSockets.set(key, (sockets = new Set()));
+  if (sockets.has(socket)) return;
+  sockets.add(socket);
+  socket.once("close", () => endpointSockets.get(key)?.delete(socket));
 }
 
 function endpointHostAllowed(hostname: string): boolean {

@@ -36,10 +36,11 @@ export class RemoteAgentModel implements AgentModel {
 
   async generate(request: AgentGenerateRequest): Promise<AgentGeneration> {
     const prompt = request.segments.join("");
+    const schema = strictSchema(request.schema);
     let evaluated = 0;
     let generatedTokens = 0;
     for (let attempt = 0; ; attempt++) {
-      const constraint = this.constraint(request.schema);
+      const constraint = this.constraint(schema as object);
       let text = "";
       let finish: string | null | undefined;
       try {
@@ -96,6 +97,26 @@ export class RemoteAgentModel implements AgentModel {
     }
     return { body: {} };
   }
+}
+
+/**
+ * The planner's schemas follow node-llama-cpp's reading, where an object writes every property it
+ * lists (optional arguments may be null). Standard JSON Schema, which llama-server and vLLM compile,
+ * reads unlisted `required` as "all optional": `{"thought": "…"}` would pass. So every object here
+ * requires all its properties and allows no others (also what OpenAI's strict mode asks for).
+ */
+export function strictSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(strictSchema);
+  if (schema === null || typeof schema !== "object") return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = key === "const" || key === "enum" ? value : strictSchema(value);
+  const properties = (schema as { properties?: unknown }).properties;
+  if (properties !== null && typeof properties === "object" && !Array.isArray(properties)) {
+    out.properties = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, strictSchema(value)]));
+    out.required = Object.keys(properties);
+    out.additionalProperties = false;
+  }
+  return out;
 }
 
 /** The first JSON object in the answer (an unconstrained model may wrap it in prose or a code fence). */
