@@ -11,6 +11,7 @@ import { askCommand, explainFileCommand, runTaskCommand } from "./commands/palet
 import { selectModelCommand } from "./commands/select-model";
 import { registerDiffReview } from "./diff-review";
 import { createLanguageClient } from "./language-client";
+import { registerRemoteConsent } from "./remote-consent";
 import { PincerStatusBar } from "./status-bar";
 
 let client: LanguageClient | undefined;
@@ -30,6 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const languageClient = client;
   context.subscriptions.push(
     registerChat(context, languageClient),
+    registerRemoteConsent(context, languageClient),
     languageClient.onNotification(StatusNotification, (status: StatusParams) => statusBar.show(status)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void languageClient.sendNotification(TrustNotification, { trusted: true })),
     vscode.commands.registerCommand("pincer.selectModel", () => selectModelCommand(languageClient)),
