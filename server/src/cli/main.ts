@@ -10,6 +10,7 @@ import { outline } from "./commands/outline";
 import { run } from "./commands/run";
 import { undo } from "./commands/undo";
 import { chatTask, taskList } from "./commands/task";
+import { remoteAllow, remoteKey } from "./commands/remote";
 import { AGENT_PROFILES, type AgentProfile } from "../protocol";
 import { onStoreNotice } from "../store/store-notices";
 import { exitCodeForError } from "./exit-codes";
@@ -124,6 +125,12 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       if (sub !== "list") throw new UsageError(sub === undefined ? "task needs a subcommand: list." : `unknown task subcommand "${sub}".`);
       const { values } = parse(taskArgs, { json: { type: "boolean" } }, 0);
       return taskList(values.json === true, signal);
+    }
+    case "remote": {
+      const [sub, ...remoteArgs] = rest;
+      if (sub !== "allow" && sub !== "key") throw new UsageError(sub === undefined ? "remote needs a subcommand: allow or key." : `unknown remote subcommand "${sub}".`);
+      const { positionals } = parse(remoteArgs, {}, 1);
+      return sub === "allow" ? remoteAllow(positionals[0]!) : remoteKey(positionals[0]!, signal);
     }
     case "models": {
       const { values } = parse(rest, { json: { type: "boolean" } }, 0);

@@ -35,9 +35,12 @@ Commands:
   run --workspace W [--profile ${AGENT_PROFILES.join("|")}] [--approve never|auto] [--max-steps N]
       [--model M] [--json] "task"              Let the agent do a task in workspace W
   undo --workspace W [RUN_ID] [--json]         Put back what an agent run changed (default: the newest run)
+  remote allow URL                             Confirm a remote engine (pincer.remote.<role>.url) for the CLI
+  remote key URL < keyfile                     Store its API key (read from stdin; empty removes it)
   serve --stdio | --node-ipc                   Run the language server
 
 Model resolution: --model, then $PINCER_MODEL, then "pincer.model" in the settings file
-($PINCER_SETTINGS, default ~/.config/pincer/settings.json).
+($PINCER_SETTINGS, default ~/.config/pincer/settings.json). Remote engines: "pincer.remote.chat.url"
+(and .completion, .agent) in that file; confirmations and keys in remote-endpoints.json beside it (0600).
 Exit codes: 0 ok, 1 model missing/bad or failure, 2 bad arguments,
 3 agent stopped on a budget, 4 agent needed an approval it could not get.`;
