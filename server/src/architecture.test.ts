@@ -30,6 +30,7 @@ export const RANKS: Readonly<Record<string, number>> = {
   tasks: 8,
   agent: 8,
   remote: 9,
+  api: 9,
   lsp: 10,
   cli: 10,
   "main.ts": 11,
