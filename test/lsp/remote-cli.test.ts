@@ -7,10 +7,12 @@ import os from "node:os";
 import path from "node:path";
 import { startLlamaServer, requireLlamaServer, type LlamaServer } from "../helpers/llama-server";
 import { SERVER_BUNDLE } from "../helpers/lsp-client";
+import { allowLoopbackClients } from "../helpers/loopback-clients";
 import { requireTestModel } from "../helpers/test-model";
 
 describe("pincer CLI on a remote engine (llama-server)", function () {
   this.timeout(120_000);
+  allowLoopbackClients();
   let llama: LlamaServer;
   let dir: string;
 

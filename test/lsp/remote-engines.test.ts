@@ -24,6 +24,7 @@ import {
 } from "../../server/src/protocol";
 import { startLlamaServer, requireLlamaServer, type LlamaServer } from "../helpers/llama-server";
 import { startTestServer, type TestServer } from "../helpers/lsp-client";
+import { allowLoopbackClients } from "../helpers/loopback-clients";
 import { requireTestModel } from "../helpers/test-model";
 
 const AGENT = { maxSteps: 2, maxTokens: 200_000, maxWallSeconds: 120, profile: "read-only", toolPermissions: {}, sandbox: "auto" } as const;
@@ -37,6 +38,7 @@ async function metric(llama: LlamaServer, name: string): Promise<number> {
 for (const engine of ["in-process", "llama-server"] as const) {
   describe(`chat, completion and agent over LSP: ${engine}`, function () {
     this.timeout(180_000);
+    allowLoopbackClients();
     let server: TestServer;
     let llama: LlamaServer | undefined;
     let tempDir: string;

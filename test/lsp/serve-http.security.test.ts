@@ -9,6 +9,7 @@ import https from "node:https";
 import path from "node:path";
 import { startApiProcess, type ApiProcess } from "../helpers/api-server";
 import { SERVER_BUNDLE } from "../helpers/lsp-client";
+import { allowLoopbackClients } from "../helpers/loopback-clients";
 import { requireTestModel } from "../helpers/test-model";
 
 function curl(args: string[]): { status: number; body: string } {
@@ -19,6 +20,7 @@ function curl(args: string[]): { status: number; body: string } {
 
 describe("pincer serve --http: security", function () {
   this.timeout(120_000);
+  allowLoopbackClients();
   let model: string;
   let api: ApiProcess;
   const chatBody = (maxTokens = 4) => JSON.stringify({ messages: [{ role: "user", content: "hi" }], max_tokens: maxTokens });

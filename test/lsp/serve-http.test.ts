@@ -4,10 +4,12 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import OpenAI from "openai";
 import { startApiProcess, type ApiProcess } from "../helpers/api-server";
+import { allowLoopbackClients } from "../helpers/loopback-clients";
 import { requireTestModel } from "../helpers/test-model";
 
 describe("pincer serve --http (OpenAI-compatible API)", function () {
   this.timeout(120_000);
+  allowLoopbackClients();
   let api: ApiProcess;
   let client: OpenAI;
 

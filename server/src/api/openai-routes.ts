@@ -79,7 +79,7 @@ function turnsOf(body: Body): ChatTurn[] {
   });
 }
 
-const finishReason = (result: GenerationResult) => (result.stopReason === "maxTokens" ? "length" : "stop");
+const finishReason = (result: GenerationResult): "stop" | "length" => (result.stopReason === "maxTokens" ? "length" : "stop");
 
 function sse(response: ServerResponse): (data: unknown) => void {
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
@@ -90,7 +90,8 @@ export function listModels(deps: ApiDeps): unknown {
   return { object: "list", data: [{ id: deps.modelName(), object: "model", created: 0, owned_by: "pincer" }] };
 }
 
-export async function chatCompletions(body: Body, response: ServerResponse, deps: ApiDeps, limits: RouteLimits, signal: AbortSignal): Promise<unknown> {
+/** A checked chat request, ready to run (shared by the HTTP and gRPC APIs). */
+export async function prepareChat(body: Body, deps: ApiDeps, limits: RouteLimits, signal: AbortSignal) {
   const turns = turnsOf(body);
   const maxTokens = maxTokensOf(body, 512, limits);
   const temperature = temperatureOf(body);
@@ -100,6 +101,11 @@ export async function chatCompletions(body: Body, response: ServerResponse, deps
   if (promptTokens + maxTokens > model.contextSize) {
     throw new ApiError(400, `The messages (${promptTokens} tokens) and max_tokens (${maxTokens}) do not fit the ${model.contextSize}-token context.`, "invalid_request_error", "context_length_exceeded");
   }
+  return { model, turns, maxTokens, temperature, stopTexts, promptTokens };
+}
+
+export async function chatCompletions(body: Body, response: ServerResponse, deps: ApiDeps, limits: RouteLimits, signal: AbortSignal): Promise<unknown> {
+  const { model, turns, maxTokens, temperature, stopTexts, promptTokens } = await prepareChat(body, deps, limits, signal);
   const id = `chatcmpl-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
   const name = deps.modelName();
@@ -126,7 +132,14 @@ export async function chatCompletions(body: Body, response: ServerResponse, deps
   };
 }
 
-export async function completions(body: Body, response: ServerResponse, deps: ApiDeps, limits: RouteLimits, signal: AbortSignal): Promise<unknown> {
+/** One completion (FIM with a suffix), shared by the HTTP and gRPC APIs; onText streams plain continuations. */
+export async function runCompletion(
+  body: Body,
+  deps: ApiDeps,
+  limits: RouteLimits,
+  signal: AbortSignal,
+  onText?: (text: string) => void,
+): Promise<{ text: string; finish: "stop" | "length"; generated: number; promptTokens: number }> {
   if (typeof body.prompt !== "string") throw new ApiError(400, "prompt must be a string.");
   if (body.suffix !== undefined && body.suffix !== null && typeof body.suffix !== "string") throw new ApiError(400, "suffix must be a string.");
   const prompt = body.prompt;
@@ -136,28 +149,34 @@ export async function completions(body: Body, response: ServerResponse, deps: Ap
   const stopTexts = stopOf(body);
   const engine = await deps.completionEngine(signal);
   const promptTokens = engine.tokenCount(prompt + (suffix ?? ""));
-  const id = `cmpl-${randomUUID()}`;
-  const created = Math.floor(Date.now() / 1000);
-  const name = deps.modelName();
   let text: string;
-  let finish: string;
+  let finish: "stop" | "length";
   let generated = 0;
-  const streamed = body.stream === true ? sse(response) : undefined;
-  const chunk = (piece: string, finishReason: string | null) => ({ id, object: "text_completion", created, model: name, choices: [{ index: 0, text: piece, finish_reason: finishReason, logprobs: null }] });
   if (suffix !== undefined) {
     // Fill in the middle: the same layout, FIM format and cleaning as inline completion.
     const result = await completeAt(engine, { text: prompt + suffix, offset: prompt.length, maxTokens, maxLines: 10_000, uri: "pincer-api:completion", path: "completion", languageId: "plaintext", signal });
     if (result.cancelled) throw new PincerError("Cancelled.", "cancelled");
     text = result.insertText;
     finish = result.stats?.stopReason === "maxTokens" ? "length" : "stop";
-    streamed?.(chunk(text, null));
+    onText?.(text);
   } else {
-    const result = await engine.sequence("completion").generate(prompt, { maxTokens, temperature, signal, stopTexts, onText: streamed ? (piece) => streamed(chunk(piece, null)) : undefined });
+    const result = await engine.sequence("completion").generate(prompt, { maxTokens, temperature, signal, stopTexts, onText });
     text = result.text;
     finish = finishReason(result);
     generated = result.generatedTokens;
   }
-  if (streamed) {
+  return { text, finish, generated, promptTokens };
+}
+
+export async function completions(body: Body, response: ServerResponse, deps: ApiDeps, limits: RouteLimits, signal: AbortSignal): Promise<unknown> {
+  const id = `cmpl-${randomUUID()}`;
+  const created = Math.floor(Date.now() / 1000);
+  const name = deps.modelName();
+  const chunk = (piece: string, finishReason: string | null) => ({ id, object: "text_completion", created, model: name, choices: [{ index: 0, text: piece, finish_reason: finishReason, logprobs: null }] });
+  let streamed: ((data: unknown) => void) | undefined;
+  const { text, finish, generated, promptTokens } = await runCompletion(body, deps, limits, signal, body.stream === true ? (piece) => (streamed ??= sse(response))(chunk(piece, null)) : undefined);
+  if (body.stream === true) {
+    streamed ??= sse(response);
     streamed(chunk("", finish));
     streamed("[DONE]");
     response.end();

@@ -5,6 +5,7 @@
 import path from "node:path";
 import { startApiServer, DEFAULT_API_LIMITS, type ApiLimits } from "../../api/http-api-server";
 import { ensureApiToken, loadTls } from "../../api/api-credentials";
+import type { ApiDeps } from "../../api/openai-routes";
 import { cliLogger } from "../../platform/log";
 import { abortable } from "../../platform/abortable";
 import type { PincerSettings } from "../../protocol";
@@ -24,6 +25,8 @@ export interface ServeHttpArgs {
   tokenFile?: string;
   allowHosts: string[];
   limits: Partial<ApiLimits>;
+  /** Also serve gRPC (proto/pincer.proto) on 127.0.0.1 at this port (0: any free one). */
+  grpcPort?: number;
   json: boolean;
 }
 
@@ -39,6 +42,11 @@ export async function serveHttp(settings: PincerSettings, args: ServeHttpArgs, s
   const { host, engine } = await loadEngineForCli(settings, signal, { quiet: args.json });
   const remote = await cliRemoteEngines();
   const limits = { ...DEFAULT_API_LIMITS, ...args.limits };
+  const apiDeps: ApiDeps = {
+    modelName: () => engine.facts.name,
+    chat: (requestSignal) => chatModelFor(settings, remote, async () => engine, requestSignal),
+    completionEngine: async () => engine,
+  };
   const server = await startApiServer({
     host: args.host,
     port: args.port,
@@ -48,17 +56,18 @@ export async function serveHttp(settings: PincerSettings, args: ServeHttpArgs, s
     allowedNames: args.allowHosts.map((name) => name.toLowerCase()),
     limits,
     log: cliLogger(),
-    deps: {
-      modelName: () => engine.facts.name,
-      chat: (requestSignal) => chatModelFor(settings, remote, async () => engine, requestSignal),
-      completionEngine: async () => engine,
-    },
+    deps: apiDeps,
   });
-  const facts = { url: server.url, tokenFile, ...(tls ? { tlsFingerprint: tls.fingerprint, tlsGenerated: tls.generated } : {}), model: engine.facts.name, limits };
+  const grpcServer =
+    args.grpcPort === undefined
+      ? undefined
+      : await (await import("../../api/grpc-server")).startGrpcServer({ host: "127.0.0.1", port: args.grpcPort, token, limits, deps: apiDeps, log: cliLogger() });
+  const facts = { url: server.url, tokenFile, ...(grpcServer ? { grpc: `127.0.0.1:${grpcServer.port}` } : {}), ...(tls ? { tlsFingerprint: tls.fingerprint, tlsGenerated: tls.generated } : {}), model: engine.facts.name, limits };
   if (args.json) process.stdout.write(`${JSON.stringify(facts)}\n`);
   else {
     process.stdout.write(`Pincer API (OpenAI-compatible) on ${server.url}/v1 serving ${engine.facts.name}\n`);
     process.stdout.write(`Bearer token: in ${tokenFile} (mode 0600); send it as "Authorization: Bearer <token>".\n`);
+    if (grpcServer) process.stdout.write(`gRPC (proto/pincer.proto, same token as metadata "authorization") on 127.0.0.1:${grpcServer.port}\n`);
     if (tls) process.stdout.write(`TLS 1.3 certificate${tls.generated ? " (generated, self-signed)" : ""} SHA-256 fingerprint: ${tls.fingerprint}\n`);
     process.stdout.write(`Limits: ${limits.maxConcurrent} requests at a time, ${limits.maxBodyBytes} bytes per body, ${limits.maxTokens} tokens per answer. Ctrl-C stops.\n`);
   }
@@ -72,6 +81,7 @@ export async function serveHttp(settings: PincerSettings, args: ServeHttpArgs, s
   } finally {
     process.off("SIGTERM", onTerm);
     await server.close();
+    await grpcServer?.close();
     remote.dispose();
     await host.dispose();
   }
