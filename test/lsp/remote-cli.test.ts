@@ -21,7 +21,7 @@ describe("pincer CLI on a remote engine (llama-server)", function () {
     const binary = requireLlamaServer(this);
     llama = await startLlamaServer(binary, model);
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-remote-cli-"));
-    await fs.writeFile(path.join(dir, "settings.json"), JSON.stringify({ "pincer.remote.chat.url": llama.url }));
+    await fs.writeFile(path.join(dir, "settings.json"), JSON.stringify({ "pincer.remote.chat.url": llama.url, "pincer.remote.completion.url": llama.url }));
   });
   after(async () => {
     await llama?.stop();
@@ -46,6 +46,15 @@ describe("pincer CLI on a remote engine (llama-server)", function () {
     const answered = pincer(["chat", "--max-tokens", "8", "Say hello"]);
     assert.equal(answered.status, 0, answered.stderr);
     assert.ok(answered.stdout.trim().length > 0, "a reply on stdout");
+  });
+
+  it("pincer complete --json answers from the remote engine", async () => {
+    await fs.writeFile(path.join(dir, "a.ts"), "export function add(a: number, b: number) {\n  return \n}\n");
+    const result = pincer(["complete", "--file", "a.ts", "--line", "1", "--character", "9", "--json"]);
+    assert.equal(result.status, 0, result.stderr);
+    const out = JSON.parse(result.stdout) as { model: string; insertText: string; usedInfill: boolean };
+    assert.match(out.model, /llama-2-tiny-random\.gguf$/, "the remote server's model answered");
+    assert.equal(out.usedInfill, false, "the tiny model has no FIM tokens: /infill was refused, /v1/completions used");
   });
 
   it("keeps the API key in a 0600 file, read from stdin", async () => {
