@@ -167,6 +167,7 @@ export function startLanguageServer(): Connection {
     // The client sends its configuration once at start-up too; only real changes are news.
     if (JSON.stringify(next) === JSON.stringify(settings)) return;
     settings = next;
+    remote.retain(settings);
     log("info", "Settings changed; applying them.");
     void refreshSandbox();
     void sendStatus();

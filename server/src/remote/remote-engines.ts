@@ -40,6 +40,24 @@ export class RemoteEngines {
     for (const key of [...this.engines.keys()]) if (key.startsWith(`${origin}|`)) this.engines.delete(key);
   }
 
+  /** Closes every confirmed endpoint the settings no longer name: only configured endpoints stay open. */
+  retain(settings: PincerSettings): void {
+    const configured = new Set<string>();
+    for (const role of ["completion", "chat", "agent"] as const) {
+      try {
+        if (settings.remote[role].url) configured.add(parseEndpoint(settings.remote[role].url).origin);
+      } catch {
+        // an invalid URL opens nothing
+      }
+    }
+    for (const [origin, consent] of [...this.consents]) {
+      if (configured.has(origin)) continue;
+      consent.close();
+      this.consents.delete(origin);
+      for (const key of [...this.engines.keys()]) if (key.startsWith(`${origin}|`)) this.engines.delete(key);
+    }
+  }
+
   /** Whether `role` is set to a remote engine. */
   configured(settings: PincerSettings, role: RemoteRole): boolean {
     return settings.remote[role].url !== "";

@@ -74,6 +74,10 @@ describe("remote engines: security", () => {
           engines.allow(`http://127.0.0.1:${port}`, undefined);
           assert.equal((await engines.engine(remoteSettings(`http://127.0.0.1:${port}`), "chat", NEVER)).model, "m");
           assert.ok(hits() > 0);
+          // Removed from the settings: closed again, even though it was confirmed once.
+          engines.retain(DEFAULT_SETTINGS);
+          await assert.rejects(engines.engine(remoteSettings(`http://127.0.0.1:${port}`), "chat", NEVER), /has not been allowed to connect/);
+          await assert.rejects(fetch(`http://127.0.0.1:${port}/v1/models`), (error: Error) => /blocked a network connection/.test(String((error.cause as Error | undefined)?.message)));
           engines.dispose();
         } finally {
           server.close();
