@@ -3,6 +3,7 @@
 // remote side also checks consent (nothing connects before pincer/remote/allow), cancellation of the
 // HTTP request, and the status bar's "remote: host".
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,6 +14,7 @@ import {
   AgentRunRequest,
   ChatChunkNotification,
   ChatRequest,
+  CommitMessageRequest,
   CompletionStatsRequest,
   RemoteAllowRequest,
   type AgentEvent,
@@ -23,6 +25,7 @@ import {
   type PincerSettings,
 } from "../../server/src/protocol";
 import { startLlamaServer, requireLlamaServer, type LlamaServer } from "../helpers/llama-server";
+import { hasGit } from "../helpers/git";
 import { startTestServer, type TestServer } from "../helpers/lsp-client";
 import { allowLoopbackClients } from "../helpers/loopback-clients";
 import { requireTestModel } from "../helpers/test-model";
@@ -138,6 +141,17 @@ for (const engine of ["in-process", "llama-server"] as const) {
       assert.equal(stats.stats.length, 1);
       assert.equal(stats.stats[0]!.cancelled, false);
       if (llama) assert.ok((await metric(llama, "tokens_predicted_total")) > before, "llama-server generated the completion");
+    });
+
+    it("writes a commit message (code actions and git texts use the chat engine)", async function () {
+      if (!hasGit()) this.skip();
+      const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: workspace });
+      git("init", "-q");
+      git("add", "notes.md");
+      const before = llama ? await metric(llama, "tokens_predicted_total") : 0;
+      const result = await server.connection.sendRequest(CommitMessageRequest, { folder: workspace });
+      assert.equal(typeof result.text, "string");
+      if (llama) assert.ok((await metric(llama, "tokens_predicted_total")) > before, "llama-server wrote it");
     });
 
     it("runs the agent: every completed step answer is well-formed JSON", async () => {
