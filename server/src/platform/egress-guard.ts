@@ -38,6 +38,8 @@ interface GuardState {
    * the endpoint is configured. Keyed "host|port" with the host lower-cased as configured.
    */
   endpoints: Map<string, number>;
+  /** Sockets to each confirmed endpoint, destroyed when its consent ends (fetch pools keep-alive ones). */
+  endpointSockets: Map<string, Set<net.Socket>>;
 }
 
 // The guard patches process-wide prototypes, so its state is process-wide too: should this module
@@ -50,9 +52,11 @@ const state: GuardState = ((globalThis as Record<symbol, GuardState | undefined>
   blockedLog: [],
   permittedSockets: new Set(),
   endpoints: new Map(),
+  endpointSockets: new Map(),
 });
 state.endpoints ??= new Map();
-const { activePermits, blockedLog, permittedSockets, endpoints } = state;
+state.endpointSockets ??= new Map();
+const { activePermits, blockedLog, permittedSockets, endpoints, endpointSockets } = state;
 
 /** Install the guard once per process, before anything else can open a socket. */
 export function installEgressGuard(): void {
@@ -165,8 +169,6 @@ function endpointOf(target: { host: string; port: number } | undefined): string 
   const key = endpointKey(target.host, target.port);
   return endpoints.has(key) ? key : undefined;
 }
-
-const endpointSockets = new Map<string, Set<net.Socket>>();
 
 function trackEndpointSocket(key: string, socket: net.Socket): void {
   let sockets = endpointSockets.get(key);
