@@ -1,5 +1,5 @@
 // bench/remote: the same model answering in process (node-llama-cpp) and as a remote engine
-// (llama-server on 127.0.0.1, built from the same llama.cpp source by test/helpers/llama-server-build.ts).
+// (llama-server on 127.0.0.1, built from the same llama.cpp source by test/support/llama-server-build.ts).
 // Prints median and p90 latency of inline completions and of chat turns (first text, whole turn) for
 // each. Numbers, not assertions. Both sides run on the same threads and context size.
 // Usage: node --import tsx bench/remote.ts [--model PATH] [--runs N] [--threads N] [--tokens N]
@@ -12,9 +12,9 @@ import { OpenAiClient } from "../server/src/remote/openai-client";
 import { RemoteChatModel } from "../server/src/remote/remote-chat";
 import { RemoteCompleter } from "../server/src/remote/remote-completion";
 import { RemoteEngine } from "../server/src/remote/remote-engine";
-import { ensureLlamaServer } from "../test/helpers/llama-server-build";
-import { startLlamaServer } from "../test/helpers/llama-server";
-import { TEST_MODEL_PATH } from "../test/helpers/test-model";
+import { ensureLlamaServer } from "../test/support/llama-server-build";
+import { startLlamaServer } from "../test/support/llama-server";
+import { TEST_MODEL_PATH } from "../test/support/test-model";
 
 const { values } = parseArgs({ options: { model: { type: "string" }, runs: { type: "string", default: "20" }, threads: { type: "string", default: "1" }, tokens: { type: "string", default: "16" } } });
 const model = (values.model as string | undefined) ?? TEST_MODEL_PATH;

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import Ajv2019 from "ajv/dist/2019";
 import { parse } from "yaml";
-import { repoRoot } from "../helpers/test-model";
+import { repoRoot } from "../support/test-model";
 
 const require = createRequire(import.meta.url);
 

@@ -13,7 +13,7 @@ import { Engine } from "../../server/src/engine/engine";
 import { writeFileAtomic } from "../../server/src/platform/atomic-fs";
 import { WorkspaceRoots } from "../../server/src/platform/workspace-paths";
 import { ChatHistoryStore } from "../../server/src/store/chat-history-store";
-import { requireTestModel } from "../helpers/test-model";
+import { requireTestModel } from "../support/test-model";
 import { shortWriteDisk, type ShortWriteDisk } from "./short-write";
 import { mountSmallDisk, type SmallDisk } from "./tmpfs";
 

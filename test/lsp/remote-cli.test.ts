@@ -5,10 +5,10 @@ import { spawnSync } from "node:child_process";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startLlamaServer, requireLlamaServer, type LlamaServer } from "../helpers/llama-server";
-import { SERVER_BUNDLE } from "../helpers/lsp-client";
-import { allowLoopbackClients } from "../helpers/loopback-clients";
-import { requireTestModel } from "../helpers/test-model";
+import { startLlamaServer, requireLlamaServer, type LlamaServer } from "../support/llama-server";
+import { SERVER_BUNDLE } from "../support/lsp-client";
+import { allowLoopbackClients } from "../support/loopback-clients";
+import { requireTestModel } from "../support/test-model";
 
 describe("pincer CLI on a remote engine (llama-server)", function () {
   this.timeout(120_000);

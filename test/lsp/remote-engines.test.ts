@@ -24,11 +24,11 @@ import {
   type CompletionStatsResult,
   type PincerSettings,
 } from "../../server/src/protocol";
-import { startLlamaServer, requireLlamaServer, type LlamaServer } from "../helpers/llama-server";
-import { hasGit } from "../helpers/git";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { allowLoopbackClients } from "../helpers/loopback-clients";
-import { requireTestModel } from "../helpers/test-model";
+import { startLlamaServer, requireLlamaServer, type LlamaServer } from "../support/llama-server";
+import { hasGit } from "../support/git";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { allowLoopbackClients } from "../support/loopback-clients";
+import { requireTestModel } from "../support/test-model";
 
 const AGENT = { maxSteps: 2, maxTokens: 200_000, maxWallSeconds: 120, profile: "read-only", toolPermissions: {}, sandbox: "auto" } as const;
 

@@ -4,9 +4,9 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
-import { startApiProcess, type ApiProcess } from "../helpers/api-server";
-import { allowLoopbackClients } from "../helpers/loopback-clients";
-import { repoRoot, requireTestModel } from "../helpers/test-model";
+import { startApiProcess, type ApiProcess } from "../support/api-server";
+import { allowLoopbackClients } from "../support/loopback-clients";
+import { repoRoot, requireTestModel } from "../support/test-model";
 
 type Unary = (request: unknown, metadata: grpc.Metadata, callback: (error: grpc.ServiceError | null, answer: Record<string, unknown>) => void) => void;
 type PincerClient = grpc.Client & { ListModels: Unary; Complete: Unary; Chat(request: unknown, metadata: grpc.Metadata): grpc.ClientReadableStream<{ text: string; finish_reason: string }> };

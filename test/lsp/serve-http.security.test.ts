@@ -7,10 +7,10 @@ import { promises as fs } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
-import { startApiProcess, type ApiProcess } from "../helpers/api-server";
-import { SERVER_BUNDLE } from "../helpers/lsp-client";
-import { allowLoopbackClients } from "../helpers/loopback-clients";
-import { requireTestModel } from "../helpers/test-model";
+import { startApiProcess, type ApiProcess } from "../support/api-server";
+import { SERVER_BUNDLE } from "../support/lsp-client";
+import { allowLoopbackClients } from "../support/loopback-clients";
+import { requireTestModel } from "../support/test-model";
 
 function curl(args: string[]): { status: number; body: string } {
   const result = spawnSync("curl", ["-s", "-o", "-", "-w", "\n%{http_code}", ...args], { encoding: "utf8" });

@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import OpenAI from "openai";
-import { startApiProcess, type ApiProcess } from "../helpers/api-server";
-import { allowLoopbackClients } from "../helpers/loopback-clients";
-import { requireTestModel } from "../helpers/test-model";
+import { startApiProcess, type ApiProcess } from "../support/api-server";
+import { allowLoopbackClients } from "../support/loopback-clients";
+import { requireTestModel } from "../support/test-model";
 
 describe("pincer serve --http (OpenAI-compatible API)", function () {
   this.timeout(120_000);

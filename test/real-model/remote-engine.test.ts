@@ -7,10 +7,10 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ChatRequest, RemoteAllowRequest, type ChatResult, type PincerSettings } from "../../server/src/protocol";
-import { startLlamaServer, requireLlamaServer, type LlamaServer } from "../helpers/llama-server";
-import { SERVER_BUNDLE, startTestServer, type TestServer } from "../helpers/lsp-client";
-import { allowLoopbackClients } from "../helpers/loopback-clients";
-import { requireRealModel } from "../helpers/test-model";
+import { startLlamaServer, requireLlamaServer, type LlamaServer } from "../support/llama-server";
+import { SERVER_BUNDLE, startTestServer, type TestServer } from "../support/lsp-client";
+import { allowLoopbackClients } from "../support/loopback-clients";
+import { requireRealModel } from "../support/test-model";
 
 describe("real model as a remote engine (Qwen2.5-Coder 0.5B on llama-server)", function () {
   this.timeout(300_000);

@@ -2,7 +2,7 @@
 // list, the git diff and the open editors.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { ChatGitDiffRequest, ChatSymbolsRequest, OCR_FILE_PATTERN, type ChatGitDiffResult, type ChatSymbolsResult } from "../../../server/src/protocol";
+import { ChatGitDiffRequest, ChatSymbolsRequest, CodebaseSearchRequest, OCR_FILE_PATTERN, type ChatGitDiffResult, type ChatSymbolsResult, type CodebaseSearchResponse } from "../../../server/src/protocol";
 import { sourceFor, type ChipSource } from "./context-chips";
 
 type Category = vscode.QuickPickItem & { pick(): Promise<ChipSource[]> };
@@ -11,6 +11,7 @@ export async function pickContext(client: LanguageClient): Promise<ChipSource[]>
   const categories: Category[] = [
     { label: "$(file) Files…", description: "workspace files", pick: pickFiles },
     { label: "$(symbol-function) Symbols…", description: "definitions in the active editor", pick: () => pickSymbols(client) },
+    { label: "$(search) Codebase…", description: "@codebase: the code that best matches a question (the index)", pick: () => pickCodebase(client) },
     { label: "$(warning) Problems", description: "errors and warnings in the Problems panel", pick: async () => [problems()] },
     { label: "$(git-compare) Git diff", description: "uncommitted changes", pick: () => gitDiff(client) },
     { label: "$(files) Open editors", description: "every open text editor", pick: async () => openEditors() },
@@ -30,6 +31,26 @@ async function pickFiles(): Promise<ChipSource[]> {
 /** An image or PDF: the server reads its text with OCR when the message is sent (or measured). */
 export function documentSource(uri: vscode.Uri): ChipSource {
   return { kind: "document", label: vscode.workspace.asRelativePath(uri, false), path: uri.fsPath, read: () => "" };
+}
+
+/** @codebase: the top chunks of the codebase index for a question, with their paths, as one chip. */
+async function pickCodebase(client: LanguageClient): Promise<ChipSource[]> {
+  const query = await vscode.window.showInputBox({ title: "@codebase", prompt: "What code are you looking for?", placeHolder: "e.g. where the settings file is read" });
+  if (!query?.trim()) return [];
+  const result: CodebaseSearchResponse = await client.sendRequest(CodebaseSearchRequest, { query: query.trim(), limit: 8 }).then(
+    (r) => r as CodebaseSearchResponse,
+    (error: Error) => {
+      void vscode.window.showWarningMessage(`Pincer: ${error.message}`);
+      return { hits: [], mode: "lexical", pendingEmbeddings: 0, tookMs: 0, status: { state: "error", files: 0, chunks: 0, embedded: 0, done: 0, total: 0 } };
+    },
+  );
+  if (result.hits.length === 0) {
+    void vscode.window.showInformationMessage(`Pincer: the codebase index has no match for "${query.trim()}"${result.status.state === "indexing" ? " yet (indexing)" : ""}.`);
+    return [];
+  }
+  const text = result.hits.map((h) => `${h.path}:${h.startLine}-${h.endLine}\n${h.text}`).join("\n\n");
+  // The chip's text is what the model sees, so the token meter counts it like any attachment.
+  return [{ kind: "codebase", label: `@codebase: ${query.trim()}`, read: () => text }];
 }
 
 async function pickSymbols(client: LanguageClient): Promise<ChipSource[]> {

@@ -1,6 +1,8 @@
 // What a chat turn needs from a model, whichever engine answers: the in-process one (the engine's
 // "chat" sequence, exact token counts) or a remote OpenAI-compatible server (remote/remote-chat.ts,
-// estimated counts). The chat service, compaction and code actions see only this.
+// estimated counts). The chat service, compaction and code actions see only this. ScriptedChatModel
+// (scripted-chat-model.ts) answers from a script, so the chat service's budgeting, compaction and
+// storage are tested without an engine (as the agent's ScriptedModel does for the planner).
 import type { Engine } from "../engine/engine";
 import type { ChatTurn, GenerateOptions, GenerationResult } from "../engine/sequence";
 
@@ -17,11 +19,13 @@ export interface ChatModel {
   chatTurns(turns: readonly ChatTurn[], options: GenerateOptions): Promise<GenerationResult>;
 }
 
-/** The in-process engine's chat sequence as a ChatModel. */
+/** The engine's "chat" sequence as a ChatModel. */
 export function engineChatModel(engine: Engine): ChatModel {
   const sequence = engine.sequence("chat");
   return {
-    contextSize: sequence.contextSize,
+    get contextSize() {
+      return sequence.contextSize;
+    },
     tokenCount: (text) => engine.tokenCount(text),
     tokenCountUpTo: (text, limit) => engine.tokenCountUpTo(text, limit),
     keepLastTokens: (text, maxTokens) => engine.keepLastTokens(text, maxTokens),

@@ -32,7 +32,7 @@ export class ChatSaveError extends PincerError {
 }
 
 export interface ChatServiceDeps {
-  /** The model that answers chat turns: the local engine's chat sequence or a remote engine. */
+  /** The model that answers: engineChatModel, a remote engine (remote/remote-chat.ts) or ScriptedChatModel in tests; waits for a load until `signal` aborts. */
   model(signal: AbortSignal): Promise<ChatModel>;
   store(): ChatHistoryStore | undefined;
   roots(): Promise<WorkspaceRoots>;
@@ -54,24 +54,24 @@ export class ChatService {
 
   /** The context report for a draft: what the prompt would take and what would be left out. */
   async preview(params: ChatContextParams, signal: AbortSignal): Promise<ContextReport> {
-    const engine = await this.deps.model(signal);
+    const model = await this.deps.model(signal);
     const conversation = params.conversationId ? await this.requireStore().get(params.conversationId) : undefined;
     const attachments = await resolveDocumentAttachments(params.attachments ?? [], await this.deps.roots(), signal);
     signal.throwIfAborted();
-    const prepared = await this.prepare(engine, conversation, params.message, attachments, params.maxTokens);
+    const prepared = await this.prepare(model, conversation, params.message, attachments, params.maxTokens);
     return prepared.report;
   }
 
   async send(params: ChatParams, options: { signal: AbortSignal; onText?: (text: string) => void }): Promise<ChatResult> {
     if (params.message.trim() === "") throw new PincerError("The chat message is empty.", "invalid-params");
-    const engine = await this.deps.model(options.signal);
+    const model = await this.deps.model(options.signal);
     const store = this.deps.store();
     let conversation: Conversation | undefined;
     let conversationId = params.conversationId;
     if (conversationId) conversation = await this.requireStore().get(conversationId);
     const attachments = await resolveDocumentAttachments(params.attachments ?? [], await this.deps.roots(), options.signal);
 
-    let prepared = await this.prepare(engine, conversation, params.message, attachments, params.maxTokens);
+    let prepared = await this.prepare(model, conversation, params.message, attachments, params.maxTokens);
     if (prepared.report.error) throw new Error(prepared.report.error);
     const warnings: string[] = [];
     // Nothing is generated before the question is stored: a full disk fails the turn up front.
@@ -96,14 +96,14 @@ export class ChatService {
       }
     }
     if (prepared.toCompact.length > 0 && conversation && conversationId) {
-      const summaryText = await summarizeTurns(engine, prepared.previousSummary, prepared.toCompact, options.signal);
+      const summaryText = await summarizeTurns(model, prepared.previousSummary, prepared.toCompact, options.signal);
       options.signal.throwIfAborted();
       const summary = { coversUpTo: prepared.toCompact[prepared.toCompact.length - 1]!.id, turns: prepared.toCompact.length, text: summaryText };
       const id = conversationId;
       if (store) await save(() => store.appendSummary(id, summary), notSent);
       conversation = { ...conversation, summaries: [...conversation.summaries, summary] };
       const compacted = prepared.toCompact.length;
-      prepared = await this.prepare(engine, conversation, params.message, attachments, params.maxTokens);
+      prepared = await this.prepare(model, conversation, params.message, attachments, params.maxTokens);
       prepared.report.compactedTurns = Math.max(prepared.report.compactedTurns, compacted);
     }
 
@@ -138,7 +138,7 @@ export class ChatService {
           .catch((error: Error) => this.deps.warn(`Chat checkpoint failed: ${error.message}`));
       }
     };
-    const result = await engine.chatTurns(prepared.turns, { maxTokens: prepared.report.replyTokens, signal: options.signal, onText });
+    const result = await model.chatTurns(prepared.turns, { maxTokens: prepared.report.replyTokens, signal: options.signal, onText });
     await checkpoint;
     const stopReason: ChatResult["stopReason"] = result.stopReason === "cancelled" ? "cancelled" : result.stopReason === "maxTokens" ? "maxTokens" : "eos";
     if (store && conversationId) {
@@ -160,20 +160,19 @@ export class ChatService {
   }
 
   private async prepare(
-    engine: ChatModel,
+    model: ChatModel,
     conversation: Conversation | undefined,
     message: string,
     attachments: readonly ChatAttachment[],
     maxTokens: number | undefined,
   ): Promise<PreparedTurn> {
-    const sequence = engine;
-    const windowTokens = sequence.contextSize;
+    const windowTokens = model.contextSize;
     const requested = Number.isInteger(maxTokens) && maxTokens! > 0 ? maxTokens! : 1024;
     const replyTokens = Math.min(requested, Math.max(64, Math.floor(windowTokens / 4)));
     const rules = await loadRules(await this.deps.roots(), this.deps.warn);
 
     // Nothing larger than the window can be part of the prompt, so nothing needs counting past it.
-    const count = (text: string) => engine.tokenCountUpTo(text, windowTokens);
+    const count = (text: string) => model.tokenCountUpTo(text, windowTokens);
     // History after the latest summary; the summary itself stands in for everything before it.
     const summary = conversation?.summaries[conversation.summaries.length - 1];
     const messages = conversation?.messages ?? [];
@@ -186,12 +185,12 @@ export class ChatService {
       { role: "system", text: "" },
       { role: "user", text: "" },
     ];
-    const turnOverheadTokens = Math.max(1, Math.ceil((sequence.chatTokenCount([...empty, { role: "assistant", text: "" }, { role: "user", text: "" }]) - sequence.chatTokenCount(empty)) / 2));
+    const turnOverheadTokens = Math.max(1, Math.ceil((model.chatTokenCount([...empty, { role: "assistant", text: "" }, { role: "user", text: "" }]) - model.chatTokenCount(empty)) / 2));
     const plan = planContext({
       windowTokens,
       replyTokens,
       turnOverheadTokens,
-      system: { label: "Pincer system prompt", tokens: engine.tokenCount(SYSTEM_PROMPT) },
+      system: { label: "Pincer system prompt", tokens: model.tokenCount(SYSTEM_PROMPT) },
       prompt: { label: "Your message", tokens: count(visibleText(message)) },
       rules: rules.map((r) => ({ label: r.path, tokens: count(ruleText(r)) })),
       attachments: attachments.map((a) => ({ label: a.label, tokens: count(attachmentText(a)) })),
@@ -215,7 +214,7 @@ export class ChatService {
     ];
     const report: ContextReport = {
       windowTokens,
-      usedTokens: plan.fits ? sequence.chatTokenCount(turns) : plan.estimatedTokens,
+      usedTokens: plan.fits ? model.chatTokenCount(turns) : plan.estimatedTokens,
       replyTokens,
       items: plan.items,
       leftOut: summary && !summaryKept && toCompact.length === 0 ? [...plan.leftOut, "summary of earlier messages"] : plan.leftOut,

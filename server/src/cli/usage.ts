@@ -32,8 +32,17 @@ Commands:
   models [--json]                              List downloaded models
   outline FILE [--json]                        Definitions in a source file (tree-sitter)
   ocr FILE [--lang eng+chi_sim] [--json]       Text of an image or PDF as Markdown (OCR, on this machine)
+  index [--workspace W] [--embedding-model M] [--json]
+                                               Build or update the codebase index of W (default: .)
+  search "query" [--workspace W] [--limit N] [--embedding-model M] [--json]
+                                               Search the codebase index (keywords, and meaning with M)
   run --workspace W [--profile ${AGENT_PROFILES.join("|")}] [--approve never|auto] [--max-steps N]
-      [--model M] [--json] "task"              Let the agent do a task in workspace W
+      [--mcp-config FILE] [--model M] [--json] "task"
+                                               Let the agent do a task in workspace W (with the
+                                               MCP servers of FILE, mcp.json shape, besides the settings')
+  mcp list [--workspace W] [--mcp-config FILE] [--json]
+                                               MCP servers, their state and tools (workspace ones
+                                               are listed, never started: they need approval in VS Code)
   undo --workspace W [RUN_ID] [--json]         Put back what an agent run changed (default: the newest run)
   remote allow URL                             Confirm a remote engine (pincer.remote.<role>.url) for the CLI
   remote key URL < keyfile                     Store its API key (read from stdin; empty removes it)

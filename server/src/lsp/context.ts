@@ -1,5 +1,6 @@
 // What every LSP handler may use: the model host and the current settings.
 import type { CommandSandbox } from "../agent/sandbox/command-sandbox";
+import type { CodebaseService } from "../codebase/codebase-service";
 import type { ModelHost } from "../host/model-host";
 import type { Logger } from "../platform/log";
 import type { WorkspaceTrust } from "../platform/workspace-trust";
@@ -29,4 +30,6 @@ export interface ServerContext {
   roots(): Promise<WorkspaceRoots>;
   /** The OS sandbox agent commands run in, for the current `pincer.agent.sandbox` (detected once per value). */
   commandSandbox(): Promise<CommandSandbox>;
+  /** The codebase index (search_code, @codebase, completion context); undefined before it is set up. */
+  codebase?: () => CodebaseService | undefined;
 }

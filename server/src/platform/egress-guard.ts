@@ -23,9 +23,18 @@ export interface EgressPermit {
   release(): void;
 }
 
+interface TargetPermit {
+  host: string;
+  port: string;
+  /** Its connections, destroyed on release (fetch keeps them alive in a pool). */
+  sockets: Set<net.Socket>;
+}
+
 interface GuardState {
   installed: boolean;
   activePermits: Set<{ reason: string }>;
+  /** Permits for one host:port each (an MCP server over HTTP the person configured): nothing else opens. */
+  targetPermits?: Set<TargetPermit>;
   blockedLog: string[];
   /**
    * TCP sockets opened while a permit was active. http.Agent and fetch (undici) keep connections
@@ -33,13 +42,8 @@ interface GuardState {
    * are destroyed; otherwise a pooled connection would carry traffic after the permit closed.
    */
   permittedSockets: Set<net.Socket>;
-  /**
-   * Remote engines the person confirmed (remote/): exactly these host:port pairs stay reachable while
-   * the endpoint is configured. Keyed "host|port" with the host lower-cased as configured.
-   */
-  endpoints: Map<string, number>;
-  /** Sockets to each confirmed endpoint, destroyed when its consent ends (fetch pools keep-alive ones). */
-  endpointSockets: Map<string, Set<net.Socket>>;
+  /** Remote engines the person confirmed (remote/), "host|port" → holders and their one target permit. */
+  endpoints?: Map<string, { count: number; permit: EgressPermit }>;
 }
 
 // The guard patches process-wide prototypes, so its state is process-wide too: should this module
@@ -51,12 +55,10 @@ const state: GuardState = ((globalThis as Record<symbol, GuardState | undefined>
   activePermits: new Set(),
   blockedLog: [],
   permittedSockets: new Set(),
-  endpoints: new Map(),
-  endpointSockets: new Map(),
 });
-state.endpoints ??= new Map();
-state.endpointSockets ??= new Map();
-const { activePermits, blockedLog, permittedSockets, endpoints, endpointSockets } = state;
+const { activePermits, blockedLog, permittedSockets } = state;
+const endpoints = (state.endpoints ??= new Map());
+const targetPermits = (state.targetPermits ??= new Set());
 
 /** Install the guard once per process, before anything else can open a socket. */
 export function installEgressGuard(): void {
@@ -66,9 +68,13 @@ export function installEgressGuard(): void {
   const originalConnect = net.Socket.prototype.connect;
   net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
     const target = describeNetTarget(args);
-    const endpoint = target === undefined ? undefined : endpointOf(netTarget(args));
-    if (endpoint !== undefined) trackEndpointSocket(endpoint, this);
-    else if (target !== undefined) {
+    if (target !== undefined) {
+      const permit = targetPermitFor(target);
+      if (permit) {
+        permit.sockets.add(this);
+        this.once("close", () => permit.sockets.delete(this));
+        return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
+      }
       if (!egressAllowed()) return refuse(this, target);
       trackPermittedSocket(this);
     }
@@ -89,7 +95,7 @@ export function installEgressGuard(): void {
 
   const originalLookup = dns.lookup;
   const guardedLookup = function (hostname: string, ...rest: unknown[]) {
-    if (!egressAllowed() && !isLocalName(hostname) && !endpointHostAllowed(hostname)) {
+    if (!egressAllowed() && !isLocalName(hostname) && !hostPermitted(hostname)) {
       const callback = rest[rest.length - 1];
       const error = recordBlocked(`dns:${hostname}`);
       if (typeof callback === "function") {
@@ -102,7 +108,7 @@ export function installEgressGuard(): void {
   };
   (dns as { lookup: unknown }).lookup = guardedLookup;
   (dns.promises as { lookup: unknown }).lookup = async (hostname: string, ...rest: unknown[]) => {
-    if (!egressAllowed() && !isLocalName(hostname) && !endpointHostAllowed(hostname)) throw recordBlocked(`dns:${hostname}`);
+    if (!egressAllowed() && !isLocalName(hostname) && !hostPermitted(hostname)) throw recordBlocked(`dns:${hostname}`);
     return (originalPromisesLookup as (...a: unknown[]) => Promise<unknown>)(hostname, ...rest);
   };
 }
@@ -138,62 +144,59 @@ export async function withEgress<T>(reason: string, work: () => Promise<T>): Pro
 }
 
 /**
- * Keep one confirmed endpoint (a remote engine's host and port) reachable until the returned
- * function is called. Nothing else opens: not another port on that host, not another host.
+ * Allow connections to exactly one host and port until released (an MCP server over HTTP that the
+ * person configured or approved). Unlike grantEgress, nothing else may connect meanwhile.
+ */
+export function grantEgressTo(host: string, port: number, reason: string): EgressPermit {
+  const token: TargetPermit = { host: normalizeHost(host), port: String(port), sockets: new Set() };
+  targetPermits.add(token);
+  return {
+    reason,
+    release() {
+      targetPermits.delete(token);
+      for (const socket of token.sockets) socket.destroy();
+      token.sockets.clear();
+    },
+  };
+}
+
+function normalizeHost(host: string): string {
+  return host.replace(/^\[|\]$/g, "").toLowerCase();
+}
+
+function targetPermitFor(target: string): TargetPermit | undefined {
+  const cut = target.lastIndexOf(":");
+  const host = normalizeHost(target.slice(0, cut));
+  const port = target.slice(cut + 1);
+  for (const permit of targetPermits) if (permit.port === port && permit.host === host) return permit;
+  return undefined;
+}
+
+function hostPermitted(hostname: string): boolean {
+  const host = normalizeHost(hostname);
+  for (const permit of targetPermits) if (permit.host === host) return true;
+  return false;
+}
+
+/**
+ * Keep one confirmed endpoint (a remote engine's host and port, remote/) reachable until the returned
+ * function is called: a counted grantEgressTo, so two holders of one endpoint share one permit and
+ * its pooled connections end with the last consent. Nothing else opens: not another port, not another host.
  */
 export function allowEndpoint(host: string, port: number): () => void {
-  const key = endpointKey(host, port);
-  endpoints.set(key, (endpoints.get(key) ?? 0) + 1);
+  const key = `${normalizeHost(host)}|${port}`;
+  const held = endpoints.get(key);
+  if (held) held.count++;
+  else endpoints.set(key, { count: 1, permit: grantEgressTo(host, port, "remote engine") });
   let removed = false;
   return () => {
     if (removed) return;
     removed = true;
-    const count = (endpoints.get(key) ?? 1) - 1;
-    if (count > 0) endpoints.set(key, count);
-    else {
-      endpoints.delete(key);
-      // Pooled keep-alive connections (fetch reuses them) must not outlive the consent.
-      for (const socket of endpointSockets.get(key) ?? []) socket.destroy();
-      endpointSockets.delete(key);
-    }
+    const entry = endpoints.get(key);
+    if (!entry || --entry.count > 0) return;
+    endpoints.delete(key);
+    entry.permit.release();
   };
-}
-
-function endpointKey(host: string, port: number): string {
-  return `${host.toLowerCase().replace(/^\[|\]$/g, "")}|${port}`;
-}
-
-/** The confirmed endpoint's key when `target` is one, else undefined. */
-function endpointOf(target: { host: string; port: number } | undefined): string | undefined {
-  if (target === undefined) return undefined;
-  const key = endpointKey(target.host, target.port);
-  return endpoints.has(key) ? key : undefined;
-}
-
-function trackEndpointSocket(key: string, socket: net.Socket): void {
-  let sockets = endpointSockets.get(key);
-  if (!sockets) endpointSockets.set(key, (sockets = new Set()));
-  if (sockets.has(socket)) return;
-  sockets.add(socket);
-  socket.once("close", () => endpointSockets.get(key)?.delete(socket));
-}
-
-function endpointHostAllowed(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  for (const key of endpoints.keys()) if (key.slice(0, key.lastIndexOf("|")) === host) return true;
-  return false;
-}
-
-/** The host and port a TCP connect names, or undefined for IPC paths and forms it cannot read. */
-function netTarget(args: unknown[]): { host: string; port: number } | undefined {
-  let first = args[0];
-  if (Array.isArray(first)) first = first[0];
-  if (first !== null && typeof first === "object") {
-    const options = first as { host?: unknown; port?: unknown };
-    return { host: String(options.host ?? "localhost"), port: Number(options.port) };
-  }
-  if (typeof first === "number" || (typeof first === "string" && !Number.isNaN(Number(first)))) return { host: String(args[1] ?? "localhost"), port: Number(first) };
-  return undefined;
 }
 
 export function egressGuardInstalled(): boolean {

@@ -3,7 +3,7 @@
 import { arrayOf, int, MiB, object, oneOf, optional, str } from "./checks";
 import { PincerRequest, PincerRequest0, ServerNotification } from "./rpc";
 
-const ATTACHMENT_KINDS = ["file", "selection", "symbol", "problems", "git-diff", "editors", "document"] as const;
+const ATTACHMENT_KINDS = ["file", "selection", "symbol", "problems", "git-diff", "editors", "document", "codebase"] as const;
 
 /** What a context chip stands for; the text is what the model sees. */
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];

@@ -11,3 +11,5 @@ export * from "./actions";
 export * from "./tasks";
 export * from "./agent";
 export * from "./remote";
+export * from "./codebase";
+export * from "./mcp";

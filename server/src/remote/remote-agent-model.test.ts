@@ -13,33 +13,45 @@ import { RemoteEngine } from "./remote-engine";
 const NEVER = new AbortController().signal;
 const SCHEMA = { oneOf: [{ type: "object", properties: { thought: { type: "string" }, tool: { const: "finish" }, args: { type: "object", properties: { summary: { type: "string" } } } } }] };
 
-/** An OpenAI-compatible stand-in: /v1/models, no /props, and /v1/completions answered by `answer`. */
-async function standIn(answer: (body: Record<string, unknown>) => { status: number; text?: string; error?: string }): Promise<{ url: string; bodies: Record<string, unknown>[]; close: () => void }> {
+/** An OpenAI-compatible stand-in: /v1/models, no /props, and /v1/chat/completions answered by `answer`. */
+async function standIn(
+  answer: (body: Record<string, unknown>) => { status: number; text?: string; error?: string },
+  llamaServer = false,
+): Promise<{ url: string; bodies: Record<string, unknown>[]; paths: string[]; close: () => void }> {
   const bodies: Record<string, unknown>[] = [];
+  const paths: string[] = [];
   const server = http.createServer((req, res) => {
     let raw = "";
     req.on("data", (chunk: Buffer) => (raw += chunk.toString()));
     req.on("end", () => {
       if (req.url === "/v1/models") return res.end(JSON.stringify({ data: [{ id: "m", max_model_len: 4096 }] }));
-      if (req.url !== "/v1/completions") {
+      // llama-server: /props reports its context; /apply-template renders the messages (here: role: text lines).
+      if (llamaServer && req.url === "/props") return res.end(JSON.stringify({ default_generation_settings: { n_ctx: 2048 } }));
+      if (llamaServer && req.url === "/apply-template") {
+        const { messages } = JSON.parse(raw) as { messages: { role: string; content: string }[] };
+        return res.end(JSON.stringify({ prompt: `${messages.map((m) => `${m.role}: ${m.content}\n`).join("")}assistant: ` }));
+      }
+      if (req.url !== "/v1/chat/completions" && !(llamaServer && req.url === "/v1/completions")) {
         res.statusCode = 404;
         return res.end(JSON.stringify({ error: { message: "not found" } }));
       }
       const body = JSON.parse(raw) as Record<string, unknown>;
       bodies.push(body);
+      paths.push(req.url);
       const reply = answer(body);
       if (reply.status !== 200) {
         res.statusCode = reply.status;
         return res.end(JSON.stringify({ error: { message: reply.error } }));
       }
       res.setHeader("content-type", "text/event-stream");
-      res.write(`data: ${JSON.stringify({ choices: [{ text: reply.text, finish_reason: null }] })}\n\n`);
-      res.write(`data: ${JSON.stringify({ choices: [{ text: "", finish_reason: "stop" }] })}\n\n`);
+      const piece = (content: string) => (req.url === "/v1/completions" ? { text: content } : { delta: { content } });
+      res.write(`data: ${JSON.stringify({ choices: [{ ...piece(reply.text ?? ""), finish_reason: null }] })}\n\n`);
+      res.write(`data: ${JSON.stringify({ choices: [{ ...piece(""), finish_reason: "stop" }] })}\n\n`);
       res.end("data: [DONE]\n\n");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies, close: () => server.close() };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies, paths, close: () => server.close() };
 }
 
 describe("remote agent model", () => {
@@ -61,10 +73,32 @@ describe("remote agent model", () => {
       const engine = await RemoteEngine.connect(new OpenAiClient(parseEndpoint(server.url), undefined), "", NEVER);
       assert.equal(engine.kind, "openai");
       assert.equal(engine.contextSize, 4096, "vLLM's max_model_len");
-      const answer = await new RemoteAgentModel(engine, () => assert.fail("no note")).generate({ segments: ["a", "b"], schema: SCHEMA, maxTokens: 64, signal: NEVER });
+      const answer = await new RemoteAgentModel(engine, () => assert.fail("no note")).generate({ messages: [{ role: "system", text: "a" }, { role: "observation", text: "b" }], schema: SCHEMA, maxTokens: 64, signal: NEVER });
       assert.deepEqual(answer.value, { thought: "t", tool: "finish", args: { summary: "s" } });
-      assert.equal(server.bodies[0]!.prompt, "ab");
+      assert.deepEqual(server.bodies[0]!.messages, [
+        { role: "system", content: "a" },
+        { role: "user", content: "b" },
+      ], "the conversation as chat messages, observations as user turns");
+      assert.ok(answer.newPromptTokens > 0);
       assert.equal((server.bodies[0]!.response_format as { type: string }).type, "json_schema");
+    } finally {
+      server.close();
+    }
+  });
+
+  it("on llama-server renders the conversation with its chat template and sends the fitted schema, made strict, as json_schema", async () => {
+    const server = await standIn(() => ({ status: 200, text: '{"thought":"t","tool":"finish","args":{"summary":"s"}}' }), true);
+    try {
+      const engine = await RemoteEngine.connect(new OpenAiClient(parseEndpoint(server.url), undefined), "", NEVER);
+      assert.equal(engine.kind, "llama-server");
+      const fitted = { oneOf: [{ type: "object", properties: { thought: { type: "string", maxLength: 40 }, tool: { const: "finish" }, args: { type: "object", properties: { summary: { type: "string", maxLength: 120 } } } } }] };
+      const answer = await new RemoteAgentModel(engine, () => assert.fail("no note")).generate({ messages: [{ role: "system", text: "a" }, { role: "observation", text: "b" }], schema: fitted, maxTokens: 64, signal: NEVER });
+      assert.deepEqual(answer.value, { thought: "t", tool: "finish", args: { summary: "s" } });
+      assert.deepEqual(server.paths, ["/v1/completions"]);
+      assert.equal(server.bodies[0]!.prompt, "system: a\nuser: b\nassistant: ", "the server's template, observations as user turns");
+      const sent = server.bodies[0]!.json_schema as { oneOf: { required: string[]; properties: { thought: { maxLength: number } } }[] };
+      assert.deepEqual(sent.oneOf[0]!.required, ["thought", "tool", "args"]);
+      assert.equal(sent.oneOf[0]!.properties.thought.maxLength, 40, "the fitted caps are kept");
     } finally {
       server.close();
     }
@@ -81,10 +115,10 @@ describe("remote agent model", () => {
       const engine = await RemoteEngine.connect(new OpenAiClient(parseEndpoint(server.url), undefined), "", NEVER);
       const notes: string[] = [];
       const model = new RemoteAgentModel(engine, (note) => notes.push(note));
-      const answer = await model.generate({ segments: ["a"], schema: SCHEMA, maxTokens: 64, signal: NEVER });
+      const answer = await model.generate({ messages: [{ role: "user", text: "a" }], schema: SCHEMA, maxTokens: 64, signal: NEVER });
       assert.deepEqual(answer.value, { thought: "t", tool: "finish", args: { summary: "s" } }, "the second, parseable answer");
       assert.equal(server.bodies.length, 3, "refused with the schema, then two unconstrained attempts");
-      await model.generate({ segments: ["a"], schema: SCHEMA, maxTokens: 64, signal: NEVER });
+      await model.generate({ messages: [{ role: "user", text: "a" }], schema: SCHEMA, maxTokens: 64, signal: NEVER });
       assert.equal(notes.length, 1);
       assert.match(notes[0]!, /takes no JSON schema.*validated/);
     } finally {

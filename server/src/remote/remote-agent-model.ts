@@ -1,23 +1,33 @@
-// The agent's model on a remote engine: the same raw prompt the in-process model sees (the segments
-// joined), sent to /v1/completions and streamed, with the step's JSON schema as a constraint where
+// The agent's model on a remote engine: the same conversation the in-process model sees, rendered in
+// the model's own chat template by the server (observations as user turns, as the in-process model
+// shows them without a tool role) and streamed, with the step's JSON schema (the planner's fitted
+// one, string caps included) as a constraint. llama-server renders the template at /apply-template
+// and answers /v1/completions under `json_schema` (its chat endpoint builds a grammar around the
+// template's markers, which fails for models whose vocabulary lacks them); other servers get
+// /v1/chat/completions. The constraint is taken where
 // the server takes one: llama-server `json_schema` (it compiles its own grammar), others
 // `response_format: {type: "json_schema"}` (vLLM). A server that rejects both is used without a
 // constraint: the answer is parsed, and one that does not parse is asked again (up to RETRIES);
 // the planner's own validateAction then checks the call against its tool's schema as for any model.
-import type { AgentGenerateRequest, AgentGeneration, AgentModel } from "../agent/planner/agent-model";
+import type { AgentGenerateRequest, AgentGeneration, AgentMessage, AgentModel } from "../agent/planner/agent-model";
 import { isAbortError } from "../platform/errors";
 import { rejectsField, type RemoteEngine } from "./remote-engine";
 
 /** Extra requests when an unconstrained answer is not JSON. */
 export const UNCONSTRAINED_RETRIES = 2;
 
-interface CompletionChunk {
-  choices?: { text?: string; finish_reason?: string | null }[];
+/** Per-message overhead of chat templates (role markers), estimated as remote-chat.ts does. */
+const TURN_OVERHEAD = 8;
+
+interface ChatChunk {
+  choices?: { delta?: { content?: string | null }; text?: string; finish_reason?: string | null }[];
   usage?: { prompt_tokens?: number; completion_tokens?: number };
 }
 
 export class RemoteAgentModel implements AgentModel {
   private noted = false;
+  /** The last call's messages and answer, to estimate the tokens the next prompt adds (a server's cache holds the rest). */
+  private last: AgentMessage[] = [];
 
   constructor(
     private readonly engine: RemoteEngine,
@@ -30,25 +40,46 @@ export class RemoteAgentModel implements AgentModel {
     return this.engine.contextSize;
   }
 
-  countTokens(text: string): number {
-    return this.engine.estimateTokens(text);
+  countTokens(messages: readonly AgentMessage[]): number {
+    let total = 0;
+    for (const message of messages) total += this.engine.estimateTokens(message.text) + TURN_OVERHEAD;
+    return total;
   }
 
   async generate(request: AgentGenerateRequest): Promise<AgentGeneration> {
-    const prompt = request.segments.join("");
+    const messages = request.messages.map((message) => ({ role: message.role === "observation" ? "user" : message.role, content: message.text }));
+    let same = 0;
+    while (same < this.last.length && same < request.messages.length && this.last[same]!.role === request.messages[same]!.role && this.last[same]!.text === request.messages[same]!.text) same++;
+    const newPromptTokens = this.countTokens(request.messages.slice(same));
+    const finished = (generation: Omit<AgentGeneration, "newPromptTokens">): AgentGeneration => {
+      this.last = [...request.messages, { role: "assistant", text: generation.text }];
+      return { ...generation, newPromptTokens };
+    };
     const schema = strictSchema(request.schema);
+    let prompt: string | undefined;
     let evaluated = 0;
     let generatedTokens = 0;
     for (let attempt = 0; ; attempt++) {
       const constraint = this.constraint(schema as object);
       let text = "";
       let finish: string | null | undefined;
+      const templated = constraint.field === "json_schema";
       try {
+        if (templated && prompt === undefined) {
+          prompt = await this.applyTemplate(messages, request.signal).catch((error: unknown) => {
+            if (request.signal.aborted || isAbortError(error)) throw error;
+            return undefined; // a server without /apply-template: its chat endpoint, as any other server
+          });
+          if (prompt === undefined) {
+            this.engine.unsupported.add("json_schema");
+            continue;
+          }
+        }
         await this.engine.client.stream(
-          "/v1/completions",
+          templated ? "/v1/completions" : "/v1/chat/completions",
           {
             model: this.engine.model,
-            prompt,
+            ...(templated ? { prompt } : { messages }),
             max_tokens: request.maxTokens,
             temperature: this.options.temperature ?? 0,
             stream_options: { include_usage: true },
@@ -57,30 +88,38 @@ export class RemoteAgentModel implements AgentModel {
           },
           request.signal,
           (data) => {
-            const chunk = data as CompletionChunk;
+            const chunk = data as ChatChunk;
             if (chunk.usage) {
               evaluated += chunk.usage.prompt_tokens ?? 0;
               generatedTokens += chunk.usage.completion_tokens ?? 0;
             }
             const choice = chunk.choices?.[0];
-            if (choice?.text) text += choice.text;
+            const piece = choice?.delta?.content ?? choice?.text;
+            if (piece) text += piece;
             if (choice?.finish_reason) finish = choice.finish_reason;
           },
         );
       } catch (error) {
-        if (request.signal.aborted || isAbortError(error)) return { text, value: undefined, stopReason: "cancelled", evaluatedPromptTokens: evaluated, generatedTokens };
+        if (request.signal.aborted || isAbortError(error)) return finished({ text, value: undefined, stopReason: "cancelled", evaluatedPromptTokens: evaluated, generatedTokens });
         if (constraint.field && rejectsField(error, constraint.field)) {
           this.engine.unsupported.add(constraint.field);
           continue; // the same attempt without that field
         }
         throw error;
       }
-      if (finish === "length") return { text, value: undefined, stopReason: "maxTokens", evaluatedPromptTokens: evaluated, generatedTokens };
+      if (finish === "length") return finished({ text, value: undefined, stopReason: "maxTokens", evaluatedPromptTokens: evaluated, generatedTokens });
       const value = parseAnswer(text);
       if (value !== undefined || constraint.field || attempt >= UNCONSTRAINED_RETRIES) {
-        return { text: value === undefined ? text : `${text.trim()}\n`, value, stopReason: "done", evaluatedPromptTokens: evaluated, generatedTokens };
+        return finished({ text: value === undefined ? text : text.trim(), value, stopReason: "done", evaluatedPromptTokens: evaluated, generatedTokens });
       }
     }
+  }
+
+  /** llama-server's rendering of the conversation in the model's chat template, with the assistant turn opened. */
+  private async applyTemplate(messages: { role: string; content: string }[], signal: AbortSignal): Promise<string> {
+    const { prompt } = await this.engine.client.postJson<{ prompt?: unknown }>("/apply-template", { messages }, signal);
+    if (typeof prompt !== "string") throw new Error(`The remote engine at ${this.engine.endpoint.origin} answered /apply-template without a prompt.`);
+    return prompt;
   }
 
   /** The schema field this server takes, most specific first; none once both were refused. */

@@ -32,6 +32,8 @@ export function chipIcon(kind: string): string {
       return "git-compare";
     case "editors":
       return "files";
+    case "codebase":
+      return "search";
     default:
       return "file";
   }

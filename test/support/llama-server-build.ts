@@ -1,14 +1,14 @@
 // Builds llama.cpp's `llama-server` from the exact llama.cpp source node-llama-cpp binds
 // (node_modules/node-llama-cpp/llama/gitRelease.bundle, a git bundle): the real remote engine of the
 // remote-engine LSP tests (test/lsp/remote-engines.test.ts) and of bench/remote.ts. test/e2e/setup
-// builds it in CI (`node --import tsx test/helpers/llama-server-build.ts`).
+// builds it in CI (`node --import tsx test/support/llama-server-build.ts`).
 //
 // The build lives outside the repository, in ~/.cache/pincer-bench/llama-server-<commit> (or
 // $PINCER_BENCH_CACHE), and is reused: a finished build is marked by a `build-ok` file that names the
 // binary, so a second run returns at once. An interrupted run resumes (clone and configure are skipped when
 // done, ninja/make build only what is missing). About 10+ minutes on 2 cores.
 //
-// Usage: node --import tsx test/helpers/llama-server-build.ts [--print-path]
+// Usage: node --import tsx test/support/llama-server-build.ts [--print-path]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
