@@ -47,6 +47,8 @@ const bundles = [
 // Webview styles and the codicon font, served from dist/media (the webview's only resource root).
 mkdirSync("dist/media/codicons", { recursive: true });
 copyFileSync("media/chat/chat.css", "dist/media/chat.css");
+// The gRPC API reads its service definition at start-up (api/grpc-server.ts).
+copyFileSync("proto/pincer.proto", "dist/server/pincer.proto");
 for (const file of ["codicon.css", "codicon.ttf"]) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/media/codicons/${file}`);
 
 if (watch) {

@@ -14,6 +14,7 @@ import { selectModelCommand } from "./commands/select-model";
 import { registerDiffReview } from "./diff-review";
 import { registerCursorHints } from "./inline-completion-middleware";
 import { createLanguageClient } from "./language-client";
+import { registerRemoteConsent } from "./remote-consent";
 import { PincerStatusBar } from "./status-bar";
 
 let client: LanguageClient | undefined;
@@ -33,6 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const languageClient = client;
   context.subscriptions.push(
     registerChat(context, languageClient),
+    registerRemoteConsent(context, languageClient),
     registerCursorHints(languageClient),
     registerMcp(languageClient, context.secrets),
     languageClient.onNotification(StatusNotification, (status: StatusParams) => statusBar.show(status)),

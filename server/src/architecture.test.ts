@@ -32,9 +32,11 @@ export const RANKS: Readonly<Record<string, number>> = {
   tasks: 8,
   mcp: 7,
   agent: 8,
-  lsp: 9,
-  cli: 9,
-  "main.ts": 10,
+  remote: 9,
+  api: 9,
+  lsp: 10,
+  cli: 10,
+  "main.ts": 11,
 };
 
 /** Folders below the hosts: no LSP, no VS Code, no knowledge of who called them. */
@@ -139,13 +141,15 @@ describe("architecture invariants", () => {
     assert.deepEqual(sources(serverSrc).filter((f) => imports(f).includes("vscode")).map(rel), []);
   });
 
-  it("only the model download opens an egress permit, and only the MCP connection grants one host:port", () => {
+  it("only the model download opens an egress permit; only the MCP connection and the remote engines open one host:port", () => {
     // Each way to open the network and exactly the modules allowed to use it. The name is matched, not
     // a call: an import under another name, or the function handed along, counts too.
     const allowed: Record<string, string[]> = {
       grantEgress: [],
       withEgress: [path.join("models", "download.ts")],
       grantEgressTo: [path.join("mcp", "mcp-connection.ts")],
+      // A remote engine's endpoint, once the person confirmed it (a counted grantEgressTo).
+      allowEndpoint: [path.join("remote", "remote-engines.ts")],
     };
     const outside = sources(serverSrc).filter((f) => !rel(f).startsWith(`platform${path.sep}`));
     const users = Object.fromEntries(Object.keys(allowed).map((name) => [name, outside.filter((f) => new RegExp(`\\b${name}\\b`).test(readFileSync(f, "utf8"))).map(rel)]));

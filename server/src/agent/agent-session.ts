@@ -154,13 +154,14 @@ export async function runAgentSession(session: AgentSession, options: AgentRunOp
   });
 }
 
-/** The engine's "agent" sequence, or the scripted answers when the test seam is set (then no model loads). */
-export async function agentModel(engine: () => Promise<Engine>, log: Logger): Promise<AgentModel> {
+/** The engine's "agent" sequence (or the remote engine's model when `remote` is given), or the scripted answers when the test seam is set (then no model loads). */
+export async function agentModel(engine: () => Promise<Engine>, log: Logger, remote?: () => Promise<AgentModel>): Promise<AgentModel> {
   const scripted = await scriptedModelFromEnv();
   if (scripted) {
     log("warn", `Agent: ${AGENT_SCRIPT_ENV} is set; answers come from ${scripted.file}, not from the model (test seam).`);
     return scripted.model;
   }
+  if (remote) return remote();
   return new EngineAgentModel((await engine()).sequence("agent"));
 }
 

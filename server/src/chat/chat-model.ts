@@ -1,20 +1,21 @@
-// What the chat needs from a model: the window, token counts, and a streamed answer to a list of
-// turns. The engine's "chat" sequence is the real one; ScriptedChatModel (scripted-chat-model.ts)
-// answers from a script, so the chat service's budgeting, compaction and storage are tested without
-// one (as the agent's ScriptedModel does for the planner).
+// What a chat turn needs from a model, whichever engine answers: the in-process one (the engine's
+// "chat" sequence, exact token counts) or a remote OpenAI-compatible server (remote/remote-chat.ts,
+// estimated counts). The chat service, compaction and code actions see only this. ScriptedChatModel
+// (scripted-chat-model.ts) answers from a script, so the chat service's budgeting, compaction and
+// storage are tested without an engine (as the agent's ScriptedModel does for the planner).
 import type { Engine } from "../engine/engine";
 import type { ChatTurn, GenerateOptions, GenerationResult } from "../engine/sequence";
 
 export interface ChatModel {
-  /** Tokens of the window one conversation must fit in. */
+  /** Tokens the window holds (the chat sequence's context, or what the remote server reports). */
   readonly contextSize: number;
   tokenCount(text: string): number;
-  /** Counts only as far as `limit` (a huge text is not tokenized whole). */
+  /** The count when at most `limit`; otherwise any number above it (see Engine.tokenCountUpTo). */
   tokenCountUpTo(text: string, limit: number): number;
-  /** The end of `text` that fits in `maxTokens`. */
   keepLastTokens(text: string, maxTokens: number): string;
-  /** Tokens of the turns as the model's chat template renders them. */
+  /** Tokens `turns` take in the chat template, with the opening of the next assistant message. */
   chatTokenCount(turns: readonly ChatTurn[]): number;
+  /** The next assistant message, streamed through options.onText; a cancel resolves with stopReason "cancelled". */
   chatTurns(turns: readonly ChatTurn[], options: GenerateOptions): Promise<GenerationResult>;
 }
 

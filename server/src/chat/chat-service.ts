@@ -33,7 +33,7 @@ export class ChatSaveError extends PincerError {
 }
 
 export interface ChatServiceDeps {
-  /** The model that answers (engineChatModel in the hosts, ScriptedChatModel in tests); waits for a load until `signal` aborts. */
+  /** The model that answers: engineChatModel, a remote engine (remote/remote-chat.ts) or ScriptedChatModel in tests; waits for a load until `signal` aborts. */
   model(signal: AbortSignal): Promise<ChatModel>;
   store(): ChatHistoryStore | undefined;
   roots(): Promise<WorkspaceRoots>;

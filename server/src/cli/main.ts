@@ -12,6 +12,8 @@ import { run } from "./commands/run";
 import { mcpList } from "./commands/mcp";
 import { undo } from "./commands/undo";
 import { chatTask, taskList } from "./commands/task";
+import { remoteAllow, remoteKey } from "./commands/remote";
+import { serveHttp } from "./commands/serve-http";
 import { AGENT_PROFILES, type AgentProfile } from "../protocol";
 import { onStoreNotice } from "../store/store-notices";
 import { exitCodeForError } from "./exit-codes";
@@ -134,6 +136,57 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       if (sub !== "list") throw new UsageError(sub === undefined ? "task needs a subcommand: list." : `unknown task subcommand "${sub}".`);
       const { values } = parse(taskArgs, { json: { type: "boolean" } }, 0);
       return taskList(values.json === true, signal);
+    }
+    case "serve": {
+      const { values } = parse(
+        rest,
+        {
+          http: { type: "boolean" },
+          host: { type: "string", default: "127.0.0.1" },
+          port: { type: "string", default: "8177" },
+          model: { type: "string" },
+          tls: { type: "boolean" },
+          "tls-cert": { type: "string" },
+          "tls-key": { type: "string" },
+          "token-file": { type: "string" },
+          "allow-host": { type: "string", multiple: true },
+          "max-body": { type: "string" },
+          "max-concurrent": { type: "string" },
+          "max-tokens": { type: "string" },
+          "grpc-port": { type: "string" },
+          json: { type: "boolean" },
+        },
+        0,
+      );
+      if (values.http !== true) throw new UsageError("serve takes --stdio, --node-ipc or --http.");
+      const port = nonNegativeInt(values.port as string, "--port");
+      if (port > 65535) throw new UsageError("--port takes 0 to 65535.");
+      const limit = (name: string) => (values[name] === undefined ? undefined : positiveInt(values[name] as string, `--${name}`));
+      const limits = Object.fromEntries(
+        Object.entries({ maxBodyBytes: limit("max-body"), maxConcurrent: limit("max-concurrent"), maxTokens: limit("max-tokens") }).filter(([, value]) => value !== undefined),
+      );
+      return serveHttp(
+        await loadCliSettings(values.model as string | undefined),
+        {
+          host: values.host as string,
+          port,
+          tls: values.tls === true,
+          tlsCert: values["tls-cert"] as string | undefined,
+          tlsKey: values["tls-key"] as string | undefined,
+          tokenFile: values["token-file"] as string | undefined,
+          allowHosts: (values["allow-host"] as string[] | undefined) ?? [],
+          limits,
+          ...(values["grpc-port"] === undefined ? {} : { grpcPort: nonNegativeInt(values["grpc-port"] as string, "--grpc-port") }),
+          json: values.json === true,
+        },
+        signal,
+      );
+    }
+    case "remote": {
+      const [sub, ...remoteArgs] = rest;
+      if (sub !== "allow" && sub !== "key") throw new UsageError(sub === undefined ? "remote needs a subcommand: allow or key." : `unknown remote subcommand "${sub}".`);
+      const { positionals } = parse(remoteArgs, {}, 1);
+      return sub === "allow" ? remoteAllow(positionals[0]!) : remoteKey(positionals[0]!, signal);
     }
     case "index": {
       const { values } = parse(rest, { workspace: { type: "string" }, "embedding-model": { type: "string" }, json: { type: "boolean" } }, 0);

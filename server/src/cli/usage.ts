@@ -44,9 +44,18 @@ Commands:
                                                MCP servers, their state and tools (workspace ones
                                                are listed, never started: they need approval in VS Code)
   undo --workspace W [RUN_ID] [--json]         Put back what an agent run changed (default: the newest run)
+  remote allow URL                             Confirm a remote engine (pincer.remote.<role>.url) for the CLI
+  remote key URL < keyfile                     Store its API key (read from stdin; empty removes it)
   serve --stdio | --node-ipc                   Run the language server
+  serve --http [--host H] [--port N] [--model M] [--tls | --tls-cert F --tls-key F] [--allow-host NAME]...
+        [--token-file F] [--max-body BYTES] [--max-concurrent N] [--max-tokens N] [--grpc-port N] [--json]
+                                               OpenAI-compatible API (/v1/models, /v1/chat/completions,
+                                               /v1/completions); bearer token in a 0600 file (path printed);
+                                               a non-loopback --host needs TLS 1.3; --grpc-port: gRPC
+                                               (proto/pincer.proto) on 127.0.0.1
 
 Model resolution: --model, then $PINCER_MODEL, then "pincer.model" in the settings file
-($PINCER_SETTINGS, default ~/.config/pincer/settings.json).
+($PINCER_SETTINGS, default ~/.config/pincer/settings.json). Remote engines: "pincer.remote.chat.url"
+(and .completion, .agent) in that file; confirmations and keys in remote-endpoints.json beside it (0600).
 Exit codes: 0 ok, 1 model missing/bad or failure, 2 bad arguments,
 3 agent stopped on a budget, 4 agent needed an approval it could not get.`;

@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 import type { Engine } from "../engine/engine";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
 import type { PincerSettings } from "../protocol/settings";
-import { completeAt, hintCompletion, type CompletionResult } from "./complete";
+import { completeAt, hintCompletion, type CompletionRequest, type CompletionResult } from "./complete";
+import type { Completer } from "./completer";
 import type { WarmEvent } from "./completion-session";
 import { selectContext, type OpenDocument } from "./context-select";
 import type { ContextChunk } from "./fim-format";
@@ -63,6 +64,8 @@ export interface CompletionServiceDeps {
   /** Documents open beside this one (their definitions are context); none in the CLI. */
   openDocuments(): readonly CompletionDocument[];
   recentEdits?: RecentEdits;
+  /** A remote engine for completions (pincer.remote.completion.url), or undefined for the local model. */
+  remote?(signal: AbortSignal): Promise<Completer | undefined>;
   /**
    * An editor session: the first suggestion at a new place within `completion.firstSuggestionMs`, the
    * full prompt grown in the background, cursor hints warmed. A one-off request (the CLI) leaves it
@@ -84,10 +87,11 @@ export class CompletionService {
   /** The suggestion at `offset`; empty when no model is loaded or the request was cancelled first. */
   async complete(document: CompletionDocument, offset: number, signal: AbortSignal): Promise<CompletionResult> {
     const settings = this.deps.settings();
-    const engine = await this.deps.engine(signal).catch(() => undefined);
-    if (!engine || signal.aborted) return { insertText: "", usedInfill: false, cancelled: signal.aborted };
+    const remote = await this.deps.remote?.(signal);
+    const engine = remote ? undefined : await this.deps.engine(signal).catch(() => undefined);
+    if ((!engine && !remote) || signal.aborted) return { insertText: "", usedInfill: false, cancelled: signal.aborted };
     const warm = this.deps.warm;
-    return completeAt(engine, {
+    const request: CompletionRequest = {
       uri: document.uri,
       path: this.path(document.uri),
       languageId: document.languageId,
@@ -96,9 +100,11 @@ export class CompletionService {
       maxTokens: settings.completion.maxTokens,
       maxLines: settings.completion.maxLines,
       context: this.contextFor(document, offset, signal),
-      ...(warm ? { firstSuggestionMs: settings.completion.firstSuggestionMs, warm } : {}),
+      // The first-suggestion budget and background warming are the local engine's (its KV cache).
+      ...(warm && !remote ? { firstSuggestionMs: settings.completion.firstSuggestionMs, warm } : {}),
       signal,
-    });
+    };
+    return remote ? remote.complete(request) : completeAt(engine!, request);
   }
 
   /**
@@ -110,6 +116,8 @@ export class CompletionService {
   async hint(document: CompletionDocument, offsets: readonly number[], isCurrent: () => boolean, signal: AbortSignal): Promise<void> {
     const settings = this.deps.settings();
     if (!this.deps.warm || !settings.completion.enabled || settings.completion.firstSuggestionMs === 0) return;
+    // A remote engine answers completions (or is set but not usable yet): no local prompt to warm.
+    if (this.deps.remote && (await this.deps.remote(signal).catch(() => true))) return;
     const engine = await this.deps.engine(signal).catch(() => undefined);
     if (!engine || signal.aborted || !isCurrent()) return; // no model, superseded, or edited again meanwhile
     const places = offsets.map((offset) => ({

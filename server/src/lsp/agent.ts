@@ -19,6 +19,7 @@ import {
 } from "../protocol";
 import { lspAgentPorts, lspCheckpoints } from "./agent-host";
 import { toAbortSignal } from "./cancellation";
+import { remoteAgentModelFor } from "../remote/role-models";
 import type { ServerContext } from "./context";
 import type { AgentWritesInFlight } from "./editor-writes";
 import type { LspMcp } from "./mcp";
@@ -47,7 +48,7 @@ export function registerAgent(connection: Connection, context: ServerContext, st
       const transcript = await runAgentSession(session, {
         runId,
         request: params.request,
-        model: await agentModel(() => context.host.requireEngine(signal), context.log),
+        model: await agentModel(() => context.host.requireEngine(signal), context.log, remoteAgentModelFor(context.settings(), context.remote, context.log, signal)),
         approver: ports.approver,
         settings,
         signal,

@@ -2,7 +2,6 @@
 // MCP hub), the @ picker's symbols and git diff, and
 // the chat history requests: a thin layer over chat/chat-service.ts and store/chat-history-store.ts.
 import type { Connection } from "vscode-languageserver";
-import { engineChatModel } from "../chat/chat-model";
 import { ChatService } from "../chat/chat-service";
 import { uncommittedChanges } from "../chat/git-diff";
 import { outline } from "../index/symbols";
@@ -11,12 +10,13 @@ import { ChatHistoryStore } from "../store/chat-history-store";
 import { toAbortSignal } from "./cancellation";
 import { registerChatHistory } from "./chat-history";
 import type { ServerContext } from "./context";
+import { chatModelFor } from "../remote/role-models";
 import type { LspMcp } from "./mcp";
 
 export function registerChat(connection: Connection, context: ServerContext, mcp: LspMcp): void {
   let store: ChatHistoryStore | undefined;
   const service = new ChatService({
-    model: async (signal) => engineChatModel(await context.host.requireEngine(signal)),
+    model: (signal) => chatModelFor(context.settings(), context.remote, (s) => context.host.requireEngine(s), signal),
     store: () => store,
     roots: () => context.roots(),
     warn: (message) => context.log("warn", message),

@@ -6,12 +6,17 @@ import type { Logger } from "../platform/log";
 import type { WorkspaceTrust } from "../platform/workspace-trust";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
 import type { PincerSettings } from "../protocol";
+import type { RemoteEngines } from "../remote/remote-engines";
 
 export interface ServerContext {
   host: ModelHost;
   /** Holds the separate completion model when `completion.model` is set; idle otherwise. */
   completionHost: ModelHost;
   settings(): PincerSettings;
+  /** Remote engines per role, and the endpoints the person confirmed. */
+  remote: RemoteEngines;
+  /** Send the status again (the remote hosts in use changed). */
+  sendStatus(): void;
   /** Apply the current settings again (after a download made a configured model available). */
   reconfigure(): Promise<void>;
   /** Workspace Trust: every Restricted Mode check asks it (trust.require(action) throws its refusal). */

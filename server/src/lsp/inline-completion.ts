@@ -15,6 +15,7 @@ import { prepareSymbols } from "../index/symbols";
 import { CompletionCursorNotification, CompletionStatsRequest, type CompletionCursorParams, type CompletionStat, type CompletionStatsResult } from "../protocol";
 import { toAbortSignal } from "./cancellation";
 import type { ServerContext } from "./context";
+import { remoteCompleterFor } from "../remote/role-models";
 
 const MAX_STATS = 5_000;
 
@@ -41,6 +42,7 @@ export function registerInlineCompletion(connection: Connection, documents: Text
     roots: () => context.roots(),
     openDocuments: () => documents.all().map((d) => ({ uri: d.uri, languageId: d.languageId, text: d.getText() })),
     recentEdits: trackRecentEdits(documents, hint),
+    remote: (signal) => remoteCompleterFor(context.settings(), context.remote, signal),
     warm: { onEvent: onWarm },
     // Chunks from the codebase index, only when they come within 25 ms (chosen once per layout).
     ...(context.codebase ? { relatedChunks: relatedChunksProvider(() => context.codebase?.()) } : {}),

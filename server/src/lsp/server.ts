@@ -25,6 +25,8 @@ import {
 import { defaultCacheDir, threadCalibrationStore, workspaceStateDir } from "../store/json-store";
 import { onStoreNotice } from "../store/store-notices";
 import { registerAgent } from "./agent";
+import { RemoteEngines } from "../remote/remote-engines";
+import { registerRemoteRequests } from "./remote";
 import { registerMcp } from "./mcp";
 import { registerChat } from "./chat";
 import { registerCodebase, type LspCodebase } from "./codebase";
@@ -86,7 +88,11 @@ export function serveLanguageServer(connection: Connection): Connection {
   // One store for both hosts: two writers of the same file could lose each other's updates.
   const calibrationStore = threadCalibrationStore(defaultCacheDir());
   let commandSandbox: CommandSandboxInfo | undefined;
-  const sendStatus = () => connection.sendNotification(StatusNotification, { ...host.status, trusted: trust.trusted, ...(commandSandbox ? { commandSandbox } : {}) } satisfies StatusParams);
+  const remote = new RemoteEngines();
+  const sendStatus = () => {
+    const hosts = remote.hosts(settings);
+    return connection.sendNotification(StatusNotification, { ...host.status, trusted: trust.trusted, ...(commandSandbox ? { commandSandbox } : {}), ...(hosts.length > 0 ? { remote: hosts } : {}) } satisfies StatusParams);
+  };
   const host: ModelHost = new ModelHost({
     log,
     onStatus: () => void sendStatus(),
@@ -120,6 +126,8 @@ export function serveLanguageServer(connection: Connection): Connection {
     host,
     completionHost,
     settings: () => settings,
+    remote,
+    sendStatus: () => void sendStatus(),
     reconfigure: () => configureAll(settings),
     trust,
     workspaceFolders: () => folders.paths(),
@@ -181,8 +189,10 @@ export function serveLanguageServer(connection: Connection): Connection {
     // The client sends its configuration once at start-up too; only real changes are news.
     if (JSON.stringify(next) === JSON.stringify(settings)) return;
     settings = next;
+    remote.retain(settings);
     log("info", "Settings changed; applying them.");
     void refreshSandbox();
+    void sendStatus();
     void codebase?.refresh();
     await configureAll(settings);
   });
@@ -203,6 +213,7 @@ export function serveLanguageServer(connection: Connection): Connection {
   const stopTaskDiagnostics = registerTaskFiles(checked, documents);
   registerTaskRequests(checked, documents, context);
   registerGitRequests(checked, context);
+  registerRemoteRequests(checked, context);
   // The index lives in the extension's storage (or Pincer's cache), never in the workspace.
   codebase = registerCodebase(checked, context, {
     storageDir: () => storageDir ?? defaultCacheDir(),
@@ -216,6 +227,7 @@ export function serveLanguageServer(connection: Connection): Connection {
   registerAgent(checked, context, () => storageDir ?? defaultCacheDir(), agentWrites, mcp);
 
   connection.onShutdown(async () => {
+    remote.dispose();
     stopTaskDiagnostics();
     await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr(), codebase?.service.dispose(), mcp.close()]);
   });

@@ -42,6 +42,8 @@ interface GuardState {
    * are destroyed; otherwise a pooled connection would carry traffic after the permit closed.
    */
   permittedSockets: Set<net.Socket>;
+  /** Remote engines the person confirmed (remote/), "host|port" → holders and their one target permit. */
+  endpoints?: Map<string, { count: number; permit: EgressPermit }>;
 }
 
 // The guard patches process-wide prototypes, so its state is process-wide too: should this module
@@ -55,6 +57,7 @@ const state: GuardState = ((globalThis as Record<symbol, GuardState | undefined>
   permittedSockets: new Set(),
 });
 const { activePermits, blockedLog, permittedSockets } = state;
+const endpoints = (state.endpoints ??= new Map());
 const targetPermits = (state.targetPermits ??= new Set());
 
 /** Install the guard once per process, before anything else can open a socket. */
@@ -173,6 +176,27 @@ function hostPermitted(hostname: string): boolean {
   const host = normalizeHost(hostname);
   for (const permit of targetPermits) if (permit.host === host) return true;
   return false;
+}
+
+/**
+ * Keep one confirmed endpoint (a remote engine's host and port, remote/) reachable until the returned
+ * function is called: a counted grantEgressTo, so two holders of one endpoint share one permit and
+ * its pooled connections end with the last consent. Nothing else opens: not another port, not another host.
+ */
+export function allowEndpoint(host: string, port: number): () => void {
+  const key = `${normalizeHost(host)}|${port}`;
+  const held = endpoints.get(key);
+  if (held) held.count++;
+  else endpoints.set(key, { count: 1, permit: grantEgressTo(host, port, "remote engine") });
+  let removed = false;
+  return () => {
+    if (removed) return;
+    removed = true;
+    const entry = endpoints.get(key);
+    if (!entry || --entry.count > 0) return;
+    endpoints.delete(key);
+    entry.permit.release();
+  };
 }
 
 export function egressGuardInstalled(): boolean {

@@ -202,6 +202,51 @@ export const SETTINGS_SCHEMA = {
     markdownDescription:
       'Per server: `trust` lets its tools annotated `readOnlyHint` run without asking (the annotation is the server\'s word, not proof). Default `ignore`: every tool asks. User settings only.',
   },
+  "pincer.remote.completion.url": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 50,
+    markdownDescription:
+      "An OpenAI-compatible server (llama-server, vLLM, Ollama, LM Studio) that answers inline completions instead of the local model, e.g. `https://gpu.team.lan:8443`. Empty: the local model. Pincer asks you once before it connects to a server; plain `http://` is accepted only for loopback and private addresses. The API key is kept in VS Code's secret storage (**Pincer: Set Remote API Key…**), never in settings. User settings only.",
+  },
+  "pincer.remote.completion.model": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 51,
+    markdownDescription: "The model name to ask the remote completion server for (one of its `/v1/models`). Empty: the server's first model.",
+  },
+  "pincer.remote.chat.url": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 52,
+    markdownDescription:
+      "An OpenAI-compatible server (llama-server, vLLM, Ollama, LM Studio) that answers the chat and code actions instead of the local model, e.g. `https://gpu.team.lan:8443`. Empty: the local model. Pincer asks you once before it connects to a server; plain `http://` is accepted only for loopback and private addresses. The API key is kept in VS Code's secret storage (**Pincer: Set Remote API Key…**), never in settings. User settings only.",
+  },
+  "pincer.remote.chat.model": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 53,
+    markdownDescription: "The model name to ask the remote chat server for (one of its `/v1/models`). Empty: the server's first model.",
+  },
+  "pincer.remote.agent.url": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 54,
+    markdownDescription:
+      "An OpenAI-compatible server (llama-server, vLLM, Ollama, LM Studio) that answers the agent instead of the local model, e.g. `https://gpu.team.lan:8443`. Empty: the local model. Pincer asks you once before it connects to a server; plain `http://` is accepted only for loopback and private addresses. The API key is kept in VS Code's secret storage (**Pincer: Set Remote API Key…**), never in settings. User settings only.",
+  },
+  "pincer.remote.agent.model": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 55,
+    markdownDescription: "The model name to ask the remote agent server for (one of its `/v1/models`). Empty: the server's first model.",
+  },
 } as const satisfies Record<`pincer.${string}`, SettingSchema>;
 
 export type SettingKey = keyof typeof SETTINGS_SCHEMA;

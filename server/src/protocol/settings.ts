@@ -61,6 +61,17 @@ export interface PincerSettings {
   /** The codebase index (lexical + semantic search over the workspace, kept in Pincer's storage). */
   index: IndexSettings;
   mcp: McpSettings;
+  /** Remote OpenAI-compatible engines per feature; an empty url keeps that feature on the local model. */
+  remote: Record<RemoteRole, RemoteRoleSettings>;
+}
+
+export const REMOTE_ROLES = ["completion", "chat", "agent"] as const;
+export type RemoteRole = (typeof REMOTE_ROLES)[number];
+export interface RemoteRoleSettings {
+  /** Base URL of an OpenAI-compatible server; empty: the local model. */
+  url: string;
+  /** Model name on that server; empty: its first listed model. */
+  model: string;
 }
 
 export interface IndexSettings {
@@ -130,6 +141,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
       tools: enumMap(mcp.tools, MCP_TOOL_SETTINGS),
       readOnlyHint: enumMap(mcp.readOnlyHint, MCP_READ_ONLY_HINT_SETTINGS),
     },
+    remote: Object.fromEntries(REMOTE_ROLES.map((role) => [role, remoteRole(isRecord(raw.remote) ? raw.remote[role] : undefined)])) as PincerSettings["remote"],
   };
 }
 
@@ -171,6 +183,13 @@ function toolPermissions(value: unknown): Record<string, ToolPermission> {
     if (/^[a-z][a-z0-9_]{0,63}$/.test(name) && (TOOL_PERMISSIONS as readonly unknown[]).includes(decision)) kept[name] = decision as ToolPermission;
   }
   return kept;
+}
+
+/** A role's url and model as trimmed strings (the url itself is checked when it is used: remote/endpoint.ts). */
+function remoteRole(value: unknown): RemoteRoleSettings {
+  const raw = isRecord(value) ? value : {};
+  const text = (v: unknown) => (typeof v === "string" ? v.trim().slice(0, 2048) : "");
+  return { url: text(raw.url), model: text(raw.model) };
 }
 
 /** Object entries whose value is an object (own keys only: no __proto__). */

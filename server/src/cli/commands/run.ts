@@ -6,6 +6,8 @@ import { cliLogger } from "../../platform/log";
 import type { PincerSettings } from "../../protocol";
 import { createCliAgentSession } from "../agent-host";
 import { describeEvent, exitCodeFor, policyApprover, type ApprovePolicy } from "../agent-output";
+import { remoteAgentModelFor } from "../../remote/role-models";
+import { cliRemoteEngines } from "../remote-file";
 import { loadEngineForCli } from "../load-engine";
 import { McpHub, type McpTool } from "../../mcp/mcp-hub";
 import { cliMcpScope } from "./mcp";
@@ -36,8 +38,9 @@ async function runWith(settings: PincerSettings, args: RunArgs, mcpTools: McpToo
   const sandbox = session.sandbox.info;
   if (sandbox.kind === "none") process.stderr.write(`Commands run without a sandbox: ${sandbox.reason ?? "unavailable"}${sandbox.required ? "; they are refused (pincer.agent.sandbox is \"required\")" : "; only the command rules apply"}.\n`);
   let loaded: Awaited<ReturnType<typeof loadEngineForCli>> | undefined;
+  const remote = await cliRemoteEngines();
   try {
-    const model = await agentModel(async () => (loaded = await loadEngineForCli(settings, signal, { quiet: args.json })).engine, cliLogger());
+    const model = await agentModel(async () => (loaded = await loadEngineForCli(settings, signal, { quiet: args.json })).engine, cliLogger(), remoteAgentModelFor(settings, remote, cliLogger(), signal));
     const transcript = await runAgentSession(session, {
       request: args.task,
       model,
@@ -61,6 +64,7 @@ async function runWith(settings: PincerSettings, args: RunArgs, mcpTools: McpToo
     }
     return exitCodeFor(transcript.status);
   } finally {
+    remote.dispose();
     await Promise.all([loaded?.host.dispose(), session.dispose()]);
   }
 }
