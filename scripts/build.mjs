@@ -47,7 +47,9 @@ const bundles = [
 // Webview styles and the codicon font, served from dist/media (the webview's only resource root).
 mkdirSync("dist/media/codicons", { recursive: true });
 copyFileSync("media/chat/chat.css", "dist/media/chat.css");
-// The gRPC API reads its service definition at start-up (api/grpc-server.ts).
+// The gRPC API reads its service definition at start-up (api/grpc-server.ts); on a fresh clone
+// dist/server does not exist before esbuild's first write.
+mkdirSync("dist/server", { recursive: true });
 copyFileSync("proto/pincer.proto", "dist/server/pincer.proto");
 for (const file of ["codicon.css", "codicon.ttf"]) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/media/codicons/${file}`);
 
