@@ -16,11 +16,13 @@ import {
 } from './e2e-helpers.mjs';
 
 // Read-only commands stay in Restricted Mode; Run Task… is listed too (its edit tasks are refused there).
-// The git commands are not: git runs programs a repository's config names.
+// The git commands are not: git runs programs a repository's config names. MCP Servers… and Set Remote API Key…
+// stay: they act on user-level settings and SecretStorage (workspace MCP servers are off in Restricted Mode).
 const PINCER_COMMANDS = [
   'Pincer: Download Model…', 'Pincer: Restart Server', 'Pincer: Select Model…', 'Pincer: Show Server Log',
   'Pincer: Ask…', 'Pincer: Explain File', 'Pincer: Run Task…',
   'Pincer: OCR Document to Markdown', 'Pincer: Re-index Codebase', 'Pincer: New Chat', 'Pincer: Open Chat History', 'Pincer: Focus on Chat View', 'View: Show Pincer',
+  'Pincer: MCP Servers…', 'Pincer: Set Remote API Key…',
 ];
 const RESTRICTED_WHY = 'Restricted Mode: this workspace is not trusted, so only read-only features run (no agent, no terminal).';
 
