@@ -19,7 +19,7 @@
 // reads the suggestion: the request then in flight finishes before the next jump.
 //
 // A third target is llama.cpp's own llama-server, built from node-llama-cpp's bundled llama.cpp source
-// (bench/llama-server.ts, cached outside the repository) and driven the way llama.vscode drives it
+// (test/support/llama-server-build.ts, cached outside the repository) and driven the way llama.vscode drives it
 // (bench/completion/replay-llama-server.ts). With --rounds N every target replays the session once
 // per round, the order rotated, and bench/completion/compare.ts prints the side-by-side table and the
 // issue's targets as ratios within each round.
@@ -40,7 +40,7 @@ import { runLlamaServer } from "./completion/replay-llama-server";
 import { runPincer, type PincerRun } from "./completion/replay-pincer";
 import type { BenchOptions } from "./completion/replay";
 import { printReport } from "./completion/report";
-import { cachedLlamaServer, ensureLlamaServer } from "./llama-server";
+import { cachedLlamaServer, ensureLlamaServer } from "../test/support/llama-server-build";
 import { loadSession, log, placesOf } from "./completion/session";
 import { REPO_ROOT } from "./sessions/record";
 import { writeSyntheticModel } from "../test/support/synthetic-model";

@@ -13,7 +13,7 @@
 // Left out, in llama-server's favour: llama.vscode's ring buffer of extra chunks (input_extra) and its
 // speculative requests for the next suggestion. A model without FIM tokens (Gemma 3) cannot use
 // /infill; it gets /completion with the prefix and the line as the prompt, the same windows.
-// The binary comes from bench/llama-server.ts (node-llama-cpp's bundled llama.cpp).
+// The binary comes from test/support/llama-server-build.ts (node-llama-cpp's bundled llama.cpp).
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import net from "node:net";

@@ -1,6 +1,6 @@
 // Builds llama.cpp's `llama-server` from the exact llama.cpp source node-llama-cpp binds
 // (node_modules/node-llama-cpp/llama/gitRelease.bundle, a git bundle): the real remote engine of the
-// remote-engine LSP tests (test/lsp/remote-engines.test.ts) and of bench/remote.ts. test/e2e/setup
+// remote-engine LSP tests (test/lsp/remote-engines.test.ts), of bench/remote.ts and the peer of bench/completion.ts. test/e2e/setup
 // builds it in CI (`node --import tsx test/support/llama-server-build.ts`).
 //
 // The build lives outside the repository, in ~/.cache/pincer-bench/llama-server-<commit> (or
