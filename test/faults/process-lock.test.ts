@@ -92,7 +92,10 @@ describe("process lock (real processes)", function () {
   });
 
   it("a live pid with another start time (a reused pid) is not the owner", async function () {
-    if (processStartTime(process.pid) === undefined) this.skip();
+    if (processStartTime(process.pid) === undefined) {
+      console.warn("  skipped: this platform does not report a process start time, so a reused pid cannot be told apart");
+      this.skip();
+    }
     const reused: LockHolder = { pid: process.pid, start: "1", host: os.hostname(), since: new Date().toISOString(), what: "old", nonce: "0123456789abcdef" };
     await fs.writeFile(lockFile, JSON.stringify(reused));
     const lock = await acquireProcessLock(lockFile, { signal: NEVER_ABORTED, what: "new", waitMs: 0 });

@@ -8,7 +8,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ChatContextRequest, CodebaseReindexRequest, DEFAULT_SETTINGS, type ContextReport, CodebaseSearchRequest, CodebaseStatusNotification, type CodebaseSearchResponse, type IndexStatus } from "../../server/src/protocol";
 import { startTestServer, type TestServer } from "../support/lsp-client";
-import { TEST_MODEL_PATH, testModelAvailable } from "../support/test-model";
+import { TEST_MODEL_PATH, requireTestModel, testModelAvailable } from "../support/test-model";
 
 describe("LSP pincer/codebase", function () {
   this.timeout(90_000);
@@ -60,7 +60,7 @@ describe("LSP pincer/codebase", function () {
   });
 
   it("an @codebase attachment (top chunks with their paths) is counted in the chat's token meter", async function () {
-    if (!testModelAvailable()) this.skip();
+    requireTestModel(this);
     await server.waitForStatus((s) => s.state === "ready", "ready", 60_000);
     const result = await server.connection.sendRequest(CodebaseSearchRequest, { query: "invoice email", limit: 8 });
     // The chip's text as the client's @ picker builds it (client/src/chat/context-picker.ts).

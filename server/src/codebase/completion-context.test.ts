@@ -54,7 +54,10 @@ describe("power source", () => {
   }
 
   it("reads Linux /sys/class/power_supply: battery discharging, mains online, nothing known", async function () {
-    if (process.platform !== "linux") this.skip();
+    if (process.platform !== "linux") {
+      console.warn(`  skipped: /sys/class/power_supply exists only on Linux (this is ${process.platform})`);
+      this.skip();
+    }
     assert.equal(await powerState(await supplies({ BAT0: { type: "Battery", status: "Discharging" }, AC: { type: "Mains", online: "0" } })), "battery");
     assert.equal(await powerState(await supplies({ BAT0: { type: "Battery", status: "Charging" }, AC: { type: "Mains", online: "1" } })), "mains");
     assert.equal(await powerState(await supplies({ BAT0: { type: "Battery", status: "Discharging" }, usb: { type: "USB", online: "1" } })), "mains");

@@ -4,20 +4,11 @@ import type { CodebaseHit } from "../protocol/codebase";
 
 export type { CodebaseHit, IndexState, IndexStatus } from "../protocol/codebase";
 
-/** One searchable piece of a file: a definition (function, class, method…) or a window of lines. */
-export interface CodeChunk {
+/** One searchable piece of a file: a definition (function, class, method…) or a window of lines; a hit
+ * (protocol/codebase.ts) is a chunk with its score, so the shared fields are defined there once. */
+export interface CodeChunk extends Omit<CodebaseHit, "score" | "matchedBy"> {
   /** Index of the workspace folder it belongs to. */
   root: number;
-  /** Workspace-relative path with `/` separators (prefixed by the folder's name when there are several). */
-  path: string;
-  /** 1-based, inclusive. */
-  startLine: number;
-  endLine: number;
-  /** Definition names in the chunk, outermost first (`Class`, `Class.method`). */
-  symbols: string[];
-  /** "function", "class", … for definitions; "lines" for windows. */
-  kind: string;
-  text: string;
   /** sha256 of the text the embedding is computed from (path, symbols, code): equal hashes share a vector. */
   hash: string;
 }

@@ -17,7 +17,10 @@ describe("pincer index / search (CLI)", function () {
     spawnSync(process.execPath, [bin, ...args], { cwd: ws, encoding: "utf8", env: { ...process.env, PINCER_CACHE_DIR: cache, PINCER_SETTINGS: path.join(cache, "none.json") } });
 
   before(async function () {
-    if (!existsSync(path.join(root, "dist", "server", "main.mjs"))) this.skip();
+    if (!existsSync(path.join(root, "dist", "server", "main.mjs"))) {
+      console.warn("  skipped: dist/server/main.mjs is not built (npm run build); the CLI tests run the built bundle");
+      this.skip();
+    }
     ws = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-cli-index-")));
     cache = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-cli-cache-")));
     await fs.writeFile(path.join(ws, "parser.py"), "def tokenize_source(text):\n    \"\"\"Split source text into tokens.\"\"\"\n    return text.split()\n");
