@@ -20,7 +20,7 @@ import { LlamaCompletion } from "node-llama-cpp";
 import { completionBudget } from "../server/src/completion/budget";
 import { completeAt } from "../server/src/completion/complete";
 import { Engine } from "../server/src/engine/engine";
-import { REAL_MODELS, realModel, repoRoot, type RealModelId } from "../test/helpers/test-model";
+import { REAL_MODELS, realModel, repoRoot, type RealModelId } from "../test/support/test-model";
 import { firstLine, samplePositions, SOURCE_PACKAGES, type Position } from "./completion-real/positions";
 
 /** Work these tests never cancel still takes a signal (every domain call does). */

@@ -17,6 +17,11 @@ export async function setModelSetting(value: string): Promise<void> {
   await vscode.workspace.getConfiguration("pincer").update("model", value, vscode.ConfigurationTarget.Global);
 }
 
+/** The codebase index's embedding model (user settings: a workspace cannot choose what runs here). */
+export async function setEmbeddingModelSetting(value: string): Promise<void> {
+  await vscode.workspace.getConfiguration("pincer").update("index.embeddingModel", value, vscode.ConfigurationTarget.Global);
+}
+
 /** Inline completion is on for this document's language (the setting is language-overridable). */
 export function completionEnabledFor(document: vscode.TextDocument): boolean {
   return vscode.workspace.getConfiguration("pincer.completion", { languageId: document.languageId, uri: document.uri }).get<boolean>("enabled", SETTINGS_SCHEMA["pincer.completion.enabled"].default);

@@ -25,14 +25,19 @@ export const RANKS: Readonly<Record<string, number>> = {
   ocr: 4,
   report: 4,
   host: 5,
+  // The codebase index: chunks with index/ grammars, embeds with engine/, finds the model with models/.
+  codebase: 5,
   chat: 6,
   completion: 6,
   actions: 7,
   tasks: 8,
+  mcp: 7,
   agent: 8,
-  lsp: 9,
-  cli: 9,
-  "main.ts": 10,
+  remote: 9,
+  api: 9,
+  lsp: 10,
+  cli: 10,
+  "main.ts": 11,
 };
 
 /** Folders below the hosts: no LSP, no VS Code, no knowledge of who called them. */
@@ -95,6 +100,18 @@ describe("architecture invariants", () => {
     assert.deepEqual(offenders.map(rel), []);
   });
 
+  it("only codebase/index-store.ts imports LanceDB and Arrow", () => {
+    const offenders = sources(serverSrc).filter((f) => rel(f) !== path.join("codebase", "index-store.ts") && imports(f).some((i) => i.startsWith("@lancedb/") || i === "apache-arrow"));
+    assert.deepEqual(offenders.map(rel), []);
+  });
+
+  it("hosts use the codebase index only through its façade (codebase-service.ts) and its types", () => {
+    const hosts = sources(serverSrc).filter((f) => !rel(f).startsWith(`codebase${path.sep}`));
+    const allowed = /\/codebase\/(codebase-service|types)$/;
+    const offenders = hosts.filter((f) => imports(f).some((i) => i.includes("/codebase/") && !allowed.test(i)));
+    assert.deepEqual(offenders.map(rel), []);
+  });
+
   it("only engine/ imports node-llama-cpp, only ocr/ the OCR and image libraries", () => {
     const owners: Record<string, string[]> = { "node-llama-cpp": ["engine"], "tesseract.js": ["ocr"], "pdfjs-dist": ["ocr"], sharp: ["ocr", "report"], "@napi-rs/canvas": ["ocr"] };
     const offenders = sources(serverSrc).flatMap((f) =>
@@ -125,9 +142,32 @@ describe("architecture invariants", () => {
     assert.deepEqual(sources(serverSrc).filter((f) => imports(f).includes("vscode")).map(rel), []);
   });
 
-  it("only the model download, an approved email and a configured database open an egress permit", () => {
-    const users = sources(serverSrc).filter((f) => /\b(withEgress|grantEgress)\(/.test(readFileSync(f, "utf8")) && !rel(f).startsWith(`platform${path.sep}`));
-    assert.deepEqual(users.map(rel), [path.join("models", "download.ts"), path.join("report", "email-send.ts"), path.join("report", "postgres-database.ts")]);
+  it("only the model download, an approved email and a configured database open an egress permit; only the MCP connection and the remote engines open one host:port", () => {
+    // Each way to open the network and exactly the modules allowed to use it. The name is matched, not
+    // a call: an import under another name, or the function handed along, counts too.
+    const allowed: Record<string, string[]> = {
+      grantEgress: [],
+      withEgress: [path.join("models", "download.ts"), path.join("report", "email-send.ts"), path.join("report", "postgres-database.ts")],
+      grantEgressTo: [path.join("mcp", "mcp-connection.ts")],
+      // A remote engine's endpoint, once the person confirmed it (a counted grantEgressTo).
+      allowEndpoint: [path.join("remote", "remote-engines.ts")],
+    };
+    const outside = sources(serverSrc).filter((f) => !rel(f).startsWith(`platform${path.sep}`));
+    const users = Object.fromEntries(Object.keys(allowed).map((name) => [name, outside.filter((f) => new RegExp(`\\b${name}\\b`).test(readFileSync(f, "utf8"))).map(rel)]));
+    assert.deepEqual(users, allowed);
+    // A namespace or dynamic import of the guard reaches every permit without naming one.
+    const whole = outside.filter((f) => /import\s*\*\s*as\s+\w+\s+from\s+["'][^"']*egress-guard["']|import\s*\(\s*["'][^"']*egress-guard["']/.test(readFileSync(f, "utf8")));
+    assert.deepEqual(whole.map(rel), []);
+  });
+
+  it("tests never import benchmarks; benchmarks use the shared fixtures in test/support only", () => {
+    const testFiles = [...files(path.join(repoRoot, "test"), (name) => /\.ts$/.test(name)), ...files(serverSrc, (name) => /\.test\.ts$/.test(name))];
+    const resolved = (file: string, specifier: string) => path.relative(repoRoot, path.resolve(path.dirname(file), specifier)).split(path.sep);
+    const intoBench = testFiles.filter((f) => imports(f).some((i) => i.startsWith(".") && resolved(f, i)[0] === "bench"));
+    assert.deepEqual(intoBench.map((f) => path.relative(repoRoot, f)), []);
+    const benchFiles = files(path.join(repoRoot, "bench"), (name) => /\.ts$/.test(name));
+    const intoTests = benchFiles.filter((f) => imports(f).some((i) => i.startsWith(".") && resolved(f, i)[0] === "test" && resolved(f, i)[1] !== "support"));
+    assert.deepEqual(intoTests.map((f) => path.relative(repoRoot, f)), []);
   });
 
   it("the client uses only the shared protocol from the server", () => {

@@ -7,8 +7,8 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { ResponseError } from "vscode-languageserver-protocol/node";
 import { ChatHistoryGetRequest, ChatRequest, ChatStoreRequest, type ChatErrorData, type ChatResult, type Conversation } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { requireTestModel } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { requireTestModel } from "../support/test-model";
 import { mountSmallDisk, type SmallDisk } from "./tmpfs";
 
 const REQUEST_FAILED = -32803;

@@ -7,12 +7,13 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { engineChatModel } from "../../server/src/chat/chat-model";
 import { ChatSaveError, ChatService } from "../../server/src/chat/chat-service";
 import { Engine } from "../../server/src/engine/engine";
 import { writeFileAtomic } from "../../server/src/platform/atomic-fs";
 import { WorkspaceRoots } from "../../server/src/platform/workspace-paths";
 import { ChatHistoryStore } from "../../server/src/store/chat-history-store";
-import { requireTestModel } from "../helpers/test-model";
+import { requireTestModel } from "../support/test-model";
 import { shortWriteDisk, type ShortWriteDisk } from "./short-write";
 import { mountSmallDisk, type SmallDisk } from "./tmpfs";
 
@@ -121,7 +122,7 @@ describe("faults: disk full", function () {
     async function service(disk: FillableDisk) {
       const store = new ChatHistoryStore(path.join(disk.dir, "chat"), key, { open: disk.open });
       const roots = await WorkspaceRoots.create([disk.dir]);
-      return { store, chat: new ChatService({ engine: async () => engine, store: () => store, roots: async () => roots, warn: () => undefined }) };
+      return { store, chat: new ChatService({ model: async () => engineChatModel(engine), store: () => store, roots: async () => roots, warn: () => undefined }) };
     }
 
     it("the question is not sent when it cannot be stored; the person is told why", async () => {

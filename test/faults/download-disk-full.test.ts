@@ -14,7 +14,7 @@ import { DownloadError, downloadModel } from "../../server/src/models/download";
 import { parseModelSpec, type ModelSpec } from "../../server/src/models/model-spec";
 import { listLocalModels } from "../../server/src/models/models-dir";
 import { installEgressGuard } from "../../server/src/platform/egress-guard";
-import { repoRoot, requireTestModel } from "../helpers/test-model";
+import { repoRoot, requireTestModel } from "../support/test-model";
 import { shortWriteDisk } from "./short-write";
 import { mountSmallDisk, type SmallDisk } from "./tmpfs";
 

@@ -24,8 +24,8 @@ import {
   type Conversation,
   type ContextReport,
 } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { requireTestModel } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { requireTestModel } from "../support/test-model";
 
 describe("chat over LSP", function () {
   this.timeout(120_000);

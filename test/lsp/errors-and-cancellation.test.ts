@@ -7,9 +7,9 @@ import os from "node:os";
 import path from "node:path";
 import { CancellationTokenSource, type ResponseError } from "vscode-languageserver-protocol/node";
 import { AgentTranscriptRequest, AgentUndoRequest, ChatContextRequest, ChatHistoryListRequest } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { makePdf, renderLines } from "../helpers/ocr-images";
-import { requireTestModel } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { makePdf, renderLines } from "../support/ocr-images";
+import { requireTestModel } from "../support/test-model";
 
 const INVALID_PARAMS = -32602;
 const INVALID_REQUEST = -32600;

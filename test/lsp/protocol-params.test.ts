@@ -7,8 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import { CancellationTokenSource, ResponseError } from "vscode-languageserver-protocol/node";
 import { ChatChunkNotification, ChatRequest, type ChatChunkParams, type ChatResult } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { requireTestModel } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { requireTestModel } from "../support/test-model";
 
 const INVALID_PARAMS = -32602;
 const REQUEST_CANCELLED = -32800;

@@ -13,8 +13,8 @@ import { SYSTEM_PROMPT } from "../../server/src/chat/system-prompt";
 import { Engine } from "../../server/src/engine/engine";
 import type { ChatTurn } from "../../server/src/engine/sequence";
 import { ChatChunkNotification, ChatContextRequest, ChatHistoryGetRequest, ChatRequest, ChatStoreRequest, type ChatChunkParams, type ChatResult, type Conversation, type ContextReport } from "../../server/src/protocol";
-import { SERVER_BUNDLE, startTestServer, type TestServer } from "../helpers/lsp-client";
-import { repoRoot, requireRealModel, type RealModelId } from "../helpers/test-model";
+import { SERVER_BUNDLE, startTestServer, type TestServer } from "../support/lsp-client";
+import { repoRoot, requireRealModel, type RealModelId } from "../support/test-model";
 
 /** Work these tests never cancel still takes a signal (every domain call does). */
 const NEVER_ABORTED = new AbortController().signal;

@@ -4,26 +4,26 @@
 // seam), the budgets and undo. A host gives only what differs between them: how files are written,
 // how commands are shown, who answers approvals and questions, and where Pincer keeps its state.
 import { promises as fs } from "node:fs";
-import path from "node:path";
+import type { CodebaseService } from "../codebase/codebase-service";
 import type { Engine } from "../engine/engine";
 import { PincerError } from "../platform/errors";
 import type { Logger } from "../platform/log";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
 import type { AgentProfile, AgentSettings } from "../protocol/settings";
+import { workspaceStateDir } from "../store/json-store";
 import { ShadowCheckpoints } from "./checkpoints";
 import { loadCommandRules } from "./command-rules-file";
 import { ProcessCommandRunner } from "./command-runner";
 import { createPermissionGate, jsonApprovalStore } from "./permissions";
-import { describeWorkspace, EngineAgentModel, runAgent, ScriptedModel, type AgentEvent, type AgentModel, type Transcript } from "./planner/index";
+import { AGENT_SCRIPT_ENV, describeWorkspace, EngineAgentModel, runAgent, scriptedModelFromEnv, type AgentEvent, type AgentModel, type Transcript } from "./planner/index";
 import type { CommandSandbox } from "./sandbox/command-sandbox";
 import type { Approver, CheckpointStore, CommandRunner, FileWriter, PermissionGate, ToolContext, ToolDefinition, UndoReport } from "./tool-types";
 import { createTools } from "./tools/index";
+import { mcpToolDefinitions } from "./tools/mcp-tools";
 import { createOcrDocumentTool } from "./tools/ocr-tool";
 import { createReportTools } from "./tools/report-tools";
 import { connectionsPath } from "../report/connections";
-
-/** Test seam: a JSON array of answers replayed by ScriptedModel instead of the engine (test/lsp/agent.test.ts). */
-export const AGENT_SCRIPT_ENV = "PINCER_AGENT_SCRIPT";
+import type { McpTool } from "../mcp/mcp-hub";
 
 /** What a host gives the agent. */
 export interface AgentHostPorts {
@@ -31,10 +31,14 @@ export interface AgentHostPorts {
   files: FileWriter;
   /** Pincer's storage for checkpoints (and remembered approvals); never inside a workspace folder. */
   storageDir: string;
+  /** Who this process is in the workspace lock ("VS Code", "pincer run"), and what to tell while waiting for another. */
+  lock: CheckpointLockPorts;
   /** Keep "always allow" answers (VS Code's approval cards offer it; `--approve` has no such answer). */
   rememberApprovals: boolean;
   /** Workspace Trust: an untrusted workspace runs read-only whatever the profile says. */
   trusted: boolean;
+  /** The codebase index (its search_code tool); absent or undefined: no such tool. */
+  codebase?: () => CodebaseService | undefined;
   /** Wraps the process runner, e.g. to mirror each command's output into a terminal. */
   showCommands?: (runner: CommandRunner) => CommandRunner;
   askUser?: ToolContext["askUser"];
@@ -57,12 +61,29 @@ export function requireAgentRoots(roots: WorkspaceRoots): WorkspaceRoots {
   return roots;
 }
 
-/** Checkpoints in Pincer's storage, restored through the host's writer. */
-export function agentCheckpoints(roots: WorkspaceRoots, storageDir: string, files: FileWriter): CheckpointStore {
-  return new ShadowCheckpoints({ storageDir, roots, files });
+export interface CheckpointLockPorts {
+  holderName: string;
+  /** Told once per wait, with who holds the workspace. */
+  onWait(holder: string): void;
 }
 
-export async function openAgentSession(options: { roots: WorkspaceRoots; profile: AgentProfile; settings: AgentSettings; sandbox: CommandSandbox; host: AgentHostPorts }): Promise<AgentSession> {
+/**
+ * Checkpoints in Pincer's storage, restored through the host's writer. The workspace lock and the
+ * editor's write journal live in Pincer's cache, shared by the VS Code server and every `pincer` run.
+ */
+export function agentCheckpoints(roots: WorkspaceRoots, storageDir: string, files: FileWriter, lock: CheckpointLockPorts): CheckpointStore {
+  return new ShadowCheckpoints({ storageDir, stateDir: workspaceStateDir(), roots, files, holderName: lock.holderName, onWait: lock.onWait });
+}
+
+export async function openAgentSession(options: {
+  roots: WorkspaceRoots;
+  profile: AgentProfile;
+  settings: AgentSettings;
+  sandbox: CommandSandbox;
+  host: AgentHostPorts;
+  /** The enabled tools of the MCP servers that may run (mcp/mcp-hub.ts); they pass the same gate. */
+  mcpTools?: readonly McpTool[];
+}): Promise<AgentSession> {
   const { host, sandbox } = options;
   const roots = requireAgentRoots(options.roots);
   const gate = createPermissionGate({
@@ -87,9 +108,14 @@ export async function openAgentSession(options: { roots: WorkspaceRoots; profile
   const ripgrepPath = host.ripgrepPath && (await fs.stat(host.ripgrepPath).then((s) => s.isFile(), () => false)) ? host.ripgrepPath : undefined;
   return {
     roots,
-    tools: [...createTools(), createOcrDocumentTool(), ...createReportTools({ connectionsFile: connectionsPath(host.storageDir) })],
+    tools: [
+      ...createTools(host.codebase ? { codebase: host.codebase } : {}),
+      createOcrDocumentTool(),
+      ...createReportTools({ connectionsFile: connectionsPath(host.storageDir) }),
+      ...mcpToolDefinitions(options.mcpTools ?? []),
+    ],
     gate,
-    checkpoints: agentCheckpoints(roots, host.storageDir, host.files),
+    checkpoints: agentCheckpoints(roots, host.storageDir, host.files, host.lock),
     context: {
       roots,
       files: host.files,
@@ -135,15 +161,14 @@ export async function runAgentSession(session: AgentSession, options: AgentRunOp
   });
 }
 
-/** The engine's "agent" sequence, or the scripted answers when the test seam is set (then no model loads). */
-export async function agentModel(engine: () => Promise<Engine>, log: Logger): Promise<AgentModel> {
-  const script = process.env[AGENT_SCRIPT_ENV];
-  if (script) {
-    log("warn", `Agent: ${AGENT_SCRIPT_ENV} is set; answers come from ${script}, not from the model (test seam).`);
-    const answers: unknown = JSON.parse(await fs.readFile(path.resolve(script), "utf8"));
-    if (!Array.isArray(answers)) throw new PincerError(`${AGENT_SCRIPT_ENV} must name a JSON array of answers.`, "failed");
-    return new ScriptedModel(answers);
+/** The engine's "agent" sequence (or the remote engine's model when `remote` is given), or the scripted answers when the test seam is set (then no model loads). */
+export async function agentModel(engine: () => Promise<Engine>, log: Logger, remote?: () => Promise<AgentModel>): Promise<AgentModel> {
+  const scripted = await scriptedModelFromEnv();
+  if (scripted) {
+    log("warn", `Agent: ${AGENT_SCRIPT_ENV} is set; answers come from ${scripted.file}, not from the model (test seam).`);
+    return scripted.model;
   }
+  if (remote) return remote();
   return new EngineAgentModel((await engine()).sequence("agent"));
 }
 

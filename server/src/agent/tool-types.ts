@@ -1,6 +1,7 @@
 // The agent's contract between the planner, the tools and the host that runs them (LSP or CLI).
 // Tools know nothing of VS Code: writes, commands and questions go through the host interfaces
 // below, so the same tool writes atomically in the CLI and through workspace/applyEdit in VS Code.
+import { PincerError } from "../platform/errors";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
 import type { ApprovalAnswer, ApprovalMessage, ApprovalRequest, CommandSandboxInfo, PermissionDecision, UndoReport } from "../protocol/agent";
 
@@ -9,7 +10,8 @@ export type { ApprovalAnswer, ApprovalMessage, ApprovalRequest, CommandSandboxIn
 
 /** The JSON-schema subset that node-llama-cpp turns into a grammar (kept local: only engine/ imports it). */
 export type ToolJsonSchema =
-  | { type: "string"; description?: string; enum?: readonly string[] }
+  /** maxLength marks a short argument (a path, a name); strings without one are content and share the answer's budget. */
+  | { type: "string"; description?: string; enum?: readonly string[]; maxLength?: number }
   | { type: "integer" | "number"; description?: string; minimum?: number; maximum?: number }
   | { type: "boolean"; description?: string }
   | { type: "array"; items: ToolJsonSchema; description?: string; maxItems?: number }
@@ -18,8 +20,9 @@ export type ToolJsonSchema =
 /**
  * What a tool may do; permission profiles decide per effect (and per-tool overrides). "send": a message leaves
  * the machine (send_email); it always asks, in every profile, and no override or remembered answer allows it.
+ * "mcp": a tool of an MCP server, which may do anything.
  */
-export type ToolEffect = "read" | "edit" | "command" | "ask-user" | "send";
+export type ToolEffect = "read" | "edit" | "command" | "ask-user" | "send" | "mcp";
 
 /** What a call would touch, as the gate and the checkpoints see it before it runs. */
 export interface ToolTargets {
@@ -34,12 +37,26 @@ export interface ToolTargets {
   message?: ApprovalMessage;
 }
 
+/** What the gate knows about an MCP tool (agent/tools/mcp-tools.ts). */
+export interface McpToolMeta {
+  server: string;
+  tool: string;
+  /** The server's readOnlyHint annotation (its word, not proof). */
+  readOnlyHint: boolean;
+  /** The person's rule from `pincer.mcp.tools`; undefined: the default, ask. */
+  rule: PermissionDecision | undefined;
+  /** The person lets this server's readOnlyHint lower ask to allow (`pincer.mcp.readOnlyHint`). */
+  trustReadOnlyHint: boolean;
+}
+
 export interface ToolDefinition<Args extends Record<string, unknown> = Record<string, unknown>> {
   name: string;
   /** One line for the model; the fixed prompt budget is 2,000 tokens for all tools together. */
   description: string;
   parameters: ToolJsonSchema & { type: "object" };
   effect: ToolEffect;
+  /** Set for MCP tools: the gate applies the MCP rules and the card shows server, tool and arguments. */
+  mcp?: McpToolMeta;
   /** Runs git in the workspace, whose config can name programs (filters, fsmonitor): not in an untrusted workspace. */
   runsRepositoryConfig?: boolean;
   /**
@@ -130,18 +147,27 @@ export interface PermissionGate {
   rememberApproval(request: ApprovalRequest, signal: AbortSignal): Promise<void>;
 }
 
+/** Another run's step (or an undo) held the workspace for longer than a step or undo may wait for it. */
+export class WorkspaceBusyError extends PincerError {
+  override name = "WorkspaceBusyError";
+}
+
 /** Snapshots in a shadow git repository outside the workspace (the user's .git is never touched). */
 export interface CheckpointStore {
   /**
    * Snapshot before a mutating step; returns its checkpoint id (recorded in the transcript).
    * `paths`: the step's targets (ToolDefinition.targets), so files it touches are covered even when .gitignore'd.
+   * `kind`: "edit" (its changes are only the paths its tool names) or "command" (whatever changes while it runs,
+   * except what the editor reports writing). Until afterStep, no other run may write to the workspace: another
+   * process's step waits, and one that waits too long gets a WorkspaceBusyError (checkpoints.ts).
    */
-  beforeStep(runId: string, step: number, signal: AbortSignal, paths?: readonly string[]): Promise<string>;
+  beforeStep(runId: string, step: number, signal: AbortSignal, paths?: readonly string[], kind?: "edit" | "command"): Promise<string>;
   /**
-   * After the step ran: which files it changed (including files changed by commands), and files no snapshot can
-   * hold (names git refuses, unreadable files), each reported once: undo does not cover them.
+   * After the step ran (`own`: the paths its tool reported changing): the files it changed (including files changed
+   * by commands, not what others wrote meanwhile), and files no snapshot can hold (names git refuses, unreadable
+   * files), each reported once: undo does not cover them.
    */
-  afterStep(runId: string, step: number, signal: AbortSignal): Promise<{ changedPaths: string[]; notCovered?: string[] }>;
+  afterStep(runId: string, step: number, signal: AbortSignal, own?: readonly string[]): Promise<{ changedPaths: string[]; notCovered?: string[] }>;
   undoStep(runId: string, step: number, signal: AbortSignal): Promise<UndoReport>;
   undoRun(runId: string, signal: AbortSignal): Promise<UndoReport>;
   /** Runs known for this workspace, newest first (for `pincer undo` without a RUN_ID). */

@@ -16,7 +16,7 @@ import { runCli } from "./main";
 
 /** The test model's path, or a skip with the reason (see engine.test.ts for why this is a dynamic import). */
 async function requireTestModel(context: Mocha.Context): Promise<string> {
-  const helper = "../../../test/helpers/test-model.ts";
+  const helper = "../../../test/support/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 

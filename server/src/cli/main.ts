@@ -2,14 +2,18 @@
 import { parseArgs } from "node:util";
 import { loadCliSettings } from "./cli-settings";
 import { chat } from "./commands/chat";
+import { indexWorkspace, searchCodebase } from "./commands/codebase";
 import { complete } from "./commands/complete";
 import { doctor } from "./commands/doctor";
 import { download, models } from "./commands/models";
 import { ocr } from "./commands/ocr";
 import { outline } from "./commands/outline";
 import { run } from "./commands/run";
+import { mcpList } from "./commands/mcp";
 import { undo } from "./commands/undo";
 import { chatTask, taskList } from "./commands/task";
+import { remoteAllow, remoteKey } from "./commands/remote";
+import { serveHttp } from "./commands/serve-http";
 import { AGENT_PROFILES, type AgentProfile } from "../protocol";
 import { onStoreNotice } from "../store/store-notices";
 import { exitCodeForError } from "./exit-codes";
@@ -86,6 +90,7 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
           profile: { type: "string" },
           approve: { type: "string", default: "never" },
           "max-steps": { type: "string" },
+          "mcp-config": { type: "string" },
           model: { type: "string" },
           json: { type: "boolean" },
         },
@@ -104,10 +109,17 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
           profile: profile as AgentProfile | undefined,
           approve,
           maxSteps,
+          mcpConfig: values["mcp-config"] as string | undefined,
           json: values.json === true,
         },
         signal,
       );
+    }
+    case "mcp": {
+      const [sub, ...mcpArgs] = rest;
+      if (sub !== "list") throw new UsageError(sub === undefined ? "mcp needs a subcommand: list." : `unknown mcp subcommand "${sub}".`);
+      const { values } = parse(mcpArgs, { workspace: { type: "string" }, "mcp-config": { type: "string" }, json: { type: "boolean" } }, 0);
+      return mcpList(await loadCliSettings(undefined), { workspace: values.workspace as string | undefined, mcpConfig: values["mcp-config"] as string | undefined, json: values.json === true }, signal);
     }
     case "undo": {
       const { values, positionals } = parseUpTo(rest, { workspace: { type: "string" }, json: { type: "boolean" } }, 1);
@@ -124,6 +136,71 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       if (sub !== "list") throw new UsageError(sub === undefined ? "task needs a subcommand: list." : `unknown task subcommand "${sub}".`);
       const { values } = parse(taskArgs, { json: { type: "boolean" } }, 0);
       return taskList(values.json === true, signal);
+    }
+    case "serve": {
+      const { values } = parse(
+        rest,
+        {
+          http: { type: "boolean" },
+          host: { type: "string", default: "127.0.0.1" },
+          port: { type: "string", default: "8177" },
+          model: { type: "string" },
+          tls: { type: "boolean" },
+          "tls-cert": { type: "string" },
+          "tls-key": { type: "string" },
+          "token-file": { type: "string" },
+          "allow-host": { type: "string", multiple: true },
+          "max-body": { type: "string" },
+          "max-concurrent": { type: "string" },
+          "max-tokens": { type: "string" },
+          "grpc-port": { type: "string" },
+          json: { type: "boolean" },
+        },
+        0,
+      );
+      if (values.http !== true) throw new UsageError("serve takes --stdio, --node-ipc or --http.");
+      const port = nonNegativeInt(values.port as string, "--port");
+      if (port > 65535) throw new UsageError("--port takes 0 to 65535.");
+      const limit = (name: string) => (values[name] === undefined ? undefined : positiveInt(values[name] as string, `--${name}`));
+      const limits = Object.fromEntries(
+        Object.entries({ maxBodyBytes: limit("max-body"), maxConcurrent: limit("max-concurrent"), maxTokens: limit("max-tokens") }).filter(([, value]) => value !== undefined),
+      );
+      return serveHttp(
+        await loadCliSettings(values.model as string | undefined),
+        {
+          host: values.host as string,
+          port,
+          tls: values.tls === true,
+          tlsCert: values["tls-cert"] as string | undefined,
+          tlsKey: values["tls-key"] as string | undefined,
+          tokenFile: values["token-file"] as string | undefined,
+          allowHosts: (values["allow-host"] as string[] | undefined) ?? [],
+          limits,
+          ...(values["grpc-port"] === undefined ? {} : { grpcPort: nonNegativeInt(values["grpc-port"] as string, "--grpc-port") }),
+          json: values.json === true,
+        },
+        signal,
+      );
+    }
+    case "remote": {
+      const [sub, ...remoteArgs] = rest;
+      if (sub !== "allow" && sub !== "key") throw new UsageError(sub === undefined ? "remote needs a subcommand: allow or key." : `unknown remote subcommand "${sub}".`);
+      const { positionals } = parse(remoteArgs, {}, 1);
+      return sub === "allow" ? remoteAllow(positionals[0]!) : remoteKey(positionals[0]!, signal);
+    }
+    case "index": {
+      const { values } = parse(rest, { workspace: { type: "string" }, "embedding-model": { type: "string" }, json: { type: "boolean" } }, 0);
+      return indexWorkspace(await loadCliSettings(undefined), { workspace: values.workspace as string | undefined, embeddingModel: values["embedding-model"] as string | undefined, json: values.json === true }, signal);
+    }
+    case "search": {
+      const { values, positionals } = parse(rest, { workspace: { type: "string" }, "embedding-model": { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } }, 1);
+      const limit = values.limit === undefined ? undefined : positiveInt(values.limit as string, "--limit");
+      if (limit !== undefined && limit > 50) throw new UsageError("--limit takes a number from 1 to 50.");
+      return searchCodebase(
+        await loadCliSettings(undefined),
+        { query: positionals[0]!, workspace: values.workspace as string | undefined, embeddingModel: values["embedding-model"] as string | undefined, limit, json: values.json === true },
+        signal,
+      );
     }
     case "models": {
       const { values } = parse(rest, { json: { type: "boolean" } }, 0);

@@ -6,7 +6,7 @@ import type { ChatTurn } from "./sequence";
 const NEVER_ABORTED = new AbortController().signal;
 
 async function requireTestModel(context: Mocha.Context): Promise<string> {
-  const helper = "../../../test/helpers/test-model.ts";
+  const helper = "../../../test/support/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 

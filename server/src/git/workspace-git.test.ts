@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { hasGit } from "../../../test/helpers/git";
+import { hasGit } from "../../../test/support/git";
 import { pinnedGitEnvironment } from "./git-safe-env";
 import { FIXED_SAFE_CONFIG, neutralizingOverrides } from "./program-config";
 import { findOnPath, gitBinary, MIN_GIT_VERSION, parseGitVersion, pinnedRepository, versionAtLeast, WorkspaceGit } from "./workspace-git";

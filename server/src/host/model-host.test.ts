@@ -9,12 +9,12 @@ import { ModelHost, NoModelError, type HostStatus } from "./model-host";
 const NEVER_ABORTED = new AbortController().signal;
 
 /**
- * The test model's path, or a skip with the reason. test/helpers lies outside the server project,
+ * The test model's path, or a skip with the reason. test/support lies outside the server project,
  * so tsc -b cannot follow a static import of it; and a top-level await would make mocha import this
  * file as ESM beside the others it requires, loading the modules under test twice.
  */
 async function requireTestModel(context: Mocha.Context): Promise<string> {
-  const helper = "../../../test/helpers/test-model.ts";
+  const helper = "../../../test/support/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 
@@ -125,7 +125,7 @@ describe("ModelHost", () => {
   it("does not reload for the same settings, and reloads when one that matters changes", async () => {
     await host.configure(settings({ model: modelPath }));
     const first = await host.requireEngine(NEVER_ABORTED);
-    await host.configure(settings({ model: modelPath, completion: { enabled: false, maxTokens: 5, maxLines: 1, debounceMs: 0, model: "" } }));
+    await host.configure(settings({ model: modelPath, completion: { enabled: false, maxTokens: 5, maxLines: 1, debounceMs: 0, model: "", firstSuggestionMs: 0 } }));
     assert.equal(await host.requireEngine(NEVER_ABORTED), first, "the same engine after a configure with the same model settings");
     assert.equal(statuses.filter((s) => s.state === "loading").length, 1);
 

@@ -134,7 +134,7 @@ export class ModelHost {
         this.options.log(
           "info",
           `Loaded ${engine.facts.name} on ${engine.backend.backend} in ${seconds}s: ${engine.gpuLayers}/${engine.facts.layers} layers on the GPU, ` +
-            `${engine.threads.threads} thread(s) (${engine.threads.source}), context ${engine.contextSize} tokens, ` +
+            `${engine.threads.threads} thread(s) (${engine.threads.source}; prompt ${engine.threads.promptThreads}, generation ${engine.threads.generationThreads}), context ${engine.contextSize} tokens, ` +
             `chat format ${engine.chatFormat.wrapper.wrapperName} (${CHAT_FORMAT_SOURCES[engine.chatFormat.source]}).`,
         );
         this.setStatus(this.readyStatus(engine));

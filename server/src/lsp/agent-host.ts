@@ -4,7 +4,7 @@
 // extension's storage (never inside the workspace).
 import { randomUUID } from "node:crypto";
 import { CancellationTokenSource, type Connection } from "vscode-languageserver";
-import { agentCheckpoints, type AgentHostPorts } from "../agent/agent-session";
+import { agentCheckpoints, type AgentHostPorts, type CheckpointLockPorts } from "../agent/agent-session";
 import type { Approver, CheckpointStore, CommandRun, CommandRunner, CommandRunOptions } from "../agent/tool-types";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
 import {
@@ -17,6 +17,7 @@ import {
   type ServerRequest,
 } from "../protocol";
 import { ApplyEditWriter } from "./apply-edit-writer";
+import type { AgentWritesInFlight } from "./editor-writes";
 import type { ServerContext } from "./context";
 
 export interface LspRun {
@@ -27,22 +28,35 @@ export interface LspRun {
   ripgrepPath?: string;
   /** The step the run is on, for the approval card and the terminal's link. */
   step(): number;
+  /** Paths the agent is writing through the editor (their save reports are not the person's). */
+  inFlight: AgentWritesInFlight;
 }
 
-function editorWriter(connection: Connection, context: ServerContext): ApplyEditWriter {
-  return new ApplyEditWriter(connection, (message) => context.log("warn", message), (uri) => context.openDocumentText(uri));
+function editorWriter(connection: Connection, context: ServerContext, inFlight: AgentWritesInFlight): ApplyEditWriter {
+  return new ApplyEditWriter(connection, (message) => context.log("warn", message), (uri) => context.openDocumentText(uri), inFlight);
 }
 
-export function lspCheckpoints(connection: Connection, context: ServerContext, roots: WorkspaceRoots, storageDir: string): CheckpointStore {
-  return agentCheckpoints(roots, storageDir, editorWriter(connection, context));
+/** This process in the workspace lock, which `pincer run` and `pincer undo` share. */
+function lspLock(context: ServerContext): CheckpointLockPorts {
+  return {
+    holderName: "VS Code",
+    onWait: (holder) => context.log("info", `Agent: another agent run is using this workspace (${holder}); waiting for it to finish its step.`),
+  };
+}
+
+/** Checkpoints in the extension's storage; the workspace lock and the editor's write journal in Pincer's cache. */
+export function lspCheckpoints(connection: Connection, context: ServerContext, roots: WorkspaceRoots, storageDir: string, inFlight: AgentWritesInFlight): CheckpointStore {
+  return agentCheckpoints(roots, storageDir, editorWriter(connection, context, inFlight), lspLock(context));
 }
 
 export function lspAgentPorts(connection: Connection, context: ServerContext, run: LspRun): AgentHostPorts & { approver: Approver } {
   return {
-    files: editorWriter(connection, context),
+    files: editorWriter(connection, context, run.inFlight),
     storageDir: run.storageDir,
+    lock: lspLock(context),
     rememberApprovals: true,
     trusted: context.trust.trusted,
+    codebase: context.codebase,
     showCommands: (runner) => new TerminalCommandRunner(connection, run.id, run.step, runner),
     askUser: async (question, signal) => {
       const result = (await clientRequest(connection, AgentAskUserRequest, { id: run.id, question }, signal)) as Partial<AgentAskUserResult> | null;

@@ -19,12 +19,15 @@ import {
 } from "../protocol";
 import { lspAgentPorts, lspCheckpoints } from "./agent-host";
 import { toAbortSignal } from "./cancellation";
+import { remoteAgentModelFor } from "../remote/role-models";
 import type { ServerContext } from "./context";
+import type { AgentWritesInFlight } from "./editor-writes";
+import type { LspMcp } from "./mcp";
 
 /** Transcripts of this process's runs, for "Open transcript as JSON"; the oldest go first. */
 const KEPT_TRANSCRIPTS = 20;
 
-export function registerAgent(connection: Connection, context: ServerContext, storageDir: () => string): void {
+export function registerAgent(connection: Connection, context: ServerContext, storageDir: () => string, inFlight: AgentWritesInFlight, mcp: LspMcp): void {
   const transcripts = new Map<string, Transcript>();
   let running = false;
 
@@ -37,13 +40,15 @@ export function registerAgent(connection: Connection, context: ServerContext, st
       const runId = newRunId();
       const settings = context.settings().agent;
       let step = 0;
-      const ports = lspAgentPorts(connection, context, { id: params.id, runId, storageDir: storageDir(), ...(params.ripgrepPath ? { ripgrepPath: params.ripgrepPath } : {}), step: () => step });
-      const session = await openAgentSession({ roots: await context.roots(), profile: params.profile ?? settings.profile, settings, sandbox: await context.commandSandbox(), host: ports });
+      const ports = lspAgentPorts(connection, context, { id: params.id, runId, storageDir: storageDir(), ...(params.ripgrepPath ? { ripgrepPath: params.ripgrepPath } : {}), step: () => step, inFlight });
+      // MCP servers start on demand here (a workspace one only after its approval card).
+      const mcpTools = await mcp.hub().tools(await mcp.scope(), signal);
+      const session = await openAgentSession({ roots: await context.roots(), profile: params.profile ?? settings.profile, settings, sandbox: await context.commandSandbox(), host: ports, mcpTools });
       if (!ports.trusted) context.log("info", "Agent: Restricted Mode; the run is read-only.");
       const transcript = await runAgentSession(session, {
         runId,
         request: params.request,
-        model: await agentModel(() => context.host.requireEngine(signal), context.log),
+        model: await agentModel(() => context.host.requireEngine(signal), context.log, remoteAgentModelFor(context.settings(), context.remote, context.log, signal)),
         approver: ports.approver,
         settings,
         signal,
@@ -69,7 +74,7 @@ export function registerAgent(connection: Connection, context: ServerContext, st
   connection.onRequest(AgentUndoRequest, async (params: AgentUndoParams, token): Promise<UndoReport> => {
     context.trust.require("undo");
     if (running) throw new PincerError("Stop the running agent before undoing.", "not-available");
-    const checkpoints = lspCheckpoints(connection, context, requireAgentRoots(await context.roots()), storageDir());
+    const checkpoints = lspCheckpoints(connection, context, requireAgentRoots(await context.roots()), storageDir(), inFlight);
     return (await undoAgentRun(checkpoints, params.runId, params.step, toAbortSignal(token))).report;
   });
 

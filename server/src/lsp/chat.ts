@@ -1,4 +1,5 @@
-// pincer/chat/send (streamed as pincer/chat/chunk), pincer/chat/context, the @ picker's symbols and git diff, and
+// pincer/chat/send (streamed as pincer/chat/chunk), pincer/chat/context (both read @ MCP resources through the
+// MCP hub), the @ picker's symbols and git diff, and
 // the chat history requests: a thin layer over chat/chat-service.ts and store/chat-history-store.ts.
 import type { Connection } from "vscode-languageserver";
 import { ChatService } from "../chat/chat-service";
@@ -9,14 +10,18 @@ import { ChatHistoryStore } from "../store/chat-history-store";
 import { toAbortSignal } from "./cancellation";
 import { registerChatHistory } from "./chat-history";
 import type { ServerContext } from "./context";
+import { chatModelFor } from "../remote/role-models";
+import type { LspMcp } from "./mcp";
 
-export function registerChat(connection: Connection, context: ServerContext): void {
+export function registerChat(connection: Connection, context: ServerContext, mcp: LspMcp): void {
   let store: ChatHistoryStore | undefined;
   const service = new ChatService({
-    engine: (signal) => context.host.requireEngine(signal),
+    model: (signal) => chatModelFor(context.settings(), context.remote, (s) => context.host.requireEngine(s), signal),
     store: () => store,
     roots: () => context.roots(),
     warn: (message) => context.log("warn", message),
+    // An @ MCP resource: read at send time under the hub's rules (an unapproved workspace server never starts).
+    readMcpResource: async (server, uri, signal) => (await mcp.hub().readResource(await mcp.scope(), server, uri, signal)).text,
   });
   registerChatHistory(connection, {
     store: () => store,

@@ -4,7 +4,8 @@
 // workspace/applyEdit (so the change lands as one undoable edit in VS Code).
 import { CodeActionKind, ErrorCodes, ResponseError, type CodeAction, type Connection, type Diagnostic as LspDiagnostic, type TextDocuments } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { engineActionModel } from "../actions/action-model";
+import { chatActionModel } from "../actions/action-model";
+import { chatModelFor } from "../remote/role-models";
 import { proposeEdit, type ProposedReplacement } from "../actions/propose-edit";
 import { applyReplacement } from "../actions/replacement";
 import { PincerError } from "../platform/errors";
@@ -91,7 +92,7 @@ async function generate(live: TextDocument, request: GenerateEditParams, context
   const text = document.getText();
   const start = document.offsetAt(request.range.start);
   const end = document.offsetAt(request.range.end);
-  const model = engineActionModel(await context.host.requireEngine(signal));
+  const model = chatActionModel(await chatModelFor(context.settings(), context.remote, (s) => context.host.requireEngine(s), signal));
   let proposal: ProposedReplacement;
   if (request.action === "task") {
     const task = await loadTask(await context.roots(), request.taskId ?? "", signal);

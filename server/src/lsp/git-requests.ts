@@ -2,7 +2,8 @@
 // (git/git-changes.ts: pinned, hardened git) and answers with a commit message or a summary.
 import { PincerError } from "../platform/errors";
 import type { CancellationToken, Connection } from "vscode-languageserver";
-import { engineActionModel } from "../actions/action-model";
+import { chatActionModel } from "../actions/action-model";
+import { chatModelFor } from "../remote/role-models";
 import { commitMessagePrompt, summarizeChangesPrompt } from "../actions/action-prompts";
 import { extractCode } from "../actions/extract-code";
 import { stagedDiff, uncommittedDiff, type DiffText } from "../git/git-changes";
@@ -17,7 +18,7 @@ export function registerGitRequests(connection: Connection, context: ServerConte
       withGenerationProgress(connection, title, token, async (signal): Promise<GitTextResult> => {
         context.trust.require("git");
         const diff = await read(await workspaceFolder(context, params.folder), signal);
-        const model = engineActionModel(await context.host.requireEngine(signal));
+        const model = chatActionModel(await chatModelFor(context.settings(), context.remote, (s) => context.host.requireEngine(s), signal));
         const answer = await model.answer(prompt(diff.diff), { signal });
         return { text: clean(answer.text), truncated: diff.truncated };
       });

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
-import { encryptedPdf, makePdf, pngHeaderClaiming, renderLines } from "../../../test/helpers/ocr-images";
+import { encryptedPdf, makePdf, pngHeaderClaiming, renderLines } from "../../../test/support/ocr-images";
 import { OcrService } from "./ocr-service";
 import { OcrInputError } from "./types";
 

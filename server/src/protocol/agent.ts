@@ -35,6 +35,8 @@ export interface ApprovalRequest {
   sandbox?: CommandSandboxInfo;
   /** For commands: approving gives it network access inside the sandbox. */
   network?: boolean;
+  /** For an MCP tool: the server, the tool and the arguments it would get (JSON, capped, invisible characters escaped). */
+  mcp?: { server: string; tool: string; arguments: string };
   /** For send_email: the whole message as it would leave, shown in full on the card (never a summary). */
   message?: ApprovalMessage;
 }
@@ -51,7 +53,7 @@ export interface ApprovalMessage {
 export interface UndoReport {
   /** Workspace-relative paths put back to their state before the step/run. */
   restored: string[];
-  /** Files the person changed after the agent did: shown, not overwritten. */
+  /** Files the person changed after the agent did, or someone else changed while it ran: shown, not overwritten. */
   conflicts: { path: string; reason: string }[];
 }
 
@@ -65,7 +67,7 @@ export interface Usage {
   wallMs: number;
 }
 
-/** One event of a run, in order (agent/planner/agent-events.ts emits them). */
+/** One event of a run, in order (the planner emits them; the JSON transcript, the CLI and the VS Code UI consume them). */
 export type AgentEvent =
   | { type: "run-start"; runId: string; request: string; startedAt: string; fixedPromptTokens: number }
   | { type: "plan"; steps: string[] }
@@ -77,7 +79,8 @@ export type AgentEvent =
   | { type: "approval-answered"; step: number; answer: ApprovalAnswer }
   | { type: "checkpoint"; step: number; checkpointId: string }
   | { type: "observation"; step: number; ok: boolean; text: string; truncated: boolean; changedPaths: string[]; details?: Record<string, unknown> }
-  | { type: "step-end"; step: number; evaluatedPromptTokens: number; generatedTokens: number; ms: number }
+  /** evaluatedPromptTokens: what the model evaluated; newPromptTokens: what was new since the last answer (equal when the KV cache held the rest). */
+  | { type: "step-end"; step: number; evaluatedPromptTokens: number; newPromptTokens: number; generatedTokens: number; ms: number }
   | { type: "replan"; step: number; reason: string; steps: string[] }
   | { type: "compacted"; summarisedSteps: number[] }
   | { type: "summary"; summary: string; verified: string; changedPaths: string[] }
@@ -89,6 +92,7 @@ export interface TranscriptStep {
   thought?: string;
   tool?: string;
   args?: Record<string, unknown>;
+  /** Set when the model's answer was not a valid call (only possible with a model that ignores the grammar). */
   invalidCall?: { text: string; error: string };
   permission?: { decision: PermissionDecision; reasons: string[] };
   approval?: { request: ApprovalRequest; answer?: ApprovalAnswer };
@@ -96,6 +100,7 @@ export interface TranscriptStep {
   result?: { ok: boolean; observation: string; truncated: boolean; changedPaths: string[]; details?: Record<string, unknown> };
   replan?: { reason: string; steps: string[] };
   evaluatedPromptTokens?: number;
+  newPromptTokens?: number;
   generatedTokens?: number;
   ms?: number;
 }

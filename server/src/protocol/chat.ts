@@ -3,7 +3,7 @@
 import { arrayOf, int, MiB, object, oneOf, optional, str } from "./checks";
 import { PincerRequest, PincerRequest0, ServerNotification } from "./rpc";
 
-const ATTACHMENT_KINDS = ["file", "selection", "symbol", "problems", "git-diff", "editors", "document"] as const;
+const ATTACHMENT_KINDS = ["file", "selection", "symbol", "problems", "git-diff", "editors", "document", "codebase", "mcp-resource"] as const;
 
 /** What a context chip stands for; the text is what the model sees. */
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
@@ -16,6 +16,10 @@ export interface ChatAttachment {
   text: string;
   /** For `document`: the workspace file (absolute or workspace-relative); confined by the server. */
   path?: string;
+  /** For `mcp-resource`: the configured MCP server's name; `text` is empty, the server reads the resource. */
+  server?: string;
+  /** For `mcp-resource`: the resource's URI (from pincer/mcp/resources). */
+  uri?: string;
 }
 
 /** Client → server: stream the next answer. Tokens arrive as `pincer/chat/chunk` notifications. */
@@ -52,6 +56,8 @@ const attachments = optional(
       // does not fit the window.
       text: str({ max: 8 * MiB }),
       path: optional(str({ max: 4096 })),
+      server: optional(str({ max: 200 })),
+      uri: optional(str({ max: 8192 })),
     }),
     64,
   ),

@@ -10,3 +10,6 @@ export * from "./chat";
 export * from "./actions";
 export * from "./tasks";
 export * from "./agent";
+export * from "./remote";
+export * from "./codebase";
+export * from "./mcp";

@@ -31,6 +31,13 @@ export interface ListModelsResult {
 }
 export const ListModelsRequest = new PincerRequest0<ListModelsResult>("pincer/models/list");
 
+/** The embedding model offered for codebase search; downloaded only after the user agrees (sha256 from the hub). */
+export const RECOMMENDED_EMBEDDING_MODEL = {
+  label: "nomic-embed-text v1.5 (Q8_0, about 146 MB) for codebase search",
+  uri: "hf:nomic-ai/nomic-embed-text-v1.5-GGUF/nomic-embed-text-v1.5.Q8_0.gguf",
+  approximateBytes: 146_000_000,
+} as const;
+
 /** Default model offered on first run; downloaded only after the user agrees. */
 export const RECOMMENDED_MODEL = {
   label: "Qwen2.5-Coder 1.5B Instruct (Q4_K_M, about 1.1 GB)",

@@ -25,6 +25,8 @@ export interface StatusParams {
   trusted: boolean;
   /** Whether agent commands run in an OS sandbox (absent until detected). */
   commandSandbox?: CommandSandboxInfo;
+  /** Confirmed remote engine hosts the settings use ("gpu.lan:8443"); the status bar shows "remote: host". */
+  remote?: string[];
 }
 export const StatusNotification = new ServerNotification<StatusParams>("pincer/server/status");
 

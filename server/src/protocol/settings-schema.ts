@@ -11,10 +11,17 @@ export const TOOL_PERMISSIONS = ["allow", "ask", "deny"] as const;
 /** Agent commands in an OS sandbox: when available (auto), always (required: none ⇒ refused), or never (off). */
 export const COMMAND_SANDBOX_SETTINGS = ["auto", "required", "off"] as const;
 
+/** An MCP server or tool in `pincer.mcp.tools`: a permission, or "off" (not offered to the model at all). */
+export const MCP_TOOL_SETTINGS = ["allow", "ask", "deny", "off"] as const;
+/** Whether an MCP server's readOnlyHint annotations may lower its tools' default from ask to allow. */
+export const MCP_READ_ONLY_HINT_SETTINGS = ["ignore", "trust"] as const;
+
 export type GpuSetting = (typeof GPU_SETTINGS)[number];
 export type AgentProfile = (typeof AGENT_PROFILES)[number];
 export type ToolPermission = (typeof TOOL_PERMISSIONS)[number];
 export type CommandSandboxSetting = (typeof COMMAND_SANDBOX_SETTINGS)[number];
+export type McpToolSetting = (typeof MCP_TOOL_SETTINGS)[number];
+export type McpReadOnlyHintSetting = (typeof MCP_READ_ONLY_HINT_SETTINGS)[number];
 
 /** One setting as VS Code's contributes.configuration declares it. */
 export interface SettingSchema {
@@ -23,7 +30,7 @@ export interface SettingSchema {
   enum?: readonly string[];
   enumDescriptions?: readonly string[];
   minimum?: number;
-  additionalProperties?: { type: "string"; enum: readonly string[] };
+  additionalProperties?: { type: "string"; enum: readonly string[] } | { type: "object" };
   /** "application": user settings only, a workspace cannot change it. */
   scope?: "application" | "language-overridable";
   order: number;
@@ -93,6 +100,14 @@ export const SETTINGS_SCHEMA = {
     order: 14,
     markdownDescription: "A separate, smaller model for inline completions (a `.gguf` path, `hf:` URI or URL). Empty: the main model. When set, both models stay loaded.",
   },
+  "pincer.completion.firstSuggestionMs": {
+    type: "integer",
+    default: 1000,
+    minimum: 0,
+    order: 15,
+    markdownDescription:
+      "Time budget in milliseconds for the first suggestion after the cursor moves to a new place. Its prompt is sized to the model's measured speed; the full prompt is then evaluated in the background while you read, so the next suggestion there has full context. `0`: always evaluate the full prompt first.",
+  },
   "pincer.agent.maxSteps": {
     type: "integer",
     default: 30,
@@ -138,6 +153,99 @@ export const SETTINGS_SCHEMA = {
     order: 25,
     markdownDescription:
       "The OS sandbox for agent commands: the workspace is writable except `.git`, `.vscode`, `.pincer` and `*.code-workspace`, the rest of the system is read-only, HOME and `/tmp` are private, and there is no network unless you approve a command that asks for it. The status bar and every command's approval card say whether commands are sandboxed. User settings only: a workspace cannot turn it off.",
+  },
+  "pincer.index.enabled": {
+    type: "boolean",
+    default: true,
+    order: 30,
+    markdownDescription:
+      "Keep a codebase index of the workspace (in Pincer's storage, never in the workspace) for `@codebase` in the chat, the agent's `search_code` and completion context.",
+  },
+  "pincer.index.embeddingModel": {
+    type: "string",
+    default: "",
+    order: 31,
+    markdownDescription:
+      "A GGUF embedding model for searching by meaning (a path, `hf:` URI or URL), e.g. `hf:nomic-ai/nomic-embed-text-v1.5-GGUF/nomic-embed-text-v1.5.Q8_0.gguf` (about 146 MB; download it with **Pincer: Download Model…** or `pincer download`). Empty: keyword search only.",
+  },
+  "pincer.index.pauseOnBattery": {
+    type: "boolean",
+    default: true,
+    order: 32,
+    markdownDescription: "Background indexing waits while the machine runs on battery (detected on Linux and macOS).",
+  },
+  "pincer.index.maxFileKb": { type: "integer", default: 1024, minimum: 1, order: 33, description: "Files larger than this many KiB are not indexed." },
+  "pincer.mcp.servers": {
+    type: "object",
+    default: {},
+    additionalProperties: { type: "object" },
+    scope: "application",
+    order: 40,
+    markdownDescription:
+      'MCP servers, in the `servers` shape of VS Code\'s `mcp.json`: `{ "name": { "command": "npx", "args": [...], "env": {...} } }` or `{ "name": { "type": "http", "url": "http://127.0.0.1:3001/mcp", "headers": {...} } }`. Values may use `${input:id}` (asked once, kept in SecretStorage). A workspace\'s `.vscode/mcp.json` adds servers that start only after you approve their exact command, arguments, environment names and URL. User settings only.',
+  },
+  "pincer.mcp.tools": {
+    type: "object",
+    default: {},
+    additionalProperties: { type: "string", enum: MCP_TOOL_SETTINGS },
+    scope: "application",
+    order: 41,
+    markdownDescription:
+      'Per-server and per-tool rules for MCP tools, by `"server"` or `"server/tool"` (the tool\'s rule wins): `allow`, `ask` (the default), `deny`, or `off` (not offered to the agent). User settings only.',
+  },
+  "pincer.mcp.readOnlyHint": {
+    type: "object",
+    default: {},
+    additionalProperties: { type: "string", enum: MCP_READ_ONLY_HINT_SETTINGS },
+    scope: "application",
+    order: 42,
+    markdownDescription:
+      'Per server: `trust` lets its tools annotated `readOnlyHint` run without asking (the annotation is the server\'s word, not proof). Default `ignore`: every tool asks. User settings only.',
+  },
+  "pincer.remote.completion.url": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 50,
+    markdownDescription:
+      "An OpenAI-compatible server (llama-server, vLLM, Ollama, LM Studio) that answers inline completions instead of the local model, e.g. `https://gpu.team.lan:8443`. Empty: the local model. Pincer asks you once before it connects to a server; plain `http://` is accepted only for loopback and private addresses. The API key is kept in VS Code's secret storage (**Pincer: Set Remote API Key…**), never in settings. User settings only.",
+  },
+  "pincer.remote.completion.model": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 51,
+    markdownDescription: "The model name to ask the remote completion server for (one of its `/v1/models`). Empty: the server's first model.",
+  },
+  "pincer.remote.chat.url": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 52,
+    markdownDescription:
+      "An OpenAI-compatible server (llama-server, vLLM, Ollama, LM Studio) that answers the chat and code actions instead of the local model, e.g. `https://gpu.team.lan:8443`. Empty: the local model. Pincer asks you once before it connects to a server; plain `http://` is accepted only for loopback and private addresses. The API key is kept in VS Code's secret storage (**Pincer: Set Remote API Key…**), never in settings. User settings only.",
+  },
+  "pincer.remote.chat.model": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 53,
+    markdownDescription: "The model name to ask the remote chat server for (one of its `/v1/models`). Empty: the server's first model.",
+  },
+  "pincer.remote.agent.url": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 54,
+    markdownDescription:
+      "An OpenAI-compatible server (llama-server, vLLM, Ollama, LM Studio) that answers the agent instead of the local model, e.g. `https://gpu.team.lan:8443`. Empty: the local model. Pincer asks you once before it connects to a server; plain `http://` is accepted only for loopback and private addresses. The API key is kept in VS Code's secret storage (**Pincer: Set Remote API Key…**), never in settings. User settings only.",
+  },
+  "pincer.remote.agent.model": {
+    type: "string",
+    default: "",
+    scope: "application",
+    order: 55,
+    markdownDescription: "The model name to ask the remote agent server for (one of its `/v1/models`). Empty: the server's first model.",
   },
 } as const satisfies Record<`pincer.${string}`, SettingSchema>;
 

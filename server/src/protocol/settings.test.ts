@@ -40,6 +40,15 @@ describe("settings", () => {
     assert.equal(settings.completion.enabled, true);
   });
 
+  it("keeps the first-suggestion time budget when it is a number of at least 0", () => {
+    assert.equal(normalizeSettings({}).completion.firstSuggestionMs, 1000);
+    assert.equal(normalizeSettings({ completion: { firstSuggestionMs: 0 } }).completion.firstSuggestionMs, 0);
+    assert.equal(normalizeSettings({ completion: { firstSuggestionMs: 350.7 } }).completion.firstSuggestionMs, 350);
+    for (const bad of [-1, "500", Number.POSITIVE_INFINITY, null]) {
+      assert.equal(normalizeSettings({ completion: { firstSuggestionMs: bad } }).completion.firstSuggestionMs, 1000, String(bad));
+    }
+  });
+
   it("reads VS Code style dotted keys", () => {
     const nested = unflattenPincerKeys({ "pincer.model": "a.gguf", "pincer.completion.maxTokens": 5, threads: 2 });
     const settings = normalizeSettings(nested);

@@ -5,11 +5,15 @@ import {
   AGENT_PROFILES,
   COMMAND_SANDBOX_SETTINGS,
   GPU_SETTINGS,
+  MCP_READ_ONLY_HINT_SETTINGS,
+  MCP_TOOL_SETTINGS,
   SETTINGS_SCHEMA,
   TOOL_PERMISSIONS,
   type AgentProfile,
   type CommandSandboxSetting,
   type GpuSetting,
+  type McpReadOnlyHintSetting,
+  type McpToolSetting,
   type ToolPermission,
 } from "./settings-schema";
 
@@ -47,8 +51,47 @@ export interface PincerSettings {
     debounceMs: number;
     /** A separate, smaller model for completions; empty uses the main model. Both stay loaded. */
     model: string;
+    /**
+     * Milliseconds the first suggestion at a new place may take: its prompt is sized to the model's
+     * measured speed and the full prompt is evaluated in the background. 0: the full prompt at once.
+     */
+    firstSuggestionMs: number;
   };
   agent: AgentSettings;
+  /** The codebase index (lexical + semantic search over the workspace, kept in Pincer's storage). */
+  index: IndexSettings;
+  mcp: McpSettings;
+  /** Remote OpenAI-compatible engines per feature; an empty url keeps that feature on the local model. */
+  remote: Record<RemoteRole, RemoteRoleSettings>;
+}
+
+export const REMOTE_ROLES = ["completion", "chat", "agent"] as const;
+export type RemoteRole = (typeof REMOTE_ROLES)[number];
+export interface RemoteRoleSettings {
+  /** Base URL of an OpenAI-compatible server; empty: the local model. */
+  url: string;
+  /** Model name on that server; empty: its first listed model. */
+  model: string;
+}
+
+export interface IndexSettings {
+  enabled: boolean;
+  /** A GGUF embedding model (path, `hf:` URI or URL); empty: lexical search only. */
+  embeddingModel: string;
+  /** Background indexing waits while the machine runs on battery (Linux and macOS can tell). */
+  pauseOnBattery: boolean;
+  /** Files larger than this many KiB are not indexed. */
+  maxFileKb: number;
+}
+
+/** MCP servers and their rules; user settings only (a workspace adds servers only through approval). */
+export interface McpSettings {
+  /** mcp.json's `servers`: checked by mcp/mcp-config.ts, which reports each bad entry. */
+  servers: Record<string, Record<string, unknown>>;
+  /** "server" or "server/tool" → allow | ask | deny | off. */
+  tools: Record<string, McpToolSetting>;
+  /** Server → whether its readOnlyHint annotations may lower ask to allow. */
+  readOnlyHint: Record<string, McpReadOnlyHintSetting>;
 }
 
 /** Every setting at its default, from the schema. */
@@ -59,6 +102,8 @@ export function normalizeSettings(input: unknown): PincerSettings {
   const raw = (isRecord(input) ? input : {}) as Record<string, unknown>;
   const completion = isRecord(raw.completion) ? raw.completion : {};
   const agent = isRecord(raw.agent) ? raw.agent : {};
+  const index = isRecord(raw.index) ? raw.index : {};
+  const mcp = isRecord(raw.mcp) ? raw.mcp : {};
   return {
     model: typeof raw.model === "string" ? raw.model.trim() : DEFAULT_SETTINGS.model,
     modelsDir: typeof raw.modelsDir === "string" ? raw.modelsDir.trim() : DEFAULT_SETTINGS.modelsDir,
@@ -72,6 +117,10 @@ export function normalizeSettings(input: unknown): PincerSettings {
       maxLines: positiveInt(completion.maxLines, DEFAULT_SETTINGS.completion.maxLines),
       debounceMs: typeof completion.debounceMs === "number" && completion.debounceMs >= 0 ? Math.floor(completion.debounceMs) : DEFAULT_SETTINGS.completion.debounceMs,
       model: typeof completion.model === "string" ? completion.model.trim() : DEFAULT_SETTINGS.completion.model,
+      firstSuggestionMs:
+        typeof completion.firstSuggestionMs === "number" && completion.firstSuggestionMs >= 0 && Number.isFinite(completion.firstSuggestionMs)
+          ? Math.floor(completion.firstSuggestionMs)
+          : DEFAULT_SETTINGS.completion.firstSuggestionMs,
     },
     agent: {
       maxSteps: positiveInt(agent.maxSteps, DEFAULT_SETTINGS.agent.maxSteps),
@@ -81,6 +130,18 @@ export function normalizeSettings(input: unknown): PincerSettings {
       toolPermissions: toolPermissions(agent.toolPermissions),
       sandbox: oneOf(agent.sandbox, COMMAND_SANDBOX_SETTINGS, DEFAULT_SETTINGS.agent.sandbox),
     },
+    index: {
+      enabled: typeof index.enabled === "boolean" ? index.enabled : DEFAULT_SETTINGS.index.enabled,
+      embeddingModel: typeof index.embeddingModel === "string" ? index.embeddingModel.trim() : DEFAULT_SETTINGS.index.embeddingModel,
+      pauseOnBattery: typeof index.pauseOnBattery === "boolean" ? index.pauseOnBattery : DEFAULT_SETTINGS.index.pauseOnBattery,
+      maxFileKb: positiveInt(index.maxFileKb, DEFAULT_SETTINGS.index.maxFileKb),
+    },
+    mcp: {
+      servers: records(mcp.servers),
+      tools: enumMap(mcp.tools, MCP_TOOL_SETTINGS),
+      readOnlyHint: enumMap(mcp.readOnlyHint, MCP_READ_ONLY_HINT_SETTINGS),
+    },
+    remote: Object.fromEntries(REMOTE_ROLES.map((role) => [role, remoteRole(isRecord(raw.remote) ? raw.remote[role] : undefined)])) as PincerSettings["remote"],
   };
 }
 
@@ -121,6 +182,28 @@ function toolPermissions(value: unknown): Record<string, ToolPermission> {
   for (const [name, decision] of Object.entries(value)) {
     if (/^[a-z][a-z0-9_]{0,63}$/.test(name) && (TOOL_PERMISSIONS as readonly unknown[]).includes(decision)) kept[name] = decision as ToolPermission;
   }
+  return kept;
+}
+
+/** A role's url and model as trimmed strings (the url itself is checked when it is used: remote/endpoint.ts). */
+function remoteRole(value: unknown): RemoteRoleSettings {
+  const raw = isRecord(value) ? value : {};
+  const text = (v: unknown) => (typeof v === "string" ? v.trim().slice(0, 2048) : "");
+  return { url: text(raw.url), model: text(raw.model) };
+}
+
+/** Object entries whose value is an object (own keys only: no __proto__). */
+function records(value: unknown): Record<string, Record<string, unknown>> {
+  if (!isRecord(value)) return {};
+  const kept: Record<string, Record<string, unknown>> = {};
+  for (const [key, item] of Object.entries(value)) if (key !== "__proto__" && isRecord(item)) kept[key] = item;
+  return kept;
+}
+
+function enumMap<T extends string>(value: unknown, allowed: readonly T[]): Record<string, T> {
+  if (!isRecord(value)) return {};
+  const kept: Record<string, T> = {};
+  for (const [key, item] of Object.entries(value)) if (key !== "__proto__" && (allowed as readonly unknown[]).includes(item)) kept[key] = item as T;
   return kept;
 }
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { renderLines } from "../../../../test/helpers/ocr-images";
+import { renderLines } from "../../../../test/support/ocr-images";
 import { documentToContext, wrapUntrusted } from "../../ocr/document-context";
 import { OcrService } from "../../ocr/ocr-service";
 import { WorkspaceRoots } from "../../platform/workspace-paths";

@@ -15,8 +15,8 @@ export function createOcrDocumentTool(service?: OcrService): ToolDefinition<OcrT
     parameters: {
       type: "object",
       properties: {
-        path: { type: "string", description: "Workspace-relative path of a PNG, JPEG, WebP, TIFF, BMP, GIF or PDF file" },
-        languages: { type: "string", description: "Tesseract languages joined by +, e.g. eng or eng+chi_sim (default eng)" },
+        path: { type: "string", description: "Workspace-relative path of a PNG, JPEG, WebP, TIFF, BMP, GIF or PDF file", maxLength: 200 },
+        languages: { type: "string", description: "Tesseract languages joined by +, e.g. eng or eng+chi_sim (default eng)", maxLength: 64 },
       },
       required: ["path"],
       additionalProperties: false,

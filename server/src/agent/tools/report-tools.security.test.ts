@@ -16,7 +16,7 @@ import { CliFileWriter } from "../cli-file-writer";
 import { createPermissionGate, type PermissionProfile } from "../permissions";
 import type { PermissionDecision, ToolContext, ToolDefinition, ToolOutcome } from "../tool-types";
 import { createReportTools } from "./report-tools";
-import { postgresBin, startPostgres, type TestPostgres } from "../../../../test/helpers/report-servers";
+import { postgresBin, startPostgres, type TestPostgres } from "../../../../test/support/report-servers";
 
 const SECRET = "TOP-SECRET-OUTSIDE";
 

@@ -2,14 +2,15 @@
 // (pincer.completion.model over pincer.model), and reads the definitions a file imports as context.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, promises as fs } from "node:fs";
+import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { requireBuild } from "../../../../test/support/build";
 
 /** The test model's path, or a skip with the reason (see engine.test.ts for why this is a dynamic import). */
 async function requireTestModel(context: Mocha.Context): Promise<string> {
-  const helper = "../../../../test/helpers/test-model.ts";
+  const helper = "../../../../test/support/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 
@@ -27,10 +28,7 @@ describe("pincer complete (CLI)", function () {
   let scratch: string;
 
   before(function () {
-    if (!existsSync(path.join(root, "dist", "server", "main.mjs"))) {
-      console.warn("    skipped: dist/server/main.mjs is missing; run npm run build");
-      this.skip();
-    }
+    requireBuild(this);
   });
 
   beforeEach(async () => {

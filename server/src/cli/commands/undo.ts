@@ -5,7 +5,7 @@ import { cliCheckpoints, workspaceRoots } from "../agent-host";
 import { EXIT_FAILURE, EXIT_OK } from "../usage";
 
 export async function undo(args: { workspace: string; runId?: string; json: boolean }, signal: AbortSignal): Promise<number> {
-  const checkpoints = cliCheckpoints(await workspaceRoots(args.workspace));
+  const checkpoints = cliCheckpoints(await workspaceRoots(args.workspace), "pincer undo");
   let undone;
   try {
     undone = await undoAgentRun(checkpoints, args.runId, undefined, signal);

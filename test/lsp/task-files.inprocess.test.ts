@@ -1,24 +1,27 @@
-// Task files over a real LSP connection: diagnostics placed on the offending text, completion of
-// keys and placeholders, hover docs, and the pincer/listTasks + pincer/renderTask requests over the
-// fixture workspace (test/fixtures/tasks, the README's two example tasks). No model is needed.
+// Task files over an LSP connection to the server's handlers in this process (no build, no spawn):
+// diagnostics placed on the offending text, completion of keys and placeholders, hover docs, and the
+// pincer/tasks/list + pincer/tasks/render requests over the fixture workspace (test/fixtures/tasks,
+// the README's two example tasks). No model is needed.
 import assert from "node:assert/strict";
 import path from "node:path";
 import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, type PublishDiagnosticsParams } from "vscode-languageserver-protocol/node";
 import { CompletionRequest, HoverRequest, type CompletionItem, type Hover, type MarkupContent } from "vscode-languageserver-protocol";
 import { ListTasksRequest, RenderTaskRequest, type ListTasksResult, type RenderTaskResult } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { repoRoot } from "../helpers/test-model";
+import { DIAGNOSTICS_DELAY_MS } from "../../server/src/lsp/task-files";
+import { startInProcessServer } from "../support/in-process-server";
+import type { TestClient } from "../support/lsp-client";
+import { repoRoot } from "../support/test-model";
 
 const WORKSPACE = path.join(repoRoot, "test", "fixtures", "tasks");
 const URI = "file:///virtual/review.pincer.md";
 const TEXT = "---\nname: Review\ncolour: blue\ninputs:\n  - focus\n---\nReview {{selection}} for {{input:focus}} and {{input:missing}} and {{nope}}.\n";
 
 describe("task files over LSP", function () {
-  let server: TestServer;
+  let server: TestClient;
   const published: PublishDiagnosticsParams[] = [];
 
   before(async () => {
-    server = await startTestServer({ settings: {}, workspaceFolders: [WORKSPACE] });
+    server = await startInProcessServer({ settings: {}, workspaceFolders: [WORKSPACE] });
     server.connection.onNotification("textDocument/publishDiagnostics", (p: PublishDiagnosticsParams) => void published.push(p));
   });
   after(async () => server?.stop());
@@ -101,5 +104,18 @@ describe("task files over LSP", function () {
     assert.ok(rendered.prompt.endsWith("const answer = 42;"));
     await assert.rejects(server.connection.sendRequest(RenderTaskRequest, { taskId: "add-logging", inputs: {} }), /needs a value for: level/);
     await assert.rejects(server.connection.sendRequest(RenderTaskRequest, { taskId: "no-such-task", inputs: {} }), /No task "no-such-task"/);
+  });
+});
+
+describe("task files over LSP: shutdown", function () {
+  it("publishes nothing after shutdown, even with diagnostics pending (the connection is gone)", async () => {
+    const server = await startInProcessServer({ settings: {}, workspaceFolders: [WORKSPACE] });
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: URI, languageId: "pincer-task", version: 1, text: TEXT } });
+    // The open is handled once a request after it is answered; then diagnostics are pending.
+    await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 1, character: 1 } });
+    await server.stop();
+    // A pending publish would throw "Connection is disposed" from its timer: an uncaught error fails this test.
+    // This waits for the timer that must not fire: there is no event for something that does not happen.
+    await new Promise((resolve) => setTimeout(resolve, DIAGNOSTICS_DELAY_MS * 3));
   });
 });

@@ -4,7 +4,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { getLlama, LlamaChatSession, LlamaCompletion, LlamaLogLevel, readGgufFileInfo, type Llama, type LlamaModel } from "node-llama-cpp";
-import { requireTestModel } from "../test/helpers/test-model";
+import { requireTestModel } from "./test-model";
 import { f32ToF16, GgmlType, quantizeQ8_0 } from "./gguf-writer";
 import { writeSyntheticModel, type SyntheticModelOptions } from "./synthetic-model";
 
@@ -83,8 +83,9 @@ describe("synthetic model", function () {
         writeMs = performance.now() - started;
       });
 
-      it("writes in well under a second (unit tests make their own)", () => {
-        assert.ok(writeMs < 1000, `took ${writeMs.toFixed(0)} ms`);
+      it("writes in seconds, not minutes (unit tests make their own)", () => {
+        // About 0.2 s on an idle 2-core machine; the bound leaves room for a loaded one.
+        assert.ok(writeMs < 10_000, `took ${writeMs.toFixed(0)} ms`);
       });
 
       it("writes the metadata and tensors it reports", async () => {

@@ -1,6 +1,7 @@
 // Workspace folders change while the server runs (VS Code's "Add Folder to Workspace…", "Remove
 // Folder"): every place that decides confinement asks the live folders at call time. A removed
 // folder is no longer writable by the agent nor read for tasks or OCR; an added one is used at once.
+// The server's handlers run in this process (test/support/in-process-server.ts).
 import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import os from "node:os";
@@ -8,7 +9,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApplyWorkspaceEditRequest } from "vscode-languageserver-protocol/node";
 import { AgentRunRequest, AgentSaveRequest, ListTasksRequest, OcrDocumentRequest, type AgentRunResult } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
+import { startInProcessServer } from "../support/in-process-server";
+import type { TestClient } from "../support/lsp-client";
 
 const call = (tool: string, args: Record<string, unknown>) => ({ thought: `use ${tool}`, tool, args });
 const finish = call("finish", { summary: "done", verified: "nothing" });
@@ -16,7 +18,8 @@ const task = (name: string) => `---\nname: ${name}\ndescription: d\n---\nDo ${na
 
 describe("live workspace folders over LSP", function () {
   this.timeout(60_000);
-  let server: TestServer;
+  let server: TestClient;
+  const savedEnv = { PINCER_CACHE_DIR: process.env.PINCER_CACHE_DIR, PINCER_AGENT_SCRIPT: process.env.PINCER_AGENT_SCRIPT };
   let tempDir: string;
   let scriptFile: string;
   let runs = 0;
@@ -36,9 +39,10 @@ describe("live workspace folders over LSP", function () {
       await fs.mkdir(path.join(folder(name), ".pincer", "tasks"), { recursive: true });
       await fs.writeFile(path.join(folder(name), ".pincer", "tasks", `${name}.pincer.md`), task(`task ${name}`));
     }
-    server = await startTestServer({
+    process.env.PINCER_CACHE_DIR = path.join(tempDir, "storage");
+    process.env.PINCER_AGENT_SCRIPT = scriptFile;
+    server = await startInProcessServer({
       settings: { agent: { maxSteps: 5, maxTokens: 100_000, maxWallSeconds: 60, profile: "edit", toolPermissions: {}, sandbox: "auto" } },
-      env: { PINCER_CACHE_DIR: path.join(tempDir, "storage"), PINCER_AGENT_SCRIPT: scriptFile },
       workspaceFolders: [folder("a"), folder("b")],
     });
     server.connection.onRequest(AgentSaveRequest, () => undefined);
@@ -55,6 +59,10 @@ describe("live workspace folders over LSP", function () {
 
   after(async () => {
     await server?.stop();
+    for (const [key, value] of Object.entries(savedEnv)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
     if (tempDir) await fs.rm(tempDir, { recursive: true, force: true });
   });
 

@@ -2,14 +2,14 @@
 // seeded random weights, the real Llama 2 tokenizer of the shared test model, and optionally the
 // fill-in-the-middle and ChatML tokens + chat template that the tiny test model lacks. It lets the
 // FIM and chat paths be tested, and realistic model sizes be timed, without downloading a model.
-// Usage: node --import tsx bench/synthetic-model.ts [--preset tiny|135m|500m] [--hidden N --layers N
+// Usage: node --import tsx test/support/synthetic-model.ts [--preset tiny|135m|500m] [--hidden N --layers N
 //   --heads N --kv-heads N --ffn N --context N --tied] [--type f16|q8_0] [--fim] [--chat-template]
 //   [--seed N] [--tokenizer SOURCE.gguf] --out PATH
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { readGgufFileInfo } from "node-llama-cpp";
-import { TEST_MODEL_PATH } from "../test/helpers/test-model";
+import { TEST_MODEL_PATH } from "./test-model";
 import { elementCount, GgmlType, writeGguf, type GgufTensor, type GgufValue } from "./gguf-writer";
 
 export interface ModelShape {
@@ -242,7 +242,7 @@ async function main(): Promise<void> {
   const preset = values.preset as PresetName;
   if (!values.out || !(preset in PRESETS) || (values.type !== "f16" && values.type !== "q8_0")) {
     console.error(
-      "usage: node --import tsx bench/synthetic-model.ts [--preset tiny|135m|500m] [--hidden N --layers N --heads N --kv-heads N --ffn N --context N --tied]\n" +
+      "usage: node --import tsx test/support/synthetic-model.ts [--preset tiny|135m|500m] [--hidden N --layers N --heads N --kv-heads N --ffn N --context N --tied]\n" +
         "         [--type f16|q8_0] [--fim] [--chat-template] [--seed N] [--tokenizer SOURCE.gguf] --out PATH",
     );
     process.exit(2);
