@@ -23,6 +23,7 @@ import { mcpToolDefinitions } from "./tools/mcp-tools";
 import { createOcrDocumentTool } from "./tools/ocr-tool";
 import { createReportTools } from "./tools/report-tools";
 import { connectionsPath } from "../report/connections";
+import type { SecretLookup } from "../report/secrets";
 import type { McpTool } from "../mcp/mcp-hub";
 
 /** What a host gives the agent. */
@@ -44,6 +45,8 @@ export interface AgentHostPorts {
   askUser?: ToolContext["askUser"];
   /** ripgrep from the VS Code installation; used when it is a file. */
   ripgrepPath?: string;
+  /** The report tools' passwords (SecretStorage through the client; the environment in a terminal). */
+  secret?: SecretLookup;
 }
 
 export interface AgentSession {
@@ -111,7 +114,7 @@ export async function openAgentSession(options: {
     tools: [
       ...createTools(host.codebase ? { codebase: host.codebase } : {}),
       createOcrDocumentTool(),
-      ...createReportTools({ connectionsFile: connectionsPath(host.storageDir) }),
+      ...createReportTools({ connectionsFile: connectionsPath(host.storageDir), ...(host.secret ? { secret: host.secret } : {}) }),
       ...mcpToolDefinitions(options.mcpTools ?? []),
     ],
     gate,

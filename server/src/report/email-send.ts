@@ -5,7 +5,7 @@
 // this send only, which the person approved with the whole message in front of them.
 import nodemailer from "nodemailer";
 import { withEgress } from "../platform/egress-guard";
-import { isLoopbackHost, type SmtpConnection } from "./connections";
+import { isLoopbackHost, type SmtpConnection, type WithPassword } from "./connections";
 
 export class EmailError extends Error {
   override name = "EmailError";
@@ -42,7 +42,7 @@ export function transportProblem(smtp: SmtpConnection): string | undefined {
   return undefined;
 }
 
-export async function sendEmail(smtp: SmtpConnection, message: EmailMessage, signal: AbortSignal): Promise<SentEmail> {
+export async function sendEmail(smtp: WithPassword<SmtpConnection>, message: EmailMessage, signal: AbortSignal): Promise<SentEmail> {
   checkMessage(message);
   const problem = transportProblem(smtp);
   if (problem) throw new EmailError(problem);

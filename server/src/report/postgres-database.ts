@@ -5,12 +5,12 @@
 // permit (platform/egress-guard.ts): the person configured this server, and only this call may connect.
 import pg from "pg";
 import { withEgress } from "../platform/egress-guard";
-import { isLoopbackHost, type PostgresConnection } from "./connections";
+import { isLoopbackHost, type PostgresConnection, type WithPassword } from "./connections";
 import { MAX_ROWS, oneStatement, QueryError, type QueryResult } from "./query-table";
 
 const STATEMENT_TIMEOUT_MS = 30_000;
 
-async function withClient<T>(name: string, connection: PostgresConnection, signal: AbortSignal, work: (client: pg.Client) => Promise<T>): Promise<T> {
+async function withClient<T>(name: string, connection: WithPassword<PostgresConnection>, signal: AbortSignal, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const ssl = connection.ssl ?? (isLoopbackHost(connection.host) ? "disable" : "require");
   if (ssl === "disable" && !isLoopbackHost(connection.host)) throw new QueryError(`database "${name}": a connection without TLS is only allowed to this machine (host ${connection.host})`);
   return withEgress(`query the database "${name}"`, async () => {
@@ -39,7 +39,7 @@ async function withClient<T>(name: string, connection: PostgresConnection, signa
   });
 }
 
-export async function queryPostgres(name: string, connection: PostgresConnection, sql: string, options: { write: boolean; signal: AbortSignal }): Promise<QueryResult> {
+export async function queryPostgres(name: string, connection: WithPassword<PostgresConnection>, sql: string, options: { write: boolean; signal: AbortSignal }): Promise<QueryResult> {
   const text = oneStatement(sql);
   return withClient(name, connection, options.signal, async (client) => {
     await client.query(options.write ? "BEGIN" : "BEGIN READ ONLY");
@@ -61,7 +61,7 @@ export async function queryPostgres(name: string, connection: PostgresConnection
   });
 }
 
-export async function postgresSchema(name: string, connection: PostgresConnection, signal: AbortSignal): Promise<QueryResult> {
+export async function postgresSchema(name: string, connection: WithPassword<PostgresConnection>, signal: AbortSignal): Promise<QueryResult> {
   return withClient(name, connection, signal, async (client) => {
     const result = await client.query({
       text: "SELECT table_schema || '.' || table_name, column_name, data_type FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog','information_schema') ORDER BY table_schema, table_name, ordinal_position",

@@ -109,13 +109,15 @@ describe("report tools: security table", function () {
     await fs.symlink(dirs.outside, path.join(dirs.ws, "link-out"));
     await fs.symlink(path.join(dirs.outside, "secret.tex"), path.join(dirs.ws, "secret-link"));
     roots = await WorkspaceRoots.create([dirs.ws]);
-    tools = new Map(createReportTools({ connectionsFile: path.join(dirs.storage, "connections.json") }).map((tool) => [tool.name, tool]));
+    // Passwords come from the host's secret lookup (SecretStorage in VS Code), never from connections.json.
+    const secret = async (key: { kind: string }) => (key.kind === "database" ? pg?.password : "pw");
+    tools = new Map(createReportTools({ connectionsFile: path.join(dirs.storage, "connections.json"), secret }).map((tool) => [tool.name, tool]));
     hasTex = await texAvailable(AbortSignal.timeout(10_000));
     const bin = await postgresBin();
     if (bin) {
       pg = await startPostgres(bin);
       await pg.psql("CREATE TABLE sales (region text, revenue numeric); INSERT INTO sales VALUES ('North', 1), ('South', 2), ('East', 3)");
-      const connections = { databases: { sales: { kind: "postgres", host: "127.0.0.1", port: pg.port, database: "postgres", user: pg.user, password: pg.password } } };
+      const connections = { databases: { sales: { kind: "postgres", host: "127.0.0.1", port: pg.port, database: "postgres", user: pg.user } } };
       await fs.writeFile(path.join(dirs.storage, "connections.json"), JSON.stringify(connections), { mode: 0o600 });
     }
   });
@@ -164,7 +166,7 @@ describe("report tools: security table", function () {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const port = (server.server.address() as { port: number }).port;
-      await fs.writeFile(path.join(dirs.storage, "connections.json"), JSON.stringify({ databases: {}, smtp: { host: "127.0.0.1", port, security: "starttls", from: "p@example.com", user: "u", password: "pw" } }), { mode: 0o600 });
+      await fs.writeFile(path.join(dirs.storage, "connections.json"), JSON.stringify({ databases: {}, smtp: { host: "127.0.0.1", port, security: "starttls", from: "p@example.com", user: "u" } }), { mode: 0o600 });
       const outcome = await tools.get("send_email")!.run({ to: ["a@example.com"], subject: "s", body: "b" }, context());
       assert.equal(outcome.ok, false);
       assert.match(outcome.observation, /nothing was sent/);
@@ -174,7 +176,13 @@ describe("report tools: security table", function () {
     }
   });
 
-  it("connections: a file others can read is refused (it holds passwords)", async () => {
+  it("connections: a password left in connections.json is refused (secrets belong in SecretStorage or the environment, CWE-256)", async () => {
+    const file = path.join(dirs.storage, "with-password.json");
+    await fs.writeFile(file, JSON.stringify({ databases: {}, smtp: { host: "127.0.0.1", port: 25, security: "starttls", from: "p@example.com", user: "u", password: "pw" } }), { mode: 0o600 });
+    await assert.rejects(loadConnections(file, async () => false, AbortSignal.timeout(5000)), /has a password \(smtp\); remove it/);
+  });
+
+  it("connections: a file others can read is refused (it names servers and accounts)", async () => {
     const file = path.join(dirs.storage, "loose.json");
     await fs.writeFile(file, "{}", { mode: 0o644 });
     await fs.chmod(file, 0o644);

@@ -7,12 +7,13 @@
 import path from "node:path";
 import { writeFileConfined } from "../../platform/confined-fs";
 import { renderChart } from "../../report/chart-render";
-import { loadConnections, type Connections } from "../../report/connections";
+import { loadConnections, type Connections, type PostgresConnection, type WithPassword } from "../../report/connections";
 import { checkMessage, EmailError, sendEmail } from "../../report/email-send";
 import { escapeLatex, renderLatex, type TexAsset } from "../../report/latex-render";
 import { renderMarkdownPdf } from "../../report/markdown-pdf";
 import { postgresSchema, queryPostgres } from "../../report/postgres-database";
 import { resultText } from "../../report/query-table";
+import { secretEnvVar, type SecretLookup } from "../../report/secrets";
 import { querySqlite, sqliteSchema } from "../../report/sqlite-database";
 import type { ToolContext, ToolDefinition, ToolOutcome, ToolTargets } from "../tool-types";
 import { displayPath, failure, optionalBool, optionalString, readResolved, resolvePath, stringArg, ToolArgumentError } from "./tool-support";
@@ -26,6 +27,8 @@ const WRITE_ASKS = "a statement run with write: true changes the database: it al
 export interface ReportToolsOptions {
   /** The person's connections file (report/connections.ts), outside every workspace folder. */
   connectionsFile: string;
+  /** Passwords: VS Code's SecretStorage through the client, or the environment for `pincer run`; absent: none. */
+  secret?: SecretLookup;
 }
 
 function stringList(args: Record<string, unknown>, name: string): string[] {
@@ -61,7 +64,7 @@ async function connections(options: ReportToolsOptions, context: ToolContext): P
   return loadConnections(options.connectionsFile, async (file) => (await context.roots.rootContaining(file)) !== undefined, context.signal);
 }
 
-async function configured(options: ReportToolsOptions, context: ToolContext, name: string) {
+async function configured(options: ReportToolsOptions, context: ToolContext, name: string): Promise<WithPassword<PostgresConnection>> {
   const all = await connections(options, context);
   const connection = all.databases[name];
   if (!connection) {
@@ -69,7 +72,9 @@ async function configured(options: ReportToolsOptions, context: ToolContext, nam
     throw new ToolArgumentError(`no database connection named ${JSON.stringify(name)}${known.length > 0 ? `; configured: ${known.join(", ")}` : "; the person configures them in Pincer's connections.json"}`);
   }
   if (connection.kind !== "postgres") throw new ToolArgumentError(`connection ${name}: unknown kind ${JSON.stringify(connection.kind)}`);
-  return connection;
+  // No password kept is not an error: a server may trust this user (peer, trust or certificate authentication).
+  const password = await options.secret?.({ kind: "database", name, user: connection.user }, context.signal);
+  return password !== undefined ? { ...connection, password } : connection;
 }
 
 export function queryDatabaseTool(options: ReportToolsOptions): ToolDefinition {
@@ -271,7 +276,12 @@ export function sendEmailTool(options: ReportToolsOptions): ToolDefinition {
         checkMessage(message);
         const smtp = (await connections(options, context)).smtp;
         if (!smtp) throw new EmailError("no mail server is configured (smtp in Pincer's connections.json); nothing was sent");
-        const sent = await sendEmail(smtp, message, context.signal);
+        let password: string | undefined;
+        if (smtp.user !== undefined) {
+          password = await options.secret?.({ kind: "smtp", name: smtp.host, user: smtp.user }, context.signal);
+          if (password === undefined) throw new EmailError(`no password for ${smtp.user} at ${smtp.host} (VS Code keeps it in its secret storage and asks on first use; \`pincer run\` reads ${secretEnvVar({ kind: "smtp", name: smtp.host })}); nothing was sent`);
+        }
+        const sent = await sendEmail(password !== undefined ? { ...smtp, password } : smtp, message, context.signal);
         const rejected = sent.rejected.length > 0 ? `; the server refused ${sent.rejected.join(", ")}` : "";
         return { ok: sent.accepted.length > 0, observation: `sent to ${sent.accepted.join(", ") || "nobody"}${rejected} (message ${sent.messageId})`, details: { messageId: sent.messageId, accepted: sent.accepted, rejected: sent.rejected } };
       }),
