@@ -15,6 +15,7 @@
 // "Always allow" answers are kept in a store outside every workspace folder, so no tool can write them; a store
 // that resolves inside any folder (multi-root workspaces) is neither read nor written.
 import { createHash } from "node:crypto";
+import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { AgentProfile } from "../protocol/settings";
 import { JsonMapFile } from "../store/json-store";
@@ -87,7 +88,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       reasons,
       ...(tool.effect === "command" && options.sandbox ? { sandbox: options.sandbox } : {}),
       ...(tool.effect === "command" && targets.network === true ? { network: true } : {}),
-      ...(targets.message ? { message: targets.message } : {}),
+      ...(targets.message ? { message: { ...targets.message, attachments: targets.message.attachments.map((file) => ({ path: file })) } } : {}),
       ...(tool.mcp ? { mcp: { server: tool.mcp.server, tool: tool.mcp.tool, arguments: argumentsShown(args) } } : {}),
     };
     const done = (decision: PermissionDecision): PermissionCheck => {
@@ -134,6 +135,12 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       if (!resolved.ok) {
         reasons.push(`${JSON.stringify(requested)}: ${resolved.reason}`);
         return done("deny");
+      }
+      // The card shows each attachment's size, read only after the path was confined.
+      for (const attachment of request.message?.attachments ?? []) {
+        if (attachment.path !== requested) continue;
+        const size = await fs.stat(resolved.path).then((stat) => (stat.isFile() ? stat.size : undefined), () => undefined);
+        if (size !== undefined) attachment.bytes = size;
       }
       if (effect === "edit" && resolved.refusedName) {
         reasons.push(`${JSON.stringify(requested)}: ${resolved.refusedName}; Pincer never writes there`);

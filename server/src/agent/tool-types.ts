@@ -33,8 +33,8 @@ export interface ToolTargets {
   effect?: ToolEffect;
   /** This call always asks, whatever the profile or an override says; the text is the reason shown. */
   alwaysAsk?: string;
-  /** send_email: the message in full, for the approval card. */
-  message?: ApprovalMessage;
+  /** send_email: the message in full, for the approval card (the gate adds the attachments' sizes). */
+  message?: Omit<ApprovalMessage, "attachments"> & { attachments: string[] };
 }
 
 /** What the gate knows about an MCP tool (agent/tools/mcp-tools.ts). */

@@ -46,8 +46,14 @@ export interface ApprovalMessage {
   cc: string[];
   subject: string;
   body: string;
-  /** Workspace-relative paths of the attached files. */
-  attachments: string[];
+  /** The attached files as the model named them (workspace paths), with their size when the card was made. */
+  attachments: ApprovalAttachment[];
+}
+
+export interface ApprovalAttachment {
+  path: string;
+  /** Bytes; absent when the file does not exist (the send would then fail and nothing leaves). */
+  bytes?: number;
 }
 
 export interface UndoReport {

@@ -16,12 +16,22 @@ import { resultText } from "../../report/query-table";
 import { secretEnvVar, type SecretLookup } from "../../report/secrets";
 import { querySqlite, sqliteSchema } from "../../report/sqlite-database";
 import type { ToolContext, ToolDefinition, ToolOutcome, ToolTargets } from "../tool-types";
-import { displayPath, failure, optionalBool, optionalString, readResolved, resolvePath, stringArg, ToolArgumentError } from "./tool-support";
+import { displayPath, failure, optionalBool, optionalString, PATH_CHARS, readResolved, resolvePath, stringArg, ToolArgumentError } from "./tool-support";
 
 /** Where the templates of render_document live, inside the workspace. */
 export const TEMPLATES_DIR = ".pincer/templates";
 const MAX_ASSET_BYTES = 20 * 1024 * 1024;
 const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+// Short arguments declare their caps, so the answer budget (planner/action-schema.ts) leaves the content
+// (SQL, spec, template values, the body) most of its room; arrays cost one slot per item, hence few items and
+// addresses as one comma-separated string.
+const CONNECTION_CHARS = 64;
+const TEMPLATE_CHARS = 100;
+const TO_CHARS = 200;
+const CC_CHARS = 120;
+const SUBJECT_CHARS = 120;
+/** A chart bigger than this is not previewed in the chat (the transcript keeps the data URL). */
+const MAX_PREVIEW_BYTES = 1024 * 1024;
 const WRITE_ASKS = "a statement run with write: true changes the database: it always asks";
 
 export interface ReportToolsOptions {
@@ -37,6 +47,14 @@ function stringList(args: Record<string, unknown>, name: string): string[] {
   const list = typeof value === "string" ? [value] : value;
   if (!Array.isArray(list) || list.some((item) => typeof item !== "string")) throw new ToolArgumentError(`"${name}" must be a list of strings`);
   return list as string[];
+}
+
+/** Addresses as one comma-separated string (what the schema asks for) or a list. */
+function addresses(args: Record<string, unknown>, name: string): string[] {
+  return stringList(args, name)
+    .flatMap((item) => item.split(","))
+    .map((address) => address.trim())
+    .filter((address) => address !== "");
 }
 
 /** Tool failures the model can act on (a bad statement, a TeX error, a refused connection) stay observations. */
@@ -83,7 +101,7 @@ export function queryDatabaseTool(options: ReportToolsOptions): ToolDefinition {
     description: "Run one SQL statement on an SQLite file or a configured database; read-only unless write: true (asks).",
     parameters: {
       type: "object",
-      properties: { file: { type: "string" }, connection: { type: "string" }, sql: { type: "string" }, write: { type: "boolean" } },
+      properties: { file: { type: "string", maxLength: PATH_CHARS }, connection: { type: "string", maxLength: CONNECTION_CHARS }, sql: { type: "string" }, write: { type: "boolean" } },
       required: ["sql"],
     },
     effect: "read",
@@ -113,7 +131,7 @@ export function databaseSchemaTool(options: ReportToolsOptions): ToolDefinition 
   return {
     name: "database_schema",
     description: "List the tables and columns of an SQLite file or a configured database.",
-    parameters: { type: "object", properties: { file: { type: "string" }, connection: { type: "string" } } },
+    parameters: { type: "object", properties: { file: { type: "string", maxLength: PATH_CHARS }, connection: { type: "string", maxLength: CONNECTION_CHARS } } },
     effect: "read",
     targets: (args) => {
       const source = sourceOf(args);
@@ -136,7 +154,7 @@ export function renderChartTool(): ToolDefinition {
   return {
     name: "render_chart",
     description: "Render a Vega-Lite JSON spec (data inline as values) to a PNG or SVG file in the workspace.",
-    parameters: { type: "object", properties: { spec: { type: "string", description: "Vega-Lite JSON" }, output: { type: "string", description: "e.g. charts/revenue.png" } }, required: ["spec", "output"] },
+    parameters: { type: "object", properties: { spec: { type: "string", description: "Vega-Lite JSON" }, output: { type: "string", description: "e.g. charts/revenue.png", maxLength: PATH_CHARS } }, required: ["spec", "output"] },
     effect: "edit",
     targets: (args) => ({ paths: [stringArg(args, "output")] }),
     run: (args, context) =>
@@ -151,7 +169,8 @@ export function renderChartTool(): ToolDefinition {
           ok: true,
           observation: `wrote ${displayPath(file)} (${chart.width}×${chart.height} px)`,
           changedPaths: [displayPath(file)],
-          details: { image: displayPath(file), width: chart.width, height: chart.height },
+          // The chat shows the chart from this PNG (a data: URL; the webview loads no file and nothing remote).
+          details: { image: displayPath(file), width: chart.width, height: chart.height, ...(chart.png.byteLength <= MAX_PREVIEW_BYTES ? { preview: `data:image/png;base64,${Buffer.from(chart.png).toString("base64")}` } : {}) },
         };
       }),
   };
@@ -194,12 +213,12 @@ export function renderDocumentTool(): ToolDefinition {
     parameters: {
       type: "object",
       properties: {
-        output: { type: "string", description: "e.g. reports/q3.pdf" },
-        template: { type: "string", description: `a file name in ${TEMPLATES_DIR}, .tex or .md` },
+        output: { type: "string", description: "e.g. reports/q3.pdf", maxLength: PATH_CHARS },
+        template: { type: "string", description: `a file name in ${TEMPLATES_DIR}, .tex or .md`, maxLength: TEMPLATE_CHARS },
         source: { type: "string", description: "LaTeX or Markdown text instead of a template" },
         format: { type: "string", enum: ["latex", "markdown"] },
         values: { type: "string", description: "JSON object filling {{name}} (escaped) and {{{name}}} (as is)" },
-        files: { type: "array", items: { type: "string" }, maxItems: 20 },
+        files: { type: "array", items: { type: "string", maxLength: PATH_CHARS }, maxItems: 4 },
       },
       required: ["output"],
     },
@@ -247,11 +266,11 @@ export function sendEmailTool(options: ReportToolsOptions): ToolDefinition {
     parameters: {
       type: "object",
       properties: {
-        to: { type: "array", items: { type: "string" }, maxItems: 20 },
-        cc: { type: "array", items: { type: "string" }, maxItems: 20 },
-        subject: { type: "string" },
+        to: { type: "string", description: "addresses, comma-separated", maxLength: TO_CHARS },
+        cc: { type: "string", description: "addresses, comma-separated", maxLength: CC_CHARS },
+        subject: { type: "string", maxLength: SUBJECT_CHARS },
         body: { type: "string" },
-        attachments: { type: "array", items: { type: "string" }, maxItems: 10 },
+        attachments: { type: "array", items: { type: "string", maxLength: PATH_CHARS }, maxItems: 2 },
       },
       required: ["to", "subject", "body"],
     },
@@ -261,7 +280,7 @@ export function sendEmailTool(options: ReportToolsOptions): ToolDefinition {
       return {
         paths: attachments,
         effect: "send",
-        message: { to: stringList(args, "to"), cc: stringList(args, "cc"), subject: stringArg(args, "subject"), body: stringArg(args, "body"), attachments },
+        message: { to: addresses(args, "to"), cc: addresses(args, "cc"), subject: stringArg(args, "subject"), body: stringArg(args, "body"), attachments },
       };
     },
     run: (args, context) =>
@@ -272,7 +291,7 @@ export function sendEmailTool(options: ReportToolsOptions): ToolDefinition {
           if (!file.exists) throw new ToolArgumentError(`${requested} does not exist; nothing was sent`);
           attachments.push({ filename: path.basename(file.path), content: await readResolved(file, MAX_ATTACHMENT_BYTES) });
         }
-        const message = { to: stringList(args, "to"), cc: stringList(args, "cc"), subject: stringArg(args, "subject"), body: stringArg(args, "body"), attachments };
+        const message = { to: addresses(args, "to"), cc: addresses(args, "cc"), subject: stringArg(args, "subject"), body: stringArg(args, "body"), attachments };
         checkMessage(message);
         const smtp = (await connections(options, context)).smtp;
         if (!smtp) throw new EmailError("no mail server is configured (smtp in Pincer's connections.json); nothing was sent");
