@@ -15,6 +15,7 @@ import { texAvailable } from "../../report/latex-render";
 import { CliFileWriter } from "../cli-file-writer";
 import { createPermissionGate, type PermissionProfile } from "../permissions";
 import type { PermissionDecision, ToolContext, ToolDefinition, ToolOutcome } from "../tool-types";
+import { policyApprover } from "../../cli/agent-output";
 import { createReportTools } from "./report-tools";
 import { postgresBin, startPostgres, type TestPostgres } from "../../../../test/support/report-servers";
 
@@ -174,6 +175,14 @@ describe("report tools: security table", function () {
     } finally {
       await new Promise((resolve) => server.close(() => resolve(undefined)));
     }
+  });
+
+  it("email: `pincer run --approve auto` approves other asks but never sends an email nobody read", async () => {
+    const gate = createPermissionGate({ profile: "full", rules: { allow: [], deny: [] }, trusted: true, headless: false, roots });
+    const check = await gate.check(tools.get("send_email")!, { to: "a@example.com", subject: "s", body: "b" }, AbortSignal.timeout(10_000));
+    assert.equal(check.decision, "ask");
+    assert.equal(await policyApprover("auto").request(check.request, AbortSignal.timeout(5000)), "deny");
+    assert.equal(await policyApprover("auto").request({ tool: "run_command", summary: "run", command: "echo", reasons: [] }, AbortSignal.timeout(5000)), "approve");
   });
 
   it("connections: a password left in connections.json is refused (secrets belong in SecretStorage or the environment, CWE-256)", async () => {
