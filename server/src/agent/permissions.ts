@@ -20,13 +20,13 @@ import path from "node:path";
 import type { AgentProfile } from "../protocol/settings";
 import { JsonMapFile } from "../store/json-store";
 import { gitDirectoryWrite } from "../git/git-dir-names";
-import { invisibleNote, revealInvisible } from "../platform/invisible-unicode";
+import { invisibleNote, revealInvisible, revealInvisibleCounted } from "../platform/invisible-unicode";
 import { protectedKind, type WorkspaceRoots } from "../platform/workspace-paths";
 import { type CommandRules, decide, type RulesValidation } from "./command-policy";
 import { scriptRunnerReasons } from "./script-runners";
 import type { SimpleCommand } from "./shell-parse";
 import { agentToolName } from "../mcp/mcp-text";
-import type { ApprovalRequest, CommandSandboxInfo, McpToolMeta, PermissionCheck, PermissionDecision, PermissionGate, RunRecord, ToolDefinition, ToolEffect, ToolTargets } from "./tool-types";
+import type { ApprovalMessage, ApprovalRequest, CommandSandboxInfo, McpToolMeta, PermissionCheck, PermissionDecision, PermissionGate, RunRecord, ToolDefinition, ToolEffect, ToolTargets } from "./tool-types";
 
 export type PermissionProfile = AgentProfile;
 
@@ -88,7 +88,8 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       reasons,
       ...(tool.effect === "command" && options.sandbox ? { sandbox: options.sandbox } : {}),
       ...(tool.effect === "command" && targets.network === true ? { network: true } : {}),
-      ...(targets.message ? { message: { ...targets.message, attachments: targets.message.attachments.map((file) => ({ path: file })) } } : {}),
+      // The email as the person will read it: invisible characters as escapes (a bidi override can make an address or a line look like another).
+      ...(targets.message ? { message: messageShown(targets.message) } : {}),
       ...(tool.mcp ? { mcp: { server: tool.mcp.server, tool: tool.mcp.tool, arguments: argumentsShown(args) } } : {}),
     };
     const done = (decision: PermissionDecision): PermissionCheck => {
@@ -112,6 +113,11 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
     if (effect === "send") {
       reasons.push("sending always asks, with the whole message shown; no setting allows it");
       decision = stricter(decision, "ask");
+    }
+    if (targets.message) {
+      const { to, cc, subject, body, attachments } = targets.message;
+      const hidden = [...to, ...cc, subject, body, ...attachments].reduce((count, text) => count + revealInvisibleCounted(text).count, 0);
+      if (hidden > 0) reasons.push(`the message contains ${hidden} invisible Unicode character(s), shown as <U+…> escapes`);
     }
     if (targets.alwaysAsk !== undefined) {
       reasons.push(targets.alwaysAsk);
@@ -320,4 +326,14 @@ function summarize(tool: ToolDefinition, targets: { paths: string[]; command?: s
 function oneLine(text: string): string {
   const flat = revealInvisible(text).replace(/[\r\n\u2028\u2029]+/g, " ⏎ ");
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
+}
+
+function messageShown(message: NonNullable<ToolTargets["message"]>): ApprovalMessage {
+  return {
+    to: message.to.map(revealInvisible),
+    cc: message.cc.map(revealInvisible),
+    subject: revealInvisible(message.subject),
+    body: revealInvisible(message.body),
+    attachments: message.attachments.map((file) => ({ path: file })),
+  };
 }

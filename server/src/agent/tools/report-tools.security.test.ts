@@ -185,6 +185,14 @@ describe("report tools: security table", function () {
     assert.equal(await policyApprover("auto").request({ tool: "run_command", summary: "run", command: "echo", reasons: [] }, AbortSignal.timeout(5000)), "approve");
   });
 
+  it("email: invisible characters in the message are shown as escapes on the card (Trojan Source, CVE-2021-42574 class)", async () => {
+    const gate = createPermissionGate({ profile: "full", rules: { allow: [], deny: [] }, trusted: true, headless: false, roots });
+    const check = await gate.check(tools.get("send_email")!, { to: "finance@example.com", subject: "Q3", body: "Pay \u202Eyrev\u202C 100 EUR" }, AbortSignal.timeout(10_000));
+    assert.equal(check.decision, "ask");
+    assert.equal(check.request.message?.body, "Pay <U+202E>yrev<U+202C> 100 EUR");
+    assert.ok(check.reasons.some((r) => /2 invisible Unicode character/.test(r)), check.reasons.join("; "));
+  });
+
   it("connections: a password left in connections.json is refused (secrets belong in SecretStorage or the environment, CWE-256)", async () => {
     const file = path.join(dirs.storage, "with-password.json");
     await fs.writeFile(file, JSON.stringify({ databases: {}, smtp: { host: "127.0.0.1", port: 25, security: "starttls", from: "p@example.com", user: "u", password: "pw" } }), { mode: 0o600 });
