@@ -1,4 +1,5 @@
 // Activation: wire the output channel, status bar, language client and commands. Nothing else.
+import { registerReportSecrets } from "./commands/report-secrets";
 import { registerMcp } from "./commands/mcp-servers";
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
@@ -37,6 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerRemoteConsent(context, languageClient),
     registerCursorHints(languageClient),
     registerMcp(languageClient, context.secrets),
+    registerReportSecrets(languageClient, context.secrets),
     languageClient.onNotification(StatusNotification, (status: StatusParams) => statusBar.show(status)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void languageClient.sendNotification(TrustNotification, { trusted: true })),
     vscode.commands.registerCommand("pincer.selectModel", () => selectModelCommand(languageClient)),

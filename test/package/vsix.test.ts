@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import initSqlJs from "sql.js";
 import { renderLines } from "../support/ocr-images";
 import { repoRoot, requireTestModel } from "../support/test-model";
 
@@ -130,6 +131,62 @@ describe("pincer .vsix", function () {
       assert.equal((JSON.parse(run("index")) as { files: number }).files, 1);
       const found = JSON.parse(run("search", "reconcile ledger")) as { hits: { path: string }[] };
       assert.equal(found.hits[0]?.path, "ledger.ts");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it("contains what the report tools load at run time: sql.js's wasm, vega, pdfkit's fonts, nodemailer, pg", () => {
+    for (const file of [
+      "extension/node_modules/sql.js/dist/sql-wasm.wasm",
+      "extension/node_modules/sql.js/dist/sql-wasm.js",
+      "extension/node_modules/vega/package.json",
+      "extension/node_modules/vega-lite/package.json",
+      "extension/node_modules/pdfkit/js/data/Helvetica.afm",
+      "extension/node_modules/markdown-it/package.json",
+      "extension/node_modules/nodemailer/package.json",
+      "extension/node_modules/pg/package.json",
+    ]) {
+      assert.ok(entries.includes(file), file);
+    }
+    assert.ok(!entries.some((e) => /node_modules\/(smtp-server|mailparser|happy-dom)\//.test(e)), "no test-only packages");
+  });
+
+  it("runs the report tools from the unpacked package: SQLite query, Vega-Lite chart, Markdown PDF (pincer run, scripted model)", async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), "pincer-vsix-report-"));
+    const cache = mkdtempSync(path.join(os.tmpdir(), "pincer-vsix-report-cache-"));
+    try {
+      const SQL = await initSqlJs();
+      const db = new SQL.Database();
+      db.run("CREATE TABLE sales (region TEXT, revenue INTEGER); INSERT INTO sales VALUES ('North', 15200), ('South', 9800)");
+      writeFileSync(path.join(folder, "sales.sqlite"), db.export());
+      db.close();
+      const spec = { data: { values: [{ region: "North", revenue: 15200 }, { region: "South", revenue: 9800 }] }, mark: "bar", encoding: { x: { field: "region", type: "nominal" }, y: { field: "revenue", type: "quantitative" } } };
+      const call = (tool: string, args: Record<string, unknown>) => ({ thought: tool, tool, args });
+      const script = path.join(cache, "script.json");
+      writeFileSync(
+        script,
+        JSON.stringify([
+          { plan: ["query", "chart", "document"] },
+          call("query_database", { file: "sales.sqlite", sql: "SELECT region, revenue FROM sales ORDER BY region" }),
+          call("render_chart", { spec: JSON.stringify(spec), output: "revenue.png" }),
+          call("render_document", { source: "# Sales\n\n| Region | Revenue |\n|---|---|\n| North | 15200 |\n| South | 9800 |\n\n![chart](revenue.png)\n", format: "markdown", output: "report.pdf", files: ["revenue.png"] }),
+          call("finish", { summary: "done", verified: "files written" }),
+        ]),
+      );
+      const output = execFileSync(process.execPath, [path.join(unpacked, "extension", "dist", "server", "main.mjs"), "run", "--workspace", folder, "--profile", "edit", "--approve", "never", "--json", "sales report"], {
+        encoding: "utf8",
+        cwd: unpacked,
+        env: { ...process.env, PINCER_CACHE_DIR: cache, PINCER_AGENT_SCRIPT: script },
+      });
+      const transcript = JSON.parse(output) as { status: string; steps: { tool: string; result?: { ok: boolean; observation: string } }[] };
+      assert.equal(transcript.status, "finished", output);
+      const results = transcript.steps.filter((s) => s.tool !== "finish").map((s) => `${s.tool}: ${s.result?.ok} ${s.result?.observation.split("\n")[0]}`);
+      assert.ok(transcript.steps.filter((s) => s.tool !== "finish").every((s) => s.result?.ok), results.join("\n"));
+      assert.match(transcript.steps[0]!.result!.observation, /North \| 15200/);
+      assert.deepEqual([...readFileSync(path.join(folder, "revenue.png")).subarray(1, 4)].map((c) => String.fromCharCode(c)).join(""), "PNG");
+      assert.equal(readFileSync(path.join(folder, "report.pdf")).subarray(0, 5).toString(), "%PDF-");
     } finally {
       rmSync(folder, { recursive: true, force: true });
       rmSync(cache, { recursive: true, force: true });

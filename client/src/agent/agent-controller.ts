@@ -122,6 +122,14 @@ export class AgentController implements vscode.Disposable {
         return this.undo(runId, step);
       case "transcript":
         return this.showTranscript(runId);
+      case "open-document": {
+        const view = this.runs.get(runId) ?? this.current?.view;
+        const document = step === undefined ? undefined : view?.documentOf(step);
+        const uri = document === undefined ? undefined : await workspaceFile(document);
+        if (!uri) void vscode.window.showInformationMessage(`Pincer: ${document ?? "that document"} is no longer in the workspace.`);
+        else await vscode.commands.executeCommand("vscode.open", uri);
+        return;
+      }
       case "terminal": {
         const view = this.runs.get(runId) ?? this.current?.view;
         const terminalId = step === undefined ? undefined : view?.terminals.get(step);
@@ -210,4 +218,20 @@ async function saveDocuments(uris: string[]): Promise<void> {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target);
     if (document?.isDirty && !(await document.save())) throw new Error(`Could not save ${vscode.workspace.asRelativePath(document.uri)}.`);
   }
+}
+
+/**
+ * A path as the agent shows it (relative to its workspace folder) to the existing file's URI, trying each
+ * folder (and "<folder name>/…"); undefined when it is gone or would leave its folder.
+ */
+async function workspaceFile(shown: string): Promise<vscode.Uri | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const parts = shown.split("/");
+  if (parts.some((part) => part === ".." || part === "")) return undefined;
+  const candidates = [...folders.map((f) => vscode.Uri.joinPath(f.uri, ...parts)), ...folders.filter((f) => f.name === parts[0]).map((f) => vscode.Uri.joinPath(f.uri, ...parts.slice(1)))];
+  for (const uri of candidates) {
+    const stat = await vscode.workspace.fs.stat(uri).then((s) => s, () => undefined);
+    if (stat && stat.type & vscode.FileType.File) return uri;
+  }
+  return undefined;
 }

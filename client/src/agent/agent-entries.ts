@@ -33,6 +33,10 @@ export interface AgentStepEntry {
   diff?: string;
   /** Name of the Pseudoterminal that shows this command's output. */
   terminal?: string;
+  /** render_chart: the chart as a PNG data: URL (the webview's CSP allows data: for images only). */
+  image?: { dataUrl: string; path: string };
+  /** render_document: the workspace path of the PDF, opened with "Open PDF". */
+  document?: string;
   changedPaths: string[];
   checkpoint?: boolean;
 }
@@ -57,4 +61,9 @@ export interface AgentUndoEntry {
 
 export type AgentEntry = AgentRunEntry | AgentStepEntry | AgentApprovalEntry | AgentUndoEntry;
 
-export type AgentAction = "approve" | "deny" | "always" | "stop" | "undo-run" | "undo-step" | "transcript" | "terminal";
+export type AgentAction = "approve" | "deny" | "always" | "stop" | "undo-run" | "undo-step" | "transcript" | "terminal" | "open-document";
+
+/** Only a base64 PNG is shown as an image: what render_chart makes, nothing a message could point at. */
+export function chartDataUrl(value: unknown): string | undefined {
+  return typeof value === "string" && /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/.test(value) ? value : undefined;
+}

@@ -2,7 +2,7 @@
 // and a row per tool call (outcome, diff, terminal, undo). Planner actions (finish, replan,
 // more_output) update the run card instead of adding rows.
 import type { AgentEvent, AgentRunResult } from "../../../server/src/protocol";
-import type { AgentEntry, AgentRunEntry, AgentStepEntry } from "./agent-entries";
+import { chartDataUrl, type AgentEntry, type AgentRunEntry, type AgentStepEntry } from "./agent-entries";
 
 export interface EntrySink {
   append(entry: AgentEntry): void;
@@ -60,6 +60,9 @@ export class AgentRunView {
           step.observation = event.text.length > OBSERVATION_CHARS ? `${event.text.slice(0, OBSERVATION_CHARS)}…` : event.text;
           step.changedPaths = event.changedPaths;
           if (typeof event.details?.diff === "string") step.diff = event.details.diff;
+          const preview = chartDataUrl(event.details?.preview);
+          if (event.ok && preview && typeof event.details?.image === "string") step.image = { dataUrl: preview, path: event.details.image };
+          if (event.ok && typeof event.details?.document === "string") step.document = event.details.document;
         });
       case "step-end":
         run.stepsTaken = event.step;
@@ -74,6 +77,11 @@ export class AgentRunView {
       default:
         return;
     }
+  }
+
+  /** The PDF a render_document step wrote (workspace path), for "Open PDF". */
+  documentOf(step: number): string | undefined {
+    return this.steps.get(step)?.document;
   }
 
   /** The terminal of a run_command started: the step's row gets its link. */

@@ -1,7 +1,8 @@
-// The chat sidebar's webview: strict Content-Security-Policy (nonce'd script, styles and fonts
-// from the extension's dist/media only, nothing remote) and typed messages in both directions.
+// The chat sidebar's webview: strict Content-Security-Policy (chat-csp.ts: nonce'd script, styles and fonts
+// from the extension's dist/media only, images from there or data: URLs, nothing remote) and typed messages in both directions.
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
+import { chatCsp } from "./chat-csp";
 import type { FromWebview, ToWebview } from "./webview-protocol";
 
 export const CHAT_VIEW_ID = "pincer.chat";
@@ -52,13 +53,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
   private html(webview: vscode.Webview, media: vscode.Uri): string {
     const nonce = randomBytes(16).toString("base64");
     const asset = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(media, ...parts)).toString();
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join("; ");
+    const csp = chatCsp(webview.cspSource, nonce);
     return `<!DOCTYPE html>
 <html lang="en">
 <head>

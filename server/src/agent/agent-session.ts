@@ -21,6 +21,9 @@ import type { Approver, CheckpointStore, CommandRunner, FileWriter, PermissionGa
 import { createTools } from "./tools/index";
 import { mcpToolDefinitions } from "./tools/mcp-tools";
 import { createOcrDocumentTool } from "./tools/ocr-tool";
+import { createReportTools } from "./tools/report-tools";
+import { connectionsPath } from "../report/connections";
+import type { SecretLookup } from "../report/secrets";
 import type { McpTool } from "../mcp/mcp-hub";
 
 /** What a host gives the agent. */
@@ -42,6 +45,8 @@ export interface AgentHostPorts {
   askUser?: ToolContext["askUser"];
   /** ripgrep from the VS Code installation; used when it is a file. */
   ripgrepPath?: string;
+  /** The report tools' passwords (SecretStorage through the client; the environment in a terminal). */
+  secret?: SecretLookup;
 }
 
 export interface AgentSession {
@@ -106,7 +111,12 @@ export async function openAgentSession(options: {
   const ripgrepPath = host.ripgrepPath && (await fs.stat(host.ripgrepPath).then((s) => s.isFile(), () => false)) ? host.ripgrepPath : undefined;
   return {
     roots,
-    tools: [...createTools(host.codebase ? { codebase: host.codebase } : {}), createOcrDocumentTool(), ...mcpToolDefinitions(options.mcpTools ?? [])],
+    tools: [
+      ...createTools(host.codebase ? { codebase: host.codebase } : {}),
+      createOcrDocumentTool(),
+      ...createReportTools({ connectionsFile: connectionsPath(host.storageDir), ...(host.secret ? { secret: host.secret } : {}) }),
+      ...mcpToolDefinitions(options.mcpTools ?? []),
+    ],
     gate,
     checkpoints: agentCheckpoints(roots, host.storageDir, host.files, host.lock),
     context: {

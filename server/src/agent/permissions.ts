@@ -15,26 +15,28 @@
 // "Always allow" answers are kept in a store outside every workspace folder, so no tool can write them; a store
 // that resolves inside any folder (multi-root workspaces) is neither read nor written.
 import { createHash } from "node:crypto";
+import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { AgentProfile } from "../protocol/settings";
 import { JsonMapFile } from "../store/json-store";
 import { gitDirectoryWrite } from "../git/git-dir-names";
-import { invisibleNote, revealInvisible } from "../platform/invisible-unicode";
+import { invisibleNote, revealInvisible, revealInvisibleCounted } from "../platform/invisible-unicode";
 import { protectedKind, type WorkspaceRoots } from "../platform/workspace-paths";
 import { type CommandRules, decide, type RulesValidation } from "./command-policy";
 import { scriptRunnerReasons } from "./script-runners";
 import type { SimpleCommand } from "./shell-parse";
 import { agentToolName } from "../mcp/mcp-text";
-import type { ApprovalRequest, CommandSandboxInfo, McpToolMeta, PermissionCheck, PermissionDecision, PermissionGate, RunRecord, ToolDefinition, ToolEffect } from "./tool-types";
+import type { ApprovalMessage, ApprovalRequest, CommandSandboxInfo, McpToolMeta, PermissionCheck, PermissionDecision, PermissionGate, RunRecord, ToolDefinition, ToolEffect, ToolTargets } from "./tool-types";
 
 export type PermissionProfile = AgentProfile;
 
 /** What each profile does with each effect before the other checks tighten it. */
 export const PROFILE_TABLE: Readonly<Record<PermissionProfile, Readonly<Record<ToolEffect, PermissionDecision>>>> = {
-  "read-only": { read: "allow", "ask-user": "allow", edit: "deny", command: "deny", mcp: "deny" },
+  // "send": a message leaves the machine; it asks in every profile, and nothing lowers that (check() below).
   // An MCP tool can do anything its server can: it asks unless the person's MCP rules say otherwise.
-  edit: { read: "allow", "ask-user": "allow", edit: "allow", command: "ask", mcp: "ask" },
-  full: { read: "allow", "ask-user": "allow", edit: "allow", command: "allow", mcp: "ask" },
+  "read-only": { read: "allow", "ask-user": "allow", edit: "deny", command: "deny", send: "ask", mcp: "deny" },
+  edit: { read: "allow", "ask-user": "allow", edit: "allow", command: "ask", send: "ask", mcp: "ask" },
+  full: { read: "allow", "ask-user": "allow", edit: "allow", command: "allow", send: "ask", mcp: "ask" },
 };
 
 /** Commands the person answered "always" for, per workspace; must live outside every workspace folder. */
@@ -69,7 +71,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
   async function check(tool: ToolDefinition, args: Record<string, unknown>, signal: AbortSignal, run?: RunRecord): Promise<PermissionCheck> {
     signal.throwIfAborted();
     const reasons: string[] = [];
-    let targets: { paths: string[]; command?: string; network?: boolean };
+    let targets: ToolTargets;
     try {
       targets = tool.targets(args);
     } catch (error) {
@@ -86,6 +88,8 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       reasons,
       ...(tool.effect === "command" && options.sandbox ? { sandbox: options.sandbox } : {}),
       ...(tool.effect === "command" && targets.network === true ? { network: true } : {}),
+      // The email as the person will read it: invisible characters as escapes (a bidi override can make an address or a line look like another).
+      ...(targets.message ? { message: messageShown(targets.message) } : {}),
       ...(tool.mcp ? { mcp: { server: tool.mcp.server, tool: tool.mcp.tool, arguments: argumentsShown(args) } } : {}),
     };
     const done = (decision: PermissionDecision): PermissionCheck => {
@@ -93,19 +97,34 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         reasons.push("headless: nobody to ask");
         decision = "deny";
       }
-      return { decision, reasons, request };
+      return { decision, reasons, request, effect: targets.effect ?? tool.effect };
     };
     if (reasons.length > 0) return done("deny");
 
     if (tool.mcp) return done(mcpDecision(tool.mcp, options, reasons));
 
+    const effect = targets.effect ?? tool.effect;
     const override = options.toolOverrides?.[tool.name];
-    const profileDecision = PROFILE_TABLE[options.profile]?.[tool.effect] ?? "deny";
+    const profileDecision = PROFILE_TABLE[options.profile]?.[effect] ?? "deny";
     let decision: PermissionDecision = override ?? profileDecision;
     if (override) reasons.push(`setting: ${tool.name} is "${override}"`);
-    else if (decision !== "allow") reasons.push(`profile "${options.profile}": ${tool.effect} is "${decision}"`);
+    else if (decision !== "allow") reasons.push(`profile "${options.profile}": ${effect} is "${decision}"`);
+    // A message that leaves the machine is the person's to send: an override or a profile never allows it.
+    if (effect === "send") {
+      reasons.push("sending always asks, with the whole message shown; no setting allows it");
+      decision = stricter(decision, "ask");
+    }
+    if (targets.message) {
+      const { to, cc, subject, body, attachments } = targets.message;
+      const hidden = [...to, ...cc, subject, body, ...attachments].reduce((count, text) => count + revealInvisibleCounted(text).count, 0);
+      if (hidden > 0) reasons.push(`the message contains ${hidden} invisible Unicode character(s), shown as <U+…> escapes`);
+    }
+    if (targets.alwaysAsk !== undefined) {
+      reasons.push(targets.alwaysAsk);
+      decision = stricter(decision, "ask");
+    }
 
-    const mutating = tool.effect === "edit" || tool.effect === "command";
+    const mutating = effect === "edit" || effect === "command" || effect === "send";
     if (mutating && !options.trusted) {
       reasons.push("the workspace is not trusted (restricted mode): the agent may only read");
       return done("deny");
@@ -123,17 +142,23 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
         reasons.push(`${JSON.stringify(requested)}: ${resolved.reason}`);
         return done("deny");
       }
-      if (tool.effect === "edit" && resolved.refusedName) {
+      // The card shows each attachment's size, read only after the path was confined.
+      for (const attachment of request.message?.attachments ?? []) {
+        if (attachment.path !== requested) continue;
+        const size = await fs.stat(resolved.path).then((stat) => (stat.isFile() ? stat.size : undefined), () => undefined);
+        if (size !== undefined) attachment.bytes = size;
+      }
+      if (effect === "edit" && resolved.refusedName) {
         reasons.push(`${JSON.stringify(requested)}: ${resolved.refusedName}; Pincer never writes there`);
         return done("deny");
       }
-      if (tool.effect === "edit" && resolved.protectedKind) {
+      if (effect === "edit" && resolved.protectedKind) {
         const via = resolved.protectedVia && resolved.protectedVia !== displayed(resolved.relative) ? ` by way of ${resolved.protectedVia}` : "";
         reasons.push(`${JSON.stringify(requested)} is protected configuration (${resolved.protectedKind})${via}: writes always ask`);
         decision = stricter(decision, "ask");
       }
       // HEAD/objects/refs/config as plain files would make a git directory (git/git-dir-names.ts).
-      const gitDir = tool.effect === "edit" ? await gitDirectoryWrite(resolved.root.path, resolved.relative, { caseInsensitive: resolved.root.caseInsensitive }) : undefined;
+      const gitDir = effect === "edit" ? await gitDirectoryWrite(resolved.root.path, resolved.relative, { caseInsensitive: resolved.root.caseInsensitive }) : undefined;
       if (gitDir) {
         reasons.push(`${JSON.stringify(requested)}: ${gitDir}: writes always ask`);
         decision = stricter(decision, "ask");
@@ -301,4 +326,14 @@ function summarize(tool: ToolDefinition, targets: { paths: string[]; command?: s
 function oneLine(text: string): string {
   const flat = revealInvisible(text).replace(/[\r\n\u2028\u2029]+/g, " ⏎ ");
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
+}
+
+function messageShown(message: NonNullable<ToolTargets["message"]>): ApprovalMessage {
+  return {
+    to: message.to.map(revealInvisible),
+    cc: message.cc.map(revealInvisible),
+    subject: revealInvisible(message.subject),
+    body: revealInvisible(message.body),
+    attachments: message.attachments.map((file) => ({ path: file })),
+  };
 }

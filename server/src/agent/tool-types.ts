@@ -3,10 +3,10 @@
 // below, so the same tool writes atomically in the CLI and through workspace/applyEdit in VS Code.
 import { PincerError } from "../platform/errors";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
-import type { ApprovalAnswer, ApprovalRequest, CommandSandboxInfo, PermissionDecision, UndoReport } from "../protocol/agent";
+import type { ApprovalAnswer, ApprovalMessage, ApprovalRequest, CommandSandboxInfo, PermissionDecision, UndoReport } from "../protocol/agent";
 
 // The approval, sandbox and undo shapes travel to the client as they are: the protocol defines them.
-export type { ApprovalAnswer, ApprovalRequest, CommandSandboxInfo, PermissionDecision, UndoReport };
+export type { ApprovalAnswer, ApprovalMessage, ApprovalRequest, CommandSandboxInfo, PermissionDecision, UndoReport };
 
 /** The JSON-schema subset that node-llama-cpp turns into a grammar (kept local: only engine/ imports it). */
 export type ToolJsonSchema =
@@ -17,8 +17,25 @@ export type ToolJsonSchema =
   | { type: "array"; items: ToolJsonSchema; description?: string; maxItems?: number }
   | { type: "object"; properties: Readonly<Record<string, ToolJsonSchema>>; required?: readonly string[]; description?: string; additionalProperties?: false };
 
-/** What a tool may do; permission profiles decide per effect (and per-tool overrides). `mcp`: a tool of an MCP server, which may do anything. */
-export type ToolEffect = "read" | "edit" | "command" | "ask-user" | "mcp";
+/**
+ * What a tool may do; permission profiles decide per effect (and per-tool overrides). "send": a message leaves
+ * the machine (send_email); it always asks, in every profile, and no override or remembered answer allows it.
+ * "mcp": a tool of an MCP server, which may do anything.
+ */
+export type ToolEffect = "read" | "edit" | "command" | "ask-user" | "send" | "mcp";
+
+/** What a call would touch, as the gate and the checkpoints see it before it runs. */
+export interface ToolTargets {
+  paths: string[];
+  command?: string;
+  network?: boolean;
+  /** This call's effect when it differs from the tool's (query_database with write: true is an "edit"). */
+  effect?: ToolEffect;
+  /** This call always asks, whatever the profile or an override says; the text is the reason shown. */
+  alwaysAsk?: string;
+  /** send_email: the message in full, for the approval card (the gate adds the attachments' sizes). */
+  message?: Omit<ApprovalMessage, "attachments"> & { attachments: string[] };
+}
 
 /** What the gate knows about an MCP tool (agent/tools/mcp-tools.ts). */
 export interface McpToolMeta {
@@ -46,7 +63,7 @@ export interface ToolDefinition<Args extends Record<string, unknown> = Record<st
    * Paths (as the model wrote them) and command lines this call would touch; used by permissions and checkpoints before run().
    * `network`: the command asks for network access, which a sandbox gives only after the person approved.
    */
-  targets(args: Args): { paths: string[]; command?: string; network?: boolean };
+  targets(args: Args): ToolTargets;
   run(args: Args, context: ToolContext): Promise<ToolOutcome>;
 }
 
@@ -109,6 +126,8 @@ export interface Approver {
 /** What the permission code says about one tool call, before it runs. */
 export interface PermissionCheck {
   decision: PermissionDecision;
+  /** The call's effect (ToolTargets.effect, else the tool's): a write query is checkpointed like an edit. */
+  effect?: ToolEffect;
   reasons: string[];
   /** Filled in for "ask" (and shown for "deny"): what the approval card says. */
   request: ApprovalRequest;

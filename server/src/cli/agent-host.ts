@@ -1,6 +1,7 @@
 // What `pincer run` and `pincer undo` give the agent in a terminal (agent/agent-session.ts does the
 // rest): the --workspace folder (trusted: the person named it), atomic file writes, and checkpoints
 // in Pincer's storage.
+import { envSecrets } from "../report/secrets";
 import { promises as fs } from "node:fs";
 import { agentCheckpoints, openAgentSession, type AgentSession, type CheckpointLockPorts } from "../agent/agent-session";
 import { CliFileWriter } from "../agent/cli-file-writer";
@@ -67,6 +68,8 @@ export async function createCliAgentSession(
         lock: cliLock("pincer run"),
         rememberApprovals: false,
         trusted: true,
+        // Report passwords: PINCER_SMTP_PASSWORD, PINCER_DB_PASSWORD_<NAME> (report/secrets.ts).
+        secret: envSecrets(process.env),
         ...(indexed ? { codebase: () => codebase } : {}),
       },
     });

@@ -6,9 +6,12 @@ import { EXIT_APPROVAL_NEEDED, EXIT_BUDGET_STOP, EXIT_FAILURE, EXIT_OK } from ".
 
 export type ApprovePolicy = "never" | "auto";
 
-/** Headless answers: never ⇒ every ask is refused (the run stops, exit 4); auto ⇒ asks are approved. Denies stay denies. */
+/**
+ * Headless answers: never ⇒ every ask is refused (the run stops, exit 4); auto ⇒ asks are approved, except an
+ * email: a message leaves only after a person read it whole, which a policy flag is not. Denies stay denies.
+ */
 export function policyApprover(policy: ApprovePolicy): Approver {
-  return { request: async () => (policy === "auto" ? "approve" : "deny") };
+  return { request: async (request: ApprovalRequest) => (policy === "auto" && request.message === undefined ? "approve" : "deny") };
 }
 
 export function exitCodeFor(status: RunStatus): number {

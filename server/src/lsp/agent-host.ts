@@ -11,9 +11,11 @@ import {
   AgentApproveRequest,
   AgentAskUserRequest,
   AgentTerminalNotification,
+  ReportSecretRequest,
   type AgentApproveResult,
   type AgentAskUserResult,
   type AgentTerminalParams,
+  type ReportSecretResult,
   type ServerRequest,
 } from "../protocol";
 import { ApplyEditWriter } from "./apply-edit-writer";
@@ -63,6 +65,11 @@ export function lspAgentPorts(connection: Connection, context: ServerContext, ru
       return typeof result?.answer === "string" ? result.answer : undefined;
     },
     ...(run.ripgrepPath ? { ripgrepPath: run.ripgrepPath } : {}),
+    // The client answers from SecretStorage (or asks the person once); the password is never written here.
+    secret: async (key, signal) => {
+      const result = (await clientRequest(connection, ReportSecretRequest, key, signal).catch(() => (signal.throwIfAborted(), null))) as Partial<ReportSecretResult> | null;
+      return typeof result?.value === "string" ? result.value : undefined;
+    },
     approver: {
       request: async (request, signal) => {
         const result = (await clientRequest(connection, AgentApproveRequest, { id: run.id, runId: run.runId, step: run.step(), request }, signal)) as Partial<AgentApproveResult> | null;

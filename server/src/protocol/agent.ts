@@ -37,6 +37,23 @@ export interface ApprovalRequest {
   network?: boolean;
   /** For an MCP tool: the server, the tool and the arguments it would get (JSON, capped, invisible characters escaped). */
   mcp?: { server: string; tool: string; arguments: string };
+  /** For send_email: the whole message as it would leave, shown in full on the card (never a summary). */
+  message?: ApprovalMessage;
+}
+
+export interface ApprovalMessage {
+  to: string[];
+  cc: string[];
+  subject: string;
+  body: string;
+  /** The attached files as the model named them (workspace paths), with their size when the card was made. */
+  attachments: ApprovalAttachment[];
+}
+
+export interface ApprovalAttachment {
+  path: string;
+  /** Bytes; absent when the file does not exist (the send would then fail and nothing leaves). */
+  bytes?: number;
 }
 
 export interface UndoReport {

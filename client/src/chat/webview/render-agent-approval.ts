@@ -1,4 +1,7 @@
 // An approval card: what the call would do and why code asks, with Approve / Deny / Always allow.
+// An email is shown whole (to, cc, subject, the body as it will be sent, each attachment with its size):
+// the person approves the message, not a summary of it.
+import type { ApprovalMessage } from "../../../../server/src/protocol";
 import type { AgentApprovalEntry } from "../../agent/agent-entries";
 import { sandboxText } from "../../agent/sandbox-text";
 import { agentButton } from "./agent-buttons";
@@ -16,7 +19,8 @@ export function renderAgentApproval(entry: AgentApprovalEntry): HTMLElement {
   );
   // An MCP call: which server, which tool, and exactly the arguments it would get.
   if (request.mcp) card.append(el("div", { class: "meta" }, icon("server"), `MCP server ${request.mcp.server}, tool ${request.mcp.tool}`), el("pre", { class: "agent-mcp-args" }, request.mcp.arguments));
-  if (request.paths?.length) card.append(el("div", { class: "meta" }, icon("file"), request.paths.join(", ")));
+  if (request.message) card.append(renderEmail(request.message));
+  else if (request.paths?.length) card.append(el("div", { class: "meta" }, icon("file"), request.paths.join(", ")));
   // Where the command would run: in the sandbox (and whether approving opens the network) or not confined.
   if (request.sandbox) {
     const text = sandboxText(request.sandbox, request.network === true);
@@ -37,4 +41,34 @@ export function renderAgentApproval(entry: AgentApprovalEntry): HTMLElement {
   if (request.command !== undefined) actions.append(agentButton("always", entry.runId, `Always allow this command in this workspace: ${request.commandShown ?? request.command}`, "workspace-trusted", { step: entry.step, text: "Always allow" }));
   card.append(actions);
   return card;
+}
+
+/** 1234 → "1.2 KB"; what the card says about an attachment's size. */
+export function sizeText(bytes: number | undefined): string {
+  if (bytes === undefined) return "missing";
+  if (bytes < 1024) return `${bytes} B`;
+  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, "KB"] : [bytes / (1024 * 1024), "MB"];
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${unit}`;
+}
+
+function renderEmail(message: ApprovalMessage): HTMLElement {
+  const field = (name: string, value: string) => [el("dt", {}, name), el("dd", {}, value)];
+  const headers = el(
+    "dl",
+    { class: "agent-email-headers" },
+    ...field("To", message.to.join(", ")),
+    ...(message.cc.length > 0 ? field("Cc", message.cc.join(", ")) : []),
+    ...field("Subject", message.subject),
+  );
+  const email = el("div", { class: "agent-email", role: "group", "aria-label": "The email as it will be sent" }, headers, el("pre", { class: "agent-email-body" }, message.body));
+  if (message.attachments.length > 0) {
+    email.append(
+      el(
+        "ul",
+        { class: "agent-email-attachments", "aria-label": "Attachments" },
+        ...message.attachments.map((file) => el("li", {}, icon("file"), `${file.path.split("/").pop() ?? file.path} (${sizeText(file.bytes)})`, el("span", { class: "meta" }, ` ${file.path}`))),
+      ),
+    );
+  } else email.append(el("div", { class: "meta" }, "No attachments"));
+  return email;
 }

@@ -1,6 +1,6 @@
 // One tool call of an agent run: its status, the observation, the edit's diff (a ```diff block)
 // and, for a command, a link that focuses its terminal.
-import type { AgentStepEntry } from "../../agent/agent-entries";
+import { chartDataUrl, type AgentStepEntry } from "../../agent/agent-entries";
 import { agentButton } from "./agent-buttons";
 import { el, icon } from "./dom";
 import { fenced } from "./markdown";
@@ -20,11 +20,15 @@ export function renderAgentStep(entry: AgentStepEntry, onCode: CodeBlockHandler)
     renderMarkdownInto(diff, fenced("diff", entry.diff), onCode);
     row.append(diff);
   }
+  // A chart the agent rendered, from the tool's own PNG (checked again here: a base64 PNG data: URL only).
+  const chart = chartDataUrl(entry.image?.dataUrl);
+  if (chart && entry.image) row.append(el("img", { class: "agent-chart", src: chart, alt: `Chart ${entry.image.path}`, title: entry.image.path }));
   if (entry.observation) {
     row.append(el("details", { class: "agent-observation" }, el("summary", {}, entry.state === "ok" ? "Result" : "Why"), el("pre", {}, entry.observation)));
   }
   const actions = el("div", { class: "agent-actions" });
   if (entry.terminal) actions.append(agentButton("terminal", entry.runId, `Show the terminal ${entry.terminal}`, "terminal", { step: entry.step, text: "Show terminal" }));
+  if (entry.document) actions.append(agentButton("open-document", entry.runId, `Open ${entry.document}`, "file-pdf", { step: entry.step, text: "Open PDF" }));
   if (entry.checkpoint && entry.changedPaths.length > 0 && entry.state !== "running") actions.append(agentButton("undo-step", entry.runId, `Undo step ${entry.step}`, "discard", { step: entry.step, text: "Undo step" }));
   if (actions.childElementCount > 0) row.append(actions);
   return row;

@@ -48,7 +48,8 @@ export async function executeCall(
   }
 
   // An MCP server may change workspace files too (a filesystem server): its calls get checkpoints.
-  const mutating = tool.effect === "edit" || tool.effect === "command" || tool.effect === "mcp";
+  const effect = check.effect ?? tool.effect;
+  const mutating = effect === "edit" || effect === "command" || effect === "mcp";
   if (mutating) {
     // The call's own paths are snapshotted too, even when .gitignore'd (a .env the model edits).
     let checkpointId: string;
