@@ -21,7 +21,7 @@ function imports(file: string): string[] {
 }
 
 const rel = (file: string) => path.relative(serverSrc, file);
-const DOMAIN = ["engine", "models", "platform", "host", "completion", "chat", "store", "protocol", "index", "agent", "ocr", "tasks", "actions", "git"];
+const DOMAIN = ["engine", "models", "platform", "host", "completion", "chat", "store", "protocol", "index", "agent", "ocr", "tasks", "actions", "git", "voice"];
 
 describe("architecture invariants", () => {
   it("domain modules import neither vscode nor vscode-languageserver", () => {
@@ -33,6 +33,11 @@ describe("architecture invariants", () => {
 
   it("only engine/ imports node-llama-cpp", () => {
     const offenders = sources(serverSrc).filter((f) => !rel(f).startsWith(`engine${path.sep}`) && imports(f).includes("node-llama-cpp"));
+    assert.deepEqual(offenders.map(rel), []);
+  });
+
+  it("only voice/whisper-engine.ts imports the Whisper binding", () => {
+    const offenders = sources(serverSrc).filter((f) => rel(f) !== path.join("voice", "whisper-engine.ts") && imports(f).includes("@fugood/whisper.node"));
     assert.deepEqual(offenders.map(rel), []);
   });
 

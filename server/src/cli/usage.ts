@@ -29,6 +29,10 @@ Commands:
   models [--json]                              List downloaded models
   outline FILE [--json]                        Definitions in a source file (tree-sitter)
   ocr FILE [--lang eng+chi_sim] [--json]       Text of an image or PDF as Markdown (OCR, on this machine)
+  transcribe FILE [--lang auto|zh|en] [--model base|small|PATH] [--json]
+                                               Speech in a WAV, MP3 or FLAC file as text (Whisper, on this machine)
+  voice-model [download] [--model base|small] [--json]
+                                               Where the Whisper model is; download it (pinned sha256)
   run --workspace W [--profile read-only|edit|full] [--approve never|auto] [--max-steps N]
       [--model M] [--json] "task"              Let the agent do a task in workspace W
   undo --workspace W [RUN_ID] [--json]         Put back what an agent run changed (default: the newest run)

@@ -33,6 +33,7 @@ import { withProtocolChecks } from "./protocol-checks";
 import { disposeSharedOcr } from "../ocr/shared-service";
 import { registerTaskFiles, TASK_COMPLETION_TRIGGERS } from "./task-files";
 import { registerTaskRequests } from "./task-requests";
+import { registerVoice } from "./voice";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -165,11 +166,12 @@ export function startLanguageServer(): Connection {
   registerTaskFiles(checked, documents);
   registerTaskRequests(checked, documents, context);
   registerGitRequests(checked, context);
+  const disposeVoice = registerVoice(checked, context);
   // Checkpoints and "always allow" answers live in the extension's storage, never in the workspace.
   registerAgent(checked, context, () => storageDir ?? defaultCacheDir());
 
   connection.onShutdown(async () => {
-    await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr()]);
+    await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr(), disposeVoice()]);
   });
 
   documents.listen(connection);

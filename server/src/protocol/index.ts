@@ -5,3 +5,4 @@ export * from "./chat";
 export * from "./actions";
 export * from "./tasks";
 export * from "./agent";
+export * from "./voice";

@@ -151,11 +151,15 @@ export const REQUEST_PARAMS: Record<string, Check<unknown>> = {
   }),
   "pincer/agent/undo": object({ runId: str({ min: 1, max: 200 }), step: optional(int(0, 1_000_000)) }),
   "pincer/agent/transcript": object({ runId: str({ min: 1, max: 200 }) }),
+  "pincer/voice/status": none,
+  "pincer/voice/download": optional(object({ workDoneToken })),
+  "pincer/voice/dictate": object({ id: str({ min: 1, max: 200 }), language: optional(oneOf(["auto", "zh", "en"])) }),
 };
 
 /** The schema of every client → server pincer/* notification, by method. */
 export const NOTIFICATION_PARAMS: Record<string, Check<unknown>> = {
   "pincer/setTrust": object({ trusted: bool }),
+  "pincer/voice/stop": object({ id: str({ min: 1, max: 200 }) }),
 };
 
 /** Checks `params` for `method`: returns undefined when they fit, else the message for InvalidParams. */

@@ -22,6 +22,15 @@ export interface AgentSettings {
   sandbox: CommandSandboxSetting;
 }
 
+/** Voice input: the Whisper model (catalog id or ggml path), the language and the recorder. */
+export interface VoiceSettings {
+  model: string;
+  language: "auto" | "zh" | "en";
+  recorder: "auto" | "arecord" | "sox" | "ffmpeg";
+  /** Seconds of silence after speech that end a dictation. */
+  silenceSeconds: number;
+}
+
 export interface PincerSettings {
   /** A local .gguf path, an `hf:` URI or an https URL; empty means "not chosen yet". */
   model: string;
@@ -44,6 +53,7 @@ export interface PincerSettings {
     model: string;
   };
   agent: AgentSettings;
+  voice: VoiceSettings;
 }
 
 export const DEFAULT_SETTINGS: PincerSettings = {
@@ -55,6 +65,7 @@ export const DEFAULT_SETTINGS: PincerSettings = {
   contextSize: "auto",
   completion: { enabled: true, maxTokens: 64, maxLines: 8, debounceMs: 75, model: "" },
   agent: { maxSteps: 30, maxTokens: 200_000, maxWallSeconds: 900, profile: "edit", toolPermissions: {}, sandbox: "auto" },
+  voice: { model: "base", language: "auto", recorder: "auto", silenceSeconds: 1.5 },
 };
 
 /** Default model offered on first run; downloaded only after the user agrees. */
@@ -69,6 +80,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
   const raw = (isRecord(input) ? input : {}) as Record<string, unknown>;
   const completion = isRecord(raw.completion) ? raw.completion : {};
   const agent = isRecord(raw.agent) ? raw.agent : {};
+  const voice = isRecord(raw.voice) ? raw.voice : {};
   return {
     model: typeof raw.model === "string" ? raw.model.trim() : DEFAULT_SETTINGS.model,
     modelsDir: typeof raw.modelsDir === "string" ? raw.modelsDir.trim() : DEFAULT_SETTINGS.modelsDir,
@@ -90,6 +102,12 @@ export function normalizeSettings(input: unknown): PincerSettings {
       profile: oneOf(agent.profile, ["read-only", "edit", "full"] as const, DEFAULT_SETTINGS.agent.profile),
       toolPermissions: toolPermissions(agent.toolPermissions),
       sandbox: oneOf(agent.sandbox, COMMAND_SANDBOX_SETTINGS, DEFAULT_SETTINGS.agent.sandbox),
+    },
+    voice: {
+      model: typeof voice.model === "string" && voice.model.trim() !== "" ? voice.model.trim() : DEFAULT_SETTINGS.voice.model,
+      language: oneOf(voice.language, ["auto", "zh", "en"] as const, DEFAULT_SETTINGS.voice.language),
+      recorder: oneOf(voice.recorder, ["auto", "arecord", "sox", "ffmpeg"] as const, DEFAULT_SETTINGS.voice.recorder),
+      silenceSeconds: typeof voice.silenceSeconds === "number" && voice.silenceSeconds >= 0.5 && voice.silenceSeconds <= 10 ? voice.silenceSeconds : DEFAULT_SETTINGS.voice.silenceSeconds,
     },
   };
 }

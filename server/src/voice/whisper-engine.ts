@@ -1,0 +1,139 @@
+// The only code that touches @fugood/whisper.node (whisper.cpp). Like the LLM engine: the native
+// addon is imported on first use, one model stays loaded (one warm context per process), calls
+// are queued one at a time (a whisper context transcribes one input at a time), and every call
+// takes an AbortSignal: a running transcription is stopped inside whisper.cpp.
+import type { GpuSetting, VoiceLanguage } from "../protocol";
+import type { Logger } from "../platform/log";
+
+/** The part of the binding Pincer uses (its own typings ship TypeScript sources only). */
+interface NativeTranscribeResult {
+  language?: string;
+  result: string;
+  segments: { text: string; t0: number; t1: number }[];
+  isAborted: boolean;
+}
+interface NativeContext {
+  transcribeFile(file: string, options: Record<string, unknown>): { stop: () => Promise<void>; promise: Promise<NativeTranscribeResult> };
+  transcribeData(data: ArrayBuffer, options: Record<string, unknown>): { stop: () => Promise<void>; promise: Promise<NativeTranscribeResult> };
+  release(): Promise<void>;
+}
+interface WhisperModule {
+  initWhisper(options: { filePath: string; useGpu?: boolean }, variant?: "default" | "vulkan" | "cuda"): Promise<NativeContext>;
+}
+
+export interface Transcription {
+  text: string;
+  language: string;
+  segments: { startMs: number; endMs: number; text: string }[];
+}
+
+export interface TranscribeOptions {
+  language: VoiceLanguage;
+  signal?: AbortSignal;
+  threads?: number;
+  onProgress?: (percent: number) => void;
+}
+
+export type TranscribeInput = { file: string } | { pcm16: Int16Array };
+
+function abortError(): Error {
+  const error = new Error("Transcription was cancelled.");
+  error.name = "AbortError";
+  return error;
+}
+
+export class WhisperEngine {
+  private loaded: { key: string; context: Promise<NativeContext> } | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private module: Promise<WhisperModule> | undefined;
+
+  constructor(private readonly log: Logger = () => {}) {}
+
+  /** Whether `modelPath` with this GPU setting is the warm model. */
+  isLoaded(modelPath: string, gpu: GpuSetting): boolean {
+    return this.loaded?.key === `${modelPath}\0${gpu}`;
+  }
+
+  /**
+   * Loads the model (or keeps the warm one). whisper.cpp cannot stop a load midway: a cancelled
+   * caller gets AbortError at once and the load finishes in the background, so the next call is warm.
+   */
+  async load(modelPath: string, gpu: GpuSetting, signal?: AbortSignal): Promise<void> {
+    const key = `${modelPath}\0${gpu}`;
+    if (this.loaded?.key !== key) {
+      const previous = this.loaded;
+      this.loaded = { key, context: this.open(modelPath, gpu) };
+      const failed = this.loaded;
+      failed.context.catch(() => {
+        if (this.loaded === failed) this.loaded = undefined;
+      });
+      if (previous) void previous.context.then((context) => context.release(), () => undefined);
+    }
+    await raceAbort(this.loaded.context, signal);
+  }
+
+  private async open(modelPath: string, gpu: GpuSetting): Promise<NativeContext> {
+    this.module ??= import("@fugood/whisper.node").then((m) => ((m as { default?: WhisperModule }).default ?? m) as WhisperModule);
+    const whisper = await this.module.catch((error: Error) => {
+      this.module = undefined;
+      throw new Error(`The Whisper engine (@fugood/whisper.node) is not available on ${process.platform}-${process.arch}: ${error.message}`);
+    });
+    const variant = gpu === "cuda" ? "cuda" : gpu === "vulkan" ? "vulkan" : "default";
+    const started = Date.now();
+    const context = await whisper.initWhisper({ filePath: modelPath, useGpu: gpu !== "off" }, variant);
+    this.log("info", `Whisper model ${modelPath} loaded in ${Date.now() - started} ms (${variant}${gpu === "off" ? ", CPU only" : ""}).`);
+    return context;
+  }
+
+  /** Transcribes a 16-bit PCM buffer (16 kHz mono) or an audio file (WAV, MP3, FLAC) with the loaded model. */
+  transcribe(input: TranscribeInput, options: TranscribeOptions): Promise<Transcription> {
+    const run = this.queue.then(() => this.run(input, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async run(input: TranscribeInput, options: TranscribeOptions): Promise<Transcription> {
+    if (!this.loaded) throw new Error("No Whisper model is loaded.");
+    if (options.signal?.aborted) throw abortError();
+    const context = await this.loaded.context;
+    const nativeOptions: Record<string, unknown> = {
+      language: options.language,
+      temperature: 0,
+      ...(options.threads ? { maxThreads: options.threads } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    };
+    const job = "file" in input
+      ? context.transcribeFile(input.file, nativeOptions)
+      : context.transcribeData(input.pcm16.buffer.slice(input.pcm16.byteOffset, input.pcm16.byteOffset + input.pcm16.byteLength) as ArrayBuffer, nativeOptions);
+    const onAbort = () => void job.stop().catch(() => undefined);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const result = await job.promise;
+      if (result.isAborted || options.signal?.aborted) throw abortError();
+      return {
+        text: result.result.trim(),
+        language: result.language ?? options.language,
+        segments: result.segments.map((s) => ({ startMs: s.t0, endMs: s.t1, text: s.text.trim() })),
+      };
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    const loaded = this.loaded;
+    this.loaded = undefined;
+    await this.queue;
+    if (loaded) await loaded.context.then((context) => context.release(), () => undefined);
+  }
+}
+
+function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
