@@ -28,6 +28,12 @@ export function readSettings(): Partial<PincerSettings> {
       toolPermissions: config.get<PincerSettings["agent"]["toolPermissions"]>("agent.toolPermissions", {}),
       sandbox: config.get<PincerSettings["agent"]["sandbox"]>("agent.sandbox", "auto"),
     },
+    voice: {
+      model: config.get<string>("voice.model", "base"),
+      language: config.get<PincerSettings["voice"]["language"]>("voice.language", "auto"),
+      recorder: config.get<PincerSettings["voice"]["recorder"]>("voice.recorder", "auto"),
+      silenceSeconds: config.get<number>("voice.silenceSeconds", 1.5),
+    },
   };
 }
 

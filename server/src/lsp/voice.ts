@@ -18,10 +18,14 @@ import type { ServerContext } from "./context";
 
 /** Registers the voice requests; returns what to call on shutdown. */
 export function registerVoice(connection: Connection, context: ServerContext): () => Promise<void> {
-  const voice = new VoiceService(() => {
-    const settings = context.settings();
-    return { voice: settings.voice, modelsDir: resolveModelsDir(settings.modelsDir), gpu: settings.gpu, threads: settings.threads };
-  }, context.log);
+  const voice = new VoiceService(
+    () => {
+      const settings = context.settings();
+      return { voice: settings.voice, modelsDir: resolveModelsDir(settings.modelsDir), gpu: settings.gpu, threads: settings.threads };
+    },
+    context.log,
+    testRecorder(),
+  );
   const stops = new Map<string, AbortController>();
 
   connection.onRequest(VoiceStatusRequest, () => voice.status());
@@ -66,4 +70,17 @@ export function registerVoice(connection: Connection, context: ServerContext): (
   connection.onNotification(DictateStopNotification, (params: DictateStopParams) => stops.get(params.id)?.abort());
 
   return () => voice.dispose();
+}
+
+/**
+ * Test seam, like PINCER_AGENT_SCRIPT: PINCER_VOICE_RECORDER is a JSON array [program, ...args]
+ * that records instead of the OS recorder (the LSP tests play a WAV file through sox).
+ */
+function testRecorder(): { program: string; args: string[] } | undefined {
+  const raw = process.env.PINCER_VOICE_RECORDER;
+  if (!raw) return undefined;
+  const parsed = JSON.parse(raw) as unknown;
+  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((a) => typeof a === "string")) throw new Error("PINCER_VOICE_RECORDER must be a JSON array of strings: [program, ...args].");
+  const [program, ...args] = parsed as string[];
+  return { program: program!, args };
 }

@@ -18,6 +18,8 @@ interface NativeContext {
   release(): Promise<void>;
 }
 interface WhisperModule {
+  toggleNativeLog(enable: boolean): Promise<void>;
+  addNativeLogListener(listener: (level: string, text: string) => void): { remove: () => void };
   initWhisper(options: { filePath: string; useGpu?: boolean }, variant?: "default" | "vulkan" | "cuda"): Promise<NativeContext>;
 }
 
@@ -73,7 +75,16 @@ export class WhisperEngine {
   }
 
   private async open(modelPath: string, gpu: GpuSetting): Promise<NativeContext> {
-    this.module ??= import("@fugood/whisper.node").then((m) => ((m as { default?: WhisperModule }).default ?? m) as WhisperModule);
+    this.module ??= import("@fugood/whisper.node").then(async (m) => {
+      const whisper = ((m as { default?: WhisperModule }).default ?? m) as WhisperModule;
+      // whisper.cpp's own log would go to stderr (the CLI's output, the LSP client's log): only its
+      // warnings and errors reach Pincer's log.
+      whisper.addNativeLogListener((level, text) => {
+        if (level === "error" || level === "warn") this.log(level, `whisper.cpp: ${text.trim()}`);
+      });
+      await whisper.toggleNativeLog(true);
+      return whisper;
+    });
     const whisper = await this.module.catch((error: Error) => {
       this.module = undefined;
       throw new Error(`The Whisper engine (@fugood/whisper.node) is not available on ${process.platform}-${process.arch}: ${error.message}`);
