@@ -1,0 +1,118 @@
+// Voice input on a real Whisper model (base, multilingual) and real speech: espeak-ng speaks
+// English, Mandarin and a mixed sentence, sox makes 16 kHz mono WAV, and Pincer transcribes it
+// from the CLI, over LSP as a dictation (the recorder seam plays the WAV like a microphone), and
+// through the façade with a cancel. espeak's voice is robotic, so the checks are error-rate bounds
+// that a working pipeline meets with room to spare and a broken one (wrong language, silence,
+// garbled weights, nothing recorded) cannot: not exact text.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { charErrorRate, wordErrorRate } from "../../bench/voice/metrics";
+import { VOICE_CORPUS } from "../../bench/voice/corpus";
+import { DictateProgressNotification, DictateRequest, normalizeSettings, type DictateProgressParams, type TranscriptResult } from "../../server/src/protocol";
+import { VoiceService } from "../../server/src/voice/voice-service";
+import { SERVER_BUNDLE, startTestServer, type TestServer } from "../helpers/lsp-client";
+import { concat, fileRecorder, requireSpeechTools, requireWhisperModel, silence, speak } from "../helpers/speech";
+
+// Measured on this pipeline (bench/voice.ts, README "Voice input"); the bounds leave room for a
+// different CPU's float rounding while staying far below what a broken pipeline scores (about 1.0).
+const MAX_WER_EN = 0.35;
+const MAX_CER_ZH = 0.6;
+const MAX_CER_MIXED = 0.7;
+
+const sample = (id: string) => VOICE_CORPUS.find((s) => s.id === id)!;
+
+describe("real Whisper model: voice input on espeak-ng speech", function () {
+  this.timeout(900_000);
+  let dir: string;
+  let model: string;
+  const wav: Record<string, string> = {};
+  let server: TestServer | undefined;
+
+  before(async function () {
+    requireSpeechTools(this);
+    model = requireWhisperModel(this);
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-real-voice-"));
+    for (const id of ["en-settings", "zh-settings", "mixed-python"]) wav[id] = speak(sample(id).text, sample(id).voice, path.join(dir, `${id}.wav`));
+  });
+  after(async () => {
+    await server?.stop();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [SERVER_BUNDLE, "transcribe", ...args, "--model", model], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, PINCER_SETTINGS: path.join(dir, "none.json") },
+    });
+
+  it("pincer transcribe --lang en --json: the English sentence, within the WER bound", () => {
+    const result = cli([wav["en-settings"]!, "--lang", "en", "--json"]);
+    assert.equal(result.status, 0, result.stderr);
+    const json = JSON.parse(result.stdout) as TranscriptResult & { file: string; model: string };
+    assert.equal(json.file, wav["en-settings"]);
+    assert.equal(json.model, model);
+    assert.equal(json.language, "en");
+    assert.ok(json.segments.length >= 1 && json.segments.every((s) => s.endMs > s.startMs));
+    assert.ok(json.elapsedMs > 0 && json.audioMs > 0);
+    const wer = wordErrorRate(sample("en-settings").text, json.text);
+    console.log(`      en WER ${(wer * 100).toFixed(0)}%: ${JSON.stringify(json.text)}`);
+    assert.ok(wer <= MAX_WER_EN, `WER ${wer.toFixed(2)} > ${MAX_WER_EN}: ${json.text}`);
+  });
+
+  it("pincer transcribe (language auto): Mandarin is detected as zh, within the CER bound", () => {
+    const result = cli([wav["zh-settings"]!]);
+    assert.equal(result.status, 0, result.stderr);
+    const text = result.stdout.trim();
+    const cer = charErrorRate(sample("zh-settings").text, text);
+    console.log(`      zh CER ${(cer * 100).toFixed(0)}%: ${JSON.stringify(text)}`);
+    assert.match(text, /\p{Script=Han}/u, "the transcript is Chinese");
+    assert.ok(cer <= MAX_CER_ZH, `CER ${cer.toFixed(2)} > ${MAX_CER_ZH}: ${text}`);
+  });
+
+  it("dictation over LSP: a mixed Chinese/English sentence, recorded until silence, with levels, within the CER bound", async () => {
+    const spoken = concat([wav["mixed-python"]!, silence(3, path.join(dir, "pause.wav")), speak("This is never heard.", "en-us", path.join(dir, "after.wav"))], path.join(dir, "dictation.wav"));
+    const { program, args } = fileRecorder(spoken);
+    // The server's temp and cache folders: a dictation leaves no audio file behind, or anywhere.
+    const tmp = path.join(dir, "server-tmp");
+    const cache = path.join(dir, "cache");
+    await fs.mkdir(tmp);
+    await fs.mkdir(cache);
+    server = await startTestServer({
+      settings: { voice: { model, language: "auto", recorder: "auto", silenceSeconds: 1.5 } },
+      env: { PINCER_CACHE_DIR: cache, TMPDIR: tmp, TEMP: tmp, TMP: tmp, PINCER_VOICE_RECORDER: JSON.stringify([program, ...args]) },
+    });
+    const progress: DictateProgressParams[] = [];
+    server.connection.onNotification(DictateProgressNotification, (p: DictateProgressParams) => void progress.push(p));
+    const result = await server.connection.sendRequest<TranscriptResult>(DictateRequest, { id: "mixed" });
+    assert.equal(result.stoppedBy, "silence");
+    assert.ok(progress.some((p) => p.phase === "recording" && p.level > 0.3), "loud frames were reported while recording");
+    assert.ok(progress.some((p) => p.phase === "transcribing"), "the transcribing phase was announced");
+    assert.doesNotMatch(result.text, /never heard/i, "recording stopped at the silence");
+    assert.deepEqual(await fs.readdir(tmp), [], "nothing was written to the temp folder");
+    assert.deepEqual((await fs.readdir(cache, { recursive: true })).filter((f) => /\.(wav|pcm|raw)$/i.test(String(f))), [], "no audio in the cache");
+    const cer = charErrorRate(sample("mixed-python").text, result.text);
+    console.log(`      mixed CER ${(cer * 100).toFixed(0)}% (${result.language}): ${JSON.stringify(result.text)}`);
+    assert.ok(cer <= MAX_CER_MIXED, `CER ${cer.toFixed(2)} > ${MAX_CER_MIXED}: ${result.text}`);
+  });
+
+  it("a transcription stops when its signal aborts", async () => {
+    const settings = normalizeSettings({ voice: { model } });
+    const voice = new VoiceService(() => ({ voice: settings.voice, modelsDir: dir, gpu: "off", threads: 2 }));
+    try {
+      await voice.prepare();
+      const controller = new AbortController();
+      const running = voice.transcribeFile(wav["zh-settings"]!, { language: "zh", signal: controller.signal });
+      controller.abort();
+      await assert.rejects(running, { name: "AbortError" });
+      // The warm model serves the next call.
+      const after = await voice.transcribeFile(wav["en-settings"]!, { language: "en" });
+      assert.ok(wordErrorRate(sample("en-settings").text, after.text) <= MAX_WER_EN, after.text);
+    } finally {
+      await voice.dispose();
+    }
+  });
+});
