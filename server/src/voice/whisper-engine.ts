@@ -1,7 +1,7 @@
 // The only code that touches @fugood/whisper.node (whisper.cpp). Like the LLM engine: the native
 // addon is imported on first use, one model stays loaded (one warm context per process), calls
 // are queued one at a time (a whisper context transcribes one input at a time), and every call
-// takes an AbortSignal: a running transcription is stopped inside whisper.cpp.
+// takes an AbortSignal: the caller is answered AbortError at once.
 import type { GpuSetting, VoiceLanguage } from "../protocol";
 import type { Logger } from "../platform/log";
 
@@ -98,15 +98,21 @@ export class WhisperEngine {
 
   /** Transcribes a 16-bit PCM buffer (16 kHz mono) or an audio file (WAV, MP3, FLAC) with the loaded model. */
   transcribe(input: TranscribeInput, options: TranscribeOptions): Promise<Transcription> {
-    const run = this.queue.then(() => this.run(input, options));
-    this.queue = run.catch(() => undefined);
+    let native: Promise<unknown> = Promise.resolve();
+    const run = this.queue.then(() => this.run(input, options, (job) => (native = job)));
+    // The next call waits for whisper.cpp itself, which may still run after a cancelled caller left.
+    this.queue = run.then(
+      () => native,
+      () => native,
+    );
     return run;
   }
 
-  private async run(input: TranscribeInput, options: TranscribeOptions): Promise<Transcription> {
+  private async run(input: TranscribeInput, options: TranscribeOptions, started: (native: Promise<unknown>) => void): Promise<Transcription> {
     if (!this.loaded) throw new Error("No Whisper model is loaded.");
     if (options.signal?.aborted) throw abortError();
     const context = await this.loaded.context;
+    if (options.signal?.aborted) throw abortError();
     const nativeOptions: Record<string, unknown> = {
       language: options.language,
       temperature: 0,
@@ -116,16 +122,21 @@ export class WhisperEngine {
     const job = "file" in input
       ? context.transcribeFile(input.file, nativeOptions)
       : context.transcribeData(input.pcm16.buffer.slice(input.pcm16.byteOffset, input.pcm16.byteOffset + input.pcm16.byteLength) as ArrayBuffer, nativeOptions);
+    started(job.promise.catch(() => undefined));
+    // The binding gives whisper.cpp no abort hook: stop() only discards the result when the window is
+    // done. So the caller is answered at once, and the native work ends in the background.
     const onAbort = () => void job.stop().catch(() => undefined);
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const result = await job.promise;
-      if (result.isAborted || options.signal?.aborted) throw abortError();
+      const result = await raceAbort(job.promise, options.signal);
+      if (result.isAborted) throw abortError();
       return {
         text: result.result.trim(),
         language: result.language ?? options.language,
         segments: result.segments.map((s) => ({ startMs: s.t0, endMs: s.t1, text: s.text.trim() })),
       };
+    } catch (error) {
+      throw options.signal?.aborted ? abortError() : error;
     } finally {
       options.signal?.removeEventListener("abort", onAbort);
     }
