@@ -44,6 +44,15 @@ export function speak(text: string, voice: string, file: string): string {
   return file;
 }
 
+/** Speaks each [voice, words] part and joins them into one 16 kHz mono WAV (a mixed-language sentence). */
+export function speakParts(parts: readonly [string, string][], file: string): string {
+  if (parts.length === 1) return speak(parts[0]![1], parts[0]![0], file);
+  const pieces = parts.map(([voice, words], i) => speak(words, voice, `${file}.part${i}.wav`));
+  concat(pieces, file);
+  execFileSync("rm", ["-f", ...pieces]);
+  return file;
+}
+
 /** `seconds` of digital silence as 16 kHz mono WAV. */
 export function silence(seconds: number, file: string): string {
   execFileSync("sox", ["-n", "-r", "16000", "-c", "1", "-b", "16", file, "trim", "0", String(seconds)]);

@@ -14,7 +14,7 @@ import { VOICE_CORPUS } from "../../bench/voice/corpus";
 import { DictateProgressNotification, DictateRequest, type DictateProgressParams, type TranscriptResult } from "../../server/src/protocol";
 import { WhisperEngine } from "../../server/src/voice/whisper-engine";
 import { SERVER_BUNDLE, startTestServer, type TestServer } from "../helpers/lsp-client";
-import { concat, fileRecorder, requireSpeechTools, requireWhisperModel, silence, speak } from "../helpers/speech";
+import { concat, fileRecorder, requireSpeechTools, requireWhisperModel, silence, speak, speakParts } from "../helpers/speech";
 
 // Measured on this pipeline (bench/voice.ts, README "Voice input"); the bounds leave room for a
 // different CPU's float rounding while staying far below what a broken pipeline scores (about 1.0).
@@ -35,7 +35,7 @@ describe("real Whisper model: voice input on espeak-ng speech", function () {
     requireSpeechTools(this);
     model = requireWhisperModel(this);
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-real-voice-"));
-    for (const id of ["en-settings", "zh-settings", "mixed-python"]) wav[id] = speak(sample(id).text, sample(id).voice, path.join(dir, `${id}.wav`));
+    for (const id of ["en-settings", "zh-settings", "mixed-python"]) wav[id] = speakParts(sample(id).parts, path.join(dir, `${id}.wav`));
   });
   after(async () => {
     await server?.stop();
