@@ -1,6 +1,7 @@
 // The composer's mic button: starts and stops a dictation (the extension does the recording),
 // shows the phase and the input level, and puts the transcript into the prompt at the cursor.
 import { el, icon } from "./dom";
+import { spliceAtCursor } from "./prompt-insert";
 
 const LABELS = {
   idle: "Dictate (speech to text on this machine; press again to stop)",
@@ -30,12 +31,8 @@ export function createMicButton(onClick: () => void): { button: HTMLButtonElemen
 /** Adds the transcript at the cursor (a space apart from the words around it) and selects nothing. */
 export function insertTranscript(input: HTMLTextAreaElement, text: string): void {
   const start = input.selectionStart ?? input.value.length;
-  const end = input.selectionEnd ?? start;
-  const before = input.value.slice(0, start);
-  const after = input.value.slice(end);
-  const spaced = `${before && !/\s$/.test(before) ? " " : ""}${text}${after && !/^\s/.test(after) ? " " : ""}`;
-  input.value = before + spaced + after;
-  const caret = before.length + spaced.length;
+  const { value, caret } = spliceAtCursor(input.value, start, input.selectionEnd ?? start, text);
+  input.value = value;
   input.setSelectionRange(caret, caret);
   input.focus();
 }
