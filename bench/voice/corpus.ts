@@ -1,8 +1,9 @@
 // Sentences a developer might dictate, spoken by espeak-ng. English uses the en-us voice. Debian's
-// espeak-ng Mandarin dictionary is the small one (most characters are read as English letter
-// names by the `cmn` voice), so Mandarin is spoken from tone-numbered pinyin by `cmn-latn-pinyin`,
-// which pronounces it properly; the reference is the Chinese text. A mixed sentence joins Mandarin
-// and English (en-us) parts, as a person switching language mid-sentence does.
+// espeak-ng Mandarin dictionary is the small one (its `cmn` voice reads most characters as
+// tone-numbered pinyin spelled out in English: "qing3" as "king three"), so Mandarin is spoken
+// from tone-numbered pinyin by `cmn-latn-pinyin`, which pronounces it properly; the reference is
+// the Chinese text. A mixed sentence joins Mandarin and English (en-us) parts, as a person
+// switching language mid-sentence does.
 // espeak's voice is robotic; the numbers measure the pipeline on it, not on a person.
 export interface VoiceSample {
   id: string;
