@@ -2,6 +2,12 @@
 // addon is imported on first use, one model stays loaded (one warm context per process), calls
 // are queued one at a time (a whisper context transcribes one input at a time), and every call
 // takes an AbortSignal: the caller is answered AbortError at once.
+//
+// The binding (1.1.1) must never be asked to stop or release a running job: whisper.cpp gets no
+// abort hook from it, and a job that ends cancelled (job.stop(), or release() while it runs) takes
+// its error path, whose callback gets one argument where the promise settles only on two, so the
+// promise never settles. A cancelled caller is answered at once; whisper.cpp finishes that window
+// in the background and the queue moves on when it has, and a context is released only when idle.
 import type { GpuSetting, VoiceLanguage } from "../protocol";
 import type { Logger } from "../platform/log";
 
@@ -10,11 +16,10 @@ interface NativeTranscribeResult {
   language?: string;
   result: string;
   segments: { text: string; t0: number; t1: number }[];
-  isAborted: boolean;
 }
 interface NativeContext {
-  transcribeFile(file: string, options: Record<string, unknown>): { stop: () => Promise<void>; promise: Promise<NativeTranscribeResult> };
-  transcribeData(data: ArrayBuffer, options: Record<string, unknown>): { stop: () => Promise<void>; promise: Promise<NativeTranscribeResult> };
+  transcribeFile(file: string, options: Record<string, unknown>): { promise: Promise<NativeTranscribeResult> };
+  transcribeData(data: ArrayBuffer, options: Record<string, unknown>): { promise: Promise<NativeTranscribeResult> };
   release(): Promise<void>;
 }
 interface WhisperModule {
@@ -69,7 +74,8 @@ export class WhisperEngine {
       failed.context.catch(() => {
         if (this.loaded === failed) this.loaded = undefined;
       });
-      if (previous) void previous.context.then((context) => context.release(), () => undefined);
+      // Released once the queue is idle: release() under a running job would leave it unsettled.
+      if (previous) void this.queue.then(() => previous.context).then((context) => context.release(), () => undefined);
     }
     await raceAbort(this.loaded.context, signal);
   }
@@ -123,13 +129,10 @@ export class WhisperEngine {
       ? context.transcribeFile(input.file, nativeOptions)
       : context.transcribeData(input.pcm16.buffer.slice(input.pcm16.byteOffset, input.pcm16.byteOffset + input.pcm16.byteLength) as ArrayBuffer, nativeOptions);
     started(job.promise.catch(() => undefined));
-    // The binding gives whisper.cpp no abort hook: stop() only discards the result when the window is
-    // done. So the caller is answered at once, and the native work ends in the background.
-    const onAbort = () => void job.stop().catch(() => undefined);
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+    // No job.stop() on abort (see the top of this file): the caller is answered at once, the native
+    // work ends in the background, and the next call starts when it has.
     try {
       const result = await raceAbort(job.promise, options.signal);
-      if (result.isAborted) throw abortError();
       return {
         text: result.result.trim(),
         language: result.language ?? options.language,
@@ -137,11 +140,10 @@ export class WhisperEngine {
       };
     } catch (error) {
       throw options.signal?.aborted ? abortError() : error;
-    } finally {
-      options.signal?.removeEventListener("abort", onAbort);
     }
   }
 
+  /** Releases the model once whisper.cpp is idle (a cancelled caller's window included). */
   async dispose(): Promise<void> {
     const loaded = this.loaded;
     this.loaded = undefined;
