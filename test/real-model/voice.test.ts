@@ -14,6 +14,7 @@ import { VOICE_CORPUS } from "../../bench/voice/corpus";
 import { DictateProgressNotification, DictateRequest, type DictateProgressParams, type TranscriptResult } from "../../server/src/protocol";
 import { WhisperEngine } from "../../server/src/voice/whisper-engine";
 import { SERVER_BUNDLE, startTestServer, type TestServer } from "../helpers/lsp-client";
+import { repoRoot as repoRootDir } from "../helpers/test-model";
 import { concat, fileRecorder, requireSpeechTools, requireWhisperModel, silence, speak, speakParts } from "../helpers/speech";
 
 // Measured on this pipeline (bench/voice.ts, README "Voice input"); the bounds leave room for a
@@ -102,6 +103,20 @@ describe("real Whisper model: voice input on espeak-ng speech", function () {
     const ser = pinyinSyllableErrorRate(sample("mixed-python").text, result.text);
     console.log(`      mixed CER ${(cer * 100).toFixed(0)}%, pinyin syllables ${(ser * 100).toFixed(0)}% (${result.language}): ${JSON.stringify(result.text)}`);
     assert.ok(ser <= MAX_SYLLABLES_MIXED, `syllable error rate ${ser.toFixed(2)} > ${MAX_SYLLABLES_MIXED}: ${result.text}`);
+  });
+
+  // The binding's native log callback is a ThreadSafeFunction that holds the event loop open: a
+  // process that disposed its engine must still be able to end by itself.
+  it("a process that loaded and disposed the engine ends by itself", () => {
+    const script = `import { WhisperEngine } from ${JSON.stringify(path.join(repoRootDir, "server/src/voice/whisper-engine.ts"))};
+      const engine = new WhisperEngine();
+      await engine.load(${JSON.stringify(model)}, "off");
+      await engine.dispose();
+      console.log("disposed");`;
+    const result = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: repoRootDir, encoding: "utf8", timeout: 60_000 });
+    assert.match(result.stdout, /disposed/, result.stderr);
+    assert.equal(result.signal, null, "the process was still running a minute after dispose");
+    assert.equal(result.status, 0, result.stderr);
   });
 
   // whisper.cpp cannot be stopped midway through this binding, and its stop() leaves the job's

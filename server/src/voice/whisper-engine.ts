@@ -53,6 +53,7 @@ export class WhisperEngine {
   private loaded: { key: string; context: Promise<NativeContext> } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private module: Promise<WhisperModule> | undefined;
+  private logListener: { remove: () => void } | undefined;
 
   constructor(private readonly log: Logger = () => {}) {}
 
@@ -85,7 +86,7 @@ export class WhisperEngine {
       const whisper = ((m as { default?: WhisperModule }).default ?? m) as WhisperModule;
       // whisper.cpp's own log would go to stderr (the CLI's output, the LSP client's log): only its
       // warnings and errors reach Pincer's log.
-      whisper.addNativeLogListener((level, text) => {
+      this.logListener = whisper.addNativeLogListener((level, text) => {
         if (level === "error" || level === "warn") this.log(level, `whisper.cpp: ${text.trim()}`);
       });
       await whisper.toggleNativeLog(true);
@@ -149,6 +150,14 @@ export class WhisperEngine {
     this.loaded = undefined;
     await this.queue;
     if (loaded) await loaded.context.then((context) => context.release(), () => undefined);
+    // The native log callback is a ThreadSafeFunction that holds the event loop open for ever (the
+    // CLI and the server exit explicitly; a test run or an embedding process would not end).
+    // The binding's log switch is process-wide: one engine per process, as everywhere in Pincer.
+    const module = this.module;
+    this.module = undefined;
+    this.logListener?.remove();
+    this.logListener = undefined;
+    if (module) await module.then((whisper) => whisper.toggleNativeLog(false), () => undefined);
   }
 }
 
