@@ -1,6 +1,7 @@
 // bench/checkpoints: cost of the agent's shadow-git checkpoints on a sample workspace: the first
 // snapshot (hashes everything), a snapshot with nothing changed (stat only), one after a one-file
-// edit, a step that deletes a folder and its undo, and the shadow repository's size on disk.
+// edit, a step that deletes a folder and its undo, the shadow repository's size on disk, and the
+// workspace lock every mutating step and undo take (median of 20 takes and releases).
 // Usage: node --import tsx bench/checkpoints.ts [WORKSPACE_TO_COPY] [--extra-mb N] [--delete FOLDER (default server)]
 // Without a folder it copies this repository's committed files (git archive HEAD).
 // --extra-mb adds N MB of generated source files, to see how snapshots scale.
@@ -10,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ShadowCheckpoints } from "../server/src/agent/checkpoints";
+import { acquireProcessLock } from "../server/src/platform/process-lock";
 import { WorkspaceRoots } from "../server/src/platform/workspace-paths";
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { "extra-mb": { type: "string", default: "0" }, delete: { type: "string", default: "server" } } });
@@ -64,6 +66,14 @@ if (folder) await fs.rm(path.join(ws, folder), { recursive: true });
 const [changed, deleteMs] = await time(() => store.afterStep("bench", 3, signal));
 const [undo, undoMs] = await time(() => store.undoRun("bench", signal));
 
+const lockTimes: number[] = [];
+for (let i = 0; i < 20; i++) {
+  const [lock, ms] = await time(() => acquireProcessLock(path.join(base, "bench.lock"), { what: "bench", signal }));
+  const [, releaseMs] = await time(() => lock.release());
+  lockTimes.push(ms + releaseMs);
+}
+lockTimes.sort((a, b) => a - b);
+
 console.log(`workspace: ${stats.files} files, ${mb(stats.bytes)}`);
 console.log(`first snapshot: ${firstMs.toFixed(0)} ms, shadow repository ${mb(sizeFirst)} (loose objects)`);
 console.log(`snapshot, nothing changed: ${unchangedMs.toFixed(0)} ms`);
@@ -71,4 +81,5 @@ console.log(`snapshot after a one-file edit: ${editMs.toFixed(0)} ms, repository
 console.log(`snapshot after deleting ${folder}/ (${changed.changedPaths.length} files): ${deleteMs.toFixed(0)} ms`);
 console.log(`undo run: ${undoMs.toFixed(0)} ms, ${undo.restored.length} restored, ${undo.conflicts.length} conflicts`);
 console.log(`shadow repository at the end: ${mb(await store.sizeBytes())}`);
+console.log(`workspace lock, take and release: ${lockTimes[10]!.toFixed(1)} ms`);
 await fs.rm(base, { recursive: true, force: true });

@@ -20,8 +20,11 @@ import { LlamaCompletion } from "node-llama-cpp";
 import { completionBudget } from "../server/src/completion/budget";
 import { completeAt } from "../server/src/completion/complete";
 import { Engine } from "../server/src/engine/engine";
-import { REAL_MODELS, realModel, repoRoot, type RealModelId } from "../test/helpers/test-model";
+import { REAL_MODELS, realModel, repoRoot, type RealModelId } from "../test/support/test-model";
 import { firstLine, samplePositions, SOURCE_PACKAGES, type Position } from "./completion-real/positions";
+
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
 
 const { values } = parseArgs({
   options: {
@@ -61,7 +64,7 @@ async function runPincer(engine: Engine, positions: readonly Position[]): Promis
   for (const [i, p] of positions.entries()) {
     // One document per position (a cursor jump): the prompt is laid out anew, and the KV cache keeps
     // whatever it shares with the previous prompt.
-    const result = await completeAt(engine, { text: p.document, offset: p.offset, maxTokens, maxLines: 1, uri: `${p.file}#${p.line}`, path: path.basename(p.file), languageId: "javascript" });
+    const result = await completeAt(engine, { signal: NEVER_ABORTED, text: p.document, offset: p.offset, maxTokens, maxLines: 1, uri: `${p.file}#${p.line}`, path: path.basename(p.file), languageId: "javascript" });
     got.push(firstLine(result.insertText));
     if ((i + 1) % 50 === 0) log(`  pincer ${i + 1}/${positions.length}`);
   }
@@ -113,7 +116,7 @@ const percent = (n: number, of: number) => `${((100 * n) / of).toFixed(1)}%`;
 async function main(): Promise<void> {
   const modelPath = resolveModel(values.model!);
   log(`loading ${path.basename(modelPath)} (threads ${threads}, context ${contextSize})`);
-  const engine = await Engine.load({ modelPath, settings: { gpu: "off", gpuLayers: "auto", threads, contextSize }, log: () => undefined, slots: ["completion"] });
+  const engine = await Engine.load({ signal: NEVER_ABORTED, modelPath, settings: { gpu: "off", gpuLayers: "auto", threads, contextSize }, log: () => undefined, slots: ["completion"] });
   try {
     const positions = samplePositions({
       nodeModules: path.join(repoRoot, "node_modules"),

@@ -18,22 +18,32 @@
 // "relayout" rows; every other request is a keystroke row. After the last key of a span the user
 // reads the suggestion: the request then in flight finishes before the next jump.
 //
+// A third target is llama.cpp's own llama-server, built from node-llama-cpp's bundled llama.cpp source
+// (test/support/llama-server-build.ts, cached outside the repository) and driven the way llama.vscode drives it
+// (bench/completion/replay-llama-server.ts). With --rounds N every target replays the session once
+// per round, the order rotated, and bench/completion/compare.ts prints the side-by-side table and the
+// issue's targets as ratios within each round.
+//
 // Usage: node --import tsx bench/completion.ts [--model PATH] [--session PATH | --files F...]
-//   [--keys N] [--only pincer|baseline] [--threads N] [--context-size N] [--max-tokens N]
-//   [--debounce MS] [--verbose] [--build]
+//   [--keys N] [--targets pincer,llama-server,baseline] [--rounds N] [--threads N|auto]
+//   [--llama-threads N] [--llama-batch-threads N] [--first-ms MS] [--context-size N] [--max-tokens N]
+//   [--debounce MS] [--details] [--verbose] [--build] [--build-llama-server]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { SERVER_BUNDLE } from "../test/helpers/lsp-client";
+import { SERVER_BUNDLE } from "../test/support/lsp-client";
+import { printComparison, type TargetRun } from "./completion/compare";
 import { runBaseline, type BaselineRun } from "./completion/replay-baseline";
+import { runLlamaServer } from "./completion/replay-llama-server";
 import { runPincer, type PincerRun } from "./completion/replay-pincer";
 import type { BenchOptions } from "./completion/replay";
 import { printReport } from "./completion/report";
+import { cachedLlamaServer, ensureLlamaServer } from "../test/support/llama-server-build";
 import { loadSession, log, placesOf } from "./completion/session";
 import { REPO_ROOT } from "./sessions/record";
-import { writeSyntheticModel } from "./synthetic-model";
+import { writeSyntheticModel } from "../test/support/synthetic-model";
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +52,14 @@ const { values } = parseArgs({
     files: { type: "string", multiple: true },
     keys: { type: "string" },
     only: { type: "string" },
+    targets: { type: "string" },
+    rounds: { type: "string", default: "1" },
     threads: { type: "string", default: "1" },
+    "llama-threads": { type: "string", default: "1" },
+    "llama-batch-threads": { type: "string", default: "2" },
+    "first-ms": { type: "string", default: "1000" },
+    details: { type: "boolean", default: false },
+    "build-llama-server": { type: "boolean", default: false },
     "context-size": { type: "string", default: "4096" },
     "max-tokens": { type: "string", default: "16" },
     debounce: { type: "string", default: "0" },
@@ -51,7 +68,8 @@ const { values } = parseArgs({
   },
 });
 const options: BenchOptions = {
-  threads: Number(values.threads),
+  threads: values.threads === "auto" ? "auto" : Number(values.threads),
+  firstSuggestionMs: Number(values["first-ms"]),
   contextSize: Number(values["context-size"]),
   maxTokens: Number(values["max-tokens"]),
   maxLines: 1,
@@ -101,39 +119,66 @@ async function main(): Promise<void> {
   const keyCount = places.reduce((n, p) => n + p.keys.length, 0);
   const typingS = places.reduce((n, p) => n + p.readMs + p.keys.reduce((m, k) => m + k.dt, 0), 0) / 1000;
   const modelPath = path.resolve(values.model ?? (await defaultModel()));
-  const only = values.only;
-  if (only !== undefined && only !== "pincer" && only !== "baseline") throw new Error("--only takes pincer or baseline");
+  const targets = (values.targets ?? values.only ?? (cachedLlamaServer() || values["build-llama-server"] ? "pincer,llama-server,baseline" : "pincer,baseline")).split(",");
+  for (const t of targets) if (!["pincer", "llama-server", "baseline"].includes(t)) throw new Error(`unknown target ${t}: use pincer, llama-server, baseline`);
   log(`session ${source}: ${places.length} places in ${new Set(places.map((p) => p.file)).size} files, ${keyCount} keys, ${typingS.toFixed(0)} s of typing; model ${modelPath}`);
+  if (targets.includes("pincer")) ensureBundle();
+  const llamaBinary = targets.includes("llama-server") ? ensureLlamaServer(log) : undefined;
+  const infill = await modelHasInfill(modelPath);
 
-  const machine: string[] = [];
-  let pincer: PincerRun | undefined;
-  let baseline: BaselineRun | undefined;
-  if (only !== "baseline") {
-    ensureBundle();
-    const started = performance.now();
-    const loadBefore = load();
-    pincer = await runPincer(modelPath, places, texts, options);
-    log(`pincer: replay done in ${((performance.now() - started) / 1000).toFixed(0)} s; ${pincer.pairing}`);
-    machine.push(`Pincer replay: load average ${loadBefore} before, ${load()} after`);
+  const runs: TargetRun[] = [];
+  const rounds = Math.max(1, Number(values.rounds));
+  for (let round = 1; round <= rounds; round++) {
+    // Rotate the order so no target always runs first (or after the same one).
+    const order = targets.map((_, i) => targets[(i + round - 1) % targets.length]!);
+    let pincer: PincerRun | undefined;
+    let baseline: BaselineRun | undefined;
+    const machine: string[] = [];
+    for (const target of order) {
+      const started = performance.now();
+      const before = os.loadavg()[0]!;
+      let rows;
+      let label: string;
+      if (target === "pincer") {
+        pincer = await runPincer(modelPath, places, texts, options);
+        rows = pincer.rows;
+        label = `Pincer over LSP, threads ${options.threads}${pincer.threadsNote ? ` (${pincer.threadsNote})` : ""}, first suggestion ≤ ${options.firstSuggestionMs} ms`;
+        log(`pincer: replay done in ${((performance.now() - started) / 1000).toFixed(0)} s; ${pincer.pairing}`);
+      } else if (target === "baseline") {
+        baseline = await runBaseline(modelPath, places, texts, { ...options, threads: options.threads === "auto" ? 1 : options.threads });
+        rows = baseline.rows;
+        label = `node-llama-cpp infill, ${options.threads === "auto" ? 1 : options.threads} thread(s)`;
+        log(`baseline: replay done in ${((performance.now() - started) / 1000).toFixed(0)} s; ${baseline.meterCheck}`);
+      } else {
+        const threads = Number(values["llama-threads"]);
+        const batchThreads = Number(values["llama-batch-threads"]);
+        const run = await runLlamaServer(modelPath, places, texts, options, { binary: llamaBinary!, threads, batchThreads, infill });
+        rows = run.rows;
+        label = `llama-server ${infill ? "/infill" : "/completion"} (llama.vscode's requests), -t ${threads} -tb ${batchThreads}`;
+        log(`llama-server: replay done in ${((performance.now() - started) / 1000).toFixed(0)} s; ${run.info}`);
+      }
+      const after = os.loadavg()[0]!;
+      machine.push(`${target}: load average ${before.toFixed(2)} before, ${after.toFixed(2)} after`);
+      runs.push({ target, label, round, rows, load: [before, after] });
+    }
+    if (values.details) printReport({ pincer, baseline, places, modelPath, source, options: { ...options, threads: options.threads === "auto" ? 0 : options.threads }, machine, verbose: values.verbose });
   }
-  if (only !== "pincer") {
-    const started = performance.now();
-    const loadBefore = load();
-    baseline = await runBaseline(modelPath, places, texts, options);
-    log(`baseline: replay done in ${((performance.now() - started) / 1000).toFixed(0)} s; ${baseline.meterCheck}`);
-    machine.push(`baseline replay: load average ${loadBefore} before, ${load()} after`);
-  }
-
-  printReport({ pincer, baseline, places, modelPath, source, options, machine, verbose: values.verbose });
+  console.log(`\n${places.length} places in ${new Set(places.map((p) => p.file)).size} files, ${keyCount} keys; maxTokens ${options.maxTokens}, context ${options.contextSize}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"})`);
+  printComparison(runs, path.basename(modelPath));
 
   const resultsDir = path.join(REPO_ROOT, "bench", "results");
   mkdirSync(resultsDir, { recursive: true });
   const out = path.join(resultsDir, `completion-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(
-    out,
-    JSON.stringify({ model: modelPath, threads: options.threads, contextSize: options.contextSize, maxTokens: options.maxTokens, session: source, pincer: pincer?.rows, baseline: baseline?.rows }, null, 1),
-  );
+  writeFileSync(out, JSON.stringify({ model: modelPath, options, session: source, runs }, null, 1));
   log(`per-request rows: ${path.relative(REPO_ROOT, out)}`);
+}
+
+/** Whether the model has fill-in-the-middle tokens (llama-server's /infill needs them). */
+async function modelHasInfill(modelPath: string): Promise<boolean> {
+  const { readGgufFileInfo } = await import("node-llama-cpp");
+  const info = await readGgufFileInfo(modelPath, { readTensorInfo: false });
+  const keys = info.metadata.tokenizer?.ggml as Record<string, unknown> | undefined;
+  return keys?.fim_pre_token_id !== undefined || keys?.prefix_token_id !== undefined;
 }
 
 await main();

@@ -1,4 +1,4 @@
-// Voice bench: espeak-ng speaks the corpus (bench/voice/corpus.ts), sox makes 16 kHz mono WAV,
+// Voice bench: espeak-ng speaks the corpus (test/support/voice-corpus.ts), sox makes 16 kHz mono WAV,
 // Pincer's VoiceService transcribes it with the real Whisper model, and this prints WER for
 // English and CER for Chinese and mixed sentences, per sample and per language, with the real-time
 // factor (transcription time / audio length).
@@ -12,9 +12,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { normalizeSettings, type VoiceLanguage } from "../server/src/protocol";
 import { VoiceService } from "../server/src/voice/voice-service";
-import { speakParts, WHISPER_TEST_MODEL } from "../test/helpers/speech";
-import { VOICE_CORPUS } from "./voice/corpus";
-import { charErrorRate, pinyinSyllableErrorRate, wordErrorRate } from "./voice/metrics";
+import { speakParts, WHISPER_TEST_MODEL } from "../test/support/speech";
+import { VOICE_CORPUS } from "../test/support/voice-corpus";
+import { charErrorRate, pinyinSyllableErrorRate, wordErrorRate } from "../test/support/voice-metrics";
 
 const { values } = parseArgs({ options: { model: { type: "string" }, lang: { type: "string", default: "auto" }, json: { type: "boolean" }, threads: { type: "string" }, only: { type: "string" } } });
 const kinds = (values.only ?? "en,zh,mixed").split(",");
@@ -28,12 +28,12 @@ interface Row { id: string; kind: string; language: string; reference: string; t
 const rows: Row[] = [];
 try {
   const loadStart = Date.now();
-  await voice.prepare();
+  await voice.prepare(new AbortController().signal);
   const loadMs = Date.now() - loadStart;
   for (const sample of VOICE_CORPUS.filter((s) => kinds.includes(s.kind))) {
     const wav = speakParts(sample.parts, path.join(dir, `${sample.id}.wav`));
     const language = (values.lang === "per-sample" ? (sample.kind === "en" ? "en" : "zh") : values.lang) as VoiceLanguage;
-    const result = await voice.transcribeFile(wav, { language });
+    const result = await voice.transcribeFile(wav, { language, signal: new AbortController().signal });
     const metric = sample.kind === "en" ? "WER" : "CER";
     const errorRate = metric === "WER" ? wordErrorRate(sample.text, result.text) : charErrorRate(sample.text, result.text);
     const audioMs = Math.round(Number(execFileSync("soxi", ["-D", wav], { encoding: "utf8" })) * 1000);

@@ -48,6 +48,10 @@ const ignore = [
   "node_modules/tree-sitter-{c,json}/{src,prebuilds,bindings,queries,node_modules}/**",
   "node_modules/tree-sitter-{c,json}/{binding.gyp,grammar.js,tree-sitter.json}",
   "node_modules/node-gyp-build/**",
+  // The codebase index's store: LanceDB's platform package (an N-API binary, no install script) ships
+  // through npm's optional dependencies, so only this platform's is installed; its licence files and
+  // the Rust licence report stay, its other documentation goes.
+  "node_modules/@lancedb/lancedb/{AGENTS,CONTRIBUTING}.md",
   // OCR: tesseract.js runs its Node worker script from src/ (never the browser dist/). Its Node
   // getCore() passes a boolean where it compares OEM numbers, so Node always loads the full cores
   // (tesseract-core{,-simd,-relaxedsimd}), never the *-lstm ones; it reads their .wasm files, never

@@ -36,7 +36,7 @@ function mochaTier(name, roots, timeout) {
 try {
   const built = step("build", node, ["scripts/build.mjs"]) && step("typecheck", node, ["node_modules/typescript/bin/tsc", "-b"]);
   const packaged = built && step("package", node, ["scripts/package.mjs"]);
-  if (built) mochaTier("unit, LSP and real-model tests", ["server/src", "bench", "test/webview", "test/lsp", "test/real-model", ...(packaged ? ["test/package"] : [])], 60_000);
+  if (built) mochaTier("unit, LSP and real-model tests", ["server/src", "bench", "test/webview", "test/support", "test/lsp", "test/deploy", "test/real-model", ...(packaged ? ["test/package"] : [])], 60_000);
   // Disk full (a small tmpfs when mounting is allowed, else an injected short-write layer), kills
   // at random points of writes, concurrent writers: about a minute.
   if (built) mochaTier("fault tests", ["test/faults"], 120_000);

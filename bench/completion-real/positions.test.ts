@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { repoRoot } from "../../test/helpers/test-model";
+import { repoRoot } from "../../test/support/test-model";
 import { firstLine, holdOut, isCandidateLine, samplePositions, seededRandom } from "./positions";
 
 describe("bench/completion-real positions", () => {

@@ -13,7 +13,7 @@ export interface BaselineRun {
   meterCheck: string;
 }
 
-export async function runBaseline(modelPath: string, places: Place[], texts: Map<string, string>, options: BenchOptions): Promise<BaselineRun> {
+export async function runBaseline(modelPath: string, places: Place[], texts: Map<string, string>, options: BenchOptions & { threads: number }): Promise<BaselineRun> {
   const llama = await getLlama({ gpu: "auto", build: "never" });
   const model = await llama.loadModel({ modelPath });
   const context = await model.createContext({ contextSize: options.contextSize, threads: options.threads, sequences: 1 });

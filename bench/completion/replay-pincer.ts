@@ -7,7 +7,7 @@ import path from "node:path";
 import { InlineCompletionRequest, InlineCompletionTriggerKind, type InlineCompletionList } from "vscode-languageserver-protocol";
 import { CancellationTokenSource, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification } from "vscode-languageserver-protocol/node";
 import { CompletionStatsRequest, DEFAULT_SETTINGS, type CompletionStat, type CompletionStatsResult } from "../../server/src/protocol";
-import { startTestServer } from "../../test/helpers/lsp-client";
+import { startTestServer } from "../../test/support/lsp-client";
 import { replay, type BenchOptions, type RequestRow, type Target } from "./replay";
 import { log, type Place } from "./session";
 
@@ -16,6 +16,8 @@ export interface PincerRun {
   stats: CompletionStat[];
   /** How the server's records were paired with the requests, in words. */
   pairing: string;
+  /** The thread counts the server chose (from its load log line). */
+  threadsNote?: string;
 }
 
 export async function runPincer(modelPath: string, places: Place[], texts: Map<string, string>, options: BenchOptions): Promise<PincerRun> {
@@ -25,7 +27,7 @@ export async function runPincer(modelPath: string, places: Place[], texts: Map<s
       model: modelPath,
       threads: options.threads,
       contextSize: options.contextSize,
-      completion: { ...DEFAULT_SETTINGS.completion, maxTokens: options.maxTokens, maxLines: options.maxLines, debounceMs: 0 },
+      completion: { ...DEFAULT_SETTINGS.completion, maxTokens: options.maxTokens, maxLines: options.maxLines, debounceMs: 0, firstSuggestionMs: options.firstSuggestionMs },
     },
     env: { PINCER_CACHE_DIR: cacheDir },
   });
@@ -33,11 +35,13 @@ export async function runPincer(modelPath: string, places: Place[], texts: Map<s
     const loadStarted = performance.now();
     const ready = await server.waitForStatus((s) => s.state === "ready" || s.state === "error", "ready", 300_000);
     if (ready.state !== "ready") throw new Error(`the server did not load the model: ${ready.message}`);
-    log(`pincer: server ready in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s (${ready.model}, ${ready.backend})`);
+    const loaded = await server.waitForLog(/^Loaded .* thread\(s\)/).catch(() => "");
+    const threadsNote = /thread\(s\) \(([^)]*)\)/.exec(loaded)?.[1];
+    log(`pincer: server ready in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s (${ready.model}, ${ready.backend}; ${threadsNote ?? "threads unknown"})`);
     for (const [uri, text] of texts) {
       await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "javascript", version: 1, text } });
     }
-    await server.connection.sendRequest(CompletionStatsRequest); // start from an empty record
+    await server.connection.sendRequest(CompletionStatsRequest, {}); // start from an empty record
     const target: Target = {
       name: "pincer",
       change(place, document, change) {
@@ -62,8 +66,8 @@ export async function runPincer(modelPath: string, places: Place[], texts: Map<s
       },
     };
     const rows = await replay(target, places, texts, options.debounceMs);
-    const { stats } = (await server.connection.sendRequest(CompletionStatsRequest)) as CompletionStatsResult;
-    return { rows, stats, pairing: pairStats(rows, stats) };
+    const { stats } = (await server.connection.sendRequest(CompletionStatsRequest, {})) as CompletionStatsResult;
+    return { rows, stats, pairing: pairStats(rows, stats), threadsNote };
   } finally {
     await server.stop();
     rmSync(cacheDir, { recursive: true, force: true });

@@ -8,7 +8,10 @@ import { log, type Place } from "./session";
 
 /** The settings both targets run with (the CLI flags). */
 export interface BenchOptions {
-  threads: number;
+  /** Pincer's threads setting; the baseline takes a number ("auto" runs it on 1). */
+  threads: number | "auto";
+  /** Pincer's pincer.completion.firstSuggestionMs (0: no time budget). */
+  firstSuggestionMs: number;
   contextSize: number;
   maxTokens: number;
   maxLines: number;
@@ -25,6 +28,8 @@ export interface Answer {
   modelMs?: number;
   /** Baseline only: time waiting behind the replaced request's generation before reaching the model. */
   queuedMs?: number;
+  /** Where an in-process answer came from when not from the model ("cache": llama.vscode's result cache). */
+  source?: string;
 }
 
 export interface Target {

@@ -54,11 +54,11 @@ interface Summary {
 }
 
 /** The prompt tokens a row's request evaluated; undefined when not known. */
-function tokensOf(row: RequestRow): number | undefined {
+export function tokensOf(row: RequestRow): number | undefined {
   if (row.answer?.evaluatedPromptTokens !== undefined) return row.answer.evaluatedPromptTokens;
   return row.stat?.evaluatedPromptTokens;
 }
-function completedOf(row: RequestRow): boolean {
+export function completedOf(row: RequestRow): boolean {
   if (row.stat) return !row.stat.cancelled;
   return row.answer !== undefined && !row.answer.cancelled;
 }

@@ -2,7 +2,7 @@
 // sizes (300 dpi equivalent: 10-12 pt text is 42-50 px), a few degrees of rotation, noise,
 // Chinese lines when a CJK font is installed, and tables of 3-8 columns.
 import { execFileSync } from "node:child_process";
-import { renderLines, renderTable } from "../../test/helpers/ocr-images";
+import { renderLines, renderTable } from "../../test/support/ocr-images";
 
 export interface Sample {
   group: string;

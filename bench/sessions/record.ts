@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { mulberry32 } from "../synthetic-model";
+import { mulberry32 } from "../../test/support/synthetic-model";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const DEFAULT_SESSION = path.join(REPO_ROOT, "bench", "sessions", "typing.json");

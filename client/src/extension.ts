@@ -1,4 +1,5 @@
 // Activation: wire the output channel, status bar, language client and commands. Nothing else.
+import { registerMcp } from "./commands/mcp-servers";
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { RunCodeActionCommand, StatusNotification, TrustNotification, type CodeActionArgs, type StatusParams } from "../../server/src/protocol";
@@ -6,11 +7,14 @@ import { registerChat } from "./chat/register-chat";
 import { runCodeAction } from "./commands/code-action-run";
 import { downloadModelCommand } from "./commands/download-model";
 import { generateCommitMessageCommand, summarizeChangesCommand } from "./commands/git-commands";
+import { reindexCodebaseCommand } from "./commands/reindex-codebase";
 import { ocrDocumentCommand } from "./commands/ocr-document";
 import { askCommand, explainFileCommand, runTaskCommand } from "./commands/palette-tasks";
 import { selectModelCommand } from "./commands/select-model";
 import { registerDiffReview } from "./diff-review";
+import { registerCursorHints } from "./inline-completion-middleware";
 import { createLanguageClient } from "./language-client";
+import { registerRemoteConsent } from "./remote-consent";
 import { PincerStatusBar } from "./status-bar";
 
 let client: LanguageClient | undefined;
@@ -30,12 +34,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const languageClient = client;
   context.subscriptions.push(
     registerChat(context, languageClient),
+    registerRemoteConsent(context, languageClient),
+    registerCursorHints(languageClient),
+    registerMcp(languageClient, context.secrets),
     languageClient.onNotification(StatusNotification, (status: StatusParams) => statusBar.show(status)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void languageClient.sendNotification(TrustNotification, { trusted: true })),
     vscode.commands.registerCommand("pincer.selectModel", () => selectModelCommand(languageClient)),
     vscode.commands.registerCommand("pincer.downloadModel", () => downloadModelCommand(languageClient)),
     vscode.commands.registerCommand("pincer.showServerLog", () => output.show(true)),
     vscode.commands.registerCommand("pincer.ocrDocument", (uri?: vscode.Uri) => ocrDocumentCommand(languageClient, uri)),
+    vscode.commands.registerCommand("pincer.reindexCodebase", () => reindexCodebaseCommand(languageClient)),
     vscode.commands.registerCommand(RunCodeActionCommand, (args: CodeActionArgs) => runCodeAction(languageClient, args)),
     vscode.commands.registerCommand("pincer.ask", () => askCommand()),
     vscode.commands.registerCommand("pincer.explainFile", () => explainFileCommand()),

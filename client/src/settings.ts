@@ -1,51 +1,32 @@
 // Reads `pincer.*` from VS Code. In a restricted (untrusted) workspace VS Code itself ignores
 // workspace values of the settings listed under restrictedConfigurations in package.json.
 import * as vscode from "vscode";
-import type { PincerSettings } from "../../server/src/protocol";
+import { SETTING_KEYS, SETTINGS_SCHEMA, unflattenPincerKeys, type PincerSettings } from "../../server/src/protocol";
 
+/**
+ * Every setting of the schema (protocol/settings-schema.ts) as VS Code resolves it; the server checks
+ * the values (normalizeSettings). profile, toolPermissions and sandbox are application-scoped in
+ * package.json: a workspace cannot widen them.
+ */
 export function readSettings(): Partial<PincerSettings> {
-  const config = vscode.workspace.getConfiguration("pincer");
-  return {
-    model: config.get<string>("model", ""),
-    modelsDir: config.get<string>("modelsDir", ""),
-    gpu: config.get<PincerSettings["gpu"]>("gpu", "auto"),
-    gpuLayers: config.get<PincerSettings["gpuLayers"]>("gpuLayers", "auto"),
-    threads: config.get<PincerSettings["threads"]>("threads", "auto"),
-    contextSize: config.get<PincerSettings["contextSize"]>("contextSize", "auto"),
-    completion: {
-      enabled: config.get<boolean>("completion.enabled", true),
-      maxTokens: config.get<number>("completion.maxTokens", 64),
-      maxLines: config.get<number>("completion.maxLines", 8),
-      debounceMs: config.get<number>("completion.debounceMs", 75),
-      model: config.get<string>("completion.model", ""),
-    },
-    // profile, toolPermissions and sandbox are application-scoped in package.json: a workspace cannot widen them.
-    agent: {
-      maxSteps: config.get<number>("agent.maxSteps", 30),
-      maxTokens: config.get<number>("agent.maxTokens", 200_000),
-      maxWallSeconds: config.get<number>("agent.maxWallSeconds", 900),
-      profile: config.get<PincerSettings["agent"]["profile"]>("agent.profile", "edit"),
-      toolPermissions: config.get<PincerSettings["agent"]["toolPermissions"]>("agent.toolPermissions", {}),
-      sandbox: config.get<PincerSettings["agent"]["sandbox"]>("agent.sandbox", "auto"),
-    },
-    voice: {
-      model: config.get<string>("voice.model", "base"),
-      language: config.get<PincerSettings["voice"]["language"]>("voice.language", "auto"),
-      recorder: config.get<PincerSettings["voice"]["recorder"]>("voice.recorder", "auto"),
-      silenceSeconds: config.get<number>("voice.silenceSeconds", 1.5),
-    },
-  };
+  const config = vscode.workspace.getConfiguration();
+  return unflattenPincerKeys(Object.fromEntries(SETTING_KEYS.map((key) => [key, config.get(key, SETTINGS_SCHEMA[key].default)]))) as Partial<PincerSettings>;
 }
 
 export async function setModelSetting(value: string): Promise<void> {
   await vscode.workspace.getConfiguration("pincer").update("model", value, vscode.ConfigurationTarget.Global);
 }
 
+/** The codebase index's embedding model (user settings: a workspace cannot choose what runs here). */
+export async function setEmbeddingModelSetting(value: string): Promise<void> {
+  await vscode.workspace.getConfiguration("pincer").update("index.embeddingModel", value, vscode.ConfigurationTarget.Global);
+}
+
 /** Inline completion is on for this document's language (the setting is language-overridable). */
 export function completionEnabledFor(document: vscode.TextDocument): boolean {
-  return vscode.workspace.getConfiguration("pincer.completion", { languageId: document.languageId, uri: document.uri }).get<boolean>("enabled", true);
+  return vscode.workspace.getConfiguration("pincer.completion", { languageId: document.languageId, uri: document.uri }).get<boolean>("enabled", SETTINGS_SCHEMA["pincer.completion.enabled"].default);
 }
 
 export function completionDebounceMs(): number {
-  return Math.max(0, vscode.workspace.getConfiguration("pincer.completion").get<number>("debounceMs", 75));
+  return Math.max(0, vscode.workspace.getConfiguration("pincer.completion").get<number>("debounceMs", SETTINGS_SCHEMA["pincer.completion.debounceMs"].default));
 }

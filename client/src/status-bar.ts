@@ -16,7 +16,7 @@ export class PincerStatusBar implements vscode.Disposable {
 
   show(status: StatusParams): void {
     const model = status.model ?? "no model";
-    const backend = status.backend ? ` · ${status.backend}` : "";
+    const backend = `${status.backend ? ` · ${status.backend}` : ""}${status.remote?.length ? ` · remote: ${status.remote.join(", ")}` : ""}`;
     const restricted = `${status.trusted ? "" : " · restricted"}${status.commandSandbox && status.commandSandbox.kind !== "none" ? " $(shield)" : ""}`;
     const sandbox = status.commandSandbox ? sandboxText(status.commandSandbox) : undefined;
     switch (status.state) {
@@ -41,6 +41,7 @@ export class PincerStatusBar implements vscode.Disposable {
       `**Pincer** — ${status.state}`,
       status.model ? `Model: ${status.model}` : undefined,
       status.backend ? `Backend: ${status.backend}` : undefined,
+      status.remote?.length ? `Remote engines (confirmed): ${status.remote.join(", ")}` : undefined,
       status.message,
       status.trusted ? undefined : "Restricted Mode: this workspace is not trusted, so only read-only features run (no agent, no terminal).",
       sandbox ? `Agent commands: ${sandbox.confined ? sandbox.label.replace(/, no network$/, "") : sandbox.label}. ${sandbox.detail}` : undefined,

@@ -5,7 +5,8 @@ import { installEgressGuard } from "./platform/egress-guard";
 installEgressGuard();
 
 const argv = process.argv.slice(2);
-if (argv[0] === "serve") {
+// `serve --http` is the OpenAI-compatible API: a CLI command (cli/commands/serve-http.ts).
+if (argv[0] === "serve" && !argv.includes("--http")) {
   const transports = argv.slice(1).filter((a) => a === "--stdio" || a === "--node-ipc");
   if (transports.length !== 1) {
     process.stderr.write("pincer serve needs exactly one of --stdio or --node-ipc\n");

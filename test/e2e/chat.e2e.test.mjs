@@ -159,10 +159,7 @@ describe('Pincer e2e: chat sidebar', function () {
     await h.runCommand(page, 'Pincer: New Chat');
     const chat = chatFrame(page);
     await chat.locator('.empty').waitFor();
-    // Not h.runCommand: it waits for the palette to close, and this command opens a picker.
-    await page.keyboard.press('F1');
-    await page.locator('.quick-input-widget .quick-input-box input').fill('>Pincer: Open Chat History');
-    await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^Pincer: Open Chat History$/ }) }).click();
+    await h.runCommand(page, 'Pincer: Open Chat History', { opensPicker: true });
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Say hello' }).click();
     await chat.locator('article.user', { hasText: 'Say hello' }).waitFor();
     assert.equal(await chat.locator('#chat-title').textContent(), 'Say hello');
@@ -176,10 +173,7 @@ describe('Pincer e2e: chat sidebar', function () {
   ]) {
     it(`follows the ${theme} theme`, async function () {
       const { page } = ctx;
-      // Not h.runCommand: it waits for the palette to close, and this command opens the theme picker.
-      await page.keyboard.press('F1');
-      await page.locator('.quick-input-widget .quick-input-box input').fill('>Preferences: Color Theme');
-      await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }) }).click();
+      await h.runCommand(page, 'Preferences: Color Theme', { opensPicker: true });
       const input = page.locator('.quick-input-widget .quick-input-box input[placeholder^="Select Color Theme"]');
       await input.waitFor();
       await input.fill(theme);

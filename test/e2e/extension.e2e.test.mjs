@@ -7,6 +7,7 @@
 // test saves a FAILED-<test>.png there too.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as h from './harness.mjs';
 import {
@@ -15,11 +16,13 @@ import {
 } from './e2e-helpers.mjs';
 
 // Read-only commands stay in Restricted Mode; Run Task… is listed too (its edit tasks are refused there).
-// The git commands are not: git runs programs a repository's config names.
+// The git commands are not: git runs programs a repository's config names. MCP Servers… and Set Remote API Key…
+// stay: they act on user-level settings and SecretStorage (workspace MCP servers are off in Restricted Mode).
 const PINCER_COMMANDS = [
   'Pincer: Download Model…', 'Pincer: Restart Server', 'Pincer: Select Model…', 'Pincer: Show Server Log',
   'Pincer: Ask…', 'Pincer: Explain File', 'Pincer: Run Task…',
-  'Pincer: OCR Document to Markdown', 'Pincer: New Chat', 'Pincer: Open Chat History', 'Pincer: Focus on Chat View', 'View: Show Pincer',
+  'Pincer: OCR Document to Markdown', 'Pincer: Re-index Codebase', 'Pincer: New Chat', 'Pincer: Open Chat History', 'Pincer: Focus on Chat View', 'View: Show Pincer',
+  'Pincer: MCP Servers…', 'Pincer: Set Remote API Key…',
 ];
 const RESTRICTED_WHY = 'Restricted Mode: this workspace is not trusted, so only read-only features run (no agent, no terminal).';
 
@@ -203,6 +206,20 @@ describe('Pincer e2e: trusted workspace', function () {
     const text = await waitForPincerOutput(page, [`Loaded ${MODEL_NAME} on CPU in`]);
     assert.match(text.replace(/\s+/g, ' '), new RegExp(`Loaded ${MODEL_NAME} on CPU in [\\d.]+s`));
     await screenshot(page, 'trusted-1-activation-and-server-log');
+  });
+
+  it('Pincer: Re-index Codebase indexes the workspace and says how many files and chunks it holds', async function () {
+    const { page } = ctx;
+    writeFileSync(path.join(ctx.workspaceDir, 'invoice.ts'), 'export function sendMonthlyInvoice(email: string) {\n  return email;\n}\n');
+    await h.runCommand(page, 'Pincer: Re-index Codebase');
+    const toast = page.locator('.notification-toast', { hasText: 'Pincer: the codebase index has' });
+    await toast.waitFor({ timeout: 60_000 });
+    const text = await toast.innerText();
+    const match = /has (\d+) files, (\d+) chunks; keyword search only/.exec(text);
+    assert.ok(match, `notification: ${text}`);
+    assert.ok(Number(match[1]) >= 1 && Number(match[2]) >= 1, `notification: ${text}`);
+    await screenshot(page, 'trusted-1b-reindex-codebase');
+    await toast.getByRole('button', { name: /Clear Notification|Close/ }).first().click().catch(() => page.keyboard.press('Escape'));
   });
 
   it('Pincer: Restart Server starts a new server and the status returns to ready', async function () {

@@ -184,8 +184,12 @@ export async function openWorkbench(page, url, workspaceDir, { trust = true, tim
   await page.locator('.monaco-dialog-box').waitFor({ state: 'detached', timeout: timeoutMs });
 }
 
-/** Runs a command by its palette title, e.g. 'View: Toggle Terminal'. */
-export async function runCommand(page, title, { timeoutMs = 30_000 } = {}) {
+/**
+ * Runs a command by its palette title, e.g. 'View: Toggle Terminal'. opensPicker: the command opens
+ * a quick pick of its own (Open Chat History, Color Theme), so the palette never closes; return once
+ * the command was chosen.
+ */
+export async function runCommand(page, title, { timeoutMs = 30_000, opensPicker = false } = {}) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   const row = page.locator('.quick-input-list .monaco-list-row')
@@ -202,12 +206,16 @@ export async function runCommand(page, title, { timeoutMs = 30_000 } = {}) {
       break;
     } catch (err) {
       if (Date.now() >= deadline) throw err;
+      // Close the palette before the next try: F1 on an open palette does not re-list the commands,
+      // and an extension's commands appear only once its contributions have loaded.
+      await page.keyboard.press('Escape');
     }
   }
   // Enter if the row is focused (usually the first one), else click it (a recently used
   // command can be listed above it).
   if (await row.evaluate((e) => e.classList.contains('focused'))) await page.keyboard.press('Enter');
   else await row.click();
+  if (opensPicker) return;
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: timeoutMs });
 }
 

@@ -44,18 +44,6 @@ async function selectLines(page, first, last) {
   await page.waitForFunction((line) => (document.querySelector('#status\\.editor\\.selection')?.innerText ?? '').startsWith(`Ln ${line}, Col 1 (`), last + 1);
 }
 
-/**
- * Runs a palette command that opens its own quick pick (h.runCommand waits for the palette to
- * close, which such a command never lets it do): waits for the command's row, then presses Enter.
- */
-async function startPaletteCommand(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row.focused .label-name', { hasText: title }).waitFor();
-  await page.keyboard.press('Enter');
-}
-
 /** Accepts the open proposal from its notification and waits for the diff to close. */
 async function acceptProposal(page, title) {
   const toast = page.locator('.notification-toast', { hasText: `Pincer: ${title}` });
@@ -206,7 +194,7 @@ describe('Pincer e2e: code actions and task files', function () {
     const { page } = ctx;
     await quickOpen(page, FILE);
     await selectLines(page, 5, 5);
-    await startPaletteCommand(page, 'Pincer: Run Task…');
+    await h.runCommand(page, 'Pincer: Run Task…', { opensPicker: true });
     const rows = page.locator('.quick-input-list .monaco-list-row');
     await rows.filter({ hasText: 'Add logging' }).waitFor();
     assert.equal(await rows.filter({ hasText: 'Explain for a newcomer' }).count(), 1, 'both task files are listed');

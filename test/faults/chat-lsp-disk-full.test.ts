@@ -7,8 +7,8 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { ResponseError } from "vscode-languageserver-protocol/node";
 import { ChatHistoryGetRequest, ChatRequest, ChatStoreRequest, type ChatErrorData, type ChatResult, type Conversation } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { requireTestModel } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { requireTestModel } from "../support/test-model";
 import { mountSmallDisk, type SmallDisk } from "./tmpfs";
 
 const REQUEST_FAILED = -32803;
@@ -49,7 +49,7 @@ describe("faults: the chat over LSP on a full disk", function () {
     await fs.rm(filler);
     const again = (await server!.connection.sendRequest(ChatRequest, { id: "3", message: "again", conversationId: first.conversationId, maxTokens: 4 })) as ChatResult;
     assert.equal(again.conversationId, first.conversationId);
-    const stored = (await server!.connection.sendRequest(ChatHistoryGetRequest, { id: first.conversationId })) as Conversation;
+    const stored = (await server!.connection.sendRequest(ChatHistoryGetRequest, { id: first.conversationId! })) as Conversation;
     assert.deepEqual(stored.messages.map((m) => m.text), ["hello", first.text, "again", again.text]);
   });
 });

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { ChatHistoryStore } from "../../server/src/store/chat-history-store";
 import { JsonMapFile } from "../../server/src/store/json-store";
-import { repoRoot } from "../helpers/test-model";
+import { repoRoot } from "../support/test-model";
 
 const CHILD = path.join(repoRoot, "test", "faults", "child-writer.ts");
 

@@ -6,8 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import { jsonApprovalStore } from "../../server/src/agent/permissions";
 import { onStoreNotice } from "../../server/src/store/store-notices";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { requireTestModel } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { requireTestModel } from "../support/test-model";
 
 describe("faults: damaged stores", function () {
   this.timeout(120_000);

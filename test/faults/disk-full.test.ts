@@ -7,14 +7,18 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { engineChatModel } from "../../server/src/chat/chat-model";
 import { ChatSaveError, ChatService } from "../../server/src/chat/chat-service";
 import { Engine } from "../../server/src/engine/engine";
 import { writeFileAtomic } from "../../server/src/platform/atomic-fs";
 import { WorkspaceRoots } from "../../server/src/platform/workspace-paths";
 import { ChatHistoryStore } from "../../server/src/store/chat-history-store";
-import { requireTestModel } from "../helpers/test-model";
+import { requireTestModel } from "../support/test-model";
 import { shortWriteDisk, type ShortWriteDisk } from "./short-write";
 import { mountSmallDisk, type SmallDisk } from "./tmpfs";
+
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
 
 const key = randomBytes(32);
 const message = (id: string, text: string) => ({ id, role: "user" as const, text, at: Date.now() });
@@ -111,24 +115,24 @@ describe("faults: disk full", function () {
     let engine: Engine;
     before(async function () {
       const modelPath = requireTestModel(this);
-      engine = await Engine.load({ modelPath, settings: { gpu: "off", gpuLayers: "auto", threads: 1, contextSize: 1024 }, log: () => undefined, slots: ["chat"] });
+      engine = await Engine.load({ signal: NEVER_ABORTED, modelPath, settings: { gpu: "off", gpuLayers: "auto", threads: 1, contextSize: 1024 }, log: () => undefined, slots: ["chat"] });
     });
     after(() => engine?.dispose());
 
     async function service(disk: FillableDisk) {
       const store = new ChatHistoryStore(path.join(disk.dir, "chat"), key, { open: disk.open });
       const roots = await WorkspaceRoots.create([disk.dir]);
-      return { store, chat: new ChatService({ engine: async () => engine, store: () => store, roots: async () => roots, warn: () => undefined }) };
+      return { store, chat: new ChatService({ model: async () => engineChatModel(engine), store: () => store, roots: async () => roots, warn: () => undefined }) };
     }
 
     it("the question is not sent when it cannot be stored; the person is told why", async () => {
       const disk = await fillableDisk(tmpfs, "turn-question");
       const { store, chat } = await service(disk);
-      const first = await chat.send({ id: "1", message: "hello", maxTokens: 4 }, {});
+      const first = await chat.send({ id: "1", message: "hello", maxTokens: 4 }, { signal: NEVER_ABORTED });
       await disk.fill();
       let generated = false;
       await assert.rejects(
-        chat.send({ id: "2", message: "a question ".repeat(400), conversationId: first.conversationId, maxTokens: 4 }, { onText: () => (generated = true) }),
+        chat.send({ id: "2", message: "a question ".repeat(400), conversationId: first.conversationId, maxTokens: 4 }, { signal: NEVER_ABORTED, onText: () => (generated = true) }),
         (error: ChatSaveError) => {
           assert.match(error.message, /^Your message was not sent: the chat history could not be saved \(no space left on the disk\)\. Earlier messages are kept/);
           assert.equal(error.conversationId, first.conversationId);
@@ -137,7 +141,7 @@ describe("faults: disk full", function () {
       );
       assert.equal(generated, false, "nothing was generated for a question that was not stored");
       await disk.free();
-      const again = await chat.send({ id: "3", message: "again", conversationId: first.conversationId, maxTokens: 4 }, {});
+      const again = await chat.send({ id: "3", message: "again", conversationId: first.conversationId, maxTokens: 4 }, { signal: NEVER_ABORTED });
       assert.equal(again.conversationId, first.conversationId);
       const stored = await new ChatHistoryStore(path.join(disk.dir, "chat"), key).get(first.conversationId!);
       assert.deepEqual(stored.messages.map((m) => m.text), ["hello", first.text, "again", again.text]);
@@ -154,7 +158,7 @@ describe("faults: disk full", function () {
       fallbackDirs.push(dir);
       const { chat } = await service({ dir, open: layer.open, fill: async () => undefined, free: async () => undefined });
       await assert.rejects(
-        chat.send({ id: "1", message: "tell me a story", maxTokens: 24 }, { onText: () => void (layer.freeBytes = 0) }),
+        chat.send({ id: "1", message: "tell me a story", maxTokens: 24 }, { signal: NEVER_ABORTED, onText: () => void (layer.freeBytes = 0) }),
         (error: ChatSaveError) => {
           assert.match(error.message, /^The answer could not be saved to the chat history \(no space left on the disk\)/);
           assert.ok(error.conversationId, "the new conversation's id comes with the error");

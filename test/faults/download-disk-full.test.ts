@@ -14,9 +14,12 @@ import { DownloadError, downloadModel } from "../../server/src/models/download";
 import { parseModelSpec, type ModelSpec } from "../../server/src/models/model-spec";
 import { listLocalModels } from "../../server/src/models/models-dir";
 import { installEgressGuard } from "../../server/src/platform/egress-guard";
-import { repoRoot, requireTestModel } from "../helpers/test-model";
+import { repoRoot, requireTestModel } from "../support/test-model";
 import { shortWriteDisk } from "./short-write";
 import { mountSmallDisk, type SmallDisk } from "./tmpfs";
+
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
 
 const MiB = 1024 * 1024;
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
@@ -117,7 +120,7 @@ describe("faults: a model download into a full disk", function () {
     try {
       let reached!: () => void;
       const pausing = new Promise<void>((resolve) => (reached = resolve));
-      const attempt = downloadModel({
+      const attempt = downloadModel({ signal: NEVER_ABORTED,
         spec,
         modelsDir,
         open,
@@ -142,7 +145,7 @@ describe("faults: a model download into a full disk", function () {
       assert.deepEqual(model.subarray(0, kept), await fs.readFile(partial), "what was kept is the start of the file");
 
       await free();
-      const result = await downloadModel({ spec, modelsDir, open, fetchHubSha256: async () => undefined });
+      const result = await downloadModel({ signal: NEVER_ABORTED, spec, modelsDir, open, fetchHubSha256: async () => undefined });
       assert.deepEqual(server.rangeStarts, [0, kept], "the second attempt asked only for the rest");
       assert.equal(result.sha256, sha256(model));
       assert.deepEqual((await listLocalModels(modelsDir)).map((m) => m.name), ["model"]);

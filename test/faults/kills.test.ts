@@ -8,7 +8,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ChatHistoryStore } from "../../server/src/store/chat-history-store";
-import { repoRoot } from "../helpers/test-model";
+import { repoRoot } from "../support/test-model";
 
 const CHILD = path.join(repoRoot, "test", "faults", "child-writer.ts");
 const KILLS = 12;

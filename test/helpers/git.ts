@@ -1,11 +1,3 @@
-// Whether a git binary is on the PATH (tests that drive git skip, saying so, when it is not).
-import { execFileSync } from "node:child_process";
-
-export function hasGit(): boolean {
-  try {
-    execFileSync("git", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
+// Kept at this path for the security suites (test/lsp/agent-security-*.test.ts, agent-sandbox.test.ts,
+// workspace-git.security.test.ts), which must not change; the helper lives in test/support/.
+export * from "../support/git";

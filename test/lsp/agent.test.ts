@@ -27,8 +27,8 @@ import {
   type Transcript,
   type UndoReport,
 } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { repoRoot } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { repoRoot } from "../support/test-model";
 
 const plan = (...steps: string[]) => ({ plan: steps });
 const call = (tool: string, args: Record<string, unknown>, thought = `use ${tool}`) => ({ thought, tool, args });

@@ -5,8 +5,8 @@ import { spawnSync } from "node:child_process";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { SERVER_BUNDLE } from "../helpers/lsp-client";
-import { requireTestModel } from "../helpers/test-model";
+import { SERVER_BUNDLE } from "../support/lsp-client";
+import { requireTestModel } from "../support/test-model";
 
 describe("pincer chat --context", function () {
   this.timeout(120_000);

@@ -24,8 +24,8 @@ import {
   type Conversation,
   type ContextReport,
 } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { requireTestModel } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { requireTestModel } from "../support/test-model";
 
 describe("chat over LSP", function () {
   this.timeout(120_000);
@@ -160,28 +160,28 @@ describe("chat over LSP", function () {
       compacted = result.context!.compactedTurns;
     }
     assert.ok(compacted > 0, "a turn was compacted");
-    const stored: Conversation = await server.connection.sendRequest(ChatHistoryGetRequest, { id });
+    const stored: Conversation = await server.connection.sendRequest(ChatHistoryGetRequest, { id: id! });
     assert.equal(stored.summaries.length, 1);
     assert.ok(stored.messages.some((m) => m.id === stored.summaries[0]!.coversUpTo), "the marker points at a stored message");
   });
 
   it("lists, renames, deletes and clears conversations", async () => {
     await server.connection.sendRequest(ChatHistoryRenameRequest, { id: conversationId, title: "Zebra talk" });
-    const listed: ChatHistoryListResult = await server.connection.sendRequest(ChatHistoryListRequest);
+    const listed: ChatHistoryListResult = await server.connection.sendRequest(ChatHistoryListRequest, {});
     assert.ok(listed.conversations.some((c) => c.id === conversationId && c.title === "Zebra talk"));
     await server.connection.sendRequest(ChatHistoryDeleteRequest, { id: conversationId });
-    const after: ChatHistoryListResult = await server.connection.sendRequest(ChatHistoryListRequest);
+    const after: ChatHistoryListResult = await server.connection.sendRequest(ChatHistoryListRequest, {});
     assert.ok(!after.conversations.some((c) => c.id === conversationId));
-    await server.connection.sendRequest(ChatHistoryClearRequest);
-    assert.deepEqual(((await server.connection.sendRequest(ChatHistoryListRequest)) as ChatHistoryListResult).conversations, []);
+    await server.connection.sendRequest(ChatHistoryClearRequest, {});
+    assert.deepEqual(((await server.connection.sendRequest(ChatHistoryListRequest, {})) as ChatHistoryListResult).conversations, []);
   });
 
   it("with another key the history fails clearly instead of reading garbage", async () => {
     const { result } = await send({ message: "keep me", maxTokens: 4 });
     await server.connection.sendRequest(ChatStoreRequest, { dir: historyDir, key: randomBytes(32).toString("base64") });
-    await assert.rejects(server.connection.sendRequest(ChatHistoryGetRequest, { id: result.conversationId }), /cannot be decrypted with the key in the keychain/);
+    await assert.rejects(server.connection.sendRequest(ChatHistoryGetRequest, { id: result.conversationId! }), /cannot be decrypted with the key in the keychain/);
     await server.connection.sendRequest(ChatStoreRequest, { dir: historyDir, key });
-    const stored: Conversation = await server.connection.sendRequest(ChatHistoryGetRequest, { id: result.conversationId });
+    const stored: Conversation = await server.connection.sendRequest(ChatHistoryGetRequest, { id: result.conversationId! });
     assert.equal(stored.messages[0]!.text, "keep me");
   });
 });

@@ -18,9 +18,9 @@ import {
 } from "vscode-languageserver-protocol/node";
 import { extractCode } from "../../server/src/actions/extract-code";
 import { CommitMessageRequest, type CodeActionArgs, type GenerateEditResult, type GitTextResult } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { repoRoot, requireTestModel } from "../helpers/test-model";
-import { hasGit } from "../helpers/git";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { repoRoot, requireTestModel } from "../support/test-model";
+import { hasGit } from "../support/git";
 
 const TASKS_WORKSPACE = path.join(repoRoot, "test", "fixtures", "tasks");
 const URI = "file:///virtual/math.ts";

@@ -8,8 +8,8 @@ import path from "node:path";
 import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, type PublishDiagnosticsParams } from "vscode-languageserver-protocol/node";
 import { CompletionRequest, HoverRequest, InlineCompletionRequest } from "vscode-languageserver-protocol";
 import { ChatRequest, ChatSymbolsRequest, ListModelsRequest, type ChatResult, type ChatSymbolsResult } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { requireTestModel } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { requireTestModel } from "../support/test-model";
 
 const MB = 1_000_000;
 /**
@@ -41,7 +41,7 @@ describe("large documents do not block the server", function () {
   /** How long a cheap request takes to answer while the server works on whatever was sent before it. */
   async function secondRequestMs(): Promise<number> {
     const started = performance.now();
-    await server.connection.sendRequest(ListModelsRequest);
+    await server.connection.sendRequest(ListModelsRequest, {});
     return performance.now() - started;
   }
 

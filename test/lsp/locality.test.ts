@@ -10,8 +10,8 @@ import os from "node:os";
 import path from "node:path";
 import { WorkDoneProgress } from "vscode-languageserver-protocol/node";
 import { DownloadModelRequest, type DownloadModelResult } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { requireTestModel } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { requireTestModel } from "../support/test-model";
 
 describe("locality invariant (real server)", function () {
   let model: string;

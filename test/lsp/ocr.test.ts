@@ -7,8 +7,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { CancellationTokenSource, WorkDoneProgress } from "vscode-languageserver-protocol/node";
 import { OcrDocumentRequest, type OcrDocumentParams, type OcrDocumentResult } from "../../server/src/protocol";
-import { makePdf, renderLines } from "../helpers/ocr-images";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
+import { makePdf, renderLines } from "../support/ocr-images";
+import { startTestServer, type TestServer } from "../support/lsp-client";
 
 describe("LSP pincer/ocrDocument", function () {
   this.timeout(90_000);
@@ -36,8 +36,8 @@ describe("LSP pincer/ocrDocument", function () {
     const params: OcrDocumentParams = { uri: pathToFileURL(file).href, workDoneToken };
     // An explicit undefined token would travel as a second parameter.
     return source
-      ? server.connection.sendRequest<OcrDocumentResult>(OcrDocumentRequest, params, source.token)
-      : server.connection.sendRequest<OcrDocumentResult>(OcrDocumentRequest, params);
+      ? server.connection.sendRequest(OcrDocumentRequest, params, source.token)
+      : server.connection.sendRequest(OcrDocumentRequest, params);
   };
 
   it("OCRs a workspace image with workDoneProgress, then answers again from the cache", async () => {

@@ -7,36 +7,36 @@ import os from "node:os";
 import path from "node:path";
 import { CancellationTokenSource, ResponseError } from "vscode-languageserver-protocol/node";
 import { ChatChunkNotification, ChatRequest, type ChatChunkParams, type ChatResult } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { requireTestModel } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { requireTestModel } from "../support/test-model";
 
 const INVALID_PARAMS = -32602;
 const REQUEST_CANCELLED = -32800;
 
 /** [method, params, the field the answer must name] */
 const BAD_PARAMS: [string, unknown, string][] = [
-  ["pincer/chat", { id: "a", message: "hi", maxTokens: 0 }, "maxTokens"],
-  ["pincer/chat", { id: "a", message: "hi", maxTokens: -5 }, "maxTokens"],
-  ["pincer/chat", { id: "a", message: "hi", maxTokens: "12" }, "maxTokens"],
-  ["pincer/chat", { id: "a", message: "hi", maxTokens: 1.5 }, "maxTokens"],
-  ["pincer/chat", { id: "a", message: 42 }, "message"],
-  ["pincer/chat", { id: "a", message: "hi", attachments: [{ kind: "file", label: "x" }] }, "attachments[0].text"],
-  ["pincer/chat", { id: "a", message: "hi", attachments: [{ kind: "nope", label: "x", text: "" }] }, "attachments[0].kind"],
-  ["pincer/chat", { id: "a", message: "hi", conversationId: 7 }, "conversationId"],
-  ["pincer/chat", ["positional"], "params"],
-  ["pincer/chatContext", { message: "hi", maxTokens: null }, "maxTokens"],
-  ["pincer/chatStore", { dir: "", key: "k" }, "dir"],
+  ["pincer/chat/send", { id: "a", message: "hi", maxTokens: 0 }, "maxTokens"],
+  ["pincer/chat/send", { id: "a", message: "hi", maxTokens: -5 }, "maxTokens"],
+  ["pincer/chat/send", { id: "a", message: "hi", maxTokens: "12" }, "maxTokens"],
+  ["pincer/chat/send", { id: "a", message: "hi", maxTokens: 1.5 }, "maxTokens"],
+  ["pincer/chat/send", { id: "a", message: 42 }, "message"],
+  ["pincer/chat/send", { id: "a", message: "hi", attachments: [{ kind: "file", label: "x" }] }, "attachments[0].text"],
+  ["pincer/chat/send", { id: "a", message: "hi", attachments: [{ kind: "nope", label: "x", text: "" }] }, "attachments[0].kind"],
+  ["pincer/chat/send", { id: "a", message: "hi", conversationId: 7 }, "conversationId"],
+  ["pincer/chat/send", ["positional"], "params"],
+  ["pincer/chat/context", { message: "hi", maxTokens: null }, "maxTokens"],
+  ["pincer/chat/openStore", { dir: "", key: "k" }, "dir"],
   ["pincer/chatHistory/get", { id: 3 }, "id"],
   ["pincer/chatHistory/rename", { id: "x" }, "title"],
   ["pincer/chatHistory/delete", {}, "id"],
-  ["pincer/chatSymbols", { languageId: "ts" }, "text"],
-  ["pincer/downloadModel", { uri: ["hf:a/b/c.gguf"] }, "uri"],
-  ["pincer/downloadModel", { uri: "hf:a/b/c.gguf", sha256: "xyz" }, "sha256"],
-  ["pincer/commitMessage", { folder: 1 }, "folder"],
-  ["pincer/summarizeChanges", {}, "folder"],
-  ["pincer/renderTask", { taskId: "t", inputs: { a: 1 } }, "inputs.a"],
-  ["pincer/renderTask", { taskId: "t", inputs: {}, range: { start: { line: -1, character: 0 }, end: { line: 0, character: 0 } } }, "range.start.line"],
-  ["pincer/ocrDocument", { uri: "file:///x.png", languages: "eng" }, "languages"],
+  ["pincer/chat/symbols", { languageId: "ts" }, "text"],
+  ["pincer/models/download", { uri: ["hf:a/b/c.gguf"] }, "uri"],
+  ["pincer/models/download", { uri: "hf:a/b/c.gguf", sha256: "xyz" }, "sha256"],
+  ["pincer/git/commitMessage", { folder: 1 }, "folder"],
+  ["pincer/git/summarizeChanges", {}, "folder"],
+  ["pincer/tasks/render", { taskId: "t", inputs: { a: 1 } }, "inputs.a"],
+  ["pincer/tasks/render", { taskId: "t", inputs: {}, range: { start: { line: -1, character: 0 }, end: { line: 0, character: 0 } } }, "range.start.line"],
+  ["pincer/ocr/document", { uri: "file:///x.png", languages: "eng" }, "languages"],
   ["pincer/voice/dictate", { id: "d", language: "fr" }, "language"],
   ["pincer/voice/dictate", { language: "zh" }, "id"],
   ["pincer/agent/run", { id: "r", request: "do", profile: "root" }, "profile"],

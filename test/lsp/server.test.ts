@@ -8,8 +8,8 @@ import path from "node:path";
 import { CancellationTokenSource, DidChangeConfigurationNotification, DidOpenTextDocumentNotification } from "vscode-languageserver-protocol/node";
 import { InlineCompletionRequest, type InlineCompletionList } from "vscode-languageserver-protocol";
 import { ChatChunkNotification, ChatRequest, ListModelsRequest, type ChatChunkParams, type ChatResult, type ListModelsResult } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { requireTestModel } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { requireTestModel } from "../support/test-model";
 
 describe("LSP server (real connection)", function () {
   let model: string;
@@ -86,7 +86,7 @@ describe("LSP server (real connection)", function () {
         source.cancel();
       }
     });
-    const result = await server.connection.sendRequest<ChatResult>(ChatRequest, { id: "cancel", message: "Tell a long story" }, source.token).then(
+    const result = await server.connection.sendRequest(ChatRequest, { id: "cancel", message: "Tell a long story" }, source.token).then(
       (r: ChatResult) => r,
       (error: Error) => ({ text: "", stopReason: "cancelled" as const, error }),
     );
@@ -113,7 +113,7 @@ describe("LSP server (real connection)", function () {
 
   it("lists models in the models folder", async () => {
     await fs.copyFile(model, path.join(tempDir, "copy.gguf"));
-    const listed: ListModelsResult = await server.connection.sendRequest(ListModelsRequest);
+    const listed: ListModelsResult = await server.connection.sendRequest(ListModelsRequest, {});
     assert.equal(listed.modelsDir, tempDir);
     assert.deepEqual(listed.models.map((m) => m.name), ["copy"]);
   });
@@ -121,7 +121,7 @@ describe("LSP server (real connection)", function () {
   it("loads a separate completion model beside the main one and completes with it", async () => {
     const completionModel = path.join(tempDir, "completion-model.gguf");
     await fs.copyFile(model, completionModel);
-    server.settings = { ...server.settings, completion: { enabled: true, maxTokens: 8, maxLines: 1, debounceMs: 0, model: completionModel } };
+    server.settings = { ...server.settings, completion: { enabled: true, maxTokens: 8, maxLines: 1, debounceMs: 0, model: completionModel, firstSuggestionMs: 0 } };
     await server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     await server.waitForLog(/Loaded completion-model on CPU/);
     const uri = "file:///virtual/second.ts";
@@ -131,7 +131,7 @@ describe("LSP server (real connection)", function () {
     await server.connection.sendRequest(InlineCompletionRequest.type, { textDocument: { uri }, position: { line: 1, character: 10 }, context: { triggerKind: 2 } });
     const main = server.statuses[server.statuses.length - 1];
     assert.equal(main?.model, "llama-2-tiny-random", "the main model stays the status bar's model");
-    server.settings = { ...server.settings, completion: { enabled: true, maxTokens: 8, maxLines: 1, debounceMs: 0, model: "" } };
+    server.settings = { ...server.settings, completion: { enabled: true, maxTokens: 8, maxLines: 1, debounceMs: 0, model: "", firstSuggestionMs: 0 } };
     await server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   });
 

@@ -8,8 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { ErrorCodes, ResponseError } from "vscode-languageserver-protocol/node";
 import { DictateRequest, VoiceStatusRequest, type VoiceStatusResult } from "../../server/src/protocol";
-import { SERVER_BUNDLE, startTestServer, type TestServer } from "../helpers/lsp-client";
-import { fileRecorder, requireSpeechTools, silence, speak } from "../helpers/speech";
+import { SERVER_BUNDLE, startTestServer, type TestServer } from "../support/lsp-client";
+import { fileRecorder, requireSpeechTools, silence, speak } from "../support/speech";
 
 describe("LSP pincer/voice without a model", function () {
   this.timeout(90_000);
@@ -35,7 +35,7 @@ describe("LSP pincer/voice without a model", function () {
 
   it("reports the model it would download (with its size) and the recorder", async () => {
     const server = await start(speech);
-    const status = await server.connection.sendRequest<VoiceStatusResult>(VoiceStatusRequest);
+    const status = await server.connection.sendRequest(VoiceStatusRequest, {});
     assert.equal(status.model.present, false);
     assert.equal(status.model.path, path.join(dir, "models", "ggml-base.bin"));
     assert.deepEqual(status.model.catalog, { id: "base", label: "Whisper base, multilingual (148 MB)", bytes: 147_951_465 });
@@ -45,7 +45,7 @@ describe("LSP pincer/voice without a model", function () {
   it("dictation without the model says it is not downloaded and how to get it; the server keeps serving", async () => {
     const server = await start(speech);
     await assert.rejects(server.connection.sendRequest(DictateRequest, { id: "d1" }), (error: Error) => /The Whisper base model is not downloaded yet \(Whisper base, multilingual \(148 MB\)/.test(error.message));
-    const status = await server.connection.sendRequest<VoiceStatusResult>(VoiceStatusRequest);
+    const status = await server.connection.sendRequest(VoiceStatusRequest, {});
     assert.equal(status.model.present, false);
   });
 
@@ -56,7 +56,7 @@ describe("LSP pincer/voice without a model", function () {
 
   it("refuses a language it does not offer", async () => {
     const server = await start(speech);
-    await assert.rejects(server.connection.sendRequest(DictateRequest, { id: "d3", language: "fr" }), (error: unknown) => error instanceof ResponseError && error.code === ErrorCodes.InvalidParams && /language must be one of auto, zh, en/.test(error.message));
+    await assert.rejects(server.connection.sendRequest(DictateRequest.method, { id: "d3", language: "fr" }), (error: unknown) => error instanceof ResponseError && error.code === ErrorCodes.InvalidParams && /language must be one of auto, zh, en/.test(error.message));
   });
 
   describe("pincer transcribe (no model)", () => {

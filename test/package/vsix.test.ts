@@ -6,8 +6,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { renderLines } from "../helpers/ocr-images";
-import { repoRoot, requireTestModel } from "../helpers/test-model";
+import { renderLines } from "../support/ocr-images";
+import { repoRoot, requireTestModel } from "../support/test-model";
 
 describe("pincer .vsix", function () {
   const { version } = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string };
@@ -48,6 +48,13 @@ describe("pincer .vsix", function () {
     assert.ok(entries.includes("extension/node_modules/@fugood/node-whisper-linux-x64/index.node"), "whisper.cpp CPU addon");
     assert.ok(entries.includes("extension/node_modules/@fugood/whisper.node/lib/index.js"), "the whisper binding's JS");
     assert.ok(!entries.some((e) => /@fugood\/(node-whisper-(wasm|linux-x64-cuda)|whisper\.node\/(whisper\.cpp|src)\/)/.test(e)), "no whisper sources, wasm or CUDA build");
+  });
+
+  it("contains the codebase index's store (LanceDB) with this platform's prebuilt binary, and no other platform's", () => {
+    for (const file of ["extension/node_modules/@lancedb/lancedb/package.json", "extension/node_modules/@lancedb/lancedb-linux-x64-gnu/lancedb.linux-x64-gnu.node", "extension/node_modules/apache-arrow/package.json"]) {
+      assert.ok(entries.includes(file), file);
+    }
+    assert.ok(!entries.some((e) => /@lancedb\/lancedb-(darwin|win32|linux-arm64|linux-x64-musl)/.test(e)), "no other platform's store binary");
   });
 
   it("contains the tree-sitter runtime and grammar .wasm files", () => {
@@ -110,6 +117,26 @@ describe("pincer .vsix", function () {
     const result = JSON.parse(output) as { kind: string; markdown: string; pages: unknown[] };
     assert.equal(result.kind, "png");
     assert.match(result.markdown, /Packaged OCR works/);
+  });
+
+  it("indexes and searches a folder from the unpacked package: pincer index / search (LanceDB loads)", () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), "pincer-vsix-index-"));
+    const cache = mkdtempSync(path.join(os.tmpdir(), "pincer-vsix-index-cache-"));
+    try {
+      writeFileSync(path.join(folder, "ledger.ts"), "export function reconcileLedgerEntries() {}\n");
+      const run = (...args: string[]) =>
+        execFileSync(process.execPath, [path.join(unpacked, "extension", "dist", "server", "main.mjs"), ...args, "--workspace", folder, "--json"], {
+          encoding: "utf8",
+          cwd: unpacked,
+          env: { ...process.env, PINCER_CACHE_DIR: cache },
+        });
+      assert.equal((JSON.parse(run("index")) as { files: number }).files, 1);
+      const found = JSON.parse(run("search", "reconcile ledger")) as { hits: { path: string }[] };
+      assert.equal(found.hits[0]?.path, "ledger.ts");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it("contains nothing from test/, bench/, sources or tooling", () => {

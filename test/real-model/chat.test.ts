@@ -13,8 +13,11 @@ import { SYSTEM_PROMPT } from "../../server/src/chat/system-prompt";
 import { Engine } from "../../server/src/engine/engine";
 import type { ChatTurn } from "../../server/src/engine/sequence";
 import { ChatChunkNotification, ChatContextRequest, ChatHistoryGetRequest, ChatRequest, ChatStoreRequest, type ChatChunkParams, type ChatResult, type Conversation, type ContextReport } from "../../server/src/protocol";
-import { SERVER_BUNDLE, startTestServer, type TestServer } from "../helpers/lsp-client";
-import { repoRoot, requireRealModel, type RealModelId } from "../helpers/test-model";
+import { SERVER_BUNDLE, startTestServer, type TestServer } from "../support/lsp-client";
+import { repoRoot, requireRealModel, type RealModelId } from "../support/test-model";
+
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
 
 /** Threads for every real-model test: the CI machine has 2 vCPUs (see bench/completion-real.ts for 1 vs 2). */
 const REAL_MODEL_THREADS = 1;
@@ -70,7 +73,7 @@ for (const id of ["gemma3-270m", "qwen2.5-coder-0.5b"] as const satisfies readon
     before(async function () {
       modelPath = requireRealModel(this, id);
       tempDir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-real-chat-")));
-      engine = await Engine.load({ modelPath, settings: { gpu: "off", gpuLayers: "auto", threads: REAL_MODEL_THREADS, contextSize: CONTEXT_SIZE }, log: () => undefined, slots: ["chat"] });
+      engine = await Engine.load({ signal: NEVER_ABORTED, modelPath, settings: { gpu: "off", gpuLayers: "auto", threads: REAL_MODEL_THREADS, contextSize: CONTEXT_SIZE }, log: () => undefined, slots: ["chat"] });
       reference = await engine.llama.loadModel({ modelPath });
       referenceContext = await reference.createContext({ contextSize: CONTEXT_SIZE, threads: REAL_MODEL_THREADS });
       jinja = new JinjaTemplateChatWrapper({ template: referenceTemplate(reference), tokenizer: reference.tokenizer });

@@ -12,8 +12,8 @@ import { DidCloseTextDocumentNotification, DidOpenTextDocumentNotification } fro
 import { pathToFileURL } from "node:url";
 import { completionBudget } from "../../server/src/completion/budget";
 import { CompletionStatsRequest, type CompletionStat, type CompletionStatsResult, type PincerSettings } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../helpers/lsp-client";
-import { repoRoot, requireRealModel, type RealModelId } from "../helpers/test-model";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { repoRoot, requireRealModel, type RealModelId } from "../support/test-model";
 
 const THREADS = 1;
 const CONTEXT_SIZE = 2048;
@@ -43,7 +43,7 @@ async function startHarness(modelPath: string, completion: Partial<PincerSetting
   const llama = await getLlama({ gpu: false, build: "never" });
   const tokenizer = await llama.loadModel({ modelPath, vocabOnly: true });
   const server = await startTestServer({
-    settings: { model: modelPath, threads: THREADS, contextSize: CONTEXT_SIZE, modelsDir: dir, completion: { enabled: true, maxTokens: MAX_TOKENS, maxLines: 1, debounceMs: 0, model: "", ...completion } },
+    settings: { model: modelPath, threads: THREADS, contextSize: CONTEXT_SIZE, modelsDir: dir, completion: { enabled: true, maxTokens: MAX_TOKENS, maxLines: 1, debounceMs: 0, model: "", firstSuggestionMs: 0, ...completion } },
     env: { PINCER_CACHE_DIR: dir },
     workspaceFolders: [dir],
   });
@@ -69,7 +69,7 @@ async function startHarness(modelPath: string, completion: Partial<PincerSetting
       return typeof item?.insertText === "string" ? item.insertText : "";
     },
     async stats() {
-      return ((await server.connection.sendRequest(CompletionStatsRequest)) as CompletionStatsResult).stats;
+      return ((await server.connection.sendRequest(CompletionStatsRequest, {})) as CompletionStatsResult).stats;
     },
     async dispose() {
       await server.stop();

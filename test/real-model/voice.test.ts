@@ -9,13 +9,13 @@ import { spawnSync } from "node:child_process";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { charErrorRate, pinyinSyllableErrorRate, wordErrorRate } from "../../bench/voice/metrics";
-import { VOICE_CORPUS } from "../../bench/voice/corpus";
+import { charErrorRate, pinyinSyllableErrorRate, wordErrorRate } from "../support/voice-metrics";
+import { VOICE_CORPUS } from "../support/voice-corpus";
 import { DictateProgressNotification, DictateRequest, type DictateProgressParams, type TranscriptResult } from "../../server/src/protocol";
 import { WhisperEngine } from "../../server/src/voice/whisper-engine";
-import { SERVER_BUNDLE, startTestServer, type TestServer } from "../helpers/lsp-client";
-import { repoRoot as repoRootDir } from "../helpers/test-model";
-import { concat, fileRecorder, requireSpeechTools, requireWhisperModel, silence, speak, speakParts } from "../helpers/speech";
+import { SERVER_BUNDLE, startTestServer, type TestServer } from "../support/lsp-client";
+import { repoRoot as repoRootDir } from "../support/test-model";
+import { concat, fileRecorder, requireSpeechTools, requireWhisperModel, silence, speak, speakParts } from "../support/speech";
 
 // Measured on this pipeline (bench/voice.ts, README "Voice input"); the bounds leave room for a
 // different CPU's float rounding while staying far below what a broken pipeline scores (about 1.0).
@@ -92,7 +92,7 @@ describe("real Whisper model: voice input on espeak-ng speech", function () {
     });
     const progress: DictateProgressParams[] = [];
     server.connection.onNotification(DictateProgressNotification, (p: DictateProgressParams) => void progress.push(p));
-    const result = await server.connection.sendRequest<TranscriptResult>(DictateRequest, { id: "mixed" });
+    const result = await server.connection.sendRequest(DictateRequest, { id: "mixed" });
     assert.equal(result.stoppedBy, "silence");
     assert.ok(progress.some((p) => p.phase === "recording" && p.level > 0.3), "loud frames were reported while recording");
     assert.ok(progress.some((p) => p.phase === "transcribing"), "the transcribing phase was announced");
@@ -125,7 +125,7 @@ describe("real Whisper model: voice input on espeak-ng speech", function () {
   it("a cancelled transcription answers AbortError at once; the next one still runs, and dispose ends", async () => {
     const engine = new WhisperEngine();
     try {
-      await engine.load(model, "off");
+      await engine.load(model, "off", new AbortController().signal);
       const controller = new AbortController();
       let abortedAt = 0;
       const cancelled = engine.transcribe(
@@ -145,7 +145,7 @@ describe("real Whisper model: voice input on espeak-ng speech", function () {
       await assert.rejects(cancelled, { name: "AbortError" });
       assert.ok(abortedAt > 0, "the native transcription had started");
       assert.ok(Date.now() - abortedAt < 2000, `answered ${Date.now() - abortedAt} ms after the cancel`);
-      const next = await engine.transcribe({ file: wav["en-settings"]! }, { language: "en", threads: 1 });
+      const next = await engine.transcribe({ file: wav["en-settings"]! }, { language: "en", threads: 1, signal: new AbortController().signal });
       const wer = wordErrorRate(sample("en-settings").text, next.text);
       assert.ok(wer <= MAX_WER_EN, `WER ${wer.toFixed(2)} > ${MAX_WER_EN}: ${next.text}`);
     } finally {
@@ -156,19 +156,19 @@ describe("real Whisper model: voice input on espeak-ng speech", function () {
   it("switching the model while whisper.cpp works: the running transcription completes, the next one uses the new model", async () => {
     const engine = new WhisperEngine();
     try {
-      await engine.load(model, "off");
+      await engine.load(model, "off", new AbortController().signal);
       let switched: Promise<void> | undefined;
       const running = engine.transcribe(
         { file: wav["en-settings"]! },
         // Another GPU setting is another context: the running one must not be released under it.
-        { language: "en", threads: 1, onProgress: () => void (switched ??= engine.load(model, "auto")) },
+        { language: "en", threads: 1, signal: new AbortController().signal, onProgress: () => void (switched ??= engine.load(model, "auto", new AbortController().signal)) },
       );
       const first = await running;
       assert.ok(switched, "the model was switched while whisper.cpp worked");
       await switched;
       assert.ok(engine.isLoaded(model, "auto"));
       assert.ok(wordErrorRate(sample("en-settings").text, first.text) <= MAX_WER_EN, first.text);
-      const next = await engine.transcribe({ file: wav["en-settings"]! }, { language: "en", threads: 1 });
+      const next = await engine.transcribe({ file: wav["en-settings"]! }, { language: "en", threads: 1, signal: new AbortController().signal });
       assert.ok(wordErrorRate(sample("en-settings").text, next.text) <= MAX_WER_EN, next.text);
     } finally {
       await engine.dispose();

@@ -39,6 +39,8 @@ export class ChatController implements vscode.Disposable, AgentChatHost {
   private running: Running | undefined;
   private draft = "";
   private meterVersion = 0;
+  /** The meter request in flight; a newer draft cancels it (the server may be OCRing an attachment for it). */
+  private meterCancel: vscode.CancellationTokenSource | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** Agent mode: runs go to the agent, their entries into this transcript. */
   private agent: AgentController | undefined;
@@ -255,6 +257,9 @@ export class ChatController implements vscode.Disposable, AgentChatHost {
   /** The token meter for the draft and chips; stale answers are dropped. */
   private async updateMeter(): Promise<void> {
     const version = ++this.meterVersion;
+    this.meterCancel?.cancel();
+    this.meterCancel?.dispose();
+    const cancel = (this.meterCancel = new vscode.CancellationTokenSource());
     if (this.client.state !== State.Running) {
       this.view.post({ type: "context", report: undefined, unavailable: "The Pincer server is not running." });
       return;
@@ -262,10 +267,10 @@ export class ChatController implements vscode.Disposable, AgentChatHost {
     try {
       await this.ensureStore();
       const params: ChatContextParams = { message: this.draft, conversationId: this.conversationId, attachments: await this.chips.attachments() };
-      const report: ContextReport = await this.client.sendRequest(ChatContextRequest, params);
+      const report: ContextReport = await this.client.sendRequest(ChatContextRequest, params, cancel.token);
       if (version === this.meterVersion) this.view.post({ type: "context", report });
     } catch (error) {
-      if (version === this.meterVersion) this.view.post({ type: "context", report: undefined, unavailable: (error as Error).message });
+      if (version === this.meterVersion && !cancel.token.isCancellationRequested) this.view.post({ type: "context", report: undefined, unavailable: (error as Error).message });
     }
   }
 }

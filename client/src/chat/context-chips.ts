@@ -7,10 +7,13 @@ import type { ChipView } from "./webview-protocol";
 export interface ChipSource {
   kind: AttachmentKind;
   label: string;
-  /** Produces the text the model sees (empty for a `document`: the server reads it with OCR). */
+  /** Produces the text the model sees (empty for a `document` or `mcp-resource`: the server reads it). */
   read(): Promise<string> | string;
   /** For a `document` (image or PDF): the file the server reads. */
   path?: string;
+  /** For an `mcp-resource`: the MCP server and resource URI the server reads at send time. */
+  server?: string;
+  uri?: string;
 }
 
 interface Chip extends ChipSource {
@@ -66,7 +69,7 @@ export class ContextChips {
   }
 
   async attachments(): Promise<ChatAttachment[]> {
-    return Promise.all(this.chips.map(async (c) => ({ kind: c.kind, label: c.label, text: await c.read(), ...(c.path ? { path: c.path } : {}) })));
+    return Promise.all(this.chips.map(async (c) => ({ kind: c.kind, label: c.label, text: await c.read(), ...(c.path ? { path: c.path } : {}), ...(c.server ? { server: c.server } : {}), ...(c.uri ? { uri: c.uri } : {}) })));
   }
 }
 

@@ -1,8 +1,18 @@
-// The `@` picker: files, symbols of the active file (tree-sitter, on the server), the problems
-// list, the git diff and the open editors.
+// The `@` picker: files, symbols of the active file (tree-sitter, on the server), the codebase
+// index, MCP resources, the problems list, the git diff and the open editors.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { ChatGitDiffRequest, ChatSymbolsRequest, OCR_FILE_PATTERN, type ChatGitDiffResult, type ChatSymbolsResult } from "../../../server/src/protocol";
+import {
+  ChatGitDiffRequest,
+  ChatSymbolsRequest,
+  CodebaseSearchRequest,
+  McpResourcesRequest,
+  OCR_FILE_PATTERN,
+  type ChatGitDiffResult,
+  type ChatSymbolsResult,
+  type CodebaseSearchResponse,
+  type McpResourcesResult,
+} from "../../../server/src/protocol";
 import { sourceFor, type ChipSource } from "./context-chips";
 
 type Category = vscode.QuickPickItem & { pick(): Promise<ChipSource[]> };
@@ -11,6 +21,8 @@ export async function pickContext(client: LanguageClient): Promise<ChipSource[]>
   const categories: Category[] = [
     { label: "$(file) Files…", description: "workspace files", pick: pickFiles },
     { label: "$(symbol-function) Symbols…", description: "definitions in the active editor", pick: () => pickSymbols(client) },
+    { label: "$(search) Codebase…", description: "@codebase: the code that best matches a question (the index)", pick: () => pickCodebase(client) },
+    { label: "$(plug) MCP resources…", description: "data your MCP servers offer (read when you send)", pick: () => pickMcpResources(client) },
     { label: "$(warning) Problems", description: "errors and warnings in the Problems panel", pick: async () => [problems()] },
     { label: "$(git-compare) Git diff", description: "uncommitted changes", pick: () => gitDiff(client) },
     { label: "$(files) Open editors", description: "every open text editor", pick: async () => openEditors() },
@@ -30,6 +42,44 @@ async function pickFiles(): Promise<ChipSource[]> {
 /** An image or PDF: the server reads its text with OCR when the message is sent (or measured). */
 export function documentSource(uri: vscode.Uri): ChipSource {
   return { kind: "document", label: vscode.workspace.asRelativePath(uri, false), path: uri.fsPath, read: () => "" };
+}
+
+/** @codebase: the top chunks of the codebase index for a question, with their paths, as one chip. */
+async function pickCodebase(client: LanguageClient): Promise<ChipSource[]> {
+  const query = await vscode.window.showInputBox({ title: "@codebase", prompt: "What code are you looking for?", placeHolder: "e.g. where the settings file is read" });
+  if (!query?.trim()) return [];
+  const result: CodebaseSearchResponse = await client.sendRequest(CodebaseSearchRequest, { query: query.trim(), limit: 8 }).then(
+    (r) => r as CodebaseSearchResponse,
+    (error: Error) => {
+      void vscode.window.showWarningMessage(`Pincer: ${error.message}`);
+      return { hits: [], mode: "lexical", pendingEmbeddings: 0, tookMs: 0, status: { state: "error", files: 0, chunks: 0, embedded: 0, done: 0, total: 0 } };
+    },
+  );
+  if (result.hits.length === 0) {
+    void vscode.window.showInformationMessage(`Pincer: the codebase index has no match for "${query.trim()}"${result.status.state === "indexing" ? " yet (indexing)" : ""}.`);
+    return [];
+  }
+  const text = result.hits.map((h) => `${h.path}:${h.startLine}-${h.endLine}\n${h.text}`).join("\n\n");
+  // The chip's text is what the model sees, so the token meter counts it like any attachment.
+  return [{ kind: "codebase", label: `@codebase: ${query.trim()}`, read: () => text }];
+}
+
+/** Resources of the MCP servers that may run; the server reads the picked ones when the message is sent. */
+async function pickMcpResources(client: LanguageClient): Promise<ChipSource[]> {
+  const result = await client.sendRequest(McpResourcesRequest, {}).then(
+    (r) => r as McpResourcesResult,
+    (error: Error) => {
+      void vscode.window.showWarningMessage(`Pincer: ${error.message}`);
+      return { resources: [] } satisfies McpResourcesResult;
+    },
+  );
+  if (result.resources.length === 0) {
+    void vscode.window.showInformationMessage("Pincer: no running MCP server offers resources (workspace servers need approval first: Pincer: MCP Servers).");
+    return [];
+  }
+  const items = result.resources.map((r) => ({ label: r.name, description: `${r.server}${r.source === "workspace" ? " (workspace)" : ""}`, detail: r.description ? `${r.uri} · ${r.description}` : r.uri, resource: r }));
+  const picked = await vscode.window.showQuickPick(items, { title: "Add MCP resources", canPickMany: true, matchOnDescription: true, matchOnDetail: true });
+  return (picked ?? []).map(({ resource }) => ({ kind: "mcp-resource", label: `${resource.server}: ${resource.name}`, server: resource.server, uri: resource.uri, read: () => "" }));
 }
 
 async function pickSymbols(client: LanguageClient): Promise<ChipSource[]> {
@@ -70,7 +120,7 @@ function problems(): ChipSource {
 }
 
 async function gitDiff(client: LanguageClient): Promise<ChipSource[]> {
-  const result: ChatGitDiffResult = await client.sendRequest(ChatGitDiffRequest);
+  const result: ChatGitDiffResult = await client.sendRequest(ChatGitDiffRequest, {});
   if (result.diffs.length === 0) {
     void vscode.window.showInformationMessage("Pincer: there are no uncommitted changes.");
     return [];

@@ -30,7 +30,7 @@ export async function showChatHistory(client: LanguageClient, target: HistoryTar
   picker.placeholder = "Open a conversation";
   const load = async () => {
     picker.busy = true;
-    const result: ChatHistoryListResult = await client.sendRequest(ChatHistoryListRequest);
+    const result: ChatHistoryListResult = await client.sendRequest(ChatHistoryListRequest, {});
     const items: Item[] = result.conversations.map((conversation) => ({
       label: conversation.title,
       description: `${conversation.messageCount} messages`,
@@ -73,7 +73,7 @@ export async function showChatHistory(client: LanguageClient, target: HistoryTar
       picker.hide();
       const answer = await vscode.window.showWarningMessage("Delete every Pincer conversation of this workspace?", { modal: true }, "Delete All");
       if (answer === "Delete All") {
-        await client.sendRequest(ChatHistoryClearRequest);
+        await client.sendRequest(ChatHistoryClearRequest, {});
         target.forget(undefined);
       }
     }

@@ -3,13 +3,18 @@
 import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
 import { WorkDoneProgress, type LanguageClient, type WorkDoneProgressReport } from "vscode-languageclient/node";
-import { DownloadModelRequest, RECOMMENDED_MODEL, type DownloadModelParams, type DownloadModelResult } from "../../../server/src/protocol";
-import { setModelSetting } from "../settings";
+import { DownloadModelRequest, RECOMMENDED_EMBEDDING_MODEL, RECOMMENDED_MODEL, type DownloadModelParams, type DownloadModelResult } from "../../../server/src/protocol";
+import { setEmbeddingModelSetting, setModelSetting } from "../settings";
 
 export async function downloadModelCommand(client: LanguageClient, preset?: string): Promise<void> {
   const uri = preset ?? (await chooseUri());
   if (!uri) return;
-  const size = uri === RECOMMENDED_MODEL.uri ? ` (about ${(RECOMMENDED_MODEL.approximateBytes / 1e9).toFixed(1)} GB)` : "";
+  const size =
+    uri === RECOMMENDED_MODEL.uri
+      ? ` (about ${(RECOMMENDED_MODEL.approximateBytes / 1e9).toFixed(1)} GB)`
+      : uri === RECOMMENDED_EMBEDDING_MODEL.uri
+        ? ` (about ${Math.round(RECOMMENDED_EMBEDDING_MODEL.approximateBytes / 1e6)} MB, for codebase search)`
+        : "";
   const agreed = await vscode.window.showInformationMessage(
     `Download ${uri}${size}? This is the only network connection Pincer makes; the model then runs entirely on this machine.`,
     { modal: true },
@@ -29,7 +34,7 @@ export async function downloadModelCommand(client: LanguageClient, preset?: stri
       });
       try {
         const params: DownloadModelParams & { workDoneToken: string } = { uri, workDoneToken: token };
-        return await client.sendRequest<DownloadModelResult>(DownloadModelRequest, params, cancellation);
+        return await client.sendRequest(DownloadModelRequest, params, cancellation);
       } finally {
         listener.dispose();
       }
@@ -42,15 +47,18 @@ export async function downloadModelCommand(client: LanguageClient, preset?: stri
     },
   );
   if (!result) return;
-  await setModelSetting(uri);
+  // The embedding model goes to the codebase index; any other download becomes the chat model.
+  if (uri === RECOMMENDED_EMBEDDING_MODEL.uri) await setEmbeddingModelSetting(uri);
+  else await setModelSetting(uri);
   const note = result.verified === "unverified" ? "no published checksum to compare with" : `sha256 verified (${result.verified})`;
   void vscode.window.showInformationMessage(`Pincer: downloaded ${result.path} — ${note}.`);
 }
 
 async function chooseUri(): Promise<string | undefined> {
   const recommended = { label: `$(star) ${RECOMMENDED_MODEL.label}`, description: "recommended", uri: RECOMMENDED_MODEL.uri };
+  const embedding = { label: `$(search) ${RECOMMENDED_EMBEDDING_MODEL.label}`, description: "sets pincer.index.embeddingModel", uri: RECOMMENDED_EMBEDDING_MODEL.uri };
   const other = { label: "$(link) Another model…", description: "hf:owner/repo/file.gguf or an https URL", uri: "" };
-  const pick = await vscode.window.showQuickPick([recommended, other], { title: "Pincer: Download Model", placeHolder: "Which model?" });
+  const pick = await vscode.window.showQuickPick([recommended, embedding, other], { title: "Pincer: Download Model", placeHolder: "Which model?" });
   if (!pick) return undefined;
   if (pick.uri) return pick.uri;
   const entered = await vscode.window.showInputBox({

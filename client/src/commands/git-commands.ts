@@ -41,7 +41,7 @@ export async function summarizeChangesCommand(client: LanguageClient): Promise<v
 
 async function request(client: LanguageClient, method: typeof CommitMessageRequest | typeof SummarizeChangesRequest, folder: vscode.Uri): Promise<GitTextResult | undefined> {
   try {
-    return await client.sendRequest<GitTextResult>(method, { folder: folder.fsPath });
+    return await client.sendRequest(method, { folder: folder.fsPath });
   } catch (error) {
     void vscode.window.showErrorMessage(`Pincer: ${(error as Error).message}`);
     return undefined;

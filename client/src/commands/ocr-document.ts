@@ -28,7 +28,7 @@ export async function ocrDocumentCommand(client: LanguageClient, target?: vscode
       });
       try {
         const params: OcrDocumentParams = { uri: uri.toString(), workDoneToken: token };
-        return await client.sendRequest<OcrDocumentResult>(OcrDocumentRequest, params, cancellation);
+        return await client.sendRequest(OcrDocumentRequest, params, cancellation);
       } finally {
         listener.dispose();
       }

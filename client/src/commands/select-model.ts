@@ -9,7 +9,7 @@ type Choice = vscode.QuickPickItem & { action: "use" | "browse" | "download"; va
 
 export async function selectModelCommand(client: LanguageClient): Promise<void> {
   const current = vscode.workspace.getConfiguration("pincer").get<string>("model", "");
-  const listed = await client.sendRequest<ListModelsResult>(ListModelsRequest).catch(() => ({ modelsDir: "", models: [] }));
+  const listed = await client.sendRequest(ListModelsRequest, {}).catch(() => ({ modelsDir: "", models: [] }));
   const choices: Choice[] = listed.models.map((m) => ({
     label: m.name,
     description: `${(m.sizeBytes / 1e9).toFixed(2)} GB${m.path === current ? " · current" : ""}`,

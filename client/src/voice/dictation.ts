@@ -49,7 +49,7 @@ export class DictationController implements vscode.Disposable {
       await this.client.sendNotification(DictateStopNotification, { id: this.current.id });
       return;
     }
-    const status = await this.client.sendRequest<VoiceStatusResult>(VoiceStatusRequest);
+    const status = await this.client.sendRequest(VoiceStatusRequest, {});
     if (!status.recorder.program) {
       void vscode.window.showErrorMessage(`Pincer: voice input needs an audio recorder. ${status.recorder.reason ?? ""}`);
       return;
@@ -98,7 +98,7 @@ export class DictationController implements vscode.Disposable {
     this.show("recording", 0, 0);
     try {
       const params: DictateParams = { id };
-      const result = await this.client.sendRequest<TranscriptResult>(DictateRequest, params, cancel.token);
+      const result = await this.client.sendRequest(DictateRequest, params, cancel.token);
       if (result.text.trim() === "") void vscode.window.showInformationMessage("Pincer: no words were recognized.");
       else await this.sink.transcript(result.text.trim());
     } catch (error) {

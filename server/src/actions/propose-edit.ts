@@ -25,7 +25,7 @@ export interface ProposedReplacement {
 
 const SURROUNDING_LINES = 20;
 
-export async function proposeEdit(model: ActionModel, request: EditRequest, options: { signal?: AbortSignal } = {}): Promise<ProposedReplacement> {
+export async function proposeEdit(model: ActionModel, request: EditRequest, options: { signal: AbortSignal }): Promise<ProposedReplacement> {
   // An empty selection or a diagnostic works on whole lines; a real selection is replaced exactly.
   const range = request.end > request.start && request.kind !== "fix" ? { start: request.start, end: request.end } : wholeLines(request.text, request.start, request.end);
   const before = request.text.slice(0, range.start).split("\n").slice(-SURROUNDING_LINES - 1).join("\n");

@@ -3,30 +3,52 @@
 // refs/pincer/runs/<run>/<step>/{before,after}; git's content addressing and its index's stat
 // cache make each snapshot incremental (only changed files are hashed and stored).
 //
-// Undo restores exactly the files a step (or run) changed, and only where the file is still what
-// the agent left: a file the person changed since is reported as a conflict and left alone.
-// Files the person changed that the agent did not touch are never looked at.
+// Undo restores exactly what a step (or run) itself changed, and only where the file is still what
+// the agent left: a file the person changed since is reported as a conflict and left alone. A
+// snapshot sees every writer, so each step's changes are attributed (step-attribution.ts): what
+// someone else wrote while the step ran is theirs, reported by undo and never reverted or deleted.
+//
+// One workspace, many processes (the VS Code server, `pincer run`, `pincer undo`): every mutating
+// step (from its before snapshot to its after snapshot) and every undo holds the workspace lock
+// (platform/process-lock.ts) in Pincer's state folder, so no other run writes while a step runs and
+// no two gits share the shadow index. A lock whose holder was killed is taken over, and the git lock
+// files a killed git left are removed then (shadow-git.ts).
 //
 // Snapshots honour the workspace's .gitignore, but a path a tool names (a touched ignored file, a
 // .env) is added by force and stays tracked for the rest of the shadow repository's life. A name git refuses
 // (.GIT/x, git~1, a .gitmodules symlink, ...) is left out and reported once (`notCovered`), so one odd file
-// cannot break the snapshots of every later step.
-//
-// Undo is a write the person asks for, so what a command left behind must not steer it: a path whose folder
-// now resolves elsewhere (a symlink swapped in) and protected configuration (.git, .vscode, .pincer,
-// *.code-workspace, also through links) are reported as conflicts, never written; links are removed before
-// files are put back, and every write goes through the confined writers.
+// cannot break the snapshots of every later step. Undo's writes: checkpoint-restore.ts.
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { mkdirConfined, verifyFolder, writeFileConfined } from "../platform/confined-fs";
-import { gitRefusedName, protectedKind, type WorkspaceRoots } from "../platform/workspace-paths";
+import { acquireProcessLock, describeHolder, LockBusyError, type ProcessLock } from "../platform/process-lock";
+import { gitRefusedName, type WorkspaceRoots } from "../platform/workspace-paths";
+import { CheckpointRestorer } from "./checkpoint-restore";
 import { CliFileWriter } from "./cli-file-writer";
-import { ABSENT, blobId, parseRawDiff, ShadowGit, type TreeChange } from "./shadow-git";
-import type { CheckpointStore, FileWriter, UndoReport } from "./tool-types";
+import { EditorWriteJournal, type EditorWrite } from "./editor-writes";
+import { CheckpointError, parseRawDiff, ShadowGit, workspaceKey, type TreeChange } from "./shadow-git";
+import {
+  attributeStep,
+  breakReason,
+  EDITOR_NOTICE_GRACE_MS,
+  mergeRunChanges,
+  parseAfterRecord,
+  parseBeforeRecord,
+  recordMessage,
+  type AfterRecord,
+  type BeforeRecord,
+  type ForeignChange,
+  type StepKind,
+} from "./step-attribution";
+import { WorkspaceBusyError, type CheckpointStore, type FileWriter, type UndoReport } from "./tool-types";
 
 export interface ShadowCheckpointsOptions {
   /** Pincer's storage folder (outside every workspace); repositories go to <storageDir>/checkpoints/. */
   storageDir: string;
+  /**
+   * Where the workspace lock and the editor's write journal live; the same for every Pincer process on this
+   * machine (hosts pass <cache>/workspaces), default <storageDir>/workspaces. Outside every workspace folder.
+   */
+  stateDir?: string;
   /** The first folder is snapshotted (multi-root workspaces: the others are not covered). */
   roots: WorkspaceRoots;
   /** How restored files are written (VS Code: workspace/applyEdit); default atomic files. */
@@ -35,6 +57,12 @@ export interface ShadowCheckpointsOptions {
   maxBytes?: number;
   /** New files bigger than this are left out of snapshots unless a tool names them (default 50 MiB). */
   maxFileBytes?: number;
+  /** Who this process is, in the lock ("pincer run", "VS Code"). */
+  holderName?: string;
+  /** How long a step or undo waits for another process's step or undo (default 120 s, a command's default timeout). */
+  lockWaitMs?: number;
+  /** Told once per wait, with who holds the workspace ("pid 123, pincer run: step 2 of run …, since …"). */
+  onWait?: (holder: string) => void;
 }
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -42,12 +70,16 @@ const REF_ROOT = "refs/pincer/runs";
 
 export class ShadowCheckpoints implements CheckpointStore {
   private readonly git: ShadowGit;
-  private readonly files: FileWriter;
+  private readonly restorer: CheckpointRestorer;
+  private readonly journal: EditorWriteJournal;
+  private readonly stateDir: string;
   private readonly maxBytes: number;
   private readonly maxFileBytes: number;
   private queue: Promise<unknown> = Promise.resolve();
-  /** Paths named by the step's tool calls, force-added even when ignored. */
-  private readonly touched = new Map<string, string[]>();
+  /** The workspace lock, while a step or an undo of this store runs. */
+  private lock: ProcessLock | undefined;
+  /** Per running step: the paths its tool names (force-added even when ignored), its kind and start. */
+  private readonly steps = new Map<string, BeforeRecord>();
   /** Names git refuses, already reported as not covered (each is reported once per store). */
   private readonly reported = new Set<string>();
   /** Found by a snapshot, reported by the next afterStep. */
@@ -57,8 +89,10 @@ export class ShadowCheckpoints implements CheckpointStore {
   constructor(private readonly options: ShadowCheckpointsOptions) {
     const root = options.roots.roots[0];
     if (!root) throw new Error("no workspace folder to checkpoint");
-    this.git = ShadowGit.forWorkspace(options.storageDir, root.path);
-    this.files = options.files ?? new CliFileWriter();
+    this.git = ShadowGit.forWorkspace(options.storageDir, root.path, { onChild: (pid) => this.lock?.recordChild(pid), lockHeld: () => this.lock !== undefined });
+    this.restorer = new CheckpointRestorer(this.git, options.roots, options.files ?? new CliFileWriter());
+    this.stateDir = options.stateDir ?? path.join(options.storageDir, "workspaces");
+    this.journal = new EditorWriteJournal(this.stateDir, root.path);
     this.maxBytes = options.maxBytes ?? 1024 ** 3;
     this.maxFileBytes = options.maxFileBytes ?? 50 * 1024 ** 2;
   }
@@ -74,55 +108,90 @@ export class ShadowCheckpoints implements CheckpointStore {
     return next;
   }
 
-  /** `paths`: what the step's tool call names (its targets), so ignored files it touches are kept too. */
-  async beforeStep(runId: string, step: number, signal: AbortSignal, paths: readonly string[] = []): Promise<string> {
+  /**
+   * `paths`: what the step's tool call names (its targets), so ignored files it touches are kept too. `kind`: an
+   * edit tool's changes are only the paths it names; a command's are whatever changed (default).
+   */
+  async beforeStep(runId: string, step: number, signal: AbortSignal, paths: readonly string[] = [], kind: StepKind = "command"): Promise<string> {
     checkIds(runId, step);
-    return this.serial(async () => {
-      const forced = await this.forcedPaths(paths);
-      this.touched.set(`${runId}/${step}`, forced);
-      return this.snapshot(`${runId}/${step}/before`, forced, signal);
-    });
+    await this.checkStorage();
+    // Held until afterStep: while this step runs, no other run writes to the workspace.
+    await this.takeLock(`step ${step} of run ${runId}`, signal);
+    try {
+      return await this.serial(async () => {
+        const record: BeforeRecord = { kind, start: Date.now(), targets: await this.forcedPaths(paths) };
+        this.steps.set(`${runId}/${step}`, record);
+        return this.commit(`${runId}/${step}/before`, await this.snapshotTree(record.targets, signal), recordMessage(`pincer ${runId}/${step}/before`, record), signal);
+      });
+    } catch (error) {
+      this.steps.delete(`${runId}/${step}`);
+      await this.releaseLock();
+      throw error;
+    }
   }
 
-  async afterStep(runId: string, step: number, signal: AbortSignal): Promise<{ changedPaths: string[]; notCovered: string[] }> {
+  /** `own`: the paths the tool reported changing. Returns the step's own changes (not what others wrote meanwhile). */
+  async afterStep(runId: string, step: number, signal: AbortSignal, own: readonly string[] = []): Promise<{ changedPaths: string[]; notCovered: string[] }> {
     checkIds(runId, step);
-    return this.serial(async () => {
-      const forced = this.touched.get(`${runId}/${step}`) ?? [];
-      this.touched.delete(`${runId}/${step}`);
-      await this.snapshot(`${runId}/${step}/after`, forced, signal);
-      const changes = await this.stepChanges(runId, step, signal);
-      await this.pruneIfNeeded(runId, signal);
-      const notCovered = this.notCovered;
-      this.notCovered = [];
-      return { changedPaths: changes.map((c) => c.path), notCovered };
-    });
+    try {
+      return await this.serial(async () => {
+        const key = `${runId}/${step}`;
+        const before = this.steps.get(key) ?? { kind: "command", start: Date.now(), targets: [] };
+        this.steps.delete(key);
+        const tree = await this.snapshotTree(before.targets, signal);
+        const changes = parseRawDiff(await this.git.run(["diff-tree", "-r", "-z", "--no-renames", `${REF_ROOT}/${key}/before`, tree], signal));
+        const end = Date.now();
+        const ownPaths = await this.forcedPaths(own);
+        const attributed = attributeStep(step, changes, before, { own: ownPaths }, await this.journal.between(before.start, end));
+        await this.commit(`${key}/after`, tree, recordMessage(`pincer ${key}/after`, { end, own: ownPaths, foreign: attributed.foreign }), signal);
+        await this.pruneIfNeeded(runId, signal);
+        const notCovered = this.notCovered;
+        this.notCovered = [];
+        return { changedPaths: attributed.own.map((c) => c.path), notCovered };
+      });
+    } finally {
+      await this.releaseLock();
+    }
   }
 
   async undoStep(runId: string, step: number, signal: AbortSignal): Promise<UndoReport> {
     checkIds(runId, step);
-    return this.serial(async () => this.restore(await this.stepChanges(runId, step, signal), signal));
+    return this.undo(`undo of step ${step} of run ${runId}`, signal, async () => {
+      const { own, foreign } = await this.attributedChanges(runId, step, await this.runMessages(runId, signal), await this.journal.between(0, Infinity), signal);
+      return withForeign(await this.restorer.restore(own, signal), foreign);
+    });
   }
 
   async undoRun(runId: string, signal: AbortSignal): Promise<UndoReport> {
     checkIds(runId, 0);
-    return this.serial(async () => {
-      const steps = (await this.refs(signal)).filter((r) => r.runId === runId);
-      if (steps.length === 0) throw new Error(`no checkpoints for run ${runId}`);
-      const numbers = [...new Set(steps.map((r) => r.step))].sort((a, b) => a - b);
-      // Per path: the state before the first step that changed it, and what the last one left.
-      const merged = new Map<string, TreeChange>();
+    return this.undo(`undo of run ${runId}`, signal, async () => {
+      const messages = await this.runMessages(runId, signal);
+      const numbers = [...new Set([...messages.keys()].map((ref) => Number(/\/(\d+)\/(?:before|after)$/.exec(ref)?.[1] ?? Number.NaN)).filter(Number.isInteger))].sort((a, b) => a - b);
+      if (numbers.length === 0) throw new CheckpointError(`no checkpoints for run ${runId}`);
+      const attributed: { step: number; own: TreeChange[] }[] = [];
+      const foreign: ForeignChange[] = [];
+      const journal = await this.journal.between(0, Infinity);
       for (const step of numbers) {
-        for (const change of await this.stepChanges(runId, step, signal)) {
-          const first = merged.get(change.path);
-          merged.set(change.path, first ? { ...first, newMode: change.newMode, newId: change.newId } : change);
-        }
+        const changes = await this.attributedChanges(runId, step, messages, journal, signal);
+        attributed.push({ step, own: changes.own });
+        foreign.push(...changes.foreign);
       }
-      return this.restore([...merged.values()].filter((c) => c.oldId !== c.newId || c.oldMode !== c.newMode), signal);
+      // Per path: the state before the first step that changed it (or before the first step after someone else
+      // changed it in between), and what the last one left.
+      const merged = mergeRunChanges(attributed);
+      const report = await this.restorer.restore(merged.changes, signal);
+      for (const [file, at] of merged.breaks) if (report.restored.includes(file)) report.conflicts.push({ path: file, reason: breakReason(at) });
+      return withForeign(report, foreign);
     });
   }
 
   async listRuns(signal: AbortSignal): Promise<{ runId: string; startedAt: string; steps: number }[]> {
     const runs = new Map<string, { startedAt: string; steps: Set<number> }>();
+    // Reading refs needs no lock, and an absent store is no runs (listing creates nothing); an existing store
+    // made by an older version is made private here too.
+    await this.checkStorage();
+    if (!(await this.git.exists())) return [];
+    await this.git.ensure(signal);
     for (const ref of await this.serial(() => this.refs(signal))) {
       const run = runs.get(ref.runId) ?? { startedAt: ref.date, steps: new Set<number>() };
       if (ref.date < run.startedAt) run.startedAt = ref.date;
@@ -137,24 +206,58 @@ export class ShadowCheckpoints implements CheckpointStore {
     return this.git.sizeBytes();
   }
 
+  private async undo(what: string, signal: AbortSignal, work: () => Promise<UndoReport>): Promise<UndoReport> {
+    await this.checkStorage();
+    const mine = this.lock === undefined;
+    if (mine) await this.takeLock(what, signal);
+    try {
+      return await this.serial(async () => {
+        await this.git.ensure(signal);
+        return work();
+      });
+    } finally {
+      if (mine) await this.releaseLock();
+    }
+  }
+
+  private async takeLock(what: string, signal: AbortSignal): Promise<void> {
+    if (this.lock) return;
+    const file = path.join(this.stateDir, `${workspaceKey(this.git.workTree)}.lock`);
+    const waitMs = this.options.lockWaitMs ?? 120_000;
+    try {
+      this.lock = await acquireProcessLock(file, { what: `${this.options.holderName ?? "Pincer"}: ${what}`, signal, waitMs, onWait: (holder) => this.options.onWait?.(describeHolder(holder)) });
+    } catch (error) {
+      if (!(error instanceof LockBusyError)) throw error;
+      throw new WorkspaceBusyError(`another agent run is using this workspace (${describeHolder(error.holder)}) and has not finished its step within ${waitMs >= 1000 ? `${Math.round(waitMs / 1000)} s` : `${waitMs} ms`}`);
+    }
+  }
+
+  private async releaseLock(): Promise<void> {
+    const lock = this.lock;
+    this.lock = undefined;
+    await lock?.release();
+  }
+
   /**
-   * The shadow repository, created on first use. Its storage must be outside EVERY workspace folder (by any name:
-   * as given, through a symlink, resolved): inside one, the agent could edit its config (a clean filter runs at
-   * the next snapshot) or its history.
+   * Pincer's storage and state must be outside EVERY workspace folder (by any name: as given, through a symlink,
+   * resolved): inside one, the agent could edit the shadow repository's config (a clean filter runs at the next
+   * snapshot) or history, or forge the lock and the editor's journal.
    */
-  private ensure(signal: AbortSignal): Promise<void> {
+  private checkStorage(): Promise<void> {
     this.checked ??= (async () => {
-      const root = await this.options.roots.rootContaining(this.git.gitDir);
-      if (root) {
-        throw new Error(
-          `the checkpoint storage ${path.dirname(this.git.gitDir)} is inside the workspace folder ${root.folder}; Pincer keeps checkpoints only outside every workspace folder (the agent could change them there), so steps that change files cannot run`,
-        );
+      for (const [what, folder] of [["checkpoint storage", path.dirname(this.git.gitDir)], ["agent state folder", this.stateDir]] as const) {
+        const root = await this.options.roots.rootContaining(folder);
+        if (root) {
+          throw new CheckpointError(
+            `the ${what} ${folder} is inside the workspace folder ${root.folder}; Pincer keeps checkpoints only outside every workspace folder (the agent could change them there), so steps that change files cannot run`,
+          );
+        }
       }
     })().catch((error: unknown) => {
       this.checked = undefined;
       throw error;
     });
-    return this.checked.then(() => this.git.ensure(signal));
+    return this.checked;
   }
 
   /** Workspace-relative paths (forward slashes) of the named files that are inside and not in a .git folder. */
@@ -165,13 +268,15 @@ export class ShadowCheckpoints implements CheckpointStore {
       if (!resolved.ok || resolved.root.path !== this.git.workTree || resolved.relative === "") continue;
       const relative = resolved.relative.split(path.sep).join("/");
       if (relative.split("/").includes(".git") || gitRefusedName(relative)) continue;
-      result.push(relative);
+      if (!result.includes(relative)) result.push(relative);
     }
     return result;
   }
 
-  private async snapshot(name: string, forced: readonly string[], signal: AbortSignal): Promise<string> {
-    await this.ensure(signal);
+  /** The workspace as a tree in the shadow repository (the index is its stat cache). */
+  private async snapshotTree(forced: readonly string[], signal: AbortSignal): Promise<string> {
+    await this.checkStorage();
+    await this.git.ensure(signal);
     const untracked = (await this.git.run(["ls-files", "-z", "--others", "--exclude-standard"], signal)).toString("utf8").split("\0").filter(Boolean);
     await this.excludeLargeNewFiles(untracked, forced, signal);
     const refused = await this.refusedNames(untracked);
@@ -187,8 +292,12 @@ export class ShadowCheckpoints implements CheckpointStore {
       this.reported.add(relative);
       this.notCovered.push(relative);
     }
-    const tree = (await this.git.text(["write-tree"], signal)).trim();
-    const commit = (await this.git.text(["commit-tree", tree, "-m", `pincer ${name}`], signal)).trim();
+    return (await this.git.text(["write-tree"], signal)).trim();
+  }
+
+  /** A parentless commit of `tree` (its message carries the step's record), under refs/pincer/runs/<name>. */
+  private async commit(name: string, tree: string, message: string, signal: AbortSignal): Promise<string> {
+    const commit = (await this.git.text(["commit-tree", tree, "-F", "-"], signal, { input: message })).trim();
     await this.git.run(["update-ref", `${REF_ROOT}/${name}`, commit], signal);
     return commit;
   }
@@ -225,22 +334,37 @@ export class ShadowCheckpoints implements CheckpointStore {
     await fs.appendFile(excludeFile, large.map((relative) => `${exactPattern(relative)}\n`).join(""), { mode: 0o600 });
   }
 
-  private async stepChanges(runId: string, step: number, signal: AbortSignal): Promise<TreeChange[]> {
-    await this.ensure(signal);
+  /** A step's changes split into the agent's own and someone else's (editor writes read again: late notices count). */
+  private async attributedChanges(runId: string, step: number, messages: ReadonlyMap<string, string>, journal: readonly EditorWrite[], signal: AbortSignal): Promise<{ own: TreeChange[]; foreign: ForeignChange[] }> {
     const before = `${REF_ROOT}/${runId}/${step}/before`;
     let after = `${REF_ROOT}/${runId}/${step}/after`;
-    if (!(await this.hasRef(before, signal))) throw new Error(`no checkpoint for run ${runId} step ${step}`);
-    // A step that never finished (crash, kill): compare with the workspace as it is now.
-    if (!(await this.hasRef(after, signal))) after = await this.snapshot(`${runId}/${step}/after`, this.touched.get(`${runId}/${step}`) ?? [], signal);
-    return parseRawDiff(await this.git.run(["diff-tree", "-r", "-z", "--no-renames", before, after], signal));
+    if (!messages.has(before)) throw new CheckpointError(`no checkpoint for run ${runId} step ${step}`);
+    const beforeRecord = parseBeforeRecord(messages.get(before));
+    let afterRecord: AfterRecord | undefined;
+    if (messages.has(after)) {
+      afterRecord = parseAfterRecord(messages.get(after));
+    } else {
+      // A step that never finished (crash, kill): compare with the workspace as it is now.
+      afterRecord = { end: Date.now(), own: [], foreign: [] };
+      const tree = await this.snapshotTree(beforeRecord?.targets ?? [], signal);
+      after = await this.commit(`${runId}/${step}/after`, tree, recordMessage(`pincer ${runId}/${step}/after (the step did not finish)`, afterRecord), signal);
+    }
+    const changes = parseRawDiff(await this.git.run(["diff-tree", "-r", "-z", "--no-renames", before, after], signal));
+    // Read again at every undo: an editor's notice that arrived after the step ended still counts.
+    const until = (afterRecord?.end ?? Date.now()) + EDITOR_NOTICE_GRACE_MS;
+    const editor = beforeRecord ? journal.filter((write) => write.t >= beforeRecord.start && write.t <= until) : [];
+    return attributeStep(step, changes, beforeRecord, afterRecord ?? { own: [] }, editor);
   }
 
-  private async hasRef(ref: string, signal: AbortSignal): Promise<boolean> {
-    return (await this.git.run(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], signal, { ok: [1] })).length > 0;
+  /** The messages of a run's snapshot commits by ref name, in one git call. */
+  private async runMessages(runId: string, signal: AbortSignal): Promise<Map<string, string>> {
+    const parts = (await this.git.text(["for-each-ref", "--format=%(refname)%00%(contents)%00", `${REF_ROOT}/${runId}/`], signal)).split("\0");
+    const messages = new Map<string, string>();
+    for (let i = 0; i + 1 < parts.length; i += 2) messages.set(parts[i]!.trim(), parts[i + 1]!);
+    return messages;
   }
 
   private async refs(signal: AbortSignal): Promise<{ runId: string; step: number; date: string }[]> {
-    await this.ensure(signal);
     const text = await this.git.text(["for-each-ref", "--format=%(refname)%00%(committerdate:iso-strict)", REF_ROOT], signal);
     const refs: { runId: string; step: number; date: string }[] = [];
     for (const line of text.split("\n")) {
@@ -249,91 +373,6 @@ export class ShadowCheckpoints implements CheckpointStore {
       if (match && date) refs.push({ runId: match[1]!, step: Number(match[2]), date });
     }
     return refs;
-  }
-
-  /**
-   * Puts each changed path back to its old state where the file is still what the agent left. Entries that did
-   * not exist before (a link a command made, a new file) go first, deepest first, so a folder swapped for a
-   * link is a folder again before files are put back into it.
-   */
-  private async restore(changes: TreeChange[], signal: AbortSignal): Promise<UndoReport> {
-    const report: UndoReport = { restored: [], conflicts: [] };
-    const removals = changes.filter((c) => c.oldId === ABSENT).sort((a, b) => (a.path < b.path ? 1 : -1));
-    const writes = changes.filter((c) => c.oldId !== ABSENT).sort((a, b) => (a.path < b.path ? -1 : 1));
-    const blobs = await this.git.readBlobs(writes.map((c) => c.oldId), signal);
-    for (const change of [...removals, ...writes]) {
-      signal.throwIfAborted();
-      const absolute = path.join(this.git.workTree, ...change.path.split("/"));
-      const current = await currentId(absolute);
-      if (current === change.oldId) {
-        report.restored.push(change.path);
-        continue;
-      }
-      if (current !== change.newId) {
-        const reason =
-          change.newId === ABSENT ? "the agent deleted it, and it exists again" : current === ABSENT ? "deleted after the agent changed it" : "changed after the agent's edit (or by a later step: undo that first)";
-        report.conflicts.push({ path: change.path, reason });
-        continue;
-      }
-      const problem = await this.restoreProblem(change, absolute);
-      if (problem) {
-        report.conflicts.push({ path: change.path, reason: problem });
-        continue;
-      }
-      if (change.oldId === ABSENT) {
-        await this.files.delete(absolute, signal);
-        await removeEmptyFolders(path.dirname(absolute), this.git.workTree);
-      } else {
-        const content = blobs.get(change.oldId);
-        if (!content) throw new Error(`shadow git: blob ${change.oldId} for ${change.path} is missing`);
-        await this.writeEntry(absolute, change.oldMode, content, change.newId === ABSENT ? undefined : change.newMode, signal);
-      }
-      report.restored.push(change.path);
-    }
-    return report;
-  }
-
-  /**
-   * Why undo must not write `absolute`: its folder resolves elsewhere now than the recorded path (a symlink a
-   * command swapped in), it is not what the agent left (a link where a file was), or it is protected
-   * configuration (also by way of a link). Undefined when it is safe to restore.
-   */
-  private async restoreProblem(change: TreeChange, absolute: string): Promise<string | undefined> {
-    const folder = path.dirname(absolute);
-    const parent = await this.options.roots.resolveInside(folder, { forWrite: true });
-    if (!parent.ok) return `not restored: its folder ${parent.reason}`;
-    if (!samePath(parent.path, folder, parent.root.caseInsensitive)) {
-      return `not restored: its folder leads elsewhere now (through a symlink), to ${parent.relative.split(path.sep).join("/") || "."}; undo never writes through a link`;
-    }
-    const entry = await fs.lstat(absolute).catch(() => undefined);
-    if (entry?.isSymbolicLink() && change.newMode !== "120000") return "not restored: it is a symlink now, not the file the agent left";
-    // A link is judged by its own name and folder (removing or making it does not write where it points).
-    const link = entry?.isSymbolicLink() === true || (entry === undefined && change.oldMode === "120000");
-    const target = link ? undefined : await this.options.roots.resolveInside(absolute, { forWrite: true });
-    if (target && !target.ok) return `not restored: ${target.reason}`;
-    const kind = parent.protectedKind ?? (target ? target.protectedKind : protectedKind(change.path, { caseInsensitive: parent.root.caseInsensitive }));
-    if (kind) {
-      const by = change.oldId === ABSENT ? "delete it by hand if you want it gone" : `its old content is \`git --git-dir=${this.git.gitDir} cat-file -p ${change.oldId}\``;
-      return `protected configuration (${kind}): undo does not write there; ${by}`;
-    }
-    return undefined;
-  }
-
-  private async writeEntry(absolute: string, mode: string, content: Buffer, currentMode: string | undefined, signal: AbortSignal): Promise<void> {
-    if (mode === "120000") {
-      if (currentMode !== undefined) await this.files.delete(absolute, signal);
-      await mkdirConfined(path.dirname(absolute));
-      await fs.symlink(content.toString("utf8"), absolute);
-      return;
-    }
-    if (currentMode === "120000") await this.files.delete(absolute, signal);
-    const text = content.toString("utf8");
-    const executable = mode === "100755";
-    // Text goes through the host's writer (editors see it); bytes that are not UTF-8 are written as they are.
-    if (Buffer.from(text, "utf8").equals(content)) await this.files.write(absolute, text, signal);
-    else await writeFileConfined(absolute, content, { mode: executable ? 0o755 : 0o644 });
-    const stat = await fs.lstat(absolute);
-    if (stat.isFile() && executable !== ((stat.mode & 0o111) !== 0)) await fs.chmod(absolute, executable ? stat.mode | 0o111 : stat.mode & ~0o111);
   }
 
   /** Over budget: pack first (loose objects are most of the size), then drop the oldest runs but the current one. */
@@ -361,23 +400,20 @@ export function exactPattern(relative: string): string {
   return `/${relative.replace(/[\\*?[\]!# ]/g, (c) => `\\${c}`)}`;
 }
 
-function checkIds(runId: string, step: number): void {
-  if (!RUN_ID.test(runId) || runId.includes("..") || runId.endsWith(".lock") || runId.endsWith(".")) throw new Error(`invalid run id ${JSON.stringify(runId)} (letters, digits, . _ -)`);
-  if (!Number.isInteger(step) || step < 0) throw new Error(`invalid step ${step}`);
-}
-
-/** Folders a removal left empty, up to (not including) the workspace folder, as git checkout does. */
-async function removeEmptyFolders(folder: string, workTree: string): Promise<void> {
-  let current = folder;
-  while (current !== workTree && current.startsWith(workTree + path.sep)) {
-    if (!(await verifyFolder(current).then(() => true, () => false))) return;
-    if (!(await fs.rmdir(current).then(() => true, () => false))) return;
-    current = path.dirname(current);
+/** Someone else's changes that undo left alone, each path once, unless undo already speaks of it. */
+function withForeign(report: UndoReport, foreign: readonly ForeignChange[]): UndoReport {
+  const mentioned = new Set([...report.restored, ...report.conflicts.map((c) => c.path)]);
+  for (const change of foreign) {
+    if (mentioned.has(change.path)) continue;
+    mentioned.add(change.path);
+    report.conflicts.push(change);
   }
+  return report;
 }
 
-function samePath(a: string, b: string, caseInsensitive: boolean): boolean {
-  return a === b || (caseInsensitive && a.toLowerCase() === b.toLowerCase());
+function checkIds(runId: string, step: number): void {
+  if (!RUN_ID.test(runId) || runId.includes("..") || runId.endsWith(".lock") || runId.endsWith(".")) throw new CheckpointError(`invalid run id ${JSON.stringify(runId)} (letters, digits, . _ -)`);
+  if (!Number.isInteger(step) || step < 0) throw new CheckpointError(`invalid step ${step}`);
 }
 
 /** What `git add --ignore-errors` says for a file it could not add (LC_ALL=C). */
@@ -393,13 +429,4 @@ function unaddable(stderr: string): string[] {
     }
   }
   return [...paths];
-}
-
-/** The git blob id of what is at `absolute` now (a symlink: its target text); ABSENT when nothing is there. */
-async function currentId(absolute: string): Promise<string> {
-  const entry = await fs.lstat(absolute).catch(() => undefined);
-  if (!entry) return ABSENT;
-  if (entry.isSymbolicLink()) return blobId(Buffer.from(await fs.readlink(absolute), "utf8"));
-  if (!entry.isFile()) return "directory";
-  return blobId(await fs.readFile(absolute));
 }

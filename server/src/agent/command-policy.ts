@@ -20,6 +20,8 @@
 // Deny rules are a convenience, not the safety net: they match argv prefixes, so "rm -rf *" does
 // not catch `rm -fr /` or `rm -r -f /`. What keeps those from running unasked is that they are
 // not allowed.
+import type { PermissionDecision } from "../protocol/agent";
+import { TOOL_PERMISSIONS } from "../protocol/settings";
 import { parseCommandLine, type ParseCommandOptions, type SimpleCommand } from "./shell-parse";
 
 export interface CommandRules {
@@ -30,7 +32,7 @@ export interface CommandRules {
 
 export type RulesValidation = { ok: true; rules: CommandRules } | { ok: false; error: string };
 
-export type Decision = "allow" | "ask" | "deny";
+export type Decision = PermissionDecision;
 
 export interface CommandDecision {
   decision: Decision;
@@ -50,7 +52,7 @@ const HARMLESS_WRITE_TARGETS = new Set(["/dev/null"]);
 /** Redirect operators that open a file for writing. */
 const WRITE_OPS = new Set([">", ">>", ">|", "&>", "&>>", "<>"]);
 
-const RULE_KEYS = new Set(["allow", "ask", "deny"]);
+const RULE_KEYS = new Set<string>(TOOL_PERMISSIONS);
 // Controls and line separators have no place in a rule.
 const BAD_RULE_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
@@ -71,8 +73,8 @@ export function validateRules(json: unknown): RulesValidation {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, error: "rules must be a JSON object with allow and deny lists" };
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) if (!RULE_KEYS.has(key)) return { ok: false, error: `unknown key "${key}" in rules` };
-  const lists: Partial<Record<"allow" | "ask" | "deny", string[]>> = {};
-  for (const key of ["allow", "ask", "deny"] as const) {
+  const lists: Partial<Record<Decision, string[]>> = {};
+  for (const key of TOOL_PERMISSIONS) {
     const list = record[key];
     if (list === undefined && key === "ask") continue;
     if (!Array.isArray(list)) return { ok: false, error: `"${key}" must be an array of strings` };
@@ -88,7 +90,7 @@ export function validateRules(json: unknown): RulesValidation {
   return { ok: true, rules: { allow: lists.allow!, ...(lists.ask ? { ask: lists.ask } : {}), deny: lists.deny! } };
 }
 
-function ruleProblem(rule: string, key: "allow" | "ask" | "deny"): string | undefined {
+function ruleProblem(rule: string, key: Decision): string | undefined {
   if (BAD_RULE_CHARS.test(rule)) return "contains a control character";
   const tokens = ruleTokens(rule);
   if (tokens.length === 0) return "is empty";

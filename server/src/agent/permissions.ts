@@ -16,6 +16,7 @@
 // that resolves inside any folder (multi-root workspaces) is neither read nor written.
 import { createHash } from "node:crypto";
 import path from "node:path";
+import type { AgentProfile } from "../protocol/settings";
 import { JsonMapFile } from "../store/json-store";
 import { gitDirectoryWrite } from "../git/git-dir-names";
 import { invisibleNote, revealInvisible } from "../platform/invisible-unicode";
@@ -23,16 +24,17 @@ import { protectedKind, type WorkspaceRoots } from "../platform/workspace-paths"
 import { type CommandRules, decide, type RulesValidation } from "./command-policy";
 import { scriptRunnerReasons } from "./script-runners";
 import type { SimpleCommand } from "./shell-parse";
-import type { ApprovalRequest, CommandSandboxInfo, PermissionCheck, PermissionDecision, PermissionGate, RunRecord, ToolDefinition, ToolEffect } from "./tool-types";
+import { agentToolName } from "../mcp/mcp-text";
+import type { ApprovalRequest, CommandSandboxInfo, McpToolMeta, PermissionCheck, PermissionDecision, PermissionGate, RunRecord, ToolDefinition, ToolEffect } from "./tool-types";
 
-export type PermissionProfile = "read-only" | "edit" | "full";
-export const PERMISSION_PROFILES: readonly PermissionProfile[] = ["read-only", "edit", "full"];
+export type PermissionProfile = AgentProfile;
 
 /** What each profile does with each effect before the other checks tighten it. */
 export const PROFILE_TABLE: Readonly<Record<PermissionProfile, Readonly<Record<ToolEffect, PermissionDecision>>>> = {
-  "read-only": { read: "allow", "ask-user": "allow", edit: "deny", command: "deny" },
-  edit: { read: "allow", "ask-user": "allow", edit: "allow", command: "ask" },
-  full: { read: "allow", "ask-user": "allow", edit: "allow", command: "allow" },
+  "read-only": { read: "allow", "ask-user": "allow", edit: "deny", command: "deny", mcp: "deny" },
+  // An MCP tool can do anything its server can: it asks unless the person's MCP rules say otherwise.
+  edit: { read: "allow", "ask-user": "allow", edit: "allow", command: "ask", mcp: "ask" },
+  full: { read: "allow", "ask-user": "allow", edit: "allow", command: "allow", mcp: "ask" },
 };
 
 /** Commands the person answered "always" for, per workspace; must live outside every workspace folder. */
@@ -84,6 +86,7 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       reasons,
       ...(tool.effect === "command" && options.sandbox ? { sandbox: options.sandbox } : {}),
       ...(tool.effect === "command" && targets.network === true ? { network: true } : {}),
+      ...(tool.mcp ? { mcp: { server: tool.mcp.server, tool: tool.mcp.tool, arguments: argumentsShown(args) } } : {}),
     };
     const done = (decision: PermissionDecision): PermissionCheck => {
       if (decision === "ask" && options.headless) {
@@ -93,6 +96,8 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
       return { decision, reasons, request };
     };
     if (reasons.length > 0) return done("deny");
+
+    if (tool.mcp) return done(mcpDecision(tool.mcp, options, reasons));
 
     const override = options.toolOverrides?.[tool.name];
     const profileDecision = PROFILE_TABLE[options.profile]?.[tool.effect] ?? "deny";
@@ -213,6 +218,40 @@ export function createPermissionGate(options: PermissionGateOptions): Permission
   return { check, rememberApproval };
 }
 
+/**
+ * An MCP tool: the person's rule (user settings: "server/tool", else "server", else agent.toolPermissions)
+ * decides; without one it asks, and readOnlyHint lowers that to allow only for a server the person
+ * trusts with it. The read-only profile (and Restricted Mode) refuses MCP tools except trusted read-only ones.
+ */
+function mcpDecision(meta: McpToolMeta, options: PermissionGateOptions, reasons: string[]): PermissionDecision {
+  const trustedReadOnly = meta.readOnlyHint && meta.trustReadOnlyHint;
+  const rule = meta.rule ?? options.toolOverrides?.[agentName(meta)];
+  if (options.profile === "read-only" && !trustedReadOnly) {
+    reasons.push(`profile "read-only"${options.trusted ? "" : " (Restricted Mode)"}: MCP tools are refused unless read-only ones of a server you trust with readOnlyHint`);
+    return "deny";
+  }
+  if (rule !== undefined) {
+    reasons.push(`setting: MCP ${meta.server}/${meta.tool} is "${rule}"`);
+    return rule;
+  }
+  if (trustedReadOnly) {
+    reasons.push(`${meta.server} marks ${meta.tool} read-only, and pincer.mcp.readOnlyHint trusts ${meta.server}`);
+    return "allow";
+  }
+  reasons.push(`MCP tool ${meta.server}/${meta.tool}: asks by default`);
+  return "ask";
+}
+
+function agentName(meta: McpToolMeta): string {
+  return agentToolName(meta.server, meta.tool);
+}
+
+/** The arguments as the card shows them: JSON, invisible characters escaped, capped. */
+function argumentsShown(args: Record<string, unknown>): string {
+  const text = revealInvisible(JSON.stringify(args, null, 2) ?? "{}");
+  return text.length > 2000 ? `${text.slice(0, 1999)}…` : text;
+}
+
 /** Arguments and redirect targets that name .git/, .vscode/, .pincer/ or a *.code-workspace file (also in `--opt=path`). */
 function protectedWords(commands: readonly SimpleCommand[]): string[] {
   const found = new Set<string>();
@@ -253,6 +292,7 @@ function displayed(relative: string): string {
 }
 
 function summarize(tool: ToolDefinition, targets: { paths: string[]; command?: string }): string {
+  if (tool.mcp) return `MCP ${oneLine(tool.mcp.server)} → ${oneLine(tool.mcp.tool)}`;
   if (targets.command !== undefined) return `Run \`${oneLine(targets.command)}\``;
   const verb = tool.effect === "edit" ? `${tool.name.replace(/_/g, " ")}` : tool.name;
   return targets.paths.length > 0 ? `${verb}: ${targets.paths.map(oneLine).join(", ")}` : verb;

@@ -7,15 +7,52 @@
 // The repository holds copies of every file the agent touched (a 0600 .env too), so it is private: folders
 // 0700, files 0600 (core.sharedRepository=0600 and, on POSIX, git runs under umask 077), and a store made by an
 // older version is tightened when it is opened.
+//
+// A git killed in the middle of a write leaves its lock file (index.lock, a ref's .lock) and every later git
+// call fails on it. ShadowCheckpoints runs git only while it holds the workspace lock (checkpoints.ts), so a git
+// lock file seen then belongs to nobody: it is removed and the call tried once more (`lockHeld`).
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { PincerError } from "../platform/errors";
 
 const NULL_DEVICE = process.platform === "win32" ? "NUL" : "/dev/null";
 const POSIX = process.platform !== "win32";
 /** `sh -c` script that runs git ("$0") with its arguments under umask 077: files git makes are private. */
 const UMASK_WRAPPER = 'umask 077 && exec "$0" "$@"';
+
+/** A checkpoint problem worth one line to the person (no stack trace): git failed, the store is busy or misplaced. */
+export class CheckpointError extends PincerError {
+  override name = "CheckpointError";
+}
+
+export interface ShadowGitHooks {
+  /**
+   * Called with the pid of each git that writes to the repository (it takes git's own lock files) when it starts,
+   * and with undefined when it ends: the workspace lock names it, in case it outlives a killed Pincer.
+   */
+  onChild?: (pid: number | undefined) => void;
+  /** True while this process holds the workspace lock: git lock files found then are stale. */
+  lockHeld?: () => boolean;
+}
+
+interface RunOptions {
+  /** Exit codes that are not failures. */
+  ok?: number[];
+  /** Receives git's messages. */
+  stderr?: (text: string) => void;
+  /** Written to git's stdin. */
+  input?: string;
+}
+
+/** git commands that take a lock file in the repository (index.lock, a ref's lock, config.lock, gc's). */
+const WRITERS = new Set(["add", "write-tree", "update-ref", "gc", "config", "init"]);
+
+/** Marks a complete repository; written last, so a store whose creation was killed is set up again. */
+const COMPLETE_MARK = "pincer-workspace";
+/** git's message for a lock file that is in the way. */
+const LOCK_EXISTS = /Unable to create '([^']+\.lock)': File exists/;
 
 export class ShadowGit {
   private ready: Promise<void> | undefined;
@@ -24,12 +61,17 @@ export class ShadowGit {
     readonly gitDir: string,
     readonly workTree: string,
     private readonly binary = "git",
+    private readonly hooks: ShadowGitHooks = {},
   ) {}
 
   /** The shadow repository for a workspace folder: one per real path. */
-  static forWorkspace(storageDir: string, workTree: string): ShadowGit {
-    const key = createHash("sha256").update(workTree).digest("hex").slice(0, 20);
-    return new ShadowGit(path.join(storageDir, "checkpoints", `${key}.git`), workTree);
+  static forWorkspace(storageDir: string, workTree: string, hooks: ShadowGitHooks = {}): ShadowGit {
+    return new ShadowGit(path.join(storageDir, "checkpoints", `${workspaceKey(workTree)}.git`), workTree, "git", hooks);
+  }
+
+  /** Whether the repository has been set up (reading needs no lock and creates nothing). */
+  exists(): Promise<boolean> {
+    return fs.stat(path.join(this.gitDir, COMPLETE_MARK)).then(() => true, () => false);
   }
 
   private env(): NodeJS.ProcessEnv {
@@ -57,19 +99,39 @@ export class ShadowGit {
   }
 
   /** Runs git; resolves stdout as bytes. `ok` lists exit codes that are not failures; `stderr` receives git's messages. */
-  run(args: string[], signal: AbortSignal, options: { ok?: number[]; stderr?: (text: string) => void } = {}): Promise<Buffer> {
+  async run(args: string[], signal: AbortSignal, options: RunOptions = {}): Promise<Buffer> {
+    try {
+      return await this.runOnce(args, signal, options);
+    } catch (error) {
+      const stale = error instanceof GitFailure ? LOCK_EXISTS.exec(error.stderr)?.[1] : undefined;
+      if (!stale || !this.hooks.lockHeld?.() || !isInside(stale, this.gitDir)) throw error;
+      // Left by a git that was killed: nobody else runs git on this store while we hold the workspace lock.
+      await fs.rm(stale, { force: true });
+      return this.runOnce(args, signal, options);
+    }
+  }
+
+  private runOnce(args: string[], signal: AbortSignal, options: RunOptions): Promise<Buffer> {
     signal.throwIfAborted();
     const [program, argv] = this.command(["-c", "core.fsmonitor=false", "-c", `core.hooksPath=${NULL_DEVICE}`, ...args]);
     return new Promise((resolve, reject) => {
-      execFile(program, argv, { cwd: this.workTree, env: this.env(), encoding: "buffer", maxBuffer: 512 * 1024 * 1024, signal }, (error, stdout, stderr) => {
+      const writer = WRITERS.has(args[0] ?? "");
+      const child = execFile(program, argv, { cwd: this.workTree, env: this.env(), encoding: "buffer", maxBuffer: 512 * 1024 * 1024, signal }, (error, stdout, stderr) => {
+        if (writer) this.hooks.onChild?.(undefined);
         const code = (error as { code?: unknown } | null)?.code;
         if (error && !(typeof code === "number" && options.ok?.includes(code))) {
           if (error.name === "AbortError") return reject(error);
-          return reject(new Error(`shadow git ${args[0]} failed: ${stderr.toString("utf8").trim() || error.message}`));
+          const text = stderr.toString("utf8").trim();
+          return reject(new GitFailure(`shadow git ${args[0]} failed: ${text || error.message}`, text));
         }
         options.stderr?.(stderr.toString("utf8"));
         resolve(stdout);
       });
+      if (writer && child.pid !== undefined) this.hooks.onChild?.(child.pid);
+      // git that does not read its input may exit first: a closed pipe is its business, not an error here.
+      child.stdin?.on("error", () => undefined);
+      if (options.input !== undefined) child.stdin?.end(options.input);
+      else child.stdin?.end();
     });
   }
 
@@ -87,7 +149,7 @@ export class ShadowGit {
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
       child.once("error", reject);
       child.once("close", (code) => {
-        if (code !== 0) return reject(new Error(`shadow git cat-file failed: ${stderr.trim() || `exit ${code}`}`));
+        if (code !== 0) return reject(new CheckpointError(`shadow git cat-file failed: ${stderr.trim() || `exit ${code}`}`));
         const out = Buffer.concat(chunks);
         const blobs = new Map<string, Buffer>();
         let offset = 0;
@@ -95,7 +157,7 @@ export class ShadowGit {
           const newline = out.indexOf(0x0a, offset);
           if (newline < 0) break;
           const header = out.subarray(offset, newline).toString("utf8").split(" ");
-          if (header[1] !== "blob") return reject(new Error(`shadow git: object ${header[0]} is ${header[1] ?? "unknown"}`));
+          if (header[1] !== "blob") return reject(new CheckpointError(`shadow git: object ${header[0]} is ${header[1] ?? "unknown"}`));
           const size = Number(header[2]);
           blobs.set(header[0]!, out.subarray(newline + 1, newline + 1 + size));
           offset = newline + 1 + size + 1;
@@ -106,8 +168,8 @@ export class ShadowGit {
     });
   }
 
-  async text(args: string[], signal: AbortSignal): Promise<string> {
-    return (await this.run(args, signal)).toString("utf8");
+  async text(args: string[], signal: AbortSignal, options: RunOptions = {}): Promise<string> {
+    return (await this.run(args, signal, options)).toString("utf8");
   }
 
   /** Creates the repository on first use; makes an existing one private. */
@@ -119,9 +181,8 @@ export class ShadowGit {
       const realStorage = await fs.realpath(storage);
       const relative = path.relative(await fs.realpath(this.workTree), realStorage);
       const outside = relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
-      if (!outside) throw new Error(`the checkpoint storage ${realStorage} is inside the workspace`);
-      const exists = await fs.stat(path.join(this.gitDir, "HEAD")).then(() => true, () => false);
-      if (exists) {
+      if (!outside) throw new CheckpointError(`the checkpoint storage ${realStorage} is inside the workspace`);
+      if (await this.exists()) {
         await this.makePrivate(signal);
         return;
       }
@@ -136,7 +197,7 @@ export class ShadowGit {
         ["advice.addEmbeddedRepo", "false"],
       ];
       for (const [key, value] of settings) await this.run(["config", key, value], signal);
-      await fs.writeFile(path.join(this.gitDir, "pincer-workspace"), `${this.workTree}\n`, { mode: 0o600 });
+      await fs.writeFile(path.join(this.gitDir, COMPLETE_MARK), `${this.workTree}\n`, { mode: 0o600 });
     })().catch((error: unknown) => {
       this.ready = undefined;
       throw error;
@@ -177,6 +238,26 @@ export class ShadowGit {
     await visit(this.gitDir);
     return total;
   }
+}
+
+/** The key of a workspace folder (its real path) in Pincer's storage: shadow repository, lock, editor journal. */
+export function workspaceKey(workTree: string): string {
+  return createHash("sha256").update(workTree).digest("hex").slice(0, 20);
+}
+
+/** A git call that failed; `stderr` is git's own message. */
+class GitFailure extends CheckpointError {
+  constructor(
+    message: string,
+    readonly stderr: string,
+  ) {
+    super(message);
+  }
+}
+
+function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(folder, path.resolve(folder, file));
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
 }
 
 /** The blob id git would give these bytes (sha1 repositories). */

@@ -1,18 +1,36 @@
 // The agent's contract between the planner, the tools and the host that runs them (LSP or CLI).
 // Tools know nothing of VS Code: writes, commands and questions go through the host interfaces
 // below, so the same tool writes atomically in the CLI and through workspace/applyEdit in VS Code.
+import { PincerError } from "../platform/errors";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
+import type { ApprovalAnswer, ApprovalRequest, CommandSandboxInfo, PermissionDecision, UndoReport } from "../protocol/agent";
+
+// The approval, sandbox and undo shapes travel to the client as they are: the protocol defines them.
+export type { ApprovalAnswer, ApprovalRequest, CommandSandboxInfo, PermissionDecision, UndoReport };
 
 /** The JSON-schema subset that node-llama-cpp turns into a grammar (kept local: only engine/ imports it). */
 export type ToolJsonSchema =
-  | { type: "string"; description?: string; enum?: readonly string[] }
+  /** maxLength marks a short argument (a path, a name); strings without one are content and share the answer's budget. */
+  | { type: "string"; description?: string; enum?: readonly string[]; maxLength?: number }
   | { type: "integer" | "number"; description?: string; minimum?: number; maximum?: number }
   | { type: "boolean"; description?: string }
   | { type: "array"; items: ToolJsonSchema; description?: string; maxItems?: number }
   | { type: "object"; properties: Readonly<Record<string, ToolJsonSchema>>; required?: readonly string[]; description?: string; additionalProperties?: false };
 
-/** What a tool may do; permission profiles decide per effect (and per-tool overrides). */
-export type ToolEffect = "read" | "edit" | "command" | "ask-user";
+/** What a tool may do; permission profiles decide per effect (and per-tool overrides). `mcp`: a tool of an MCP server, which may do anything. */
+export type ToolEffect = "read" | "edit" | "command" | "ask-user" | "mcp";
+
+/** What the gate knows about an MCP tool (agent/tools/mcp-tools.ts). */
+export interface McpToolMeta {
+  server: string;
+  tool: string;
+  /** The server's readOnlyHint annotation (its word, not proof). */
+  readOnlyHint: boolean;
+  /** The person's rule from `pincer.mcp.tools`; undefined: the default, ask. */
+  rule: PermissionDecision | undefined;
+  /** The person lets this server's readOnlyHint lower ask to allow (`pincer.mcp.readOnlyHint`). */
+  trustReadOnlyHint: boolean;
+}
 
 export interface ToolDefinition<Args extends Record<string, unknown> = Record<string, unknown>> {
   name: string;
@@ -20,6 +38,8 @@ export interface ToolDefinition<Args extends Record<string, unknown> = Record<st
   description: string;
   parameters: ToolJsonSchema & { type: "object" };
   effect: ToolEffect;
+  /** Set for MCP tools: the gate applies the MCP rules and the card shows server, tool and arguments. */
+  mcp?: McpToolMeta;
   /** Runs git in the workspace, whose config can name programs (filters, fsmonitor): not in an untrusted workspace. */
   runsRepositoryConfig?: boolean;
   /**
@@ -70,16 +90,6 @@ export interface CommandRunner {
   run(commandLine: string, options: CommandRunOptions): Promise<CommandRun>;
 }
 
-/** Whether agent commands run confined by the OS; shown in the status bar and on approval cards. */
-export interface CommandSandboxInfo {
-  /** bubblewrap (Linux), sandbox-exec (macOS), or none. */
-  kind: "bubblewrap" | "sandbox-exec" | "none";
-  /** For "none": why (not installed, user namespaces turned off, the setting is "off", the platform). */
-  reason?: string;
-  /** The setting is "required": without a sandbox, commands are refused. */
-  required?: boolean;
-}
-
 export interface ToolContext {
   roots: WorkspaceRoots;
   signal: AbortSignal;
@@ -89,25 +99,6 @@ export interface ToolContext {
   askUser?(question: string, signal: AbortSignal): Promise<string | undefined>;
   /** ripgrep from the VS Code installation when the client provides it; a JS search otherwise. */
   ripgrepPath?: string;
-}
-
-export type PermissionDecision = "allow" | "ask" | "deny";
-export type ApprovalAnswer = "approve" | "deny" | "always";
-
-export interface ApprovalRequest {
-  tool: string;
-  /** One line: what would happen ("Run `npm test`", "Write src/a.ts"). */
-  summary: string;
-  command?: string;
-  /** The command as the card must show it, with invisible characters as `<U+XXXX>` escapes; set only when it has some. */
-  commandShown?: string;
-  paths?: string[];
-  /** Why code says ask (rule findings, protected path, profile). */
-  reasons: string[];
-  /** For commands: the sandbox it would run in (kind "none": not confined). */
-  sandbox?: CommandSandboxInfo;
-  /** For commands: approving gives it network access inside the sandbox. */
-  network?: boolean;
 }
 
 /** The person (VS Code card) or policy (`--approve never|auto`) answering an "ask". */
@@ -137,11 +128,9 @@ export interface PermissionGate {
   rememberApproval(request: ApprovalRequest, signal: AbortSignal): Promise<void>;
 }
 
-export interface UndoReport {
-  /** Workspace-relative paths put back to their state before the step/run. */
-  restored: string[];
-  /** Files the person changed after the agent did: shown, not overwritten. */
-  conflicts: { path: string; reason: string }[];
+/** Another run's step (or an undo) held the workspace for longer than a step or undo may wait for it. */
+export class WorkspaceBusyError extends PincerError {
+  override name = "WorkspaceBusyError";
 }
 
 /** Snapshots in a shadow git repository outside the workspace (the user's .git is never touched). */
@@ -149,13 +138,17 @@ export interface CheckpointStore {
   /**
    * Snapshot before a mutating step; returns its checkpoint id (recorded in the transcript).
    * `paths`: the step's targets (ToolDefinition.targets), so files it touches are covered even when .gitignore'd.
+   * `kind`: "edit" (its changes are only the paths its tool names) or "command" (whatever changes while it runs,
+   * except what the editor reports writing). Until afterStep, no other run may write to the workspace: another
+   * process's step waits, and one that waits too long gets a WorkspaceBusyError (checkpoints.ts).
    */
-  beforeStep(runId: string, step: number, signal: AbortSignal, paths?: readonly string[]): Promise<string>;
+  beforeStep(runId: string, step: number, signal: AbortSignal, paths?: readonly string[], kind?: "edit" | "command"): Promise<string>;
   /**
-   * After the step ran: which files it changed (including files changed by commands), and files no snapshot can
-   * hold (names git refuses, unreadable files), each reported once: undo does not cover them.
+   * After the step ran (`own`: the paths its tool reported changing): the files it changed (including files changed
+   * by commands, not what others wrote meanwhile), and files no snapshot can hold (names git refuses, unreadable
+   * files), each reported once: undo does not cover them.
    */
-  afterStep(runId: string, step: number, signal: AbortSignal): Promise<{ changedPaths: string[]; notCovered?: string[] }>;
+  afterStep(runId: string, step: number, signal: AbortSignal, own?: readonly string[]): Promise<{ changedPaths: string[]; notCovered?: string[] }>;
   undoStep(runId: string, step: number, signal: AbortSignal): Promise<UndoReport>;
   undoRun(runId: string, signal: AbortSignal): Promise<UndoReport>;
   /** Runs known for this workspace, newest first (for `pincer undo` without a RUN_ID). */

@@ -2,15 +2,17 @@
 // workspace rules, fit rules/attachments/history into the window (compacting old turns), stream the
 // answer, and store every message as it appears.
 import { randomUUID } from "node:crypto";
-import type { Engine } from "../engine/engine";
 import type { ChatTurn } from "../engine/sequence";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
-import type { ChatAttachment, ChatContextParams, ChatParams, ChatResult, Conversation, ContextReport, StoredChatMessage } from "../protocol/chat";
+import { PincerError } from "../platform/errors";
+import type { ChatAttachment, ChatContextParams, ChatErrorData, ChatParams, ChatResult, Conversation, ContextReport, StoredChatMessage } from "../protocol/chat";
 import type { ChatHistoryStore } from "../store/chat-history-store";
 import { StoreWriteError } from "../store/encrypted-log";
+import type { ChatModel } from "./chat-model";
 import { SYSTEM_PROMPT } from "./system-prompt";
 import { summarizeTurns } from "./compaction";
 import { resolveDocumentAttachments } from "./document-attachments";
+import { resolveMcpAttachments, type McpResourceReader } from "./mcp-attachments";
 import { planContext, type BudgetPlan } from "./context-budget";
 import { attachmentText, ruleText, summaryText, visibleText } from "./prompt-text";
 import { loadRules, type RuleFile } from "./rules";
@@ -19,22 +21,25 @@ import { loadRules, type RuleFile } from "./rules";
 const CHECKPOINT_MS = 500;
 
 /** The chat history could not store part of a turn; the message says what is kept and what to do. */
-export class ChatSaveError extends Error {
-  override readonly name = "ChatSaveError";
+export class ChatSaveError extends PincerError {
+  override name = "ChatSaveError";
   constructor(
     message: string,
-    /** The conversation, when it exists on disk (a new one was created before the failure). */
+    /** The conversation, when it exists on disk (a new one was created before the failure); the client keeps it. */
     readonly conversationId: string | undefined,
   ) {
-    super(message);
+    super(message, "failed", { data: { conversationId } satisfies ChatErrorData });
   }
 }
 
 export interface ChatServiceDeps {
-  engine(): Promise<Engine>;
+  /** The model that answers: engineChatModel, a remote engine (remote/remote-chat.ts) or ScriptedChatModel in tests; waits for a load until `signal` aborts. */
+  model(signal: AbortSignal): Promise<ChatModel>;
   store(): ChatHistoryStore | undefined;
   roots(): Promise<WorkspaceRoots>;
   warn(message: string): void;
+  /** Reads an `@` MCP resource (marked untrusted, capped); absent: such attachments are refused. */
+  readMcpResource?: McpResourceReader;
 }
 
 interface PreparedTurn {
@@ -51,23 +56,31 @@ export class ChatService {
   constructor(private readonly deps: ChatServiceDeps) {}
 
   /** The context report for a draft: what the prompt would take and what would be left out. */
-  async preview(params: ChatContextParams): Promise<ContextReport> {
-    const engine = await this.deps.engine();
+  async preview(params: ChatContextParams, signal: AbortSignal): Promise<ContextReport> {
+    const model = await this.deps.model(signal);
     const conversation = params.conversationId ? await this.requireStore().get(params.conversationId) : undefined;
-    const attachments = await resolveDocumentAttachments(params.attachments ?? [], await this.deps.roots());
-    const prepared = await this.prepare(engine, conversation, params.message, attachments, params.maxTokens);
+    const attachments = await this.resolveAttachments(params.attachments ?? [], signal);
+    signal.throwIfAborted();
+    const prepared = await this.prepare(model, conversation, params.message, attachments, params.maxTokens);
     return prepared.report;
   }
 
-  async send(params: ChatParams, options: { signal?: AbortSignal; onText?: (text: string) => void }): Promise<ChatResult> {
-    const engine = await this.deps.engine();
+  /** Images and PDFs read with OCR, MCP resources read from their server; the rest as the client sent them. */
+  private async resolveAttachments(attachments: readonly ChatAttachment[], signal: AbortSignal): Promise<ChatAttachment[]> {
+    const documents = await resolveDocumentAttachments(attachments, await this.deps.roots(), signal);
+    return resolveMcpAttachments(documents, this.deps.readMcpResource, signal);
+  }
+
+  async send(params: ChatParams, options: { signal: AbortSignal; onText?: (text: string) => void }): Promise<ChatResult> {
+    if (params.message.trim() === "") throw new PincerError("The chat message is empty.", "invalid-params");
+    const model = await this.deps.model(options.signal);
     const store = this.deps.store();
     let conversation: Conversation | undefined;
     let conversationId = params.conversationId;
     if (conversationId) conversation = await this.requireStore().get(conversationId);
-    const attachments = await resolveDocumentAttachments(params.attachments ?? [], await this.deps.roots(), options.signal);
+    const attachments = await this.resolveAttachments(params.attachments ?? [], options.signal);
 
-    let prepared = await this.prepare(engine, conversation, params.message, attachments, params.maxTokens);
+    let prepared = await this.prepare(model, conversation, params.message, attachments, params.maxTokens);
     if (prepared.report.error) throw new Error(prepared.report.error);
     const warnings: string[] = [];
     // Nothing is generated before the question is stored: a full disk fails the turn up front.
@@ -92,14 +105,14 @@ export class ChatService {
       }
     }
     if (prepared.toCompact.length > 0 && conversation && conversationId) {
-      const summaryText = await summarizeTurns(engine, prepared.previousSummary, prepared.toCompact, options.signal);
-      options.signal?.throwIfAborted();
+      const summaryText = await summarizeTurns(model, prepared.previousSummary, prepared.toCompact, options.signal);
+      options.signal.throwIfAborted();
       const summary = { coversUpTo: prepared.toCompact[prepared.toCompact.length - 1]!.id, turns: prepared.toCompact.length, text: summaryText };
       const id = conversationId;
       if (store) await save(() => store.appendSummary(id, summary), notSent);
       conversation = { ...conversation, summaries: [...conversation.summaries, summary] };
       const compacted = prepared.toCompact.length;
-      prepared = await this.prepare(engine, conversation, params.message, attachments, params.maxTokens);
+      prepared = await this.prepare(model, conversation, params.message, attachments, params.maxTokens);
       prepared.report.compactedTurns = Math.max(prepared.report.compactedTurns, compacted);
     }
 
@@ -134,7 +147,7 @@ export class ChatService {
           .catch((error: Error) => this.deps.warn(`Chat checkpoint failed: ${error.message}`));
       }
     };
-    const result = await engine.sequence("chat").chatTurns(prepared.turns, { maxTokens: prepared.report.replyTokens, signal: options.signal, onText });
+    const result = await model.chatTurns(prepared.turns, { maxTokens: prepared.report.replyTokens, signal: options.signal, onText });
     await checkpoint;
     const stopReason: ChatResult["stopReason"] = result.stopReason === "cancelled" ? "cancelled" : result.stopReason === "maxTokens" ? "maxTokens" : "eos";
     if (store && conversationId) {
@@ -156,20 +169,19 @@ export class ChatService {
   }
 
   private async prepare(
-    engine: Engine,
+    model: ChatModel,
     conversation: Conversation | undefined,
     message: string,
     attachments: readonly ChatAttachment[],
     maxTokens: number | undefined,
   ): Promise<PreparedTurn> {
-    const sequence = engine.sequence("chat");
-    const windowTokens = sequence.contextSize;
+    const windowTokens = model.contextSize;
     const requested = Number.isInteger(maxTokens) && maxTokens! > 0 ? maxTokens! : 1024;
     const replyTokens = Math.min(requested, Math.max(64, Math.floor(windowTokens / 4)));
     const rules = await loadRules(await this.deps.roots(), this.deps.warn);
 
     // Nothing larger than the window can be part of the prompt, so nothing needs counting past it.
-    const count = (text: string) => engine.tokenCountUpTo(text, windowTokens);
+    const count = (text: string) => model.tokenCountUpTo(text, windowTokens);
     // History after the latest summary; the summary itself stands in for everything before it.
     const summary = conversation?.summaries[conversation.summaries.length - 1];
     const messages = conversation?.messages ?? [];
@@ -182,12 +194,12 @@ export class ChatService {
       { role: "system", text: "" },
       { role: "user", text: "" },
     ];
-    const turnOverheadTokens = Math.max(1, Math.ceil((sequence.chatTokenCount([...empty, { role: "assistant", text: "" }, { role: "user", text: "" }]) - sequence.chatTokenCount(empty)) / 2));
+    const turnOverheadTokens = Math.max(1, Math.ceil((model.chatTokenCount([...empty, { role: "assistant", text: "" }, { role: "user", text: "" }]) - model.chatTokenCount(empty)) / 2));
     const plan = planContext({
       windowTokens,
       replyTokens,
       turnOverheadTokens,
-      system: { label: "Pincer system prompt", tokens: engine.tokenCount(SYSTEM_PROMPT) },
+      system: { label: "Pincer system prompt", tokens: model.tokenCount(SYSTEM_PROMPT) },
       prompt: { label: "Your message", tokens: count(visibleText(message)) },
       rules: rules.map((r) => ({ label: r.path, tokens: count(ruleText(r)) })),
       attachments: attachments.map((a) => ({ label: a.label, tokens: count(attachmentText(a)) })),
@@ -211,7 +223,7 @@ export class ChatService {
     ];
     const report: ContextReport = {
       windowTokens,
-      usedTokens: plan.fits ? sequence.chatTokenCount(turns) : plan.estimatedTokens,
+      usedTokens: plan.fits ? model.chatTokenCount(turns) : plan.estimatedTokens,
       replyTokens,
       items: plan.items,
       leftOut: summary && !summaryKept && toCompact.length === 0 ? [...plan.leftOut, "summary of earlier messages"] : plan.leftOut,

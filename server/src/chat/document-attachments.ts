@@ -9,7 +9,7 @@ import { ContextFileError } from "./file-attachments";
  * Fills in the text of every `document` attachment; others pass through. The file is confined to
  * the workspace first (a path or symlink that leaves it is refused). One at a time: OCR is CPU-bound.
  */
-export async function resolveDocumentAttachments(attachments: readonly ChatAttachment[], roots: WorkspaceRoots, signal?: AbortSignal): Promise<ChatAttachment[]> {
+export async function resolveDocumentAttachments(attachments: readonly ChatAttachment[], roots: WorkspaceRoots, signal: AbortSignal): Promise<ChatAttachment[]> {
   const resolvedAttachments: ChatAttachment[] = [];
   for (const attachment of attachments) {
     if (attachment.kind !== "document") {

@@ -1,14 +1,18 @@
 // Files named on the command line (`pincer chat --context FILE`) become attachments (images and
 // PDFs as `document` attachments that are read with OCR), read through the workspace confinement
 // so a path or symlink that leaves the workspace is refused.
+import { PincerError } from "../platform/errors";
 import { promises as fs } from "node:fs";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
 import type { ChatAttachment } from "../protocol/chat";
 import { OCR_FILE_PATTERN } from "../protocol/ocr";
 
 /** A context file that cannot be used; the message names the file and the reason. */
-export class ContextFileError extends Error {
-  override readonly name = "ContextFileError";
+export class ContextFileError extends PincerError {
+  override name = "ContextFileError";
+  constructor(message: string) {
+    super(message, "invalid-params");
+  }
 }
 
 const MAX_FILE_BYTES = 1024 * 1024;

@@ -16,7 +16,7 @@ export async function uncommittedChanges(folders: readonly string[], signal?: Ab
   for (const folder of folders) {
     signal?.throwIfAborted();
     // A folder without a readable repository of its own has nothing to offer here.
-    const git = await WorkspaceGit.open(folder, signal).catch((error: unknown) => {
+    const git = await WorkspaceGit.open(folder, signal ?? new AbortController().signal).catch((error: unknown) => {
       if (signal?.aborted) throw error;
       return undefined;
     });

@@ -9,14 +9,14 @@ import path from "node:path";
 import { runAgent } from "../agent/planner/planner";
 import { ScriptedModel } from "../agent/planner/scripted-model";
 import { DEFAULT_SETTINGS } from "../protocol";
-import { createCliAgentHost } from "./agent-host";
+import { createCliAgentSession } from "./agent-host";
 import { describeEvent, exitCodeFor, policyApprover, type ApprovePolicy } from "./agent-output";
 import { undo } from "./commands/undo";
 import { runCli } from "./main";
 
 /** The test model's path, or a skip with the reason (see engine.test.ts for why this is a dynamic import). */
 async function requireTestModel(context: Mocha.Context): Promise<string> {
-  const helper = "../../../test/helpers/test-model.ts";
+  const helper = "../../../test/support/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 
@@ -44,7 +44,7 @@ describe("pincer run host (scripted model, real tools)", function () {
   });
 
   async function runScripted(script: unknown[], profile: "read-only" | "edit" | "full", approve: ApprovePolicy) {
-    const host = await createCliAgentHost(workspace, profile, DEFAULT_SETTINGS.agent);
+    const host = await createCliAgentSession(workspace, profile, DEFAULT_SETTINGS.agent);
     const transcript = await runAgent({
       request: "task",
       model: new ScriptedModel(script),
@@ -82,14 +82,14 @@ describe("pincer run host (scripted model, real tools)", function () {
   });
 
   it("the approval line says whether the command is sandboxed, and a networked one says so", async () => {
-    const host = await createCliAgentHost(workspace, "edit", DEFAULT_SETTINGS.agent);
+    const host = await createCliAgentSession(workspace, "edit", DEFAULT_SETTINGS.agent);
     const run = host.tools.find((tool) => tool.name === "run_command")!;
     const check = await host.gate.check(run, { command: "npm install", network: true }, new AbortController().signal);
     assert.deepEqual(check.request.sandbox, host.sandbox.info);
     const line = describeEvent({ type: "approval-needed", step: 1, request: check.request }) ?? "";
     if (host.sandbox.info.kind === "none") assert.match(line, /\[not sandboxed: /);
     else assert.match(line, new RegExp(`\\[sandboxed: ${host.sandbox.info.kind}, WITH network access\\]`));
-    const off = await createCliAgentHost(workspace, "edit", { ...DEFAULT_SETTINGS.agent, sandbox: "off" });
+    const off = await createCliAgentSession(workspace, "edit", { ...DEFAULT_SETTINGS.agent, sandbox: "off" });
     const offCheck = await off.gate.check(run, { command: "npm test" }, new AbortController().signal);
     assert.match(describeEvent({ type: "approval-needed", step: 1, request: offCheck.request }) ?? "", /\[not sandboxed: turned off/);
   });
@@ -118,7 +118,7 @@ describe("pincer run host (scripted model, real tools)", function () {
 
   it("a budget stop is exit 3; a read-only profile refuses edits", async () => {
     const reads = Array.from({ length: 5 }, () => call("edit_file", { path: "src/a.ts", search: "a = 1", replace: "a = 3" }));
-    const host = await createCliAgentHost(workspace, "read-only", DEFAULT_SETTINGS.agent);
+    const host = await createCliAgentSession(workspace, "read-only", DEFAULT_SETTINGS.agent);
     const transcript = await runAgent({
       request: "task",
       model: new ScriptedModel([{ plan: ["p"] }, ...reads]),

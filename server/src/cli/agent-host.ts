@@ -1,30 +1,19 @@
-// What `pincer run` and `pincer undo` give the agent in a terminal: the workspace folder (trusted:
-// the person named it), the tools, the permission gate with the chosen profile and the settings'
-// overrides, atomic file writes, the process command runner (in the OS sandbox when there is one)
-// and checkpoints in Pincer's storage.
+// What `pincer run` and `pincer undo` give the agent in a terminal (agent/agent-session.ts does the
+// rest): the --workspace folder (trusted: the person named it), atomic file writes, and checkpoints
+// in Pincer's storage.
 import { promises as fs } from "node:fs";
-import { ShadowCheckpoints } from "../agent/checkpoints";
+import { agentCheckpoints, openAgentSession, type AgentSession, type CheckpointLockPorts } from "../agent/agent-session";
 import { CliFileWriter } from "../agent/cli-file-writer";
-import { ProcessCommandRunner } from "../agent/command-runner";
-import { loadCommandRules } from "../agent/command-rules-file";
-import { createPermissionGate, type PermissionProfile } from "../agent/permissions";
-import { detectCommandSandbox, type CommandSandbox } from "../agent/sandbox/command-sandbox";
-import type { CheckpointStore, PermissionGate, ToolContext, ToolDefinition } from "../agent/tool-types";
-import { createTools } from "../agent/tools/index";
-import { createOcrDocumentTool } from "../ocr/ocr-tool";
+import type { PermissionProfile } from "../agent/permissions";
+import { detectCommandSandbox } from "../agent/sandbox/command-sandbox";
+import type { CheckpointStore } from "../agent/tool-types";
+import { CodebaseService } from "../codebase/codebase-service";
 import { WorkspaceRoots } from "../platform/workspace-paths";
-import type { AgentSettings } from "../protocol";
+import { stderrLogger } from "../platform/log";
+import type { AgentSettings, PincerSettings } from "../protocol";
 import { defaultCacheDir } from "../store/json-store";
 import { UsageError } from "./usage";
-
-export interface CliAgentHost {
-  roots: WorkspaceRoots;
-  tools: ToolDefinition[];
-  gate: PermissionGate;
-  checkpoints: CheckpointStore;
-  context: Omit<ToolContext, "signal">;
-  sandbox: CommandSandbox;
-}
+import type { McpTool } from "../mcp/mcp-hub";
 
 export async function workspaceRoots(workspace: string): Promise<WorkspaceRoots> {
   const stat = await fs.stat(workspace).catch(() => undefined);
@@ -34,24 +23,56 @@ export async function workspaceRoots(workspace: string): Promise<WorkspaceRoots>
   return roots;
 }
 
-export function cliCheckpoints(roots: WorkspaceRoots): CheckpointStore {
-  return new ShadowCheckpoints({ storageDir: defaultCacheDir(), roots, files: new CliFileWriter() });
+/** Checkpoints in Pincer's cache; the workspace lock is shared with the VS Code server and other `pincer` runs. */
+export function cliCheckpoints(roots: WorkspaceRoots, holderName = "pincer run"): CheckpointStore {
+  return agentCheckpoints(roots, defaultCacheDir(), new CliFileWriter(), cliLock(holderName));
 }
 
-export async function createCliAgentHost(workspace: string, profile: PermissionProfile, settings: AgentSettings): Promise<CliAgentHost> {
+function cliLock(holderName: string): CheckpointLockPorts {
+  return {
+    holderName,
+    onWait: (holder) => process.stderr.write(`pincer: another agent run is using this workspace (${holder}); waiting for it to finish its step…\n`),
+  };
+}
+
+export interface CliAgentSession extends AgentSession {
+  /** Closes what the run opened (the codebase index). */
+  dispose(): Promise<void>;
+}
+
+/** With `indexSettings` (and pincer.index.enabled) the agent gets search_code over the workspace's index. */
+export async function createCliAgentSession(
+  workspace: string,
+  profile: PermissionProfile,
+  settings: AgentSettings,
+  indexSettings?: Pick<PincerSettings, "index" | "gpu" | "modelsDir">,
+  mcpTools: readonly McpTool[] = [],
+): Promise<CliAgentSession> {
   const roots = await workspaceRoots(workspace);
-  const files = new CliFileWriter();
-  const sandbox = await detectCommandSandbox({ setting: settings.sandbox });
-  const gate = createPermissionGate({
-    profile,
-    toolOverrides: settings.toolPermissions,
-    rules: await loadCommandRules(roots.roots[0]!.path),
-    trusted: true,
-    // Asks reach the --approve policy, so a refused one can end the run with exit code 4.
-    headless: false,
-    roots,
-    sandbox: sandbox.info,
-  });
-  const commands = new ProcessCommandRunner({ sandbox, roots: roots.roots.map((root) => root.path) });
-  return { roots, tools: [...createTools(), createOcrDocumentTool()], gate, checkpoints: cliCheckpoints(roots), context: { roots, files, commands }, sandbox };
+  // search_code: the workspace's index in Pincer's cache, brought up to date on the first search.
+  const codebase = new CodebaseService({ storageDir: defaultCacheDir(), log: stderrLogger(process.env.PINCER_LOG === "debug" ? "debug" : "warn") });
+  const indexed = indexSettings?.index.enabled
+    ? await codebase.configure({ folders: [roots.roots[0]!.path], excludes: [], settings: indexSettings, background: false }).then(() => codebase.available, () => false)
+    : false;
+  try {
+    const session = await openAgentSession({
+      mcpTools,
+      roots,
+      profile,
+      settings,
+      sandbox: await detectCommandSandbox({ setting: settings.sandbox }),
+      host: {
+        files: new CliFileWriter(),
+        storageDir: defaultCacheDir(),
+        lock: cliLock("pincer run"),
+        rememberApprovals: false,
+        trusted: true,
+        ...(indexed ? { codebase: () => codebase } : {}),
+      },
+    });
+    return { ...session, dispose: () => codebase.dispose() };
+  } catch (error) {
+    await codebase.dispose();
+    throw error;
+  }
 }

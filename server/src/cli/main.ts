@@ -1,26 +1,24 @@
 // Dispatches `pincer <command>`: parses flags, resolves settings, maps errors to exit codes.
 import { parseArgs } from "node:util";
-import { ContextFileError } from "../chat/file-attachments";
-import { PromptTooLongError } from "../actions/action-model";
-import { ModelFileError } from "../engine/model-check";
-import { OcrInputError } from "../ocr/types";
-import { DownloadError } from "../models/download";
-import { ModelSpecError } from "../models/model-spec";
 import { loadCliSettings } from "./cli-settings";
 import { chat } from "./commands/chat";
+import { indexWorkspace, searchCodebase } from "./commands/codebase";
 import { complete } from "./commands/complete";
 import { doctor } from "./commands/doctor";
 import { download, models } from "./commands/models";
 import { ocr } from "./commands/ocr";
 import { outline } from "./commands/outline";
 import { run } from "./commands/run";
+import { mcpList } from "./commands/mcp";
 import { undo } from "./commands/undo";
 import { chatTask, taskList } from "./commands/task";
 import { transcribe, voiceModel } from "./commands/transcribe";
-import { ModelUnavailableError } from "./load-engine";
+import { remoteAllow, remoteKey } from "./commands/remote";
+import { serveHttp } from "./commands/serve-http";
+import { AGENT_PROFILES, VOICE_LANGUAGES, type AgentProfile, type VoiceLanguage } from "../protocol";
 import { onStoreNotice } from "../store/store-notices";
-import { EXIT_FAILURE, EXIT_USAGE, USAGE, UsageError } from "./usage";
-import { VOICE_LANGUAGES, type VoiceLanguage } from "../protocol";
+import { exitCodeForError } from "./exit-codes";
+import { USAGE, UsageError } from "./usage";
 
 export async function runCli(argv: string[]): Promise<number> {
   const controller = new AbortController();
@@ -30,16 +28,7 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     return await dispatch(argv, controller.signal);
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`pincer: ${error.message}\n\n${USAGE}\n`);
-      return EXIT_USAGE;
-    }
-    if (error instanceof ModelUnavailableError || error instanceof ContextFileError || error instanceof OcrInputError || error instanceof ModelFileError || error instanceof ModelSpecError || error instanceof DownloadError || error instanceof PromptTooLongError) {
-      process.stderr.write(`pincer: ${error.message}\n`);
-      return EXIT_FAILURE;
-    }
-    process.stderr.write(`pincer: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return EXIT_FAILURE;
+    return exitCodeForError(error, (text) => process.stderr.write(text));
   } finally {
     process.off("SIGINT", onSigint);
     stopNotices();
@@ -51,7 +40,7 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
   switch (command) {
     case "doctor": {
       const { values } = parse(rest, { model: { type: "string" }, json: { type: "boolean" } }, 0);
-      return doctor(await loadCliSettings(values.model as string | undefined), values.json === true);
+      return doctor(await loadCliSettings(values.model as string | undefined), values.json === true, signal);
     }
     case "complete": {
       const { values } = parse(
@@ -62,7 +51,10 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       const file = required(values.file as string | undefined, "--file");
       const line = nonNegativeInt(required(values.line as string | undefined, "--line"), "--line");
       const character = nonNegativeInt(required(values.character as string | undefined, "--character"), "--character");
-      return complete(await loadCliSettings(values.model as string | undefined), { file, line, character, json: values.json === true }, signal);
+      const settings = await loadCliSettings(values.model as string | undefined);
+      // --model names the model that completes, over pincer.completion.model as over pincer.model.
+      const model = values.model as string | undefined;
+      return complete(model ? { ...settings, completion: { ...settings.completion, model } } : settings, { file, line, character, json: values.json === true }, signal);
     }
     case "chat": {
       // With --task the prompt comes from the task file, so there is no message argument.
@@ -99,13 +91,14 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
           profile: { type: "string" },
           approve: { type: "string", default: "never" },
           "max-steps": { type: "string" },
+          "mcp-config": { type: "string" },
           model: { type: "string" },
           json: { type: "boolean" },
         },
         1,
       );
       const profile = values.profile as string | undefined;
-      if (profile !== undefined && !["read-only", "edit", "full"].includes(profile)) throw new UsageError("--profile takes read-only, edit or full.");
+      if (profile !== undefined && !(AGENT_PROFILES as readonly string[]).includes(profile)) throw new UsageError(`--profile takes ${AGENT_PROFILES.join(", ")}.`);
       const approve = values.approve as string;
       if (approve !== "never" && approve !== "auto") throw new UsageError("--approve takes never or auto.");
       const maxSteps = values["max-steps"] === undefined ? undefined : positiveInt(values["max-steps"] as string, "--max-steps");
@@ -114,13 +107,20 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
         {
           workspace: required(values.workspace as string | undefined, "--workspace"),
           task: positionals[0]!,
-          profile: profile as "read-only" | "edit" | "full" | undefined,
+          profile: profile as AgentProfile | undefined,
           approve,
           maxSteps,
+          mcpConfig: values["mcp-config"] as string | undefined,
           json: values.json === true,
         },
         signal,
       );
+    }
+    case "mcp": {
+      const [sub, ...mcpArgs] = rest;
+      if (sub !== "list") throw new UsageError(sub === undefined ? "mcp needs a subcommand: list." : `unknown mcp subcommand "${sub}".`);
+      const { values } = parse(mcpArgs, { workspace: { type: "string" }, "mcp-config": { type: "string" }, json: { type: "boolean" } }, 0);
+      return mcpList(await loadCliSettings(undefined), { workspace: values.workspace as string | undefined, mcpConfig: values["mcp-config"] as string | undefined, json: values.json === true }, signal);
     }
     case "undo": {
       const { values, positionals } = parseUpTo(rest, { workspace: { type: "string" }, json: { type: "boolean" } }, 1);
@@ -156,6 +156,71 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       if (sub !== "list") throw new UsageError(sub === undefined ? "task needs a subcommand: list." : `unknown task subcommand "${sub}".`);
       const { values } = parse(taskArgs, { json: { type: "boolean" } }, 0);
       return taskList(values.json === true, signal);
+    }
+    case "serve": {
+      const { values } = parse(
+        rest,
+        {
+          http: { type: "boolean" },
+          host: { type: "string", default: "127.0.0.1" },
+          port: { type: "string", default: "8177" },
+          model: { type: "string" },
+          tls: { type: "boolean" },
+          "tls-cert": { type: "string" },
+          "tls-key": { type: "string" },
+          "token-file": { type: "string" },
+          "allow-host": { type: "string", multiple: true },
+          "max-body": { type: "string" },
+          "max-concurrent": { type: "string" },
+          "max-tokens": { type: "string" },
+          "grpc-port": { type: "string" },
+          json: { type: "boolean" },
+        },
+        0,
+      );
+      if (values.http !== true) throw new UsageError("serve takes --stdio, --node-ipc or --http.");
+      const port = nonNegativeInt(values.port as string, "--port");
+      if (port > 65535) throw new UsageError("--port takes 0 to 65535.");
+      const limit = (name: string) => (values[name] === undefined ? undefined : positiveInt(values[name] as string, `--${name}`));
+      const limits = Object.fromEntries(
+        Object.entries({ maxBodyBytes: limit("max-body"), maxConcurrent: limit("max-concurrent"), maxTokens: limit("max-tokens") }).filter(([, value]) => value !== undefined),
+      );
+      return serveHttp(
+        await loadCliSettings(values.model as string | undefined),
+        {
+          host: values.host as string,
+          port,
+          tls: values.tls === true,
+          tlsCert: values["tls-cert"] as string | undefined,
+          tlsKey: values["tls-key"] as string | undefined,
+          tokenFile: values["token-file"] as string | undefined,
+          allowHosts: (values["allow-host"] as string[] | undefined) ?? [],
+          limits,
+          ...(values["grpc-port"] === undefined ? {} : { grpcPort: nonNegativeInt(values["grpc-port"] as string, "--grpc-port") }),
+          json: values.json === true,
+        },
+        signal,
+      );
+    }
+    case "remote": {
+      const [sub, ...remoteArgs] = rest;
+      if (sub !== "allow" && sub !== "key") throw new UsageError(sub === undefined ? "remote needs a subcommand: allow or key." : `unknown remote subcommand "${sub}".`);
+      const { positionals } = parse(remoteArgs, {}, 1);
+      return sub === "allow" ? remoteAllow(positionals[0]!) : remoteKey(positionals[0]!, signal);
+    }
+    case "index": {
+      const { values } = parse(rest, { workspace: { type: "string" }, "embedding-model": { type: "string" }, json: { type: "boolean" } }, 0);
+      return indexWorkspace(await loadCliSettings(undefined), { workspace: values.workspace as string | undefined, embeddingModel: values["embedding-model"] as string | undefined, json: values.json === true }, signal);
+    }
+    case "search": {
+      const { values, positionals } = parse(rest, { workspace: { type: "string" }, "embedding-model": { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } }, 1);
+      const limit = values.limit === undefined ? undefined : positiveInt(values.limit as string, "--limit");
+      if (limit !== undefined && limit > 50) throw new UsageError("--limit takes a number from 1 to 50.");
+      return searchCodebase(
+        await loadCliSettings(undefined),
+        { query: positionals[0]!, workspace: values.workspace as string | undefined, embeddingModel: values["embedding-model"] as string | undefined, limit, json: values.json === true },
+        signal,
+      );
     }
     case "models": {
       const { values } = parse(rest, { json: { type: "boolean" } }, 0);

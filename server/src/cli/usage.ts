@@ -1,15 +1,18 @@
 // The `pincer` command line is a public interface: commands, flags, exit codes and JSON shapes are
 // documented in README.md and must stay stable.
+import { PincerError } from "../platform/errors";
+import { AGENT_PROFILES } from "../protocol";
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1; // missing or bad model, failed download, runtime error
 export const EXIT_USAGE = 2; // bad arguments
 export const EXIT_BUDGET_STOP = 3; // pincer run stopped on a step, token, time or context budget
 export const EXIT_APPROVAL_NEEDED = 4; // pincer run needed an approval it could not get (--approve never)
 
-export class UsageError extends Error {
+/** The command line itself is wrong: exit code 2 and the usage text. */
+export class UsageError extends PincerError {
+  override name = "UsageError";
   constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
+    super(message, "invalid-params");
   }
 }
 
@@ -33,12 +36,30 @@ Commands:
                                                Speech in a WAV, MP3 or FLAC file as text (Whisper, on this machine)
   voice-model [download] [--model base|small] [--json]
                                                Where the Whisper model is; download it (pinned sha256)
-  run --workspace W [--profile read-only|edit|full] [--approve never|auto] [--max-steps N]
-      [--model M] [--json] "task"              Let the agent do a task in workspace W
+  index [--workspace W] [--embedding-model M] [--json]
+                                               Build or update the codebase index of W (default: .)
+  search "query" [--workspace W] [--limit N] [--embedding-model M] [--json]
+                                               Search the codebase index (keywords, and meaning with M)
+  run --workspace W [--profile ${AGENT_PROFILES.join("|")}] [--approve never|auto] [--max-steps N]
+      [--mcp-config FILE] [--model M] [--json] "task"
+                                               Let the agent do a task in workspace W (with the
+                                               MCP servers of FILE, mcp.json shape, besides the settings')
+  mcp list [--workspace W] [--mcp-config FILE] [--json]
+                                               MCP servers, their state and tools (workspace ones
+                                               are listed, never started: they need approval in VS Code)
   undo --workspace W [RUN_ID] [--json]         Put back what an agent run changed (default: the newest run)
+  remote allow URL                             Confirm a remote engine (pincer.remote.<role>.url) for the CLI
+  remote key URL < keyfile                     Store its API key (read from stdin; empty removes it)
   serve --stdio | --node-ipc                   Run the language server
+  serve --http [--host H] [--port N] [--model M] [--tls | --tls-cert F --tls-key F] [--allow-host NAME]...
+        [--token-file F] [--max-body BYTES] [--max-concurrent N] [--max-tokens N] [--grpc-port N] [--json]
+                                               OpenAI-compatible API (/v1/models, /v1/chat/completions,
+                                               /v1/completions); bearer token in a 0600 file (path printed);
+                                               a non-loopback --host needs TLS 1.3; --grpc-port: gRPC
+                                               (proto/pincer.proto) on 127.0.0.1
 
 Model resolution: --model, then $PINCER_MODEL, then "pincer.model" in the settings file
-($PINCER_SETTINGS, default ~/.config/pincer/settings.json).
+($PINCER_SETTINGS, default ~/.config/pincer/settings.json). Remote engines: "pincer.remote.chat.url"
+(and .completion, .agent) in that file; confirmations and keys in remote-endpoints.json beside it (0600).
 Exit codes: 0 ok, 1 model missing/bad or failure, 2 bad arguments,
 3 agent stopped on a budget, 4 agent needed an approval it could not get.`;

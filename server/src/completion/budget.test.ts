@@ -56,4 +56,23 @@ describe("completion budget", () => {
     assert.equal(before.droppedChars, huge.length - before.text.length);
     assert.equal(after.droppedChars, huge.length - after.text.length);
   });
+
+  it("keeps the windows exact pieces of the text when detokenizing drops a leading space", () => {
+    // SentencePiece tokenizers (Llama 2) drop the first token's leading space when detokenizing a
+    // slice; a window built from that text was no longer the start of the suffix, so every keystroke
+    // laid the prompt out again.
+    const lossy = {
+      tokenize: stream.tokenize,
+      detokenize: (tokens: readonly TokenId[]) => String.fromCharCode(...tokens).replace(/^ /, ""),
+    } as unknown as TokenStream;
+    const suffix = "        }\n    }\n    return value;\n  }\n}\n".repeat(4);
+    const after = suffixWindow(lossy, suffix, 30);
+    assert.ok(after.text.length > 0 && suffix.startsWith(after.text), JSON.stringify(after.text));
+    assert.ok(after.text.endsWith("\n"));
+    assert.equal(after.droppedChars, suffix.length - after.text.length);
+    const prefix = "  value = 1;\n    other = 2;\n".repeat(6);
+    const before = prefixWindow(lossy, prefix, 40);
+    assert.ok(before.text.length > 0 && prefix.endsWith(before.text), JSON.stringify(before.text));
+    assert.equal(before.droppedChars, prefix.length - before.text.length);
+  });
 });

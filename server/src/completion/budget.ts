@@ -48,9 +48,12 @@ export function prefixWindow(stream: TokenStream, whole: string, maxTokens: numb
   const cut = whole.length - text.length;
   const tokens = stream.tokenize(text);
   if (tokens.length <= maxTokens && cut === 0) return { text, droppedChars: 0 };
-  let kept = tokens.length <= maxTokens ? text : stream.detokenize(tokens.slice(tokens.length - maxTokens));
-  kept = kept.slice(kept.indexOf("\n") + 1);
-  return { text: kept, droppedChars: whole.length - kept.length };
+  const kept = tokens.length <= maxTokens ? text : stream.detokenize(tokens.slice(tokens.length - maxTokens));
+  // The kept lines are counted and taken from the text itself: detokenizing a slice can change its
+  // first characters (a dropped leading space), and the window must be an exact end of the text.
+  const lines = countNewlines(kept.slice(kept.indexOf("\n") + 1));
+  const start = lineStartFromEnd(whole, lines);
+  return { text: whole.slice(start), droppedChars: start };
 }
 
 /** The start of `text` within `maxTokens`, ending at a line end when anything was cut. */
@@ -60,10 +63,39 @@ export function suffixWindow(stream: TokenStream, whole: string, maxTokens: numb
   const cut = whole.length - text.length;
   const tokens = stream.tokenize(text);
   if (tokens.length <= maxTokens && cut === 0) return { text, droppedChars: 0 };
-  let kept = tokens.length <= maxTokens ? text : stream.detokenize(tokens.slice(0, maxTokens));
-  const lastNewline = kept.lastIndexOf("\n");
-  if (lastNewline >= 0) kept = kept.slice(0, lastNewline + 1);
-  return { text: kept, droppedChars: whole.length - kept.length };
+  const kept = tokens.length <= maxTokens ? text : stream.detokenize(tokens.slice(0, maxTokens));
+  // As above: whole lines, counted, taken from the text itself (a part of one line when none fits).
+  const lines = countNewlines(kept);
+  const end = lines > 0 ? nthNewlineEnd(whole, lines) : Math.min(kept.length, whole.length);
+  return { text: whole.slice(0, end), droppedChars: whole.length - end };
+}
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) count++;
+  return count;
+}
+
+/** The offset just after the `n`-th newline of `text`. */
+function nthNewlineEnd(text: string, n: number): number {
+  let at = -1;
+  for (let i = 0; i < n; i++) {
+    at = text.indexOf("\n", at + 1);
+    if (at === -1) return text.length;
+  }
+  return at + 1;
+}
+
+/** Where the text's last line starts, with `lines` more whole lines before it. */
+function lineStartFromEnd(text: string, lines: number): number {
+  // A text ending with a newline ends with an empty last line.
+  let at = text.length;
+  for (let i = 0; i <= lines; i++) {
+    const newline = text.lastIndexOf("\n", at - 1);
+    if (newline === -1) return 0;
+    at = newline;
+  }
+  return at + 1;
 }
 
 /** A token is at least one character for every tokenizer we ship with, so short text needs no tokenizing. */

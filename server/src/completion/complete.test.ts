@@ -2,13 +2,16 @@ import assert from "node:assert/strict";
 import { Engine } from "../engine/engine";
 import { cleanSuggestion, completeAt, offsetAt, wholeLines } from "./complete";
 
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
+
 /**
- * The test model's path, or a skip with the reason. test/helpers lies outside the server project,
+ * The test model's path, or a skip with the reason. test/support lies outside the server project,
  * so tsc -b cannot follow a static import of it; and a top-level await would make mocha import this
  * file as ESM beside the others it requires, loading the modules under test twice.
  */
 async function requireTestModel(context: Mocha.Context): Promise<string> {
-  const helper = "../../../test/helpers/test-model.ts";
+  const helper = "../../../test/support/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 
@@ -90,7 +93,7 @@ describe("completeAt", () => {
 
   before(async function () {
     const modelPath = await requireTestModel(this);
-    engine = await Engine.load({ modelPath, settings: { gpu: "auto", gpuLayers: "auto", threads: 1, contextSize: 512 }, log: () => undefined });
+    engine = await Engine.load({ signal: NEVER_ABORTED, modelPath, settings: { gpu: "auto", gpuLayers: "auto", threads: 1, contextSize: 512 }, log: () => undefined });
   });
 
   after(async () => {
@@ -99,7 +102,7 @@ describe("completeAt", () => {
 
   it("returns a suggestion within the line budget, from a prefix-only continuation for a model without FIM tokens", async () => {
     for (const maxLines of [1, 2]) {
-      const result = await completeAt(engine, { text: code, offset: code.length, maxTokens: 24, maxLines });
+      const result = await completeAt(engine, { signal: NEVER_ABORTED, text: code, offset: code.length, maxTokens: 24, maxLines });
       assert.equal(typeof result.insertText, "string");
       assert.equal(result.cancelled, false);
       assert.equal(result.usedInfill, false, "the tiny model has no FIM tokens");
@@ -110,13 +113,13 @@ describe("completeAt", () => {
 
   it("offers a single line in the middle of a line", async () => {
     const text = "const total = compute(items);\n";
-    const result = await completeAt(engine, { text, offset: "const total = ".length, maxTokens: 24, maxLines: 8 });
+    const result = await completeAt(engine, { signal: NEVER_ABORTED, text, offset: "const total = ".length, maxTokens: 24, maxLines: 8 });
     assert.equal(result.cancelled, false);
     assert.ok(!result.insertText.includes("\n"), JSON.stringify(result.insertText));
   });
 
   it("answers a cancelled request as cancelled, also when it was still waiting for the sequence", async () => {
-    const busy = engine.sequence("completion").generate("let x = 1;", { maxTokens: 8 });
+    const busy = engine.sequence("completion").generate("let x = 1;", { signal: NEVER_ABORTED, maxTokens: 8 });
     const controller = new AbortController();
     const waiting = completeAt(engine, { text: code, offset: code.length, maxTokens: 24, maxLines: 2, signal: controller.signal });
     controller.abort();
@@ -134,7 +137,7 @@ describe("completeAt", () => {
   it("fits a long file into the context window", async () => {
     const long = "// filler line for the context budget\n".repeat(400) + code;
     assert.ok(engine.tokenCount(long) > engine.contextSize, "the text is longer than the context");
-    const result = await completeAt(engine, { text: long, offset: long.length, maxTokens: 16, maxLines: 3 });
+    const result = await completeAt(engine, { signal: NEVER_ABORTED, text: long, offset: long.length, maxTokens: 16, maxLines: 3 });
     assert.equal(result.cancelled, false);
     assert.equal(typeof result.insertText, "string");
   });

@@ -2,9 +2,11 @@
 // prompt warm between keystrokes (see completion-session.ts); this module adds the request rules
 // (single line in the middle of a line) and cleans what the model produced.
 import type { Engine } from "../engine/engine";
-import { CompletionSession, type SessionResult } from "./completion-session";
+import { BackgroundLoop, KEYSTROKE_IDLE_MS } from "./background-loop";
+import { CompletionSession, type CursorHint, type SessionResult, type WarmEvent } from "./completion-session";
 import { truncateAtBlockEnd } from "../index/block-end";
 import type { ContextChunk } from "./fim-format";
+import { firstSuggestionBudget } from "./time-budget";
 
 export interface CompletionRequest {
   text: string;
@@ -20,7 +22,17 @@ export interface CompletionRequest {
   languageId?: string;
   /** Extra context, chosen when the prompt is laid out (see completion-session.ts). */
   context?: (prefixWindowChars: number) => Promise<ContextChunk[]>;
-  signal?: AbortSignal;
+  /**
+   * Milliseconds the first suggestion at a new place may take: its layout is sized to the model's
+   * measured speed, and the full layout grows in the background. 0 or absent: the full layout at once.
+   */
+  firstSuggestionMs?: number;
+  /**
+   * Background work (growing a quick layout, warming hinted places) for an editor session; a one-off
+   * request (the CLI) leaves it out. Events say what finished.
+   */
+  warm?: { onEvent?: (event: WarmEvent) => void };
+  signal: AbortSignal;
 }
 
 export interface CompletionResult {
@@ -37,7 +49,15 @@ export type CompletionStats = Omit<SessionResult, "text"> & {
   queuedMs: number;
 };
 
-const sessions = new WeakMap<Engine, CompletionSession>();
+interface EngineCompletion {
+  session: CompletionSession;
+  background: BackgroundLoop;
+  /** Milliseconds a new place's request spends outside the model (layout, context), averaged. */
+  overheadMs: number;
+  onWarm?: (event: WarmEvent) => void;
+}
+
+const states = new WeakMap<Engine, EngineCompletion>();
 
 const NO_WORK: CompletionStats = {
   source: "model",
@@ -51,19 +71,42 @@ const NO_WORK: CompletionStats = {
   truncated: { prefixChars: 0, suffixChars: 0, contextChunks: 0 },
 };
 
-/** The completion session that belongs to an engine's completion sequence. */
-export function completionSession(engine: Engine): CompletionSession {
-  let session = sessions.get(engine);
-  if (!session) {
-    session = new CompletionSession();
-    sessions.set(engine, session);
+function stateOf(engine: Engine): EngineCompletion {
+  let state = states.get(engine);
+  if (!state) {
+    const session = new CompletionSession((event) => state?.onWarm?.(event));
+    state = { session, background: new BackgroundLoop(() => engine.sequence("completion"), session, engine.speed, engine.unloaded), overheadMs: 25 };
+    states.set(engine, state);
   }
-  return session;
+  return state;
+}
+
+/** The completion session that belongs to an engine's completion sequences. */
+export function completionSession(engine: Engine): CompletionSession {
+  return stateOf(engine).session;
+}
+
+/** The background work's record (batches run, the longest one), for the benchmark and tests. */
+export function completionBackground(engine: Engine): BackgroundLoop["record"] {
+  return stateOf(engine).background.record;
+}
+
+/**
+ * The cursor is at a place with no request yet (the client saw it move, or an edit happened there):
+ * warm that place's layout in the background, or, at the current anchor, catch up with the typing.
+ * An edit can leave more than one reading of where the cursor is; each is given, the likeliest last.
+ */
+export function hintCompletion(engine: Engine, places: CursorHint | readonly CursorHint[], options: { maxTokens: number; onEvent?: (event: WarmEvent) => void }): void {
+  const state = stateOf(engine);
+  if (options.onEvent) state.onWarm = options.onEvent;
+  const work = state.session.observe(places);
+  if (work) state.background.kick(options.maxTokens, work === "hint" ? 0 : KEYSTROKE_IDLE_MS);
 }
 
 export async function completeAt(engine: Engine, request: CompletionRequest): Promise<CompletionResult> {
   const sequence = engine.sequence("completion");
-  const session = completionSession(engine);
+  const state = stateOf(engine);
+  const session = state.session;
   const uri = request.uri ?? "untitled";
   const suffix = request.text.slice(request.offset);
   const lineSuffix = suffix.split("\n", 1)[0] ?? "";
@@ -84,11 +127,17 @@ export async function completeAt(engine: Engine, request: CompletionRequest): Pr
   const entered = performance.now();
   let queuedMs = 0;
   const cancelled = (stats: CompletionStats): CompletionResult => ({ insertText: "", usedInfill: sequence.infillSupported, cancelled: true, stats });
+  const firstSuggestion =
+    request.firstSuggestionMs && request.firstSuggestionMs > 0
+      ? firstSuggestionBudget({ targetMs: request.firstSuggestionMs, maxTokens: request.maxTokens, speed: engine.speed.figures, overheadMs: state.overheadMs })
+      : undefined;
+  if (request.warm?.onEvent) state.onWarm = request.warm.onEvent;
   let result: SessionResult;
+  state.background.requestStarted();
   try {
-    result = await sequence.withTokens(request.signal, (stream) => {
+    result = await sequence.withTokenStreams(request.signal, (streams) => {
       queuedMs = performance.now() - entered;
-      return session.complete(stream, {
+      return session.complete(streams, {
         uri,
         path: request.path ?? uri,
         text: request.text,
@@ -96,6 +145,7 @@ export async function completeAt(engine: Engine, request: CompletionRequest): Pr
         maxTokens: request.maxTokens,
         maxLines,
         context: request.context,
+        firstSuggestion,
         signal: request.signal,
       });
     });
@@ -103,7 +153,16 @@ export async function completeAt(engine: Engine, request: CompletionRequest): Pr
     // Cancelled while waiting behind another generation on the sequence (the queue throws then).
     if (request.signal?.aborted) return cancelled({ ...NO_WORK, stopReason: "cancelled", queuedMs: performance.now() - entered });
     throw error;
+  } finally {
+    state.background.requestEnded(0);
   }
+  if (result.relayout) {
+    const outside = performance.now() - entered - queuedMs - result.modelMs;
+    state.overheadMs = 0.7 * state.overheadMs + 0.3 * Math.max(0, outside);
+  }
+  // Growth starts at once after a new place's answer (the person reads it); other background work
+  // waits for a pause in the typing.
+  if (request.warm && session.hasBackgroundWork) state.background.kick(request.maxTokens, result.relayout ? 0 : KEYSTROKE_IDLE_MS);
   const { text: generated, ...sessionStats } = result;
   const stats: CompletionStats = { ...sessionStats, queuedMs };
   if (result.stopReason === "cancelled") return cancelled(stats);

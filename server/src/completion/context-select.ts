@@ -32,11 +32,15 @@ export type ImportReader = (specifier: string, fromUri: string) => Promise<OpenD
 
 const MAX_IMPORTED_FILES = 8;
 
+/** Optional: chunks from the codebase index related to the identifiers near the cursor (codebase/completion-context.ts). */
+export type RelatedChunks = (names: readonly string[], currentPath: string) => Promise<ContextChunk[]>;
+
 export async function selectContext(
   query: ContextQuery,
   openDocuments: readonly OpenDocument[],
   recentEdits?: RecentEdits,
   readImport?: ImportReader,
+  related?: RelatedChunks,
 ): Promise<ContextChunk[]> {
   const chunks: ContextChunk[] = [];
   // Open documents keep their trees in the parser pool under their URI (as block ends do), so
@@ -58,7 +62,7 @@ export async function selectContext(
     for (const doc of sources) {
       if (doc.uri === query.uri) continue;
       const snippets = (await definitionSnippets(doc.text, doc.languageId, names, { maxLines: 30, documentKey: doc.keep ? doc.uri : undefined })) ?? [];
-      for (const snippet of snippets) found.push({ path: doc.path, text: snippet.text });
+      for (const snippet of snippets) found.push({ path: doc.path, text: snippet.text, kind: "definition" });
     }
     chunks.push(...found.slice(0, MAX_DEFINITIONS));
   }
@@ -69,13 +73,15 @@ export async function selectContext(
     const textOf = (uri: string) => openDocuments.find((d) => d.uri === uri)?.text;
     for (const edit of recentEdits.snippets(textOf, { uri: query.uri, line: cursorLine, skip: NEAR_LINES })) {
       const path = openDocuments.find((d) => d.uri === edit.uri)?.path ?? edit.uri;
-      chunks.push({ path, text: edit.text });
+      chunks.push({ path, text: edit.text, kind: "edit" });
     }
   }
 
   if (query.offset > query.prefixWindowChars) {
-    if (importLines.length > 0) chunks.push({ path: query.path, text: importLines.join("\n") });
+    if (importLines.length > 0) chunks.push({ path: query.path, text: importLines.join("\n"), kind: "import" });
   }
+  // Least sure, so last: the session drops from the end when the budget is short.
+  if (related && names.size > 0) chunks.push(...(await related([...names], query.path).catch(() => [])));
   // Most useful first: the session keeps what fits its budget, then orders the kept chunks stably.
   return chunks;
 }

@@ -38,6 +38,12 @@ export interface ContextChunk {
   /** Workspace-relative path shown to the model. */
   path: string;
   text: string;
+  /**
+   * What the chunk is, which says how often it changes: the file's imports (per file), definitions
+   * of identifiers near the cursor (per place), recently edited regions (per edit). A layout puts
+   * the steadier ones first, so a new place keeps more of the cached prompt.
+   */
+  kind?: "import" | "definition" | "edit";
 }
 
 /**
@@ -49,6 +55,17 @@ export function layoutPrompt(
   format: FimFormat,
   parts: { context: ContextChunk[]; currentPath: string; prefix: string; suffix: string },
 ): TokenId[] {
+  const out = layoutHead(stream, format, parts);
+  const prefix = stream.tokenize(parts.prefix);
+  if (format.order === "prefix-only" || !format.tokens) return [...out, ...prefix];
+  const suffix = stream.tokenize(parts.suffix);
+  const { prefix: pre, suffix: suf, middle: mid } = format.tokens;
+  if (format.order === "spm") return [...out, pre, suf, ...suffix, mid, ...prefix];
+  return [...out, pre, ...prefix, suf, ...suffix, mid];
+}
+
+/** The start of a layout, before the first FIM token or the prefix: BOS, extra context, the current path. */
+export function layoutHead(stream: TokenStream, format: FimFormat, parts: { context: ContextChunk[]; currentPath: string }): TokenId[] {
   const out: TokenId[] = [];
   const bos = stream.bos();
   if (bos !== undefined) out.push(bos);
@@ -57,10 +74,5 @@ export function layoutPrompt(
     else out.push(...stream.tokenize(`// File: ${chunk.path}\n${chunk.text}\n\n`));
   }
   if (format.fileSeparator !== undefined && parts.context.length > 0) out.push(format.fileSeparator, ...stream.tokenize(`${parts.currentPath}\n`));
-  const prefix = stream.tokenize(parts.prefix);
-  if (format.order === "prefix-only" || !format.tokens) return [...out, ...prefix];
-  const suffix = stream.tokenize(parts.suffix);
-  const { prefix: pre, suffix: suf, middle: mid } = format.tokens;
-  if (format.order === "spm") return [...out, pre, suf, ...suffix, mid, ...prefix];
-  return [...out, pre, ...prefix, suf, ...suffix, mid];
+  return out;
 }

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { relativeSpecifiers } from "./context-select";
+import { WorkspaceRoots } from "../platform/workspace-paths";
 import { workspaceImportReader } from "./import-reader";
 
 describe("workspace import reader", () => {
@@ -26,7 +27,7 @@ describe("workspace import reader", () => {
     await fs.rm(root, { recursive: true, force: true });
   });
 
-  const reader = () => workspaceImportReader(() => [workspace], (uri) => path.relative(workspace, new URL(uri).pathname));
+  const reader = () => workspaceImportReader(() => WorkspaceRoots.create([workspace]), (uri) => path.relative(workspace, new URL(uri).pathname));
   const from = () => pathToFileURL(path.join(workspace, "main.ts")).href;
 
   it("reads a relatively imported workspace file, trying the usual extensions", async () => {

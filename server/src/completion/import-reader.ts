@@ -4,24 +4,17 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { grammarForPath } from "../index/grammars";
-import { WorkspaceRoots } from "../platform/workspace-paths";
+import type { WorkspaceRoots } from "../platform/workspace-paths";
 import type { ImportReader } from "./context-select";
 
 const EXTENSIONS = ["", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", "/index.ts", "/index.js", ".py", ".h", ".hpp"];
 const MAX_BYTES = 256 * 1024;
 
-export function workspaceImportReader(workspaceFolders: () => readonly string[], displayPath: (uri: string) => string): ImportReader {
-  // The roots' real paths are resolved once per set of workspace folders, not per import.
-  let cached: { key: string; roots: Promise<WorkspaceRoots> } | undefined;
-  const rootsFor = (folders: readonly string[]) => {
-    const key = folders.join("\0");
-    if (cached?.key !== key) cached = { key, roots: WorkspaceRoots.create(folders) };
-    return cached.roots;
-  };
+export function workspaceImportReader(workspaceRoots: () => Promise<WorkspaceRoots>, displayPath: (uri: string) => string): ImportReader {
   return async (specifier, fromUri) => {
     if (!fromUri.startsWith("file:")) return undefined;
     const base = path.resolve(path.dirname(fileURLToPath(fromUri)), specifier);
-    const roots = await rootsFor(workspaceFolders());
+    const roots = await workspaceRoots();
     const candidates = new Set([...EXTENSIONS.map((ext) => base.replace(/\.(js|mjs|cjs)$/, "") + ext), base]);
     for (const candidate of candidates) {
       const inside = await roots.resolveInside(candidate, { forWrite: false });

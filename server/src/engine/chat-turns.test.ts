@@ -2,8 +2,11 @@ import assert from "node:assert/strict";
 import { Engine } from "./engine";
 import type { ChatTurn } from "./sequence";
 
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
+
 async function requireTestModel(context: Mocha.Context): Promise<string> {
-  const helper = "../../../test/helpers/test-model.ts";
+  const helper = "../../../test/support/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 
@@ -12,7 +15,7 @@ describe("EngineSequence.chatTurns (multi-turn chat)", () => {
 
   before(async function () {
     const modelPath = await requireTestModel(this);
-    engine = await Engine.load({ modelPath, settings: { gpu: "off", gpuLayers: "auto", threads: 1, contextSize: 1024 }, log: () => undefined, slots: ["chat"] });
+    engine = await Engine.load({ signal: NEVER_ABORTED, modelPath, settings: { gpu: "off", gpuLayers: "auto", threads: 1, contextSize: 1024 }, log: () => undefined, slots: ["chat"] });
   });
 
   after(async () => {
@@ -25,13 +28,13 @@ describe("EngineSequence.chatTurns (multi-turn chat)", () => {
     const first: ChatTurn[] = [system, { role: "user", text: "First question about the build system and its targets." }];
     const firstPromptTokens = sequence.chatTokenCount(first);
     const before = sequence.evaluatedInputTokens;
-    const answer = await sequence.chatTurns(first, { maxTokens: 8 });
+    const answer = await sequence.chatTurns(first, { signal: NEVER_ABORTED, maxTokens: 8 });
     const afterFirst = sequence.evaluatedInputTokens;
     assert.ok(afterFirst - before >= firstPromptTokens - 2, "the first turn evaluates its whole prompt");
 
     const second: ChatTurn[] = [...first, { role: "assistant", text: answer.text }, { role: "user", text: "And the second?" }];
     const secondPromptTokens = sequence.chatTokenCount(second);
-    await sequence.chatTurns(second, { maxTokens: 8 });
+    await sequence.chatTurns(second, { signal: NEVER_ABORTED, maxTokens: 8 });
     const evaluated = sequence.evaluatedInputTokens - afterFirst;
     assert.ok(evaluated < secondPromptTokens / 3, `evaluated ${evaluated} of ${secondPromptTokens} prompt tokens (the shared prefix came from the KV cache)`);
   });

@@ -4,18 +4,21 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import type { Llama, LlamaContext, LlamaModel } from "node-llama-cpp";
 import type { GpuSetting, PincerSettings } from "../protocol";
+import { noteForegroundActivity } from "./background-queue";
 import { loadBackend, type BackendInfo, type EngineLogger } from "./backend";
 import { resolveModelChatWrapper, type ResolvedChatWrapper } from "./chat-wrapper";
 import { checkFitsInMemory, explainLoadFailure, inspectModelFile, ModelFileError, type ModelFacts } from "./model-check";
 import { EngineSequence, SEQUENCE_SLOTS, type SequenceSlot } from "./sequence";
-import { calibrationKey, chooseThreads, type ThreadCalibrationStore, type ThreadChoice } from "./thread-policy";
+import { EvalSpeed } from "./eval-speed";
+import { calibrationKey, choiceSpeed, chooseThreads, type ThreadCalibrationStore, type ThreadChoice } from "./thread-policy";
+import { ThreadSplit, withBaseThreads } from "./thread-split";
 
 export interface EngineLoadOptions {
   modelPath: string;
   settings: Pick<PincerSettings, "gpu" | "gpuLayers" | "threads" | "contextSize">;
   log: EngineLogger;
   calibrationStore?: ThreadCalibrationStore;
-  signal?: AbortSignal;
+  signal: AbortSignal;
   /** fraction in [0, 1] and what is happening, for a progress bar. */
   onProgress?: (fraction: number, message: string) => void;
   /** Features this load serves; a completion-only model needs one sequence, not three. */
@@ -44,8 +47,13 @@ export class Engine {
   private readonly sequences = new Map<SequenceSlot, EngineSequence>();
   private active = 0;
   private disposed = false;
+  private readonly lifetime = new AbortController();
   /** The chat wrapper every chat turn is rendered with, and where its format comes from. */
   readonly chatFormat: ResolvedChatWrapper;
+  /** Prompt and generation speed now: from the thread calibration, then from every evaluation. */
+  readonly speed: EvalSpeed;
+  /** Prompt batches and generated tokens on their own thread counts (thread-split.ts). */
+  readonly threadSplit: ThreadSplit;
 
   private constructor(
     readonly llama: Llama,
@@ -59,8 +67,14 @@ export class Engine {
     slots: readonly SequenceSlot[],
   ) {
     this.chatFormat = resolveModelChatWrapper(model);
+    this.speed = new EvalSpeed(choiceSpeed(threads) ?? { promptTokensPerSecond: 100, generationMsPerToken: 50 });
+    this.threadSplit = new ThreadSplit(llama, threads.promptThreads, threads.generationThreads);
+    const hooks = { speed: this.speed, threads: this.threadSplit };
     for (const slot of slots) {
-      this.sequences.set(slot, new EngineSequence(slot, llama, context.getSequence(), (delta) => this.activity(delta), this.chatFormat.wrapper));
+      const main = context.getSequence();
+      // Inline completion warms its next layout in a second sequence (completion/completion-session.ts).
+      const spare = slot === "completion" ? context.getSequence() : undefined;
+      this.sequences.set(slot, new EngineSequence(slot, llama, main, (delta) => this.activity(delta), this.chatFormat.wrapper, { hooks, spare }));
     }
   }
 
@@ -100,21 +114,24 @@ export class Engine {
     try {
       progress(0.82, "Choosing the thread count");
       const stat = await fs.stat(options.modelPath);
-      const threads = await chooseThreads({
+      const threads = await withBaseThreads(llama, () => chooseThreads({
         setting: settings.threads,
         model,
         cores: backend.cpuMathCores,
         cacheKey: calibrationKey({ path: options.modelPath, sizeBytes: stat.size, mtimeMs: stat.mtimeMs }, backend.backend),
         store: options.calibrationStore,
         signal,
-      });
+      }));
       progress(0.92, "Creating the context");
-      const context = await model.createContext({
-        sequences: slots.length,
-        contextSize: settings.contextSize === "auto" ? { min: 512, max: Math.min(AUTO_CONTEXT_MAX, facts.trainContextSize ?? AUTO_CONTEXT_MAX) } : settings.contextSize,
-        threads: threads.threads,
-        createSignal: signal,
-      });
+      const context = await withBaseThreads(llama, () =>
+        model.createContext({
+          // The completion slot brings its spare sequence.
+          sequences: slots.length + (slots.includes("completion") ? 1 : 0),
+          contextSize: settings.contextSize === "auto" ? { min: 512, max: Math.min(AUTO_CONTEXT_MAX, facts.trainContextSize ?? AUTO_CONTEXT_MAX) } : settings.contextSize,
+          threads: threads.threads,
+          createSignal: signal,
+        }),
+      );
       progress(1, "Ready");
       return new Engine(llama, backend, facts, threads, model.gpuLayers, model, context, options.onActivity, slots);
     } catch (error) {
@@ -134,10 +151,6 @@ export class Engine {
 
   get contextSize(): number {
     return this.context.contextSize;
-  }
-
-  get activeGenerations(): number {
-    return this.active;
   }
 
   tokenCount(text: string): number {
@@ -174,15 +187,23 @@ export class Engine {
     return tokens.length <= maxTokens ? text : this.model.detokenize(tokens.slice(0, maxTokens));
   }
 
+  /** Aborted when the model is unloaded: work the engine runs on its own (completion's background work) ends. */
+  get unloaded(): AbortSignal {
+    return this.lifetime.signal;
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.lifetime.abort();
     await this.context.dispose();
     await this.model.dispose();
   }
 
   private activity(delta: 1 | -1): void {
     this.active += delta;
+    // Background work (the codebase index's embeddings) waits while any engine generates.
+    noteForegroundActivity(delta);
     this.onActivity?.(this.active);
   }
 }

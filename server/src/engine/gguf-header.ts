@@ -43,7 +43,7 @@ class HeaderReader {
   constructor(
     private readonly handle: FileHandle,
     readonly fileSize: number,
-    private readonly signal?: AbortSignal,
+    private readonly signal: AbortSignal,
   ) {}
 
   get remaining(): number {
@@ -80,7 +80,7 @@ class HeaderReader {
     if (this.position + count > this.fileSize) throw new GgufHeaderProblem("truncated", `the file ends inside its header (in ${what}); it is incomplete`);
     const offset = this.position - this.bufferStart;
     if (offset < 0 || offset + count > this.buffer.length) {
-      this.signal?.throwIfAborted();
+      this.signal.throwIfAborted();
       const size = Math.min(Math.max(count, CHUNK), this.fileSize - this.position);
       const buffer = Buffer.alloc(size);
       const { bytesRead } = await this.handle.read(buffer, 0, size, this.position);
@@ -95,7 +95,7 @@ class HeaderReader {
 }
 
 /** Walks the header of the GGUF file open in `handle`; throws GgufHeaderProblem at the first field that cannot be right. */
-export async function checkGgufHeader(handle: FileHandle, fileSize: number, signal?: AbortSignal): Promise<void> {
+export async function checkGgufHeader(handle: FileHandle, fileSize: number, signal: AbortSignal): Promise<void> {
   const reader = new HeaderReader(handle, fileSize, signal);
   reader.position = 4; // the magic, checked by the caller
   const version = await reader.u32("the version");

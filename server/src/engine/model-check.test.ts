@@ -5,13 +5,16 @@ import path from "node:path";
 import { Engine } from "./engine";
 import { checkFitsInMemory, explainLoadFailure, formatBytes, inspectModelFile, ModelFileError, type ModelFacts, type ModelProblem } from "./model-check";
 
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
+
 /**
- * The test model's path, or a skip with the reason. test/helpers lies outside the server project,
+ * The test model's path, or a skip with the reason. test/support lies outside the server project,
  * so tsc -b cannot follow a static import of it; and a top-level await would make mocha import this
  * file as ESM beside the others it requires, loading the modules under test twice.
  */
 async function requireTestModel(context: Mocha.Context): Promise<string> {
-  const helper = "../../../test/helpers/test-model.ts";
+  const helper = "../../../test/support/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 
@@ -41,36 +44,36 @@ describe("inspectModelFile", () => {
 
   it("reports a missing file", async () => {
     const missing = path.join(dir, "missing.gguf");
-    await assert.rejects(inspectModelFile(missing), isModelFileError(missing, "not-found", /does not exist/));
+    await assert.rejects(inspectModelFile(missing, undefined, NEVER_ABORTED), isModelFileError(missing, "not-found", /does not exist/));
   });
 
   it("reports a directory", async () => {
     const folder = path.join(dir, "folder.gguf");
     await fs.mkdir(folder);
-    await assert.rejects(inspectModelFile(folder), isModelFileError(folder, "not-a-file"));
+    await assert.rejects(inspectModelFile(folder, undefined, NEVER_ABORTED), isModelFileError(folder, "not-a-file"));
   });
 
   it("reports a file that is not GGUF", async () => {
     const text = path.join(dir, "readme.gguf");
     await fs.writeFile(text, "# not a model\n".repeat(20));
-    await assert.rejects(inspectModelFile(text), isModelFileError(text, "not-gguf", /GGUF/));
+    await assert.rejects(inspectModelFile(text, undefined, NEVER_ABORTED), isModelFileError(text, "not-gguf", /GGUF/));
     const tiny = path.join(dir, "tiny.gguf");
     await fs.writeFile(tiny, "GG");
-    await assert.rejects(inspectModelFile(tiny), isModelFileError(tiny, "not-gguf"));
+    await assert.rejects(inspectModelFile(tiny, undefined, NEVER_ABORTED), isModelFileError(tiny, "not-gguf"));
   });
 
   it("reports a file cut to half its size as truncated", async () => {
     const original = await fs.readFile(modelPath);
     const half = path.join(dir, "half.gguf");
     await fs.writeFile(half, original.subarray(0, Math.floor(original.length / 2)));
-    await assert.rejects(inspectModelFile(half), isModelFileError(half, "truncated", /truncated/));
+    await assert.rejects(inspectModelFile(half, undefined, NEVER_ABORTED), isModelFileError(half, "truncated", /truncated/));
   });
 
   it("reports a file cut inside its header as truncated", async () => {
     const original = await fs.readFile(modelPath);
     const header = path.join(dir, "header.gguf");
     await fs.writeFile(header, original.subarray(0, 64));
-    await assert.rejects(inspectModelFile(header), isModelFileError(header, "truncated"));
+    await assert.rejects(inspectModelFile(header, undefined, NEVER_ABORTED), isModelFileError(header, "truncated"));
   });
 
   describe("a header whose counts or lengths do not fit the file", () => {
@@ -100,7 +103,7 @@ describe("inspectModelFile", () => {
         const file = await patched(`${name.replace(/\W+/g, "-")}.gguf`, patch);
         const started = performance.now();
         const rssBefore = process.memoryUsage().rss;
-        await assert.rejects(inspectModelFile(file), isModelFileError(file, problem, message));
+        await assert.rejects(inspectModelFile(file, undefined, NEVER_ABORTED), isModelFileError(file, problem, message));
         const seconds = (performance.now() - started) / 1000;
         assert.ok(seconds < 2, `took ${seconds.toFixed(1)} s`);
         assert.ok(process.memoryUsage().rss - rssBefore < 200e6, "allocated no more than a few buffers");
@@ -114,13 +117,13 @@ describe("inspectModelFile", () => {
         assert.ok(name > 0);
         b.writeUInt32LE(9, name + "token_embd.weight".length);
       });
-      await assert.rejects(inspectModelFile(file), isModelFileError(file, "damaged", /tensor "token_embd\.weight" has 9 dimensions/));
+      await assert.rejects(inspectModelFile(file, undefined, NEVER_ABORTED), isModelFileError(file, "damaged", /tensor "token_embd\.weight" has 9 dimensions/));
     });
   });
 
   it("reads the facts of a good model", async () => {
     const stat = await fs.stat(modelPath);
-    const { facts, info } = await inspectModelFile(modelPath);
+    const { facts, info } = await inspectModelFile(modelPath, undefined, NEVER_ABORTED);
     assert.equal(facts.path, modelPath);
     assert.equal(facts.name, path.basename(modelPath, ".gguf"));
     assert.equal(facts.sizeBytes, stat.size);
@@ -153,13 +156,14 @@ describe("inspectModelFile", () => {
     });
 
     it("passes the header check, which does not judge architectures", async () => {
-      const { facts } = await inspectModelFile(unknownArch);
+      const { facts } = await inspectModelFile(unknownArch, undefined, NEVER_ABORTED);
       assert.equal(facts.architecture, "zzzzz");
     });
 
     it("fails to load with unsupported-architecture, naming the file and the architecture", async () => {
       await assert.rejects(
         Engine.load({
+          signal: NEVER_ABORTED,
           modelPath: unknownArch,
           settings: { gpu: "auto", gpuLayers: "auto", threads: 1, contextSize: 512 },
           log: () => undefined,

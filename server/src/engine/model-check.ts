@@ -1,5 +1,6 @@
 // Checks a model file before llama.cpp sees it, so that a bad file gets a message naming the file
 // and the reason instead of a native error (or a crash), and the server stays up.
+import { PincerError } from "../platform/errors";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { GgufInsights, readGgufFileInfo, type GgufFileInfo, type Llama } from "node-llama-cpp";
@@ -16,14 +17,14 @@ export type ModelProblem =
   | "too-big"
   | "unreadable";
 
-export class ModelFileError extends Error {
+export class ModelFileError extends PincerError {
+  override name = "ModelFileError";
   constructor(
     readonly filePath: string,
     readonly problem: ModelProblem,
     reason: string,
   ) {
-    super(`${path.basename(filePath)}: ${reason} (${filePath})`);
-    this.name = "ModelFileError";
+    super(`${path.basename(filePath)}: ${reason} (${filePath})`, "failed");
   }
 }
 
@@ -49,7 +50,7 @@ const GGUF_MAGIC = "GGUF";
  * length in the header is checked against the file's size first (gguf-header.ts), so a damaged
  * file fails in milliseconds instead of making the parser allocate for what it claims.
  */
-export async function inspectModelFile(filePath: string, llama?: Llama, signal?: AbortSignal): Promise<{ facts: ModelFacts; info: GgufFileInfo }> {
+export async function inspectModelFile(filePath: string, llama: Llama | undefined, signal: AbortSignal): Promise<{ facts: ModelFacts; info: GgufFileInfo }> {
   const stat = await fs.stat(filePath).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") throw new ModelFileError(filePath, "not-found", "the file does not exist");
     throw new ModelFileError(filePath, "unreadable", `cannot read the file (${error.code ?? error.message})`);
@@ -61,7 +62,7 @@ export async function inspectModelFile(filePath: string, llama?: Llama, signal?:
   try {
     info = await readGgufFileInfo(filePath, { readTensorInfo: true, ignoreKeys: [], sourceType: "filesystem", logWarnings: false, signal });
   } catch (error) {
-    signal?.throwIfAborted();
+    signal.throwIfAborted();
     throw new ModelFileError(filePath, "damaged", `the GGUF header cannot be parsed; the file is damaged (${errorText(error)})`);
   }
 
@@ -138,7 +139,7 @@ export function checkFitsInMemory(facts: ModelFacts, memory: { ramBytes: number;
   }
 }
 
-async function checkHeader(filePath: string, fileSize: number, signal: AbortSignal | undefined): Promise<void> {
+async function checkHeader(filePath: string, fileSize: number, signal: AbortSignal): Promise<void> {
   const handle = await fs.open(filePath, "r");
   try {
     const buffer = Buffer.alloc(4);

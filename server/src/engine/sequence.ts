@@ -3,23 +3,24 @@
 import {
   LlamaChat,
   LlamaCompletion,
+  resolveChatWrapper,
   type ChatHistoryItem,
   type ChatWrapper,
-  type GbnfJsonSchema,
   type Llama,
   type LlamaContextSequence,
-  type LlamaGrammar,
 } from "node-llama-cpp";
+import { layoutTurns, type LayoutTurn } from "./chat-layout";
 import { JsonGrammar } from "./json-grammar";
 import { SerialQueue } from "./serial-queue";
-import { TokenStream } from "./token-stream";
+import { withBaseThreads } from "./thread-split";
+import { TokenStream, type StreamHooks } from "./token-stream";
 
 export type SequenceSlot = "completion" | "chat" | "agent";
 export const SEQUENCE_SLOTS: readonly SequenceSlot[] = ["completion", "chat", "agent"];
 
 export interface GenerateOptions {
   maxTokens: number;
-  signal?: AbortSignal;
+  signal: AbortSignal;
   temperature?: number;
   /** Called with each piece of decoded text as soon as it is sampled. */
   onText?: (text: string) => void;
@@ -49,6 +50,7 @@ export class EngineSequence {
   private readonly completion: LlamaCompletion;
   private readonly grammars = new Map<string, Promise<JsonGrammar>>();
   private multiTurn: LlamaChat | undefined;
+  private layoutWrapper: ChatWrapper | undefined;
 
   constructor(
     readonly slot: SequenceSlot,
@@ -56,6 +58,15 @@ export class EngineSequence {
     private readonly sequence: LlamaContextSequence,
     private readonly onActivity: (delta: 1 | -1) => void,
     private readonly chatWrapper?: ChatWrapper,
+    private readonly options: {
+      /** Speed figures and thread split that this sequence's TokenStreams report to and use. */
+      hooks?: StreamHooks;
+      /**
+       * A second sequence that only this feature uses, under the same queue: inline completion warms
+       * the next layout in it while the first keeps serving keystrokes (completion-session.ts).
+       */
+      spare?: LlamaContextSequence;
+    } = {},
   ) {
     this.completion = new LlamaCompletion({ contextSequence: sequence });
   }
@@ -82,8 +93,35 @@ export class EngineSequence {
    * Exclusive token-level access to this sequence's KV cache (see TokenStream); the handle is valid
    * only inside `work`.
    */
-  withTokens<T>(signal: AbortSignal | undefined, work: (stream: TokenStream) => Promise<T>): Promise<T> {
-    return this.exclusive(signal, () => work(new TokenStream(this.sequence, this.sequence.model)));
+  withTokens<T>(signal: AbortSignal, work: (stream: TokenStream) => Promise<T>): Promise<T> {
+    return this.exclusive(signal, () => work(new TokenStream(this.sequence, this.sequence.model, this.options.hooks)), { split: true });
+  }
+
+  /**
+   * Like withTokens, with the spare sequence too when this feature has one: `[main, spare]`, else
+   * `[main]`. Both handles are valid only inside `work`.
+   */
+  withTokenStreams<T>(signal: AbortSignal, work: (streams: TokenStream[]) => Promise<T>): Promise<T> {
+    const { hooks, spare } = this.options;
+    return this.exclusive(
+      signal,
+      () => work([new TokenStream(this.sequence, this.sequence.model, hooks), ...(spare ? [new TokenStream(spare, spare.model, hooks)] : [])]),
+      { split: true },
+    );
+  }
+
+  /**
+   * Streams for tokenizing and reading what is cached without waiting for the queue (laying out a
+   * prompt while another request evaluates). They must not evaluate: that is withTokenStreams' job.
+   */
+  peekStreams(): TokenStream[] {
+    const { spare } = this.options;
+    return [new TokenStream(this.sequence, this.sequence.model), ...(spare ? [new TokenStream(spare, spare.model)] : [])];
+  }
+
+  /** Whether withTokenStreams hands out two sequences. */
+  get hasSpare(): boolean {
+    return this.options.spare !== undefined;
   }
 
   /** Tokens of `text` as TokenStream would lay them out (no BOS, no leading space added). */
@@ -96,7 +134,7 @@ export class EngineSequence {
     const key = JSON.stringify(schema);
     let grammar = this.grammars.get(key);
     if (!grammar) {
-      grammar = JsonGrammar.create(this.llama, schema);
+      grammar = JsonGrammar.create(this.llama, this.sequence.model, schema);
       grammar.catch(() => this.grammars.delete(key));
       this.grammars.set(key, grammar);
     }
@@ -147,23 +185,19 @@ export class EngineSequence {
     return contextText.tokenize(this.sequence.model.tokenizer);
   }
 
+  /**
+   * `turns` as tokens in the chat template, ending with the opening of the next assistant turn; an
+   * assistant turn that carries its sampled tokens keeps them (chat-layout.ts), so a conversation
+   * that only grows keeps its KV cache warm under TokenStream.generateAfter.
+   */
+  chatLayout(turns: readonly LayoutTurn[]): number[] {
+    this.layoutWrapper ??= this.chatWrapper ?? resolveChatWrapper(this.sequence.model);
+    return layoutTurns(this.layoutWrapper, this.sequence.model, turns);
+  }
+
   private multiTurnChat(): LlamaChat {
     this.multiTurn ??= new LlamaChat({ contextSequence: this.sequence, autoDisposeSequence: false, chatWrapper: this.chatWrapper });
     return this.multiTurn;
-  }
-
-  /** Output constrained by a JSON schema grammar, so it always parses. */
-  generateJson<T>(prompt: string, schema: GbnfJsonSchema, options: GenerateOptions): Promise<{ value: T | undefined; result: GenerationResult }> {
-    return this.exclusive(options.signal, async (track) => {
-      const grammar: LlamaGrammar = await this.llama.createGrammarForJsonSchema(schema as never);
-      const response = await this.completion.generateCompletionWithMeta(prompt, {
-        ...this.samplingOptions(options, track),
-        grammar,
-      });
-      const result = this.result(response.response, response.metadata.stopReason, track);
-      const value = result.stopReason === "eos" ? (grammar as unknown as { parse(text: string): T }).parse(result.text) : undefined;
-      return { value, result };
-    });
   }
 
   private samplingOptions(options: GenerateOptions, track: AbortTracker) {
@@ -176,7 +210,7 @@ export class EngineSequence {
       stopOnAbortSignal: true,
       onToken: (tokens: readonly unknown[]) => {
         track.generated += tokens.length;
-        if (options.signal?.aborted) track.afterAbort += tokens.length;
+        if (options.signal.aborted) track.afterAbort += tokens.length;
       },
       // Only ask for decoded text chunks when someone listens: decoding each token costs time.
       onTextChunk: options.onText,
@@ -191,11 +225,17 @@ export class EngineSequence {
     return { text, stopReason: reason, tokensAfterAbort: track.afterAbort, generatedTokens: track.generated };
   }
 
-  private exclusive<T>(signal: AbortSignal | undefined, work: (track: AbortTracker) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` alone on this sequence. Work that evaluates through a TokenStream (`split`) sets its
+   * own thread counts per phase; any other work runs with the full thread count, and keeps others
+   * from lowering it meanwhile (thread-split.ts).
+   */
+  private exclusive<T>(signal: AbortSignal, work: (track: AbortTracker) => Promise<T>, options: { split?: boolean } = {}): Promise<T> {
     return this.queue.run(async () => {
       this.onActivity(1);
       try {
-        return await work({ afterAbort: 0, generated: 0 });
+        const run = () => work({ afterAbort: 0, generated: 0 });
+        return await (options.split ? run() : withBaseThreads(this.llama, run));
       } finally {
         this.onActivity(-1);
       }

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { SerialQueue } from "./serial-queue";
 
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
+
 describe("SerialQueue", () => {
   it("runs tasks one after another, in order", async () => {
     const queue = new SerialQueue();
@@ -10,8 +13,8 @@ describe("SerialQueue", () => {
       order.push("first starts");
       await new Promise<void>((resolve) => (release = resolve));
       order.push("first ends");
-    });
-    const second = queue.run(async () => void order.push("second"));
+    }, NEVER_ABORTED);
+    const second = queue.run(async () => void order.push("second"), NEVER_ABORTED);
     await Promise.resolve();
     release();
     await Promise.all([first, second]);
@@ -21,7 +24,7 @@ describe("SerialQueue", () => {
   it("a task cancelled while it waits rejects at once and never runs", async () => {
     const queue = new SerialQueue();
     let release!: () => void;
-    const first = queue.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const first = queue.run(() => new Promise<void>((resolve) => (release = resolve)), NEVER_ABORTED);
     const controller = new AbortController();
     let ran = false;
     const waiting = queue.run(async () => void (ran = true), controller.signal);
@@ -29,7 +32,7 @@ describe("SerialQueue", () => {
     await assert.rejects(waiting, { name: "AbortError" });
     release();
     await first;
-    await queue.run(async () => undefined);
+    await queue.run(async () => undefined, NEVER_ABORTED);
     assert.equal(ran, false);
   });
 

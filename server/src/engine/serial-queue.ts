@@ -7,11 +7,11 @@ export class SerialQueue {
    * Runs `task` after every task queued before it. A signal aborted while the task waits rejects at
    * once with the signal's reason (the task never runs); once the task runs, it owns the abort.
    */
-  run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+  run<T>(task: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    if (signal.aborted) return Promise.reject(signal.reason as Error);
     let started = false;
     const turn = this.tail.then(() => {
-      signal?.throwIfAborted();
+      signal.throwIfAborted();
       started = true;
       return task();
     });

@@ -1,15 +1,37 @@
 import assert from "node:assert/strict";
 import type { LlamaModel } from "node-llama-cpp";
 import { sharedBackend } from "./engine";
-import { calibrationKey, chooseThreads, fastest, measureThreads, threadCandidates, type ThreadCalibrationStore, type ThreadChoice } from "./thread-policy";
+import {
+  calibrationKey,
+  choiceSpeed,
+  chooseThreads,
+  fastest,
+  measureThreads,
+  threadCandidates,
+  validThreadChoice,
+  type ThreadCalibrationStore,
+  type ThreadChoice,
+  type ThreadMeasurement,
+} from "./thread-policy";
+
+/** A measurement whose three speeds are given in that order. */
+const measured = (threads: number, tokensPerSecond: number, promptTokensPerSecond = tokensPerSecond, generationTokensPerSecond = tokensPerSecond): ThreadMeasurement => ({
+  threads,
+  tokensPerSecond,
+  promptTokensPerSecond,
+  generationTokensPerSecond,
+});
+
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
 
 /**
- * The test model's path, or a skip with the reason. test/helpers lies outside the server project,
+ * The test model's path, or a skip with the reason. test/support lies outside the server project,
  * so tsc -b cannot follow a static import of it; and a top-level await would make mocha import this
  * file as ESM beside the others it requires, loading the modules under test twice.
  */
 async function requireTestModel(context: Mocha.Context): Promise<string> {
-  const helper = "../../../test/helpers/test-model.ts";
+  const helper = "../../../test/support/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 
@@ -52,21 +74,14 @@ describe("threadCandidates", () => {
 
 describe("fastest", () => {
   it("picks the thread count with the most tokens per second", () => {
-    assert.equal(
-      fastest([
-        { threads: 1, tokensPerSecond: 900 },
-        { threads: 2, tokensPerSecond: 90 },
-        { threads: 4, tokensPerSecond: 300 },
-      ]),
-      1,
-    );
-    assert.equal(
-      fastest([
-        { threads: 1, tokensPerSecond: 10 },
-        { threads: 8, tokensPerSecond: 40 },
-      ]),
-      8,
-    );
+    assert.equal(fastest([measured(1, 900), measured(2, 90), measured(4, 300)]), 1);
+    assert.equal(fastest([measured(1, 10), measured(8, 40)]), 8);
+  });
+
+  it("picks prompt and generation counts separately", () => {
+    const measurements = [measured(1, 200, 260, 60), measured(2, 220, 460, 45)];
+    assert.equal(fastest(measurements, "promptTokensPerSecond"), 2);
+    assert.equal(fastest(measurements, "generationTokensPerSecond"), 1);
   });
 
   it("falls back to one thread without measurements", () => {
@@ -87,33 +102,41 @@ describe("calibrationKey", () => {
 });
 
 describe("chooseThreads", () => {
-  it("uses a numeric setting as it is, without measuring or storing", async () => {
+  it("uses a numeric setting's cached speeds without measuring", async () => {
     const store = new MemoryStore();
-    const choice = await chooseThreads({ setting: 3, model: untouchableModel, cores: 8, cacheKey: "k", store });
-    assert.deepEqual(choice, { threads: 3, source: "setting", measurements: [] });
+    const measurements = [measured(3, 100, 300, 40)];
+    store.values.set("k|threads=3", { threads: 3, promptThreads: 3, generationThreads: 3, source: "setting", measurements });
+    const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: 3, model: untouchableModel, cores: 8, cacheKey: "k", store });
+    assert.deepEqual(choice, { threads: 3, promptThreads: 3, generationThreads: 3, source: "setting", measurements });
     assert.deepEqual(store.sets, []);
   });
 
   it("uses a cached measurement without measuring again", async () => {
     const store = new MemoryStore();
-    const measurements = [
-      { threads: 1, tokensPerSecond: 500 },
-      { threads: 2, tokensPerSecond: 50 },
-    ];
-    store.values.set("key", { threads: 1, source: "measured", measurements });
-    const choice = await chooseThreads({ setting: "auto", model: untouchableModel, cores: 2, cacheKey: "key", store });
-    assert.deepEqual(choice, { threads: 1, source: "cached", measurements });
+    const measurements = [measured(1, 500, 600, 90), measured(2, 50, 700, 20)];
+    store.values.set("key", { threads: 2, promptThreads: 2, generationThreads: 1, source: "measured", measurements });
+    const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: "auto", model: untouchableModel, cores: 2, cacheKey: "key", store });
+    assert.deepEqual(choice, { threads: 2, promptThreads: 2, generationThreads: 1, source: "cached", measurements });
+    assert.deepEqual(choiceSpeed(choice), { promptTokensPerSecond: 700, generationMsPerToken: 1000 / 90 });
     assert.deepEqual(store.sets, []);
   });
 
+  it("measures again over an entry from before prompt and generation were timed apart", () => {
+    assert.equal(validThreadChoice({ threads: 1, source: "measured", measurements: [{ threads: 1, tokensPerSecond: 500 }] }, 2), undefined);
+  });
+
   it("ignores a cached entry that is out of range or of the wrong shape, and measures again", async () => {
+    const ok = measured(1, 10);
     const bad: unknown[] = [
-      { threads: 100000, source: "measured", measurements: [] },
-      { threads: 0, source: "measured", measurements: [] },
-      { threads: 1.5, source: "measured", measurements: [] },
-      { threads: "2", source: "measured", measurements: [] },
-      { threads: 1, source: "measured", measurements: "fast" },
-      { threads: 1, source: "measured", measurements: [{ threads: "x", tokensPerSecond: 1 }] },
+      { threads: 100000, promptThreads: 1, generationThreads: 100000, source: "measured", measurements: [ok] },
+      { threads: 0, promptThreads: 0, generationThreads: 0, source: "measured", measurements: [ok] },
+      { threads: 1.5, promptThreads: 1.5, generationThreads: 1, source: "measured", measurements: [ok] },
+      { threads: "2", promptThreads: 1, generationThreads: 1, source: "measured", measurements: [ok] },
+      { threads: 2, promptThreads: 1, generationThreads: 1, source: "measured", measurements: [ok] },
+      { threads: 1, promptThreads: 1, generationThreads: 1, source: "measured", measurements: "fast" },
+      { threads: 1, promptThreads: 1, generationThreads: 1, source: "measured", measurements: [{ ...ok, threads: "x" }] },
+      { threads: 1, promptThreads: 1, generationThreads: 1, source: "measured", measurements: [{ ...ok, promptTokensPerSecond: -1 }] },
+      { threads: 1, promptThreads: 1, generationThreads: 1, source: "measured", measurements: [] },
       "1",
       null,
     ];
@@ -123,12 +146,14 @@ describe("chooseThreads", () => {
       const measured = Object.assign(new Error("measured"), { name: "Measured" });
       const model = new Proxy({}, { get: () => { throw measured; } }) as unknown as LlamaModel;
       // A model that throws on use shows the entry was not trusted: measuring began.
-      await assert.rejects(chooseThreads({ setting: "auto", model, cores: 2, cacheKey: "key", store }), measured, JSON.stringify(entry));
+      await assert.rejects(chooseThreads({ signal: NEVER_ABORTED, setting: "auto", model, cores: 2, cacheKey: "key", store }), measured, JSON.stringify(entry));
     }
   });
 
   it("clamps a numeric setting to the machine's cores", async () => {
-    const choice = await chooseThreads({ setting: 100000, model: untouchableModel, cores: 4, cacheKey: "k" });
+    const store = new MemoryStore();
+    store.values.set("k|threads=4", { threads: 4, promptThreads: 4, generationThreads: 4, source: "setting", measurements: [measured(4, 10)] });
+    const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: 100000, model: untouchableModel, cores: 4, cacheKey: "k", store });
     assert.equal(choice.threads, 4);
   });
 
@@ -147,19 +172,23 @@ describe("chooseThreads", () => {
 
     it("measures each candidate, keeps the fastest and stores it", async () => {
       const store = new MemoryStore();
-      const choice = await chooseThreads({ setting: "auto", model, cores: 2, cacheKey: "tiny", store });
+      const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: "auto", model, cores: 2, cacheKey: "tiny", store });
       assert.equal(choice.source, "measured");
       assert.deepEqual(
         choice.measurements.map((m) => m.threads),
         [1, 2],
       );
-      for (const m of choice.measurements) assert.ok(Number.isFinite(m.tokensPerSecond) && m.tokensPerSecond > 0, `${m.threads}: ${m.tokensPerSecond}`);
-      assert.equal(choice.threads, fastest(choice.measurements));
+      for (const m of choice.measurements) {
+        for (const speed of [m.tokensPerSecond, m.promptTokensPerSecond, m.generationTokensPerSecond]) assert.ok(Number.isFinite(speed) && speed > 0, `${m.threads}: ${speed}`);
+      }
+      assert.equal(choice.promptThreads, fastest(choice.measurements, "promptTokensPerSecond"));
+      assert.equal(choice.generationThreads, fastest(choice.measurements, "generationTokensPerSecond"));
+      assert.equal(choice.threads, Math.max(choice.promptThreads, choice.generationThreads));
       assert.deepEqual(store.sets, ["tiny"]);
       assert.deepEqual(store.values.get("tiny"), choice);
 
       // The next load finds it.
-      const again = await chooseThreads({ setting: "auto", model: untouchableModel, cores: 2, cacheKey: "tiny", store });
+      const again = await chooseThreads({ signal: NEVER_ABORTED, setting: "auto", model: untouchableModel, cores: 2, cacheKey: "tiny", store });
       assert.deepEqual(again, { ...choice, source: "cached" });
     });
 
@@ -168,10 +197,22 @@ describe("chooseThreads", () => {
         get: () => Promise.reject(new Error("unreadable")),
         set: () => Promise.reject(new Error("read-only")),
       };
-      const choice = await chooseThreads({ setting: "auto", model, cores: 1, cacheKey: "tiny", store: broken });
+      const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: "auto", model, cores: 1, cacheKey: "tiny", store: broken });
       assert.equal(choice.source, "measured");
       assert.equal(choice.threads, 1);
       assert.equal(choice.measurements.length, 1);
+    });
+
+    it("times a numeric setting once at that count and remembers it under its own key", async () => {
+      const store = new MemoryStore();
+      const choice = await chooseThreads({ signal: NEVER_ABORTED, setting: 1, model, cores: 2, cacheKey: "tiny", store });
+      assert.equal(choice.source, "setting");
+      assert.deepEqual(
+        choice.measurements.map((m) => m.threads),
+        [1],
+      );
+      assert.deepEqual([choice.threads, choice.promptThreads, choice.generationThreads], [1, 1, 1]);
+      assert.deepEqual(store.sets, ["tiny|threads=1"]);
     });
 
     it("stops when the signal is aborted", async () => {

@@ -2,20 +2,39 @@
 // want to pay only for what changed (inline completion): read the cached tokens, cut them back to
 // a common prefix, then evaluate just the new tokens and stream the generated ones.
 import type { LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import type { EvalSpeed } from "./eval-speed";
 import type { JsonGrammar } from "./json-grammar";
+import type { ThreadSplit } from "./thread-split";
 
 export type TokenId = number;
 
 /** Prompt tokens evaluated between two cancel checks. */
 const PROMPT_CHUNK = 256;
+/**
+ * A prompt tail at least this long is evaluated on the prompt thread count before the last token
+ * goes in on the generation count; a shorter one (a keystroke's 1–3 tokens) is not worth the extra
+ * decode call.
+ */
+const SPLIT_TAIL = 16;
+
+/** What a stream reports to and asks of the engine: speed figures to update, the thread split. */
+export interface StreamHooks {
+  speed?: EvalSpeed;
+  threads?: ThreadSplit;
+}
 
 export interface StreamOptions {
   maxTokens: number;
-  signal?: AbortSignal;
+  signal: AbortSignal;
   temperature?: number;
+  /** Seeds sampling when temperature > 0, so a run can be repeated. */
+  seed?: number;
   /** Looked at after each token with all text generated so far; true stops generation. */
   shouldStop?: (text: string) => boolean;
-  /** Constrains sampling so the generated text can only be JSON matching the grammar's schema. */
+  /**
+   * Constrains sampling so the generated text can only be JSON matching the grammar's schema, with
+   * whole-character tokens only (so the answer closes within grammar.maxTokens).
+   */
   grammar?: JsonGrammar;
 }
 
@@ -33,6 +52,7 @@ export class TokenStream {
   constructor(
     private readonly sequence: LlamaContextSequence,
     private readonly model: LlamaModel,
+    private readonly hooks: StreamHooks = {},
   ) {}
 
   get contextSize(): number {
@@ -44,6 +64,36 @@ export class TokenStream {
     return this.sequence.contextTokens;
   }
 
+  /** How many of `prompt`'s first tokens the cache already holds. */
+  commonPrefixLength(prompt: readonly TokenId[]): number {
+    const cached = this.sequence.contextTokens;
+    let common = 0;
+    const limit = Math.min(cached.length, prompt.length);
+    while (common < limit && cached[common] === prompt[common]) common++;
+    return common;
+  }
+
+  /** Prompt tokens generateAfter(prompt) would evaluate now. */
+  uncachedTokens(prompt: readonly TokenId[]): number {
+    let common = this.commonPrefixLength(prompt);
+    if (common === prompt.length && common > 0) common--;
+    return prompt.length - common;
+  }
+
+  /**
+   * Move the cache towards holding `prompt`, without generating: cut it back to the common prefix and
+   * evaluate at most `maxTokens` of the rest. Background work calls this one batch at a time, so a
+   * request never waits for more than one batch. Returns how many tokens are still missing.
+   */
+  async prepare(prompt: readonly TokenId[], maxTokens: number): Promise<{ evaluated: number; remaining: number }> {
+    const cached = this.sequence.contextTokens;
+    const common = this.commonPrefixLength(prompt);
+    if (common < cached.length) await this.sequence.eraseContextTokenRanges([{ start: common, end: cached.length }]);
+    const batch = prompt.slice(common, common + Math.max(1, maxTokens)) as Token[];
+    if (batch.length > 0) await this.evaluatePrompt(batch);
+    return { evaluated: batch.length, remaining: prompt.length - common - batch.length };
+  }
+
   /**
    * Make the cache hold exactly `prompt`, evaluating only the part after the longest common prefix
    * with what is cached, then generate. Generated tokens stay cached, so a caller that extends the
@@ -51,9 +101,7 @@ export class TokenStream {
    */
   async generateAfter(prompt: readonly TokenId[], options: StreamOptions): Promise<StreamResult> {
     const cached = this.sequence.contextTokens;
-    let common = 0;
-    const limit = Math.min(cached.length, prompt.length);
-    while (common < limit && cached[common] === prompt[common]) common++;
+    let common = this.commonPrefixLength(prompt);
     // At least one prompt token must be evaluated to get logits for the next token.
     if (common === prompt.length && common > 0) common--;
     if (common < cached.length) await this.sequence.eraseContextTokenRanges([{ start: common, end: cached.length }]);
@@ -63,33 +111,62 @@ export class TokenStream {
     let text = "";
     let stopReason: StreamResult["stopReason"] = "maxTokens";
     // A long prompt is evaluated in chunks with a cancel check between them: one decode call cannot
-    // be interrupted, and a newer keystroke should not wait for thousands of tokens.
+    // be interrupted, and a newer keystroke should not wait for thousands of tokens. With separate
+    // thread counts, everything but the last prompt token is evaluated on the prompt count.
+    const split = this.hooks.threads?.active === true && input.length >= SPLIT_TAIL;
+    const last = split ? input.length - 1 : input.length;
     let evaluated = 0;
-    while (input.length - evaluated > PROMPT_CHUNK) {
+    while (last - evaluated > (split ? 0 : PROMPT_CHUNK)) {
       if (options.signal?.aborted) return { tokens, text, stopReason: "cancelled", evaluatedPromptTokens: evaluated, reusedTokens: common };
-      await this.sequence.evaluateWithoutGeneratingNewTokens(input.slice(evaluated, evaluated + PROMPT_CHUNK));
-      evaluated += PROMPT_CHUNK;
+      const chunk = input.slice(evaluated, Math.min(last, evaluated + PROMPT_CHUNK));
+      await this.evaluatePrompt(chunk);
+      evaluated += chunk.length;
     }
     if (options.signal?.aborted) return { tokens, text, stopReason: "cancelled", evaluatedPromptTokens: evaluated, reusedTokens: common };
     const grammarEvaluationState = options.grammar?.evaluationState(this.model);
-    for await (const token of this.sequence.evaluate(input.slice(evaluated), { temperature: options.temperature ?? 0, grammarEvaluationState })) {
-      if (options.signal?.aborted) {
-        stopReason = "cancelled";
-        break;
+    const rest = input.slice(evaluated);
+    const started = performance.now();
+    let firstAt = started;
+    const generate = async () => {
+      const evaluation = this.sequence.evaluate(rest, {
+        temperature: options.temperature ?? 0,
+        seed: options.seed,
+        grammarEvaluationState,
+        tokenBias: options.grammar?.tokenBias,
+      });
+      for await (const token of evaluation) {
+        if (tokens.length === 0) firstAt = performance.now();
+        if (options.signal?.aborted) {
+          stopReason = "cancelled";
+          break;
+        }
+        if (this.model.isEogToken(token)) {
+          stopReason = "eos";
+          break;
+        }
+        tokens.push(token);
+        text = this.model.detokenize(tokens as Token[]);
+        if (options.shouldStop?.(text)) {
+          stopReason = "stopped";
+          break;
+        }
+        if (tokens.length >= options.maxTokens) break;
       }
-      if (this.model.isEogToken(token)) {
-        stopReason = "eos";
-        break;
-      }
-      tokens.push(token);
-      text = this.model.detokenize(tokens as Token[]);
-      if (options.shouldStop?.(text)) {
-        stopReason = "stopped";
-        break;
-      }
-      if (tokens.length >= options.maxTokens) break;
-    }
+    };
+    await (this.hooks.threads ? this.hooks.threads.phase("generation", generate) : generate());
+    const ended = performance.now();
+    this.hooks.speed?.recordPrompt(rest.length, firstAt - started);
+    // Tokens after the first one: each is one decode of a single token.
+    if (tokens.length > 1) this.hooks.speed?.recordGeneration(tokens.length - 1, ended - firstAt);
     return { tokens, text, stopReason, evaluatedPromptTokens: input.length, reusedTokens: common };
+  }
+
+  /** One batch of prompt tokens on the prompt thread count, timed for the speed figures. */
+  private async evaluatePrompt(batch: Token[]): Promise<void> {
+    const started = performance.now();
+    const evaluate = () => this.sequence.evaluateWithoutGeneratingNewTokens(batch);
+    await (this.hooks.threads ? this.hooks.threads.phase("prompt", evaluate) : evaluate());
+    this.hooks.speed?.recordPrompt(batch.length, performance.now() - started);
   }
 
   tokenize(text: string): TokenId[] {

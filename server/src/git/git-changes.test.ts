@@ -4,7 +4,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { GitUnavailableError, stagedDiff, uncommittedDiff } from "./git-changes";
-import { hasGit } from "../../../test/helpers/git";
+import { hasGit } from "../../../test/support/git";
 
 describe("git changes", function () {
   let dir: string;

@@ -1,12 +1,13 @@
 // The diffs the commit-message and summary commands read, from a workspace folder's own repository
 // (workspace-git.ts: pinned, no program from the repository's config runs). Large diffs are cut at a
 // character budget and the cut is said in the text the model sees.
+import { PincerError } from "../platform/errors";
 import { GitCommandError, WorkspaceGit } from "./workspace-git";
 
-export class GitUnavailableError extends Error {
+export class GitUnavailableError extends PincerError {
+  override name = "GitUnavailableError";
   constructor(message: string) {
-    super(message);
-    this.name = "GitUnavailableError";
+    super(message, "not-available");
   }
 }
 
@@ -16,6 +17,9 @@ export interface DiffText {
 }
 
 const DEFAULT_BUDGET = 12_000;
+
+// stagedDiff, uncommittedDiff (and chat/git-diff.ts's uncommittedChanges) keep an optional signal: the
+// frozen security suite (workspace-git.security.test.ts) calls them without one. Every feature passes one.
 
 /** `git diff --staged` of the repository holding `folder`; throws GitUnavailableError when there is nothing to use. */
 export async function stagedDiff(folder: string, options: { signal?: AbortSignal; maxChars?: number } = {}): Promise<DiffText> {
@@ -42,7 +46,7 @@ export async function uncommittedDiff(folder: string, options: { signal?: AbortS
 /** Plain text diffs: no external diff program, no textconv filter, no submodule descent. */
 const DIFF_OPTIONS = ["--no-color", "--no-ext-diff", "--no-textconv", "--ignore-submodules=all"];
 
-async function repository(folder: string, signal: AbortSignal | undefined): Promise<WorkspaceGit> {
+async function repository(folder: string, signal = new AbortController().signal): Promise<WorkspaceGit> {
   let git: WorkspaceGit | undefined;
   try {
     git = await WorkspaceGit.open(folder, signal);

@@ -3,10 +3,13 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { hasGit } from "../../../test/helpers/git";
+import { hasGit } from "../../../test/support/git";
 import { pinnedGitEnvironment } from "./git-safe-env";
 import { FIXED_SAFE_CONFIG, neutralizingOverrides } from "./program-config";
 import { findOnPath, gitBinary, MIN_GIT_VERSION, parseGitVersion, pinnedRepository, versionAtLeast, WorkspaceGit } from "./workspace-git";
+
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
 
 describe("workspace git", function () {
   this.timeout(30_000);
@@ -47,7 +50,7 @@ describe("workspace git", function () {
     execFileSync("git", ["init", "-q"], { cwd: ws });
     assert.deepEqual(await pinnedRepository(ws), { gitDir: path.join(ws, ".git"), workTree: ws });
     assert.equal(await pinnedRepository(path.join(ws, "sub")), undefined);
-    assert.equal(await WorkspaceGit.open(path.join(ws, "sub")), undefined);
+    assert.equal(await WorkspaceGit.open(path.join(ws, "sub"), NEVER_ABORTED), undefined);
     await fs.writeFile(path.join(ws, "sub", ".git"), `gitdir: ${path.join(ws, ".git")}\n`);
     assert.equal((await pinnedRepository(path.join(ws, "sub")))?.gitDir, path.join(ws, "sub", ".git"));
   });
@@ -55,7 +58,7 @@ describe("workspace git", function () {
   it("an empty .git folder is not a repository: git's own message, not a silent fallback to a parent", async () => {
     const ws = path.join(base, "empty");
     await fs.mkdir(path.join(ws, ".git"), { recursive: true });
-    await assert.rejects(WorkspaceGit.open(ws), /not a git repository/);
+    await assert.rejects(WorkspaceGit.open(ws, NEVER_ABORTED), /not a git repository/);
   });
 
   it("without GIT_NO_LAZY_FETCH (git before 2.44 / 2.39.4), the transport block alone stops a lazy fetch", async () => {

@@ -60,15 +60,15 @@ export class WorkspaceGit {
   private constructor(
     readonly repository: PinnedRepository,
     private readonly env: NodeJS.ProcessEnv,
-    private readonly signal: AbortSignal | undefined,
+    private readonly signal: AbortSignal,
   ) {}
 
   /**
    * git for the workspace folder's own repository, or undefined when it has none. Throws GitCommandError
    * when git cannot read the repository (not a repository after all, dubious ownership, bad config).
    */
-  static async open(folder: string, signal?: AbortSignal): Promise<WorkspaceGit | undefined> {
-    signal?.throwIfAborted();
+  static async open(folder: string, signal: AbortSignal): Promise<WorkspaceGit | undefined> {
+    signal.throwIfAborted();
     const repository = await pinnedRepository(folder);
     if (!repository) return undefined;
     await requireSupportedGit(signal);
@@ -86,8 +86,8 @@ export class WorkspaceGit {
   }
 }
 
-async function run(repository: PinnedRepository, env: NodeJS.ProcessEnv, args: readonly string[], signal: AbortSignal | undefined, options: RunOptions): Promise<string> {
-  signal?.throwIfAborted();
+async function run(repository: PinnedRepository, env: NodeJS.ProcessEnv, args: readonly string[], signal: AbortSignal, options: RunOptions): Promise<string> {
+  signal.throwIfAborted();
   const binary = gitBinary();
   return new Promise<string>((resolve, reject) => {
     const child = execFile(
@@ -112,7 +112,7 @@ export const MIN_GIT_VERSION: readonly [number, number] = [2, 31];
 
 let checkedVersion: Promise<void> | undefined;
 
-async function requireSupportedGit(signal: AbortSignal | undefined): Promise<void> {
+async function requireSupportedGit(signal: AbortSignal): Promise<void> {
   checkedVersion ??= new Promise<string>((resolve, reject) => {
     execFile(gitBinary(), ["version"], { env: { PATH: process.env.PATH ?? "", LC_ALL: "C" }, windowsHide: true }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
   }).then((output) => {
@@ -123,7 +123,7 @@ async function requireSupportedGit(signal: AbortSignal | undefined): Promise<voi
   });
   // A failed check is not cached: git may be installed or updated while the server runs.
   checkedVersion.catch(() => (checkedVersion = undefined));
-  signal?.throwIfAborted();
+  signal.throwIfAborted();
   return checkedVersion;
 }
 

@@ -5,13 +5,16 @@ import path from "node:path";
 import { DEFAULT_SETTINGS, type PincerSettings } from "../protocol";
 import { ModelHost, NoModelError, type HostStatus } from "./model-host";
 
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
+
 /**
- * The test model's path, or a skip with the reason. test/helpers lies outside the server project,
+ * The test model's path, or a skip with the reason. test/support lies outside the server project,
  * so tsc -b cannot follow a static import of it; and a top-level await would make mocha import this
  * file as ESM beside the others it requires, loading the modules under test twice.
  */
 async function requireTestModel(context: Mocha.Context): Promise<string> {
-  const helper = "../../../test/helpers/test-model.ts";
+  const helper = "../../../test/support/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 
@@ -58,7 +61,7 @@ describe("ModelHost", () => {
     await host.configure(settings({ model: "" }));
     assert.equal(host.status.state, "no-model");
     assert.match(host.status.message ?? "", /No model is selected/);
-    await assert.rejects(host.requireEngine(), (error: Error) => error instanceof NoModelError && /No model is selected/.test(error.message));
+    await assert.rejects(host.requireEngine(NEVER_ABORTED), (error: Error) => error instanceof NoModelError && /No model is selected/.test(error.message));
   });
 
   it("reports a file that is not a model as an error naming the file", async () => {
@@ -72,7 +75,7 @@ describe("ModelHost", () => {
     assert.equal(host.status.modelPath, notes);
     assert.ok(host.status.message?.includes("notes.gguf") && /GGUF/.test(host.status.message), host.status.message);
     assert.ok(logged.some((line) => line.startsWith("error:") && line.includes("notes.gguf")), logged.join("\n"));
-    await assert.rejects(host.requireEngine(), (error: Error) => error instanceof NoModelError && error.message.includes("notes.gguf"));
+    await assert.rejects(host.requireEngine(NEVER_ABORTED), (error: Error) => error instanceof NoModelError && error.message.includes("notes.gguf"));
   });
 
   it("loads a good model: loading, then ready on the CPU", async () => {
@@ -88,16 +91,31 @@ describe("ModelHost", () => {
     assert.equal(progress[0], "begin");
     assert.equal(progress[progress.length - 1], "end");
 
-    const engine = await host.requireEngine();
+    const engine = await host.requireEngine(NEVER_ABORTED);
     assert.equal(engine.facts.path, modelPath);
     assert.equal(engine.backend.backend, "CPU");
   });
 
+  it("a caller waiting for a load in progress stops waiting when its signal aborts; the load goes on", async () => {
+    let started!: () => void;
+    const loadStarted = new Promise<void>((resolve) => (started = resolve));
+    host = new ModelHost({ log: () => undefined, onStatus: (s) => s.state === "loading" && started() });
+    const loading = host.configure(settings({ model: modelPath }));
+    await loadStarted;
+    const controller = new AbortController();
+    const waiting = host.requireEngine(controller.signal);
+    controller.abort();
+    await assert.rejects(waiting, { name: "AbortError" });
+    await assert.rejects(host.requireEngine(AbortSignal.abort()), { name: "AbortError" });
+    await loading;
+    assert.equal((await host.requireEngine(NEVER_ABORTED)).facts.path, modelPath, "the load finished for the others");
+  });
+
   it("reports busy while a generation runs", async () => {
     await host.configure(settings({ model: modelPath }));
-    const engine = await host.requireEngine();
+    const engine = await host.requireEngine(NEVER_ABORTED);
     statuses.length = 0;
-    await engine.sequence("chat").generate("hello", { maxTokens: 3 });
+    await engine.sequence("chat").generate("hello", { signal: NEVER_ABORTED, maxTokens: 3 });
     assert.deepEqual(
       statuses.map((s) => s.state),
       ["busy", "ready"],
@@ -106,13 +124,13 @@ describe("ModelHost", () => {
 
   it("does not reload for the same settings, and reloads when one that matters changes", async () => {
     await host.configure(settings({ model: modelPath }));
-    const first = await host.requireEngine();
-    await host.configure(settings({ model: modelPath, completion: { enabled: false, maxTokens: 5, maxLines: 1, debounceMs: 0, model: "" } }));
-    assert.equal(await host.requireEngine(), first, "the same engine after a configure with the same model settings");
+    const first = await host.requireEngine(NEVER_ABORTED);
+    await host.configure(settings({ model: modelPath, completion: { enabled: false, maxTokens: 5, maxLines: 1, debounceMs: 0, model: "", firstSuggestionMs: 0 } }));
+    assert.equal(await host.requireEngine(NEVER_ABORTED), first, "the same engine after a configure with the same model settings");
     assert.equal(statuses.filter((s) => s.state === "loading").length, 1);
 
     await host.configure(settings({ model: modelPath, contextSize: 256 }));
-    const second = await host.requireEngine();
+    const second = await host.requireEngine(NEVER_ABORTED);
     assert.notEqual(second, first);
     assert.equal(second.contextSize, 256);
     assert.throws(() => first.sequence("chat"), /unloaded/, "the old engine was disposed");
@@ -133,23 +151,23 @@ describe("ModelHost", () => {
       statuses.map((s) => s.state),
       ["loading", "no-model"],
     );
-    await assert.rejects(host.requireEngine(), NoModelError);
+    await assert.rejects(host.requireEngine(NEVER_ABORTED), NoModelError);
   });
 
   it("loads only the newest of two different settings sent together", async () => {
     await Promise.all([host.configure(settings({ model: modelPath, contextSize: 256 })), host.configure(settings({ model: modelPath, contextSize: 512 }))]);
     assert.equal(host.status.state, "ready");
-    assert.equal((await host.requireEngine()).contextSize, 512);
+    assert.equal((await host.requireEngine(NEVER_ABORTED)).contextSize, 512);
   });
 
   it("says an hf: model is not downloaded yet, and unloads the previous model", async () => {
     await host.configure(settings({ model: modelPath }));
-    const previous = await host.requireEngine();
+    const previous = await host.requireEngine(NEVER_ABORTED);
 
     await host.configure(settings({ model: "hf:owner/repo/not-here-q4.gguf" }));
     assert.equal(host.status.state, "no-model");
     assert.match(host.status.message ?? "", /hf:owner\/repo\/not-here-q4\.gguf is not downloaded/);
-    await assert.rejects(host.requireEngine(), (error: Error) => error instanceof NoModelError && /not downloaded/.test(error.message));
+    await assert.rejects(host.requireEngine(NEVER_ABORTED), (error: Error) => error instanceof NoModelError && /not downloaded/.test(error.message));
     assert.throws(() => previous.sequence("chat"), /unloaded/);
   });
 
@@ -159,7 +177,7 @@ describe("ModelHost", () => {
     await host.configure(settings({ model: "hf:owner/repo/sub/downloaded-q4.gguf" }));
     assert.equal(host.status.state, "ready", host.status.message);
     assert.equal(host.status.modelPath, target);
-    assert.equal((await host.requireEngine()).facts.path, target);
+    assert.equal((await host.requireEngine(NEVER_ABORTED)).facts.path, target);
   });
 
   it("reports a malformed model setting as an error", async () => {

@@ -1,5 +1,6 @@
 // Owns the one warm model: resolves the `model` setting, loads it (reloading when settings that
 // matter change), and reports its state. Shared by every feature and by the CLI; no LSP here.
+import { PincerError } from "../platform/errors";
 import { promises as fs } from "node:fs";
 import { Engine } from "../engine/engine";
 import { errorText, ModelFileError } from "../engine/model-check";
@@ -7,6 +8,7 @@ import type { SequenceSlot } from "../engine/sequence";
 import type { ThreadCalibrationStore } from "../engine/thread-policy";
 import { downloadTarget, parseModelSpec } from "../models/model-spec";
 import { resolveModelsDir } from "../models/models-dir";
+import { abortable } from "../platform/abortable";
 import type { Logger } from "../platform/log";
 import type { PincerSettings, StatusParams } from "../protocol";
 
@@ -18,10 +20,11 @@ export interface LoadProgressListener {
   (event: { kind: "begin" | "report" | "end"; fraction: number; message: string }): void;
 }
 
-export class NoModelError extends Error {
+/** No model is chosen, downloaded or loadable: a state the person changes (Select Model…, --model). */
+export class NoModelError extends PincerError {
+  override name = "NoModelError";
   constructor(message: string) {
-    super(message);
-    this.name = "NoModelError";
+    super(message, "not-available");
   }
 }
 
@@ -67,9 +70,10 @@ export class ModelHost {
     await this.load(key, modelPath, settings);
   }
 
-  /** The loaded engine, waiting for a load in progress; a clear error when there is none. */
-  async requireEngine(): Promise<Engine> {
-    if (this.loading) await this.loading.done;
+  /** The loaded engine, waiting for a load in progress (until `signal` aborts); a clear error when there is none. */
+  async requireEngine(signal: AbortSignal): Promise<Engine> {
+    signal.throwIfAborted();
+    if (this.loading) await abortable(this.loading.done, signal);
     if (this.engine) return this.engine;
     throw new NoModelError(this.current.message ?? "No model is loaded.");
   }
@@ -130,7 +134,7 @@ export class ModelHost {
         this.options.log(
           "info",
           `Loaded ${engine.facts.name} on ${engine.backend.backend} in ${seconds}s: ${engine.gpuLayers}/${engine.facts.layers} layers on the GPU, ` +
-            `${engine.threads.threads} thread(s) (${engine.threads.source}), context ${engine.contextSize} tokens, ` +
+            `${engine.threads.threads} thread(s) (${engine.threads.source}; prompt ${engine.threads.promptThreads}, generation ${engine.threads.generationThreads}), context ${engine.contextSize} tokens, ` +
             `chat format ${engine.chatFormat.wrapper.wrapperName} (${CHAT_FORMAT_SOURCES[engine.chatFormat.source]}).`,
         );
         this.setStatus(this.readyStatus(engine));

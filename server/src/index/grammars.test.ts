@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { Query } from "web-tree-sitter";
-import { GRAMMAR_FILES, type GrammarId, grammarForLanguageId, grammarForPath, grammarWasmPath, runtimeWasmPath, supportedLanguageIds } from "./grammars";
+import { GRAMMAR_FILES, type GrammarId, grammarForLanguageId, grammarForPath, grammarWasmPath, languageIdForPath, runtimeWasmPath, supportedLanguageIds } from "./grammars";
 import { ParserPool } from "./parser-pool";
 import { QUERIES } from "./queries";
 
@@ -26,6 +26,13 @@ describe("grammars", () => {
     assert.equal(grammarForPath("lib/util.hpp"), "cpp");
     assert.equal(grammarForPath("main.rs"), "rust");
     assert.equal(grammarForPath("README"), undefined);
+  });
+
+  it("names a path's editor language id for hosts that have only the path", () => {
+    assert.equal(languageIdForPath("hello.ts"), "typescript");
+    assert.equal(languageIdForPath("App.tsx"), "typescriptreact");
+    assert.equal(languageIdForPath("Program.cs"), "csharp");
+    assert.equal(languageIdForPath("README"), "plaintext");
   });
 
   it("finds every .wasm in node_modules", () => {

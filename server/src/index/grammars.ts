@@ -140,6 +140,15 @@ export function grammarForPath(filePath: string): GrammarId | undefined {
 }
 
 /**
+ * The editor's language id for a file path (the first language id its grammar serves), for hosts
+ * that only have a path (the CLI); "plaintext" when no grammar covers it.
+ */
+export function languageIdForPath(filePath: string): string {
+  const grammar = grammarForPath(filePath);
+  return Object.keys(BY_LANGUAGE_ID).find((id) => BY_LANGUAGE_ID[id] === grammar) ?? "plaintext";
+}
+
+/**
  * Accepts a languageId, or a grammar id itself (so callers holding a GrammarId can pass it
  * through the same functions).
  */

@@ -1,9 +1,10 @@
 // pincer/agent/run (events as pincer/agent/event, cancel with $/cancelRequest), pincer/agent/undo
-// and pincer/agent/transcript: a thin layer over agent/planner's runAgent and the checkpoints.
-import { randomUUID } from "node:crypto";
+// and pincer/agent/transcript: a thin layer over agent/agent-session.ts.
 import type { Connection } from "vscode-languageserver";
-import { PERMISSION_PROFILES, type PermissionProfile } from "../agent/permissions";
-import { describeWorkspace, runAgent, type Transcript } from "../agent/planner/index";
+import { agentModel, openAgentSession, requireAgentRoots, runAgentSession, undoAgentRun } from "../agent/agent-session";
+import type { Transcript } from "../agent/planner/index";
+import { newRunId } from "../agent/run-id";
+import { PincerError } from "../platform/errors";
 import {
   AgentEventNotification,
   AgentRunRequest,
@@ -16,44 +17,43 @@ import {
   type AgentUndoParams,
   type UndoReport,
 } from "../protocol";
-import { agentModel, createLspAgentHost, lspCheckpoints, workspaceRootsOf } from "./agent-host";
+import { lspAgentPorts, lspCheckpoints } from "./agent-host";
 import { toAbortSignal } from "./cancellation";
+import { remoteAgentModelFor } from "../remote/role-models";
 import type { ServerContext } from "./context";
+import type { AgentWritesInFlight } from "./editor-writes";
+import type { LspMcp } from "./mcp";
 
 /** Transcripts of this process's runs, for "Open transcript as JSON"; the oldest go first. */
 const KEPT_TRANSCRIPTS = 20;
 
-export function registerAgent(connection: Connection, context: ServerContext, storageDir: () => string): void {
+export function registerAgent(connection: Connection, context: ServerContext, storageDir: () => string, inFlight: AgentWritesInFlight, mcp: LspMcp): void {
   const transcripts = new Map<string, Transcript>();
   let running = false;
 
   connection.onRequest(AgentRunRequest, async (params: AgentRunParams, token): Promise<AgentRunResult> => {
-    if (typeof params?.id !== "string" || typeof params.request !== "string" || params.request.trim() === "") throw new Error("pincer/agent/run needs an id and a request.");
-    if (params.profile !== undefined && !PERMISSION_PROFILES.includes(params.profile)) throw new Error(`Unknown agent profile "${String(params.profile)}".`);
     // One run at a time: two runs would interleave edits and checkpoints of the same files.
-    if (running) throw new Error("An agent run is already in progress; stop it first.");
+    if (running) throw new PincerError("An agent run is already in progress; stop it first.", "not-available");
     running = true;
     try {
       const signal = toAbortSignal(token);
-      const runId = `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomUUID().slice(0, 8)}`;
+      const runId = newRunId();
       const settings = context.settings().agent;
-      const profile: PermissionProfile = params.profile ?? settings.profile;
-      const host = await createLspAgentHost(connection, context, { id: params.id, runId, profile, storageDir: storageDir(), ripgrepPath: params.ripgrepPath });
-      if (!context.trusted()) context.log("info", "Agent: Restricted Mode; the run is read-only.");
-      const transcript = await runAgent({
+      let step = 0;
+      const ports = lspAgentPorts(connection, context, { id: params.id, runId, storageDir: storageDir(), ...(params.ripgrepPath ? { ripgrepPath: params.ripgrepPath } : {}), step: () => step, inFlight });
+      // MCP servers start on demand here (a workspace one only after its approval card).
+      const mcpTools = await mcp.hub().tools(await mcp.scope(), signal);
+      const session = await openAgentSession({ roots: await context.roots(), profile: params.profile ?? settings.profile, settings, sandbox: await context.commandSandbox(), host: ports, mcpTools });
+      if (!ports.trusted) context.log("info", "Agent: Restricted Mode; the run is read-only.");
+      const transcript = await runAgentSession(session, {
         runId,
         request: params.request,
-        workspaceContext: await describeWorkspace(host.roots),
-        model: await agentModel(context),
-        tools: host.tools,
-        context: host.context,
-        gate: host.gate,
-        approver: host.approver,
-        checkpoints: host.checkpoints,
-        budgets: { maxSteps: settings.maxSteps, maxTokens: settings.maxTokens, maxWallMs: settings.maxWallSeconds * 1000 },
+        model: await agentModel(() => context.host.requireEngine(signal), context.log, remoteAgentModelFor(context.settings(), context.remote, context.log, signal)),
+        approver: ports.approver,
+        settings,
         signal,
         onEvent: (event) => {
-          if (event.type === "step-start") host.setStep(event.step);
+          if (event.type === "step-start") step = event.step;
           void connection.sendNotification(AgentEventNotification, { id: params.id, event } satisfies AgentEventParams);
         },
       });
@@ -72,19 +72,15 @@ export function registerAgent(connection: Connection, context: ServerContext, st
   });
 
   connection.onRequest(AgentUndoRequest, async (params: AgentUndoParams, token): Promise<UndoReport> => {
-    if (typeof params?.runId !== "string" || params.runId === "") throw new Error("pincer/agent/undo needs a runId.");
-    if (!context.trusted()) throw new Error("Undo writes files; it is not available in Restricted Mode.");
-    if (running) throw new Error("Stop the running agent before undoing.");
-    const signal = toAbortSignal(token);
-    const checkpoints = lspCheckpoints(connection, context, await workspaceRootsOf(context), storageDir());
-    const runs = await checkpoints.listRuns(signal);
-    if (!runs.some((run) => run.runId === params.runId)) throw new Error(`No checkpoints for run ${params.runId} in this workspace.`);
-    return typeof params.step === "number" ? checkpoints.undoStep(params.runId, params.step, signal) : checkpoints.undoRun(params.runId, signal);
+    context.trust.require("undo");
+    if (running) throw new PincerError("Stop the running agent before undoing.", "not-available");
+    const checkpoints = lspCheckpoints(connection, context, requireAgentRoots(await context.roots()), storageDir(), inFlight);
+    return (await undoAgentRun(checkpoints, params.runId, params.step, toAbortSignal(token))).report;
   });
 
   connection.onRequest(AgentTranscriptRequest, (params: AgentTranscriptParams): Transcript => {
-    const transcript = transcripts.get(String(params?.runId));
-    if (!transcript) throw new Error(`No transcript for run ${String(params?.runId)} (transcripts are kept while the server runs).`);
+    const transcript = transcripts.get(params.runId);
+    if (!transcript) throw new PincerError(`No transcript for run ${params.runId} (transcripts are kept while the server runs).`, "invalid-params");
     return transcript;
   });
 }

@@ -12,6 +12,7 @@ import type { Connection, WorkspaceEdit } from "vscode-languageserver";
 import type { FileWriter } from "../agent/tool-types";
 import { readFileConfined, verifyFolder, writeFileConfined } from "../platform/confined-fs";
 import { AgentSaveRequest, type AgentSaveParams } from "../protocol";
+import { AgentWritesInFlight } from "./editor-writes";
 
 /** The last line any document can have: VS Code clamps a range to the document, so this means "to the end". */
 const END = { line: 2 ** 31 - 1, character: 0 };
@@ -24,9 +25,23 @@ export class ApplyEditWriter implements FileWriter {
     private readonly connection: Connection,
     private readonly warn: (message: string) => void,
     private readonly openDocumentText: (uri: string) => string | undefined = () => undefined,
+    /** While the agent writes a path through the editor, the editor's reports of it are the agent's, not the person's. */
+    private readonly inFlight: AgentWritesInFlight = new AgentWritesInFlight(),
   ) {}
 
-  async write(absolutePath: string, content: string, signal: AbortSignal): Promise<void> {
+  write(absolutePath: string, content: string, signal: AbortSignal): Promise<void> {
+    return this.inFlight.during([absolutePath], () => this.writeNow(absolutePath, content, signal));
+  }
+
+  delete(absolutePath: string, signal: AbortSignal): Promise<void> {
+    return this.inFlight.during([absolutePath], () => this.deleteNow(absolutePath, signal));
+  }
+
+  rename(fromAbsolutePath: string, toAbsolutePath: string, signal: AbortSignal): Promise<void> {
+    return this.inFlight.during([fromAbsolutePath, toAbsolutePath], () => this.renameNow(fromAbsolutePath, toAbsolutePath, signal));
+  }
+
+  private async writeNow(absolutePath: string, content: string, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     const uri = pathToFileURL(absolutePath).href;
     await this.refuseUnsavedChanges(absolutePath, uri);
@@ -50,7 +65,7 @@ export class ApplyEditWriter implements FileWriter {
     }
   }
 
-  async delete(absolutePath: string, signal: AbortSignal): Promise<void> {
+  private async deleteNow(absolutePath: string, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     await this.refuseUnsavedChanges(absolutePath, pathToFileURL(absolutePath).href);
     await verifyFolder(path.dirname(absolutePath));
@@ -58,7 +73,7 @@ export class ApplyEditWriter implements FileWriter {
     if (await fs.lstat(absolutePath).then(() => true, () => false)) await fs.rm(absolutePath, { force: true });
   }
 
-  async rename(fromAbsolutePath: string, toAbsolutePath: string, signal: AbortSignal): Promise<void> {
+  private async renameNow(fromAbsolutePath: string, toAbsolutePath: string, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     await verifyFolder(path.dirname(fromAbsolutePath));
     await verifyNearestFolder(toAbsolutePath);

@@ -1,6 +1,7 @@
 // The chat history requests: open the workspace's store with the client's key, list, get, rename,
 // delete and clear conversations.
 import type { Connection } from "vscode-languageserver";
+import { PincerError } from "../platform/errors";
 import {
   ChatHistoryClearRequest,
   ChatHistoryDeleteRequest,
@@ -8,12 +9,6 @@ import {
   ChatHistoryListRequest,
   ChatHistoryRenameRequest,
   ChatStoreRequest,
-  type ChatHistoryIdParams,
-  type ChatHistoryListResult,
-  type ChatHistoryRenameParams,
-  type ChatHistoryRenameResult,
-  type ChatStoreParams,
-  type Conversation,
 } from "../protocol";
 import type { ChatHistoryStore } from "../store/chat-history-store";
 
@@ -25,20 +20,19 @@ export interface ChatHistoryHolder {
 export function registerChatHistory(connection: Connection, holder: ChatHistoryHolder): void {
   const required = (): ChatHistoryStore => {
     const store = holder.store();
-    if (!store) throw new Error("The chat history is not open yet.");
+    if (!store) throw new PincerError("The chat history is not open yet.", "not-available");
     return store;
   };
 
-  connection.onRequest(ChatStoreRequest, (params: ChatStoreParams): void => {
-    if (typeof params?.dir !== "string" || params.dir === "" || typeof params.key !== "string") throw new Error("pincer/chatStore needs a folder and a key.");
-    holder.open(params.dir, Buffer.from(params.key, "base64"));
-  });
-  connection.onRequest(ChatHistoryListRequest, (): Promise<ChatHistoryListResult> => required().list());
-  connection.onRequest(ChatHistoryGetRequest, (params: ChatHistoryIdParams): Promise<Conversation> => required().get(String(params?.id)));
-  connection.onRequest(ChatHistoryRenameRequest, async (params: ChatHistoryRenameParams): Promise<ChatHistoryRenameResult> => {
-    const warning = await required().rename(String(params?.id), String(params?.title ?? ""));
+  connection.onRequest(ChatStoreRequest, (params) => holder.open(params.dir, Buffer.from(params.key, "base64")));
+  connection.onRequest(ChatHistoryListRequest, () => required().list());
+  connection.onRequest(ChatHistoryGetRequest, (params) => required().get(params.id));
+  connection.onRequest(ChatHistoryRenameRequest, async (params) => {
+    const warning = await required().rename(params.id, params.title);
     return warning ? { warning } : {};
   });
-  connection.onRequest(ChatHistoryDeleteRequest, (params: ChatHistoryIdParams) => required().delete(String(params?.id)));
-  connection.onRequest(ChatHistoryClearRequest, () => required().clear());
+  connection.onRequest(ChatHistoryDeleteRequest, (params) => required().delete(params.id));
+  connection.onRequest(ChatHistoryClearRequest, async () => {
+    await required().clear();
+  });
 }

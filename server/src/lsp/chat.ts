@@ -1,44 +1,27 @@
-// pincer/chat (streamed as pincer/chatChunk), pincer/chatContext and the chat history requests:
-// a thin layer over chat/chat-service.ts and store/chat-history-store.ts.
-import { LSPErrorCodes, ResponseError, type Connection } from "vscode-languageserver";
-import { ChatSaveError, ChatService } from "../chat/chat-service";
+// pincer/chat/send (streamed as pincer/chat/chunk), pincer/chat/context (both read @ MCP resources through the
+// MCP hub), the @ picker's symbols and git diff, and
+// the chat history requests: a thin layer over chat/chat-service.ts and store/chat-history-store.ts.
+import type { Connection } from "vscode-languageserver";
+import { ChatService } from "../chat/chat-service";
 import { uncommittedChanges } from "../chat/git-diff";
 import { outline } from "../index/symbols";
-import { WorkspaceRoots } from "../platform/workspace-paths";
-import {
-  ChatChunkNotification,
-  ChatContextRequest,
-  ChatGitDiffRequest,
-  ChatRequest,
-  ChatSymbolsRequest,
-  type ChatGitDiffResult,
-  type ChatSymbolsParams,
-  type ChatSymbolsResult,
-  type ChatChunkParams,
-  type ChatContextParams,
-  type ChatErrorData,
-  type ChatParams,
-  type ChatResult,
-  type ContextReport,
-} from "../protocol";
+import { ChatChunkNotification, ChatContextRequest, ChatGitDiffRequest, ChatRequest, ChatSymbolsRequest, type ChatGitDiffResult, type ChatSymbolsResult } from "../protocol";
 import { ChatHistoryStore } from "../store/chat-history-store";
 import { toAbortSignal } from "./cancellation";
 import { registerChatHistory } from "./chat-history";
 import type { ServerContext } from "./context";
+import { chatModelFor } from "../remote/role-models";
+import type { LspMcp } from "./mcp";
 
-export function registerChat(connection: Connection, context: ServerContext): void {
+export function registerChat(connection: Connection, context: ServerContext, mcp: LspMcp): void {
   let store: ChatHistoryStore | undefined;
-  let roots: { key: string; roots: Promise<WorkspaceRoots> } | undefined;
   const service = new ChatService({
-    engine: () => context.host.requireEngine(),
+    model: (signal) => chatModelFor(context.settings(), context.remote, (s) => context.host.requireEngine(s), signal),
     store: () => store,
-    roots: () => {
-      const folders = context.workspaceFolders();
-      const key = folders.join("\0");
-      if (roots?.key !== key) roots = { key, roots: WorkspaceRoots.create(folders) };
-      return roots.roots;
-    },
+    roots: () => context.roots(),
     warn: (message) => context.log("warn", message),
+    // An @ MCP resource: read at send time under the hub's rules (an unapproved workspace server never starts).
+    readMcpResource: async (server, uri, signal) => (await mcp.hub().readResource(await mcp.scope(), server, uri, signal)).text,
   });
   registerChatHistory(connection, {
     store: () => store,
@@ -47,31 +30,24 @@ export function registerChat(connection: Connection, context: ServerContext): vo
     },
   });
 
-  connection.onRequest(ChatRequest, async (params: ChatParams, token): Promise<ChatResult> => {
-    if (typeof params?.message !== "string" || params.message.trim() === "") throw new Error("The chat message is empty.");
-    try {
-      return await service.send(params, {
-        signal: toAbortSignal(token),
-        onText: (text) => void connection.sendNotification(ChatChunkNotification, { id: params.id, text } satisfies ChatChunkParams),
-      });
-    } catch (error) {
-      // The client keeps the conversation a failed turn was stored in, so the next message joins it.
-      if (error instanceof ChatSaveError) throw new ResponseError<ChatErrorData>(LSPErrorCodes.RequestFailed, error.message, { conversationId: error.conversationId });
-      throw error;
-    }
-  });
+  connection.onRequest(ChatRequest, (params, token) =>
+    service.send(params, {
+      signal: toAbortSignal(token),
+      onText: (text) => void connection.sendNotification(ChatChunkNotification, { id: params.id, text }),
+    }),
+  );
 
-  connection.onRequest(ChatContextRequest, (params: ChatContextParams): Promise<ContextReport> => service.preview({ ...params, message: String(params?.message ?? "") }));
+  connection.onRequest(ChatContextRequest, (params, token) => service.preview(params, toAbortSignal(token)));
 
-  connection.onRequest(ChatSymbolsRequest, async (params: ChatSymbolsParams): Promise<ChatSymbolsResult> => {
-    const symbols = await outline(String(params?.text ?? ""), String(params?.languageId ?? ""));
+  connection.onRequest(ChatSymbolsRequest, async (params): Promise<ChatSymbolsResult> => {
+    const symbols = await outline(params.text, params.languageId);
     return {
       symbols: symbols?.map((s) => ({ name: s.name, kind: s.kind, startLine: s.range.start.line, endLine: s.range.end.line, container: s.container })),
     };
   });
 
-  connection.onRequest(ChatGitDiffRequest, async (_params: unknown, token): Promise<ChatGitDiffResult> => {
-    if (!context.trusted()) throw new Error("The git diff is not read in Restricted Mode (git runs programs named in the repository's config).");
+  connection.onRequest(ChatGitDiffRequest, async (_params, token): Promise<ChatGitDiffResult> => {
+    context.trust.require("git");
     return { diffs: await uncommittedChanges(context.workspaceFolders(), toAbortSignal(token)) };
   });
 }

@@ -4,10 +4,11 @@
 // workspace/applyEdit (so the change lands as one undoable edit in VS Code).
 import { CodeActionKind, ErrorCodes, ResponseError, type CodeAction, type Connection, type Diagnostic as LspDiagnostic, type TextDocuments } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { taskEditPrompt } from "../actions/action-prompts";
-import { engineActionModel } from "../actions/action-model";
+import { chatActionModel } from "../actions/action-model";
+import { chatModelFor } from "../remote/role-models";
 import { proposeEdit, type ProposedReplacement } from "../actions/propose-edit";
-import { applyReplacement, replacementFor } from "../actions/replacement";
+import { applyReplacement } from "../actions/replacement";
+import { PincerError } from "../platform/errors";
 import {
   ApplyEditCommand,
   GenerateEditCommand,
@@ -20,11 +21,9 @@ import {
   type PincerActionKind,
   type WorkspaceEdit,
 } from "../protocol";
-import type { TaskDefinition } from "../tasks/task-file";
-import { renderTaskPrompt, type TaskValues } from "../tasks/task-render";
+import { loadTask, proposeTaskEdit } from "../tasks/task-service";
 import type { ServerContext } from "./context";
 import { withGenerationProgress } from "./generation-progress";
-import { loadTask, taskValues } from "./task-requests";
 
 export const EXECUTE_COMMANDS = [GenerateEditCommand, ApplyEditCommand];
 
@@ -36,8 +35,6 @@ const TITLES: Record<PincerActionKind, string> = {
   refactor: "Pincer: Refactor…",
 };
 
-/** Restricted Mode stays read-only: Explain is offered, edits are not (see docs-fragments/tasks.md). */
-const RESTRICTED = "Restricted Mode: Pincer does not edit files in an untrusted workspace. Trust the workspace to use this action.";
 
 export function registerCodeActions(connection: Connection, documents: TextDocuments<TextDocument>, context: ServerContext): void {
   connection.onCodeAction((params): CodeAction[] => {
@@ -47,7 +44,7 @@ export function registerCodeActions(connection: Connection, documents: TextDocum
     const wanted = (kind: string) => !only || only.some((prefix) => kind === prefix || kind.startsWith(`${prefix}.`));
     const actions: CodeAction[] = [];
     const add = (action: PincerActionKind, kind: string, args: Omit<CodeActionArgs, "action">, lspDiagnostic?: LspDiagnostic) => {
-      if (!wanted(kind) || (action !== "explain" && !context.trusted())) return;
+      if (!wanted(kind) || (action !== "explain" && !context.trust.trusted)) return; // Restricted Mode: Explain only
       actions.push({ title: TITLES[action], kind, diagnostics: lspDiagnostic ? [lspDiagnostic] : undefined, command: { title: TITLES[action], command: RunCodeActionCommand, arguments: [{ action, ...args } satisfies CodeActionArgs] } });
     };
     const lspDiagnostic = params.context.diagnostics[0];
@@ -70,17 +67,17 @@ export function registerCodeActions(connection: Connection, documents: TextDocum
   connection.onExecuteCommand(async (params, token) => {
     if (params.command === GenerateEditCommand) {
       const request = params.arguments?.[0] as GenerateEditParams | undefined;
-      if (!context.trusted()) throw new ResponseError(ErrorCodes.InvalidRequest, RESTRICTED);
+      context.trust.require("edit");
       const document = request && typeof request.uri === "string" ? documents.get(request.uri) : undefined;
-      if (!request || !document || !isRange(request.range)) throw new ResponseError(ErrorCodes.InvalidParams, "pincer.codeAction.generate needs { action, uri, range } for an open document.");
+      if (!request || !document || !isRange(request.range)) throw new PincerError("pincer.codeAction.generate needs { action, uri, range } for an open document.", "invalid-params");
       const title = request.action === "task" ? "Pincer: Run Task" : TITLES[request.action] ?? "Pincer";
       return withGenerationProgress(connection, title, token, (signal) => generate(document, request, context, signal));
     }
     if (params.command === ApplyEditCommand) {
-      if (!context.trusted()) throw new ResponseError(ErrorCodes.InvalidRequest, RESTRICTED);
+      context.trust.require("edit");
       const edit = params.arguments?.[0] as WorkspaceEdit | undefined;
       const problem = editProblem(edit, documents);
-      if (problem) throw new ResponseError(ErrorCodes.InvalidParams, problem);
+      if (problem) throw new PincerError(problem, "invalid-params");
       const result = await connection.workspace.applyEdit({ label: "Pincer", edit: edit! });
       return { applied: result.applied, failureReason: result.failureReason } satisfies ApplyEditResult;
     }
@@ -95,21 +92,16 @@ async function generate(live: TextDocument, request: GenerateEditParams, context
   const text = document.getText();
   const start = document.offsetAt(request.range.start);
   const end = document.offsetAt(request.range.end);
-  const model = engineActionModel(await context.host.requireEngine());
+  const model = chatActionModel(await chatModelFor(context.settings(), context.remote, (s) => context.host.requireEngine(s), signal));
   let proposal: ProposedReplacement;
   if (request.action === "task") {
-    const stored = await loadTask(context, request.taskId);
-    if (!stored.edit) throw new ResponseError(ErrorCodes.InvalidParams, `Task "${stored.name}" does not edit (edit: false); it answers in the chat.`);
-    // An edit task changes the selection, or the whole file when nothing is selected.
-    const range = end > start ? { start, end } : { start: 0, end: text.length };
-    const prompt = taskEditPrompt(renderOrFail(stored, taskValues(text, range.start, range.end, request.inputs)), document.languageId);
-    const result = await model.answer(prompt, { signal });
-    proposal = { replacement: replacementFor("refactor", text, range, result.text), answer: result.text, stopReason: result.stopReason };
+    const task = await loadTask(await context.roots(), request.taskId ?? "", signal);
+    proposal = await proposeTaskEdit(model, task, { text, start, end, languageId: document.languageId, inputs: request.inputs ?? {} }, { signal });
   } else if (request.action === "fix" || request.action === "document" || request.action === "tests" || request.action === "refactor") {
-    if (request.action === "refactor" && !request.instruction?.trim()) throw new ResponseError(ErrorCodes.InvalidParams, "Refactor needs an instruction (what to do with the code).");
+    if (request.action === "refactor" && !request.instruction?.trim()) throw new PincerError("Refactor needs an instruction (what to do with the code).", "invalid-params");
     proposal = await proposeEdit(model, { kind: request.action, text, languageId: document.languageId, start, end, diagnostic: request.diagnostic?.message, instruction: request.instruction }, { signal });
   } else {
-    throw new ResponseError(ErrorCodes.InvalidParams, `Unknown action "${String(request.action)}".`);
+    throw new PincerError(`Unknown action "${String(request.action)}".`, "invalid-params");
   }
   const { replacement } = proposal;
   const range = { start: document.positionAt(replacement.start), end: document.positionAt(replacement.end) };
@@ -121,14 +113,6 @@ async function generate(live: TextDocument, request: GenerateEditParams, context
     answer: proposal.answer,
     stopReason: proposal.stopReason,
   };
-}
-
-function renderOrFail(task: TaskDefinition, values: TaskValues): string {
-  try {
-    return renderTaskPrompt(task, values);
-  } catch (error) {
-    throw new ResponseError(ErrorCodes.InvalidParams, (error as Error).message);
-  }
 }
 
 /** The edit must be what `pincer.codeAction.generate` produced: text edits of open documents only. */

@@ -1,11 +1,12 @@
-// pincer/commitMessage and pincer/summarizeChanges: the model reads a workspace folder's git diff
+// pincer/git/commitMessage and pincer/git/summarizeChanges: the model reads a workspace folder's git diff
 // (git/git-changes.ts: pinned, hardened git) and answers with a commit message or a summary.
-import { ErrorCodes, ResponseError, type CancellationToken, type Connection } from "vscode-languageserver";
-import { engineActionModel } from "../actions/action-model";
+import { PincerError } from "../platform/errors";
+import type { CancellationToken, Connection } from "vscode-languageserver";
+import { chatActionModel } from "../actions/action-model";
+import { chatModelFor } from "../remote/role-models";
 import { commitMessagePrompt, summarizeChangesPrompt } from "../actions/action-prompts";
 import { extractCode } from "../actions/extract-code";
-import { GitUnavailableError, stagedDiff, uncommittedDiff, type DiffText } from "../git/git-changes";
-import { WorkspaceRoots } from "../platform/workspace-paths";
+import { stagedDiff, uncommittedDiff, type DiffText } from "../git/git-changes";
 import { CommitMessageRequest, SummarizeChangesRequest, type GitTextParams, type GitTextResult } from "../protocol";
 import type { ServerContext } from "./context";
 import { withGenerationProgress } from "./generation-progress";
@@ -15,16 +16,9 @@ export function registerGitRequests(connection: Connection, context: ServerConte
     (title: string, read: (folder: string, signal: AbortSignal) => Promise<DiffText>, prompt: (diff: string) => string, clean: (answer: string) => string) =>
     (params: GitTextParams, token: CancellationToken) =>
       withGenerationProgress(connection, title, token, async (signal): Promise<GitTextResult> => {
-        if (!context.trusted()) throw new ResponseError(ErrorCodes.InvalidRequest, "Restricted Mode: git is not run in an untrusted workspace (the repository's config can name programs git runs).");
-        const folder = await workspaceFolder(context, params?.folder);
-        let diff: DiffText;
-        try {
-          diff = await read(folder, signal);
-        } catch (error) {
-          if (error instanceof GitUnavailableError) throw new ResponseError(ErrorCodes.InvalidRequest, error.message);
-          throw error;
-        }
-        const model = engineActionModel(await context.host.requireEngine());
+        context.trust.require("git");
+        const diff = await read(await workspaceFolder(context, params.folder), signal);
+        const model = chatActionModel(await chatModelFor(context.settings(), context.remote, (s) => context.host.requireEngine(s), signal));
         const answer = await model.answer(prompt(diff.diff), { signal });
         return { text: clean(answer.text), truncated: diff.truncated };
       });
@@ -33,9 +27,8 @@ export function registerGitRequests(connection: Connection, context: ServerConte
 }
 
 /** Git runs only in an open workspace folder itself (after realpath), never in a path the client names. */
-async function workspaceFolder(context: ServerContext, requested: unknown): Promise<string> {
-  if (typeof requested !== "string" || requested === "") throw new ResponseError(ErrorCodes.InvalidParams, "A workspace folder is required.");
-  const resolved = await (await WorkspaceRoots.create(context.workspaceFolders())).resolveInside(requested);
-  if (!resolved.ok || resolved.relative !== "") throw new ResponseError(ErrorCodes.InvalidParams, `${requested} is not an open workspace folder${resolved.ok ? "" : ` (${resolved.reason})`}.`);
+async function workspaceFolder(context: ServerContext, requested: string): Promise<string> {
+  const resolved = await (await context.roots()).resolveInside(requested);
+  if (!resolved.ok || resolved.relative !== "") throw new PincerError(`${requested} is not an open workspace folder${resolved.ok ? "" : ` (${resolved.reason})`}.`, "invalid-params");
   return resolved.path;
 }

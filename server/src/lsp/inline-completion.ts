@@ -1,33 +1,60 @@
 // textDocument/inlineCompletion (LSP 3.18): ghost text from the completion domain module. A newer
-// request cancels the one in flight; every request's cost is recorded for pincer/completionStats.
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+// request cancels the one in flight; every request's cost is recorded for pincer/completion/stats.
+// An edit away from the current completion anchor, and pincer/completion/cursor (the client saw the
+// cursor move), warm the prompt for that place in the background before any request comes.
 import type { Connection, TextDocuments } from "vscode-languageserver";
 import { InlineCompletionRequest, type InlineCompletionList } from "vscode-languageserver-protocol";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { completeAt, type CompletionResult } from "../completion/complete";
-import { selectContext } from "../completion/context-select";
-import { workspaceImportReader } from "../completion/import-reader";
+import { relatedChunksProvider } from "../codebase/codebase-service";
+import type { CompletionResult } from "../completion/complete";
+import { completionModel, CompletionService, type CompletionDocument } from "../completion/completion-service";
+import type { WarmEvent } from "../completion/completion-session";
 import { RecentEdits } from "../completion/recent-edits";
 import { parserPool, textEdit } from "../index/parser-pool";
 import { prepareSymbols } from "../index/symbols";
-import { CompletionStatsRequest, type CompletionStat, type CompletionStatsResult } from "../protocol";
+import { CompletionCursorNotification, CompletionStatsRequest, type CompletionCursorParams, type CompletionStat, type CompletionStatsResult } from "../protocol";
 import { toAbortSignal } from "./cancellation";
 import type { ServerContext } from "./context";
+import { remoteCompleterFor } from "../remote/role-models";
 
 const MAX_STATS = 5_000;
 
 export function registerInlineCompletion(connection: Connection, documents: TextDocuments<TextDocument>, context: ServerContext): void {
   let latest: AbortController | undefined;
   let stats: CompletionStat[] = [];
-  const recentEdits = trackRecentEdits(documents);
-  const relativePath = (uri: string) => displayPath(uri, context.workspaceFolders());
-  const readImport = workspaceImportReader(() => context.workspaceFolders(), relativePath);
+  const onWarm = (event: WarmEvent) =>
+    context.log("debug", `Completion prompt ${event.kind === "grown" ? "grown to its full size" : "warmed before a request"} at ${event.uri}: ${event.layoutTokens} tokens.`);
+  const completionDocument = (document: TextDocument): CompletionDocument => ({ uri: document.uri, languageId: document.languageId, text: document.getText(), version: document.version });
+  // The cursor is at one of `offsets` (the likeliest last) with no request yet: warm that place. A
+  // newer hint supersedes one still waiting for a model being loaded.
+  let hinting: AbortController | undefined;
+  const hint = (document: TextDocument, offsets: readonly number[]) => {
+    hinting?.abort();
+    const controller = new AbortController();
+    hinting = controller;
+    const isCurrent = () => documents.get(document.uri)?.version === document.version;
+    void service.hint(completionDocument(document), offsets, isCurrent, controller.signal).catch((error: unknown) => context.log("debug", `Completion hint failed: ${String(error)}`));
+  };
+  const service = new CompletionService({
+    settings: () => context.settings(),
+    engine: (signal) => (completionModel(context.settings()).separate ? context.completionHost : context.host).requireEngine(signal),
+    workspaceFolders: () => context.workspaceFolders(),
+    roots: () => context.roots(),
+    openDocuments: () => documents.all().map((d) => ({ uri: d.uri, languageId: d.languageId, text: d.getText() })),
+    recentEdits: trackRecentEdits(documents, hint),
+    remote: (signal) => remoteCompleterFor(context.settings(), context.remote, signal),
+    warm: { onEvent: onWarm },
+    // Chunks from the codebase index, only when they come within 25 ms (chosen once per layout).
+    ...(context.codebase ? { relatedChunks: relatedChunksProvider(() => context.codebase?.()) } : {}),
+  });
+  connection.onNotification(CompletionCursorNotification, (params: CompletionCursorParams) => {
+    const document = documents.get(params.textDocument.uri);
+    if (document) hint(document, [document.offsetAt(params.position)]);
+  });
 
   connection.onRequest(InlineCompletionRequest.type, async (params, token): Promise<InlineCompletionList | null> => {
     const started = performance.now();
-    const settings = context.settings();
-    if (!settings.completion.enabled) return null;
+    if (!context.settings().completion.enabled) return null;
     const document = documents.get(params.textDocument.uri);
     if (!document) return null;
     // A newer keystroke supersedes the request in flight.
@@ -35,29 +62,7 @@ export function registerInlineCompletion(connection: Connection, documents: Text
     const controller = new AbortController();
     latest = controller;
     const signal = AbortSignal.any([controller.signal, toAbortSignal(token)]);
-    const completionHost = settings.completion.model === "" ? context.host : context.completionHost;
-    const engine = await completionHost.requireEngine().catch(() => undefined);
-    if (!engine || signal.aborted) {
-      record(document.uri, started, { insertText: "", usedInfill: false, cancelled: signal.aborted });
-      return null;
-    }
-    const result = await completeAt(engine, {
-      uri: document.uri,
-      path: relativePath(document.uri),
-      text: document.getText(),
-      offset: document.offsetAt(params.position),
-      maxTokens: settings.completion.maxTokens,
-      maxLines: settings.completion.maxLines,
-      languageId: document.languageId,
-      context: (prefixWindowChars) =>
-        selectContext(
-          { uri: document.uri, path: relativePath(document.uri), languageId: document.languageId, text: document.getText(), offset: document.offsetAt(params.position), prefixWindowChars },
-          documents.all().map((d) => ({ uri: d.uri, path: relativePath(d.uri), languageId: d.languageId, text: d.getText() })),
-          recentEdits,
-          readImport,
-        ),
-      signal,
-    });
+    const result = await service.complete(completionDocument(document), document.offsetAt(params.position), signal);
     record(document.uri, started, result);
     const cut = result.stats?.relayout ? result.stats.truncated : undefined;
     if (cut && (cut.prefixChars > 0 || cut.suffixChars > 0 || cut.contextChunks > 0)) {
@@ -85,13 +90,20 @@ export function registerInlineCompletion(connection: Connection, documents: Text
       relayout: result.stats?.relayout ?? false,
       cancelled: result.cancelled,
       empty: result.insertText === "",
+      ...(result.stats?.layoutTokens !== undefined ? { layoutTokens: result.stats.layoutTokens } : {}),
+      ...(result.stats?.layoutKind ? { layoutKind: result.stats.layoutKind } : {}),
+      ...(result.stats?.budgetTokens !== undefined ? { budgetTokens: result.stats.budgetTokens } : {}),
     });
     if (stats.length > MAX_STATS) stats.shift();
   }
 }
 
-/** Records which lines each change touched (the common start and end of the old and new text). */
-function trackRecentEdits(documents: TextDocuments<TextDocument>): RecentEdits {
+/**
+ * Records which lines each change touched (the common start and end of the old and new text), and
+ * tells `onEdit` where the edit ended: the cursor is there now. Where the text repeats ("v" typed
+ * before "value") the end is ambiguous; both readings are given, the one nearest the start first.
+ */
+function trackRecentEdits(documents: TextDocuments<TextDocument>, onEdit: (document: TextDocument, offsets: number[]) => void): RecentEdits {
   const recent = new RecentEdits();
   const lastText = new Map<string, string>();
   documents.onDidOpen((e) => {
@@ -111,17 +123,22 @@ function trackRecentEdits(documents: TextDocuments<TextDocument>): RecentEdits {
     if (before === undefined || before === after) return;
     const edit = textEdit(before, after);
     recent.record(e.document.uri, edit.startPosition.row, edit.newEndPosition.row);
+    const earliest = earliestEditEnd(before, after, edit.startIndex, edit.oldEndIndex, edit.newEndIndex);
+    onEdit(e.document, earliest === edit.newEndIndex ? [edit.newEndIndex] : [earliest, edit.newEndIndex]);
   });
   return recent;
 }
 
-/** A workspace-relative path for the model to see, or the file name outside any folder. */
-function displayPath(uri: string, folders: readonly string[]): string {
-  if (!uri.startsWith("file:")) return uri;
-  const file = fileURLToPath(uri);
-  for (const folder of folders) {
-    const relative = path.relative(folder, file);
-    if (!relative.startsWith("..") && !path.isAbsolute(relative)) return relative.split(path.sep).join("/");
+/**
+ * The earliest place the same edit could end: the change is slid left while the character before it
+ * equals its last one, in both texts (so a "v" typed before "value" may be the first "v" or the second).
+ */
+export function earliestEditEnd(before: string, after: string, start: number, oldEnd: number, newEnd: number): number {
+  while (start > 0 && after.charCodeAt(start - 1) === after.charCodeAt(newEnd - 1) && (oldEnd === start || before.charCodeAt(start - 1) === before.charCodeAt(oldEnd - 1))) {
+    if (newEnd === start && oldEnd === start) break;
+    start--;
+    oldEnd--;
+    newEnd--;
   }
-  return path.basename(file);
+  return newEnd;
 }

@@ -1,4 +1,5 @@
 // pincer/listModels and pincer/downloadModel: the model manager behind the client's pickers.
+import { PincerError } from "../platform/errors";
 import type { Connection } from "vscode-languageserver";
 import { downloadModel } from "../models/download";
 import { parseModelSpec } from "../models/model-spec";
@@ -23,7 +24,7 @@ export function registerModelRequests(connection: Connection, context: ServerCon
     DownloadModelRequest,
     async (params: DownloadModelParams & { workDoneToken?: string | number }, token): Promise<DownloadModelResult> => {
       const spec = parseModelSpec(params.uri);
-      if (spec.kind !== "remote") throw new Error(`${params.uri} is a local path; there is nothing to download.`);
+      if (spec.kind !== "remote") throw new PincerError(`${params.uri} is a local path; there is nothing to download.`, "invalid-params");
       const progress = await connection.window.attachWorkDoneProgress(params.workDoneToken);
       progress.begin(`Downloading ${spec.fileName}`, 0, undefined, true);
       const cancel = toAbortSignal(token);

@@ -1,9 +1,9 @@
 // pincer/ocrDocument: a thin layer over ocr/: confine the file to the workspace, report page
 // progress through workDoneProgress, turn $/cancelRequest into the job's AbortSignal.
+import { PincerError } from "../platform/errors";
 import { fileURLToPath } from "node:url";
 import type { Connection } from "vscode-languageserver";
 import { configureOcr, sharedOcrService } from "../ocr/shared-service";
-import { WorkspaceRoots } from "../platform/workspace-paths";
 import { OcrDocumentRequest, type OcrDocumentParams, type OcrDocumentResult } from "../protocol";
 import { defaultCacheDir } from "../store/json-store";
 import { toAbortSignal } from "./cancellation";
@@ -12,11 +12,10 @@ import type { ServerContext } from "./context";
 export function registerOcr(connection: Connection, context: ServerContext): void {
   configureOcr({ cacheDir: defaultCacheDir() });
   connection.onRequest(OcrDocumentRequest, async (params: OcrDocumentParams, token): Promise<OcrDocumentResult> => {
-    if (typeof params?.uri !== "string" || !params.uri.startsWith("file:")) throw new Error("OCR needs a file: URI.");
-    const roots = await WorkspaceRoots.create(context.workspaceFolders());
-    const resolved = await roots.resolveInside(fileURLToPath(params.uri));
-    if (!resolved.ok) throw new Error(`Cannot OCR this file: ${resolved.reason}.`);
-    if (!resolved.exists) throw new Error(`${resolved.relative} does not exist.`);
+    if (!params.uri.startsWith("file:")) throw new PincerError("OCR needs a file: URI.", "invalid-params");
+    const resolved = await (await context.roots()).resolveInside(fileURLToPath(params.uri));
+    if (!resolved.ok) throw new PincerError(`Cannot OCR this file: ${resolved.reason}.`, "invalid-params");
+    if (!resolved.exists) throw new PincerError(`${resolved.relative} does not exist.`, "invalid-params");
     const progress = await connection.window.attachWorkDoneProgress(params.workDoneToken);
     progress.begin(`OCR ${resolved.relative}`, 0, undefined, true);
     try {

@@ -6,11 +6,15 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import { fileURLToPath } from "node:url";
 import { detectCommandSandbox } from "../agent/sandbox/command-sandbox";
 import type { CommandSandboxInfo } from "../agent/tool-types";
+import { separateModelSettings } from "../completion/completion-service";
 import { ModelHost } from "../host/model-host";
 import { egressGuardInstalled } from "../platform/egress-guard";
 import type { Logger } from "../platform/log";
+import { WorkspaceFolders } from "../platform/workspace-folders";
+import { WorkspaceTrust } from "../platform/workspace-trust";
 import {
   normalizeSettings,
+  SERVER_VERSION,
   StatusNotification,
   TrustNotification,
   type PincerInitializationOptions,
@@ -18,12 +22,17 @@ import {
   type StatusParams,
   type TrustParams,
 } from "../protocol";
-import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
+import { defaultCacheDir, threadCalibrationStore, workspaceStateDir } from "../store/json-store";
 import { onStoreNotice } from "../store/store-notices";
 import { registerAgent } from "./agent";
+import { RemoteEngines } from "../remote/remote-engines";
+import { registerRemoteRequests } from "./remote";
+import { registerMcp } from "./mcp";
 import { registerChat } from "./chat";
+import { registerCodebase, type LspCodebase } from "./codebase";
 import { EXECUTE_COMMANDS, registerCodeActions } from "./code-actions";
 import type { ServerContext } from "./context";
+import { AgentWritesInFlight, registerEditorWrites } from "./editor-writes";
 import { registerGitRequests } from "./git-requests";
 import { registerInlineCompletion } from "./inline-completion";
 import { workDoneLoadProgress } from "./load-progress";
@@ -35,19 +44,31 @@ import { registerTaskFiles, TASK_COMPLETION_TRIGGERS } from "./task-files";
 import { registerTaskRequests } from "./task-requests";
 import { registerVoice } from "./voice";
 
-export const SERVER_VERSION = "0.1.0";
+/** Every file, for the file-operation notifications (workspace/didCreateFiles, …). */
+const ALL_FILES = { filters: [{ scheme: "file", pattern: { glob: "**/*" } }] };
 
 /** Start the server on stdio or Node IPC, as chosen by the process arguments (--stdio / --node-ipc). */
 export function startLanguageServer(): Connection {
   if (!egressGuardInstalled()) throw new Error("The egress guard must be installed before the server starts.");
-  const connection = createConnection(ProposedFeatures.all);
+  return serveLanguageServer(createConnection(ProposedFeatures.all));
+}
+
+/**
+ * Registers every handler on `connection` and starts listening. The process entry passes its stdio
+ * or IPC connection; handler tests pass one over an in-process stream pair (test/support/in-process-server.ts).
+ */
+export function serveLanguageServer(connection: Connection): Connection {
   const documents = new TextDocuments(TextDocument);
   let settings: PincerSettings = normalizeSettings({});
-  let trusted = false;
+  const trust = new WorkspaceTrust();
   let progressSupported = false;
   let pullConfiguration = false;
-  let workspaceFolders: string[] = [];
+  let clientSendsFolderChanges = false;
   let storageDir: string | undefined;
+  let watchFiles = false;
+  let codebase: LspCodebase | undefined;
+  // The one owner of the workspace folders; features ask it at call time (confinement follows changes).
+  const folders = new WorkspaceFolders();
 
   // The client's log channel stamps time and level itself.
   const log: Logger = (level, message) => {
@@ -68,7 +89,11 @@ export function startLanguageServer(): Connection {
   // One store for both hosts: two writers of the same file could lose each other's updates.
   const calibrationStore = threadCalibrationStore(defaultCacheDir());
   let commandSandbox: CommandSandboxInfo | undefined;
-  const sendStatus = () => connection.sendNotification(StatusNotification, { ...host.status, trusted, ...(commandSandbox ? { commandSandbox } : {}) } satisfies StatusParams);
+  const remote = new RemoteEngines();
+  const sendStatus = () => {
+    const hosts = remote.hosts(settings);
+    return connection.sendNotification(StatusNotification, { ...host.status, trusted: trust.trusted, ...(commandSandbox ? { commandSandbox } : {}), ...(hosts.length > 0 ? { remote: hosts } : {}) } satisfies StatusParams);
+  };
   const host: ModelHost = new ModelHost({
     log,
     onStatus: () => void sendStatus(),
@@ -84,7 +109,7 @@ export function startLanguageServer(): Connection {
     },
   });
   const configureAll = async (next: PincerSettings): Promise<void> => {
-    await Promise.all([host.configure(next), completionHost.configure({ ...next, model: next.completion.model })]);
+    await Promise.all([host.configure(next), completionHost.configure(separateModelSettings(next))]);
   };
   const detectSandbox = () => detectCommandSandbox({ setting: settings.agent.sandbox });
   // The status bar shows it; a missing sandbox is said once per change (log and status), not per command.
@@ -102,31 +127,41 @@ export function startLanguageServer(): Connection {
     host,
     completionHost,
     settings: () => settings,
+    remote,
+    sendStatus: () => void sendStatus(),
     reconfigure: () => configureAll(settings),
-    trusted: () => trusted,
-    workspaceFolders: () => workspaceFolders,
+    trust,
+    workspaceFolders: () => folders.paths(),
+    roots: () => folders.roots(),
     openDocumentText: (uri) => documents.get(uri)?.getText(),
     commandSandbox: detectSandbox,
+    codebase: () => codebase?.service,
   };
 
   connection.onInitialize((params) => {
     const options = (params.initializationOptions ?? {}) as Partial<PincerInitializationOptions>;
     settings = normalizeSettings(options.settings);
-    trusted = options.trusted === true;
+    trust.set(options.trusted === true);
     storageDir = typeof options.storageDir === "string" && options.storageDir !== "" ? options.storageDir : undefined;
     progressSupported = params.capabilities.window?.workDoneProgress === true;
     pullConfiguration = params.capabilities.workspace?.configuration === true;
-    workspaceFolders = (params.workspaceFolders ?? []).filter((f) => f.uri.startsWith("file:")).map((f) => fileURLToPath(f.uri));
-    log("info", `Pincer server ${SERVER_VERSION} (pid ${process.pid}, Node ${process.versions.node}); workspace ${trusted ? "trusted" : "restricted"}.`);
+    watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    clientSendsFolderChanges = params.capabilities.workspace?.workspaceFolders === true;
+    void folders.set(fileFolders(params.workspaceFolders ?? []));
+    log("info", `Pincer server ${SERVER_VERSION} (pid ${process.pid}, Node ${process.versions.node}); workspace ${trust.trusted ? "trusted" : "restricted"}.`);
     return {
       serverInfo: { name: "pincer", version: SERVER_VERSION },
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        // Saves and file operations are reported so that undo can tell the person's writes from an agent command's.
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         inlineCompletionProvider: true,
         codeActionProvider: { codeActionKinds: ["quickfix", "refactor", "refactor.rewrite"] },
         executeCommandProvider: { commands: EXECUTE_COMMANDS },
         completionProvider: { triggerCharacters: TASK_COMPLETION_TRIGGERS },
         hoverProvider: true,
+        // Folders added or removed later reach the server (workspace/didChangeWorkspaceFolders); the
+        // person's file operations reach the editor-write journal (workspace/didCreateFiles, …).
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true }, fileOperations: { didCreate: ALL_FILES, didDelete: ALL_FILES, didRename: ALL_FILES } },
         experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true, agent: true } },
       },
     };
@@ -135,6 +170,15 @@ export function startLanguageServer(): Connection {
   connection.onInitialized(() => {
     void configureAll(settings);
     void refreshSandbox();
+    void codebase?.refresh();
+    if (clientSendsFolderChanges) {
+      connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+        const changed = folders.change(fileFolders(added), fileFolders(removed));
+        // The index drops a removed folder's files now and scans an added one.
+        void codebase?.refresh();
+        void changed.then(() => log("info", `Workspace folders: ${folders.paths().join(", ") || "none"}.`));
+      });
+    }
   });
 
   connection.onDidChangeConfiguration(async (change) => {
@@ -146,35 +190,56 @@ export function startLanguageServer(): Connection {
     // The client sends its configuration once at start-up too; only real changes are news.
     if (JSON.stringify(next) === JSON.stringify(settings)) return;
     settings = next;
+    remote.retain(settings);
     log("info", "Settings changed; applying them.");
     void refreshSandbox();
+    void sendStatus();
+    void codebase?.refresh();
     await configureAll(settings);
   });
 
   // Every pincer/* request and notification registered below is checked against its schema first.
   const checked = withProtocolChecks(connection, log);
   checked.onNotification(TrustNotification, (params: TrustParams) => {
-    trusted = params.trusted;
+    trust.set(params.trusted);
     void sendStatus();
   });
 
   registerInlineCompletion(checked, documents, context);
-  registerChat(checked, context);
+  const mcp = registerMcp(checked, context, () => storageDir ?? defaultCacheDir());
+  registerChat(checked, context, mcp);
   registerModelRequests(checked, context);
   registerOcr(checked, context);
   registerCodeActions(checked, documents, context);
-  registerTaskFiles(checked, documents);
+  const stopTaskDiagnostics = registerTaskFiles(checked, documents);
   registerTaskRequests(checked, documents, context);
   registerGitRequests(checked, context);
   const disposeVoice = registerVoice(checked, context);
+  registerRemoteRequests(checked, context);
+  // The index lives in the extension's storage (or Pincer's cache), never in the workspace.
+  codebase = registerCodebase(checked, context, {
+    storageDir: () => storageDir ?? defaultCacheDir(),
+    pullConfiguration: () => pullConfiguration,
+    progressSupported: () => progressSupported,
+    watchFiles: () => watchFiles,
+  });
   // Checkpoints and "always allow" answers live in the extension's storage, never in the workspace.
-  registerAgent(checked, context, () => storageDir ?? defaultCacheDir());
+  const agentWrites = new AgentWritesInFlight();
+  registerEditorWrites(checked, documents, context, () => workspaceStateDir(), agentWrites);
+  registerAgent(checked, context, () => storageDir ?? defaultCacheDir(), agentWrites, mcp);
 
   connection.onShutdown(async () => {
-    await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr(), disposeVoice()]);
+    remote.dispose();
+    stopTaskDiagnostics();
+    await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr(), codebase?.service.dispose(), mcp.close(), disposeVoice()]);
   });
 
   documents.listen(connection);
   connection.listen();
   return connection;
+}
+
+/** The folders on disk (file: URIs) as paths; other schemes are not Pincer's to confine. */
+function fileFolders(folders: readonly { uri: string }[]): string[] {
+  return folders.filter((folder) => folder.uri.startsWith("file:")).map((folder) => fileURLToPath(folder.uri));
 }

@@ -11,7 +11,7 @@ import { TASK_FILE_SUFFIX } from "../tasks/task-store";
 export const TASK_COMPLETION_TRIGGERS = ["{"];
 
 /** Diagnostics wait for a pause in typing, so a burst of keystrokes costs one parse, off the request path. */
-const DIAGNOSTICS_DELAY_MS = 100;
+export const DIAGNOSTICS_DELAY_MS = 100;
 
 function isTaskDocument(document: TextDocument): boolean {
   return document.languageId === TASK_LANGUAGE_ID || document.uri.endsWith(TASK_FILE_SUFFIX);
@@ -22,7 +22,8 @@ function editableTask(document: TextDocument | undefined): document is TextDocum
   return document !== undefined && isTaskDocument(document) && document.getText().length <= MAX_TASK_FILE_CHARS;
 }
 
-export function registerTaskFiles(connection: Connection, documents: TextDocuments<TextDocument>): void {
+/** Registers the handlers; the returned function drops pending diagnostics (at shutdown the connection is going away). */
+export function registerTaskFiles(connection: Connection, documents: TextDocuments<TextDocument>): () => void {
   const pending = new Map<string, NodeJS.Timeout>();
   const schedule = (document: TextDocument) => {
     if (!isTaskDocument(document)) return;
@@ -114,6 +115,11 @@ export function registerTaskFiles(connection: Connection, documents: TextDocumen
     }
     return null;
   });
+
+  return () => {
+    for (const timer of pending.values()) clearTimeout(timer);
+    pending.clear();
+  };
 }
 
 /** Declared inputs, read leniently so completion works while a key is half typed on some line. */

@@ -11,13 +11,16 @@ import { parseModelSpec, type ModelSpec } from "./model-spec";
 import { listLocalModels } from "./models-dir";
 import { inspectWhisperModel } from "../voice/whisper-models";
 
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
+
 /**
- * The test model's path, or a skip with the reason. test/helpers lies outside the server project,
+ * The test model's path, or a skip with the reason. test/support lies outside the server project,
  * so tsc -b cannot follow a static import of it; and a top-level await would make mocha import this
  * file as ESM beside the others it requires, loading the modules under test twice.
  */
 async function requireTestModel(context: Mocha.Context): Promise<string> {
-  const helper = "../../../test/helpers/test-model.ts";
+  const helper = "../../../test/support/test-model.ts";
   return ((await import(helper)) as { requireTestModel(context: Mocha.Context): string }).requireTestModel(context);
 }
 
@@ -169,7 +172,7 @@ describe("downloadModel", () => {
     const spec = remote(server.url("tiny.gguf"));
     const progress: DownloadProgress[] = [];
     const hubAsked: string[] = [];
-    const result = await downloadModel({
+    const result = await downloadModel({ signal: NEVER_ABORTED,
       spec,
       modelsDir,
       sha256: modelSha.toUpperCase(),
@@ -200,14 +203,14 @@ describe("downloadModel", () => {
 
     // Asking again answers from the receipt without touching the network.
     const requests = server.requests.length;
-    assert.deepEqual(await downloadModel({ spec, modelsDir, fetchHubSha256: noHubHash }), result);
+    assert.deepEqual(await downloadModel({ signal: NEVER_ABORTED, spec, modelsDir, fetchHubSha256: noHubHash }), result);
     assert.equal(server.requests.length, requests);
   });
 
   it("uses the hub's hash when none is pinned, and says when there is none", async () => {
     const spec = remote(server.url("tiny.gguf"));
     const asked: string[] = [];
-    const hub = await downloadModel({
+    const hub = await downloadModel({ signal: NEVER_ABORTED,
       spec,
       modelsDir: freshDir(),
       fetchHubSha256: async (url) => {
@@ -218,7 +221,7 @@ describe("downloadModel", () => {
     assert.equal(hub.verified, "hub");
     assert.deepEqual(asked, [server.url("tiny.gguf")]);
 
-    const unverified = await downloadModel({ spec, modelsDir: freshDir(), fetchHubSha256: noHubHash });
+    const unverified = await downloadModel({ signal: NEVER_ABORTED, spec, modelsDir: freshDir(), fetchHubSha256: noHubHash });
     assert.equal(unverified.verified, "unverified");
     assert.equal(unverified.sha256, modelSha);
   });
@@ -227,7 +230,7 @@ describe("downloadModel", () => {
     const modelsDir = freshDir();
     const wrong = "0".repeat(64);
     await assert.rejects(
-      downloadModel({ spec: remote(server.url("tiny.gguf")), modelsDir, sha256: wrong, fetchHubSha256: noHubHash }),
+      downloadModel({ signal: NEVER_ABORTED, spec: remote(server.url("tiny.gguf")), modelsDir, sha256: wrong, fetchHubSha256: noHubHash }),
       (error: Error) => {
         assert.ok(error instanceof DownloadError, String(error));
         assert.match(error.message, /failed verification/);
@@ -242,7 +245,7 @@ describe("downloadModel", () => {
   it("rejects and removes a downloaded file that is not a GGUF model", async () => {
     const modelsDir = freshDir();
     await assert.rejects(
-      downloadModel({ spec: remote(server.url("notes.gguf")), modelsDir, fetchHubSha256: noHubHash }),
+      downloadModel({ signal: NEVER_ABORTED, spec: remote(server.url("notes.gguf")), modelsDir, fetchHubSha256: noHubHash }),
       (error: Error) => error instanceof DownloadError && /notes\.gguf/.test(error.message) && /not a usable model/.test(error.message) && /GGUF/.test(error.message),
     );
     assert.deepEqual(await fs.readdir(modelsDir), []);
@@ -251,7 +254,7 @@ describe("downloadModel", () => {
   it("checks the file with the caller's inspector: a Whisper download that turns out to be a GGUF chat model is removed", async () => {
     const modelsDir = freshDir();
     await assert.rejects(
-      downloadModel({ spec: remote(server.url("tiny.gguf")), modelsDir, sha256: modelSha, fetchHubSha256: noHubHash, inspect: inspectWhisperModel }),
+      downloadModel({ spec: remote(server.url("tiny.gguf")), modelsDir, sha256: modelSha, fetchHubSha256: noHubHash, inspect: inspectWhisperModel, signal: new AbortController().signal }),
       (error: Error) => error instanceof DownloadError && /tiny\.gguf was downloaded but is not a usable model/.test(error.message) && /GGUF file: a chat model, not a Whisper model/.test(error.message),
     );
     assert.deepEqual(await fs.readdir(modelsDir), [], "neither the file nor a receipt is kept");
@@ -260,7 +263,7 @@ describe("downloadModel", () => {
   it("reports a server error as a DownloadError", async () => {
     const modelsDir = freshDir();
     await assert.rejects(
-      downloadModel({ spec: remote(server.url("missing.gguf")), modelsDir, fetchHubSha256: noHubHash }),
+      downloadModel({ signal: NEVER_ABORTED, spec: remote(server.url("missing.gguf")), modelsDir, fetchHubSha256: noHubHash }),
       (error: Error) => error instanceof DownloadError && /missing\.gguf/.test(error.message) && /failed/.test(error.message),
     );
     assert.equal(await fs.stat(path.join(modelsDir, "missing.gguf")).catch(() => undefined), undefined);
@@ -297,7 +300,7 @@ describe("downloadModel", () => {
     server.holdAfter.delete("/big.gguf");
     const secondSeen = server.requests.length;
     const progress: DownloadProgress[] = [];
-    const result = await downloadModel({ spec, modelsDir, fetchHubSha256: noHubHash, onProgress: (p) => progress.push(p) });
+    const result = await downloadModel({ signal: NEVER_ABORTED, spec, modelsDir, fetchHubSha256: noHubHash, onProgress: (p) => progress.push(p) });
     assert.deepEqual(server.rangedSince(secondSeen, "big.gguf"), [held]);
     assert.ok(progress.length > 0 && progress[progress.length - 1]!.downloadedBytes === big.length);
     assert.equal(result.sha256, sha256(big));
@@ -330,7 +333,7 @@ describe("downloadModel", () => {
 
     server.holdAfter.delete("/slow.gguf");
     const seen = server.requests.length;
-    const result = await downloadModel({ spec, modelsDir, fetchHubSha256: noHubHash });
+    const result = await downloadModel({ signal: NEVER_ABORTED, spec, modelsDir, fetchHubSha256: noHubHash });
     assert.deepEqual(server.rangedSince(seen, "slow.gguf"), [arrived]);
     assert.equal(result.sha256, modelSha);
     assert.equal(sha256(await fs.readFile(result.path)), modelSha);
@@ -340,7 +343,7 @@ describe("downloadModel", () => {
     const modelsDir = freshDir();
     const requests = server.requests.length;
     await assert.rejects(
-      downloadModel({ spec: remote(server.url("big.gguf")), modelsDir, fetchHubSha256: noHubHash, freeBytes: async () => 1_000_000 }),
+      downloadModel({ signal: NEVER_ABORTED, spec: remote(server.url("big.gguf")), modelsDir, fetchHubSha256: noHubHash, freeBytes: async () => 1_000_000 }),
       (error: Error) =>
         error instanceof DownloadError && /Not enough disk space for big\.gguf: it needs 11\.5 MB more and 1\.0 MB are free/.test(error.message),
     );

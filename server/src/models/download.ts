@@ -3,6 +3,7 @@
 // and it does so inside an egress permit that closes when the download ends. The bytes go to
 // `<model>.download` (never listed as a model) and get the model's name only once verified; a
 // full disk, a cancel or a crash keeps them for the next attempt, which resumes after them.
+import { PincerError } from "../platform/errors";
 import { createHash } from "node:crypto";
 import { createReadStream, promises as fs } from "node:fs";
 import path from "node:path";
@@ -24,12 +25,12 @@ export interface DownloadOptions {
   modelsDir: string;
   /** Expected sha256 in hex; when absent the hub's published hash is used if it has one. */
   sha256?: string;
-  signal?: AbortSignal;
+  signal: AbortSignal;
   onProgress?: (progress: DownloadProgress) => void;
   /** Overridable for tests that serve a model over loopback. */
-  fetchHubSha256?: (url: string, signal?: AbortSignal) => Promise<string | undefined>;
+  fetchHubSha256?: (url: string, signal: AbortSignal) => Promise<string | undefined>;
   /** Checks the verified file is usable before it gets its name; default: a GGUF model. */
-  inspect?: (file: string) => Promise<unknown>;
+  inspect?: (file: string, signal: AbortSignal) => Promise<unknown>;
   /** Test seams for the disk-full tests: free space, and how the partial file is opened. */
   freeBytes?: (dir: string) => Promise<number>;
   open?: OpenForAppend;
@@ -38,10 +39,10 @@ export interface DownloadOptions {
 /** Errors of the disk the partial file is on, as opposed to the network's. */
 const DISK_ERRORS = new Set(["ENOSPC", "EDQUOT", "EFBIG", "EROFS", "EACCES", "EPERM", "EIO"]);
 
-export class DownloadError extends Error {
+export class DownloadError extends PincerError {
+  override name = "DownloadError";
   constructor(message: string) {
-    super(message);
-    this.name = "DownloadError";
+    super(message, "failed");
   }
 }
 
@@ -88,7 +89,7 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadM
     } catch (error) {
       const kept = await fs.stat(partial).then((s) => s.size, () => 0);
       const keptNote = kept > 0 ? ` The ${formatBytes(kept)} downloaded so far are kept in ${partial}.` : "";
-      if (signal?.aborted) throw new DownloadError(`Download of ${spec.uri} was cancelled; starting it again resumes where it stopped.${keptNote}`);
+      if (signal.aborted) throw new DownloadError(`Download of ${spec.uri} was cancelled; starting it again resumes where it stopped.${keptNote}`);
       if (error instanceof DownloadSpaceError) {
         throw new DownloadError(
           `Not enough disk space for ${name}: it needs ${formatBytes(error.neededBytes)} more and ${formatBytes(error.freeBytes)} are free in ${modelsDir}. ` +
@@ -112,7 +113,7 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadM
       `${name} failed verification: sha256 ${actual} does not match the expected ${expected.hash} (${expected.source}); the file was deleted.`,
     );
   }
-  await (options.inspect ?? inspectModelFile)(partial).catch(async (error: Error) => {
+  await (options.inspect ? options.inspect(partial, signal) : inspectModelFile(partial, undefined, signal)).catch(async (error: Error) => {
     await fs.rm(partial, { force: true });
     throw new DownloadError(`${name} was downloaded but is not a usable model: ${error.message}`);
   });
@@ -126,7 +127,7 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadM
  * Hugging Face answers a HEAD on a /resolve/ URL with the LFS object's sha256 in X-Linked-Etag
  * (before the redirect to the CDN), so the hash comes from the hub, not from the bytes we got.
  */
-export async function hubSha256(url: string, signal?: AbortSignal): Promise<string | undefined> {
+export async function hubSha256(url: string, signal: AbortSignal): Promise<string | undefined> {
   if (!url.startsWith("https://huggingface.co/")) return undefined;
   const response = await fetch(url, { method: "HEAD", redirect: "manual", signal });
   const etag = response.headers.get("x-linked-etag") ?? response.headers.get("etag") ?? "";
@@ -134,7 +135,7 @@ export async function hubSha256(url: string, signal?: AbortSignal): Promise<stri
   return /^[0-9a-f]{64}$/.test(hash) ? hash : undefined;
 }
 
-export async function sha256File(filePath: string, signal?: AbortSignal): Promise<string> {
+export async function sha256File(filePath: string, signal: AbortSignal): Promise<string> {
   const hash = createHash("sha256");
   for await (const chunk of createReadStream(filePath, { signal })) hash.update(chunk as Buffer);
   return hash.digest("hex");

@@ -14,7 +14,7 @@ export interface HttpDownloadOptions {
   url: string;
   /** Where the bytes go; kept between attempts. */
   partialPath: string;
-  signal?: AbortSignal;
+  signal: AbortSignal;
   onProgress?: (downloadedBytes: number, totalBytes: number) => void;
   /** Free bytes on the disk holding `dir`; replaceable by tests. */
   freeBytes?: (dir: string) => Promise<number>;

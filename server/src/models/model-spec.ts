@@ -2,6 +2,7 @@
 // URI or an https URL. This decides which, and where a download would land, without any network.
 // Plain http is refused (anyone on the path could swap the weights and the hash published with them), except
 // for a hub on this machine named by a loopback address (tests, a local mirror).
+import { PincerError } from "../platform/errors";
 import { isIPv4 } from "node:net";
 import path from "node:path";
 import { expandHome } from "./models-dir";
@@ -10,10 +11,10 @@ export type ModelSpec =
   | { kind: "path"; path: string }
   | { kind: "remote"; uri: string; fileName: string; hub?: { owner: string; repo: string; file: string; revision: string } };
 
-export class ModelSpecError extends Error {
+export class ModelSpecError extends PincerError {
+  override name = "ModelSpecError";
   constructor(spec: string, reason: string) {
-    super(`Model "${spec}": ${reason}`);
-    this.name = "ModelSpecError";
+    super(`Model "${spec}": ${reason}`, "invalid-params");
   }
 }
 

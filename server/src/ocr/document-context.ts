@@ -23,7 +23,7 @@ export interface DocumentContext {
 }
 
 export interface DocumentContextOptions {
-  signal?: AbortSignal;
+  signal: AbortSignal;
   onProgress?: (progress: OcrProgress) => void;
   languages?: string[];
   maxChars?: number;
@@ -33,7 +33,7 @@ export interface DocumentContextOptions {
 }
 
 /** `absPath` must already be confined to the workspace (WorkspaceRoots.resolveInside). */
-export async function documentToContext(absPath: string, options: DocumentContextOptions = {}): Promise<DocumentContext> {
+export async function documentToContext(absPath: string, options: DocumentContextOptions): Promise<DocumentContext> {
   const service = options.service ?? sharedOcrService();
   const result = await service.ocrFile(absPath, { signal: options.signal, onProgress: options.onProgress, languages: options.languages });
   const source = options.sourceName ?? path.basename(absPath);

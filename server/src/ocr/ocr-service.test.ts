@@ -5,9 +5,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
-import { encryptedPdf, makePdf, pngHeaderClaiming, renderLines } from "../../../test/helpers/ocr-images";
+import { encryptedPdf, makePdf, pngHeaderClaiming, renderLines } from "../../../test/support/ocr-images";
 import { OcrService } from "./ocr-service";
 import { OcrInputError } from "./types";
+
+/** Work these tests never cancel still takes a signal (every domain call does). */
+const NEVER_ABORTED = new AbortController().signal;
 
 const LINES = ["Invoice number 4711", "Total due 129.50 EUR"];
 
@@ -49,7 +52,7 @@ describe("ocr service", function () {
   after(() => service.dispose());
 
   it("reads a PNG, with line and word boxes and confidence", async () => {
-    const result = await service.ocrBytes(png);
+    const result = await service.ocrBytes(png, { signal: NEVER_ABORTED });
     assert.equal(result.kind, "png");
     assertReads(result.markdown);
     const line = result.pages[0]!.lines[0]!;
@@ -64,7 +67,7 @@ describe("ocr service", function () {
     ["bmp", toBmp],
   ] as const) {
     it(`reads a ${kind.toUpperCase()}`, async () => {
-      const result = await service.ocrBytes(await convert(png));
+      const result = await service.ocrBytes(await convert(png), { signal: NEVER_ABORTED });
       assert.equal(result.kind, kind);
       assertReads(result.markdown);
     });
@@ -74,7 +77,7 @@ describe("ocr service", function () {
     const second = renderLines(["Completely different words"], { width: 800, height: 320 });
     const first = await sharp(png).resize(800, 320, { fit: "contain", background: "#ffffff" }).toBuffer();
     const gif = await sharp([first, second], { join: { animated: true } }).gif().toBuffer();
-    const result = await service.ocrBytes(gif);
+    const result = await service.ocrBytes(gif, { signal: NEVER_ABORTED });
     assert.equal(result.kind, "gif");
     assertReads(result.markdown);
     assert.ok(!result.markdown.includes("Completely"));
@@ -83,7 +86,7 @@ describe("ocr service", function () {
   it("uses a PDF's text layer where a page has one and OCRs the scanned page", async () => {
     const pdf = await makePdf([{ text: ["Page one has a real text layer here"] }, { scan: renderLines(LINES, { size: 32, width: 1700, height: 2200 }) }]);
     const progress: number[] = [];
-    const result = await service.ocrBytes(pdf, { onProgress: (p) => progress.push(p.done) });
+    const result = await service.ocrBytes(pdf, { signal: NEVER_ABORTED, onProgress: (p) => progress.push(p.done) });
     assert.equal(result.kind, "pdf");
     assert.deepEqual(result.pages.map((p) => p.source), ["text-layer", "ocr"]);
     assert.equal(result.pages[0]!.markdown, "Page one has a real text layer here");
@@ -96,14 +99,14 @@ describe("ocr service", function () {
     const image = renderLines(["Cache me if you can"]);
     try {
       const first = new OcrService({ workers: 1, cacheDir: dir });
-      const a = await first.ocrBytes(image);
-      const b = await first.ocrBytes(image);
+      const a = await first.ocrBytes(image, { signal: NEVER_ABORTED });
+      const b = await first.ocrBytes(image, { signal: NEVER_ABORTED });
       await first.dispose();
       assert.equal(a.cached, false);
       assert.equal(b.cached, true);
       assert.equal(b.markdown, a.markdown);
       const second = new OcrService({ workers: 1, cacheDir: dir });
-      const c = await second.ocrBytes(image);
+      const c = await second.ocrBytes(image, { signal: NEVER_ABORTED });
       await second.dispose();
       assert.equal(c.cached, true);
     } finally {
@@ -117,7 +120,7 @@ describe("ocr service", function () {
     const job = service.ocrBytes(big, { signal: controller.signal });
     setImmediate(() => controller.abort());
     await assert.rejects(job, (error: Error) => error.name === "AbortError");
-    assertReads((await service.ocrBytes(renderLines(["After the cancel"]))).markdown, ["After the cancel"]);
+    assertReads((await service.ocrBytes(renderLines(["After the cancel"]), { signal: NEVER_ABORTED })).markdown, ["After the cancel"]);
   });
 
   it("cancels a long PDF between pages", async () => {
@@ -131,7 +134,7 @@ describe("ocr service", function () {
     const pdf = await makePdf(Array.from({ length: 1000 }, (_, i) => ({ text: [`Page ${i + 1} of a very long document`] })));
     const limited = new OcrService({ workers: 1, maxPages: 5 });
     try {
-      const result = await limited.ocrBytes(pdf);
+      const result = await limited.ocrBytes(pdf, { signal: NEVER_ABORTED });
       assert.equal(result.pageCount, 1000);
       assert.equal(result.pages.length, 5);
       assert.match(result.notes.join(" "), /first 5 of 1000 pages/);
@@ -151,20 +154,20 @@ describe("ocr service", function () {
   ];
   for (const [name, make, message] of bad) {
     it(`refuses ${name} with a clear message`, async () => {
-      await assert.rejects(service.ocrBytes(make()), (error: Error) => error instanceof OcrInputError && message.test(error.message));
+      await assert.rejects(service.ocrBytes(make(), { signal: NEVER_ABORTED }), (error: Error) => error instanceof OcrInputError && message.test(error.message));
     });
   }
 
   it("refuses a language whose data is not installed, naming what is", async () => {
-    await assert.rejects(service.ocrBytes(png, { languages: ["klingon"] }), /not installed: klingon\. Installed: .*eng/);
+    await assert.rejects(service.ocrBytes(png, { signal: NEVER_ABORTED, languages: ["klingon"] }), /not installed: klingon\. Installed: .*eng/);
   });
 
   it("reads a file from disk and refuses a folder", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "pincer-ocr-file-"));
     try {
       writeFileSync(path.join(dir, "scan.png"), png);
-      assertReads((await service.ocrFile(path.join(dir, "scan.png"))).markdown);
-      await assert.rejects(service.ocrFile(dir), /is not a file/);
+      assertReads((await service.ocrFile(path.join(dir, "scan.png"), { signal: NEVER_ABORTED })).markdown);
+      await assert.rejects(service.ocrFile(dir, { signal: NEVER_ABORTED }), /is not a file/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -45,7 +45,7 @@ export class OcrService {
     return this.pool.size;
   }
 
-  async ocrFile(filePath: string, options: OcrOptions = {}): Promise<OcrResult> {
+  async ocrFile(filePath: string, options: OcrOptions): Promise<OcrResult> {
     const stat = await fs.stat(filePath).catch((error: NodeJS.ErrnoException) => {
       throw new OcrInputError(`Cannot read ${filePath}: ${error.code ?? error.message}`);
     });
@@ -54,7 +54,7 @@ export class OcrService {
     return this.ocrBytes(await fs.readFile(filePath), options);
   }
 
-  async ocrBytes(bytes: Buffer, options: OcrOptions = {}): Promise<OcrResult> {
+  async ocrBytes(bytes: Buffer, options: OcrOptions): Promise<OcrResult> {
     const started = Date.now();
     const languages = parseLanguages(options.languages);
     const kind = detectInputKind(bytes.subarray(0, 1024));

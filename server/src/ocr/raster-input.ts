@@ -26,7 +26,7 @@ function loadSharp(): Promise<SharpFactory> {
   return sharpModule;
 }
 
-export async function prepareRaster(bytes: Buffer, kind: Exclude<InputKind, "pdf">, signal?: AbortSignal): Promise<PreparedImage> {
+export async function prepareRaster(bytes: Buffer, kind: Exclude<InputKind, "pdf">, signal: AbortSignal): Promise<PreparedImage> {
   const sharp = await loadSharp();
   const input = kind === "bmp" ? decodeBmp(sharp, bytes) : sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, pages: 1, failOn: "error" });
   let meta: Metadata;
@@ -42,7 +42,7 @@ export async function prepareRaster(bytes: Buffer, kind: Exclude<InputKind, "pdf
   if (width * height > MAX_INPUT_PIXELS) {
     throw new OcrInputError(`The image is ${width} x ${height} pixels; OCR takes images up to ${MAX_INPUT_PIXELS / 1e6} megapixels. Crop or scale it down first.`);
   }
-  signal?.throwIfAborted();
+  signal.throwIfAborted();
   let pipeline = input.rotate().flatten({ background: "#ffffff" }).greyscale();
   let note: string | undefined;
   let outWidth = width;

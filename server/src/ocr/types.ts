@@ -1,4 +1,5 @@
 // The OCR result shape shared by the CLI (--json), the LSP request and the agent tool.
+import { PincerError } from "../platform/errors";
 
 export interface Box {
   x0: number;
@@ -62,14 +63,14 @@ export interface OcrProgress {
 export interface OcrOptions {
   /** Tesseract language codes, e.g. ["eng", "chi_sim"]. */
   languages?: string[];
-  signal?: AbortSignal;
+  signal: AbortSignal;
   onProgress?: (progress: OcrProgress) => void;
 }
 
 /** A problem with the input or the request that the user can fix; the message says what. */
-export class OcrInputError extends Error {
+export class OcrInputError extends PincerError {
+  override name = "OcrInputError";
   constructor(message: string) {
-    super(message);
-    this.name = "OcrInputError";
+    super(message, "failed");
   }
 }

@@ -42,7 +42,7 @@ export class OcrWorkerPool {
   }
 
   /** Recognises one image (PNG/JPEG/BMP bytes); rejects with an AbortError on cancel or timeout. */
-  async recognize(image: Buffer, languages: readonly string[], options: { signal?: AbortSignal; timeoutMs: number }): Promise<RecognizedPage> {
+  async recognize(image: Buffer, languages: readonly string[], options: { signal: AbortSignal; timeoutMs: number }): Promise<RecognizedPage> {
     const slot = await this.acquire(languages.join("+"), options.signal);
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const stop = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
@@ -75,7 +75,7 @@ export class OcrWorkerPool {
     for (const wake of this.waiting.splice(0)) wake();
   }
 
-  private async acquire(languages: string, signal?: AbortSignal): Promise<Slot> {
+  private async acquire(languages: string, signal: AbortSignal): Promise<Slot> {
     for (;;) {
       if (signal?.aborted) throw abortError();
       if (this.disposed) throw new Error("The OCR worker pool was shut down.");

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { blockedConnections, EgressBlockedError, egressGuardInstalled, installEgressGuard, withEgress } from "./egress-guard";
+import { blockedConnections, EgressBlockedError, egressGuardInstalled, grantEgressTo, installEgressGuard, withEgress } from "./egress-guard";
 
 /** GET a URL with node:http; resolves with the body, rejects with the request's error. */
 function httpGet(url: string): Promise<string> {
@@ -135,6 +135,22 @@ describe("egress guard", () => {
     await assert.rejects(httpGet(url), assertBlocked);
     await assert.rejects(fetch(url), (error: Error) => assertBlocked(error.cause));
     assert.equal(connections, afterPermit);
+  });
+
+  it("a permit for one host:port lets only that target connect, and ends its pooled connections on release", async () => {
+    const other = http.createServer((_request, response) => response.end("other"));
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/`;
+    const permit = grantEgressTo("127.0.0.1", port, "mcp test");
+    try {
+      assert.equal(await (await fetch(url)).text(), "hello");
+      await assert.rejects(fetch(otherUrl), (error: Error) => assertBlocked(error.cause));
+      await assert.rejects(fetch(`http://localhost:${port}/`), (error: Error) => assertBlocked(error.cause));
+    } finally {
+      permit.release();
+      other.close();
+    }
+    await assert.rejects(fetch(url), (error: Error) => assertBlocked(error.cause));
   });
 
   it("releases the permit when the work throws", async () => {

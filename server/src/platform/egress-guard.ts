@@ -23,9 +23,18 @@ export interface EgressPermit {
   release(): void;
 }
 
+interface TargetPermit {
+  host: string;
+  port: string;
+  /** Its connections, destroyed on release (fetch keeps them alive in a pool). */
+  sockets: Set<net.Socket>;
+}
+
 interface GuardState {
   installed: boolean;
   activePermits: Set<{ reason: string }>;
+  /** Permits for one host:port each (an MCP server over HTTP the person configured): nothing else opens. */
+  targetPermits?: Set<TargetPermit>;
   blockedLog: string[];
   /**
    * TCP sockets opened while a permit was active. http.Agent and fetch (undici) keep connections
@@ -33,6 +42,8 @@ interface GuardState {
    * are destroyed; otherwise a pooled connection would carry traffic after the permit closed.
    */
   permittedSockets: Set<net.Socket>;
+  /** Remote engines the person confirmed (remote/), "host|port" → holders and their one target permit. */
+  endpoints?: Map<string, { count: number; permit: EgressPermit }>;
 }
 
 // The guard patches process-wide prototypes, so its state is process-wide too: should this module
@@ -46,6 +57,8 @@ const state: GuardState = ((globalThis as Record<symbol, GuardState | undefined>
   permittedSockets: new Set(),
 });
 const { activePermits, blockedLog, permittedSockets } = state;
+const endpoints = (state.endpoints ??= new Map());
+const targetPermits = (state.targetPermits ??= new Set());
 
 /** Install the guard once per process, before anything else can open a socket. */
 export function installEgressGuard(): void {
@@ -56,6 +69,12 @@ export function installEgressGuard(): void {
   net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
     const target = describeNetTarget(args);
     if (target !== undefined) {
+      const permit = targetPermitFor(target);
+      if (permit) {
+        permit.sockets.add(this);
+        this.once("close", () => permit.sockets.delete(this));
+        return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
+      }
       if (!egressAllowed()) return refuse(this, target);
       trackPermittedSocket(this);
     }
@@ -76,7 +95,7 @@ export function installEgressGuard(): void {
 
   const originalLookup = dns.lookup;
   const guardedLookup = function (hostname: string, ...rest: unknown[]) {
-    if (!egressAllowed() && !isLocalName(hostname)) {
+    if (!egressAllowed() && !isLocalName(hostname) && !hostPermitted(hostname)) {
       const callback = rest[rest.length - 1];
       const error = recordBlocked(`dns:${hostname}`);
       if (typeof callback === "function") {
@@ -89,7 +108,7 @@ export function installEgressGuard(): void {
   };
   (dns as { lookup: unknown }).lookup = guardedLookup;
   (dns.promises as { lookup: unknown }).lookup = async (hostname: string, ...rest: unknown[]) => {
-    if (!egressAllowed() && !isLocalName(hostname)) throw recordBlocked(`dns:${hostname}`);
+    if (!egressAllowed() && !isLocalName(hostname) && !hostPermitted(hostname)) throw recordBlocked(`dns:${hostname}`);
     return (originalPromisesLookup as (...a: unknown[]) => Promise<unknown>)(hostname, ...rest);
   };
 }
@@ -122,6 +141,62 @@ export async function withEgress<T>(reason: string, work: () => Promise<T>): Pro
   } finally {
     permit.release();
   }
+}
+
+/**
+ * Allow connections to exactly one host and port until released (an MCP server over HTTP that the
+ * person configured or approved). Unlike grantEgress, nothing else may connect meanwhile.
+ */
+export function grantEgressTo(host: string, port: number, reason: string): EgressPermit {
+  const token: TargetPermit = { host: normalizeHost(host), port: String(port), sockets: new Set() };
+  targetPermits.add(token);
+  return {
+    reason,
+    release() {
+      targetPermits.delete(token);
+      for (const socket of token.sockets) socket.destroy();
+      token.sockets.clear();
+    },
+  };
+}
+
+function normalizeHost(host: string): string {
+  return host.replace(/^\[|\]$/g, "").toLowerCase();
+}
+
+function targetPermitFor(target: string): TargetPermit | undefined {
+  const cut = target.lastIndexOf(":");
+  const host = normalizeHost(target.slice(0, cut));
+  const port = target.slice(cut + 1);
+  for (const permit of targetPermits) if (permit.port === port && permit.host === host) return permit;
+  return undefined;
+}
+
+function hostPermitted(hostname: string): boolean {
+  const host = normalizeHost(hostname);
+  for (const permit of targetPermits) if (permit.host === host) return true;
+  return false;
+}
+
+/**
+ * Keep one confirmed endpoint (a remote engine's host and port, remote/) reachable until the returned
+ * function is called: a counted grantEgressTo, so two holders of one endpoint share one permit and
+ * its pooled connections end with the last consent. Nothing else opens: not another port, not another host.
+ */
+export function allowEndpoint(host: string, port: number): () => void {
+  const key = `${normalizeHost(host)}|${port}`;
+  const held = endpoints.get(key);
+  if (held) held.count++;
+  else endpoints.set(key, { count: 1, permit: grantEgressTo(host, port, "remote engine") });
+  let removed = false;
+  return () => {
+    if (removed) return;
+    removed = true;
+    const entry = endpoints.get(key);
+    if (!entry || --entry.count > 0) return;
+    endpoints.delete(key);
+    entry.permit.release();
+  };
 }
 
 export function egressGuardInstalled(): boolean {

@@ -3,10 +3,22 @@
 export type LogLevel = "error" | "warn" | "info" | "debug";
 export type Logger = (level: LogLevel, message: string) => void;
 
+const LEVELS: readonly LogLevel[] = ["error", "warn", "info", "debug"];
+
 export function stderrLogger(minLevel: LogLevel = "warn"): Logger {
-  const order: LogLevel[] = ["error", "warn", "info", "debug"];
-  const limit = order.indexOf(minLevel);
+  const limit = LEVELS.indexOf(minLevel);
   return (level, message) => {
-    if (order.indexOf(level) <= limit) process.stderr.write(`[pincer ${level}] ${message}\n`);
+    if (LEVELS.indexOf(level) <= limit) process.stderr.write(`[pincer ${level}] ${message}\n`);
   };
+}
+
+/** The level `PINCER_LOG` names (error, warn, info or debug; any case); warn when unset or unknown. */
+export function logLevelFrom(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  const wanted = env.PINCER_LOG?.trim().toLowerCase();
+  return LEVELS.find((level) => level === wanted) ?? "warn";
+}
+
+/** The CLI's logger: stderr, at the level of `PINCER_LOG`. */
+export function cliLogger(env: NodeJS.ProcessEnv = process.env): Logger {
+  return stderrLogger(logLevelFrom(env));
 }

@@ -54,10 +54,39 @@ const isWindows = process.platform === "win32";
 const MAX_LINKS = 40;
 
 export class WorkspaceRoots {
-  private constructor(readonly roots: readonly WorkspaceRoot[]) {}
+  private constructor(
+    private readonly current: () => readonly WorkspaceRoot[],
+    private readonly isLive = false,
+  ) {}
+
+  /** The roots every check is made against, read at each call (live roots follow their folder list). */
+  get roots(): readonly WorkspaceRoot[] {
+    return this.current();
+  }
 
   /** Folders that do not exist (or cannot be resolved) are left out. */
   static async create(folders: readonly string[]): Promise<WorkspaceRoots> {
+    const roots = await WorkspaceRoots.resolve(folders);
+    return new WorkspaceRoots(() => roots);
+  }
+
+  /**
+   * Roots that follow a folder list which changes while they are in use (the editor's workspace
+   * folders): every check reads `current()` at call time, so a removed folder is refused at once.
+   */
+  static live(current: () => readonly WorkspaceRoot[]): WorkspaceRoots {
+    return new WorkspaceRoots(current, true);
+  }
+
+  /** One check sees one set of roots: a live list is read once per call, never between its awaits. */
+  private snapshot(): WorkspaceRoots {
+    if (!this.isLive) return this;
+    const roots = this.current();
+    return new WorkspaceRoots(() => roots);
+  }
+
+  /** Each folder's real path; folders that do not exist (or cannot be resolved) are left out. */
+  static async resolve(folders: readonly string[]): Promise<WorkspaceRoot[]> {
     const roots = await Promise.all(
       folders.map(async (folder): Promise<WorkspaceRoot | undefined> => {
         if (!folder || folder.includes("\0")) return undefined;
@@ -66,10 +95,11 @@ export class WorkspaceRoots {
         return { folder, path: real, caseInsensitive: await detectCaseInsensitive(real) };
       }),
     );
-    return new WorkspaceRoots(roots.filter((root): root is WorkspaceRoot => root !== undefined));
+    return roots.filter((root): root is WorkspaceRoot => root !== undefined);
   }
 
   async resolveInside(requestedPath: string, options: ResolveOptions = {}): Promise<ResolveResult> {
+    if (this.isLive) return this.snapshot().resolveInside(requestedPath, options);
     const first = this.roots[0];
     if (!first) return refuse("no workspace folder is open");
     if (typeof requestedPath !== "string" || requestedPath === "") return refuse("the path is empty");
@@ -120,6 +150,7 @@ export class WorkspaceRoots {
    * way, or resolved): Pincer's own state (approvals, checkpoints) must not be reachable by the agent's writes.
    */
   async rootContaining(absolute: string): Promise<WorkspaceRoot | undefined> {
+    if (this.isLive) return this.snapshot().rootContaining(absolute);
     const lexical = path.resolve(absolute);
     const resolved = await resolveTraced(lexical).catch(() => undefined);
     for (const name of [lexical, ...(resolved?.names ?? []), ...(resolved ? [resolved.path] : [])]) {

@@ -3,8 +3,10 @@
 // cancellable) for a proposal, shows it as a diff, and on accept runs `pincer.applyEdit`, which the
 // server turns into workspace/applyEdit so VS Code's undo covers it.
 
-// Structural copies of the LSP types used here: protocol/ is shared with the client and imports no
-// LSP package (vscode-languageserver-types values fit these shapes exactly).
+// Structural copies of the LSP types used here, so the domain can use them without an LSP package
+// (vscode-languageserver-types values fit these shapes exactly).
+import { object, str } from "./checks";
+import { PincerRequest } from "./rpc";
 export interface Position {
   line: number;
   character: number;
@@ -83,6 +85,7 @@ export interface GitTextResult {
   /** The diff was longer than the prompt budget and was cut. */
   truncated: boolean;
 }
-export const CommitMessageRequest = "pincer/commitMessage" as const;
+const gitText = object({ folder: str({ min: 1, max: 4096 }) });
+export const CommitMessageRequest = new PincerRequest<GitTextParams, GitTextResult>("pincer/git/commitMessage", gitText);
 /** Client → server: a summary of staged + unstaged changes (and untracked file names). */
-export const SummarizeChangesRequest = "pincer/summarizeChanges" as const;
+export const SummarizeChangesRequest = new PincerRequest<GitTextParams, GitTextResult>("pincer/git/summarizeChanges", gitText);

@@ -1,8 +1,12 @@
 // The chat sidebar's wire protocol: streamed turns, context budgeting reports, and the encrypted
 // per-workspace history. Shared by the client, the server and the CLI.
+import { arrayOf, int, MiB, object, oneOf, optional, str } from "./checks";
+import { PincerRequest, PincerRequest0, ServerNotification } from "./rpc";
+
+const ATTACHMENT_KINDS = ["file", "selection", "symbol", "problems", "git-diff", "editors", "document", "codebase", "mcp-resource"] as const;
 
 /** What a context chip stands for; the text is what the model sees. */
-export type AttachmentKind = "file" | "selection" | "symbol" | "problems" | "git-diff" | "editors" | "document";
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
 
 export interface ChatAttachment {
   kind: AttachmentKind;
@@ -12,9 +16,13 @@ export interface ChatAttachment {
   text: string;
   /** For `document`: the workspace file (absolute or workspace-relative); confined by the server. */
   path?: string;
+  /** For `mcp-resource`: the configured MCP server's name; `text` is empty, the server reads the resource. */
+  server?: string;
+  /** For `mcp-resource`: the resource's URI (from pincer/mcp/resources). */
+  uri?: string;
 }
 
-/** Client → server: stream the next answer. Tokens arrive as `pincer/chatChunk` notifications. */
+/** Client → server: stream the next answer. Tokens arrive as `pincer/chat/chunk` notifications. */
 export interface ChatParams {
   /** Correlates the chunks with this request. */
   id: string;
@@ -39,12 +47,34 @@ export interface ChatResult {
   assistantMessageId?: string;
   context?: ContextReport;
 }
-export const ChatRequest = "pincer/chat" as const;
-/** `data` of a pincer/chat error whose conversation was stored before the failure (a new one gets its id here). */
+const attachments = optional(
+  arrayOf(
+    object({
+      kind: oneOf(ATTACHMENT_KINDS),
+      label: str({ max: 1000 }),
+      // A chat attachment holds at most this much text; the chat service tells the person when one
+      // does not fit the window.
+      text: str({ max: 8 * MiB }),
+      path: optional(str({ max: 4096 })),
+      server: optional(str({ max: 200 })),
+      uri: optional(str({ max: 8192 })),
+    }),
+    64,
+  ),
+);
+const maxTokens = optional(int(1, 1_000_000));
+const conversationId = optional(str({ min: 1, max: 100 }));
+const storedId = object({ id: str({ min: 1, max: 100 }) });
+
+export const ChatRequest = new PincerRequest<ChatParams, ChatResult>(
+  "pincer/chat/send",
+  object({ id: str({ max: 200 }), message: str({ max: 4 * MiB }), conversationId, attachments, maxTokens }),
+);
+/** `data` of a pincer/chat/send error whose conversation was stored before the failure (a new one gets its id here). */
 export interface ChatErrorData {
   conversationId?: string;
 }
-export const ChatChunkNotification = "pincer/chatChunk" as const;
+export const ChatChunkNotification = new ServerNotification<ChatChunkParams>("pincer/chat/chunk");
 
 export type ContextItemKind = "system" | "rule" | "attachment" | "history" | "summary" | "prompt";
 
@@ -81,7 +111,10 @@ export interface ChatContextParams {
   attachments?: ChatAttachment[];
   maxTokens?: number;
 }
-export const ChatContextRequest = "pincer/chatContext" as const;
+export const ChatContextRequest = new PincerRequest<ChatContextParams, ContextReport>(
+  "pincer/chat/context",
+  object({ message: str({ max: 4 * MiB }), conversationId, attachments, maxTokens }),
+);
 
 /**
  * Client → server: where this workspace's conversations live and the AES-256-GCM key (32 bytes,
@@ -91,7 +124,7 @@ export interface ChatStoreParams {
   dir: string;
   key: string;
 }
-export const ChatStoreRequest = "pincer/chatStore" as const;
+export const ChatStoreRequest = new PincerRequest<ChatStoreParams, void>("pincer/chat/openStore", object({ dir: str({ min: 1, max: 4096 }), key: str({ min: 1, max: 100 }) }));
 
 export interface StoredAttachment {
   kind: AttachmentKind;
@@ -142,11 +175,11 @@ export interface ChatHistoryListResult {
   /** Problems found in readable conversations (a torn last record left out). */
   warnings: { id: string; warning: string }[];
 }
-export const ChatHistoryListRequest = "pincer/chatHistory/list" as const;
+export const ChatHistoryListRequest = new PincerRequest0<ChatHistoryListResult>("pincer/chatHistory/list");
 export interface ChatHistoryIdParams {
   id: string;
 }
-export const ChatHistoryGetRequest = "pincer/chatHistory/get" as const;
+export const ChatHistoryGetRequest = new PincerRequest<ChatHistoryIdParams, Conversation>("pincer/chatHistory/get", storedId);
 export interface ChatHistoryRenameParams {
   id: string;
   title: string;
@@ -155,9 +188,12 @@ export interface ChatHistoryRenameResult {
   /** Set when the conversation's damaged last record was cut (and the file kept aside) to store the title. */
   warning?: string;
 }
-export const ChatHistoryRenameRequest = "pincer/chatHistory/rename" as const;
-export const ChatHistoryDeleteRequest = "pincer/chatHistory/delete" as const;
-export const ChatHistoryClearRequest = "pincer/chatHistory/clear" as const;
+export const ChatHistoryRenameRequest = new PincerRequest<ChatHistoryRenameParams, ChatHistoryRenameResult>(
+  "pincer/chatHistory/rename",
+  object({ id: str({ min: 1, max: 100 }), title: str({ max: 10_000 }) }),
+);
+export const ChatHistoryDeleteRequest = new PincerRequest<ChatHistoryIdParams, void>("pincer/chatHistory/delete", storedId);
+export const ChatHistoryClearRequest = new PincerRequest0<void>("pincer/chatHistory/clear");
 
 /** Client → server: definitions in a document (tree-sitter), for the `@` picker's symbols. */
 export interface ChatSymbolsParams {
@@ -176,11 +212,12 @@ export interface ChatSymbolsResult {
   /** Absent when no grammar covers the language. */
   symbols?: ChatSymbol[];
 }
-export const ChatSymbolsRequest = "pincer/chatSymbols" as const;
+// The active editor's whole text: any size an editor holds; the server parses only what is small enough.
+export const ChatSymbolsRequest = new PincerRequest<ChatSymbolsParams, ChatSymbolsResult>("pincer/chat/symbols", object({ languageId: str({ max: 100 }), text: str({ max: 256 * MiB }) }));
 
 /** Client → server: the workspace's uncommitted changes (`git diff HEAD`), for the `@` picker. */
 export interface ChatGitDiffResult {
   /** One entry per workspace folder that is a git repository with changes. */
   diffs: { folder: string; text: string }[];
 }
-export const ChatGitDiffRequest = "pincer/chatGitDiff" as const;
+export const ChatGitDiffRequest = new PincerRequest0<ChatGitDiffResult>("pincer/chat/gitDiff");

@@ -1,7 +1,27 @@
 import assert from "node:assert/strict";
-import { DEFAULT_SETTINGS, normalizeSettings, unflattenPincerKeys } from "./settings";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { DEFAULT_SETTINGS, normalizeSettings, SETTINGS_SCHEMA, unflattenPincerKeys } from "./settings";
+
+const packageJson = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "package.json");
 
 describe("settings", () => {
+  it("package.json declares exactly the settings of the schema (one definition)", () => {
+    const manifest = JSON.parse(readFileSync(packageJson, "utf8")) as { contributes: { configuration: { properties: unknown } } };
+    assert.deepEqual(manifest.contributes.configuration.properties, JSON.parse(JSON.stringify(SETTINGS_SCHEMA)));
+  });
+
+  it("the defaults are the schema's, and normalizing nothing gives them", () => {
+    assert.deepEqual(normalizeSettings({}), DEFAULT_SETTINGS);
+    assert.deepEqual(normalizeSettings(undefined), DEFAULT_SETTINGS);
+    for (const [key, schema] of Object.entries(SETTINGS_SCHEMA)) {
+      const value = key.replace(/^pincer\./, "").split(".").reduce<unknown>((object, part) => (object as Record<string, unknown>)[part], DEFAULT_SETTINGS);
+      assert.deepEqual(value, schema.default, key);
+    }
+    assert.deepEqual(Object.keys(DEFAULT_SETTINGS.agent).sort(), ["maxSteps", "maxTokens", "maxWallSeconds", "profile", "sandbox", "toolPermissions"]);
+  });
+
   it("fills defaults and keeps valid values", () => {
     const settings = normalizeSettings({ model: " /m.gguf ", threads: 3, gpuLayers: "max", contextSize: "2048", completion: { maxLines: 2 } });
     assert.equal(settings.model, "/m.gguf");
@@ -18,6 +38,15 @@ describe("settings", () => {
     assert.equal(settings.gpu, "auto");
     assert.equal(settings.contextSize, "auto");
     assert.equal(settings.completion.enabled, true);
+  });
+
+  it("keeps the first-suggestion time budget when it is a number of at least 0", () => {
+    assert.equal(normalizeSettings({}).completion.firstSuggestionMs, 1000);
+    assert.equal(normalizeSettings({ completion: { firstSuggestionMs: 0 } }).completion.firstSuggestionMs, 0);
+    assert.equal(normalizeSettings({ completion: { firstSuggestionMs: 350.7 } }).completion.firstSuggestionMs, 350);
+    for (const bad of [-1, "500", Number.POSITIVE_INFINITY, null]) {
+      assert.equal(normalizeSettings({ completion: { firstSuggestionMs: bad } }).completion.firstSuggestionMs, 1000, String(bad));
+    }
   });
 
   it("reads VS Code style dotted keys", () => {

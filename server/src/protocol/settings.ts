@@ -1,14 +1,23 @@
-// The `pincer.*` settings, defined once for the client (which reads them from VS Code), the server
-// (which receives them) and the CLI (which reads them from a settings file).
+// The `pincer.*` settings as the server and the CLI use them: their shape, the defaults (from
+// settings-schema.ts, the one definition) and the checks of untrusted input. The client reads them
+// from VS Code by the same table; the CLI from a settings file.
+import {
+  AGENT_PROFILES,
+  COMMAND_SANDBOX_SETTINGS,
+  GPU_SETTINGS,
+  MCP_READ_ONLY_HINT_SETTINGS,
+  MCP_TOOL_SETTINGS,
+  SETTINGS_SCHEMA,
+  TOOL_PERMISSIONS,
+  type AgentProfile,
+  type CommandSandboxSetting,
+  type GpuSetting,
+  type McpReadOnlyHintSetting,
+  type McpToolSetting,
+  type ToolPermission,
+} from "./settings-schema";
 
-export type GpuSetting = "auto" | "cuda" | "vulkan" | "metal" | "off";
-
-/** Agent role profiles: what each tool effect (read, edit, command) may do without asking. */
-export type AgentProfile = "read-only" | "edit" | "full";
-export type ToolPermission = "allow" | "ask" | "deny";
-/** Agent commands in an OS sandbox: when available (auto), always (required: none ⇒ refused), or never (off). */
-export type CommandSandboxSetting = "auto" | "required" | "off";
-export const COMMAND_SANDBOX_SETTINGS: readonly CommandSandboxSetting[] = ["auto", "required", "off"];
+export * from "./settings-schema";
 
 export interface AgentSettings {
   maxSteps: number;
@@ -51,29 +60,52 @@ export interface PincerSettings {
     debounceMs: number;
     /** A separate, smaller model for completions; empty uses the main model. Both stay loaded. */
     model: string;
+    /**
+     * Milliseconds the first suggestion at a new place may take: its prompt is sized to the model's
+     * measured speed and the full prompt is evaluated in the background. 0: the full prompt at once.
+     */
+    firstSuggestionMs: number;
   };
   agent: AgentSettings;
   voice: VoiceSettings;
+  /** The codebase index (lexical + semantic search over the workspace, kept in Pincer's storage). */
+  index: IndexSettings;
+  mcp: McpSettings;
+  /** Remote OpenAI-compatible engines per feature; an empty url keeps that feature on the local model. */
+  remote: Record<RemoteRole, RemoteRoleSettings>;
 }
 
-export const DEFAULT_SETTINGS: PincerSettings = {
-  model: "",
-  modelsDir: "",
-  gpu: "auto",
-  gpuLayers: "auto",
-  threads: "auto",
-  contextSize: "auto",
-  completion: { enabled: true, maxTokens: 64, maxLines: 8, debounceMs: 75, model: "" },
-  agent: { maxSteps: 30, maxTokens: 200_000, maxWallSeconds: 900, profile: "edit", toolPermissions: {}, sandbox: "auto" },
-  voice: { model: "base", language: "auto", recorder: "auto", silenceSeconds: 1.5 },
-};
+export const REMOTE_ROLES = ["completion", "chat", "agent"] as const;
+export type RemoteRole = (typeof REMOTE_ROLES)[number];
+export interface RemoteRoleSettings {
+  /** Base URL of an OpenAI-compatible server; empty: the local model. */
+  url: string;
+  /** Model name on that server; empty: its first listed model. */
+  model: string;
+}
 
-/** Default model offered on first run; downloaded only after the user agrees. */
-export const RECOMMENDED_MODEL = {
-  label: "Qwen2.5-Coder 1.5B Instruct (Q4_K_M, about 1.1 GB)",
-  uri: "hf:Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
-  approximateBytes: 1_120_000_000,
-} as const;
+export interface IndexSettings {
+  enabled: boolean;
+  /** A GGUF embedding model (path, `hf:` URI or URL); empty: lexical search only. */
+  embeddingModel: string;
+  /** Background indexing waits while the machine runs on battery (Linux and macOS can tell). */
+  pauseOnBattery: boolean;
+  /** Files larger than this many KiB are not indexed. */
+  maxFileKb: number;
+}
+
+/** MCP servers and their rules; user settings only (a workspace adds servers only through approval). */
+export interface McpSettings {
+  /** mcp.json's `servers`: checked by mcp/mcp-config.ts, which reports each bad entry. */
+  servers: Record<string, Record<string, unknown>>;
+  /** "server" or "server/tool" → allow | ask | deny | off. */
+  tools: Record<string, McpToolSetting>;
+  /** Server → whether its readOnlyHint annotations may lower ask to allow. */
+  readOnlyHint: Record<string, McpReadOnlyHintSetting>;
+}
+
+/** Every setting at its default, from the schema. */
+export const DEFAULT_SETTINGS = unflattenPincerKeys(Object.fromEntries(Object.entries(SETTINGS_SCHEMA).map(([key, schema]) => [key, structuredClone(schema.default)]))) as unknown as PincerSettings;
 
 /** Merge untrusted input (a settings file, a client message) over the defaults, keeping only valid values. */
 export function normalizeSettings(input: unknown): PincerSettings {
@@ -81,10 +113,12 @@ export function normalizeSettings(input: unknown): PincerSettings {
   const completion = isRecord(raw.completion) ? raw.completion : {};
   const agent = isRecord(raw.agent) ? raw.agent : {};
   const voice = isRecord(raw.voice) ? raw.voice : {};
+  const index = isRecord(raw.index) ? raw.index : {};
+  const mcp = isRecord(raw.mcp) ? raw.mcp : {};
   return {
     model: typeof raw.model === "string" ? raw.model.trim() : DEFAULT_SETTINGS.model,
     modelsDir: typeof raw.modelsDir === "string" ? raw.modelsDir.trim() : DEFAULT_SETTINGS.modelsDir,
-    gpu: oneOf(raw.gpu, ["auto", "cuda", "vulkan", "metal", "off"] as const, DEFAULT_SETTINGS.gpu),
+    gpu: oneOf(raw.gpu, GPU_SETTINGS, DEFAULT_SETTINGS.gpu),
     gpuLayers: autoOrInt(raw.gpuLayers, ["auto", "max"] as const, 0, DEFAULT_SETTINGS.gpuLayers),
     threads: autoOrInt(raw.threads, ["auto"] as const, 1, DEFAULT_SETTINGS.threads),
     contextSize: autoOrInt(raw.contextSize, ["auto"] as const, 256, DEFAULT_SETTINGS.contextSize),
@@ -94,12 +128,16 @@ export function normalizeSettings(input: unknown): PincerSettings {
       maxLines: positiveInt(completion.maxLines, DEFAULT_SETTINGS.completion.maxLines),
       debounceMs: typeof completion.debounceMs === "number" && completion.debounceMs >= 0 ? Math.floor(completion.debounceMs) : DEFAULT_SETTINGS.completion.debounceMs,
       model: typeof completion.model === "string" ? completion.model.trim() : DEFAULT_SETTINGS.completion.model,
+      firstSuggestionMs:
+        typeof completion.firstSuggestionMs === "number" && completion.firstSuggestionMs >= 0 && Number.isFinite(completion.firstSuggestionMs)
+          ? Math.floor(completion.firstSuggestionMs)
+          : DEFAULT_SETTINGS.completion.firstSuggestionMs,
     },
     agent: {
       maxSteps: positiveInt(agent.maxSteps, DEFAULT_SETTINGS.agent.maxSteps),
       maxTokens: positiveInt(agent.maxTokens, DEFAULT_SETTINGS.agent.maxTokens),
       maxWallSeconds: positiveInt(agent.maxWallSeconds, DEFAULT_SETTINGS.agent.maxWallSeconds),
-      profile: oneOf(agent.profile, ["read-only", "edit", "full"] as const, DEFAULT_SETTINGS.agent.profile),
+      profile: oneOf(agent.profile, AGENT_PROFILES, DEFAULT_SETTINGS.agent.profile),
       toolPermissions: toolPermissions(agent.toolPermissions),
       sandbox: oneOf(agent.sandbox, COMMAND_SANDBOX_SETTINGS, DEFAULT_SETTINGS.agent.sandbox),
     },
@@ -109,6 +147,18 @@ export function normalizeSettings(input: unknown): PincerSettings {
       recorder: oneOf(voice.recorder, ["auto", "arecord", "sox", "ffmpeg"] as const, DEFAULT_SETTINGS.voice.recorder),
       silenceSeconds: typeof voice.silenceSeconds === "number" && voice.silenceSeconds >= 0.5 && voice.silenceSeconds <= 10 ? voice.silenceSeconds : DEFAULT_SETTINGS.voice.silenceSeconds,
     },
+    index: {
+      enabled: typeof index.enabled === "boolean" ? index.enabled : DEFAULT_SETTINGS.index.enabled,
+      embeddingModel: typeof index.embeddingModel === "string" ? index.embeddingModel.trim() : DEFAULT_SETTINGS.index.embeddingModel,
+      pauseOnBattery: typeof index.pauseOnBattery === "boolean" ? index.pauseOnBattery : DEFAULT_SETTINGS.index.pauseOnBattery,
+      maxFileKb: positiveInt(index.maxFileKb, DEFAULT_SETTINGS.index.maxFileKb),
+    },
+    mcp: {
+      servers: records(mcp.servers),
+      tools: enumMap(mcp.tools, MCP_TOOL_SETTINGS),
+      readOnlyHint: enumMap(mcp.readOnlyHint, MCP_READ_ONLY_HINT_SETTINGS),
+    },
+    remote: Object.fromEntries(REMOTE_ROLES.map((role) => [role, remoteRole(isRecord(raw.remote) ? raw.remote[role] : undefined)])) as PincerSettings["remote"],
   };
 }
 
@@ -147,8 +197,30 @@ function toolPermissions(value: unknown): Record<string, ToolPermission> {
   if (!isRecord(value)) return {};
   const kept: Record<string, ToolPermission> = {};
   for (const [name, decision] of Object.entries(value)) {
-    if (/^[a-z][a-z0-9_]{0,63}$/.test(name) && (decision === "allow" || decision === "ask" || decision === "deny")) kept[name] = decision;
+    if (/^[a-z][a-z0-9_]{0,63}$/.test(name) && (TOOL_PERMISSIONS as readonly unknown[]).includes(decision)) kept[name] = decision as ToolPermission;
   }
+  return kept;
+}
+
+/** A role's url and model as trimmed strings (the url itself is checked when it is used: remote/endpoint.ts). */
+function remoteRole(value: unknown): RemoteRoleSettings {
+  const raw = isRecord(value) ? value : {};
+  const text = (v: unknown) => (typeof v === "string" ? v.trim().slice(0, 2048) : "");
+  return { url: text(raw.url), model: text(raw.model) };
+}
+
+/** Object entries whose value is an object (own keys only: no __proto__). */
+function records(value: unknown): Record<string, Record<string, unknown>> {
+  if (!isRecord(value)) return {};
+  const kept: Record<string, Record<string, unknown>> = {};
+  for (const [key, item] of Object.entries(value)) if (key !== "__proto__" && isRecord(item)) kept[key] = item;
+  return kept;
+}
+
+function enumMap<T extends string>(value: unknown, allowed: readonly T[]): Record<string, T> {
+  if (!isRecord(value)) return {};
+  const kept: Record<string, T> = {};
+  for (const [key, item] of Object.entries(value)) if (key !== "__proto__" && (allowed as readonly unknown[]).includes(item)) kept[key] = item as T;
   return kept;
 }
 

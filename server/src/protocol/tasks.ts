@@ -2,6 +2,8 @@
 // rendering a read-only task's prompt for the chat. Edit tasks go through `pincer.codeAction.generate`
 // with action "task".
 import type { Range } from "./actions";
+import { MiB, object, optional, range, str, stringMap } from "./checks";
+import { PincerRequest, PincerRequest0 } from "./rpc";
 
 export const TASK_LANGUAGE_ID = "pincer-task";
 
@@ -20,7 +22,7 @@ export interface ListTasksResult {
   /** Task files that did not parse, with the first problem, so the person can fix them. */
   broken: { id: string; path: string; problem: string }[];
 }
-export const ListTasksRequest = "pincer/listTasks" as const;
+export const ListTasksRequest = new PincerRequest0<ListTasksResult>("pincer/tasks/list");
 
 export interface RenderTaskParams {
   taskId: string;
@@ -32,4 +34,7 @@ export interface RenderTaskParams {
 export interface RenderTaskResult {
   prompt: string;
 }
-export const RenderTaskRequest = "pincer/renderTask" as const;
+export const RenderTaskRequest = new PincerRequest<RenderTaskParams, RenderTaskResult>(
+  "pincer/tasks/render",
+  object({ taskId: str({ min: 1, max: 1000 }), inputs: stringMap(100, str({ max: MiB })), uri: optional(str({ max: 4096 })), range: optional(range) }),
+);

@@ -1,5 +1,8 @@
 // Voice input: dictation through the OS recorder and a local Whisper model. Audio never leaves
 // the machine; the client only starts, stops and shows what the server records and transcribes.
+import { object, oneOf, optional, str, workDoneToken } from "./checks";
+import type { DownloadModelResult } from "./models";
+import { PincerNotification, PincerRequest0, PincerRequest, ServerNotification } from "./rpc";
 
 export type VoiceLanguage = "auto" | "zh" | "en";
 export const VOICE_LANGUAGES: readonly VoiceLanguage[] = ["auto", "zh", "en"];
@@ -28,13 +31,13 @@ export interface VoiceStatusResult {
   model: VoiceModelInfo;
   recorder: RecorderInfo;
 }
-export const VoiceStatusRequest = "pincer/voice/status" as const;
+export const VoiceStatusRequest = new PincerRequest0<VoiceStatusResult>("pincer/voice/status");
 
 /** Client → server: download the configured catalog model (the client asked the person first). */
 export interface VoiceDownloadParams {
   workDoneToken?: string | number;
 }
-export const VoiceDownloadRequest = "pincer/voice/download" as const;
+export const VoiceDownloadRequest = new PincerRequest<VoiceDownloadParams, DownloadModelResult>("pincer/voice/download", object({ workDoneToken }));
 
 /** Client → server: record until stopped (pincer/voice/stop), silence or cancel, then transcribe. */
 export interface DictateParams {
@@ -52,13 +55,16 @@ export interface TranscriptResult {
   /** Dictation only: why recording ended. */
   stoppedBy?: "stop" | "silence" | "limit" | "end";
 }
-export const DictateRequest = "pincer/voice/dictate" as const;
+export const DictateRequest = new PincerRequest<DictateParams, TranscriptResult>(
+  "pincer/voice/dictate",
+  object({ id: str({ min: 1, max: 200 }), language: optional(oneOf(VOICE_LANGUAGES)) }),
+);
 
 /** Client → server: stop recording this dictation and transcribe what was heard. */
 export interface DictateStopParams {
   id: string;
 }
-export const DictateStopNotification = "pincer/voice/stop" as const;
+export const DictateStopNotification = new PincerNotification<DictateStopParams>("pincer/voice/stop", object({ id: str({ min: 1, max: 200 }) }));
 
 /** Server → client: recording level (0..1, about ten times a second) and phase of a dictation. */
 export interface DictateProgressParams {
@@ -67,4 +73,4 @@ export interface DictateProgressParams {
   level: number;
   elapsedMs: number;
 }
-export const DictateProgressNotification = "pincer/voice/progress" as const;
+export const DictateProgressNotification = new ServerNotification<DictateProgressParams>("pincer/voice/progress");

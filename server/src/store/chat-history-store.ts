@@ -3,6 +3,7 @@
 // and a streaming answer is checkpointed while it grows, so a crash loses nothing that was shown.
 // A write that fails (a full disk) throws StoreWriteError and leaves every earlier message readable;
 // a damaged file is never rewritten without a copy of it kept beside it (`<id>.pchat.damaged-<time>`).
+import { PincerError } from "../platform/errors";
 import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
@@ -22,8 +23,11 @@ const EXTENSION = ".pchat";
 const DAMAGED_COPY = /^([0-9a-f-]{36})\.pchat\.damaged-/;
 const ID_PATTERN = /^[0-9a-f-]{36}$/;
 
-export class UnknownConversationError extends Error {
-  override readonly name = "UnknownConversationError";
+export class UnknownConversationError extends PincerError {
+  override name = "UnknownConversationError";
+  constructor(message: string) {
+    super(message, "invalid-params");
+  }
 }
 
 export class ChatHistoryStore {

@@ -5,6 +5,7 @@
 // written and fsynced, or the file cut back to its last whole record. A crash can still tear the last
 // line; reading never changes the file: the torn record is left out with a warning, and only the
 // next append cuts it, after keeping the file as it was in `<file>.damaged-<time>`.
+import { PincerError } from "../platform/errors";
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { constants as fsConstants, promises as fs } from "node:fs";
 import path from "node:path";
@@ -16,18 +17,18 @@ const TAG_BYTES = 16;
 export const KEY_BYTES = 32;
 
 /** The key does not open this file: another key, or the file was changed. Nothing is overwritten. */
-export class StoreKeyError extends Error {
-  override readonly name = "StoreKeyError";
+export class StoreKeyError extends PincerError {
+  override name = "StoreKeyError";
 }
 
 /** A record other than the last one fails authentication: the file was damaged or edited. */
-export class StoreCorruptError extends Error {
-  override readonly name = "StoreCorruptError";
+export class StoreCorruptError extends PincerError {
+  override name = "StoreCorruptError";
 }
 
 /** A record could not be stored (a full disk, a read-only disk...). The file holds every earlier record, unchanged. */
-export class StoreWriteError extends Error {
-  override readonly name = "StoreWriteError";
+export class StoreWriteError extends PincerError {
+  override name = "StoreWriteError";
   constructor(
     /** Why, in words a person can act on ("no space left on the disk"). */
     readonly reason: string,

@@ -89,7 +89,13 @@ describe("threadCalibrationStore", () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-cache-"));
     try {
       const store = threadCalibrationStore(dir);
-      const choice = { threads: 1, source: "measured" as const, measurements: [{ threads: 1, tokensPerSecond: 100 }] };
+      const choice = {
+        threads: 1,
+        promptThreads: 1,
+        generationThreads: 1,
+        source: "measured" as const,
+        measurements: [{ threads: 1, tokensPerSecond: 100, promptTokensPerSecond: 300, generationTokensPerSecond: 50 }],
+      };
       await store.set("model|CPU", choice);
       assert.deepEqual(await store.get("model|CPU"), choice);
       assert.deepEqual(await fs.readdir(dir), ["thread-calibration.json"]);

@@ -16,6 +16,14 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
+ * Per-workspace state every Pincer process on this machine shares (the VS Code server and `pincer` runs): the
+ * workspace lock and the editor's write journal (agent/checkpoints.ts, agent/editor-writes.ts).
+ */
+export function workspaceStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(defaultCacheDir(env), "workspaces");
+}
+
+/**
  * A JSON object of entries by key in one file. A damaged file (not JSON, or not an object) is read
  * as empty and left as it is; the next write first renames it to `<file>.damaged-<time>` and tells
  * the person (store-notices.ts), so one new entry never silently replaces everyone else's.

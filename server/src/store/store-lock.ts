@@ -2,6 +2,7 @@
 // two Pincer processes (the server and a CLI run) cannot interleave a read-modify-write of one
 // store and lose each other's entries. A lock whose owner is dead, or that is older than any write
 // takes, is stale and removed.
+import { PincerError } from "../platform/errors";
 import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -10,14 +11,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 const STALE_MS = 30_000;
 const RETRY_MS = 25;
 
-export class StoreLockTimeoutError extends Error {
-  override readonly name = "StoreLockTimeoutError";
+export class StoreLockTimeoutError extends PincerError {
+  override name = "StoreLockTimeoutError";
 }
 
-export async function withStoreLock<T>(lockPath: string, work: () => Promise<T>, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
+export async function withStoreLock<T>(lockPath: string, work: () => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   for (;;) {
-    options.signal?.throwIfAborted();
     if (await tryCreate(lockPath)) break;
     if (await removeIfStale(lockPath)) continue;
     if (Date.now() > deadline) {

@@ -1,4 +1,5 @@
 // Fills a task's prompt: {{selection}}, {{file}} and {{input:NAME}} (given value, else the default).
+import { PincerError } from "../platform/errors";
 import type { TaskDefinition } from "./task-file";
 
 export interface TaskValues {
@@ -7,10 +8,11 @@ export interface TaskValues {
   inputs?: Record<string, string>;
 }
 
-export class TaskInputError extends Error {
+/** A task input without a value or default: the request must name it. */
+export class TaskInputError extends PincerError {
+  override name = "TaskInputError";
   constructor(message: string) {
-    super(message);
-    this.name = "TaskInputError";
+    super(message, "invalid-params");
   }
 }
 

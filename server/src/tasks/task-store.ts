@@ -17,10 +17,10 @@ export interface StoredTask {
   problems: TaskProblem[];
 }
 
-export async function listTasks(roots: WorkspaceRoots, signal?: AbortSignal): Promise<StoredTask[]> {
+export async function listTasks(roots: WorkspaceRoots, signal: AbortSignal): Promise<StoredTask[]> {
   const found: StoredTask[] = [];
   for (const root of roots.roots) {
-    signal?.throwIfAborted();
+    signal.throwIfAborted();
     const dir = await roots.resolveInside(path.join(root.path, TASKS_DIR));
     if (!dir.ok) continue;
     const names = await fs.readdir(dir.path).catch(() => [] as string[]);

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { concat, durationMs, fileRecorder, requireSpeechTools, silence, speak } from "../../../test/helpers/speech";
+import { concat, durationMs, fileRecorder, requireSpeechTools, silence, speak } from "../../../test/support/speech";
 import { chooseRecorder, record, RecorderError } from "./recorder";
 
 describe("voice recorder", function () {
@@ -26,7 +26,7 @@ describe("voice recorder", function () {
   it("stops on silence after speech and keeps only what was said, plus a short tail", async () => {
     const file = concat([speech, silence(3, path.join(dir, "s3.wav")), speak("And this part is never heard.", "en-us", path.join(dir, "more.wav"))], path.join(dir, "pause.wav"));
     const levels: number[] = [];
-    const recording = await record({ command: fileRecorder(file), silenceMs: 1500, onLevel: (level) => levels.push(level) });
+    const recording = await record({ signal: new AbortController().signal, command: fileRecorder(file), silenceMs: 1500, onLevel: (level) => levels.push(level) });
     assert.equal(recording.stoppedBy, "silence");
     assert.equal(recording.heardSpeech, true);
     // Speech (espeak pads a little silence at its end) + at most 0.4 s kept after the last loud frame.
@@ -38,7 +38,7 @@ describe("voice recorder", function () {
   });
 
   it("ends with the recorder when it stops by itself", async () => {
-    const recording = await record({ command: fileRecorder(speech), silenceMs: 5000 });
+    const recording = await record({ signal: new AbortController().signal, command: fileRecorder(speech), silenceMs: 5000 });
     assert.equal(recording.stoppedBy, "end");
     assert.ok(Math.abs(recording.audioMs - speechMs) <= 100, `${recording.audioMs} vs ${speechMs}`);
   });
@@ -46,13 +46,13 @@ describe("voice recorder", function () {
   it("stops at the length limit", async () => {
     const tone = path.join(dir, "tone.wav");
     execFileSync("sox", ["-n", "-r", "16000", "-c", "1", "-b", "16", tone, "synth", "10", "sine", "440", "vol", "0.5"]);
-    const recording = await record({ command: fileRecorder(tone), maxMs: 2000 });
+    const recording = await record({ signal: new AbortController().signal, command: fileRecorder(tone), maxMs: 2000 });
     assert.equal(recording.stoppedBy, "limit");
     assert.equal(recording.audioMs, 2000);
   });
 
   it("gives up on silence when nobody speaks", async () => {
-    const recording = await record({ command: fileRecorder(silence(4, path.join(dir, "quiet.wav"))), noSpeechMs: 3000 });
+    const recording = await record({ signal: new AbortController().signal, command: fileRecorder(silence(4, path.join(dir, "quiet.wav"))), noSpeechMs: 3000 });
     assert.equal(recording.stoppedBy, "silence");
     assert.equal(recording.heardSpeech, false);
   });
@@ -61,7 +61,7 @@ describe("voice recorder", function () {
     // A recorder that records nothing until it is killed.
     const hang = { program: process.execPath, args: ["-e", "setInterval(() => {}, 1000)"] };
     const stop = new AbortController();
-    const stopped = record({ command: hang, stop: stop.signal });
+    const stopped = record({ signal: new AbortController().signal, command: hang, stop: stop.signal });
     stop.abort();
     const recording = await stopped;
     assert.equal(recording.stoppedBy, "stop");
@@ -75,8 +75,8 @@ describe("voice recorder", function () {
 
   it("a recorder that fails says why, with its own message", async () => {
     const failing = { program: process.execPath, args: ["-e", "process.stderr.write('arecord: main:831: audio open error: No such file or directory\\n'); process.exit(1)"] };
-    await assert.rejects(record({ command: failing }), (error: Error) => error instanceof RecorderError && /audio open error/.test(error.message) && /microphone/.test(error.message));
-    await assert.rejects(record({ command: { program: path.join(dir, "no-such-recorder"), args: [] } }), (error: Error) => error instanceof RecorderError && /could not start/.test(error.message));
+    await assert.rejects(record({ signal: new AbortController().signal, command: failing }), (error: Error) => error instanceof RecorderError && /audio open error/.test(error.message) && /microphone/.test(error.message));
+    await assert.rejects(record({ signal: new AbortController().signal, command: { program: path.join(dir, "no-such-recorder"), args: [] } }), (error: Error) => error instanceof RecorderError && /could not start/.test(error.message));
   });
 
   it("finds the platform's recorder on PATH, and says what to install when there is none", () => {

@@ -80,7 +80,7 @@ export function chooseRecorder(options: { preferred?: "auto" | "arecord" | "sox"
 export interface RecordOptions {
   command: RecorderCommand;
   /** Cancel: stop recording and throw AbortError (nothing is kept). */
-  signal?: AbortSignal;
+  signal: AbortSignal;
   /** Stop recording and return what was heard (a second press of the mic button). */
   stop?: AbortSignal;
   maxMs?: number;
@@ -116,7 +116,7 @@ export function record(options: RecordOptions): Promise<Recording> {
   const silenceDb = options.silenceDb ?? -40;
   const silenceMs = options.silenceMs ?? 1_500;
   const noSpeechMs = options.noSpeechMs ?? 15_000;
-  if (options.signal?.aborted) return Promise.reject(abortError());
+  if (options.signal.aborted) return Promise.reject(abortError());
 
   return new Promise<Recording>((resolve, reject) => {
     const child = spawn(options.command.program, options.command.args, { stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
@@ -131,7 +131,7 @@ export function record(options: RecordOptions): Promise<Recording> {
     const finish = (stoppedBy: Recording["stoppedBy"] | "cancel" | Error) => {
       if (settled) return;
       settled = true;
-      options.signal?.removeEventListener("abort", onCancel);
+      options.signal.removeEventListener("abort", onCancel);
       options.stop?.removeEventListener("abort", onStop);
       child.stdout.removeAllListeners("data");
       if (child.exitCode === null && child.signalCode === null) child.kill();
@@ -151,7 +151,7 @@ export function record(options: RecordOptions): Promise<Recording> {
     };
     const onCancel = () => finish("cancel");
     const onStop = () => finish("stop");
-    options.signal?.addEventListener("abort", onCancel, { once: true });
+    options.signal.addEventListener("abort", onCancel, { once: true });
     options.stop?.addEventListener("abort", onStop, { once: true });
 
     const onFrame = (frame: Int16Array) => {

@@ -47,7 +47,7 @@ export class VoiceService {
   }
 
   /** Downloads the configured catalog model (pinned sha256) into the models folder. */
-  async download(options: { signal?: AbortSignal; onProgress?: (downloaded: number, total: number) => void } = {}): Promise<DownloadModelResult> {
+  async download(options: { signal: AbortSignal; onProgress?: (downloaded: number, total: number) => void }): Promise<DownloadModelResult> {
     const { voice, modelsDir } = this.config();
     const { catalog } = resolveVoiceModel(voice.model, modelsDir);
     if (!catalog) throw new VoiceModelError(`Voice model "${voice.model}" is a local file; there is nothing to download.`);
@@ -66,7 +66,7 @@ export class VoiceService {
   }
 
   /** Loads the configured Whisper model, or says what to do when it is missing or not a Whisper model. */
-  async prepare(signal?: AbortSignal): Promise<string> {
+  async prepare(signal: AbortSignal): Promise<string> {
     const { voice, modelsDir, gpu } = this.config();
     const info = await voiceModelInfo(voice.model, modelsDir);
     if (!info.present) {
@@ -88,7 +88,7 @@ export class VoiceService {
     return info.path;
   }
 
-  async transcribeFile(file: string, options: { language?: VoiceLanguage; signal?: AbortSignal } = {}): Promise<TranscriptResult> {
+  async transcribeFile(file: string, options: { language?: VoiceLanguage; signal: AbortSignal }): Promise<TranscriptResult> {
     const audio = await checkAudioFile(file);
     await this.prepare(options.signal);
     const started = Date.now();
@@ -98,7 +98,7 @@ export class VoiceService {
   }
 
   /** Records until `stop`, silence or the limit, then transcribes. `signal` cancels everything. */
-  async dictate(options: { language?: VoiceLanguage; signal?: AbortSignal; stop?: AbortSignal; onProgress?: (progress: DictateProgress) => void }): Promise<TranscriptResult> {
+  async dictate(options: { language?: VoiceLanguage; signal: AbortSignal; stop?: AbortSignal; onProgress?: (progress: DictateProgress) => void }): Promise<TranscriptResult> {
     const recorder = this.recorder();
     if (!recorder.command) throw new RecorderError(recorder.reason ?? "No audio recorder found.");
     const { voice } = this.config();

@@ -36,7 +36,7 @@ export interface Transcription {
 
 export interface TranscribeOptions {
   language: VoiceLanguage;
-  signal?: AbortSignal;
+  signal: AbortSignal;
   threads?: number;
   onProgress?: (percent: number) => void;
 }
@@ -66,7 +66,7 @@ export class WhisperEngine {
    * Loads the model (or keeps the warm one). whisper.cpp cannot stop a load midway: a cancelled
    * caller gets AbortError at once and the load finishes in the background, so the next call is warm.
    */
-  async load(modelPath: string, gpu: GpuSetting, signal?: AbortSignal): Promise<void> {
+  async load(modelPath: string, gpu: GpuSetting, signal: AbortSignal): Promise<void> {
     const key = `${modelPath}\0${gpu}`;
     if (this.loaded?.key !== key) {
       const previous = this.loaded;
@@ -117,9 +117,9 @@ export class WhisperEngine {
 
   private async run(input: TranscribeInput, options: TranscribeOptions, started: (native: Promise<unknown>) => void): Promise<Transcription> {
     if (!this.loaded) throw new Error("No Whisper model is loaded.");
-    if (options.signal?.aborted) throw abortError();
+    if (options.signal.aborted) throw abortError();
     const context = await this.loaded.context;
-    if (options.signal?.aborted) throw abortError();
+    if (options.signal.aborted) throw abortError();
     const nativeOptions: Record<string, unknown> = {
       language: options.language,
       temperature: 0,
@@ -140,7 +140,7 @@ export class WhisperEngine {
         segments: result.segments.map((s) => ({ startMs: s.t0, endMs: s.t1, text: s.text.trim() })),
       };
     } catch (error) {
-      throw options.signal?.aborted ? abortError() : error;
+      throw options.signal.aborted ? abortError() : error;
     }
   }
 
@@ -161,7 +161,7 @@ export class WhisperEngine {
   }
 }
 
-function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (!signal) return promise;
   if (signal.aborted) return Promise.reject(abortError());
   return new Promise<T>((resolve, reject) => {

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { WHISPER_TEST_MODEL } from "../../../test/helpers/speech";
-import { TEST_MODEL_PATH } from "../../../test/helpers/test-model";
+import { WHISPER_TEST_MODEL } from "../../../test/support/speech";
+import { TEST_MODEL_PATH } from "../../../test/support/test-model";
 import { inspectWhisperModel, resolveVoiceModel, VOICE_MODEL_CATALOG, voiceModelInfo, VoiceModelError } from "./whisper-models";
 
 function ggmlHeader(hparams: number[], melRows = 80): Buffer {

@@ -14,6 +14,8 @@ export function renderAgentApproval(entry: AgentApprovalEntry): HTMLElement {
     el("div", { class: "agent-approval-title" }, icon("shield"), `Step ${entry.step} needs your approval`),
     el("div", { class: "agent-approval-summary" }, request.command !== undefined ? el("code", {}, request.commandShown ?? request.command) : request.summary),
   );
+  // An MCP call: which server, which tool, and exactly the arguments it would get.
+  if (request.mcp) card.append(el("div", { class: "meta" }, icon("server"), `MCP server ${request.mcp.server}, tool ${request.mcp.tool}`), el("pre", { class: "agent-mcp-args" }, request.mcp.arguments));
   if (request.paths?.length) card.append(el("div", { class: "meta" }, icon("file"), request.paths.join(", ")));
   // Where the command would run: in the sandbox (and whether approving opens the network) or not confined.
   if (request.sandbox) {

@@ -32,6 +32,10 @@ export function chipIcon(kind: string): string {
       return "git-compare";
     case "editors":
       return "files";
+    case "codebase":
+      return "search";
+    case "mcp-resource":
+      return "plug";
     default:
       return "file";
   }

@@ -1,13 +1,14 @@
 // Run budgets: steps, tokens (prompt tokens evaluated + tokens generated) and wall time. The
 // context window is the fourth bound; the planner enforces it by compacting the conversation.
+import type { BudgetKind, Usage } from "../../protocol/agent";
+
+export type { BudgetKind };
 
 export interface AgentBudgets {
   maxSteps: number;
   maxTokens: number;
   maxWallMs: number;
 }
-
-export type BudgetKind = "steps" | "tokens" | "time" | "context";
 
 export class BudgetTracker {
   private tokens = 0;
@@ -29,7 +30,7 @@ export class BudgetTracker {
     return ++this.steps;
   }
 
-  get usage(): { steps: number; tokens: number; wallMs: number } {
+  get usage(): Usage {
     return { steps: this.steps, tokens: this.tokens, wallMs: this.now() - this.startedAt };
   }
 

@@ -1,44 +1,47 @@
-// The conversation as append-only text segments (so the real model evaluates only new tokens),
-// the full text of every observation for paging, and compaction when the context fills up:
-// older observations are replaced by a one-line summary instead of being dropped silently.
-export type SegmentKind = "fixed" | "request" | "answer" | "cue" | "observation";
+// The conversation as append-only messages (so the real model evaluates only new tokens), the full
+// text of every observation for paging, and compaction when the context fills up: older
+// observations are replaced by a one-line summary instead of being dropped silently.
+import type { AgentMessage } from "./agent-model";
 
-interface Segment {
+export type MessageKind = "fixed" | "request" | "answer" | "cue" | "observation";
+
+const ROLES: Record<MessageKind, AgentMessage["role"]> = { fixed: "system", request: "user", answer: "assistant", cue: "user", observation: "observation" };
+
+interface Entry {
   text: string;
-  kind: SegmentKind;
+  kind: MessageKind;
   step?: number;
-  tokens: number;
   summarised?: boolean;
 }
 
 export class Conversation {
-  private readonly segments: Segment[] = [];
+  private readonly entries: Entry[] = [];
   private readonly fullObservations = new Map<number, string>();
 
-  constructor(private readonly countTokens: (text: string) => number) {}
+  /** `countTokens` measures messages as the model's prompt (the chat template included). */
+  constructor(private readonly countTokens: (messages: readonly AgentMessage[]) => number) {}
 
-  append(kind: SegmentKind, text: string, step?: number): void {
-    this.segments.push({ text, kind, step, tokens: this.countTokens(text) });
+  append(kind: MessageKind, text: string, step?: number): void {
+    this.entries.push({ text, kind, step });
   }
 
-  /** Replaces the newest segment of `kind` (the only edit besides compaction; the KV cache is reused up to it). */
-  replaceLast(kind: SegmentKind, text: string): void {
-    const segment = [...this.segments].reverse().find((s) => s.kind === kind);
-    if (!segment) return;
-    segment.text = text;
-    segment.tokens = this.countTokens(text);
+  /** Replaces the newest message of `kind` (the only edit besides compaction; the KV cache is reused up to it). */
+  replaceLast(kind: MessageKind, text: string): void {
+    const entry = [...this.entries].reverse().find((e) => e.kind === kind);
+    if (entry) entry.text = text;
   }
 
-  texts(): string[] {
-    return this.segments.map((segment) => segment.text);
+  messages(): AgentMessage[] {
+    return this.entries.map((entry) => ({ role: ROLES[entry.kind], text: entry.text }));
   }
 
   get tokenCount(): number {
-    return this.segments.reduce((sum, segment) => sum + segment.tokens, 0);
+    return this.countTokens(this.messages());
   }
 
-  tokensOf(kind: SegmentKind): number {
-    return this.segments.filter((segment) => segment.kind === kind).reduce((sum, segment) => sum + segment.tokens, 0);
+  /** Tokens of the messages of `kind` on their own, as a prompt. */
+  tokensOf(kind: MessageKind): number {
+    return this.countTokens(this.messages().filter((_, index) => this.entries[index]!.kind === kind));
   }
 
   /** Appends an observation cut to `maxChars`, with a visible note saying how to page on. */
@@ -67,16 +70,17 @@ export class Conversation {
    */
   compact(maxTokens: number, keepRecent: number): number[] | undefined {
     const summarised: number[] = [];
-    const observations = this.segments.filter((segment) => segment.kind === "observation" && !segment.summarised);
+    const observations = this.entries.filter((entry) => entry.kind === "observation" && !entry.summarised);
     const candidates = observations.slice(0, Math.max(0, observations.length - keepRecent));
-    for (const segment of candidates) {
-      if (this.tokenCount <= maxTokens) break;
-      const firstLine = segment.text.split("\n", 1)[0]!.slice(0, 120);
-      segment.text = `${firstLine} [summarised: ${segment.text.length} characters; more_output with {"step": ${segment.step}, "offset": 0} shows it]\n`;
-      segment.tokens = this.countTokens(segment.text);
-      segment.summarised = true;
-      summarised.push(segment.step!);
+    let tokens = this.tokenCount;
+    for (const entry of candidates) {
+      if (tokens <= maxTokens) break;
+      const firstLine = entry.text.split("\n", 1)[0]!.slice(0, 120);
+      entry.text = `${firstLine} [summarised: ${entry.text.length} characters; more_output with {"step": ${entry.step}, "offset": 0} shows it]`;
+      entry.summarised = true;
+      summarised.push(entry.step!);
+      tokens = this.tokenCount;
     }
-    return this.tokenCount <= maxTokens ? summarised : undefined;
+    return tokens <= maxTokens ? summarised : undefined;
   }
 }

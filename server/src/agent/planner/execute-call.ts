@@ -1,7 +1,7 @@
 // One tool call, with every rule applied in code before it runs: the permission gate decides,
 // "ask" goes to the Approver (a person or the CLI policy), "deny" becomes an observation, and a
 // mutating call is wrapped in a checkpoint so it can be undone.
-import type { Approver, CheckpointStore, PermissionGate, RunRecord, ToolContext, ToolDefinition } from "../tool-types";
+import { WorkspaceBusyError, type Approver, type CheckpointStore, type PermissionGate, type RunRecord, type ToolContext, type ToolDefinition } from "../tool-types";
 import type { AgentEvent } from "./agent-events";
 
 export interface CallOutcome {
@@ -47,10 +47,18 @@ export async function executeCall(
     if (answer === "always") await env.gate.rememberApproval(check.request, signal);
   }
 
-  const mutating = tool.effect === "edit" || tool.effect === "command";
+  // An MCP server may change workspace files too (a filesystem server): its calls get checkpoints.
+  const mutating = tool.effect === "edit" || tool.effect === "command" || tool.effect === "mcp";
   if (mutating) {
     // The call's own paths are snapshotted too, even when .gitignore'd (a .env the model edits).
-    const checkpointId = await env.checkpoints.beforeStep(env.runId, step, signal, check.request.paths ?? []);
+    let checkpointId: string;
+    try {
+      checkpointId = await env.checkpoints.beforeStep(env.runId, step, signal, check.request.paths ?? [], tool.effect === "edit" ? "edit" : "command");
+    } catch (error) {
+      // Another run's step (or an undo) holds the workspace for too long: this call does not run; the run goes on.
+      if (error instanceof WorkspaceBusyError) return { ok: false, observation: `Not run: ${error.message}. Try this call again later, or finish.`, changedPaths: [] };
+      throw error;
+    }
     env.emit({ type: "checkpoint", step, checkpointId });
   }
   let outcome: CallOutcome;
@@ -64,7 +72,7 @@ export async function executeCall(
   }
   if (mutating) {
     // After a cancel the files may still have changed: record them with a signal that still works.
-    const after = await env.checkpoints.afterStep(env.runId, step, signal.aborted ? new AbortController().signal : signal);
+    const after = await env.checkpoints.afterStep(env.runId, step, signal.aborted ? new AbortController().signal : signal, outcome.changedPaths);
     outcome.changedPaths = [...new Set([...outcome.changedPaths, ...after.changedPaths])];
     if (after.notCovered && after.notCovered.length > 0) outcome.observation += `\n[not in the checkpoint, undo cannot restore: ${after.notCovered.join(", ")} (names git refuses or unreadable files)]`;
   }

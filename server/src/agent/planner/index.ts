@@ -5,5 +5,5 @@ export type { Transcript, TranscriptStep } from "./transcript";
 export type { AgentBudgets, BudgetKind } from "./budgets";
 export type { AgentModel, AgentGenerateRequest, AgentGeneration } from "./agent-model";
 export { EngineAgentModel } from "./engine-agent-model";
-export { ScriptedModel } from "./scripted-model";
+export { AGENT_SCRIPT_ENV, ScriptedModel, scriptedModelFromEnv } from "./scripted-model";
 export { describeWorkspace } from "./workspace-context";

@@ -55,10 +55,10 @@ describe("agent planner (scripted model)", () => {
     assert.deepEqual(checkpoints.paths, [["a.ts"], ["b.ts"], []], "each snapshot covers the call's own paths");
     assert.equal(transcript.summary?.verified, "tsc passed");
     assert.equal(transcript.steps.length, 6);
-    // Append-only: each request's segments start with every segment of the previous one.
+    // Append-only: each request's messages start with every message of the previous one.
     for (let i = 1; i < model.requests.length; i++) {
-      const before = model.requests[i - 1]!.segments;
-      assert.deepEqual(model.requests[i]!.segments.slice(0, before.length), before);
+      const before = model.requests[i - 1]!.messages;
+      assert.deepEqual(model.requests[i]!.messages.slice(0, before.length), before);
     }
   });
 
@@ -254,7 +254,7 @@ describe("agent planner (scripted model)", () => {
     const compacted = events.filter((e): e is Extract<AgentEvent, { type: "compacted" }> => e.type === "compacted");
     assert.ok(compacted.length > 0);
     assert.equal(compacted[0]!.summarisedSteps[0], 1, "oldest first");
-    const lastRequest = small.requests[small.requests.length - 1]!.segments.join("");
+    const lastRequest = small.requests[small.requests.length - 1]!.messages.map((m) => m.text).join("");
     assert.match(lastRequest, /\[summarised: \d+ characters; more_output with \{"step": 1, "offset": 0\} shows it\]/);
 
     const tiny = new ScriptedModel([plan("p"), ...reads], 900);

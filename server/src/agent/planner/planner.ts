@@ -3,20 +3,20 @@
 // sampled under a grammar built from the tools' schemas (action-schema.ts); every call passes the
 // permission gate and, when it mutates, a checkpoint (execute-call.ts). The conversation only grows,
 // so each step evaluates only its new tokens.
-import { randomUUID } from "node:crypto";
 import { revealInvisible, revealInvisibleCounted } from "../../platform/invisible-unicode";
+import { newRunId } from "../run-id";
 import type { Approver, CheckpointStore, PermissionGate, ToolContext, ToolDefinition } from "../tool-types";
-import { actionSchema, DEFAULT_SCHEMA_LIMITS, FINISH, MORE_OUTPUT, PLANNER_ACTIONS, plannerActionDefinitions, planSchema, REPLAN, validateAction, type SchemaLimits } from "./action-schema";
+import { argumentAtCap, DEFAULT_SCHEMA_LIMITS, FINISH, fitActions, minimumAnswerTokens, MORE_OUTPUT, PLANNER_ACTIONS, plannerActionDefinitions, REPLAN, validateAction, type FittedActions, type SchemaLimits } from "./action-schema";
 import type { AgentEvent, RunStatus } from "./agent-events";
 import type { AgentGeneration, AgentModel, JsonSchema } from "./agent-model";
-import { fixedPrompt, observationSegment, requestSegment, stepCue } from "./agent-prompt";
+import { fixedPrompt, observationMessage, requestMessage, startCue } from "./agent-prompt";
 import { BudgetTracker, type AgentBudgets, type BudgetKind } from "./budgets";
 import { Conversation } from "./conversation";
 import { executeCall } from "./execute-call";
 import { TranscriptRecorder, type Transcript } from "./transcript";
 
 export interface PlannerLimits extends SchemaLimits {
-  /** Tokens one answer may take (a call, or the plan). */
+  /** Tokens one answer may take (a call, or the plan); every string cap is fitted to it. */
   answerTokens: number;
   /** Characters of an observation shown at once; the rest is paged with more_output. */
   observationChars: number;
@@ -58,33 +58,42 @@ class StopRun extends Error {
 
 export async function runAgent(options: RunAgentOptions): Promise<Transcript> {
   const given: PlannerLimits = { ...DEFAULT_PLANNER_LIMITS, ...options.limits };
-  // An answer may take at most a quarter of the context, so a small context still leaves room for the conversation.
-  const answerTokens = Math.max(64, Math.min(given.answerTokens, Math.floor(options.model.contextSize / 4)));
-  // A string argument gets about two characters per answer token (code averages three to four), so one fits in an answer.
-  const limits: PlannerLimits = { ...given, answerTokens, stringChars: Math.min(given.stringChars, answerTokens * 2) };
+  // An answer may take a quarter of the context, so a small context still leaves room for the
+  // conversation; but never less than a call with short strings needs.
+  const answerTokens = Math.max(minimumAnswerTokens(options.tools, given), Math.min(given.answerTokens, Math.floor(options.model.contextSize / 4)));
+  const limits: PlannerLimits = { ...given, answerTokens };
   const names = new Set<string>(PLANNER_ACTIONS);
   for (const tool of options.tools) {
     if (names.has(tool.name)) throw new Error(`Tool name "${tool.name}" is used twice or reserved by the planner.`);
     names.add(tool.name);
   }
   const { model, tools } = options;
-  const runId = options.runId ?? `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomUUID().slice(0, 8)}`;
+  const runId = options.runId ?? newRunId();
   const recorder = new TranscriptRecorder();
   const emit = (event: AgentEvent) => {
     recorder.record(event);
     options.onEvent?.(event);
   };
   const budget = new BudgetTracker(options.budgets, options.now);
-  const conversation = new Conversation((text) => model.countTokens(text));
-  const stepSchema = actionSchema(tools, limits);
+  const conversation = new Conversation((messages) => model.countTokens(messages));
+  // Every string capped so that the longest answer still fits the budget: every step closes its call.
+  let fitted: FittedActions;
+  try {
+    fitted = fitActions(tools, limits, answerTokens);
+  } catch (error) {
+    // A tool whose schema cannot be bounded: report it as a failed run, like any other problem.
+    emit({ type: "run-start", runId, request: options.request, startedAt: new Date().toISOString(), fixedPromptTokens: 0 });
+    emit({ type: "run-end", status: "failed", usage: budget.usage, error: error instanceof Error ? error.message : String(error) });
+    return recorder.toJSON();
+  }
   const toolsByName = new Map(tools.map((tool) => [tool.name, tool]));
   // Every path the run changed so far: the gate asks again before a script runner runs one of them.
   const changedInRun = new Set<string>();
 
-  conversation.append("fixed", fixedPrompt([...tools, ...plannerActionDefinitions(limits)]));
+  conversation.append("fixed", fixedPrompt([...tools, ...plannerActionDefinitions(limits)], fitted.contentChars));
   emit({ type: "run-start", runId, request: options.request, startedAt: new Date().toISOString(), fixedPromptTokens: conversation.tokensOf("fixed") });
   // Folder and file names come from the workspace: invisible characters in them are shown too.
-  conversation.append("request", requestSegment(options.request, options.workspaceContext === undefined ? undefined : revealInvisible(options.workspaceContext)));
+  conversation.append("request", requestMessage(options.request, options.workspaceContext === undefined ? undefined : revealInvisible(options.workspaceContext)));
 
   // Wall time and the caller's cancel both end generation and tool calls at once.
   const deadline = AbortSignal.timeout(Math.max(1, budget.remainingMs()));
@@ -95,7 +104,7 @@ export async function runAgent(options: RunAgentOptions): Promise<Transcript> {
   };
 
   const generate = async (schema: JsonSchema, step: number): Promise<AgentGeneration> => {
-    // A small margin: BOS, and an answer's sampled tokens may count a few more than its re-tokenized text.
+    // A small margin: an answer's sampled tokens may count a few more than its re-tokenized text.
     const room = model.contextSize - limits.answerTokens - 16;
     if (conversation.tokenCount > room) {
       const summarised = conversation.compact(room, limits.keepRecentObservations);
@@ -104,7 +113,7 @@ export async function runAgent(options: RunAgentOptions): Promise<Transcript> {
     }
     let generation: AgentGeneration;
     try {
-      generation = await model.generate({ segments: conversation.texts(), schema, maxTokens: limits.answerTokens, signal });
+      generation = await model.generate({ messages: conversation.messages(), schema, maxTokens: limits.answerTokens, signal });
     } catch (error) {
       stopIfAborted();
       throw error;
@@ -118,9 +127,10 @@ export async function runAgent(options: RunAgentOptions): Promise<Transcript> {
   let status: RunStatus = "failed";
   let error: string | undefined;
   try {
-    const planned = await generate(planSchema(limits), 0);
+    const planned = await generate(fitted.plan, 0);
     const plan = readPlan(planned.value);
     emit({ type: "plan", steps: plan });
+    conversation.append("cue", startCue(), 0);
 
     for (;;) {
       stopIfAborted();
@@ -129,14 +139,20 @@ export async function runAgent(options: RunAgentOptions): Promise<Transcript> {
       const step = budget.startStep();
       const startedAt = Date.now();
       emit({ type: "step-start", step });
-      conversation.append("cue", stepCue(step), step);
-      const generation = await generate(stepSchema, step);
+      const generation = await generate(fitted.schema, step);
       const endStep = () =>
-        emit({ type: "step-end", step, evaluatedPromptTokens: generation.evaluatedPromptTokens, generatedTokens: generation.generatedTokens, ms: Date.now() - startedAt });
+        emit({
+          type: "step-end",
+          step,
+          evaluatedPromptTokens: generation.evaluatedPromptTokens,
+          newPromptTokens: generation.newPromptTokens,
+          generatedTokens: generation.generatedTokens,
+          ms: Date.now() - startedAt,
+        });
       const observe = (ok: boolean, text: string, changedPaths: string[] = [], details?: Record<string, unknown>) => {
         // Every observation is text the model did not write (files, command output, OCR, search hits):
         // invisible characters that could hide instructions become visible escapes first.
-        const shown = conversation.appendObservation(step, (page) => observationSegment(step, ok, page), withInvisibleShown(text), limits.observationChars);
+        const shown = conversation.appendObservation(step, (page) => observationMessage(step, ok, page), withInvisibleShown(text), limits.observationChars);
         emit({ type: "observation", step, ok, text: shown.text, truncated: shown.truncated, changedPaths, details });
       };
 
@@ -147,13 +163,20 @@ export async function runAgent(options: RunAgentOptions): Promise<Transcript> {
       if (!parsed.ok) {
         emit({ type: "invalid-call", step, text: generation.text, error: parsed.error });
         // A cut-off answer would only fill the context: keep a short note in its place.
-        if (generation.stopReason === "maxTokens") conversation.replaceLast("answer", "(answer cut off)\n");
+        if (generation.stopReason === "maxTokens") conversation.replaceLast("answer", "(answer cut off)");
         observe(false, parsed.error);
         endStep();
         continue;
       }
       const { thought, tool, args } = parsed.action;
       emit({ type: "tool-call", step, thought, tool, args });
+      // A string that filled its cap was most likely cut mid-way: never write or run half of it.
+      const cut = tool === FINISH ? undefined : argumentAtCap(args, fitted.args.get(tool));
+      if (cut !== undefined) {
+        observe(false, `Not run: the argument ${cut} reached its limit, so it was probably cut off. Make it shorter, or split the change into several calls.`);
+        endStep();
+        continue;
+      }
 
       if (tool === FINISH) {
         const transcript = recorder.toJSON();

@@ -1,41 +1,9 @@
 // Folds a run's events into the JSON transcript that `pincer run --json` prints and the UI shows:
 // plan, steps (call, permission, approval, checkpoint, observation, cost), summary, outcome.
-import type { ApprovalAnswer, ApprovalRequest, PermissionDecision } from "../tool-types";
-import type { AgentEvent, RunStatus, Usage } from "./agent-events";
-import type { BudgetKind } from "./budgets";
+// The transcript's shape is a wire type (protocol/agent.ts): "Open transcript as JSON" receives it.
+import type { AgentEvent, Transcript, TranscriptStep } from "../../protocol/agent";
 
-export interface TranscriptStep {
-  step: number;
-  thought?: string;
-  tool?: string;
-  args?: Record<string, unknown>;
-  /** Set when the model's answer was not a valid call (only possible with a model that ignores the grammar). */
-  invalidCall?: { text: string; error: string };
-  permission?: { decision: PermissionDecision; reasons: string[] };
-  approval?: { request: ApprovalRequest; answer?: ApprovalAnswer };
-  checkpointId?: string;
-  result?: { ok: boolean; observation: string; truncated: boolean; changedPaths: string[]; details?: Record<string, unknown> };
-  replan?: { reason: string; steps: string[] };
-  evaluatedPromptTokens?: number;
-  generatedTokens?: number;
-  ms?: number;
-}
-
-export interface Transcript {
-  runId: string;
-  request: string;
-  startedAt: string;
-  status: RunStatus;
-  fixedPromptTokens: number;
-  plan: string[];
-  steps: TranscriptStep[];
-  summary?: { summary: string; verified: string };
-  changedPaths: string[];
-  checkpointIds: string[];
-  budgetStop?: BudgetKind;
-  usage: Usage;
-  error?: string;
-}
+export type { Transcript, TranscriptStep };
 
 export class TranscriptRecorder {
   private readonly transcript: Transcript = {
@@ -89,7 +57,7 @@ export class TranscriptRecorder {
         for (const changed of event.changedPaths) if (!t.changedPaths.includes(changed)) t.changedPaths.push(changed);
         return;
       case "step-end":
-        Object.assign(this.step(event.step), { evaluatedPromptTokens: event.evaluatedPromptTokens, generatedTokens: event.generatedTokens, ms: event.ms });
+        Object.assign(this.step(event.step), { evaluatedPromptTokens: event.evaluatedPromptTokens, newPromptTokens: event.newPromptTokens, generatedTokens: event.generatedTokens, ms: event.ms });
         return;
       case "replan":
         this.step(event.step).replan = { reason: event.reason, steps: event.steps };

@@ -3,7 +3,7 @@
 // network access (`network: true` always asks in a sandbox), was decided by the permission gate
 // before run() is called.
 import type { ToolDefinition } from "../tool-types";
-import { guarded, optionalBool, optionalInt, stringArg, ToolArgumentError } from "./tool-support";
+import { COMMAND_CHARS, guarded, optionalBool, optionalInt, stringArg, TEXT_CHARS, ToolArgumentError } from "./tool-support";
 
 export function runCommandTool(options: { defaultTimeoutMs: number; maxTimeoutMs: number }): ToolDefinition {
   return {
@@ -12,7 +12,7 @@ export function runCommandTool(options: { defaultTimeoutMs: number; maxTimeoutMs
     parameters: {
       type: "object",
       properties: {
-        command: { type: "string" },
+        command: { type: "string", maxLength: COMMAND_CHARS },
         timeout_s: { type: "integer", minimum: 1, maximum: Math.floor(options.maxTimeoutMs / 1000) },
         network: { type: "boolean" },
       },
@@ -45,7 +45,7 @@ export function askUserTool(): ToolDefinition {
   return {
     name: "ask_user",
     description: "Ask the person a question when you cannot decide alone.",
-    parameters: { type: "object", properties: { question: { type: "string" } }, required: ["question"] },
+    parameters: { type: "object", properties: { question: { type: "string", maxLength: TEXT_CHARS } }, required: ["question"] },
     effect: "ask-user",
     targets: () => ({ paths: [] }),
     run: (args, context) =>

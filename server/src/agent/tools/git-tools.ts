@@ -6,7 +6,7 @@
 // (runsRepositoryConfig). git_commit writes into .git, a protected path: it always asks.
 import { NOT_A_REPOSITORY, WorkspaceGit } from "../../git/workspace-git";
 import type { ToolContext, ToolDefinition, ToolOutcome } from "../tool-types";
-import { displayPath, guarded, optionalBool, optionalInt, optionalString, resolvePath, stringArg, ToolArgumentError } from "./tool-support";
+import { displayPath, guarded, optionalBool, optionalInt, optionalString, PATH_CHARS, resolvePath, stringArg, TEXT_CHARS, ToolArgumentError } from "./tool-support";
 
 const MAX_OUTPUT = 20_000;
 
@@ -45,7 +45,7 @@ export function gitDiffTool(): ToolDefinition {
   return {
     name: "git_diff",
     description: "Show uncommitted changes (staged with staged=true).",
-    parameters: { type: "object", properties: { path: { type: "string" }, staged: { type: "boolean" } } },
+    parameters: { type: "object", properties: { path: { type: "string", maxLength: PATH_CHARS }, staged: { type: "boolean" } } },
     effect: "read",
     runsRepositoryConfig: true,
     targets: (args) => ({ paths: [optionalString(args, "path") ?? "."] }),
@@ -89,7 +89,7 @@ export function gitCommitTool(): ToolDefinition {
   return {
     name: "git_commit",
     description: "Stage all changes and commit them with a message.",
-    parameters: { type: "object", properties: { message: { type: "string" } }, required: ["message"] },
+    parameters: { type: "object", properties: { message: { type: "string", maxLength: TEXT_CHARS } }, required: ["message"] },
     effect: "edit",
     runsRepositoryConfig: true,
     // Writing .git is protected: the gate always asks before a commit.

@@ -1,5 +1,7 @@
 // The agent's tools, in the order the prompt lists them.
+import type { CodebaseService } from "../../codebase/codebase-service";
 import type { ToolDefinition } from "../tool-types";
+import { searchCodeTool } from "./codebase-tool";
 import { askUserTool, runCommandTool } from "./command-tool";
 import { gitCommitTool, gitDiffTool, gitLogTool, gitStatusTool } from "./git-tools";
 import { listFilesTool, readFileTool } from "./read-tools";
@@ -16,6 +18,8 @@ export interface ToolsOptions {
   regexBudgetMs?: number;
   /** Leave out tools by name (a host without git, a profile that should not offer commands). */
   exclude?: readonly string[];
+  /** The codebase index; with it the agent gets search_code. */
+  codebase?: () => CodebaseService | undefined;
 }
 
 export function createTools(options: ToolsOptions = {}): ToolDefinition[] {
@@ -23,6 +27,7 @@ export function createTools(options: ToolsOptions = {}): ToolDefinition[] {
     listFilesTool(),
     readFileTool(),
     searchTextTool(options.regexBudgetMs !== undefined ? { regexBudgetMs: options.regexBudgetMs } : {}),
+    ...(options.codebase ? [searchCodeTool(options.codebase)] : []),
     findSymbolTool(),
     outlineTool(),
     editFileTool(),

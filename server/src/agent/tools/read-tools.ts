@@ -4,7 +4,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { ToolDefinition } from "../tool-types";
 import { verifyFolder } from "../../platform/confined-fs";
-import { displayPath, guarded, looksBinary, optionalInt, optionalString, readResolved, resolvePath, stringArg, ToolArgumentError, walk } from "./tool-support";
+import { displayPath, guarded, looksBinary, optionalInt, optionalString, PATH_CHARS, readResolved, resolvePath, stringArg, ToolArgumentError, walk } from "./tool-support";
 
 const MAX_LIST = 300;
 const MAX_READ_LINES = 400;
@@ -16,7 +16,7 @@ export function listFilesTool(): ToolDefinition {
   return {
     name: "list_files",
     description: "List files and folders (dirs end in /).",
-    parameters: { type: "object", properties: { path: { type: "string", description: "folder, default ." }, depth: { type: "integer", minimum: 1, maximum: 5 } } },
+    parameters: { type: "object", properties: { path: { type: "string", description: "folder, default .", maxLength: PATH_CHARS }, depth: { type: "integer", minimum: 1, maximum: 5 } } },
     effect: "read",
     targets: (args) => ({ paths: [optionalString(args, "path") ?? "."] }),
     run: (args, context) =>
@@ -42,7 +42,7 @@ export function readFileTool(): ToolDefinition {
     description: "Read a text file, optionally lines start..end (1-based).",
     parameters: {
       type: "object",
-      properties: { path: { type: "string" }, start: { type: "integer", minimum: 1 }, end: { type: "integer", minimum: 1 } },
+      properties: { path: { type: "string", maxLength: PATH_CHARS }, start: { type: "integer", minimum: 1 }, end: { type: "integer", minimum: 1 } },
       required: ["path"],
     },
     effect: "read",

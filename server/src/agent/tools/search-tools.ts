@@ -8,7 +8,7 @@ import path from "node:path";
 import { readFileConfined } from "../../platform/confined-fs";
 import type { ToolContext, ToolDefinition } from "../tool-types";
 import { type LineHits, RegexTimeoutError, withRegexWorker } from "./regex-worker";
-import { displayPath, guarded, looksBinary, optionalBool, optionalString, resolvePath, SKIPPED_DIRS, stringArg, ToolArgumentError, walk } from "./tool-support";
+import { displayPath, guarded, looksBinary, NAME_CHARS, optionalBool, optionalString, PATH_CHARS, resolvePath, SKIPPED_DIRS, stringArg, ToolArgumentError, walk } from "./tool-support";
 
 const MAX_MATCHES = 100;
 const MAX_LINE = 200;
@@ -34,7 +34,7 @@ export function searchTextTool(options: SearchToolOptions = {}): ToolDefinition 
     description: "Search file contents; prints path:line: text.",
     parameters: {
       type: "object",
-      properties: { query: { type: "string" }, path: { type: "string", description: "folder or file, default ." }, regex: { type: "boolean" } },
+      properties: { query: { type: "string", maxLength: NAME_CHARS }, path: { type: "string", description: "folder or file, default .", maxLength: PATH_CHARS }, regex: { type: "boolean" } },
       required: ["query"],
     },
     effect: "read",

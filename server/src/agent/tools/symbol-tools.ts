@@ -4,7 +4,7 @@ import { grammarForPath } from "../../index/grammars";
 import { outline, type OutlineSymbol } from "../../index/symbols";
 import { readFileConfined } from "../../platform/confined-fs";
 import type { ToolDefinition } from "../tool-types";
-import { displayPath, guarded, optionalString, readResolved, resolvePath, stringArg, ToolArgumentError, walk } from "./tool-support";
+import { displayPath, guarded, NAME_CHARS, optionalString, PATH_CHARS, readResolved, resolvePath, stringArg, ToolArgumentError, walk } from "./tool-support";
 
 const MAX_FILE_BYTES = 512_000;
 const MAX_FILES = 5_000;
@@ -18,7 +18,7 @@ export function outlineTool(): ToolDefinition {
   return {
     name: "outline",
     description: "List a source file's definitions with line numbers.",
-    parameters: { type: "object", properties: { path: { type: "string" } }, required: ["path"] },
+    parameters: { type: "object", properties: { path: { type: "string", maxLength: PATH_CHARS } }, required: ["path"] },
     effect: "read",
     targets: (args) => ({ paths: [stringArg(args, "path")] }),
     run: (args, context) =>
@@ -38,7 +38,7 @@ export function findSymbolTool(): ToolDefinition {
   return {
     name: "find_symbol",
     description: "Find where a function, class or type is defined.",
-    parameters: { type: "object", properties: { name: { type: "string" }, path: { type: "string", description: "folder, default ." } }, required: ["name"] },
+    parameters: { type: "object", properties: { name: { type: "string", maxLength: NAME_CHARS }, path: { type: "string", description: "folder, default .", maxLength: PATH_CHARS } }, required: ["name"] },
     effect: "read",
     targets: (args) => ({ paths: [optionalString(args, "path") ?? "."] }),
     run: (args, context) =>

@@ -10,6 +10,13 @@ import type { ToolContext, ToolOutcome } from "../tool-types";
 
 export class ToolArgumentError extends Error {}
 
+// Caps of short arguments in characters (action-schema.ts fits them, and the content arguments that
+// have none, into each answer's token budget; a small budget scales these down).
+export const PATH_CHARS = 200;
+export const NAME_CHARS = 200;
+export const COMMAND_CHARS = 500;
+export const TEXT_CHARS = 500;
+
 export function stringArg(args: Record<string, unknown>, name: string): string {
   const value = args[name];
   if (typeof value !== "string") throw new ToolArgumentError(`"${name}" must be a string`);

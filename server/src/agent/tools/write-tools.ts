@@ -5,7 +5,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { ToolContext, ToolDefinition } from "../tool-types";
 import { applyBlock, diffHunk } from "./edit-match";
-import { displayPath, guarded, looksBinary, readResolved, type Resolved, resolvePath, stringArg, ToolArgumentError } from "./tool-support";
+import { displayPath, guarded, looksBinary, PATH_CHARS, readResolved, type Resolved, resolvePath, stringArg, ToolArgumentError } from "./tool-support";
 
 /** edit_file loads the whole file; bigger ones are refused before reading. */
 const MAX_EDIT_BYTES = 20 * 1024 * 1024;
@@ -14,7 +14,7 @@ export function editFileTool(): ToolDefinition {
   return {
     name: "edit_file",
     description: "Replace the exact text `search` with `replace` in a file (search must match once).",
-    parameters: { type: "object", properties: { path: { type: "string" }, search: { type: "string" }, replace: { type: "string" } }, required: ["path", "search", "replace"] },
+    parameters: { type: "object", properties: { path: { type: "string", maxLength: PATH_CHARS }, search: { type: "string" }, replace: { type: "string" } }, required: ["path", "search", "replace"] },
     effect: "edit",
     targets: (args) => ({ paths: [stringArg(args, "path")] }),
     run: (args, context) =>
@@ -47,7 +47,7 @@ export function createFileTool(): ToolDefinition {
   return {
     name: "create_file",
     description: "Create a new file with the given content.",
-    parameters: { type: "object", properties: { path: { type: "string" }, content: { type: "string" } }, required: ["path", "content"] },
+    parameters: { type: "object", properties: { path: { type: "string", maxLength: PATH_CHARS }, content: { type: "string" } }, required: ["path", "content"] },
     effect: "edit",
     targets: (args) => ({ paths: [stringArg(args, "path")] }),
     run: (args, context) =>
@@ -80,7 +80,7 @@ export function deleteFileTool(): ToolDefinition {
   return {
     name: "delete_file",
     description: "Delete a file.",
-    parameters: { type: "object", properties: { path: { type: "string" } }, required: ["path"] },
+    parameters: { type: "object", properties: { path: { type: "string", maxLength: PATH_CHARS } }, required: ["path"] },
     effect: "edit",
     targets: (args) => ({ paths: [stringArg(args, "path")] }),
     run: (args, context) =>
@@ -98,7 +98,7 @@ export function renameFileTool(): ToolDefinition {
   return {
     name: "rename_file",
     description: "Rename or move a file.",
-    parameters: { type: "object", properties: { from: { type: "string" }, to: { type: "string" } }, required: ["from", "to"] },
+    parameters: { type: "object", properties: { from: { type: "string", maxLength: PATH_CHARS }, to: { type: "string", maxLength: PATH_CHARS } }, required: ["from", "to"] },
     effect: "edit",
     targets: (args) => ({ paths: [stringArg(args, "from"), stringArg(args, "to")] }),
     run: (args, context) =>

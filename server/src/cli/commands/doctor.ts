@@ -3,11 +3,10 @@ import os from "node:os";
 import { describeBackend } from "../../engine/backend";
 import { sharedBackend } from "../../engine/engine";
 import { errorText, type ModelFacts } from "../../engine/model-check";
-import { SERVER_VERSION } from "../../lsp/server";
 import { resolveModelsDir } from "../../models/models-dir";
 import { egressGuardInstalled } from "../../platform/egress-guard";
 import { stderrLogger } from "../../platform/log";
-import type { PincerSettings } from "../../protocol";
+import { SERVER_VERSION, type PincerSettings } from "../../protocol";
 import type { ThreadChoice } from "../../engine/thread-policy";
 import { loadEngineForCli } from "../load-engine";
 import { EXIT_FAILURE, EXIT_OK } from "../usage";
@@ -28,7 +27,7 @@ export interface DoctorReport {
   modelError: string | null;
 }
 
-export async function doctor(settings: PincerSettings, json: boolean): Promise<number> {
+export async function doctor(settings: PincerSettings, json: boolean, signal: AbortSignal): Promise<number> {
   const { llama } = await sharedBackend(settings.gpu, stderrLogger("error"));
   const backend = await describeBackend(llama);
   const report: DoctorReport = {
@@ -48,7 +47,7 @@ export async function doctor(settings: PincerSettings, json: boolean): Promise<n
   };
   if (settings.model !== "") {
     try {
-      const { host, engine } = await loadEngineForCli(settings, { quiet: json });
+      const { host, engine } = await loadEngineForCli(settings, signal, { quiet: json });
       report.model = { ...engine.facts, threads: engine.threads, gpuLayers: engine.gpuLayers, contextSize: engine.contextSize };
       await host.dispose();
     } catch (error) {

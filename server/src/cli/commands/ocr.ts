@@ -1,10 +1,9 @@
 // pincer ocr: an image or PDF → Markdown on stdout (or the full result with boxes as JSON).
 import path from "node:path";
 import { OcrService } from "../../ocr/ocr-service";
-import { OcrInputError } from "../../ocr/types";
 import { defaultCacheDir } from "../../store/json-store";
 import { ProgressBar } from "../progress-bar";
-import { EXIT_FAILURE, EXIT_OK } from "../usage";
+import { EXIT_OK } from "../usage";
 
 export async function ocr(args: { file: string; languages?: string; json: boolean }, signal: AbortSignal): Promise<number> {
   const file = path.resolve(args.file);
@@ -24,10 +23,6 @@ export async function ocr(args: { file: string; languages?: string; json: boolea
     return EXIT_OK;
   } catch (error) {
     bar.finish("");
-    if (error instanceof OcrInputError || (error as Error).name === "AbortError") {
-      process.stderr.write(`pincer: ${(error as Error).message}\n`);
-      return EXIT_FAILURE;
-    }
     throw error;
   } finally {
     await service.dispose();

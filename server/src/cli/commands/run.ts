@@ -1,11 +1,16 @@
 // pincer run: the agent does a task in a workspace, headless. Progress goes to stderr, the summary
 // (or with --json the whole transcript) to stdout; the exit code says how the run ended.
+import { agentModel, runAgentSession } from "../../agent/agent-session";
 import type { PermissionProfile } from "../../agent/permissions";
-import { describeWorkspace, EngineAgentModel, runAgent } from "../../agent/planner/index";
+import { cliLogger } from "../../platform/log";
 import type { PincerSettings } from "../../protocol";
-import { createCliAgentHost } from "../agent-host";
+import { createCliAgentSession } from "../agent-host";
 import { describeEvent, exitCodeFor, policyApprover, type ApprovePolicy } from "../agent-output";
+import { remoteAgentModelFor } from "../../remote/role-models";
+import { cliRemoteEngines } from "../remote-file";
 import { loadEngineForCli } from "../load-engine";
+import { McpHub, type McpTool } from "../../mcp/mcp-hub";
+import { cliMcpScope } from "./mcp";
 
 export interface RunArgs {
   workspace: string;
@@ -13,28 +18,35 @@ export interface RunArgs {
   profile?: PermissionProfile;
   approve: ApprovePolicy;
   maxSteps?: number;
+  /** An mcp.json-shaped file whose servers the agent may use (the person named it: user entries). */
+  mcpConfig?: string;
   json: boolean;
 }
 
 export async function run(settings: PincerSettings, args: RunArgs, signal: AbortSignal): Promise<number> {
-  const host = await createCliAgentHost(args.workspace, args.profile ?? settings.agent.profile, settings.agent);
-  if (host.sandbox.info.kind === "none") process.stderr.write(`Commands run without a sandbox: ${host.sandbox.info.reason ?? "unavailable"}${host.sandbox.info.required ? "; they are refused (pincer.agent.sandbox is \"required\")" : "; only the command rules apply"}.\n`);
-  const { host: modelHost, engine } = await loadEngineForCli(settings, { quiet: args.json });
+  const hub = new McpHub({ log: cliLogger() });
   try {
-    const transcript = await runAgent({
+    const mcpTools = await hub.tools(await cliMcpScope(settings, args.workspace, args.mcpConfig, signal), signal);
+    return await runWith(settings, args, mcpTools, signal);
+  } finally {
+    await hub.close();
+  }
+}
+
+async function runWith(settings: PincerSettings, args: RunArgs, mcpTools: McpTool[], signal: AbortSignal): Promise<number> {
+  const session = await createCliAgentSession(args.workspace, args.profile ?? settings.agent.profile, settings.agent, settings, mcpTools);
+  const sandbox = session.sandbox.info;
+  if (sandbox.kind === "none") process.stderr.write(`Commands run without a sandbox: ${sandbox.reason ?? "unavailable"}${sandbox.required ? "; they are refused (pincer.agent.sandbox is \"required\")" : "; only the command rules apply"}.\n`);
+  let loaded: Awaited<ReturnType<typeof loadEngineForCli>> | undefined;
+  const remote = await cliRemoteEngines();
+  try {
+    const model = await agentModel(async () => (loaded = await loadEngineForCli(settings, signal, { quiet: args.json })).engine, cliLogger(), remoteAgentModelFor(settings, remote, cliLogger(), signal));
+    const transcript = await runAgentSession(session, {
       request: args.task,
-      workspaceContext: await describeWorkspace(host.roots),
-      model: new EngineAgentModel(engine.sequence("agent")),
-      tools: host.tools,
-      context: host.context,
-      gate: host.gate,
+      model,
       approver: policyApprover(args.approve),
-      checkpoints: host.checkpoints,
-      budgets: {
-        maxSteps: args.maxSteps ?? settings.agent.maxSteps,
-        maxTokens: settings.agent.maxTokens,
-        maxWallMs: settings.agent.maxWallSeconds * 1000,
-      },
+      settings: settings.agent,
+      ...(args.maxSteps !== undefined ? { maxSteps: args.maxSteps } : {}),
       signal,
       stopOnRefusedApproval: true,
       onEvent: (event) => {
@@ -52,6 +64,7 @@ export async function run(settings: PincerSettings, args: RunArgs, signal: Abort
     }
     return exitCodeFor(transcript.status);
   } finally {
-    await modelHost.dispose();
+    remote.dispose();
+    await Promise.all([loaded?.host.dispose(), session.dispose()]);
   }
 }

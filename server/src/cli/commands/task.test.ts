@@ -2,9 +2,9 @@
 // these paths: each stops before loading one).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { requireBuild } from "../../../../test/support/build";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 const bin = path.join(root, "bin", "pincer.js");
@@ -14,10 +14,7 @@ const pincer = (...args: string[]) => spawnSync(process.execPath, [bin, ...args]
 describe("pincer task (CLI)", function () {
   this.timeout(30_000);
   before(function () {
-    if (!existsSync(path.join(root, "dist", "server", "main.mjs"))) {
-      console.warn("    skipped: dist/server/main.mjs is missing; run npm run build");
-      this.skip();
-    }
+    requireBuild(this);
   });
 
   it("task list --json prints the documented shape; plain text lists id and name", () => {

@@ -1,0 +1,40 @@
+// "Pincer: Re-index Codebase": a full scan of the workspace into the codebase index now (after a
+// large checkout, or when search seems stale), with the index's own progress in a cancellable
+// notification and its result (files, chunks, vectors) at the end.
+import * as vscode from "vscode";
+import type { LanguageClient } from "vscode-languageclient/node";
+import { CodebaseReindexRequest, CodebaseStatusNotification, type IndexStatus } from "../../../server/src/protocol";
+
+export async function reindexCodebaseCommand(client: LanguageClient): Promise<void> {
+  const status = await vscode.window
+    .withProgress({ location: vscode.ProgressLocation.Notification, title: "Pincer: Re-indexing the codebase", cancellable: true }, async (progress, cancellation) => {
+      let last = 0;
+      // The server reports every step of the run as a pincer/codebase/status notification.
+      const listener = client.onNotification(CodebaseStatusNotification, (s: IndexStatus) => {
+        if (s.total <= 0) return;
+        const percentage = Math.round((s.done / s.total) * 100);
+        progress.report({ message: `${s.message ?? s.state} (${s.done}/${s.total})`, increment: Math.max(0, percentage - last) });
+        last = Math.max(last, percentage);
+      });
+      try {
+        return await client.sendRequest(CodebaseReindexRequest, {}, cancellation);
+      } finally {
+        listener.dispose();
+      }
+    })
+    .then(
+      (value) => value,
+      (error: Error) => {
+        void vscode.window.showErrorMessage(`Pincer: re-indexing failed: ${error.message}`);
+        return undefined;
+      },
+    );
+  if (!status) return;
+  void vscode.window.showInformationMessage(`Pincer: ${reindexSummary(status)}`);
+}
+
+/** What the person reads when the run ends. */
+export function reindexSummary(status: IndexStatus): string {
+  const vectors = status.embeddingModel ? `${status.embedded} with vectors from ${status.embeddingModel}` : "keyword search only (no embedding model set)";
+  return `the codebase index has ${status.files} files, ${status.chunks} chunks; ${vectors}.${status.message ? ` ${status.message}` : ""}`;
+}

@@ -1,0 +1,89 @@
+// pincer serve --http: Pincer's warm model as an OpenAI-compatible API for other local tools.
+// Loopback by default; any other address needs TLS 1.3 (the person's certificate or a generated
+// self-signed one, whose fingerprint is printed). The bearer token is generated once into a 0600
+// file; only the file's path is printed, never the token.
+import path from "node:path";
+import { startApiServer, DEFAULT_API_LIMITS, type ApiLimits } from "../../api/http-api-server";
+import { ensureApiToken, loadTls } from "../../api/api-credentials";
+import type { ApiDeps } from "../../api/openai-routes";
+import { cliLogger } from "../../platform/log";
+import { abortable } from "../../platform/abortable";
+import type { PincerSettings } from "../../protocol";
+import { isLoopback } from "../../remote/endpoint";
+import { chatModelFor } from "../../remote/role-models";
+import { settingsFilePath } from "../cli-settings";
+import { loadEngineForCli } from "../load-engine";
+import { cliRemoteEngines } from "../remote-file";
+import { EXIT_OK, UsageError } from "../usage";
+
+export interface ServeHttpArgs {
+  host: string;
+  port: number;
+  tls: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  tokenFile?: string;
+  allowHosts: string[];
+  limits: Partial<ApiLimits>;
+  /** Also serve gRPC (proto/pincer.proto) on 127.0.0.1 at this port (0: any free one). */
+  grpcPort?: number;
+  json: boolean;
+}
+
+export async function serveHttp(settings: PincerSettings, args: ServeHttpArgs, signal: AbortSignal): Promise<number> {
+  const loopback = isLoopback(args.host.replace(/^\[|\]$/g, ""));
+  const wantsTls = args.tls || args.tlsCert !== undefined || args.tlsKey !== undefined;
+  if (!loopback && !wantsTls) throw new UsageError(`--host ${args.host} is not a loopback address: that needs TLS (--tls for a generated self-signed certificate, or --tls-cert and --tls-key).`);
+  const configDir = path.dirname(settingsFilePath());
+  const tokenFile = args.tokenFile ?? path.join(configDir, "api-token");
+  const token = await ensureApiToken(tokenFile);
+  const tls = wantsTls ? await loadTls({ certFile: args.tlsCert, keyFile: args.tlsKey, dir: configDir, hosts: [args.host, ...args.allowHosts] }) : undefined;
+
+  const { host, engine } = await loadEngineForCli(settings, signal, { quiet: args.json });
+  const remote = await cliRemoteEngines();
+  const limits = { ...DEFAULT_API_LIMITS, ...args.limits };
+  const apiDeps: ApiDeps = {
+    modelName: () => engine.facts.name,
+    chat: (requestSignal) => chatModelFor(settings, remote, async () => engine, requestSignal),
+    completionEngine: async () => engine,
+  };
+  const server = await startApiServer({
+    host: args.host,
+    port: args.port,
+    token,
+    loopback,
+    tls,
+    allowedNames: args.allowHosts.map((name) => name.toLowerCase()),
+    limits,
+    log: cliLogger(),
+    deps: apiDeps,
+  });
+  const grpcServer =
+    args.grpcPort === undefined
+      ? undefined
+      : await (await import("../../api/grpc-server")).startGrpcServer({ host: "127.0.0.1", port: args.grpcPort, token, limits, deps: apiDeps, log: cliLogger() });
+  const facts = { url: server.url, tokenFile, ...(grpcServer ? { grpc: `127.0.0.1:${grpcServer.port}` } : {}), ...(tls ? { tlsFingerprint: tls.fingerprint, tlsGenerated: tls.generated } : {}), model: engine.facts.name, limits };
+  if (args.json) process.stdout.write(`${JSON.stringify(facts)}\n`);
+  else {
+    process.stdout.write(`Pincer API (OpenAI-compatible) on ${server.url}/v1 serving ${engine.facts.name}\n`);
+    process.stdout.write(`Bearer token: in ${tokenFile} (mode 0600); send it as "Authorization: Bearer <token>".\n`);
+    if (grpcServer) process.stdout.write(`gRPC (proto/pincer.proto, same token as metadata "authorization") on 127.0.0.1:${grpcServer.port}\n`);
+    if (tls) process.stdout.write(`TLS 1.3 certificate${tls.generated ? " (generated, self-signed)" : ""} SHA-256 fingerprint: ${tls.fingerprint}\n`);
+    process.stdout.write(`Limits: ${limits.maxConcurrent} requests at a time, ${limits.maxBodyBytes} bytes per body, ${limits.maxTokens} tokens per answer. Ctrl-C stops.\n`);
+  }
+  const terminated = new AbortController();
+  const onTerm = () => terminated.abort();
+  process.once("SIGTERM", onTerm);
+  try {
+    await abortable(new Promise<never>(() => undefined), AbortSignal.any([signal, terminated.signal]));
+  } catch {
+    // Ctrl-C or SIGTERM: the normal way to stop.
+  } finally {
+    process.off("SIGTERM", onTerm);
+    await server.close();
+    await grpcServer?.close();
+    remote.dispose();
+    await host.dispose();
+  }
+  return EXIT_OK;
+}

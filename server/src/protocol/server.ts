@@ -1,0 +1,45 @@
+// The server's own messages: its status for the status bar, Workspace Trust from the client, and the
+// initialization options. Standard LSP is preferred wherever it fits; the pincer/* methods cover what
+// LSP has no message for.
+import type { CommandSandboxInfo } from "./agent";
+import { bool, object } from "./checks";
+import { PincerNotification, ServerNotification } from "./rpc";
+import type { PincerSettings } from "./settings";
+
+/** The server's version (serverInfo, `pincer doctor`). */
+export const SERVER_VERSION = "0.1.0";
+
+export type ServerState = "no-model" | "loading" | "ready" | "busy" | "error";
+export type BackendName = "CUDA" | "Vulkan" | "Metal" | "CPU";
+
+/** Server → client, whenever the model host changes state. Drives the status bar. */
+export interface StatusParams {
+  state: ServerState;
+  /** Short display name of the model ("qwen2.5-coder-1.5b-instruct-q4_k_m"), when one is chosen. */
+  model?: string;
+  modelPath?: string;
+  backend?: BackendName;
+  /** Why the state is what it is: the load error, "restricted mode", etc. */
+  message?: string;
+  /** Workspace Trust as the client reported it; untrusted means read-only features only. */
+  trusted: boolean;
+  /** Whether agent commands run in an OS sandbox (absent until detected). */
+  commandSandbox?: CommandSandboxInfo;
+  /** Confirmed remote engine hosts the settings use ("gpu.lan:8443"); the status bar shows "remote: host". */
+  remote?: string[];
+}
+export const StatusNotification = new ServerNotification<StatusParams>("pincer/server/status");
+
+/** Client → server: the workspace trust state changed (granted trust cannot be revoked without a reload). */
+export interface TrustParams {
+  trusted: boolean;
+}
+export const TrustNotification = new PincerNotification<TrustParams>("pincer/workspace/setTrust", object({ trusted: bool }));
+
+/** Initialization options the client sends; the CLI sends the same shape. */
+export interface PincerInitializationOptions {
+  settings: Partial<PincerSettings>;
+  trusted: boolean;
+  /** Folder the client owns for storage (globalStorageUri); the server keeps caches there. */
+  storageDir?: string;
+}

@@ -1,0 +1,176 @@
+// The agent's model on a remote engine: the same conversation the in-process model sees, rendered in
+// the model's own chat template by the server (observations as user turns, as the in-process model
+// shows them without a tool role) and streamed, with the step's JSON schema (the planner's fitted
+// one, string caps included) as a constraint. llama-server renders the template at /apply-template
+// and answers /v1/completions under `json_schema` (its chat endpoint builds a grammar around the
+// template's markers, which fails for models whose vocabulary lacks them); other servers get
+// /v1/chat/completions. The constraint is taken where
+// the server takes one: llama-server `json_schema` (it compiles its own grammar), others
+// `response_format: {type: "json_schema"}` (vLLM). A server that rejects both is used without a
+// constraint: the answer is parsed, and one that does not parse is asked again (up to RETRIES);
+// the planner's own validateAction then checks the call against its tool's schema as for any model.
+import type { AgentGenerateRequest, AgentGeneration, AgentMessage, AgentModel } from "../agent/planner/agent-model";
+import { isAbortError } from "../platform/errors";
+import { rejectsField, type RemoteEngine } from "./remote-engine";
+
+/** Extra requests when an unconstrained answer is not JSON. */
+export const UNCONSTRAINED_RETRIES = 2;
+
+/** Per-message overhead of chat templates (role markers), estimated as remote-chat.ts does. */
+const TURN_OVERHEAD = 8;
+
+interface ChatChunk {
+  choices?: { delta?: { content?: string | null }; text?: string; finish_reason?: string | null }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
+export class RemoteAgentModel implements AgentModel {
+  private noted = false;
+  /** The last call's messages and answer, to estimate the tokens the next prompt adds (a server's cache holds the rest). */
+  private last: AgentMessage[] = [];
+
+  constructor(
+    private readonly engine: RemoteEngine,
+    /** Told once when the server takes no schema and answers are validated and retried instead. */
+    private readonly note: (text: string) => void,
+    private readonly options: { temperature?: number } = {},
+  ) {}
+
+  get contextSize(): number {
+    return this.engine.contextSize;
+  }
+
+  countTokens(messages: readonly AgentMessage[]): number {
+    let total = 0;
+    for (const message of messages) total += this.engine.estimateTokens(message.text) + TURN_OVERHEAD;
+    return total;
+  }
+
+  async generate(request: AgentGenerateRequest): Promise<AgentGeneration> {
+    const messages = request.messages.map((message) => ({ role: message.role === "observation" ? "user" : message.role, content: message.text }));
+    let same = 0;
+    while (same < this.last.length && same < request.messages.length && this.last[same]!.role === request.messages[same]!.role && this.last[same]!.text === request.messages[same]!.text) same++;
+    const newPromptTokens = this.countTokens(request.messages.slice(same));
+    const finished = (generation: Omit<AgentGeneration, "newPromptTokens">): AgentGeneration => {
+      this.last = [...request.messages, { role: "assistant", text: generation.text }];
+      return { ...generation, newPromptTokens };
+    };
+    const schema = strictSchema(request.schema);
+    let prompt: string | undefined;
+    let evaluated = 0;
+    let generatedTokens = 0;
+    for (let attempt = 0; ; attempt++) {
+      const constraint = this.constraint(schema as object);
+      let text = "";
+      let finish: string | null | undefined;
+      const templated = constraint.field === "json_schema";
+      try {
+        if (templated && prompt === undefined) {
+          prompt = await this.applyTemplate(messages, request.signal).catch((error: unknown) => {
+            if (request.signal.aborted || isAbortError(error)) throw error;
+            return undefined; // a server without /apply-template: its chat endpoint, as any other server
+          });
+          if (prompt === undefined) {
+            this.engine.unsupported.add("json_schema");
+            continue;
+          }
+        }
+        await this.engine.client.stream(
+          templated ? "/v1/completions" : "/v1/chat/completions",
+          {
+            model: this.engine.model,
+            ...(templated ? { prompt } : { messages }),
+            max_tokens: request.maxTokens,
+            temperature: this.options.temperature ?? 0,
+            stream_options: { include_usage: true },
+            ...(this.engine.kind === "llama-server" ? { cache_prompt: true } : {}),
+            ...constraint.body,
+          },
+          request.signal,
+          (data) => {
+            const chunk = data as ChatChunk;
+            if (chunk.usage) {
+              evaluated += chunk.usage.prompt_tokens ?? 0;
+              generatedTokens += chunk.usage.completion_tokens ?? 0;
+            }
+            const choice = chunk.choices?.[0];
+            const piece = choice?.delta?.content ?? choice?.text;
+            if (piece) text += piece;
+            if (choice?.finish_reason) finish = choice.finish_reason;
+          },
+        );
+      } catch (error) {
+        if (request.signal.aborted || isAbortError(error)) return finished({ text, value: undefined, stopReason: "cancelled", evaluatedPromptTokens: evaluated, generatedTokens });
+        if (constraint.field && rejectsField(error, constraint.field)) {
+          this.engine.unsupported.add(constraint.field);
+          continue; // the same attempt without that field
+        }
+        throw error;
+      }
+      if (finish === "length") return finished({ text, value: undefined, stopReason: "maxTokens", evaluatedPromptTokens: evaluated, generatedTokens });
+      const value = parseAnswer(text);
+      if (value !== undefined || constraint.field || attempt >= UNCONSTRAINED_RETRIES) {
+        return finished({ text: value === undefined ? text : text.trim(), value, stopReason: "done", evaluatedPromptTokens: evaluated, generatedTokens });
+      }
+    }
+  }
+
+  /** llama-server's rendering of the conversation in the model's chat template, with the assistant turn opened. */
+  private async applyTemplate(messages: { role: string; content: string }[], signal: AbortSignal): Promise<string> {
+    const { prompt } = await this.engine.client.postJson<{ prompt?: unknown }>("/apply-template", { messages }, signal);
+    if (typeof prompt !== "string") throw new Error(`The remote engine at ${this.engine.endpoint.origin} answered /apply-template without a prompt.`);
+    return prompt;
+  }
+
+  /** The schema field this server takes, most specific first; none once both were refused. */
+  private constraint(schema: object): { field?: "json_schema" | "response_format"; body: Record<string, unknown> } {
+    if (this.engine.kind === "llama-server" && !this.engine.unsupported.has("json_schema")) return { field: "json_schema", body: { json_schema: schema } };
+    if (!this.engine.unsupported.has("response_format")) {
+      return { field: "response_format", body: { response_format: { type: "json_schema", json_schema: { name: "agent_step", schema, strict: true } } } };
+    }
+    if (!this.noted) {
+      this.noted = true;
+      this.note(
+        `The remote engine at ${this.engine.endpoint.origin} takes no JSON schema (json_schema / response_format): the agent's answers are not constrained; each is validated, and one that does not parse is asked for again (up to ${UNCONSTRAINED_RETRIES} times).`,
+      );
+    }
+    return { body: {} };
+  }
+}
+
+/**
+ * The planner's schemas follow node-llama-cpp's reading, where an object writes every property it
+ * lists (optional arguments may be null). Standard JSON Schema, which llama-server and vLLM compile,
+ * reads unlisted `required` as "all optional": `{"thought": "…"}` would pass. So every object here
+ * requires all its properties and allows no others (also what OpenAI's strict mode asks for).
+ */
+export function strictSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(strictSchema);
+  if (schema === null || typeof schema !== "object") return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = key === "const" || key === "enum" ? value : strictSchema(value);
+  const properties = (schema as { properties?: unknown }).properties;
+  if (properties !== null && typeof properties === "object" && !Array.isArray(properties)) {
+    out.properties = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, strictSchema(value)]));
+    out.required = Object.keys(properties);
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
+/** The first JSON object in the answer (an unconstrained model may wrap it in prose or a code fence). */
+function parseAnswer(text: string): unknown {
+  const trimmed = text.trim();
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    const start = trimmed.indexOf("{");
+    const end = trimmed.lastIndexOf("}");
+    if (start < 0 || end <= start) return undefined;
+    try {
+      return JSON.parse(trimmed.slice(start, end + 1));
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+// One remote engine as a role uses it: its endpoint, the model it asks for, and what the server
+// can do, detected once: llama-server (answers /props: context size, /infill, `json_schema`) or any
+// other OpenAI-compatible server (vLLM, Ollama, LM Studio: `response_format`, /v1/completions).
+import { PincerError } from "../platform/errors";
+import type { RemoteEndpoint } from "./endpoint";
+import { OpenAiClient, RemoteHttpError } from "./openai-client";
+
+export type RemoteKind = "llama-server" | "openai";
+
+/** Context assumed when the server does not say (vLLM reports max_model_len; Ollama and LM Studio may not). */
+export const DEFAULT_REMOTE_CONTEXT = 8192;
+
+interface ModelsResponse {
+  data?: { id?: string; max_model_len?: number; meta?: { n_ctx_train?: number } }[];
+}
+interface PropsResponse {
+  default_generation_settings?: { n_ctx?: number };
+  n_ctx?: number;
+}
+
+export class RemoteEngine {
+  /** Features found not to work on this server (a 4xx naming them), so they are not tried again. */
+  readonly unsupported = new Set<"infill" | "suffix" | "json_schema" | "response_format">();
+
+  private constructor(
+    readonly client: OpenAiClient,
+    readonly kind: RemoteKind,
+    readonly model: string,
+    readonly models: readonly string[],
+    readonly contextSize: number,
+  ) {}
+
+  get endpoint(): RemoteEndpoint {
+    return this.client.endpoint;
+  }
+
+  /** Lists the models (`/v1/models`) and detects the server kind; `model` empty takes the first one. */
+  static async connect(client: OpenAiClient, model: string, signal: AbortSignal): Promise<RemoteEngine> {
+    const list = await client.getJson<ModelsResponse>("/v1/models", signal);
+    const entries = (list.data ?? []).filter((m) => typeof m.id === "string");
+    const models = entries.map((m) => m.id!);
+    const chosen = model || models[0];
+    if (!chosen) throw new PincerError(`The remote engine at ${client.endpoint.origin} lists no models.`, "not-available");
+    if (model && models.length > 0 && !models.includes(model)) {
+      throw new PincerError(`The remote engine at ${client.endpoint.origin} has no model "${model}"; it has: ${models.join(", ")}.`, "invalid-params");
+    }
+    const entry = entries.find((m) => m.id === chosen);
+    let kind: RemoteKind = "openai";
+    let contextSize = entry?.max_model_len ?? 0;
+    try {
+      const props = await client.getJson<PropsResponse>("/props", signal);
+      const nCtx = props.default_generation_settings?.n_ctx ?? props.n_ctx;
+      if (typeof nCtx === "number") {
+        kind = "llama-server";
+        // llama-server splits n_ctx between its parallel slots; /props reports the per-slot size.
+        contextSize = nCtx;
+      }
+    } catch (error) {
+      if (!(error instanceof RemoteHttpError)) throw error;
+    }
+    if (!(contextSize > 0)) contextSize = entry?.meta?.n_ctx_train ?? DEFAULT_REMOTE_CONTEXT;
+    return new RemoteEngine(client, kind, chosen, models, contextSize);
+  }
+
+  /** Token counts without the remote tokenizer: about 3 characters a token, on the high side for code and prose. */
+  estimateTokens(text: string): number {
+    return Math.ceil(text.length / 3);
+  }
+}
+
+/** Whether a 4xx answer says the server does not know a request field (so a retry without it may work). */
+export function rejectsField(error: unknown, field: string): boolean {
+  if (!(error instanceof RemoteHttpError) || error.status === 401 || error.status === 403) return false;
+  return error.status === 404 || error.status === 501 || (error.status >= 400 && error.status < 500 && error.detail.toLowerCase().includes(field));
+}

@@ -1,0 +1,117 @@
+// MCP over a real LSP connection: the model is the scripted seam (PINCER_AGENT_SCRIPT); the MCP
+// servers are the published server-memory packages over stdio. A user server's tool runs after the
+// approval card (server + tool + arguments); a workspace server starts only after its own approval,
+// a changed entry asks again, and Restricted Mode keeps it off.
+import assert from "node:assert/strict";
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {
+  AgentApproveRequest,
+  AgentRunRequest,
+  AgentTranscriptRequest,
+  McpApproveServerRequest,
+  McpListRequest,
+  TrustNotification,
+  type AgentApproveParams,
+  type AgentRunResult,
+  type McpApproveServerParams,
+  type McpListResult,
+  type Transcript,
+} from "../../server/src/protocol";
+import { startTestServer, type TestServer } from "../support/lsp-client";
+import { repoRoot } from "../support/test-model";
+
+const memoryServer = path.join(repoRoot, "node_modules", "@modelcontextprotocol", "server-memory", "dist", "index.js");
+const call = (tool: string, args: Record<string, unknown>) => ({ thought: `use ${tool}`, tool, args });
+const finish = call("finish", { summary: "done", verified: "nothing" });
+
+describe("MCP over LSP", function () {
+  this.timeout(90_000);
+  let server: TestServer;
+  let tempDir: string;
+  let workspace: string;
+  let scriptFile: string;
+  let runs = 0;
+  const approvals: AgentApproveParams[] = [];
+  const serverApprovals: McpApproveServerParams[] = [];
+  let serverAnswer: "approve" | "deny" = "approve";
+
+  async function run(script: unknown[]): Promise<AgentRunResult> {
+    await fs.writeFile(scriptFile, JSON.stringify(script));
+    return server.connection.sendRequest(AgentRunRequest, { id: `mcp-${++runs}`, request: "use the memory" });
+  }
+  const writeWorkspaceConfig = (args: string[]) =>
+    fs.writeFile(path.join(workspace, ".vscode", "mcp.json"), `// a repository's MCP config\n${JSON.stringify({ servers: { wsmem: { command: process.execPath, args } } })}`);
+
+  before(async () => {
+    tempDir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-mcp-lsp-")));
+    workspace = path.join(tempDir, "ws");
+    scriptFile = path.join(tempDir, "script.json");
+    await fs.mkdir(path.join(workspace, ".vscode"), { recursive: true });
+    await writeWorkspaceConfig([memoryServer]);
+    server = await startTestServer({
+      settings: { mcp: { servers: { memory: { command: process.execPath, args: [memoryServer], env: { MEMORY_FILE_PATH: path.join(tempDir, "memory.jsonl") } } }, tools: {}, readOnlyHint: {} } },
+      env: { PINCER_CACHE_DIR: path.join(tempDir, "storage"), PINCER_AGENT_SCRIPT: scriptFile },
+      workspaceFolders: [workspace],
+    });
+    server.connection.onRequest(AgentApproveRequest, (params: AgentApproveParams) => {
+      approvals.push(params);
+      return { answer: "approve" };
+    });
+    server.connection.onRequest(McpApproveServerRequest, (params: McpApproveServerParams) => {
+      serverApprovals.push(params);
+      return { answer: serverAnswer };
+    });
+    await server.waitForLog(/Pincer server/);
+  });
+
+  after(async () => {
+    await server?.stop();
+    if (tempDir) await fs.rm(tempDir, { recursive: true, force: true });
+  });
+
+  it("calls a user MCP server's tool after the approval card shows server, tool and arguments", async () => {
+    serverAnswer = "deny";
+    const result = await run([{ plan: ["remember"] }, call("mcp_memory_create_entities", { entities: [{ name: "Pincer", entityType: "project", observations: ["runs locally"] }] }), call("mcp_memory_read_graph", {}), finish]);
+    assert.equal(result.status, "finished", JSON.stringify(result));
+    const card = approvals.find((a) => a.request.tool === "mcp_memory_create_entities");
+    assert.ok(card, approvals.map((a) => a.request.tool).join(", "));
+    assert.equal(card.request.mcp?.server, "memory");
+    assert.equal(card.request.mcp?.tool, "create_entities");
+    assert.match(card.request.mcp?.arguments ?? "", /runs locally/);
+    const transcript: Transcript = await server.connection.sendRequest(AgentTranscriptRequest, { runId: result.runId });
+    const graph = transcript.steps.find((s) => s.tool === "mcp_memory_read_graph");
+    assert.match(graph?.result?.observation ?? "", /<<<MCP RESULT source="memory\/read_graph">>>[\s\S]*runs locally/);
+    // The refused workspace server did not start, and its tools were not offered.
+    assert.equal(serverApprovals.length, 1);
+    assert.equal(serverApprovals[0]!.entry.name, "wsmem");
+    assert.deepEqual(serverApprovals[0]!.entry.args, [memoryServer]);
+  });
+
+  it("a workspace server starts after approval; a changed entry asks again, naming what changed", async () => {
+    serverAnswer = "approve";
+    serverApprovals.length = 0;
+    let list: McpListResult = await server.connection.sendRequest(McpListRequest, {});
+    assert.equal(list.servers.find((s) => s.name === "wsmem")?.state, "running");
+    assert.equal(serverApprovals.length, 1, "asked once");
+    list = await server.connection.sendRequest(McpListRequest, {});
+    assert.equal(serverApprovals.length, 1, "approved entries do not ask again");
+
+    await writeWorkspaceConfig([memoryServer, "--swapped"]);
+    serverAnswer = "deny";
+    list = await server.connection.sendRequest(McpListRequest, {});
+    assert.equal(serverApprovals.length, 2, "the changed entry asked again");
+    assert.deepEqual(serverApprovals[1]!.changed, ["args"]);
+    assert.equal(list.servers.find((s) => s.name === "wsmem")?.state, "needs-approval");
+  });
+
+  it("Restricted Mode: workspace servers are off and never ask", async () => {
+    await server.connection.sendNotification(TrustNotification, { trusted: false });
+    serverApprovals.length = 0;
+    const list: McpListResult = await server.connection.sendRequest(McpListRequest, {});
+    assert.equal(list.servers.find((s) => s.name === "wsmem")?.state, "blocked");
+    assert.equal(serverApprovals.length, 0);
+    await server.connection.sendNotification(TrustNotification, { trusted: true });
+  });
+});
