@@ -132,7 +132,7 @@ describe("real Whisper model: voice input on espeak-ng speech", function () {
         { file: wav["en-settings"]! },
         {
           language: "en",
-          threads: 1,
+          threads: 2,
           signal: controller.signal,
           // whisper.cpp reports progress 0 as it starts the window: cancel from inside the native run.
           onProgress: () => {
@@ -145,7 +145,7 @@ describe("real Whisper model: voice input on espeak-ng speech", function () {
       await assert.rejects(cancelled, { name: "AbortError" });
       assert.ok(abortedAt > 0, "the native transcription had started");
       assert.ok(Date.now() - abortedAt < 2000, `answered ${Date.now() - abortedAt} ms after the cancel`);
-      const next = await engine.transcribe({ file: wav["en-settings"]! }, { language: "en", threads: 1, signal: new AbortController().signal });
+      const next = await engine.transcribe({ file: wav["en-settings"]! }, { language: "en", threads: 2, signal: new AbortController().signal });
       const wer = wordErrorRate(sample("en-settings").text, next.text);
       assert.ok(wer <= MAX_WER_EN, `WER ${wer.toFixed(2)} > ${MAX_WER_EN}: ${next.text}`);
     } finally {
@@ -161,14 +161,14 @@ describe("real Whisper model: voice input on espeak-ng speech", function () {
       const running = engine.transcribe(
         { file: wav["en-settings"]! },
         // Another GPU setting is another context: the running one must not be released under it.
-        { language: "en", threads: 1, signal: new AbortController().signal, onProgress: () => void (switched ??= engine.load(model, "auto", new AbortController().signal)) },
+        { language: "en", threads: 2, signal: new AbortController().signal, onProgress: () => void (switched ??= engine.load(model, "auto", new AbortController().signal)) },
       );
       const first = await running;
       assert.ok(switched, "the model was switched while whisper.cpp worked");
       await switched;
       assert.ok(engine.isLoaded(model, "auto"));
       assert.ok(wordErrorRate(sample("en-settings").text, first.text) <= MAX_WER_EN, first.text);
-      const next = await engine.transcribe({ file: wav["en-settings"]! }, { language: "en", threads: 1, signal: new AbortController().signal });
+      const next = await engine.transcribe({ file: wav["en-settings"]! }, { language: "en", threads: 2, signal: new AbortController().signal });
       assert.ok(wordErrorRate(sample("en-settings").text, next.text) <= MAX_WER_EN, next.text);
     } finally {
       await engine.dispose();
