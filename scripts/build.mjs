@@ -26,7 +26,7 @@ const bundles = [
     outExtension: { ".js": ".mjs" },
     format: "esm",
     // OCR dependencies load worker scripts, .wasm, fonts or native addons from their own folders.
-    external: ["node-llama-cpp", "tesseract.js", "pdfjs-dist", "sharp", "@napi-rs/canvas", "@lancedb/lancedb", "apache-arrow", "sql.js", "pdfkit", "vega", "vega-lite", "nodemailer", "pg"],
+    external: ["node-llama-cpp", "tesseract.js", "pdfjs-dist", "sharp", "@napi-rs/canvas", "@lancedb/lancedb", "apache-arrow", "sql.js", "pdfkit", "vega", "vega-lite", "nodemailer", "pg", "@fugood/whisper.node"],
     // Bundled CommonJS dependencies (vscode-languageserver) call require(); give ESM one.
     banner: { js: "import { createRequire as __pincerCreateRequire } from 'node:module'; const require = __pincerCreateRequire(import.meta.url);" },
   },

@@ -20,6 +20,9 @@ if (withCuda) binaryPackages.push(`${llamaPlatform}-cuda`, `${llamaPlatform}-cud
 // what to keep: every top-level entry that is not part of the extension, then runtime trimming.
 const shipped = new Set(["package.json", "README.md", "CHANGELOG.md", "LICENSE", "dist", "media", "syntaxes", "node_modules"]);
 const installedBinaries = readdirSync(path.join("node_modules", "@node-llama-cpp"));
+// Voice input: whisper.cpp's prebuilt addon for this platform (CPU; Vulkan beside it; CUDA with --with-cuda).
+const whisperPackages = [`node-whisper-${target}`, `node-whisper-${target}-vulkan`, ...(withCuda ? [`node-whisper-${target}-cuda`] : [])];
+const installedWhisper = readdirSync(path.join("node_modules", "@fugood")).filter((name) => name.startsWith("node-whisper-"));
 const ignore = [
   ...readdirSync(".").filter((entry) => !shipped.has(entry)).map((entry) => (statSync(entry).isDirectory() ? `${entry}/**` : entry)),
   "dist/**/*.map",
@@ -28,6 +31,10 @@ const ignore = [
   "node_modules/node-llama-cpp/llama/gitRelease.bundle",
   "node_modules/node-llama-cpp/llama/addon/**",
   "node_modules/node-llama-cpp/templates/**",
+  ...installedWhisper.filter((name) => !whisperPackages.includes(name)).map((name) => `node_modules/@fugood/${name}/**`),
+  // whisper.cpp's C++ sources and build scripts (never built at run time).
+  "node_modules/@fugood/whisper.node/{whisper.cpp,src,scripts}/**",
+  "node_modules/@fugood/whisper.node/CMakeLists.txt",
   "node_modules/typescript/**",
   // tree-sitter: only the runtime and grammar .wasm files are loaded; never the JS loaders,
   // native prebuilds, C sources or the grammars Pincer does not map.

@@ -25,6 +25,8 @@ export const RANKS: Readonly<Record<string, number>> = {
   ocr: 4,
   report: 4,
   host: 5,
+  // Dictation: records with platform/, downloads its Whisper model with models/.
+  voice: 5,
   // The codebase index: chunks with index/ grammars, embeds with engine/, finds the model with models/.
   codebase: 5,
   chat: 6,
@@ -100,6 +102,11 @@ describe("architecture invariants", () => {
     assert.deepEqual(offenders.map(rel), []);
   });
 
+  it("only voice/whisper-engine.ts imports the Whisper binding", () => {
+    const offenders = sources(serverSrc).filter((f) => rel(f) !== path.join("voice", "whisper-engine.ts") && imports(f).includes("@fugood/whisper.node"));
+    assert.deepEqual(offenders.map(rel), []);
+  });
+
   it("only codebase/index-store.ts imports LanceDB and Arrow", () => {
     const offenders = sources(serverSrc).filter((f) => rel(f) !== path.join("codebase", "index-store.ts") && imports(f).some((i) => i.startsWith("@lancedb/") || i === "apache-arrow"));
     assert.deepEqual(offenders.map(rel), []);
@@ -113,7 +120,7 @@ describe("architecture invariants", () => {
   });
 
   it("only engine/ imports node-llama-cpp, only ocr/ the OCR and image libraries", () => {
-    const owners: Record<string, string[]> = { "node-llama-cpp": ["engine"], "tesseract.js": ["ocr"], "pdfjs-dist": ["ocr"], sharp: ["ocr", "report"], "@napi-rs/canvas": ["ocr"] };
+    const owners: Record<string, string[]> = { "node-llama-cpp": ["engine"], "tesseract.js": ["ocr"], "pdfjs-dist": ["ocr"], sharp: ["ocr", "report"], "@napi-rs/canvas": ["ocr"], "@fugood/whisper.node": ["voice"] };
     const offenders = sources(serverSrc).flatMap((f) =>
       imports(f)
         .map((i) => Object.keys(owners).find((pkg) => i === pkg || i.startsWith(`${pkg}/`)))

@@ -37,6 +37,8 @@ const BAD_PARAMS: [string, unknown, string][] = [
   ["pincer/tasks/render", { taskId: "t", inputs: { a: 1 } }, "inputs.a"],
   ["pincer/tasks/render", { taskId: "t", inputs: {}, range: { start: { line: -1, character: 0 }, end: { line: 0, character: 0 } } }, "range.start.line"],
   ["pincer/ocr/document", { uri: "file:///x.png", languages: "eng" }, "languages"],
+  ["pincer/voice/dictate", { id: "d", language: "fr" }, "language"],
+  ["pincer/voice/dictate", { language: "zh" }, "id"],
   ["pincer/agent/run", { id: "r", request: "do", profile: "root" }, "profile"],
   ["pincer/agent/undo", { runId: "r", step: "1" }, "step"],
   ["pincer/agent/transcript", {}, "runId"],

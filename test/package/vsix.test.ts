@@ -46,6 +46,9 @@ describe("pincer .vsix", function () {
     assert.ok(entries.some((e) => /^extension\/node_modules\/@node-llama-cpp\/linux-x64\/bins\/.*llama-addon\.node$/.test(e)), "CPU addon");
     assert.ok(entries.some((e) => /^extension\/node_modules\/@node-llama-cpp\/linux-x64-vulkan\//.test(e)), "Vulkan addon");
     assert.ok(!entries.some((e) => /@node-llama-cpp\/(linux-arm|mac-|win-)/.test(e)), "no other platform's binaries");
+    assert.ok(entries.includes("extension/node_modules/@fugood/node-whisper-linux-x64/index.node"), "whisper.cpp CPU addon");
+    assert.ok(entries.includes("extension/node_modules/@fugood/whisper.node/lib/index.js"), "the whisper binding's JS");
+    assert.ok(!entries.some((e) => /@fugood\/(node-whisper-(wasm|linux-x64-cuda)|whisper\.node\/(whisper\.cpp|src)\/)/.test(e)), "no whisper sources, wasm or CUDA build");
   });
 
   it("contains the codebase index's store (LanceDB) with this platform's prebuilt binary, and no other platform's", () => {

@@ -9,6 +9,7 @@ import { openChatStore } from "./chat-store-key";
 import { CHAT_VIEW_ID, ChatViewProvider } from "./chat-view-provider";
 import { sourceFor } from "./context-chips";
 import { showChatHistory } from "./history-picker";
+import { DICTATE_COMMAND, registerVoice } from "../voice/register-voice";
 
 export function registerChat(context: vscode.ExtensionContext, client: LanguageClient): vscode.Disposable {
   const view = new ChatViewProvider(context.extensionUri);
@@ -35,8 +36,21 @@ export function registerChat(context: vscode.ExtensionContext, client: LanguageC
     await controller.send(args.prompt);
   };
 
+  // Voice input shows its state on the mic button and adds the transcript to the prompt, unsent.
+  const voice = registerVoice(client, {
+    phase: (phase, level) => view.post({ type: "voice", phase, level }),
+    transcript: async (text) => {
+      await view.reveal();
+      view.post({ type: "insert-prompt", text });
+    },
+  });
+
   return vscode.Disposable.from(
     controller,
+    voice.disposable,
+    view.onDidReceiveMessage((message) => {
+      if (message.type === "dictate") void vscode.commands.executeCommand(DICTATE_COMMAND);
+    }),
     registerAgent(client, controller),
     // Kept alive while hidden: an answer that streams while another side bar view shows is there,
     // still streaming, the moment the chat is revealed (instead of a reload that drops the chunks

@@ -54,7 +54,10 @@ export type ToWebview =
   | { type: "context"; report: ContextReport | undefined; unavailable?: string }
   | { type: "busy"; busy: boolean }
   | { type: "prompt"; text: string }
-  | { type: "focus" };
+  | { type: "focus" }
+  // Voice input: the dictation's phase and level for the mic button, and a transcript to add to the prompt.
+  | { type: "voice"; phase: "idle" | "loading" | "recording" | "transcribing"; level: number }
+  | { type: "insert-prompt"; text: string };
 
 export type CodeAction = "copy" | "insert" | "apply";
 
@@ -68,5 +71,6 @@ export type FromWebview =
   | { type: "add-chip"; id: string }
   | { type: "remove-chip"; id: string }
   | { type: "code"; action: CodeAction; code: string; language: string }
-  | { type: "agent"; action: AgentAction; runId: string; step?: number };
+  | { type: "agent"; action: AgentAction; runId: string; step?: number }
+  | { type: "dictate" };
 

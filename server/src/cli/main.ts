@@ -12,9 +12,10 @@ import { run } from "./commands/run";
 import { mcpList } from "./commands/mcp";
 import { undo } from "./commands/undo";
 import { chatTask, taskList } from "./commands/task";
+import { transcribe, voiceModel } from "./commands/transcribe";
 import { remoteAllow, remoteKey } from "./commands/remote";
 import { serveHttp } from "./commands/serve-http";
-import { AGENT_PROFILES, type AgentProfile } from "../protocol";
+import { AGENT_PROFILES, VOICE_LANGUAGES, type AgentProfile, type VoiceLanguage } from "../protocol";
 import { onStoreNotice } from "../store/store-notices";
 import { exitCodeForError } from "./exit-codes";
 import { USAGE, UsageError } from "./usage";
@@ -130,6 +131,25 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       const lang = values.lang as string | undefined;
       if (lang !== undefined && !/^[a-z_]+(\+[a-z_]+)*$/.test(lang)) throw new UsageError("--lang takes language codes joined by +, e.g. eng+chi_sim.");
       return ocr({ file: positionals[0]!, languages: lang, json: values.json === true }, signal);
+    }
+    case "transcribe": {
+      const { values, positionals } = parse(rest, { lang: { type: "string" }, model: { type: "string" }, json: { type: "boolean" } }, 1);
+      const lang = values.lang as string | undefined;
+      if (lang !== undefined && !(VOICE_LANGUAGES as readonly string[]).includes(lang)) throw new UsageError("--lang takes auto, zh or en.");
+      const settings = await loadCliSettings(undefined);
+      const model = (values.model as string | undefined) ?? process.env.PINCER_VOICE_MODEL;
+      return transcribe(
+        model ? { ...settings, voice: { ...settings.voice, model } } : settings,
+        { file: positionals[0]!, language: lang as VoiceLanguage | undefined, json: values.json === true },
+        signal,
+      );
+    }
+    case "voice-model": {
+      const { values, positionals } = parseUpTo(rest, { model: { type: "string" }, json: { type: "boolean" } }, 1);
+      if (positionals[0] !== undefined && positionals[0] !== "download") throw new UsageError(`unknown voice-model subcommand "${positionals[0]}".`);
+      const settings = await loadCliSettings(undefined);
+      const model = (values.model as string | undefined) ?? process.env.PINCER_VOICE_MODEL;
+      return voiceModel(model ? { ...settings, voice: { ...settings.voice, model } } : settings, { download: positionals[0] === "download", json: values.json === true }, signal);
     }
     case "task": {
       const [sub, ...taskArgs] = rest;

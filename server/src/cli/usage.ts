@@ -32,6 +32,10 @@ Commands:
   models [--json]                              List downloaded models
   outline FILE [--json]                        Definitions in a source file (tree-sitter)
   ocr FILE [--lang eng+chi_sim] [--json]       Text of an image or PDF as Markdown (OCR, on this machine)
+  transcribe FILE [--lang auto|zh|en] [--model base|small|PATH] [--json]
+                                               Speech in a WAV, MP3 or FLAC file as text (Whisper, on this machine)
+  voice-model [download] [--model base|small] [--json]
+                                               Where the Whisper model is; download it (pinned sha256)
   index [--workspace W] [--embedding-model M] [--json]
                                                Build or update the codebase index of W (default: .)
   search "query" [--workspace W] [--limit N] [--embedding-model M] [--json]

@@ -42,6 +42,7 @@ import { withProtocolChecks } from "./protocol-checks";
 import { disposeSharedOcr } from "../ocr/shared-service";
 import { registerTaskFiles, TASK_COMPLETION_TRIGGERS } from "./task-files";
 import { registerTaskRequests } from "./task-requests";
+import { registerVoice } from "./voice";
 
 /** Every file, for the file-operation notifications (workspace/didCreateFiles, …). */
 const ALL_FILES = { filters: [{ scheme: "file", pattern: { glob: "**/*" } }] };
@@ -213,6 +214,7 @@ export function serveLanguageServer(connection: Connection): Connection {
   const stopTaskDiagnostics = registerTaskFiles(checked, documents);
   registerTaskRequests(checked, documents, context);
   registerGitRequests(checked, context);
+  const disposeVoice = registerVoice(checked, context);
   registerRemoteRequests(checked, context);
   // The index lives in the extension's storage (or Pincer's cache), never in the workspace.
   codebase = registerCodebase(checked, context, {
@@ -229,7 +231,7 @@ export function serveLanguageServer(connection: Connection): Connection {
   connection.onShutdown(async () => {
     remote.dispose();
     stopTaskDiagnostics();
-    await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr(), codebase?.service.dispose(), mcp.close()]);
+    await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr(), codebase?.service.dispose(), mcp.close(), disposeVoice()]);
   });
 
   documents.listen(connection);

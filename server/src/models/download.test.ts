@@ -9,6 +9,7 @@ import { installEgressGuard } from "../platform/egress-guard";
 import { DownloadError, downloadModel, receiptPath, type DownloadProgress } from "./download";
 import { parseModelSpec, type ModelSpec } from "./model-spec";
 import { listLocalModels } from "./models-dir";
+import { inspectWhisperModel } from "../voice/whisper-models";
 
 /** Work these tests never cancel still takes a signal (every domain call does). */
 const NEVER_ABORTED = new AbortController().signal;
@@ -248,6 +249,15 @@ describe("downloadModel", () => {
       (error: Error) => error instanceof DownloadError && /notes\.gguf/.test(error.message) && /not a usable model/.test(error.message) && /GGUF/.test(error.message),
     );
     assert.deepEqual(await fs.readdir(modelsDir), []);
+  });
+
+  it("checks the file with the caller's inspector: a Whisper download that turns out to be a GGUF chat model is removed", async () => {
+    const modelsDir = freshDir();
+    await assert.rejects(
+      downloadModel({ spec: remote(server.url("tiny.gguf")), modelsDir, sha256: modelSha, fetchHubSha256: noHubHash, inspect: inspectWhisperModel, signal: new AbortController().signal }),
+      (error: Error) => error instanceof DownloadError && /tiny\.gguf was downloaded but is not a usable model/.test(error.message) && /GGUF file: a chat model, not a Whisper model/.test(error.message),
+    );
+    assert.deepEqual(await fs.readdir(modelsDir), [], "neither the file nor a receipt is kept");
   });
 
   it("reports a server error as a DownloadError", async () => {

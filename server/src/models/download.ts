@@ -29,6 +29,8 @@ export interface DownloadOptions {
   onProgress?: (progress: DownloadProgress) => void;
   /** Overridable for tests that serve a model over loopback. */
   fetchHubSha256?: (url: string, signal: AbortSignal) => Promise<string | undefined>;
+  /** Checks the verified file is usable before it gets its name; default: a GGUF model. */
+  inspect?: (file: string, signal: AbortSignal) => Promise<unknown>;
   /** Test seams for the disk-full tests: free space, and how the partial file is opened. */
   freeBytes?: (dir: string) => Promise<number>;
   open?: OpenForAppend;
@@ -111,7 +113,7 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadM
       `${name} failed verification: sha256 ${actual} does not match the expected ${expected.hash} (${expected.source}); the file was deleted.`,
     );
   }
-  await inspectModelFile(partial, undefined, signal).catch(async (error: Error) => {
+  await (options.inspect ? options.inspect(partial, signal) : inspectModelFile(partial, undefined, signal)).catch(async (error: Error) => {
     await fs.rm(partial, { force: true });
     throw new DownloadError(`${name} was downloaded but is not a usable model: ${error.message}`);
   });

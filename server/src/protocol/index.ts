@@ -10,6 +10,7 @@ export * from "./chat";
 export * from "./actions";
 export * from "./tasks";
 export * from "./agent";
+export * from "./voice";
 export * from "./remote";
 export * from "./codebase";
 export * from "./mcp";

@@ -25,11 +25,12 @@ export type McpReadOnlyHintSetting = (typeof MCP_READ_ONLY_HINT_SETTINGS)[number
 
 /** One setting as VS Code's contributes.configuration declares it. */
 export interface SettingSchema {
-  type: "string" | "integer" | "boolean" | "object" | readonly ["string", "integer"];
+  type: "string" | "integer" | "number" | "boolean" | "object" | readonly ["string", "integer"];
   default: string | number | boolean | Record<string, never>;
   enum?: readonly string[];
   enumDescriptions?: readonly string[];
   minimum?: number;
+  maximum?: number;
   additionalProperties?: { type: "string"; enum: readonly string[] } | { type: "object" };
   /** "application": user settings only, a workspace cannot change it. */
   scope?: "application" | "language-overridable";
@@ -246,6 +247,35 @@ export const SETTINGS_SCHEMA = {
     scope: "application",
     order: 55,
     markdownDescription: "The model name to ask the remote agent server for (one of its `/v1/models`). Empty: the server's first model.",
+  },
+  "pincer.voice.model": {
+    type: "string",
+    default: "base",
+    order: 60,
+    markdownDescription:
+      "Speech model for **Pincer: Dictate**: `base` (Whisper base, multilingual, 148 MB), `small` (488 MB, better Chinese, about 3× slower) or the path of a whisper.cpp ggml `.bin` file. Downloaded only after you agree; audio never leaves this machine.",
+  },
+  "pincer.voice.language": {
+    type: "string",
+    enum: ["auto", "zh", "en"],
+    default: "auto",
+    order: 61,
+    markdownDescription: "Language of dictation: `auto` detects it (Chinese, English, or a mix), `zh` or `en` fix it.",
+  },
+  "pincer.voice.recorder": {
+    type: "string",
+    enum: ["auto", "arecord", "sox", "ffmpeg"],
+    default: "auto",
+    order: 62,
+    markdownDescription: "Program that records the microphone: `auto` takes the first found (Linux: arecord, sox, ffmpeg; macOS and Windows: sox, ffmpeg).",
+  },
+  "pincer.voice.silenceSeconds": {
+    type: "number",
+    default: 1.5,
+    minimum: 0.5,
+    maximum: 10,
+    order: 63,
+    markdownDescription: "Seconds of silence after speech that end a dictation.",
   },
 } as const satisfies Record<`pincer.${string}`, SettingSchema>;
 

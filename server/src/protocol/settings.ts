@@ -31,6 +31,15 @@ export interface AgentSettings {
   sandbox: CommandSandboxSetting;
 }
 
+/** Voice input: the Whisper model (catalog id or ggml path), the language and the recorder. */
+export interface VoiceSettings {
+  model: string;
+  language: "auto" | "zh" | "en";
+  recorder: "auto" | "arecord" | "sox" | "ffmpeg";
+  /** Seconds of silence after speech that end a dictation. */
+  silenceSeconds: number;
+}
+
 export interface PincerSettings {
   /** A local .gguf path, an `hf:` URI or an https URL; empty means "not chosen yet". */
   model: string;
@@ -58,6 +67,7 @@ export interface PincerSettings {
     firstSuggestionMs: number;
   };
   agent: AgentSettings;
+  voice: VoiceSettings;
   /** The codebase index (lexical + semantic search over the workspace, kept in Pincer's storage). */
   index: IndexSettings;
   mcp: McpSettings;
@@ -102,6 +112,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
   const raw = (isRecord(input) ? input : {}) as Record<string, unknown>;
   const completion = isRecord(raw.completion) ? raw.completion : {};
   const agent = isRecord(raw.agent) ? raw.agent : {};
+  const voice = isRecord(raw.voice) ? raw.voice : {};
   const index = isRecord(raw.index) ? raw.index : {};
   const mcp = isRecord(raw.mcp) ? raw.mcp : {};
   return {
@@ -129,6 +140,12 @@ export function normalizeSettings(input: unknown): PincerSettings {
       profile: oneOf(agent.profile, AGENT_PROFILES, DEFAULT_SETTINGS.agent.profile),
       toolPermissions: toolPermissions(agent.toolPermissions),
       sandbox: oneOf(agent.sandbox, COMMAND_SANDBOX_SETTINGS, DEFAULT_SETTINGS.agent.sandbox),
+    },
+    voice: {
+      model: typeof voice.model === "string" && voice.model.trim() !== "" ? voice.model.trim() : DEFAULT_SETTINGS.voice.model,
+      language: oneOf(voice.language, ["auto", "zh", "en"] as const, DEFAULT_SETTINGS.voice.language),
+      recorder: oneOf(voice.recorder, ["auto", "arecord", "sox", "ffmpeg"] as const, DEFAULT_SETTINGS.voice.recorder),
+      silenceSeconds: typeof voice.silenceSeconds === "number" && voice.silenceSeconds >= 0.5 && voice.silenceSeconds <= 10 ? voice.silenceSeconds : DEFAULT_SETTINGS.voice.silenceSeconds,
     },
     index: {
       enabled: typeof index.enabled === "boolean" ? index.enabled : DEFAULT_SETTINGS.index.enabled,

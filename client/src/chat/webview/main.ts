@@ -7,6 +7,7 @@ import { el, icon } from "./dom";
 import { renderEntry } from "./render-entry";
 import type { CodeBlockHandler } from "./render-markdown";
 import { chipIcon } from "./render-user";
+import { createMicButton, insertTranscript } from "./voice-button";
 
 declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void };
 const vscode = acquireVsCodeApi();
@@ -30,13 +31,14 @@ const meter = el("div", { class: "meter", "aria-live": "polite" });
 const contextButton = toolbarButton("mention", "Add context (@)", () => post({ type: "pick-context" }));
 const sendButton = toolbarButton("send", "Send (Enter)", () => send());
 const stopButton = toolbarButton("debug-stop", "Stop generating (Escape)", () => post({ type: "stop" }));
+const mic = createMicButton(() => post({ type: "dictate" }));
 // Agent mode: the prompt becomes a task the agent carries out with tools (a leading /agent does the same once).
 let agentMode = false;
 const agentToggle = toolbarButton("robot", "Agent mode: run the message as a task with tools (Ctrl+Shift+A)", () => setAgentMode(!agentMode));
 agentToggle.classList.add("agent-toggle");
 stopButton.classList.add("stop");
 stopButton.hidden = true;
-const composer = el("div", { class: "composer" }, chips, input, el("div", { class: "composer-bar" }, meter, el("div", { class: "actions" }, agentToggle, contextButton, stopButton, sendButton)));
+const composer = el("div", { class: "composer" }, chips, input, el("div", { class: "composer-bar" }, meter, el("div", { class: "actions" }, agentToggle, mic.button, contextButton, stopButton, sendButton)));
 document.body.append(header, transcript, composer);
 transcript.append(empty);
 wireAgentButtons(transcript, post);
@@ -187,6 +189,13 @@ window.addEventListener("message", (event: MessageEvent<ToWebview>) => {
       break;
     case "focus":
       input.focus();
+      break;
+    case "voice":
+      mic.show(message.phase, message.level);
+      break;
+    case "insert-prompt":
+      insertTranscript(input, message.text);
+      post({ type: "draft", prompt: input.value });
       break;
   }
 });
