@@ -9,6 +9,9 @@ import { completeAt } from "../completion/complete";
 import type { Engine } from "../engine/engine";
 import type { ChatTurn, GenerationResult } from "../engine/sequence";
 import { PincerError } from "../platform/errors";
+import { ToolChatError, type ToolSpec } from "../engine/tool-chat";
+import { ApiError } from "./api-error";
+import { toolsOf, toolTurnsOf, toWireToolCalls } from "./tool-messages";
 
 export interface ApiDeps {
   /** The id /v1/models lists and answers carry. */
@@ -17,16 +20,7 @@ export interface ApiDeps {
   completionEngine(signal: AbortSignal): Promise<Engine>;
 }
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly type = "invalid_request_error",
-    readonly code?: string,
-  ) {
-    super(message);
-  }
-}
+export { ApiError };
 
 export interface RouteLimits {
   /** Most tokens one request may ask to generate. */
@@ -70,7 +64,6 @@ function messageText(content: unknown): string {
 
 function turnsOf(body: Body): ChatTurn[] {
   if (!Array.isArray(body.messages) || body.messages.length === 0) throw new ApiError(400, "messages must be a non-empty array.");
-  if (body.tools !== undefined || body.functions !== undefined) throw new ApiError(400, "tools are not supported by this server yet.", "invalid_request_error", "tools_unsupported");
   return body.messages.map((message: unknown) => {
     const role = (message as { role?: unknown }).role;
     const mapped = role === "developer" ? "system" : role;
@@ -105,6 +98,8 @@ export async function prepareChat(body: Body, deps: ApiDeps, limits: RouteLimits
 }
 
 export async function chatCompletions(body: Body, response: ServerResponse, deps: ApiDeps, limits: RouteLimits, signal: AbortSignal): Promise<unknown> {
+  const tools = toolsOf(body);
+  if (tools !== undefined) return toolChatCompletions(body, tools, response, deps, limits, signal);
   const { model, turns, maxTokens, temperature, stopTexts, promptTokens } = await prepareChat(body, deps, limits, signal);
   const id = `chatcmpl-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
@@ -130,6 +125,73 @@ export async function chatCompletions(body: Body, response: ServerResponse, deps
     choices: [{ index: 0, message: { role: "assistant", content: result.text }, finish_reason: finishReason(result) }],
     usage: { prompt_tokens: promptTokens, completion_tokens: result.generatedTokens, total_tokens: promptTokens + result.generatedTokens },
   };
+}
+
+/** A chat request with tools: the model answers in text or with tool_calls for the client to run. */
+async function toolChatCompletions(body: Body, tools: ToolSpec[], response: ServerResponse, deps: ApiDeps, limits: RouteLimits, signal: AbortSignal): Promise<unknown> {
+  const turns = toolTurnsOf(body, messageText);
+  const maxTokens = maxTokensOf(body, 512, limits);
+  const temperature = temperatureOf(body);
+  const stopTexts = stopOf(body);
+  const model = await deps.chat(signal);
+  if (!model.tools) throw new ApiError(400, "The chat engine serving this API cannot call tools.", "invalid_request_error", "tools_unsupported");
+  const engineTools = model.tools;
+  const promptTokens = withToolErrors(() => engineTools.tokenCount(turns, tools));
+  if (promptTokens + maxTokens > model.contextSize) {
+    throw new ApiError(400, `The messages and tools (${promptTokens} tokens) and max_tokens (${maxTokens}) do not fit the ${model.contextSize}-token context.`, "invalid_request_error", "context_length_exceeded");
+  }
+  const id = `chatcmpl-${randomUUID()}`;
+  const created = Math.floor(Date.now() / 1000);
+  const name = deps.modelName();
+  const stream = body.stream === true ? sse(response) : undefined;
+  const chunk = (delta: Record<string, unknown>, finish: string | null) => ({ id, object: "chat.completion.chunk", created, model: name, choices: [{ index: 0, delta, finish_reason: finish }] });
+  stream?.(chunk({ role: "assistant", content: "" }, null));
+  // An answer that opens like JSON may turn out to be a call written without its markers
+  // (engine/tool-chat.ts untaggedToolCalls): hold it back until the end decides.
+  let held: string | undefined;
+  const onText = stream
+    ? (text: string) => {
+        if (held !== undefined) held += text;
+        else if (/^\s*$/.test(text)) held = text;
+        else if (/^\s*[[{`]/.test(text)) held = text;
+        else stream(chunk({ content: text }, null));
+        if (held !== undefined && /\S/.test(held) && !/^\s*[[{`]/.test(held)) {
+          stream(chunk({ content: held }, null));
+          held = undefined;
+        }
+      }
+    : undefined;
+  const result = await engineTools.chat(turns, tools, { maxTokens, temperature, signal, stopTexts, onText });
+  if (stream && held && result.text !== "") stream(chunk({ content: held }, null));
+  const toolCalls = toWireToolCalls(result.toolCalls);
+  const finish = toolCalls.length > 0 ? "tool_calls" : finishReason(result);
+  if (stream) {
+    if (result.stopReason !== "cancelled") {
+      if (toolCalls.length > 0) stream(chunk({ tool_calls: toolCalls.map((call, index) => ({ index, ...call })) }, null));
+      stream(chunk({}, finish));
+      stream("[DONE]");
+    }
+    response.end();
+    return undefined;
+  }
+  return {
+    id,
+    object: "chat.completion",
+    created,
+    model: name,
+    choices: [{ index: 0, message: { role: "assistant", content: result.text === "" && toolCalls.length > 0 ? null : result.text, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) }, finish_reason: finish }],
+    usage: { prompt_tokens: promptTokens, completion_tokens: result.generatedTokens, total_tokens: promptTokens + result.generatedTokens },
+  };
+}
+
+/** A tool list or conversation the engine refuses is the client's error (400), with the engine's reason. */
+function withToolErrors<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof ToolChatError) throw new ApiError(400, error.message, "invalid_request_error", "invalid_tools");
+    throw error;
+  }
 }
 
 /** One completion (FIM with a suffix), shared by the HTTP and gRPC APIs; onText streams plain continuations. */

@@ -5,6 +5,7 @@
 // storage are tested without an engine (as the agent's ScriptedModel does for the planner).
 import type { Engine } from "../engine/engine";
 import type { ChatTurn, GenerateOptions, GenerationResult } from "../engine/sequence";
+import type { ToolChatResult, ToolChatTurn, ToolSpec } from "../engine/tool-chat";
 
 export interface ChatModel {
   /** Tokens the window holds (the chat sequence's context, or what the remote server reports). */
@@ -17,6 +18,14 @@ export interface ChatModel {
   chatTokenCount(turns: readonly ChatTurn[]): number;
   /** The next assistant message, streamed through options.onText; a cancel resolves with stopReason "cancelled". */
   chatTurns(turns: readonly ChatTurn[], options: GenerateOptions): Promise<GenerationResult>;
+  /**
+   * Tools the caller runs (Pincer's OpenAI-compatible API): the model may answer with calls instead
+   * of text. Absent where the engine cannot (a scripted model).
+   */
+  tools?: {
+    tokenCount(turns: readonly ToolChatTurn[], tools: readonly ToolSpec[]): number;
+    chat(turns: readonly ToolChatTurn[], tools: readonly ToolSpec[], options: GenerateOptions): Promise<ToolChatResult>;
+  };
 }
 
 /** The engine's "chat" sequence as a ChatModel. */
@@ -31,5 +40,9 @@ export function engineChatModel(engine: Engine): ChatModel {
     keepLastTokens: (text, maxTokens) => engine.keepLastTokens(text, maxTokens),
     chatTokenCount: (turns) => sequence.chatTokenCount(turns),
     chatTurns: (turns, options) => sequence.chatTurns(turns, options),
+    tools: {
+      tokenCount: (turns, tools) => sequence.toolChatTokenCount(turns, tools),
+      chat: (turns, tools, options) => sequence.chatWithTools(turns, tools, options),
+    },
   };
 }

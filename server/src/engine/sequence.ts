@@ -14,6 +14,7 @@ import { JsonGrammar } from "./json-grammar";
 import { SerialQueue } from "./serial-queue";
 import { withBaseThreads } from "./thread-split";
 import { TokenStream, type StreamHooks } from "./token-stream";
+import { toFunctions, toToolHistory, untaggedToolCalls, type ToolChatResult, type ToolChatTurn, type ToolSpec } from "./tool-chat";
 
 export type SequenceSlot = "completion" | "chat" | "agent";
 export const SEQUENCE_SLOTS: readonly SequenceSlot[] = ["completion", "chat", "agent"];
@@ -171,6 +172,33 @@ export class EngineSequence {
       });
       return this.result(response.response, response.metadata.stopReason, track);
     });
+  }
+
+  /**
+   * The next assistant message after `turns` when the model may call `tools` (which the caller
+   * runs): in the model's own function-calling format; a call ends the generation and is returned.
+   */
+  chatWithTools(turns: readonly ToolChatTurn[], tools: readonly ToolSpec[], options: GenerateOptions): Promise<ToolChatResult> {
+    const history = toToolHistory(turns);
+    const functions = toFunctions(tools);
+    return this.exclusive(options.signal, async (track) => {
+      const response = await this.multiTurnChat().generateResponse(history, {
+        ...this.samplingOptions(options, track),
+        customStopTriggers: options.stopTexts ? [...options.stopTexts] : undefined,
+        functions,
+        documentFunctionParams: true,
+      });
+      const toolCalls = (response.functionCalls ?? []).map((call) => ({ name: call.functionName, arguments: call.params as unknown }));
+      const untagged = toolCalls.length === 0 ? untaggedToolCalls(response.response, tools) : undefined;
+      const result = this.result(untagged ? "" : response.response, response.metadata.stopReason, track);
+      return { ...result, toolCalls: untagged ?? toolCalls };
+    });
+  }
+
+  /** Tokens a conversation with tools takes in the chat template, the tools' documentation included. */
+  toolChatTokenCount(turns: readonly ToolChatTurn[], tools: readonly ToolSpec[]): number {
+    const { contextText } = this.multiTurnChat().chatWrapper.generateContextState({ chatHistory: toToolHistory(turns), availableFunctions: toFunctions(tools), documentFunctionParams: true });
+    return contextText.tokenize(this.sequence.model.tokenizer).length;
   }
 
   /** Tokens `turns` take once rendered in the chat template, with the opening of the next assistant message. */
