@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import OpenAI from "openai";
 import { startApiProcess, type ApiProcess } from "../support/api-server";
 import { allowLoopbackClients } from "../support/loopback-clients";
-import { requireTestModel } from "../support/test-model";
+import { requireTestModel, TEST_MODEL_PATH } from "../support/test-model";
 
 describe("pincer serve --http (OpenAI-compatible API)", function () {
   this.timeout(120_000);
@@ -91,6 +91,39 @@ describe("pincer serve --http (OpenAI-compatible API)", function () {
     await bad({ messages: user, tools: [weatherTool], tool_choice: "required" }, /tool_choice_unsupported/);
     await bad({ messages: [...user, { role: "tool", tool_call_id: "zz", content: "1" }], tools: [weatherTool] }, /answers tool call \\"zz\\"/);
     await bad({ messages: user, functions: [{ name: "f" }] }, /deprecated form/);
+  });
+
+  it("answers /v1/embeddings only when started with an embedding model", async () => {
+    await assert.rejects(client.embeddings.create({ model: "llama-2-tiny-random", input: "x" }), (error: Error) => /embeddings_unavailable|--embedding-model/.test(error.message));
+    const withEmbeddings = await startApiProcess(TEST_MODEL_PATH, ["--embedding-model", TEST_MODEL_PATH]);
+    try {
+      const embeddingClient = new OpenAI({ baseURL: `${withEmbeddings.facts.url}/v1`, apiKey: withEmbeddings.token, maxRetries: 0 });
+      const models = await embeddingClient.models.list();
+      assert.equal(models.data.length, 2, "the chat model and the embedding model");
+      // The openai client asks for base64 and decodes it; a float request is checked through fetch.
+      const answer = await embeddingClient.embeddings.create({ model: "llama-2-tiny-random", input: ["function add(a, b)", "class Parser"] });
+      assert.equal(answer.data.length, 2);
+      const [first, second] = answer.data.map((d) => d.embedding);
+      assert.equal(first!.length, second!.length);
+      assert.ok(first!.length > 0);
+      const norm = Math.hypot(...first!);
+      assert.ok(Math.abs(norm - 1) < 1e-3, `unit length, not ${norm}`);
+      assert.ok(answer.usage.prompt_tokens > 0);
+      const float = (await (
+        await fetch(`${withEmbeddings.facts.url}/v1/embeddings`, { method: "POST", headers: { authorization: `Bearer ${withEmbeddings.token}`, "content-type": "application/json" }, body: JSON.stringify({ input: "function add(a, b)", encoding_format: "float" }) })
+      ).json()) as { data: { embedding: number[] }[] };
+      assert.deepEqual(float.data[0]!.embedding.map((x) => x.toFixed(5)), first!.map((x) => x.toFixed(5)), "the same vector in both encodings");
+    } finally {
+      await withEmbeddings.stop();
+    }
+  });
+
+  it("the OCR and agent routes need --workspace", async () => {
+    for (const route of ["/pincer/v1/ocr", "/pincer/v1/agent/runs"]) {
+      const response = await fetch(`${api.facts.url}${route}`, { method: "POST", headers: { authorization: `Bearer ${api.token}`, "content-type": "application/json" }, body: JSON.stringify({ path: "a.png", task: "x" }) });
+      assert.equal(response.status, 400);
+      assert.match(await response.text(), /no_workspace/);
+    }
   });
 
   it("streams to curl", () => {

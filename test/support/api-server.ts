@@ -22,11 +22,11 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
-export async function startApiProcess(model: string, extraArgs: string[] = [], options: { contextSize?: number } = {}): Promise<ApiProcess> {
+export async function startApiProcess(model: string, extraArgs: string[] = [], options: { contextSize?: number; env?: NodeJS.ProcessEnv; settings?: Record<string, unknown> } = {}): Promise<ApiProcess> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-api-"));
-  await fs.writeFile(path.join(dir, "settings.json"), JSON.stringify({ "pincer.threads": 1, "pincer.contextSize": options.contextSize ?? 1024 }));
+  await fs.writeFile(path.join(dir, "settings.json"), JSON.stringify({ "pincer.threads": 1, "pincer.contextSize": options.contextSize ?? 1024, ...options.settings }));
   const child = spawn(process.execPath, [SERVER_BUNDLE, "serve", "--http", "--port", "0", "--model", model, "--json", ...extraArgs], {
-    env: { ...process.env, PINCER_SETTINGS: path.join(dir, "settings.json"), PINCER_CACHE_DIR: dir },
+    env: { ...process.env, PINCER_SETTINGS: path.join(dir, "settings.json"), PINCER_CACHE_DIR: dir, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -6,6 +6,8 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { isAbortError, PincerError } from "../platform/errors";
 import type { Logger } from "../platform/log";
+import { embeddings } from "./embedding-route";
+import { agentRunRoute, ocrRoute } from "./pincer-routes";
 import { ApiError, chatCompletions, completions, listModels, type ApiDeps } from "./openai-routes";
 import { checkRequest } from "./request-guard";
 
@@ -72,6 +74,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         if (answer !== undefined) json(response, 200, answer);
         return;
       }
+      case "POST /pincer/v1/ocr":
+        return json(response, 200, await ocrRoute(await readBody(request, options.limits.maxBodyBytes), options.deps.workspace, signal));
+      case "POST /pincer/v1/agent/runs": {
+        const answer = await agentRunRoute(await readBody(request, options.limits.maxBodyBytes), response, options.deps.workspace, signal);
+        if (answer !== undefined) json(response, 200, answer);
+        return;
+      }
+      case "POST /v1/embeddings":
+        return json(response, 200, await embeddings(await readBody(request, options.limits.maxBodyBytes), options.deps.embedder, signal));
       default:
         throw new ApiError(404, `No route ${route}.`, "not_found_error");
     }

@@ -11,6 +11,8 @@ import type { ChatTurn, GenerationResult } from "../engine/sequence";
 import { PincerError } from "../platform/errors";
 import { ToolChatError, type ToolSpec } from "../engine/tool-chat";
 import { ApiError } from "./api-error";
+import type { ApiEmbedder } from "./embedding-route";
+import type { WorkspaceApi } from "./pincer-routes";
 import { toolsOf, toolTurnsOf, toWireToolCalls } from "./tool-messages";
 
 export interface ApiDeps {
@@ -18,6 +20,10 @@ export interface ApiDeps {
   modelName(): string;
   chat(signal: AbortSignal): Promise<ChatModel>;
   completionEngine(signal: AbortSignal): Promise<Engine>;
+  /** The embedding model for /v1/embeddings, when one was loaded. */
+  embedder?: ApiEmbedder;
+  /** OCR and agent runs in the folder given with --workspace. */
+  workspace?: WorkspaceApi;
 }
 
 export { ApiError };
@@ -80,7 +86,8 @@ function sse(response: ServerResponse): (data: unknown) => void {
 }
 
 export function listModels(deps: ApiDeps): unknown {
-  return { object: "list", data: [{ id: deps.modelName(), object: "model", created: 0, owned_by: "pincer" }] };
+  const ids = [deps.modelName(), ...(deps.embedder ? [deps.embedder.name] : [])];
+  return { object: "list", data: ids.map((id) => ({ id, object: "model", created: 0, owned_by: "pincer" })) };
 }
 
 /** A checked chat request, ready to run (shared by the HTTP and gRPC APIs). */

@@ -52,10 +52,13 @@ Commands:
   remote key URL < keyfile                     Store its API key (read from stdin; empty removes it)
   serve --stdio | --node-ipc                   Run the language server
   serve --http [--host H] [--port N] [--model M] [--tls | --tls-cert F --tls-key F] [--allow-host NAME]...
-        [--token-file F] [--max-body BYTES] [--max-concurrent N] [--max-tokens N] [--grpc-port N] [--json]
-                                               OpenAI-compatible API (/v1/models, /v1/chat/completions,
-                                               /v1/completions); bearer token in a 0600 file (path printed);
-                                               a non-loopback --host needs TLS 1.3; --grpc-port: gRPC
+        [--token-file F] [--max-body BYTES] [--max-concurrent N] [--max-tokens N] [--grpc-port N]
+        [--embedding-model E] [--workspace W] [--json]
+                                               OpenAI-compatible API (/v1/models, /v1/chat/completions
+                                               with tools, /v1/completions, /v1/embeddings with E;
+                                               with W: /pincer/v1/ocr and /pincer/v1/agent/runs);
+                                               bearer token in a 0600 file (path printed); a
+                                               non-loopback --host needs TLS 1.3; --grpc-port: gRPC
                                                (proto/pincer.proto) on 127.0.0.1
 
 Model resolution: --model, then $PINCER_MODEL, then "pincer.model" in the settings file

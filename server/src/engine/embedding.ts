@@ -76,6 +76,11 @@ export class EmbeddingModel {
     }, options.signal);
   }
 
+  /** Tokens `text` counts as input (what it is cut to included). */
+  tokenCount(text: string): number {
+    return Math.min(this.model.tokenize(text).length, this.contextSize - 8);
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;

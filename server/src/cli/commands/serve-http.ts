@@ -9,8 +9,11 @@ import type { ApiDeps } from "../../api/openai-routes";
 import { cliLogger } from "../../platform/log";
 import { abortable } from "../../platform/abortable";
 import type { PincerSettings } from "../../protocol";
+import { resolveEmbeddingModel } from "../../codebase/codebase-service";
+import { EmbeddingModel } from "../../engine/embedding";
 import { isLoopback } from "../../remote/endpoint";
 import { chatModelFor } from "../../remote/role-models";
+import { apiWorkspace } from "../api-workspace";
 import { settingsFilePath } from "../cli-settings";
 import { loadEngineForCli } from "../load-engine";
 import { cliRemoteEngines } from "../remote-file";
@@ -27,6 +30,10 @@ export interface ServeHttpArgs {
   limits: Partial<ApiLimits>;
   /** Also serve gRPC (proto/pincer.proto) on 127.0.0.1 at this port (0: any free one). */
   grpcPort?: number;
+  /** An embedding model for /v1/embeddings (path, hf: URI or URL of a downloaded GGUF); default pincer.index.embeddingModel. */
+  embeddingModel?: string;
+  /** A folder for the OCR and agent routes (/pincer/v1/ocr, /pincer/v1/agent/runs). */
+  workspace?: string;
   json: boolean;
 }
 
@@ -40,12 +47,28 @@ export async function serveHttp(settings: PincerSettings, args: ServeHttpArgs, s
   const tls = wantsTls ? await loadTls({ certFile: args.tlsCert, keyFile: args.tlsKey, dir: configDir, hosts: [args.host, ...args.allowHosts] }) : undefined;
 
   const { host, engine } = await loadEngineForCli(settings, signal, { quiet: args.json });
+  const embeddingSpec = args.embeddingModel ?? settings.index.embeddingModel;
+  const embedding = embeddingSpec
+    ? await EmbeddingModel.load({ modelPath: await resolveEmbeddingModel(embeddingSpec, settings.modelsDir), gpu: settings.gpu, log: cliLogger(), signal })
+    : undefined;
   const remote = await cliRemoteEngines();
+  const workspace = args.workspace === undefined ? undefined : await apiWorkspace(args.workspace, settings, engine, remote);
   const limits = { ...DEFAULT_API_LIMITS, ...args.limits };
   const apiDeps: ApiDeps = {
     modelName: () => engine.facts.name,
     chat: (requestSignal) => chatModelFor(settings, remote, async () => engine, requestSignal),
     completionEngine: async () => engine,
+    ...(embedding
+      ? {
+          embedder: {
+            name: embedding.facts.name,
+            tokenCount: (text: string) => embedding.tokenCount(text),
+            // A request waits only for the embedding in flight, as a search query does.
+            embed: (text: string, requestSignal: AbortSignal) => embedding.embed(text, { signal: requestSignal, priority: "now" }),
+          },
+        }
+      : {}),
+    ...(workspace ? { workspace } : {}),
   };
   const server = await startApiServer({
     host: args.host,
@@ -62,7 +85,7 @@ export async function serveHttp(settings: PincerSettings, args: ServeHttpArgs, s
     args.grpcPort === undefined
       ? undefined
       : await (await import("../../api/grpc-server")).startGrpcServer({ host: "127.0.0.1", port: args.grpcPort, token, limits, deps: apiDeps, log: cliLogger() });
-  const facts = { url: server.url, tokenFile, ...(grpcServer ? { grpc: `127.0.0.1:${grpcServer.port}` } : {}), ...(tls ? { tlsFingerprint: tls.fingerprint, tlsGenerated: tls.generated } : {}), model: engine.facts.name, limits };
+  const facts = { url: server.url, tokenFile, ...(grpcServer ? { grpc: `127.0.0.1:${grpcServer.port}` } : {}), ...(tls ? { tlsFingerprint: tls.fingerprint, tlsGenerated: tls.generated } : {}), model: engine.facts.name, ...(embedding ? { embeddingModel: embedding.facts.name } : {}), ...(workspace ? { workspace: workspace.folder } : {}), limits };
   if (args.json) process.stdout.write(`${JSON.stringify(facts)}\n`);
   else {
     process.stdout.write(`Pincer API (OpenAI-compatible) on ${server.url}/v1 serving ${engine.facts.name}\n`);
@@ -84,6 +107,8 @@ export async function serveHttp(settings: PincerSettings, args: ServeHttpArgs, s
     await grpcServer?.close();
     remote.dispose();
     await host.dispose();
+    await embedding?.dispose();
+    await workspace?.dispose();
   }
   return EXIT_OK;
 }
