@@ -160,16 +160,32 @@ describe("inspectModelFile", () => {
       assert.equal(facts.architecture, "zzzzz");
     });
 
-    it("fails to load with unsupported-architecture, naming the file and the architecture", async () => {
-      await assert.rejects(
-        Engine.load({
-          signal: NEVER_ABORTED,
-          modelPath: unknownArch,
-          settings: { gpu: "auto", gpuLayers: "auto", threads: 1, contextSize: 512 },
-          log: () => undefined,
-        }).then((loaded) => (engine = loaded)),
-        isModelFileError(unknownArch, "unsupported-architecture", /"zzzzz"/),
-      );
+    it("fails to load with unsupported-architecture, naming the file and the architecture; llama.cpp's lines go to the log, not stderr", async () => {
+      // An inspection without a backend (as after a download) came first in this file: llama.cpp's
+      // own error lines must still reach the load's log and never the process's stderr (the test log).
+      await inspectModelFile(modelPath, undefined, NEVER_ABORTED);
+      const logged: string[] = [];
+      const stderr: string[] = [];
+      const write = process.stderr.write.bind(process.stderr);
+      process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+        stderr.push(String(chunk));
+        return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+      }) as typeof process.stderr.write;
+      try {
+        await assert.rejects(
+          Engine.load({
+            signal: NEVER_ABORTED,
+            modelPath: unknownArch,
+            settings: { gpu: "auto", gpuLayers: "auto", threads: 1, contextSize: 512 },
+            log: (_level, message) => logged.push(message),
+          }).then((loaded) => (engine = loaded)),
+          isModelFileError(unknownArch, "unsupported-architecture", /"zzzzz"/),
+        );
+      } finally {
+        process.stderr.write = write;
+      }
+      assert.deepEqual(stderr.filter((line) => line.includes("llama_model_load")), []);
+      assert.ok(logged.some((line) => line.includes("unknown model architecture")), logged.join("\n"));
     });
   });
 });

@@ -3,6 +3,7 @@
 import { PincerError } from "../platform/errors";
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { backendForInspection } from "./backend";
 import { GgufInsights, readGgufFileInfo, type GgufFileInfo, type Llama } from "node-llama-cpp";
 import { checkGgufHeader, GgufHeaderProblem } from "./gguf-header";
 
@@ -71,7 +72,7 @@ export async function inspectModelFile(filePath: string, llama: Llama | undefine
   }
   let insights: GgufInsights;
   try {
-    insights = await GgufInsights.from(info, llama);
+    insights = await GgufInsights.from(info, llama ?? (await backendForInspection()));
   } catch (error) {
     throw new ModelFileError(filePath, "damaged", `the header does not describe a model llama.cpp can use (${errorText(error)})`);
   }
