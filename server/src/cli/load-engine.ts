@@ -4,6 +4,7 @@ import { ModelHost } from "../host/model-host";
 import { cliLogger } from "../platform/log";
 import type { PincerSettings } from "../protocol";
 import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
+import { settingsFilePath } from "./cli-settings";
 import { ProgressBar } from "./progress-bar";
 
 export async function loadEngineForCli(settings: PincerSettings, signal: AbortSignal, options: { quiet?: boolean } = {}): Promise<{ host: ModelHost; engine: Engine }> {
@@ -11,6 +12,8 @@ export async function loadEngineForCli(settings: PincerSettings, signal: AbortSi
   const host = new ModelHost({
     log: cliLogger(),
     calibrationStore: threadCalibrationStore(defaultCacheDir()),
+    noModelMessage: cliNoModelMessage(),
+    logLoadErrors: false, // the error reaches the caller and is printed once (exit-codes.ts)
     onLoadProgress: (event) => {
       if (options.quiet) return;
       if (event.kind === "report") bar.update(event.fraction, event.message);
@@ -24,4 +27,9 @@ export async function loadEngineForCli(settings: PincerSettings, signal: AbortSi
     await host.dispose();
     throw error;
   }
+}
+
+/** The CLI's ways to give a model, in the order they are used. */
+export function cliNoModelMessage(env: NodeJS.ProcessEnv = process.env): string {
+  return `No model is given. Pass --model PATH (a .gguf file or hf:owner/repo/file.gguf), set $PINCER_MODEL, or set "pincer.model" in ${settingsFilePath(env)}.`;
 }

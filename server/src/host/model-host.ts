@@ -42,6 +42,10 @@ export class ModelHost {
       onLoadProgress?: LoadProgressListener;
       /** Features the loaded model serves (default: all). */
       slots?: readonly SequenceSlot[];
+      /** What "no model is selected" tells the person to do in this host (default: the VS Code command). */
+      noModelMessage?: string;
+      /** Log a failed load as an error (the server's only report of it); the CLI throws it to its caller instead. */
+      logLoadErrors?: boolean;
     },
   ) {}
 
@@ -80,7 +84,7 @@ export class ModelHost {
 
   async resolveModelPath(settings: PincerSettings): Promise<string> {
     if (settings.model === "") {
-      throw new NoModelError('No model is selected. Choose one with "Pincer: Select Model…" or pass --model.');
+      throw new NoModelError(this.options.noModelMessage ?? 'No model is selected. Choose one with "Pincer: Select Model…".');
     }
     const spec = parseModelSpec(settings.model);
     if (spec.kind === "path") return spec.path;
@@ -143,7 +147,7 @@ export class ModelHost {
       (error: unknown) => {
         if (controller.signal.aborted) return undefined;
         const message = error instanceof ModelFileError ? error.message : `Could not load ${modelPath}: ${errorText(error)}`;
-        this.options.log("error", message);
+        if (this.options.logLoadErrors !== false) this.options.log("error", message);
         this.setStatus({ state: "error", model: displayName, modelPath, message });
         return undefined;
       },
