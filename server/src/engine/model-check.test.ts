@@ -3,7 +3,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Engine } from "./engine";
-import { checkFitsInMemory, explainLoadFailure, formatBytes, inspectModelFile, ModelFileError, type ModelFacts, type ModelProblem } from "./model-check";
+import { checkFitsInMemory, explainLoadFailure, formatBytes, inspectModelFile, ModelFileError, quantizationName, type ModelFacts, type ModelProblem } from "./model-check";
 
 /** Work these tests never cancel still takes a signal (every domain call does). */
 const NEVER_ABORTED = new AbortController().signal;
@@ -187,6 +187,29 @@ describe("inspectModelFile", () => {
       assert.deepEqual(stderr.filter((line) => line.includes("llama_model_load")), []);
       assert.ok(logged.some((line) => line.includes("unknown model architecture")), logged.join("\n"));
     });
+  });
+});
+
+describe("quantizationName", () => {
+  it("names GGUF file types as llama.cpp's quantize tool does, and keeps an unknown number as it is", () => {
+    const table: [number | undefined, string | undefined][] = [
+      [0, "F32"],
+      [1, "F16"],
+      [2, "Q4_0"],
+      [7, "Q8_0"],
+      [15, "Q4_K_M"],
+      [18, "Q6_K"],
+      [30, "IQ4_XS"],
+      [32, "BF16"],
+      [999, "file type 999"],
+      [undefined, undefined],
+    ];
+    for (const [fileType, name] of table) assert.equal(quantizationName(fileType), name, String(fileType));
+  });
+
+  it("is what inspectModelFile reports for the test model (F16), not the raw number", async function () {
+    const { facts } = await inspectModelFile(await requireTestModel(this), undefined, NEVER_ABORTED);
+    assert.equal(facts.quantization, "F16");
   });
 });
 
