@@ -76,6 +76,16 @@ describe("pincer CLI: what a newcomer trips over", function () {
     assert.ok(result.stderr.includes(path.join(dir, "settings.json")), result.stderr);
   });
 
+  it("an invalid setting is named once, with the value used instead", async () => {
+    await fs.writeFile(path.join(dir, "settings.json"), JSON.stringify({ "pincer.threads": "lots" }));
+    try {
+      const result = pincer("chat", "hello");
+      assert.equal(result.stderr.match(/Setting "pincer\.threads" has the invalid value "lots"; using "auto" instead\./g)?.length, 1, result.stderr);
+    } finally {
+      await fs.rm(path.join(dir, "settings.json"), { force: true });
+    }
+  });
+
   it("a model that does not load is reported once", async () => {
     await fs.writeFile(path.join(dir, "bad.gguf"), "not a model\n");
     const result = pincer("chat", "--model", "bad.gguf", "hello");

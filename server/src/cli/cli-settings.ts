@@ -3,7 +3,7 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { normalizeSettings, unflattenPincerKeys, type PincerSettings } from "../protocol";
+import { describeInvalidSetting, invalidSettings, normalizeSettings, unflattenPincerKeys, type PincerSettings } from "../protocol";
 import { UsageError } from "./usage";
 
 export function settingsFilePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -12,7 +12,11 @@ export function settingsFilePath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, "pincer", "settings.json");
 }
 
-export async function loadCliSettings(modelFlag: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<PincerSettings> {
+export async function loadCliSettings(
+  modelFlag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (message: string) => void = (message) => process.stderr.write(`pincer: warning: ${message}\n`),
+): Promise<PincerSettings> {
   const file = settingsFilePath(env);
   let raw: Record<string, unknown> = {};
   try {
@@ -22,7 +26,9 @@ export async function loadCliSettings(modelFlag: string | undefined, env: NodeJS
       throw new UsageError(`Cannot read the settings file ${file}: ${(error as Error).message}`);
     }
   }
-  const settings = normalizeSettings(unflattenPincerKeys(raw));
+  const nested = unflattenPincerKeys(raw);
+  const settings = normalizeSettings(nested);
+  for (const invalid of invalidSettings(nested, settings)) warn(`${describeInvalidSetting(invalid)} (${file})`);
   const model = modelFlag ?? env.PINCER_MODEL ?? settings.model;
   return { ...settings, model };
 }

@@ -13,6 +13,8 @@ import type { Logger } from "../platform/log";
 import { WorkspaceFolders } from "../platform/workspace-folders";
 import { WorkspaceTrust } from "../platform/workspace-trust";
 import {
+  describeInvalidSetting,
+  invalidSettings,
   normalizeSettings,
   SERVER_VERSION,
   StatusNotification,
@@ -137,9 +139,24 @@ export function serveLanguageServer(connection: Connection): Connection {
     codebase: () => codebase?.service,
   };
 
+  // An invalid setting value is named once per value (not at every configuration change), with the value used instead.
+  const warnedSettings = new Set<string>();
+  const normalizeAndWarn = (raw: unknown): PincerSettings => {
+    const next = normalizeSettings(raw);
+    for (const invalid of invalidSettings(raw, next)) {
+      const id = JSON.stringify([invalid.key, invalid.value]);
+      if (warnedSettings.has(id)) continue;
+      warnedSettings.add(id);
+      const message = describeInvalidSetting(invalid);
+      log("warn", message);
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Pincer: ${message}` });
+    }
+    return next;
+  };
+
   connection.onInitialize((params) => {
     const options = (params.initializationOptions ?? {}) as Partial<PincerInitializationOptions>;
-    settings = normalizeSettings(options.settings);
+    settings = normalizeAndWarn(options.settings);
     trust.set(options.trusted === true);
     storageDir = typeof options.storageDir === "string" && options.storageDir !== "" ? options.storageDir : undefined;
     progressSupported = params.capabilities.window?.workDoneProgress === true;
@@ -185,7 +202,7 @@ export function serveLanguageServer(connection: Connection): Connection {
       ? await connection.workspace.getConfiguration("pincer").catch(() => undefined)
       : (change.settings as { pincer?: unknown } | undefined)?.pincer;
     if (fresh === undefined || fresh === null) return;
-    const next = normalizeSettings(fresh);
+    const next = normalizeAndWarn(fresh);
     // The client sends its configuration once at start-up too; only real changes are news.
     if (JSON.stringify(next) === JSON.stringify(settings)) return;
     settings = next;

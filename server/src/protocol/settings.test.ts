@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_SETTINGS, normalizeSettings, SETTINGS_SCHEMA, unflattenPincerKeys } from "./settings";
+import { DEFAULT_SETTINGS, describeInvalidSetting, invalidSettings, normalizeSettings, SETTINGS_SCHEMA, unflattenPincerKeys } from "./settings";
 
 const packageJson = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "package.json");
 
@@ -78,3 +78,23 @@ describe("settings", () => {
     assert.equal(settings.agent.maxSteps, 7);
   });
 });
+
+describe("invalidSettings", () => {
+  it("names each setting whose value was not used, the value given and the value used instead", () => {
+    const raw = unflattenPincerKeys({ "pincer.threads": "lots", "pincer.gpu": "nvidia", "pincer.completion.maxTokens": 0, "pincer.agent.profile": "root", "pincer.model": 7 });
+    assert.deepEqual(invalidSettings(raw, normalizeSettings(raw)), [
+      { key: "pincer.model", value: 7, used: "" },
+      { key: "pincer.gpu", value: "nvidia", used: "auto" },
+      { key: "pincer.threads", value: "lots", used: "auto" },
+      { key: "pincer.completion.maxTokens", value: 0, used: DEFAULT_SETTINGS.completion.maxTokens },
+      { key: "pincer.agent.profile", value: "root", used: DEFAULT_SETTINGS.agent.profile },
+    ].sort((a, b) => SETTING_ORDER.indexOf(a.key) - SETTING_ORDER.indexOf(b.key)));
+    assert.match(describeInvalidSetting({ key: "pincer.threads", value: "lots", used: "auto" }), /^Setting "pincer\.threads" has the invalid value "lots"; using "auto" instead\.$/);
+  });
+
+  it("is silent for valid values, defaults, numbers given as digits and trimmed strings", () => {
+    const raw = unflattenPincerKeys({ "pincer.threads": "4", "pincer.gpu": "auto", "pincer.model": " a.gguf ", "pincer.contextSize": 2048, "pincer.completion.enabled": false });
+    assert.deepEqual(invalidSettings(raw, normalizeSettings(raw)), []);
+  });
+});
+const SETTING_ORDER = Object.keys(SETTINGS_SCHEMA);

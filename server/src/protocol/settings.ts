@@ -145,6 +145,43 @@ export function normalizeSettings(input: unknown): PincerSettings {
   };
 }
 
+/** A setting whose value was not used: the value given and the value used instead. */
+export interface InvalidSetting {
+  key: string;
+  value: unknown;
+  used: unknown;
+}
+
+/**
+ * The settings of `raw` (nested, as normalizeSettings takes it) that normalizeSettings replaced with
+ * a default: a value of the wrong type or outside its range. Object settings filter their entries
+ * and are not listed here.
+ */
+export function invalidSettings(raw: unknown, settings: PincerSettings): InvalidSetting[] {
+  const found: InvalidSetting[] = [];
+  for (const [key, schema] of Object.entries(SETTINGS_SCHEMA)) {
+    if (schema.type === "object") continue;
+    const parts = key.replace(/^pincer\./, "").split(".");
+    const value = at(raw, parts);
+    if (value === undefined) continue;
+    const used = at(settings, parts);
+    const accepted = value === used || (typeof value === "string" && (value.trim() === used || String(used) === value));
+    if (!accepted) found.push({ key, value, used });
+  }
+  return found;
+}
+
+/** One line for the person: which setting, the value given and the value used. */
+export function describeInvalidSetting({ key, value, used }: InvalidSetting): string {
+  return `Setting "${key}" has the invalid value ${JSON.stringify(value)}; using ${JSON.stringify(used)} instead.`;
+}
+
+function at(value: unknown, parts: readonly string[]): unknown {
+  let cursor = value;
+  for (const part of parts) cursor = isRecord(cursor) && Object.hasOwn(cursor, part) ? cursor[part] : undefined;
+  return cursor;
+}
+
 /** Settings files and VS Code both may use flat dotted keys ("pincer.model"); fold them into objects. */
 export function unflattenPincerKeys(flat: Record<string, unknown>): Record<string, unknown> {
   const nested: Record<string, unknown> = {};
