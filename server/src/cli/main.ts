@@ -14,7 +14,7 @@ import { undo } from "./commands/undo";
 import { chatTask, taskList } from "./commands/task";
 import { remoteAllow, remoteKey } from "./commands/remote";
 import { serveHttp } from "./commands/serve-http";
-import { AGENT_PROFILES, type AgentProfile } from "../protocol";
+import { AGENT_PROFILES, SERVER_VERSION, type AgentProfile } from "../protocol";
 import { onStoreNotice } from "../store/store-notices";
 import { exitCodeForError } from "./exit-codes";
 import { USAGE, UsageError } from "./usage";
@@ -206,6 +206,11 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       const { values } = parse(rest, { json: { type: "boolean" } }, 0);
       return models(await loadCliSettings(undefined), values.json === true);
     }
+    case "version":
+    case "--version":
+    case "-v":
+      process.stdout.write(`${SERVER_VERSION}\n`);
+      return 0;
     case "help":
     case "--help":
     case "-h":

@@ -21,6 +21,7 @@ export class UsageError extends PincerError {
 export const USAGE = `Usage: pincer <command> [options]
 
 Commands:
+  --version                                    The version of pincer
   doctor [--model M] [--json]                  Node, platform, backend and GPU, threads, model facts
   complete --model M --file F --line L --character C [--json]
                                                Text Pincer would insert at 0-based line/character
