@@ -61,6 +61,7 @@ export function startLanguageServer(): Connection {
 export function serveLanguageServer(connection: Connection): Connection {
   const documents = new TextDocuments(TextDocument);
   let settings: PincerSettings = normalizeSettings({});
+  let uiLocale: string | undefined;
   const trust = new WorkspaceTrust();
   let progressSupported = false;
   let pullConfiguration = false;
@@ -128,6 +129,7 @@ export function serveLanguageServer(connection: Connection): Connection {
     host,
     completionHost,
     settings: () => settings,
+    locale: () => uiLocale,
     remote,
     sendStatus: () => void sendStatus(),
     reconfigure: () => configureAll(settings),
@@ -157,6 +159,7 @@ export function serveLanguageServer(connection: Connection): Connection {
   connection.onInitialize((params) => {
     const options = (params.initializationOptions ?? {}) as Partial<PincerInitializationOptions>;
     settings = normalizeAndWarn(options.settings);
+    uiLocale = typeof params.locale === "string" ? params.locale : undefined;
     trust.set(options.trusted === true);
     storageDir = typeof options.storageDir === "string" && options.storageDir !== "" ? options.storageDir : undefined;
     progressSupported = params.capabilities.window?.workDoneProgress === true;

@@ -7,9 +7,14 @@ import { DEFAULT_SETTINGS, describeInvalidSetting, invalidSettings, normalizeSet
 const packageJson = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "package.json");
 
 describe("settings", () => {
-  it("package.json declares exactly the settings of the schema (one definition)", () => {
+  it("package.json declares exactly the settings of the schema (one definition), its texts through package.nls.json", () => {
     const manifest = JSON.parse(readFileSync(packageJson, "utf8")) as { contributes: { configuration: { properties: unknown } } };
-    assert.deepEqual(manifest.contributes.configuration.properties, JSON.parse(JSON.stringify(SETTINGS_SCHEMA)));
+    const nls = JSON.parse(readFileSync(path.join(path.dirname(packageJson), "package.nls.json"), "utf8")) as Record<string, string>;
+    // VS Code replaces "%key%" with the display language's package.nls.<locale>.json entry (English: package.nls.json).
+    const resolved = JSON.parse(JSON.stringify(manifest.contributes.configuration.properties), (_key, value: unknown) =>
+      typeof value === "string" && /^%[^%\s]+%$/.test(value) ? (nls[value.slice(1, -1)] ?? value) : value,
+    ) as unknown;
+    assert.deepEqual(resolved, JSON.parse(JSON.stringify(SETTINGS_SCHEMA)));
   });
 
   it("the defaults are the schema's, and normalizing nothing gives them", () => {

@@ -3,6 +3,7 @@
 // from VS Code by the same table; the CLI from a settings file.
 import {
   AGENT_PROFILES,
+  CHAT_LANGUAGE_SETTINGS,
   COMMAND_SANDBOX_SETTINGS,
   GPU_SETTINGS,
   MCP_READ_ONLY_HINT_SETTINGS,
@@ -10,6 +11,7 @@ import {
   SETTINGS_SCHEMA,
   TOOL_PERMISSIONS,
   type AgentProfile,
+  type ChatLanguageSetting,
   type CommandSandboxSetting,
   type GpuSetting,
   type McpReadOnlyHintSetting,
@@ -56,6 +58,10 @@ export interface PincerSettings {
      * measured speed and the full prompt is evaluated in the background. 0: the full prompt at once.
      */
     firstSuggestionMs: number;
+  };
+  chat: {
+    /** The answer language: "auto" follows the UI language (chat/answer-language.ts). */
+    language: ChatLanguageSetting;
   };
   agent: AgentSettings;
   /** The codebase index (lexical + semantic search over the workspace, kept in Pincer's storage). */
@@ -122,6 +128,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
           ? Math.floor(completion.firstSuggestionMs)
           : DEFAULT_SETTINGS.completion.firstSuggestionMs,
     },
+    chat: { language: oneOf(isRecord(raw.chat) ? raw.chat.language : undefined, CHAT_LANGUAGE_SETTINGS, DEFAULT_SETTINGS.chat.language) },
     agent: {
       maxSteps: positiveInt(agent.maxSteps, DEFAULT_SETTINGS.agent.maxSteps),
       maxTokens: positiveInt(agent.maxTokens, DEFAULT_SETTINGS.agent.maxTokens),

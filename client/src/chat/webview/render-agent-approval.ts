@@ -3,19 +3,20 @@ import type { AgentApprovalEntry } from "../../agent/agent-entries";
 import { sandboxText } from "../../agent/sandbox-text";
 import { agentButton } from "./agent-buttons";
 import { el, icon } from "./dom";
+import { t, type WebviewString } from "./l10n";
 
-const ANSWER_TEXT = { approve: "Approved", deny: "Denied", always: "Always allowed in this workspace", cancelled: "No longer needed (the run stopped)" } as const;
+const ANSWER_TEXT = { approve: "Approved", deny: "Denied", always: "Always allowed in this workspace", cancelled: "No longer needed (the run stopped)" } as const satisfies Record<string, WebviewString>;
 
 export function renderAgentApproval(entry: AgentApprovalEntry): HTMLElement {
   const { request } = entry;
   const card = el(
     "section",
-    { class: `agent-approval ${entry.answer ?? "pending"}`, role: "group", "aria-label": `Approval needed for step ${entry.step}: ${request.summary}` },
-    el("div", { class: "agent-approval-title" }, icon("shield"), `Step ${entry.step} needs your approval`),
+    { class: `agent-approval ${entry.answer ?? "pending"}`, role: "group", "aria-label": t("Approval needed for step {0}: {1}", entry.step, request.summary) },
+    el("div", { class: "agent-approval-title" }, icon("shield"), t("Step {0} needs your approval", entry.step)),
     el("div", { class: "agent-approval-summary" }, request.command !== undefined ? el("code", {}, request.commandShown ?? request.command) : request.summary),
   );
   // An MCP call: which server, which tool, and exactly the arguments it would get.
-  if (request.mcp) card.append(el("div", { class: "meta" }, icon("server"), `MCP server ${request.mcp.server}, tool ${request.mcp.tool}`), el("pre", { class: "agent-mcp-args" }, request.mcp.arguments));
+  if (request.mcp) card.append(el("div", { class: "meta" }, icon("server"), t("MCP server {0}, tool {1}", request.mcp.server, request.mcp.tool)), el("pre", { class: "agent-mcp-args" }, request.mcp.arguments));
   if (request.paths?.length) card.append(el("div", { class: "meta" }, icon("file"), request.paths.join(", ")));
   // Where the command would run: in the sandbox (and whether approving opens the network) or not confined.
   if (request.sandbox) {
@@ -24,17 +25,17 @@ export function renderAgentApproval(entry: AgentApprovalEntry): HTMLElement {
   }
   if (request.reasons.length) card.append(el("ul", { class: "agent-reasons" }, ...request.reasons.map((reason) => el("li", {}, reason))));
   if (entry.answer) {
-    card.append(el("div", { class: "meta", role: "status" }, icon(entry.answer === "deny" || entry.answer === "cancelled" ? "circle-slash" : "check"), ANSWER_TEXT[entry.answer]));
+    card.append(el("div", { class: "meta", role: "status" }, icon(entry.answer === "deny" || entry.answer === "cancelled" ? "circle-slash" : "check"), t(ANSWER_TEXT[entry.answer])));
     return card;
   }
   const actions = el(
     "div",
     { class: "agent-actions" },
-    agentButton("approve", entry.runId, `Approve: ${request.summary}`, "check", { step: entry.step, text: "Approve" }),
-    agentButton("deny", entry.runId, `Deny: ${request.summary}`, "close", { step: entry.step, text: "Deny" }),
+    agentButton("approve", entry.runId, t("Approve: {0}", request.summary), "check", { step: entry.step, text: t("Approve") }),
+    agentButton("deny", entry.runId, t("Deny: {0}", request.summary), "close", { step: entry.step, text: t("Deny") }),
   );
   // "Always" is remembered per command line; for file edits it would mean nothing the gate keeps.
-  if (request.command !== undefined) actions.append(agentButton("always", entry.runId, `Always allow this command in this workspace: ${request.commandShown ?? request.command}`, "workspace-trusted", { step: entry.step, text: "Always allow" }));
+  if (request.command !== undefined) actions.append(agentButton("always", entry.runId, t("Always allow this command in this workspace: {0}", request.commandShown ?? request.command), "workspace-trusted", { step: entry.step, text: t("Always allow") }));
   card.append(actions);
   return card;
 }

@@ -5,6 +5,7 @@ import { agentButton } from "./agent-buttons";
 import { el, icon } from "./dom";
 import { fenced } from "./markdown";
 import { renderMarkdownInto, type CodeBlockHandler } from "./render-markdown";
+import { t } from "./l10n";
 
 const STATE_ICON: Record<AgentStepEntry["state"], string> = { running: "loading codicon-modifier-spin", ok: "pass", failed: "error", denied: "circle-slash" };
 
@@ -21,11 +22,11 @@ export function renderAgentStep(entry: AgentStepEntry, onCode: CodeBlockHandler)
     row.append(diff);
   }
   if (entry.observation) {
-    row.append(el("details", { class: "agent-observation" }, el("summary", {}, entry.state === "ok" ? "Result" : "Why"), el("pre", {}, entry.observation)));
+    row.append(el("details", { class: "agent-observation" }, el("summary", {}, entry.state === "ok" ? t("Result") : t("Why")), el("pre", {}, entry.observation)));
   }
   const actions = el("div", { class: "agent-actions" });
-  if (entry.terminal) actions.append(agentButton("terminal", entry.runId, `Show the terminal ${entry.terminal}`, "terminal", { step: entry.step, text: "Show terminal" }));
-  if (entry.checkpoint && entry.changedPaths.length > 0 && entry.state !== "running") actions.append(agentButton("undo-step", entry.runId, `Undo step ${entry.step}`, "discard", { step: entry.step, text: "Undo step" }));
+  if (entry.terminal) actions.append(agentButton("terminal", entry.runId, t("Show the terminal {0}", entry.terminal), "terminal", { step: entry.step, text: t("Show terminal") }));
+  if (entry.checkpoint && entry.changedPaths.length > 0 && entry.state !== "running") actions.append(agentButton("undo-step", entry.runId, t("Undo step {0}", entry.step), "discard", { step: entry.step, text: t("Undo step") }));
   if (actions.childElementCount > 0) row.append(actions);
   return row;
 }
