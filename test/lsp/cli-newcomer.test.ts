@@ -13,15 +13,16 @@ import { requireTestModel } from "../support/test-model";
 describe("pincer CLI: what a newcomer trips over", function () {
   this.timeout(60_000);
   let dir: string;
-  const pincer = (...args: string[]) => {
-    const { PINCER_MODEL: _model, PINCER_LOG: _log, ...env } = process.env;
+  const pincerWith = (extraEnv: NodeJS.ProcessEnv, ...args: string[]) => {
+    const { PINCER_MODEL: _model, PINCER_LOG: _log, LC_ALL: _all, LC_MESSAGES: _messages, LANG: _lang, ...env } = process.env;
     return spawnSync(process.execPath, [PINCER_BIN, ...args], {
       cwd: dir,
       encoding: "utf8",
-      env: { ...env, PINCER_SETTINGS: path.join(dir, "settings.json"), PINCER_CACHE_DIR: path.join(dir, "cache") },
+      env: { ...env, PINCER_SETTINGS: path.join(dir, "settings.json"), PINCER_CACHE_DIR: path.join(dir, "cache"), ...extraEnv },
       timeout: 50_000,
     });
   };
+  const pincer = (...args: string[]) => pincerWith({}, ...args);
 
   before(async function () {
     requireBuild(this);
@@ -74,6 +75,18 @@ describe("pincer CLI: what a newcomer trips over", function () {
     assert.match(result.stderr, /--model/);
     assert.match(result.stderr, /\$PINCER_MODEL/);
     assert.ok(result.stderr.includes(path.join(dir, "settings.json")), result.stderr);
+  });
+
+  it("follows LANG: with zh_CN.UTF-8 'no model' and an invalid setting are said in Chinese", async () => {
+    await fs.writeFile(path.join(dir, "settings.json"), JSON.stringify({ "pincer.threads": "lots" }));
+    try {
+      const result = pincerWith({ LANG: "zh_CN.UTF-8" }, "chat", "hello");
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /没有指定模型。请用 --model PATH 指定/);
+      assert.match(result.stderr, /设置 "pincer\.threads" 的值 "lots" 无效，改用 "auto"。/);
+    } finally {
+      await fs.rm(path.join(dir, "settings.json"), { force: true });
+    }
   });
 
   it("an invalid setting is named once, with the value used instead", async () => {

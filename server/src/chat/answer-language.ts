@@ -3,6 +3,7 @@
 // Only a language Pincer names explicitly is put in the system prompt; otherwise the model answers
 // in the language the person writes in, as it always did.
 import type { ChatLanguageSetting } from "../protocol";
+import { messageLocale } from "../platform/messages";
 import { SYSTEM_PROMPT } from "./system-prompt";
 
 export type AnswerLanguage = "en" | "zh-cn";
@@ -19,7 +20,7 @@ export function answerLanguage(setting: ChatLanguageSetting, uiLocale: string | 
 }
 
 export function isSimplifiedChinese(locale: string | undefined): boolean {
-  return /^zh(-(cn|sg|hans)(-|$)|$)/i.test(locale ?? "");
+  return messageLocale(locale) === "zh-cn";
 }
 
 /** The chat's system prompt with the answer language's instruction, when there is one. */

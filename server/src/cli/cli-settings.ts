@@ -3,7 +3,9 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describeInvalidSetting, invalidSettings, normalizeSettings, unflattenPincerKeys, type PincerSettings } from "../protocol";
+import { localeFromEnv } from "../chat/answer-language";
+import { invalidSettingMessage, messagesFor } from "../platform/messages";
+import { invalidSettings, normalizeSettings, unflattenPincerKeys, type PincerSettings } from "../protocol";
 import { UsageError } from "./usage";
 
 export function settingsFilePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -28,7 +30,8 @@ export async function loadCliSettings(
   }
   const nested = unflattenPincerKeys(raw);
   const settings = normalizeSettings(nested);
-  for (const invalid of invalidSettings(nested, settings)) warn(`${describeInvalidSetting(invalid)} (${file})`);
+  const messages = messagesFor(localeFromEnv(env));
+  for (const invalid of invalidSettings(nested, settings)) warn(`${invalidSettingMessage(messages, invalid)} (${file})`);
   const model = modelFlag ?? env.PINCER_MODEL ?? settings.model;
   return { ...settings, model };
 }

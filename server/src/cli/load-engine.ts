@@ -4,6 +4,8 @@ import { ModelHost } from "../host/model-host";
 import { cliLogger } from "../platform/log";
 import type { PincerSettings } from "../protocol";
 import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
+import { localeFromEnv } from "../chat/answer-language";
+import { messagesFor } from "../platform/messages";
 import { settingsFilePath } from "./cli-settings";
 import { ProgressBar } from "./progress-bar";
 
@@ -13,6 +15,7 @@ export async function loadEngineForCli(settings: PincerSettings, signal: AbortSi
     log: cliLogger(),
     calibrationStore: threadCalibrationStore(defaultCacheDir()),
     noModelMessage: cliNoModelMessage(),
+    messages: () => messagesFor(localeFromEnv()),
     logLoadErrors: false, // the error reaches the caller and is printed once (exit-codes.ts)
     onLoadProgress: (event) => {
       if (options.quiet) return;
@@ -31,5 +34,5 @@ export async function loadEngineForCli(settings: PincerSettings, signal: AbortSi
 
 /** The CLI's ways to give a model, in the order they are used. */
 export function cliNoModelMessage(env: NodeJS.ProcessEnv = process.env): string {
-  return `No model is given. Pass --model PATH (a .gguf file or hf:owner/repo/file.gguf), set $PINCER_MODEL, or set "pincer.model" in ${settingsFilePath(env)}.`;
+  return messagesFor(localeFromEnv(env))("host.noModelCli", settingsFilePath(env));
 }

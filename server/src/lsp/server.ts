@@ -13,7 +13,6 @@ import type { Logger } from "../platform/log";
 import { WorkspaceFolders } from "../platform/workspace-folders";
 import { WorkspaceTrust } from "../platform/workspace-trust";
 import {
-  describeInvalidSetting,
   invalidSettings,
   normalizeSettings,
   SERVER_VERSION,
@@ -44,6 +43,7 @@ import { withProtocolChecks } from "./protocol-checks";
 import { disposeSharedOcr } from "../ocr/shared-service";
 import { registerTaskFiles, TASK_COMPLETION_TRIGGERS } from "./task-files";
 import { registerTaskRequests } from "./task-requests";
+import { invalidSettingMessage, messagesFor, type Messages } from "../platform/messages";
 
 /** Every file, for the file-operation notifications (workspace/didCreateFiles, …). */
 const ALL_FILES = { filters: [{ scheme: "file", pattern: { glob: "**/*" } }] };
@@ -62,6 +62,8 @@ export function serveLanguageServer(connection: Connection): Connection {
   const documents = new TextDocuments(TextDocument);
   let settings: PincerSettings = normalizeSettings({});
   let uiLocale: string | undefined;
+  // The person's messages in the client's display language (initialize's locale); English until then.
+  let messages: Messages = messagesFor(undefined);
   const trust = new WorkspaceTrust();
   let progressSupported = false;
   let pullConfiguration = false;
@@ -98,12 +100,14 @@ export function serveLanguageServer(connection: Connection): Connection {
   };
   const host: ModelHost = new ModelHost({
     log,
+    messages: () => messages,
     onStatus: () => void sendStatus(),
     onLoadProgress: workDoneLoadProgress(connection, () => progressSupported),
     calibrationStore,
   });
   const completionHost = new ModelHost({
     log,
+    messages: () => messages,
     slots: ["completion"],
     calibrationStore,
     onStatus: (status) => {
@@ -149,7 +153,7 @@ export function serveLanguageServer(connection: Connection): Connection {
       const id = JSON.stringify([invalid.key, invalid.value]);
       if (warnedSettings.has(id)) continue;
       warnedSettings.add(id);
-      const message = describeInvalidSetting(invalid);
+      const message = invalidSettingMessage(messages, invalid);
       log("warn", message);
       void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Pincer: ${message}` });
     }
@@ -158,8 +162,9 @@ export function serveLanguageServer(connection: Connection): Connection {
 
   connection.onInitialize((params) => {
     const options = (params.initializationOptions ?? {}) as Partial<PincerInitializationOptions>;
-    settings = normalizeAndWarn(options.settings);
     uiLocale = typeof params.locale === "string" ? params.locale : undefined;
+    messages = messagesFor(uiLocale);
+    settings = normalizeAndWarn(options.settings);
     trust.set(options.trusted === true);
     storageDir = typeof options.storageDir === "string" && options.storageDir !== "" ? options.storageDir : undefined;
     progressSupported = params.capabilities.window?.workDoneProgress === true;

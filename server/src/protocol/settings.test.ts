@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_SETTINGS, describeInvalidSetting, invalidSettings, normalizeSettings, SETTINGS_SCHEMA, unflattenPincerKeys } from "./settings";
+import { invalidSettingMessage, messagesFor } from "../platform/messages";
+import { DEFAULT_SETTINGS, invalidSettings, normalizeSettings, SETTINGS_SCHEMA, unflattenPincerKeys } from "./settings";
 
 const packageJson = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "package.json");
 
@@ -94,7 +95,7 @@ describe("invalidSettings", () => {
       { key: "pincer.completion.maxTokens", value: 0, used: DEFAULT_SETTINGS.completion.maxTokens },
       { key: "pincer.agent.profile", value: "root", used: DEFAULT_SETTINGS.agent.profile },
     ].sort((a, b) => SETTING_ORDER.indexOf(a.key) - SETTING_ORDER.indexOf(b.key)));
-    assert.match(describeInvalidSetting({ key: "pincer.threads", value: "lots", used: "auto" }), /^Setting "pincer\.threads" has the invalid value "lots"; using "auto" instead\.$/);
+    assert.match(invalidSettingMessage(messagesFor("en"), { key: "pincer.threads", value: "lots", used: "auto" }), /^Setting "pincer\.threads" has the invalid value "lots"; using "auto" instead\.$/);
   });
 
   it("is silent for valid values, defaults, numbers given as digits and trimmed strings", () => {

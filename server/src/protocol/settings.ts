@@ -178,11 +178,6 @@ export function invalidSettings(raw: unknown, settings: PincerSettings): Invalid
   return found;
 }
 
-/** One line for the person: which setting, the value given and the value used. */
-export function describeInvalidSetting({ key, value, used }: InvalidSetting): string {
-  return `Setting "${key}" has the invalid value ${JSON.stringify(value)}; using ${JSON.stringify(used)} instead.`;
-}
-
 function at(value: unknown, parts: readonly string[]): unknown {
   let cursor = value;
   for (const part of parts) cursor = isRecord(cursor) && Object.hasOwn(cursor, part) ? cursor[part] : undefined;
