@@ -7,7 +7,7 @@ import { CodebaseReindexRequest, CodebaseStatusNotification, type IndexStatus } 
 
 export async function reindexCodebaseCommand(client: LanguageClient): Promise<void> {
   const status = await vscode.window
-    .withProgress({ location: vscode.ProgressLocation.Notification, title: "Pincer: Re-indexing the codebase", cancellable: true }, async (progress, cancellation) => {
+    .withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Pincer: Re-indexing the codebase"), cancellable: true }, async (progress, cancellation) => {
       let last = 0;
       // The server reports every step of the run as a pincer/codebase/status notification.
       const listener = client.onNotification(CodebaseStatusNotification, (s: IndexStatus) => {
@@ -25,7 +25,7 @@ export async function reindexCodebaseCommand(client: LanguageClient): Promise<vo
     .then(
       (value) => value,
       (error: Error) => {
-        void vscode.window.showErrorMessage(`Pincer: re-indexing failed: ${error.message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t("Pincer: re-indexing failed: {0}", error.message));
         return undefined;
       },
     );
