@@ -3,6 +3,7 @@
 import * as vscode from "vscode";
 import type { StatusParams } from "../../server/src/protocol";
 import { sandboxText } from "./agent/sandbox-text";
+import { translateListed } from "./l10n";
 
 export class PincerStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem("pincer.status", vscode.StatusBarAlignment.Right, 100);
@@ -18,7 +19,7 @@ export class PincerStatusBar implements vscode.Disposable {
     const model = status.model ?? vscode.l10n.t("no model");
     const backend = `${status.backend ? ` · ${status.backend}` : ""}${status.remote?.length ? ` · ${vscode.l10n.t("remote: {0}", status.remote.join(", "))}` : ""}`;
     const restricted = `${status.trusted ? "" : ` · ${vscode.l10n.t("restricted")}`}${status.commandSandbox && status.commandSandbox.kind !== "none" ? " $(shield)" : ""}`;
-    const sandbox = status.commandSandbox ? sandboxText(status.commandSandbox) : undefined;
+    const sandbox = status.commandSandbox ? sandboxText(status.commandSandbox, false, translateListed) : undefined;
     switch (status.state) {
       case "loading":
         this.item.text = `$(loading~spin) Pincer: ${status.model ?? vscode.l10n.t("starting")}${restricted}`;
@@ -44,7 +45,7 @@ export class PincerStatusBar implements vscode.Disposable {
       status.remote?.length ? vscode.l10n.t("Remote engines (confirmed): {0}", status.remote.join(", ")) : undefined,
       status.message,
       status.trusted ? undefined : vscode.l10n.t("Restricted Mode: this workspace is not trusted, so only read-only features run (no agent, no terminal)."),
-      sandbox ? vscode.l10n.t("Agent commands: {0}. {1}", sandbox.confined ? sandbox.label.replace(/, no network$/, "") : sandbox.label, sandbox.detail) : undefined,
+      sandbox ? vscode.l10n.t("Agent commands: {0}. {1}", sandbox.confined && status.commandSandbox ? vscode.l10n.t("Sandboxed ({0})", status.commandSandbox.kind) : sandbox.label, sandbox.detail) : undefined,
       vscode.l10n.t("Click to choose a model."),
     ].filter((line): line is string => line !== undefined);
     this.item.tooltip = new vscode.MarkdownString(lines.join("\n\n"));

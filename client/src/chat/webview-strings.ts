@@ -72,6 +72,15 @@ export const WEBVIEW_STRINGS = [
   "{0}: 1 file restored",
   "{0}: {1} files restored",
   "Changed after the agent, so left as they are:",
+  "No sandbox is available",
+  "Not sandboxed: commands are refused",
+  "Not sandboxed",
+  '{0}. Commands are refused (pincer.agent.sandbox is "required").',
+  "{0}. Only the command rules decide what a command may do.",
+  "Sandboxed ({0}), with network access",
+  "Sandboxed ({0}), no network",
+  "The command can write only in the workspace (not in .git, .vscode, .pincer or *.code-workspace); HOME and /tmp are private; approving gives it network access.",
+  "The command can write only in the workspace (not in .git, .vscode, .pincer or *.code-workspace); HOME and /tmp are private; it cannot reach the network.",
 ] as const;
 
 export type WebviewString = (typeof WEBVIEW_STRINGS)[number];

@@ -20,7 +20,7 @@ export function renderAgentApproval(entry: AgentApprovalEntry): HTMLElement {
   if (request.paths?.length) card.append(el("div", { class: "meta" }, icon("file"), request.paths.join(", ")));
   // Where the command would run: in the sandbox (and whether approving opens the network) or not confined.
   if (request.sandbox) {
-    const text = sandboxText(request.sandbox, request.network === true);
+    const text = sandboxText(request.sandbox, request.network === true, t);
     card.append(el("div", { class: `meta agent-sandbox ${text.confined ? "confined" : "unconfined"}`, title: text.detail }, icon(text.confined ? "shield" : "warning"), `${text.label}. ${text.detail}`));
   }
   if (request.reasons.length) card.append(el("ul", { class: "agent-reasons" }, ...request.reasons.map((reason) => el("li", {}, reason))));
