@@ -62,6 +62,6 @@ async function chooseTarget(editor: vscode.TextEditor | undefined): Promise<{ ur
   const picked = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: vscode.l10n.t("Apply the code block to…") });
   if (!picked) return undefined;
   if (picked.target) return picked.target;
-  const files = await vscode.window.showOpenDialog({ canSelectMany: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, openLabel: "Apply to this file" });
+  const files = await vscode.window.showOpenDialog({ canSelectMany: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, openLabel: vscode.l10n.t("Apply to this file") });
   return files?.[0] ? { uri: files[0] } : undefined;
 }

@@ -35,6 +35,6 @@ export async function reindexCodebaseCommand(client: LanguageClient): Promise<vo
 
 /** What the person reads when the run ends. */
 export function reindexSummary(status: IndexStatus): string {
-  const vectors = status.embeddingModel ? `${status.embedded} with vectors from ${status.embeddingModel}` : "keyword search only (no embedding model set)";
-  return `the codebase index has ${status.files} files, ${status.chunks} chunks; ${vectors}.${status.message ? ` ${status.message}` : ""}`;
+  const vectors = status.embeddingModel ? vscode.l10n.t("{0} with vectors from {1}", status.embedded, status.embeddingModel) : vscode.l10n.t("keyword search only (no embedding model set)");
+  return `${vscode.l10n.t("the codebase index has {0} files, {1} chunks; {2}.", status.files, status.chunks, vectors)}${status.message ? ` ${status.message}` : ""}`;
 }
