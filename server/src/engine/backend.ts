@@ -42,9 +42,14 @@ export function sharedBackend(gpu: GpuSetting, log: EngineLogger | undefined): P
   return backend;
 }
 
-/** A backend to read a model header with when none is loaded yet (after a download): the shared one, so native logs stay routed. */
+/**
+ * A backend to read a model header with (after a download): one already loaded, whatever its GPU
+ * setting, else the "auto" one. A second Llama on the same binary would leave llama.cpp's lines
+ * printed raw (node-llama-cpp 3.22: the released logger's finalizer clears the new one's flag).
+ */
 export async function backendForInspection(): Promise<Llama> {
-  return (await sharedBackend("auto", undefined)).llama;
+  const loaded = backends.values().next().value;
+  return (await (loaded ?? sharedBackend("auto", undefined))).llama;
 }
 
 export async function describeBackend(llama: Llama): Promise<BackendInfo> {

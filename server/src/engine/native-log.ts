@@ -1,6 +1,6 @@
 // llama.cpp has one log callback per process: a second node-llama-cpp instance on the same binary
 // (node-llama-cpp's own fallback for GgufInsights, or a second getLlama) leaves native lines printed
-// raw on stderr. So Pincer keeps one Llama per GPU setting (backend.ts: sharedBackend, also for header
+// raw on stderr (3.22: releasing the first instance's callback clears the flag of the second's). So Pincer keeps one Llama per GPU setting (backend.ts: sharedBackend, also for header
 // inspection) and that Llama logs through this router, which sends each line to the logger of the
 // newest model load: expected native errors land in that load's log, never in a test's log or the CLI's output.
 import { LlamaLogLevel } from "node-llama-cpp";
