@@ -18,7 +18,7 @@ if (withCuda) binaryPackages.push(`${llamaPlatform}-cuda`, `${llamaPlatform}-cud
 
 // vsce applies every "!" pattern after all others, so the list names what to leave out, never
 // what to keep: every top-level entry that is not part of the extension, then runtime trimming.
-const shipped = new Set(["package.json", "README.md", "CHANGELOG.md", "LICENSE", "dist", "media", "syntaxes", "node_modules"]);
+const shipped = new Set(["package.json", "package.nls.json", "package.nls.zh-cn.json", "l10n", "README.md", "CHANGELOG.md", "LICENSE", "dist", "media", "syntaxes", "node_modules"]);
 const installedBinaries = readdirSync(path.join("node_modules", "@node-llama-cpp"));
 // Voice input: whisper.cpp's prebuilt addon for this platform (CPU; Vulkan beside it; CUDA with --with-cuda).
 const whisperPackages = [`node-whisper-${target}`, `node-whisper-${target}-vulkan`, ...(withCuda ? [`node-whisper-${target}-cuda`] : [])];

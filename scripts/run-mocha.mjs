@@ -1,7 +1,8 @@
 // Runs mocha programmatically so the caller gets the pass/fail/skip counts.
 // Usage: node --import tsx scripts/run-mocha.mjs --stats FILE [--timeout MS] DIR_OR_FILE...
 // Directories are searched for *.test.ts / *.test.mjs.
-import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import Mocha from "mocha";
 
@@ -23,6 +24,15 @@ function collect(entry, out) {
     }
   } else if (/\.test\.(ts|mjs)$/.test(entry)) out.push(path.resolve(entry));
   return out;
+}
+
+// Tests never write into the person's cache (OCR language links, calibrations, indexes): a
+// temporary one for this run, inherited by every server and CLI the tests start.
+let testCache;
+if (!process.env.PINCER_CACHE_DIR) {
+  testCache = mkdtempSync(path.join(os.tmpdir(), "pincer-test-cache-"));
+  process.env.PINCER_CACHE_DIR = testCache;
+  process.on("exit", () => rmSync(testCache, { recursive: true, force: true }));
 }
 
 const mocha = new Mocha({ timeout, reporter: "spec" });

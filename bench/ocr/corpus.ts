@@ -28,6 +28,8 @@ const ENGLISH = [
 ];
 
 const CHINESE = ["本季度的销售收入为四百二十万元。", "请在六月三十日之前签署合同。", "会议改到星期四上午十点半举行。", "所有员工必须在周五前完成安全培训。"];
+/** Chinese with Latin words in it, typeset with a space on each side of the Latin run. */
+const MIXED = ["使用 Node.js 运行本地模型。", "模型文件是 GGUF 格式，大小为 4 GB。", "数据始终保存在本机上。"];
 
 const FONTS = ["DejaVu Sans", "DejaVu Serif", "Liberation Sans", "Liberation Serif", "Liberation Mono"];
 const WORDS = ["North", "South", "Apples", "Pears", "Total", "Region", "Alpha", "Beta", "Delta", "Q1", "Q2", "Status", "Open", "Closed", "Paris", "Tokyo", "Lima"];
@@ -75,6 +77,15 @@ export function chineseSamples(font: string): Sample[] {
       return { group: "Chinese, clean", image: renderLines(lines, { size, font: `${size}px '${font}'`, width: size * 20 }), text: lines.join("\n"), languages: ["chi_sim"] };
     }),
   );
+}
+
+export function mixedSamples(font: string): Sample[] {
+  return [42, 50].map((size) => ({
+    group: "Chinese and Latin, clean",
+    image: renderLines(MIXED, { size, font: `${size}px '${font}'`, width: size * 20 }),
+    text: MIXED.join("\n"),
+    languages: ["chi_sim", "eng"],
+  }));
 }
 
 export function tableSamples(): Sample[] {

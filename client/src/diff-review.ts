@@ -24,7 +24,7 @@ export function registerDiffReview(): vscode.Disposable {
     const target = uri ?? vscode.window.activeTextEditor?.document.uri;
     const review = target && pending.get(target.toString());
     if (review) review.settle(decision);
-    else void vscode.window.showWarningMessage("Pincer: there is no proposed change in this editor.");
+    else void vscode.window.showWarningMessage(vscode.l10n.t("Pincer: there is no proposed change in this editor."));
   };
   return vscode.Disposable.from(
     vscode.workspace.registerTextDocumentContentProvider(REVIEW_SCHEME, provider),
@@ -53,9 +53,10 @@ export async function reviewChange(options: { target: vscode.Uri; proposedText: 
     if (doc.uri.toString() === key) settle("rejected");
   });
   try {
-    await vscode.commands.executeCommand("vscode.diff", target, reviewUri, `${title} (proposed)`, { preview: false });
-    void vscode.window.showInformationMessage(`Pincer: ${title}`, "Accept", "Reject").then((choice) => {
-      if (choice) settle(choice === "Accept" ? "accepted" : "rejected");
+    await vscode.commands.executeCommand("vscode.diff", target, reviewUri, vscode.l10n.t("{0} (proposed)", title), { preview: false });
+    const accept = vscode.l10n.t("Accept");
+    void vscode.window.showInformationMessage(`Pincer: ${title}`, accept, vscode.l10n.t("Reject")).then((choice) => {
+      if (choice) settle(choice === accept ? "accepted" : "rejected");
     });
     return await decided;
   } finally {

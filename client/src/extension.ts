@@ -27,9 +27,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   client = createLanguageClient(context, output, (reason) => {
     statusBar.showStopped(reason);
-    void vscode.window.showErrorMessage(`Pincer: ${reason}`, "Show logs", "Restart").then((action) => {
-      if (action === "Show logs") output.show();
-      if (action === "Restart") void vscode.commands.executeCommand("pincer.restartServer");
+    const showLogs = vscode.l10n.t("Show logs");
+    const restart = vscode.l10n.t("Restart");
+    void vscode.window.showErrorMessage(`Pincer: ${reason}`, showLogs, restart).then((action) => {
+      if (action === showLogs) output.show();
+      if (action === restart) void vscode.commands.executeCommand("pincer.restartServer");
     });
   });
   const languageClient = client;
@@ -53,7 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("pincer.generateCommitMessage", () => generateCommitMessageCommand(languageClient)),
     vscode.commands.registerCommand("pincer.summarizeChanges", () => summarizeChangesCommand(languageClient)),
     vscode.commands.registerCommand("pincer.restartServer", async () => {
-      statusBar.show({ state: "loading", message: "Restarting the Pincer server", trusted: vscode.workspace.isTrusted });
+      statusBar.show({ state: "loading", message: vscode.l10n.t("Restarting the Pincer server"), trusted: vscode.workspace.isTrusted });
       await languageClient.restart();
     }),
   );

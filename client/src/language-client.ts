@@ -63,7 +63,7 @@ class RestartBudget implements ErrorHandler {
       this.output.appendLine(`[client] The Pincer server stopped unexpectedly; restarting (${this.crashes.length}/${RESTART_BUDGET.restarts}).`);
       return { action: CloseAction.Restart, handled: true };
     }
-    const reason = `The Pincer server stopped ${this.crashes.length} times in ${RESTART_BUDGET.windowMs / 60_000} minutes and was not restarted.`;
+    const reason = vscode.l10n.t("The Pincer server stopped {0} times in {1} minutes and was not restarted.", this.crashes.length, RESTART_BUDGET.windowMs / 60_000);
     this.onGiveUp(reason);
     return { action: CloseAction.DoNotRestart, handled: true };
   }

@@ -41,15 +41,18 @@ export function registerRemoteConsent(context: vscode.ExtensionContext, client: 
     for (const [origin, { url, roles }] of configuredEndpoints()) {
       if (!confirmed().has(origin)) {
         const plain = origin.startsWith("http:");
+        const allow = vscode.l10n.t("Allow");
         const answer = await vscode.window.showWarningMessage(
-          `Pincer: send your code and prompts (${roles.join(", ")}) to ${origin}?`,
+          vscode.l10n.t("Pincer: send your code and prompts ({0}) to {1}?", roles.join(", "), origin),
           {
             modal: true,
-            detail: `pincer.remote.*.url names this server. Pincer connects to it only once you allow it, and to nothing else.${plain ? " The connection is plain http (not encrypted): allow it only on a private network you trust." : ""}`,
+            detail:
+              vscode.l10n.t("pincer.remote.*.url names this server. Pincer connects to it only once you allow it, and to nothing else.") +
+              (plain ? ` ${vscode.l10n.t("The connection is plain http (not encrypted): allow it only on a private network you trust.")}` : ""),
           },
-          "Allow",
+          allow,
         );
-        if (answer !== "Allow") continue;
+        if (answer !== allow) continue;
         await context.globalState.update(CONSENTS_KEY, [...confirmed(), origin]);
       }
       const apiKey = await context.secrets.get(secretName(origin));
@@ -64,12 +67,12 @@ export function registerRemoteConsent(context: vscode.ExtensionContext, client: 
   const setKey = async (): Promise<void> => {
     const origins = [...configuredEndpoints().keys()];
     if (origins.length === 0) {
-      void vscode.window.showInformationMessage("Pincer: no remote engine is set (pincer.remote.completion/chat/agent.url).");
+      void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: no remote engine is set (pincer.remote.completion/chat/agent.url)."));
       return;
     }
-    const origin = origins.length === 1 ? origins[0] : await vscode.window.showQuickPick(origins, { placeHolder: "The remote engine the key is for" });
+    const origin = origins.length === 1 ? origins[0] : await vscode.window.showQuickPick(origins, { placeHolder: vscode.l10n.t("The remote engine the key is for") });
     if (!origin) return;
-    const key = await vscode.window.showInputBox({ prompt: `API key for ${origin} (kept in VS Code's secret storage; empty removes it)`, password: true, ignoreFocusOut: true });
+    const key = await vscode.window.showInputBox({ prompt: vscode.l10n.t("API key for {0} (kept in VS Code's secret storage; empty removes it)", origin), password: true, ignoreFocusOut: true });
     if (key === undefined) return;
     if (key === "") await context.secrets.delete(secretName(origin));
     else await context.secrets.store(secretName(origin), key);

@@ -159,4 +159,15 @@ describe("LSP server (real connection)", function () {
     await server.waitForStatus((s) => s.state === "no-model", "no-model");
     await assert.rejects(server.connection.sendRequest(ChatRequest, { id: "none", message: "hi" }), /No model is selected/);
   });
+
+  it("names an invalid setting once, with the value used instead, however often the configuration comes", async () => {
+    server.shownMessages.length = 0;
+    server.settings = { ...server.settings, threads: "lots" as unknown as number };
+    await server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await server.waitForShownMessage(/Setting "pincer\.threads" has the invalid value "lots"; using "auto" instead\./);
+    server.settings = { ...server.settings, gpuLayers: 0 };
+    await server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await server.waitForLog(/Settings changed/);
+    assert.equal(server.shownMessages.filter((m) => m.message.includes("pincer.threads")).length, 1);
+  });
 });

@@ -35,6 +35,10 @@ describe("pincer .vsix", function () {
     assert.ok(entries.includes("extension/package.json"));
   });
 
+  it("contains the display-language files package.json's %keys% and vscode.l10n need (else the UI shows %keys%)", () => {
+    for (const file of ["package.nls.json", "package.nls.zh-cn.json", "l10n/bundle.l10n.zh-cn.json"]) assert.ok(entries.includes(`extension/${file}`), file);
+  });
+
   it("contains the chat webview: script, styles and the codicon font (no source maps)", () => {
     for (const file of ["chat.js", "chat.css", "codicons/codicon.css", "codicons/codicon.ttf"]) assert.ok(entries.includes(`extension/dist/media/${file}`), file);
     assert.ok(entries.includes("extension/media/chat/pincer-activity.svg"), "activity bar icon");

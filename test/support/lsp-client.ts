@@ -51,6 +51,8 @@ export interface TestServer extends TestClient {
 
 export interface TestClientOptions {
   settings: Partial<PincerSettings>;
+  /** VS Code's display language, as initialize's `locale` (e.g. "zh-cn"). */
+  locale?: string;
   trusted?: boolean;
   workspaceFolders?: string[];
 }
@@ -94,6 +96,7 @@ export async function connectTestClient(connection: ProtocolConnection, options:
     workspaceFolders: options.workspaceFolders?.map((folder) => ({ uri: pathToFileURL(folder).href, name: path.basename(folder) })) ?? null,
     capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true }, workspaceFolders: true } },
     initializationOptions: initOptions,
+    ...(options.locale ? { locale: options.locale } : {}),
   });
   await connection.sendNotification(InitializedNotification.type, {});
 

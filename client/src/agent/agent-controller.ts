@@ -77,10 +77,10 @@ export class AgentController implements vscode.Disposable {
 
   async run(request: string): Promise<void> {
     if (this.current) {
-      void vscode.window.showInformationMessage("Pincer: an agent run is in progress; stop it first.");
+      void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: an agent run is in progress; stop it first."));
       return;
     }
-    if (this.client.state !== State.Running) throw new Error("The Pincer server is not running.");
+    if (this.client.state !== State.Running) throw new Error(vscode.l10n.t("The Pincer server is not running."));
     const id = randomUUID();
     const view = new AgentRunView(id, request, !vscode.workspace.isTrusted, this.chat);
     const cancel = new vscode.CancellationTokenSource();
@@ -133,7 +133,7 @@ export class AgentController implements vscode.Disposable {
       case "terminal": {
         const view = this.runs.get(runId) ?? this.current?.view;
         const terminalId = step === undefined ? undefined : view?.terminals.get(step);
-        if (!terminalId || !this.terminals.show(terminalId)) void vscode.window.showInformationMessage("Pincer: that command's terminal was closed.");
+        if (!terminalId || !this.terminals.show(terminalId)) void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: that command's terminal was closed."));
         return;
       }
     }
@@ -142,10 +142,10 @@ export class AgentController implements vscode.Disposable {
   /** Puts back the files of a run (or one step); conflicts are listed, never overwritten. */
   async undo(runId: string | undefined = this.lastRunId, step?: number): Promise<void> {
     if (!runId) {
-      void vscode.window.showInformationMessage("Pincer: no agent run to undo in this window.");
+      void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: no agent run to undo in this window."));
       return;
     }
-    if (this.current) throw new Error("Stop the running agent before undoing.");
+    if (this.current) throw new Error(vscode.l10n.t("Stop the running agent before undoing."));
     const report: UndoReport = await this.client.sendRequest(AgentUndoRequest, { runId, ...(step !== undefined ? { step } : {}) });
     // The buttons go first, then the report, so the view ends scrolled to the report.
     this.runs.get(runId)?.markUndone(step);
@@ -155,7 +155,7 @@ export class AgentController implements vscode.Disposable {
   /** "Open transcript as JSON": an untitled JSON editor with the run's transcript. */
   async showTranscript(runId: string | undefined = this.lastRunId): Promise<void> {
     if (!runId) {
-      void vscode.window.showInformationMessage("Pincer: no agent run in this window yet.");
+      void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: no agent run in this window yet."));
       return;
     }
     const transcript: Transcript = await this.client.sendRequest(AgentTranscriptRequest, { runId });
@@ -202,7 +202,7 @@ export class AgentController implements vscode.Disposable {
   }
 
   private async askUser(params: AgentAskUserParams, token: vscode.CancellationToken): Promise<AgentAskUserResult> {
-    const answer = await vscode.window.showInputBox({ title: "Pincer agent asks", prompt: params.question, ignoreFocusOut: true }, token);
+    const answer = await vscode.window.showInputBox({ title: vscode.l10n.t("Pincer agent asks"), prompt: params.question, ignoreFocusOut: true }, token);
     return answer === undefined ? {} : { answer };
   }
 }

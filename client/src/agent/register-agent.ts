@@ -16,9 +16,9 @@ export function registerAgent(client: LanguageClient, chat: ChatController): vsc
       "pincer.agent.run",
       report(async () => {
         const task = await vscode.window.showInputBox({
-          title: "Pincer: Run Agent",
-          prompt: vscode.workspace.isTrusted ? "What should the agent do in this workspace?" : "Restricted Mode: the agent can only read. What should it look into?",
-          placeHolder: "e.g. rename the helper in utils.ts and update its callers",
+          title: vscode.l10n.t("Pincer: Run Agent"),
+          prompt: vscode.workspace.isTrusted ? vscode.l10n.t("What should the agent do in this workspace?") : vscode.l10n.t("Restricted Mode: the agent can only read. What should it look into?"),
+          placeHolder: vscode.l10n.t("e.g. rename the helper in utils.ts and update its callers"),
           ignoreFocusOut: true,
         });
         if (!task?.trim()) return;

@@ -1,6 +1,12 @@
 // How the UI says whether agent commands are sandboxed: one short label and one sentence, shared by
 // the status bar (extension host) and the approval cards (webview), so both say the same thing.
 import type { CommandSandboxInfo } from "../../../server/src/protocol";
+import { formatMessage, type WebviewString } from "../chat/webview-strings";
+
+/** Puts a listed string into the display language (the webview's t(), or the host's bundle lookup). */
+export type Translate = (english: WebviewString, ...args: (string | number)[]) => string;
+
+const english: Translate = (text, ...args) => formatMessage(text, args);
 
 export interface SandboxText {
   /** A few words: "Sandboxed (bubblewrap), no network". */
@@ -11,17 +17,20 @@ export interface SandboxText {
   confined: boolean;
 }
 
-export function sandboxText(info: CommandSandboxInfo, network = false): SandboxText {
+export function sandboxText(info: CommandSandboxInfo, network = false, t: Translate = english): SandboxText {
   if (info.kind === "none") {
+    const reason = info.reason ?? t("No sandbox is available");
     return {
-      label: info.required ? "Not sandboxed: commands are refused" : "Not sandboxed",
-      detail: `${info.reason ?? "No sandbox is available"}. ${info.required ? 'Commands are refused (pincer.agent.sandbox is "required").' : "Only the command rules decide what a command may do."}`,
+      label: info.required ? t("Not sandboxed: commands are refused") : t("Not sandboxed"),
+      detail: info.required ? t('{0}. Commands are refused (pincer.agent.sandbox is "required").', reason) : t("{0}. Only the command rules decide what a command may do.", reason),
       confined: false,
     };
   }
   return {
-    label: `Sandboxed (${info.kind}), ${network ? "with network access" : "no network"}`,
-    detail: `The command can write only in the workspace (not in .git, .vscode, .pincer or *.code-workspace); HOME and /tmp are private${network ? "; approving gives it network access" : "; it cannot reach the network"}.`,
+    label: network ? t("Sandboxed ({0}), with network access", info.kind) : t("Sandboxed ({0}), no network", info.kind),
+    detail: network
+      ? t("The command can write only in the workspace (not in .git, .vscode, .pincer or *.code-workspace); HOME and /tmp are private; approving gives it network access.")
+      : t("The command can write only in the workspace (not in .git, .vscode, .pincer or *.code-workspace); HOME and /tmp are private; it cannot reach the network."),
     confined: true,
   };
 }

@@ -34,7 +34,7 @@ interface Running {
 export class ChatController implements vscode.Disposable, AgentChatHost {
   readonly chips = new ContextChips();
   private conversationId: string | undefined;
-  private title = "New chat";
+  private title = vscode.l10n.t("New chat");
   private entries: TranscriptEntry[] = [];
   private running: Running | undefined;
   private draft = "";
@@ -77,7 +77,7 @@ export class ChatController implements vscode.Disposable, AgentChatHost {
   async runAgent(prompt: string): Promise<void> {
     if (!this.agent) throw new Error("The agent is not available.");
     if (this.running) {
-      void vscode.window.showInformationMessage("Pincer: wait for the current answer or stop it first.");
+      void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: wait for the current answer or stop it first."));
       return;
     }
     await this.agent.run(prompt);
@@ -106,10 +106,10 @@ export class ChatController implements vscode.Disposable, AgentChatHost {
   /** Sends a message with the current chips; the answer streams into the view. */
   async send(prompt: string): Promise<void> {
     if (this.busy) {
-      void vscode.window.showInformationMessage("Pincer: wait for the current answer or stop it first.");
+      void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: wait for the current answer or stop it first."));
       return;
     }
-    if (this.client.state !== State.Running) throw new Error("The Pincer server is not running.");
+    if (this.client.state !== State.Running) throw new Error(vscode.l10n.t("The Pincer server is not running."));
     await this.ensureStore();
     const attachments = await this.chips.attachments();
     const user: UserEntry = { kind: "user", id: `user-${randomUUID()}`, text: prompt, chips: attachments.map((a) => ({ kind: a.kind, label: a.label })), rules: [], leftOut: [] };
@@ -155,7 +155,7 @@ export class ChatController implements vscode.Disposable, AgentChatHost {
   newChat(): void {
     this.stop();
     this.conversationId = undefined;
-    this.title = "New chat";
+    this.title = vscode.l10n.t("New chat");
     this.entries = [];
     this.view.post({ type: "reset", title: this.title, entries: [] });
     void this.updateMeter();
@@ -261,7 +261,7 @@ export class ChatController implements vscode.Disposable, AgentChatHost {
     this.meterCancel?.dispose();
     const cancel = (this.meterCancel = new vscode.CancellationTokenSource());
     if (this.client.state !== State.Running) {
-      this.view.post({ type: "context", report: undefined, unavailable: "The Pincer server is not running." });
+      this.view.post({ type: "context", report: undefined, unavailable: vscode.l10n.t("The Pincer server is not running.") });
       return;
     }
     try {

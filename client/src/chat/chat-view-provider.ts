@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { chatCsp } from "./chat-csp";
 import type { FromWebview, ToWebview } from "./webview-protocol";
+import { L10N_ELEMENT_ID, WEBVIEW_STRINGS } from "./webview-strings";
 
 export const CHAT_VIEW_ID = "pincer.chat";
 
@@ -55,7 +56,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     const asset = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(media, ...parts)).toString();
     const csp = chatCsp(webview.cspSource, nonce);
     return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -65,8 +66,20 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
 <title>Pincer Chat</title>
 </head>
 <body>
+<script type="application/json" id="${L10N_ELEMENT_ID}">${webviewTranslations()}</script>
 <script nonce="${nonce}" src="${asset("chat.js")}"></script>
 </body>
 </html>`;
   }
+}
+
+/** The display language's translations of the webview's strings, as JSON safe inside a <script> element. */
+function webviewTranslations(): string {
+  const bundle = vscode.l10n.bundle ?? {};
+  const table = Object.fromEntries(WEBVIEW_STRINGS.flatMap((english) => (typeof bundle[english] === "string" ? [[english, bundle[english]]] : [])));
+  return JSON.stringify(table).replace(/</g, "\\u003c");
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -7,18 +7,18 @@ import type { CodeAction } from "./webview-protocol";
 export async function runCodeAction(action: CodeAction, code: string): Promise<void> {
   if (action === "copy") {
     await vscode.env.clipboard.writeText(code);
-    vscode.window.setStatusBarMessage("$(check) Pincer: code copied", 2000);
+    vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t("Pincer: code copied")}`, 2000);
     return;
   }
   // Restricted Mode promises no file edits from Pincer (package.json, untrustedWorkspaces).
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage("Pincer does not edit files in Restricted Mode. Copy the code instead, or trust the workspace.");
+    void vscode.window.showWarningMessage(vscode.l10n.t("Pincer does not edit files in Restricted Mode. Copy the code instead, or trust the workspace."));
     return;
   }
   const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
   if (action === "insert") {
     if (!editor) {
-      void vscode.window.showWarningMessage("Pincer: open an editor to insert the code at its cursor.");
+      void vscode.window.showWarningMessage(vscode.l10n.t("Pincer: open an editor to insert the code at its cursor."));
       return;
     }
     await editor.edit((edit) => edit.replace(editor.selection, code));
@@ -39,29 +39,29 @@ async function applyToFile(editor: vscode.TextEditor | undefined, code: string):
   const before = document.getText();
   const proposed = document.getText().slice(0, document.offsetAt(range.start)) + code + document.getText().slice(document.offsetAt(range.end));
   const name = vscode.workspace.asRelativePath(document.uri, false);
-  const decision = await reviewChange({ target: document.uri, proposedText: proposed, title: `Apply code block to ${name}` });
+  const decision = await reviewChange({ target: document.uri, proposedText: proposed, title: vscode.l10n.t("Apply code block to {0}", name) });
   if (decision !== "accepted") return;
   // The edit must produce what the diff showed: if the file changed meanwhile, nothing is applied.
   if (document.getText() !== before) {
-    void vscode.window.showErrorMessage(`Pincer: ${name} changed while the diff was open; the code block was not applied.`);
+    void vscode.window.showErrorMessage(vscode.l10n.t("Pincer: {0} changed while the diff was open; the code block was not applied.", name));
     return;
   }
   const edit = new vscode.WorkspaceEdit();
   edit.replace(document.uri, range, code);
-  if (!(await vscode.workspace.applyEdit(edit))) void vscode.window.showErrorMessage(`Pincer: ${name} changed while the diff was open; the code block was not applied.`);
+  if (!(await vscode.workspace.applyEdit(edit))) void vscode.window.showErrorMessage(vscode.l10n.t("Pincer: {0} changed while the diff was open; the code block was not applied.", name));
 }
 
 async function chooseTarget(editor: vscode.TextEditor | undefined): Promise<{ uri: vscode.Uri; range?: vscode.Range } | undefined> {
   const choices: (vscode.QuickPickItem & { target?: { uri: vscode.Uri; range?: vscode.Range } })[] = [];
   if (editor) {
     const name = vscode.workspace.asRelativePath(editor.document.uri, false);
-    if (!editor.selection.isEmpty) choices.push({ label: `$(selection) Replace the selection in ${name}`, target: { uri: editor.document.uri, range: editor.selection } });
-    choices.push({ label: `$(file) Replace all of ${name}`, target: { uri: editor.document.uri } });
+    if (!editor.selection.isEmpty) choices.push({ label: `$(selection) ${vscode.l10n.t("Replace the selection in {0}", name)}`, target: { uri: editor.document.uri, range: editor.selection } });
+    choices.push({ label: `$(file) ${vscode.l10n.t("Replace all of {0}", name)}`, target: { uri: editor.document.uri } });
   }
-  choices.push({ label: "$(folder-opened) Another file…" });
-  const picked = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: "Apply the code block to…" });
+  choices.push({ label: `$(folder-opened) ${vscode.l10n.t("Another file…")}` });
+  const picked = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: vscode.l10n.t("Apply the code block to…") });
   if (!picked) return undefined;
   if (picked.target) return picked.target;
-  const files = await vscode.window.showOpenDialog({ canSelectMany: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, openLabel: "Apply to this file" });
+  const files = await vscode.window.showOpenDialog({ canSelectMany: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, openLabel: vscode.l10n.t("Apply to this file") });
   return files?.[0] ? { uri: files[0] } : undefined;
 }

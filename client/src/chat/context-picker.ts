@@ -19,22 +19,22 @@ type Category = vscode.QuickPickItem & { pick(): Promise<ChipSource[]> };
 
 export async function pickContext(client: LanguageClient): Promise<ChipSource[]> {
   const categories: Category[] = [
-    { label: "$(file) Files…", description: "workspace files", pick: pickFiles },
-    { label: "$(symbol-function) Symbols…", description: "definitions in the active editor", pick: () => pickSymbols(client) },
-    { label: "$(search) Codebase…", description: "@codebase: the code that best matches a question (the index)", pick: () => pickCodebase(client) },
-    { label: "$(plug) MCP resources…", description: "data your MCP servers offer (read when you send)", pick: () => pickMcpResources(client) },
-    { label: "$(warning) Problems", description: "errors and warnings in the Problems panel", pick: async () => [problems()] },
-    { label: "$(git-compare) Git diff", description: "uncommitted changes", pick: () => gitDiff(client) },
-    { label: "$(files) Open editors", description: "every open text editor", pick: async () => openEditors() },
+    { label: `$(file) ${vscode.l10n.t("Files…")}`, description: vscode.l10n.t("workspace files"), pick: pickFiles },
+    { label: `$(symbol-function) ${vscode.l10n.t("Symbols…")}`, description: vscode.l10n.t("definitions in the active editor"), pick: () => pickSymbols(client) },
+    { label: `$(search) ${vscode.l10n.t("Codebase…")}`, description: vscode.l10n.t("@codebase: the code that best matches a question (the index)"), pick: () => pickCodebase(client) },
+    { label: `$(plug) ${vscode.l10n.t("MCP resources…")}`, description: vscode.l10n.t("data your MCP servers offer (read when you send)"), pick: () => pickMcpResources(client) },
+    { label: `$(warning) ${vscode.l10n.t("Problems")}`, description: vscode.l10n.t("errors and warnings in the Problems panel"), pick: async () => [problems()] },
+    { label: `$(git-compare) ${vscode.l10n.t("Git diff")}`, description: vscode.l10n.t("uncommitted changes"), pick: () => gitDiff(client) },
+    { label: `$(files) ${vscode.l10n.t("Open editors")}`, description: vscode.l10n.t("every open text editor"), pick: async () => openEditors() },
   ];
-  const category = await vscode.window.showQuickPick(categories, { title: "Add context to the chat", placeHolder: "What should Pincer see?" });
+  const category = await vscode.window.showQuickPick(categories, { title: vscode.l10n.t("Add context to the chat"), placeHolder: vscode.l10n.t("What should Pincer see?") });
   return category ? category.pick() : [];
 }
 
 async function pickFiles(): Promise<ChipSource[]> {
   const files = await vscode.workspace.findFiles("**/*", "**/{node_modules,.git,dist,out}/**", 5000);
   const items = files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri, false), uri })).sort((a, b) => a.label.localeCompare(b.label));
-  const picked = await vscode.window.showQuickPick(items, { title: "Add files", canPickMany: true, matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t("Add files"), canPickMany: true, matchOnDescription: true });
   if (!picked) return [];
   return Promise.all(picked.map(async (item) => (OCR_FILE_PATTERN.test(item.uri.path) ? documentSource(item.uri) : sourceFor(await vscode.workspace.openTextDocument(item.uri)))));
 }
@@ -46,7 +46,7 @@ export function documentSource(uri: vscode.Uri): ChipSource {
 
 /** @codebase: the top chunks of the codebase index for a question, with their paths, as one chip. */
 async function pickCodebase(client: LanguageClient): Promise<ChipSource[]> {
-  const query = await vscode.window.showInputBox({ title: "@codebase", prompt: "What code are you looking for?", placeHolder: "e.g. where the settings file is read" });
+  const query = await vscode.window.showInputBox({ title: "@codebase", prompt: vscode.l10n.t("What code are you looking for?"), placeHolder: vscode.l10n.t("e.g. where the settings file is read") });
   if (!query?.trim()) return [];
   const result: CodebaseSearchResponse = await client.sendRequest(CodebaseSearchRequest, { query: query.trim(), limit: 8 }).then(
     (r) => r as CodebaseSearchResponse,
@@ -56,7 +56,7 @@ async function pickCodebase(client: LanguageClient): Promise<ChipSource[]> {
     },
   );
   if (result.hits.length === 0) {
-    void vscode.window.showInformationMessage(`Pincer: the codebase index has no match for "${query.trim()}"${result.status.state === "indexing" ? " yet (indexing)" : ""}.`);
+    void vscode.window.showInformationMessage(result.status.state === "indexing" ? vscode.l10n.t("Pincer: the codebase index has no match for \"{0}\" yet (indexing).", query.trim()) : vscode.l10n.t("Pincer: the codebase index has no match for \"{0}\".", query.trim()));
     return [];
   }
   const text = result.hits.map((h) => `${h.path}:${h.startLine}-${h.endLine}\n${h.text}`).join("\n\n");
@@ -74,23 +74,23 @@ async function pickMcpResources(client: LanguageClient): Promise<ChipSource[]> {
     },
   );
   if (result.resources.length === 0) {
-    void vscode.window.showInformationMessage("Pincer: no running MCP server offers resources (workspace servers need approval first: Pincer: MCP Servers).");
+    void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: no running MCP server offers resources (workspace servers need approval first: Pincer: MCP Servers)."));
     return [];
   }
   const items = result.resources.map((r) => ({ label: r.name, description: `${r.server}${r.source === "workspace" ? " (workspace)" : ""}`, detail: r.description ? `${r.uri} · ${r.description}` : r.uri, resource: r }));
-  const picked = await vscode.window.showQuickPick(items, { title: "Add MCP resources", canPickMany: true, matchOnDescription: true, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t("Add MCP resources"), canPickMany: true, matchOnDescription: true, matchOnDetail: true });
   return (picked ?? []).map(({ resource }) => ({ kind: "mcp-resource", label: `${resource.server}: ${resource.name}`, server: resource.server, uri: resource.uri, read: () => "" }));
 }
 
 async function pickSymbols(client: LanguageClient): Promise<ChipSource[]> {
   const document = vscode.window.activeTextEditor?.document;
   if (!document) {
-    void vscode.window.showInformationMessage("Pincer: open a file to pick its symbols.");
+    void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: open a file to pick its symbols."));
     return [];
   }
   const result: ChatSymbolsResult = await client.sendRequest(ChatSymbolsRequest, { languageId: document.languageId, text: document.getText() });
   if (!result.symbols) {
-    void vscode.window.showInformationMessage(`Pincer: no tree-sitter grammar for ${document.languageId}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: no tree-sitter grammar for {0}.", document.languageId));
     return [];
   }
   const items = result.symbols.map((s) => ({
@@ -98,7 +98,7 @@ async function pickSymbols(client: LanguageClient): Promise<ChipSource[]> {
     description: `${s.kind}${s.container ? ` in ${s.container}` : ""} · line ${s.startLine + 1}`,
     range: new vscode.Range(s.startLine, 0, s.endLine, document.lineAt(Math.min(s.endLine, document.lineCount - 1)).text.length),
   }));
-  const picked = await vscode.window.showQuickPick(items, { title: "Add symbols", canPickMany: true, matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t("Add symbols"), canPickMany: true, matchOnDescription: true });
   const name = vscode.workspace.asRelativePath(document.uri, false);
   return (picked ?? []).map((item) => ({ kind: "symbol", label: `${item.label} (${name})`, read: () => document.getText(item.range) }));
 }
@@ -106,7 +106,7 @@ async function pickSymbols(client: LanguageClient): Promise<ChipSource[]> {
 function problems(): ChipSource {
   return {
     kind: "problems",
-    label: "Problems",
+    label: vscode.l10n.t("Problems"),
     read: () =>
       vscode.languages
         .getDiagnostics()
@@ -122,10 +122,10 @@ function problems(): ChipSource {
 async function gitDiff(client: LanguageClient): Promise<ChipSource[]> {
   const result: ChatGitDiffResult = await client.sendRequest(ChatGitDiffRequest, {});
   if (result.diffs.length === 0) {
-    void vscode.window.showInformationMessage("Pincer: there are no uncommitted changes.");
+    void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: there are no uncommitted changes."));
     return [];
   }
-  return [{ kind: "git-diff", label: "Git diff", read: () => result.diffs.map((d) => result.diffs.length > 1 ? `# ${d.folder}\n${d.text}` : d.text).join("\n") }];
+  return [{ kind: "git-diff", label: vscode.l10n.t("Git diff"), read: () => result.diffs.map((d) => result.diffs.length > 1 ? `# ${d.folder}\n${d.text}` : d.text).join("\n") }];
 }
 
 function openEditors(): ChipSource[] {

@@ -20,14 +20,14 @@ export interface HistoryTarget {
 
 type Item = vscode.QuickPickItem & { conversation?: ConversationInfo; clearAll?: boolean };
 
-const RENAME: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon("edit"), tooltip: "Rename" };
-const DELETE: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon("trash"), tooltip: "Delete" };
+const RENAME: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon("edit"), tooltip: vscode.l10n.t("Rename") };
+const DELETE: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon("trash"), tooltip: vscode.l10n.t("Delete") };
 
 export async function showChatHistory(client: LanguageClient, target: HistoryTarget, ensureStore: () => Promise<void>): Promise<void> {
   await ensureStore();
   const picker = vscode.window.createQuickPick<Item>();
-  picker.title = "Pincer Chat History";
-  picker.placeholder = "Open a conversation";
+  picker.title = vscode.l10n.t("Pincer Chat History");
+  picker.placeholder = vscode.l10n.t("Open a conversation");
   const load = async () => {
     picker.busy = true;
     const result: ChatHistoryListResult = await client.sendRequest(ChatHistoryListRequest, {});
@@ -38,13 +38,13 @@ export async function showChatHistory(client: LanguageClient, target: HistoryTar
       buttons: [RENAME, DELETE],
       conversation,
     }));
-    for (const problem of result.unreadable) items.push({ label: `$(error) Unreadable conversation`, detail: problem.reason });
+    for (const problem of result.unreadable) items.push({ label: `$(error) ${vscode.l10n.t("Unreadable conversation")}`, detail: problem.reason });
     for (const problem of result.warnings ?? []) {
       const title = result.conversations.find((c) => c.id === problem.id)?.title ?? problem.id;
       items.push({ label: `$(warning) ${title}`, detail: problem.warning });
     }
-    if (result.conversations.length || result.unreadable.length) items.push({ label: "$(clear-all) Clear all chat history…", clearAll: true });
-    else items.push({ label: "No conversations yet", description: "" });
+    if (result.conversations.length || result.unreadable.length) items.push({ label: `$(clear-all) ${vscode.l10n.t("Clear all chat history…")}`, clearAll: true });
+    else items.push({ label: vscode.l10n.t("No conversations yet"), description: "" });
     picker.items = items;
     picker.busy = false;
   };
@@ -52,7 +52,7 @@ export async function showChatHistory(client: LanguageClient, target: HistoryTar
     const conversation = item.conversation;
     if (!conversation) return;
     if (button === RENAME) {
-      const title = await vscode.window.showInputBox({ title: "Rename conversation", value: conversation.title, validateInput: (v) => (v.trim() ? undefined : "The title cannot be empty.") });
+      const title = await vscode.window.showInputBox({ title: vscode.l10n.t("Rename conversation"), value: conversation.title, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t("The title cannot be empty.")) });
       if (title === undefined) return picker.show();
       const renamed: ChatHistoryRenameResult | null = await client.sendRequest(ChatHistoryRenameRequest, { id: conversation.id, title });
       if (renamed?.warning) void vscode.window.showWarningMessage(`Pincer: ${renamed.warning}`);
@@ -71,8 +71,9 @@ export async function showChatHistory(client: LanguageClient, target: HistoryTar
       await target.open(item.conversation.id);
     } else if (item?.clearAll) {
       picker.hide();
-      const answer = await vscode.window.showWarningMessage("Delete every Pincer conversation of this workspace?", { modal: true }, "Delete All");
-      if (answer === "Delete All") {
+      const deleteAll = vscode.l10n.t("Delete All");
+      const answer = await vscode.window.showWarningMessage(vscode.l10n.t("Delete every Pincer conversation of this workspace?"), { modal: true }, deleteAll);
+      if (answer === deleteAll) {
         await client.sendRequest(ChatHistoryClearRequest, {});
         target.forget(undefined);
       }

@@ -17,7 +17,7 @@ export async function runCodeAction(client: LanguageClient, args: CodeActionArgs
   }
   let instruction: string | undefined;
   if (args.action === "refactor") {
-    instruction = await vscode.window.showInputBox({ title: "Pincer: Refactor", prompt: "What should happen to the selected code?", placeHolder: "e.g. extract the loop into a function", ignoreFocusOut: true });
+    instruction = await vscode.window.showInputBox({ title: vscode.l10n.t("Pincer: Refactor"), prompt: vscode.l10n.t("What should happen to the selected code?"), placeHolder: vscode.l10n.t("e.g. extract the loop into a function"), ignoreFocusOut: true });
     if (!instruction?.trim()) return;
   }
   await proposeAndReview(client, { action: args.action, uri: args.uri, range: args.range, diagnostic: args.diagnostic, instruction }, TITLES[args.action]);

@@ -11,16 +11,17 @@ export async function downloadModelCommand(client: LanguageClient, preset?: stri
   if (!uri) return;
   const size =
     uri === RECOMMENDED_MODEL.uri
-      ? ` (about ${(RECOMMENDED_MODEL.approximateBytes / 1e9).toFixed(1)} GB)`
+      ? vscode.l10n.t(" (about {0} GB)", (RECOMMENDED_MODEL.approximateBytes / 1e9).toFixed(1))
       : uri === RECOMMENDED_EMBEDDING_MODEL.uri
-        ? ` (about ${Math.round(RECOMMENDED_EMBEDDING_MODEL.approximateBytes / 1e6)} MB, for codebase search)`
+        ? vscode.l10n.t(" (about {0} MB, for codebase search)", Math.round(RECOMMENDED_EMBEDDING_MODEL.approximateBytes / 1e6))
         : "";
+  const download = vscode.l10n.t("Download");
   const agreed = await vscode.window.showInformationMessage(
-    `Download ${uri}${size}? This is the only network connection Pincer makes; the model then runs entirely on this machine.`,
+    vscode.l10n.t("Download {0}{1}? This is the only network connection Pincer makes; the model then runs entirely on this machine.", uri, size),
     { modal: true },
-    "Download",
+    download,
   );
-  if (agreed !== "Download") return;
+  if (agreed !== download) return;
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: "Pincer", cancellable: true },
     async (progress, cancellation) => {
@@ -29,7 +30,7 @@ export async function downloadModelCommand(client: LanguageClient, preset?: stri
       const listener = client.onProgress(WorkDoneProgress.type, token, (value) => {
         if (value.kind === "end") return;
         const percentage = (value as WorkDoneProgressReport).percentage ?? 0;
-        progress.report({ message: `${value.kind === "begin" ? value.title : "Downloading"} ${value.message ?? ""}`, increment: percentage - last });
+        progress.report({ message: `${value.kind === "begin" ? value.title : vscode.l10n.t("Downloading")} ${value.message ?? ""}`, increment: percentage - last });
         last = percentage;
       });
       try {
@@ -50,21 +51,21 @@ export async function downloadModelCommand(client: LanguageClient, preset?: stri
   // The embedding model goes to the codebase index; any other download becomes the chat model.
   if (uri === RECOMMENDED_EMBEDDING_MODEL.uri) await setEmbeddingModelSetting(uri);
   else await setModelSetting(uri);
-  const note = result.verified === "unverified" ? "no published checksum to compare with" : `sha256 verified (${result.verified})`;
-  void vscode.window.showInformationMessage(`Pincer: downloaded ${result.path} — ${note}.`);
+  const note = result.verified === "unverified" ? vscode.l10n.t("no published checksum to compare with") : vscode.l10n.t("sha256 verified ({0})", result.verified);
+  void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: downloaded {0} — {1}.", result.path, note));
 }
 
 async function chooseUri(): Promise<string | undefined> {
-  const recommended = { label: `$(star) ${RECOMMENDED_MODEL.label}`, description: "recommended", uri: RECOMMENDED_MODEL.uri };
-  const embedding = { label: `$(search) ${RECOMMENDED_EMBEDDING_MODEL.label}`, description: "sets pincer.index.embeddingModel", uri: RECOMMENDED_EMBEDDING_MODEL.uri };
-  const other = { label: "$(link) Another model…", description: "hf:owner/repo/file.gguf or an https URL", uri: "" };
-  const pick = await vscode.window.showQuickPick([recommended, embedding, other], { title: "Pincer: Download Model", placeHolder: "Which model?" });
+  const recommended = { label: `$(star) ${RECOMMENDED_MODEL.label}`, description: vscode.l10n.t("recommended"), uri: RECOMMENDED_MODEL.uri };
+  const embedding = { label: `$(search) ${RECOMMENDED_EMBEDDING_MODEL.label}`, description: vscode.l10n.t("sets pincer.index.embeddingModel"), uri: RECOMMENDED_EMBEDDING_MODEL.uri };
+  const other = { label: `$(link) ${vscode.l10n.t("Another model…")}`, description: vscode.l10n.t("hf:owner/repo/file.gguf or an https URL"), uri: "" };
+  const pick = await vscode.window.showQuickPick([recommended, embedding, other], { title: vscode.l10n.t("Pincer: Download Model"), placeHolder: vscode.l10n.t("Which model?") });
   if (!pick) return undefined;
   if (pick.uri) return pick.uri;
   const entered = await vscode.window.showInputBox({
-    title: "Pincer: Download Model",
-    prompt: "A GGUF file: hf:owner/repo/file.gguf or an https:// URL",
-    validateInput: (value) => (/^(hf:.+\.gguf|https:\/\/.+\.gguf)(#.*)?$/i.test(value.trim()) ? undefined : "Enter hf:owner/repo/file.gguf or an https URL ending in .gguf"),
+    title: vscode.l10n.t("Pincer: Download Model"),
+    prompt: vscode.l10n.t("A GGUF file: hf:owner/repo/file.gguf or an https:// URL"),
+    validateInput: (value) => (/^(hf:.+\.gguf|https:\/\/.+\.gguf)(#.*)?$/i.test(value.trim()) ? undefined : vscode.l10n.t("Enter hf:owner/repo/file.gguf or an https URL ending in .gguf")),
   });
   return entered?.trim() || undefined;
 }

@@ -25,7 +25,7 @@ export async function generateCommitMessageCommand(client: LanguageClient): Prom
   } else {
     // Without VS Code's git extension there is no input box; the message is still useful.
     await vscode.env.clipboard.writeText(result.text);
-    void vscode.window.showInformationMessage("Pincer: commit message copied to the clipboard (the Git extension is not active).");
+    void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: commit message copied to the clipboard (the Git extension is not active)."));
   }
 }
 
@@ -53,10 +53,10 @@ async function pickFolder(): Promise<vscode.Uri | undefined> {
   const active = vscode.window.activeTextEditor && vscode.workspace.getWorkspaceFolder(vscode.window.activeTextEditor.document.uri);
   if (active) return active.uri;
   if (folders.length <= 1) {
-    if (!folders[0]) void vscode.window.showInformationMessage("Pincer: open a folder with a git repository first.");
+    if (!folders[0]) void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: open a folder with a git repository first."));
     return folders[0]?.uri;
   }
-  return (await vscode.window.showWorkspaceFolderPick({ placeHolder: "Which repository?" }))?.uri;
+  return (await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t("Which repository?") }))?.uri;
 }
 
 function gitRepositories(): GitRepository[] {

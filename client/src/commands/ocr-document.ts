@@ -6,13 +6,13 @@ import * as vscode from "vscode";
 import { WorkDoneProgress, type LanguageClient, type WorkDoneProgressReport } from "vscode-languageclient/node";
 import { OcrDocumentRequest, type OcrDocumentParams, type OcrDocumentResult } from "../../../server/src/protocol";
 
-const FILTERS = { "Images and PDFs": ["png", "jpg", "jpeg", "webp", "tif", "tiff", "bmp", "gif", "pdf"] };
+const filters = () => ({ [vscode.l10n.t("Images and PDFs")]: ["png", "jpg", "jpeg", "webp", "tif", "tiff", "bmp", "gif", "pdf"] });
 
 export async function ocrDocumentCommand(client: LanguageClient, target?: vscode.Uri): Promise<void> {
-  const uri = target instanceof vscode.Uri ? target : (activeFileUri() ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: FILTERS, title: "Pincer: OCR Document to Markdown" }))?.[0]);
+  const uri = target instanceof vscode.Uri ? target : (activeFileUri() ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: filters(), title: vscode.l10n.t("Pincer: OCR Document to Markdown") }))?.[0]);
   if (!uri) return;
   if (uri.scheme !== "file") {
-    void vscode.window.showErrorMessage("Pincer: OCR reads files on this machine only.");
+    void vscode.window.showErrorMessage(vscode.l10n.t("Pincer: OCR reads files on this machine only."));
     return;
   }
   const name = path.basename(uri.fsPath);

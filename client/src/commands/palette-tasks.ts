@@ -9,7 +9,7 @@ import { openChat } from "./open-chat";
 import { proposeAndReview, toWireRange } from "./propose-edit";
 
 export async function askCommand(): Promise<void> {
-  const prompt = await vscode.window.showInputBox({ title: "Pincer: Ask", prompt: "Ask about your code (the selection is attached)", ignoreFocusOut: true });
+  const prompt = await vscode.window.showInputBox({ title: vscode.l10n.t("Pincer: Ask"), prompt: vscode.l10n.t("Ask about your code (the selection is attached)"), ignoreFocusOut: true });
   if (!prompt?.trim()) return;
   const editor = vscode.window.activeTextEditor;
   const attachments = editor && !editor.selection.isEmpty ? [{ uri: editor.document.uri, range: editor.selection }] : [];
@@ -18,22 +18,22 @@ export async function askCommand(): Promise<void> {
 
 export async function explainFileCommand(): Promise<void> {
   const editor = vscode.window.activeTextEditor;
-  if (!editor) return void vscode.window.showInformationMessage("Pincer: open a file to explain.");
-  await openChat({ prompt: `Explain what ${vscode.workspace.asRelativePath(editor.document.uri)} does and how it is organised.`, attachments: [{ uri: editor.document.uri }] });
+  if (!editor) return void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: open a file to explain."));
+  await openChat({ prompt: vscode.l10n.t("Explain what {0} does and how it is organised.", vscode.workspace.asRelativePath(editor.document.uri)), attachments: [{ uri: editor.document.uri }] });
 }
 
 type TaskPick = vscode.QuickPickItem & { task: TaskSummary };
 
 export async function runTaskCommand(client: LanguageClient): Promise<void> {
   const list: ListTasksResult = await client.sendRequest(ListTasksRequest, {});
-  for (const broken of list.broken) void vscode.window.showWarningMessage(`Pincer: task file ${vscode.workspace.asRelativePath(broken.path)}: ${broken.problem}`);
+  for (const broken of list.broken) void vscode.window.showWarningMessage(vscode.l10n.t("Pincer: task file {0}: {1}", vscode.workspace.asRelativePath(broken.path), broken.problem));
   if (list.tasks.length === 0) {
-    void vscode.window.showInformationMessage("Pincer: no tasks yet. Add .pincer/tasks/NAME.pincer.md files to this workspace (see the README for the format).");
+    void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: no tasks yet. Add .pincer/tasks/NAME.pincer.md files to this workspace (see the README for the format)."));
     return;
   }
   const pick = await vscode.window.showQuickPick<TaskPick>(
-    list.tasks.map((task) => ({ label: task.name, description: task.edit ? "$(edit) edits" : undefined, detail: task.description || undefined, task })),
-    { title: "Pincer: Run Task", placeHolder: "Pick a task", matchOnDetail: true },
+    list.tasks.map((task) => ({ label: task.name, description: task.edit ? `$(edit) ${vscode.l10n.t("edits")}` : undefined, detail: task.description || undefined, task })),
+    { title: vscode.l10n.t("Pincer: Run Task"), placeHolder: vscode.l10n.t("Pick a task"), matchOnDetail: true },
   );
   if (!pick) return;
   const task = pick.task;
@@ -45,7 +45,7 @@ export async function runTaskCommand(client: LanguageClient): Promise<void> {
   }
   const editor = vscode.window.activeTextEditor;
   if (task.edit) {
-    if (!editor) return void vscode.window.showInformationMessage(`Pincer: "${task.name}" edits code; open the file first.`);
+    if (!editor) return void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: \"{0}\" edits code; open the file first.", task.name));
     return proposeAndReview(client, { action: "task", taskId: task.id, inputs, uri: editor.document.uri.toString(), range: toWireRange(editor.selection) }, task.name);
   }
   let rendered: RenderTaskResult;

@@ -18,13 +18,13 @@ export async function proposeAndReview(client: LanguageClient, params: GenerateE
     return;
   }
   if (!proposal) return;
-  if (proposal.stopReason === "maxTokens") void vscode.window.showWarningMessage("Pincer: the answer hit the token limit; the proposal may be cut short.");
+  if (proposal.stopReason === "maxTokens") void vscode.window.showWarningMessage(vscode.l10n.t("Pincer: the answer hit the token limit; the proposal may be cut short."));
   const decision = await reviewChange({ target: vscode.Uri.parse(params.uri), proposedText: proposal.proposedText, title });
   if (decision !== "accepted") return;
   const result: ApplyEditResult = await client.sendRequest(ExecuteCommandRequest.type, { command: ApplyEditCommand, arguments: [proposal.edit] });
   if (!result.applied) {
     // The versioned edit is refused when the file changed since the proposal; nothing is lost.
-    void vscode.window.showWarningMessage(`Pincer: the change was not applied${result.failureReason ? ` (${result.failureReason})` : " because the file changed meanwhile"}. Run the action again.`);
+    void vscode.window.showWarningMessage(result.failureReason ? vscode.l10n.t("Pincer: the change was not applied ({0}). Run the action again.", result.failureReason) : vscode.l10n.t("Pincer: the change was not applied because the file changed meanwhile. Run the action again."));
   }
 }
 

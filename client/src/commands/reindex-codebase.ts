@@ -7,7 +7,7 @@ import { CodebaseReindexRequest, CodebaseStatusNotification, type IndexStatus } 
 
 export async function reindexCodebaseCommand(client: LanguageClient): Promise<void> {
   const status = await vscode.window
-    .withProgress({ location: vscode.ProgressLocation.Notification, title: "Pincer: Re-indexing the codebase", cancellable: true }, async (progress, cancellation) => {
+    .withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Pincer: Re-indexing the codebase"), cancellable: true }, async (progress, cancellation) => {
       let last = 0;
       // The server reports every step of the run as a pincer/codebase/status notification.
       const listener = client.onNotification(CodebaseStatusNotification, (s: IndexStatus) => {
@@ -25,7 +25,7 @@ export async function reindexCodebaseCommand(client: LanguageClient): Promise<vo
     .then(
       (value) => value,
       (error: Error) => {
-        void vscode.window.showErrorMessage(`Pincer: re-indexing failed: ${error.message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t("Pincer: re-indexing failed: {0}", error.message));
         return undefined;
       },
     );
@@ -35,6 +35,6 @@ export async function reindexCodebaseCommand(client: LanguageClient): Promise<vo
 
 /** What the person reads when the run ends. */
 export function reindexSummary(status: IndexStatus): string {
-  const vectors = status.embeddingModel ? `${status.embedded} with vectors from ${status.embeddingModel}` : "keyword search only (no embedding model set)";
-  return `the codebase index has ${status.files} files, ${status.chunks} chunks; ${vectors}.${status.message ? ` ${status.message}` : ""}`;
+  const vectors = status.embeddingModel ? vscode.l10n.t("{0} with vectors from {1}", status.embedded, status.embeddingModel) : vscode.l10n.t("keyword search only (no embedding model set)");
+  return `${vscode.l10n.t("the codebase index has {0} files, {1} chunks; {2}.", status.files, status.chunks, vectors)}${status.message ? ` ${status.message}` : ""}`;
 }

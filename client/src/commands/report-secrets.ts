@@ -13,8 +13,11 @@ async function reportSecret(params: ReportSecretParams, secrets: vscode.SecretSt
   const key = reportSecretKey(params);
   const stored = await secrets.get(key);
   if (stored !== undefined) return { value: stored };
-  const what = params.kind === "smtp" ? `the mail server ${params.name}` : `the database connection "${params.name}"`;
-  const value = await vscode.window.showInputBox({ title: "Pincer: report password", prompt: `Password of ${params.user} for ${what} (kept in VS Code's secret storage)`, password: true, ignoreFocusOut: true });
+  const prompt =
+    params.kind === "smtp"
+      ? vscode.l10n.t("Password of {0} for the mail server {1} (kept in VS Code's secret storage)", params.user, params.name)
+      : vscode.l10n.t("Password of {0} for the database connection \"{1}\" (kept in VS Code's secret storage)", params.user, params.name);
+  const value = await vscode.window.showInputBox({ title: vscode.l10n.t("Pincer: report password"), prompt, password: true, ignoreFocusOut: true });
   if (value === undefined || value === "") return {};
   await secrets.store(key, value);
   return { value };

@@ -51,7 +51,7 @@ export class DictationController implements vscode.Disposable {
     }
     const status = await this.client.sendRequest(VoiceStatusRequest, {});
     if (!status.recorder.program) {
-      void vscode.window.showErrorMessage(`Pincer: voice input needs an audio recorder. ${status.recorder.reason ?? ""}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t("Pincer: voice input needs an audio recorder. {0}", status.recorder.reason ?? ""));
       return;
     }
     if (!status.model.present && !(await this.offerDownload(status))) return;
@@ -61,22 +61,23 @@ export class DictationController implements vscode.Disposable {
   private async offerDownload(status: VoiceStatusResult): Promise<boolean> {
     const { catalog, path } = status.model;
     if (!catalog) {
-      void vscode.window.showErrorMessage(`Pincer: the voice model ${path} does not exist (setting pincer.voice.model).`);
+      void vscode.window.showErrorMessage(vscode.l10n.t("Pincer: the voice model {0} does not exist (setting pincer.voice.model).", path));
       return false;
     }
+    const download = vscode.l10n.t("Download");
     const agreed = await vscode.window.showInformationMessage(
-      `Voice input needs the ${catalog.label} speech model. Download it now? Only the model is downloaded; your audio never leaves this machine.`,
+      vscode.l10n.t("Voice input needs the {0} speech model. Download it now? Only the model is downloaded; your audio never leaves this machine.", catalog.label),
       { modal: true },
-      "Download",
+      download,
     );
-    if (agreed !== "Download") return false;
+    if (agreed !== download) return false;
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: "Pincer", cancellable: true }, async (progress, cancellation) => {
       const token = randomUUID();
       let last = 0;
       const listener = this.client.onProgress(WorkDoneProgress.type, token, (value) => {
         if (value.kind === "end") return;
         const percentage = (value as WorkDoneProgressReport).percentage ?? 0;
-        progress.report({ message: `Downloading the Whisper model ${value.message ?? ""}`, increment: percentage - last });
+        progress.report({ message: vscode.l10n.t("Downloading the Whisper model {0}", value.message ?? ""), increment: percentage - last });
         last = percentage;
       });
       try {
@@ -99,7 +100,7 @@ export class DictationController implements vscode.Disposable {
     try {
       const params: DictateParams = { id };
       const result = await this.client.sendRequest(DictateRequest, params, cancel.token);
-      if (result.text.trim() === "") void vscode.window.showInformationMessage("Pincer: no words were recognized.");
+      if (result.text.trim() === "") void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: no words were recognized."));
       else await this.sink.transcript(result.text.trim());
     } catch (error) {
       if (!cancel.token.isCancellationRequested) void vscode.window.showErrorMessage(`Pincer: ${(error as Error).message}`);
@@ -125,8 +126,8 @@ export class DictationController implements vscode.Disposable {
     const clock = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
     const bar = BARS[Math.min(BARS.length - 1, Math.floor(level * BARS.length))];
     this.item.text =
-      phase === "recording" ? `$(record) ${clock} ${bar}` : phase === "loading" ? "$(loading~spin) Loading the speech model…" : "$(loading~spin) Transcribing…";
-    this.item.tooltip = phase === "recording" ? "Pincer is recording (on this machine only). Click or press the mic again to stop; silence stops it too." : "Pincer is turning your speech into text on this machine.";
+      phase === "recording" ? `$(record) ${clock} ${bar}` : phase === "loading" ? `$(loading~spin) ${vscode.l10n.t("Loading the speech model…")}` : `$(loading~spin) ${vscode.l10n.t("Transcribing…")}`;
+    this.item.tooltip = phase === "recording" ? vscode.l10n.t("Pincer is recording (on this machine only). Click or press the mic again to stop; silence stops it too.") : vscode.l10n.t("Pincer is turning your speech into text on this machine.");
     this.item.backgroundColor = phase === "recording" ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
     this.item.show();
   }

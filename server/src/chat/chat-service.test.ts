@@ -28,6 +28,13 @@ describe("chat service (scripted model)", () => {
   const service = (model: ScriptedChatModel, withStore = true) =>
     new ChatService({ model: async () => model, store: () => (withStore ? store : undefined), roots: () => WorkspaceRoots.create([workspace]), warn: () => undefined });
 
+  it("tells the model the answer language the settings and the UI language give", async () => {
+    const model = new ScriptedChatModel(["好的"]);
+    const chat = new ChatService({ model: async () => model, store: () => undefined, roots: () => WorkspaceRoots.create([workspace]), warn: () => undefined, answerLanguage: () => "zh-cn" });
+    await chat.send({ id: "1", message: "你好" }, { signal });
+    assert.match(model.requests[0]!.turns[0]!.text, /Answer in Simplified Chinese/);
+  });
+
   it("sends the system prompt with the workspace rules, streams the answer and stores both messages", async () => {
     await fs.writeFile(path.join(workspace, "AGENTS.md"), "Answer in haiku.");
     const model = new ScriptedChatModel(["An old silent pond"]);

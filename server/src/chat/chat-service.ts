@@ -9,7 +9,7 @@ import type { ChatAttachment, ChatContextParams, ChatErrorData, ChatParams, Chat
 import type { ChatHistoryStore } from "../store/chat-history-store";
 import { StoreWriteError } from "../store/encrypted-log";
 import type { ChatModel } from "./chat-model";
-import { SYSTEM_PROMPT } from "./system-prompt";
+import { systemPrompt, type AnswerLanguage } from "./answer-language";
 import { summarizeTurns } from "./compaction";
 import { resolveDocumentAttachments } from "./document-attachments";
 import { resolveMcpAttachments, type McpResourceReader } from "./mcp-attachments";
@@ -40,6 +40,8 @@ export interface ChatServiceDeps {
   warn(message: string): void;
   /** Reads an `@` MCP resource (marked untrusted, capped); absent: such attachments are refused. */
   readMcpResource?: McpResourceReader;
+  /** The answer language (pincer.chat.language resolved against the UI language); absent or undefined: the person's. */
+  answerLanguage?: () => AnswerLanguage | undefined;
 }
 
 interface PreparedTurn {
@@ -179,6 +181,7 @@ export class ChatService {
     const requested = Number.isInteger(maxTokens) && maxTokens! > 0 ? maxTokens! : 1024;
     const replyTokens = Math.min(requested, Math.max(64, Math.floor(windowTokens / 4)));
     const rules = await loadRules(await this.deps.roots(), this.deps.warn);
+    const basePrompt = systemPrompt(this.deps.answerLanguage?.());
 
     // Nothing larger than the window can be part of the prompt, so nothing needs counting past it.
     const count = (text: string) => model.tokenCountUpTo(text, windowTokens);
@@ -199,7 +202,7 @@ export class ChatService {
       windowTokens,
       replyTokens,
       turnOverheadTokens,
-      system: { label: "Pincer system prompt", tokens: model.tokenCount(SYSTEM_PROMPT) },
+      system: { label: "Pincer system prompt", tokens: model.tokenCount(basePrompt) },
       prompt: { label: "Your message", tokens: count(visibleText(message)) },
       rules: rules.map((r) => ({ label: r.path, tokens: count(ruleText(r)) })),
       attachments: attachments.map((a) => ({ label: a.label, tokens: count(attachmentText(a)) })),
@@ -213,7 +216,7 @@ export class ChatService {
     const summaryKept = summary !== undefined && plan.historyStart === 0;
     const toCompact = plan.fits && plan.historyStart > 0 ? afterSummary.slice(0, firstKeptMessage) : [];
 
-    const system = [SYSTEM_PROMPT, ...keptRules.map(ruleText), ...(summaryKept ? [summaryText(summary.text)] : [])].join("\n\n");
+    const system = [basePrompt, ...keptRules.map(ruleText), ...(summaryKept ? [summaryText(summary.text)] : [])].join("\n\n");
     // Text pasted into the message can hide instructions as well as files can (revealInvisible).
     const userText = [...keptAttachments.map(attachmentText), visibleText(message)].join("\n\n");
     const turns: ChatTurn[] = [

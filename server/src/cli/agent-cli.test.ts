@@ -159,7 +159,7 @@ describe("pincer run host (scripted model, real tools)", function () {
       assert.equal(await runCli(["run", "task"]), 2, "--workspace is required");
       assert.equal(await runCli(["run", "--workspace", workspace, "--profile", "root", "task"]), 2);
       assert.equal(await runCli(["run", "--workspace", workspace, "--approve", "always", "task"]), 2);
-      assert.equal(await runCli(["run", "--workspace", path.join(scratch, "missing"), "task"]), 2);
+      assert.equal(await runCli(["run", "--workspace", path.join(scratch, "missing"), "task"]), 1, "a missing workspace folder is a missing input (exit 1)");
       assert.equal(await runCli(["undo", "--workspace", workspace, "a", "b"]), 2);
     } finally {
       process.stderr.write = stderr;

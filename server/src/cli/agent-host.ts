@@ -2,6 +2,7 @@
 // rest): the --workspace folder (trusted: the person named it), atomic file writes, and checkpoints
 // in Pincer's storage.
 import { envSecrets } from "../report/secrets";
+import { InputFileError } from "./input-file";
 import { promises as fs } from "node:fs";
 import { agentCheckpoints, openAgentSession, type AgentSession, type CheckpointLockPorts } from "../agent/agent-session";
 import { CliFileWriter } from "../agent/cli-file-writer";
@@ -18,7 +19,7 @@ import type { McpTool } from "../mcp/mcp-hub";
 
 export async function workspaceRoots(workspace: string): Promise<WorkspaceRoots> {
   const stat = await fs.stat(workspace).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new UsageError(`--workspace ${workspace} is not a folder.`);
+  if (!stat?.isDirectory()) throw new InputFileError(`--workspace ${workspace} is not a folder${stat ? "" : " (it does not exist)"}.`);
   const roots = await WorkspaceRoots.create([workspace]);
   if (roots.roots.length === 0) throw new UsageError(`--workspace ${workspace} cannot be resolved.`);
   return roots;

@@ -3,7 +3,9 @@
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { normalizeSettings, unflattenPincerKeys, type PincerSettings } from "../protocol";
+import { localeFromEnv } from "../chat/answer-language";
+import { invalidSettingMessage, messagesFor } from "../platform/messages";
+import { invalidSettings, normalizeSettings, unflattenPincerKeys, type PincerSettings } from "../protocol";
 import { UsageError } from "./usage";
 
 export function settingsFilePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -12,7 +14,11 @@ export function settingsFilePath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, "pincer", "settings.json");
 }
 
-export async function loadCliSettings(modelFlag: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<PincerSettings> {
+export async function loadCliSettings(
+  modelFlag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (message: string) => void = (message) => process.stderr.write(`pincer: warning: ${message}\n`),
+): Promise<PincerSettings> {
   const file = settingsFilePath(env);
   let raw: Record<string, unknown> = {};
   try {
@@ -22,7 +28,10 @@ export async function loadCliSettings(modelFlag: string | undefined, env: NodeJS
       throw new UsageError(`Cannot read the settings file ${file}: ${(error as Error).message}`);
     }
   }
-  const settings = normalizeSettings(unflattenPincerKeys(raw));
+  const nested = unflattenPincerKeys(raw);
+  const settings = normalizeSettings(nested);
+  const messages = messagesFor(localeFromEnv(env));
+  for (const invalid of invalidSettings(nested, settings)) warn(`${invalidSettingMessage(messages, invalid)} (${file})`);
   const model = modelFlag ?? env.PINCER_MODEL ?? settings.model;
   return { ...settings, model };
 }

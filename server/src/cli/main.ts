@@ -15,7 +15,7 @@ import { chatTask, taskList } from "./commands/task";
 import { transcribe, voiceModel } from "./commands/transcribe";
 import { remoteAllow, remoteKey } from "./commands/remote";
 import { serveHttp } from "./commands/serve-http";
-import { AGENT_PROFILES, VOICE_LANGUAGES, type AgentProfile, type VoiceLanguage } from "../protocol";
+import { AGENT_PROFILES, SERVER_VERSION, VOICE_LANGUAGES, type AgentProfile, type VoiceLanguage } from "../protocol";
 import { onStoreNotice } from "../store/store-notices";
 import { exitCodeForError } from "./exit-codes";
 import { USAGE, UsageError } from "./usage";
@@ -230,6 +230,11 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       const { values } = parse(rest, { json: { type: "boolean" } }, 0);
       return models(await loadCliSettings(undefined), values.json === true);
     }
+    case "version":
+    case "--version":
+    case "-v":
+      process.stdout.write(`${SERVER_VERSION}\n`);
+      return 0;
     case "help":
     case "--help":
     case "-h":

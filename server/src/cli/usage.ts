@@ -8,17 +8,20 @@ export const EXIT_USAGE = 2; // bad arguments
 export const EXIT_BUDGET_STOP = 3; // pincer run stopped on a step, token, time or context budget
 export const EXIT_APPROVAL_NEEDED = 4; // pincer run needed an approval it could not get (--approve never)
 
-/** The command line itself is wrong: exit code 2 and the usage text. */
+/** The command line itself is wrong: exit code 2 and (unless the message says all) the usage text. */
 export class UsageError extends PincerError {
   override name = "UsageError";
-  constructor(message: string) {
+  readonly showUsage: boolean;
+  constructor(message: string, options: { usage?: boolean } = {}) {
     super(message, "invalid-params");
+    this.showUsage = options.usage !== false;
   }
 }
 
 export const USAGE = `Usage: pincer <command> [options]
 
 Commands:
+  --version                                    The version of pincer
   doctor [--model M] [--json]                  Node, platform, backend and GPU, threads, model facts
   complete --model M --file F --line L --character C [--json]
                                                Text Pincer would insert at 0-based line/character
@@ -30,7 +33,7 @@ Commands:
   task list [--json]                           Task files in .pincer/tasks/*.pincer.md
   download URI [--sha256 HEX] [--json]         Download a model (hf:owner/repo/file.gguf or https URL)
   models [--json]                              List downloaded models
-  outline FILE [--json]                        Definitions in a source file (tree-sitter)
+  outline FILE [--json]                        Definitions in a source file (tree-sitter); lines from 1; --json: 0-based ranges
   ocr FILE [--lang eng+chi_sim] [--json]       Text of an image or PDF as Markdown (OCR, on this machine)
   transcribe FILE [--lang auto|zh|en] [--model base|small|PATH] [--json]
                                                Speech in a WAV, MP3 or FLAC file as text (Whisper, on this machine)
@@ -64,5 +67,5 @@ Commands:
 Model resolution: --model, then $PINCER_MODEL, then "pincer.model" in the settings file
 ($PINCER_SETTINGS, default ~/.config/pincer/settings.json). Remote engines: "pincer.remote.chat.url"
 (and .completion, .agent) in that file; confirmations and keys in remote-endpoints.json beside it (0600).
-Exit codes: 0 ok, 1 model missing/bad or failure, 2 bad arguments,
+Exit codes: 0 ok, 1 failure (model missing or bad, an input file missing or unreadable), 2 bad arguments,
 3 agent stopped on a budget, 4 agent needed an approval it could not get.`;

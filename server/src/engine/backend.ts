@@ -3,6 +3,7 @@
 import os from "node:os";
 import { getLlama, LlamaLogLevel, type Llama } from "node-llama-cpp";
 import type { BackendName, GpuSetting } from "../protocol";
+import { routedNativeLogger, setNativeLogSink, type EngineLogger } from "./native-log";
 
 export interface BackendInfo {
   backend: BackendName;
@@ -12,22 +13,43 @@ export interface BackendInfo {
   memory: { totalBytes: number; freeBytes: number };
 }
 
-export type EngineLogger = (level: "error" | "warn" | "info" | "debug", message: string) => void;
+export type { EngineLogger };
 
-export async function loadBackend(gpu: GpuSetting, log: EngineLogger): Promise<{ llama: Llama; info: BackendInfo }> {
+/** `log` (when given) receives llama.cpp's lines from now on (native-log.ts). */
+export async function loadBackend(gpu: GpuSetting, log: EngineLogger | undefined): Promise<{ llama: Llama; info: BackendInfo }> {
+  if (log) setNativeLogSink(log);
   const llama = await getLlama({
     gpu: gpu === "off" ? false : gpu,
     build: "never", // never compile or download at run time: only the shipped binaries
     progressLogs: false,
     maxThreads: 0, // the thread policy decides per context; node-llama-cpp must not cap it
     logLevel: LlamaLogLevel.warn,
-    logger: (level, message) => {
-      const text = message.trim();
-      if (text === "") return;
-      log(level === LlamaLogLevel.error || level === LlamaLogLevel.fatal ? "error" : level === LlamaLogLevel.warn ? "warn" : "debug", text);
-    },
+    logger: routedNativeLogger,
   });
   return { llama, info: await describeBackend(llama) };
+}
+
+const backends = new Map<GpuSetting, Promise<{ llama: Llama; info: BackendInfo }>>();
+
+/** The backend is loaded once per process and GPU setting, and shared by every model load. */
+export function sharedBackend(gpu: GpuSetting, log: EngineLogger | undefined): Promise<{ llama: Llama; info: BackendInfo }> {
+  let backend = backends.get(gpu);
+  if (!backend) {
+    backend = loadBackend(gpu, log);
+    backends.set(gpu, backend);
+    backend.catch(() => backends.delete(gpu));
+  }
+  return backend;
+}
+
+/**
+ * A backend to read a model header with (after a download): one already loaded, whatever its GPU
+ * setting, else the "auto" one. A second Llama on the same binary would leave llama.cpp's lines
+ * printed raw (node-llama-cpp 3.22: the released logger's finalizer clears the new one's flag).
+ */
+export async function backendForInspection(): Promise<Llama> {
+  const loaded = backends.values().next().value;
+  return (await (loaded ?? sharedBackend("auto", undefined))).llama;
 }
 
 export async function describeBackend(llama: Llama): Promise<BackendInfo> {

@@ -5,7 +5,10 @@ import os from "node:os";
 import type { Llama, LlamaContext, LlamaModel } from "node-llama-cpp";
 import type { GpuSetting, PincerSettings } from "../protocol";
 import { noteForegroundActivity } from "./background-queue";
-import { loadBackend, type BackendInfo, type EngineLogger } from "./backend";
+import { setNativeLogSink } from "./native-log";
+import { sharedBackend, type BackendInfo, type EngineLogger } from "./backend";
+
+export { sharedBackend };
 import { resolveModelChatWrapper, type ResolvedChatWrapper } from "./chat-wrapper";
 import { checkFitsInMemory, explainLoadFailure, inspectModelFile, ModelFileError, type ModelFacts } from "./model-check";
 import { EngineSequence, SEQUENCE_SLOTS, type SequenceSlot } from "./sequence";
@@ -29,19 +32,6 @@ export interface EngineLoadOptions {
 
 /** Largest context "auto" asks for: enough for chat and completion, small enough for laptops. */
 const AUTO_CONTEXT_MAX = 8192;
-
-const backends = new Map<GpuSetting, Promise<{ llama: Llama; info: BackendInfo }>>();
-
-/** The backend is loaded once per process and GPU setting, and shared by every model load. */
-export function sharedBackend(gpu: GpuSetting, log: EngineLogger): Promise<{ llama: Llama; info: BackendInfo }> {
-  let backend = backends.get(gpu);
-  if (!backend) {
-    backend = loadBackend(gpu, log);
-    backends.set(gpu, backend);
-    backend.catch(() => backends.delete(gpu));
-  }
-  return backend;
-}
 
 export class Engine {
   private readonly sequences = new Map<SequenceSlot, EngineSequence>();
@@ -91,6 +81,7 @@ export class Engine {
     };
     progress(0, "Starting the inference backend");
     const { llama, info: backend } = await sharedBackend(settings.gpu, options.log);
+    setNativeLogSink(options.log);
     signal?.throwIfAborted();
 
     progress(0.05, "Checking the model file");

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import os from "node:os";
+import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { Engine } from "./engine";
-import { checkFitsInMemory, explainLoadFailure, formatBytes, inspectModelFile, ModelFileError, type ModelFacts, type ModelProblem } from "./model-check";
+import { fileURLToPath } from "node:url";
+import { checkFitsInMemory, explainLoadFailure, formatBytes, inspectModelFile, ModelFileError, quantizationName, type ModelFacts, type ModelProblem } from "./model-check";
 
 /** Work these tests never cancel still takes a signal (every domain call does). */
 const NEVER_ABORTED = new AbortController().signal;
@@ -137,7 +138,6 @@ describe("inspectModelFile", () => {
 
   describe("a model whose architecture llama.cpp does not know", () => {
     let unknownArch: string;
-    let engine: Engine | undefined;
 
     before(async () => {
       // Overwrite the value of general.architecture ("llama") with a same-length unknown name.
@@ -151,26 +151,64 @@ describe("inspectModelFile", () => {
       await fs.writeFile(unknownArch, bytes);
     });
 
-    after(async () => {
-      await engine?.dispose();
-    });
-
     it("passes the header check, which does not judge architectures", async () => {
       const { facts } = await inspectModelFile(unknownArch, undefined, NEVER_ABORTED);
       assert.equal(facts.architecture, "zzzzz");
     });
 
-    it("fails to load with unsupported-architecture, naming the file and the architecture", async () => {
-      await assert.rejects(
-        Engine.load({
-          signal: NEVER_ABORTED,
-          modelPath: unknownArch,
-          settings: { gpu: "auto", gpuLayers: "auto", threads: 1, contextSize: 512 },
-          log: () => undefined,
-        }).then((loaded) => (engine = loaded)),
-        isModelFileError(unknownArch, "unsupported-architecture", /"zzzzz"/),
+    it("fails to load with unsupported-architecture, naming the file and the architecture; llama.cpp's lines go to the log, not stderr", async function () {
+      // In a process of its own, as the server and the CLI are: this test process holds other
+      // suites' Llama instances, and llama.cpp's own error lines must not reach the test log either.
+      // A header inspection without a backend (as after a download) comes first.
+      const script = path.join(dir, "unknown-arch-load.mts");
+      const here = path.dirname(fileURLToPath(import.meta.url));
+      await fs.writeFile(
+        script,
+        [
+          `import { Engine } from ${JSON.stringify(path.join(here, "engine.ts"))};`,
+          `import { inspectModelFile, ModelFileError } from ${JSON.stringify(path.join(here, "model-check.ts"))};`,
+          "const signal = new AbortController().signal;",
+          `await inspectModelFile(${JSON.stringify(modelPath)}, undefined, signal);`,
+          "const logged = [];",
+          "let error;",
+          `try { await Engine.load({ signal, modelPath: ${JSON.stringify(unknownArch)}, settings: { gpu: "auto", gpuLayers: "auto", threads: 1, contextSize: 512 }, log: (_level, message) => logged.push(message) }); }`,
+          "catch (e) { error = e instanceof ModelFileError ? { problem: e.problem, filePath: e.filePath, message: e.message } : String(e); }",
+          "process.stdout.write(JSON.stringify({ error, logged }));",
+        ].join("\n"),
       );
+      const child = spawnSync(process.execPath, ["--import", "tsx", script], { cwd: path.resolve(here, "..", "..", ".."), encoding: "utf8", timeout: 60_000 });
+      assert.equal(child.status, 0, child.stderr);
+      const { error, logged } = JSON.parse(child.stdout) as { error: { problem: string; filePath: string; message: string }; logged: string[] };
+      assert.equal(error.problem, "unsupported-architecture", JSON.stringify(error));
+      assert.equal(error.filePath, unknownArch);
+      assert.match(error.message, /"zzzzz"/);
+      assert.ok(error.message.includes(path.basename(unknownArch)), error.message);
+      assert.doesNotMatch(child.stderr, /llama_model_load/);
+      assert.ok(logged.some((line) => line.includes("unknown model architecture")), logged.join("\n"));
     });
+  });
+});
+
+describe("quantizationName", () => {
+  it("names GGUF file types as llama.cpp's quantize tool does, and keeps an unknown number as it is", () => {
+    const table: [number | undefined, string | undefined][] = [
+      [0, "F32"],
+      [1, "F16"],
+      [2, "Q4_0"],
+      [7, "Q8_0"],
+      [15, "Q4_K_M"],
+      [18, "Q6_K"],
+      [30, "IQ4_XS"],
+      [32, "BF16"],
+      [999, "file type 999"],
+      [undefined, undefined],
+    ];
+    for (const [fileType, name] of table) assert.equal(quantizationName(fileType), name, String(fileType));
+  });
+
+  it("is what inspectModelFile reports for the test model (F16), not the raw number", async function () {
+    const { facts } = await inspectModelFile(await requireTestModel(this), undefined, NEVER_ABORTED);
+    assert.equal(facts.quantization, "F16");
   });
 });
 

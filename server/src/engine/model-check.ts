@@ -3,7 +3,8 @@
 import { PincerError } from "../platform/errors";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { GgufInsights, readGgufFileInfo, type GgufFileInfo, type Llama } from "node-llama-cpp";
+import { backendForInspection } from "./backend";
+import { GgufFileType, GgufInsights, readGgufFileInfo, type GgufFileInfo, type Llama } from "node-llama-cpp";
 import { checkGgufHeader, GgufHeaderProblem } from "./gguf-header";
 
 export type ModelProblem =
@@ -71,7 +72,7 @@ export async function inspectModelFile(filePath: string, llama: Llama | undefine
   }
   let insights: GgufInsights;
   try {
-    insights = await GgufInsights.from(info, llama);
+    insights = await GgufInsights.from(info, llama ?? (await backendForInspection()));
   } catch (error) {
     throw new ModelFileError(filePath, "damaged", `the header does not describe a model llama.cpp can use (${errorText(error)})`);
   }
@@ -93,7 +94,7 @@ export async function inspectModelFile(filePath: string, llama: Llama | undefine
     sizeBytes: stat.size,
     architecture,
     parameters: stringOrUndefined(info.metadata.general?.size_label),
-    quantization: quantizationName(info),
+    quantization: quantizationName(info.metadata.general?.file_type),
     trainContextSize: insights.trainContextSize,
     layers: insights.totalLayers,
     hasChatTemplate: typeof metadata.tokenizer?.chat_template === "string",
@@ -167,9 +168,11 @@ function expectedFileSize(info: GgufFileInfo, tensorBytes: number): number | und
   return dataStart + tensorBytes;
 }
 
-function quantizationName(info: GgufFileInfo): string | undefined {
-  const fileType = info.metadata.general?.file_type;
-  return fileType === undefined ? undefined : String(fileType);
+/** A GGUF `general.file_type` as llama.cpp's quantize tool names it (15 → "Q4_K_M"), from node-llama-cpp's enum. */
+export function quantizationName(fileType: number | undefined): string | undefined {
+  if (fileType === undefined) return undefined;
+  const name = GgufFileType[fileType] as string | undefined;
+  return name === undefined ? `file type ${fileType}` : name.replace(/^(MOSTLY|ALL)_/, "");
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

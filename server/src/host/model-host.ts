@@ -11,6 +11,7 @@ import { resolveModelsDir } from "../models/models-dir";
 import { abortable } from "../platform/abortable";
 import type { Logger } from "../platform/log";
 import type { PincerSettings, StatusParams } from "../protocol";
+import { messagesFor, type Messages } from "../platform/messages";
 
 const CHAT_FORMAT_SOURCES = { "gguf-template": "the GGUF's template", "published-template": "the family's published template; the GGUF has none", none: "no template in the GGUF" } as const;
 
@@ -32,7 +33,8 @@ export class ModelHost {
   private engine: Engine | undefined;
   private loading: { key: string; controller: AbortController; done: Promise<Engine | undefined> } | undefined;
   private loadedKey: string | undefined;
-  private current: HostStatus = { state: "loading", message: "Starting" };
+  private readonly messages: Messages = (id, ...args) => (this.options.messages?.() ?? messagesFor(undefined))(id, ...args);
+  private current: HostStatus;
 
   constructor(
     private readonly options: {
@@ -42,8 +44,16 @@ export class ModelHost {
       onLoadProgress?: LoadProgressListener;
       /** Features the loaded model serves (default: all). */
       slots?: readonly SequenceSlot[];
+      /** What "no model is selected" tells the person to do in this host (default: the VS Code command). */
+      noModelMessage?: string;
+      /** The person's messages in their UI language (default: English). */
+      messages?: () => Messages;
+      /** Log a failed load as an error (the server's only report of it); the CLI throws it to its caller instead. */
+      logLoadErrors?: boolean;
     },
-  ) {}
+  ) {
+    this.current = { state: "loading", message: this.messages("host.starting") };
+  }
 
   get status(): HostStatus {
     return this.current;
@@ -80,14 +90,14 @@ export class ModelHost {
 
   async resolveModelPath(settings: PincerSettings): Promise<string> {
     if (settings.model === "") {
-      throw new NoModelError('No model is selected. Choose one with "Pincer: Select Model…" or pass --model.');
+      throw new NoModelError(this.options.noModelMessage ?? this.messages("host.noModel"));
     }
     const spec = parseModelSpec(settings.model);
     if (spec.kind === "path") return spec.path;
     const target = downloadTarget(spec, resolveModelsDir(settings.modelsDir));
     const present = await fs.stat(target).then((s) => s.isFile(), () => false);
     if (!present) {
-      throw new NoModelError(`${spec.uri} is not downloaded yet. Download it with "Pincer: Download Model…" or \`pincer download\`.`);
+      throw new NoModelError(this.messages("host.notDownloaded", spec.uri));
     }
     return target;
   }
@@ -102,7 +112,7 @@ export class ModelHost {
     const controller = new AbortController();
     const progress = this.options.onLoadProgress ?? (() => undefined);
     const displayName = modelPath.split(/[\\/]/).pop()?.replace(/\.gguf$/i, "");
-    this.setStatus({ state: "loading", model: displayName, modelPath, message: "Loading the model" });
+    this.setStatus({ state: "loading", model: displayName, modelPath, message: this.messages("host.loading") });
     progress({ kind: "begin", fraction: 0, message: `Loading ${displayName}` });
     const started = performance.now();
     // Unloading happens inside `done`, which is registered as this.loading before the first await,
@@ -143,7 +153,7 @@ export class ModelHost {
       (error: unknown) => {
         if (controller.signal.aborted) return undefined;
         const message = error instanceof ModelFileError ? error.message : `Could not load ${modelPath}: ${errorText(error)}`;
-        this.options.log("error", message);
+        if (this.options.logLoadErrors !== false) this.options.log("error", message);
         this.setStatus({ state: "error", model: displayName, modelPath, message });
         return undefined;
       },

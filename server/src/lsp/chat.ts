@@ -2,6 +2,7 @@
 // MCP hub), the @ picker's symbols and git diff, and
 // the chat history requests: a thin layer over chat/chat-service.ts and store/chat-history-store.ts.
 import type { Connection } from "vscode-languageserver";
+import { answerLanguage } from "../chat/answer-language";
 import { ChatService } from "../chat/chat-service";
 import { uncommittedChanges } from "../chat/git-diff";
 import { outline } from "../index/symbols";
@@ -20,6 +21,7 @@ export function registerChat(connection: Connection, context: ServerContext, mcp
     store: () => store,
     roots: () => context.roots(),
     warn: (message) => context.log("warn", message),
+    answerLanguage: () => answerLanguage(context.settings().chat.language, context.locale()),
     // An @ MCP resource: read at send time under the hub's rules (an unapproved workspace server never starts).
     readMcpResource: async (server, uri, signal) => (await mcp.hub().readResource(await mcp.scope(), server, uri, signal)).text,
   });

@@ -13,6 +13,8 @@ export interface ServerContext {
   /** Holds the separate completion model when `completion.model` is set; idle otherwise. */
   completionHost: ModelHost;
   settings(): PincerSettings;
+  /** VS Code's display language from initialize (e.g. "zh-cn"); undefined before it or when not sent. */
+  locale(): string | undefined;
   /** Remote engines per role, and the endpoints the person confirmed. */
   remote: RemoteEngines;
   /** Send the status again (the remote hosts in use changed). */

@@ -13,6 +13,7 @@ import type { Logger } from "../platform/log";
 import { WorkspaceFolders } from "../platform/workspace-folders";
 import { WorkspaceTrust } from "../platform/workspace-trust";
 import {
+  invalidSettings,
   normalizeSettings,
   SERVER_VERSION,
   StatusNotification,
@@ -43,6 +44,7 @@ import { disposeSharedOcr } from "../ocr/shared-service";
 import { registerTaskFiles, TASK_COMPLETION_TRIGGERS } from "./task-files";
 import { registerTaskRequests } from "./task-requests";
 import { registerVoice } from "./voice";
+import { invalidSettingMessage, messagesFor, type Messages } from "../platform/messages";
 
 /** Every file, for the file-operation notifications (workspace/didCreateFiles, …). */
 const ALL_FILES = { filters: [{ scheme: "file", pattern: { glob: "**/*" } }] };
@@ -60,6 +62,9 @@ export function startLanguageServer(): Connection {
 export function serveLanguageServer(connection: Connection): Connection {
   const documents = new TextDocuments(TextDocument);
   let settings: PincerSettings = normalizeSettings({});
+  let uiLocale: string | undefined;
+  // The person's messages in the client's display language (initialize's locale); English until then.
+  let messages: Messages = messagesFor(undefined);
   const trust = new WorkspaceTrust();
   let progressSupported = false;
   let pullConfiguration = false;
@@ -96,12 +101,14 @@ export function serveLanguageServer(connection: Connection): Connection {
   };
   const host: ModelHost = new ModelHost({
     log,
+    messages: () => messages,
     onStatus: () => void sendStatus(),
     onLoadProgress: workDoneLoadProgress(connection, () => progressSupported),
     calibrationStore,
   });
   const completionHost = new ModelHost({
     log,
+    messages: () => messages,
     slots: ["completion"],
     calibrationStore,
     onStatus: (status) => {
@@ -127,6 +134,7 @@ export function serveLanguageServer(connection: Connection): Connection {
     host,
     completionHost,
     settings: () => settings,
+    locale: () => uiLocale,
     remote,
     sendStatus: () => void sendStatus(),
     reconfigure: () => configureAll(settings),
@@ -138,9 +146,26 @@ export function serveLanguageServer(connection: Connection): Connection {
     codebase: () => codebase?.service,
   };
 
+  // An invalid setting value is named once per value (not at every configuration change), with the value used instead.
+  const warnedSettings = new Set<string>();
+  const normalizeAndWarn = (raw: unknown): PincerSettings => {
+    const next = normalizeSettings(raw);
+    for (const invalid of invalidSettings(raw, next)) {
+      const id = JSON.stringify([invalid.key, invalid.value]);
+      if (warnedSettings.has(id)) continue;
+      warnedSettings.add(id);
+      const message = invalidSettingMessage(messages, invalid);
+      log("warn", message);
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Pincer: ${message}` });
+    }
+    return next;
+  };
+
   connection.onInitialize((params) => {
     const options = (params.initializationOptions ?? {}) as Partial<PincerInitializationOptions>;
-    settings = normalizeSettings(options.settings);
+    uiLocale = typeof params.locale === "string" ? params.locale : undefined;
+    messages = messagesFor(uiLocale);
+    settings = normalizeAndWarn(options.settings);
     trust.set(options.trusted === true);
     storageDir = typeof options.storageDir === "string" && options.storageDir !== "" ? options.storageDir : undefined;
     progressSupported = params.capabilities.window?.workDoneProgress === true;
@@ -186,7 +211,7 @@ export function serveLanguageServer(connection: Connection): Connection {
       ? await connection.workspace.getConfiguration("pincer").catch(() => undefined)
       : (change.settings as { pincer?: unknown } | undefined)?.pincer;
     if (fresh === undefined || fresh === null) return;
-    const next = normalizeSettings(fresh);
+    const next = normalizeAndWarn(fresh);
     // The client sends its configuration once at start-up too; only real changes are news.
     if (JSON.stringify(next) === JSON.stringify(settings)) return;
     settings = next;

@@ -4,6 +4,7 @@ import { promises as fs, watch } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
+import net from "node:net";
 import path from "node:path";
 import { installEgressGuard } from "../platform/egress-guard";
 import { DownloadError, downloadModel, receiptPath, type DownloadProgress } from "./download";
@@ -267,6 +268,33 @@ describe("downloadModel", () => {
       (error: Error) => error instanceof DownloadError && /missing\.gguf/.test(error.message) && /failed/.test(error.message),
     );
     assert.equal(await fs.stat(path.join(modelsDir, "missing.gguf")).catch(() => undefined), undefined);
+  });
+
+  it("says it cannot reach a host that accepts the connection and never answers, within the answer timeout", async () => {
+    const silent = net.createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    const started = Date.now();
+    try {
+      await assert.rejects(
+        downloadModel({ signal: NEVER_ABORTED, spec: remote(`http://127.0.0.1:${port}/m.gguf`), modelsDir: freshDir(), fetchHubSha256: noHubHash, answerTimeoutMs: 300 }),
+        (error: Error) => error instanceof DownloadError && /cannot reach 127\.0\.0\.1:\d+: no answer within 0\.3 s/.test(error.message),
+      );
+      assert.ok(Date.now() - started < 5000, "the timeout ends it, not the OS");
+    } finally {
+      silent.close();
+    }
+  });
+
+  it("says it cannot reach a host that refuses the connection, and why", async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await assert.rejects(
+      downloadModel({ signal: NEVER_ABORTED, spec: remote(`http://127.0.0.1:${port}/m.gguf`), modelsDir: freshDir(), fetchHubSha256: noHubHash }),
+      (error: Error) => error instanceof DownloadError && /cannot reach 127\.0\.0\.1:\d+: the connection was refused/.test(error.message),
+    );
   });
 
   it("resumes a cancelled download from every byte it kept", async () => {

@@ -12,7 +12,7 @@ import { diskErrorReason, type OpenForAppend } from "../platform/durable-append"
 import { writeFileAtomic, readJsonFile } from "../platform/atomic-fs";
 import { withEgress } from "../platform/egress-guard";
 import type { DownloadModelResult } from "../protocol";
-import { DownloadHttpError, downloadToPartial, DownloadSpaceError } from "./http-download";
+import { ANSWER_TIMEOUT_MS, DownloadHttpError, downloadToPartial, DownloadSpaceError } from "./http-download";
 import { downloadTarget, downloadUrl, type ModelSpec } from "./model-spec";
 
 export interface DownloadProgress {
@@ -34,6 +34,8 @@ export interface DownloadOptions {
   /** Test seams for the disk-full tests: free space, and how the partial file is opened. */
   freeBytes?: (dir: string) => Promise<number>;
   open?: OpenForAppend;
+  /** How long to wait for a host's answer (default ANSWER_TIMEOUT_MS); tests shorten it. */
+  answerTimeoutMs?: number;
 }
 
 /** Errors of the disk the partial file is on, as opposed to the network's. */
@@ -76,7 +78,9 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadM
   const name = path.basename(target);
   const expected = await withEgress(`download ${spec.uri}`, async () => {
     const pinned = options.sha256?.toLowerCase();
-    const hub = pinned ? undefined : await (options.fetchHubSha256 ?? hubSha256)(url, signal).catch(() => undefined);
+    const answerTimeoutMs = options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS;
+    // The hub's hash is optional: a host that does not answer the HEAD fails the download below, with its reason.
+    const hub = pinned ? undefined : await (options.fetchHubSha256 ?? hubSha256)(url, AbortSignal.any([signal, AbortSignal.timeout(answerTimeoutMs)])).catch(() => undefined);
     try {
       await downloadToPartial({
         url,
@@ -84,6 +88,7 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadM
         signal,
         freeBytes: options.freeBytes,
         open: options.open,
+        answerTimeoutMs,
         onProgress: (downloadedBytes, totalBytes) => options.onProgress?.({ downloadedBytes, totalBytes }),
       });
     } catch (error) {

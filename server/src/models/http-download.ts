@@ -20,7 +20,14 @@ export interface HttpDownloadOptions {
   freeBytes?: (dir: string) => Promise<number>;
   /** How the partial file is opened; the disk-full tests inject short writes here. */
   open?: OpenForAppend;
+  /** How long to wait for the connection and the response headers (fetch's own is 5 minutes). */
+  answerTimeoutMs?: number;
+  /** How long the body may go without a byte before the download stops (resumable). */
+  stallTimeoutMs?: number;
 }
+
+export const ANSWER_TIMEOUT_MS = 15_000;
+export const STALL_TIMEOUT_MS = 60_000;
 
 /** The disk does not have room for the rest of the download; nothing was written. */
 export class DownloadSpaceError extends Error {
@@ -33,9 +40,63 @@ export class DownloadSpaceError extends Error {
   }
 }
 
-/** The server answered with something other than the file (an HTTP error, a short body). */
+/** The server answered with something other than the file (an HTTP error, a short body), or not at all. */
 export class DownloadHttpError extends Error {
   override readonly name = "DownloadHttpError";
+}
+
+/** Why a connection failed, in words (fetch only says "fetch failed"; the reason is in its cause). */
+const CONNECT_ERRORS: Record<string, string> = {
+  ECONNREFUSED: "the connection was refused",
+  ENOTFOUND: "the host name does not resolve (no network, or a wrong name)",
+  EAI_AGAIN: "the host name cannot be resolved now (no network?)",
+  ETIMEDOUT: "the connection timed out",
+  ECONNRESET: "the connection was reset",
+  EHOSTUNREACH: "the host is unreachable",
+  ENETUNREACH: "the network is unreachable",
+  UND_ERR_CONNECT_TIMEOUT: "the connection timed out",
+};
+
+/**
+ * fetch with a deadline for the answer: the caller's signal cancels, and a host that does not
+ * answer within `timeoutMs` (a dropped SYN, a server that accepts and stays silent) becomes a
+ * DownloadHttpError naming the host, instead of fetch's five-minute wait.
+ */
+export async function fetchWithAnswerTimeout(url: string, init: RequestInit & { signal: AbortSignal }, timeoutMs: number): Promise<{ response: Response; stall: (ms: number) => { touch(): void; stop(): void } }> {
+  const host = new URL(url).host;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), timeoutMs);
+  const signal = AbortSignal.any([init.signal, deadline.signal]);
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, signal });
+  } catch (error) {
+    init.signal.throwIfAborted();
+    if (deadline.signal.aborted) throw new DownloadHttpError(`cannot reach ${host}: no answer within ${timeoutMs / 1000} s`);
+    const code = errorCode(error);
+    throw new DownloadHttpError(`cannot reach ${host}: ${(code && CONNECT_ERRORS[code]) ?? (error as Error).message}${code ? ` (${code})` : ""}`);
+  } finally {
+    clearTimeout(timer);
+  }
+  // While the body arrives, the same deadline restarts at every chunk.
+  const stall = (ms: number) => {
+    let stallTimer = setTimeout(() => deadline.abort(), ms);
+    return {
+      touch: () => {
+        clearTimeout(stallTimer);
+        stallTimer = setTimeout(() => deadline.abort(), ms);
+      },
+      stop: () => clearTimeout(stallTimer),
+    };
+  };
+  return { response, stall };
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === "string") return e.code;
+  }
+  return undefined;
 }
 
 /** fsync this often, so a power loss costs at most this much of a long download. */
@@ -51,7 +112,9 @@ export async function downloadToPartial(options: HttpDownloadOptions): Promise<n
   const { signal } = options;
   signal?.throwIfAborted();
   let have = await fs.stat(options.partialPath).then((s) => s.size, () => 0);
-  const response = await fetch(options.url, { headers: { range: `bytes=${have}-` }, redirect: "follow", signal });
+  const { response, stall } = await fetchWithAnswerTimeout(options.url, { headers: { range: `bytes=${have}-` }, redirect: "follow", signal }, options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS);
+  const stallMs = options.stallTimeoutMs ?? STALL_TIMEOUT_MS;
+  const watchdog = stall(stallMs);
   try {
     let total: number;
     if (response.status === 416) {
@@ -81,15 +144,22 @@ export async function downloadToPartial(options: HttpDownloadOptions): Promise<n
       let written = have;
       let unsynced = 0;
       options.onProgress?.(written, total);
-      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-        await writeAll(handle, chunk);
-        written += chunk.length;
-        unsynced += chunk.length;
-        if (unsynced >= SYNC_EVERY) {
-          await handle.sync();
-          unsynced = 0;
+      try {
+        for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+          watchdog.touch();
+          await writeAll(handle, chunk);
+          written += chunk.length;
+          unsynced += chunk.length;
+          if (unsynced >= SYNC_EVERY) {
+            await handle.sync();
+            unsynced = 0;
+          }
+          options.onProgress?.(written, total);
         }
-        options.onProgress?.(written, total);
+      } catch (error) {
+        signal.throwIfAborted();
+        if ((error as Error).name === "AbortError") throw new DownloadHttpError(`${new URL(options.url).host} sent nothing for ${stallMs / 1000} s`);
+        throw error;
       }
       await handle.sync();
       if (total > 0 && written !== total) throw new DownloadHttpError(`the connection ended after ${written} of ${total} bytes`);
@@ -98,6 +168,7 @@ export async function downloadToPartial(options: HttpDownloadOptions): Promise<n
       await handle.close().catch(() => undefined);
     }
   } finally {
+    watchdog.stop();
     // A body not read to its end keeps the connection busy.
     await response.body?.cancel().catch(() => undefined);
   }

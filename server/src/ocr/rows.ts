@@ -2,6 +2,7 @@
 // per column); rows are rebuilt from the boxes so a row reads left to right, whatever block its
 // words came from. Lines are kept in the order of their first appearance (tesseract's reading order).
 import type { Box, OcrLine, OcrWord } from "./types";
+import { joinWords } from "./cjk-spacing";
 
 export function unionBox(boxes: readonly Box[]): Box {
   return {
@@ -15,7 +16,7 @@ export function unionBox(boxes: readonly Box[]): Box {
 export function lineFromWords(words: OcrWord[]): OcrLine {
   const sorted = [...words].sort((a, b) => a.box.x0 - b.box.x0);
   const confidence = sorted.reduce((sum, w) => sum + w.confidence, 0) / Math.max(1, sorted.length);
-  return { text: sorted.map((w) => w.text).join(" "), confidence: Math.round(confidence * 10) / 10, box: unionBox(sorted.map((w) => w.box)), words: sorted };
+  return { text: joinWords(sorted), confidence: Math.round(confidence * 10) / 10, box: unionBox(sorted.map((w) => w.box)), words: sorted };
 }
 
 function verticalOverlap(a: Box, b: Box): number {

@@ -3,6 +3,7 @@
 // columns (the union of all cells' x-ranges, merged where they overlap) form a table. Left,
 // right and centred columns all work, because only the cells' horizontal extents matter.
 import type { OcrLine } from "./types";
+import { joinWords } from "./cjk-spacing";
 
 export interface Cell {
   text: string;
@@ -26,14 +27,14 @@ export function splitCells(line: OcrLine): Cell[] {
   let current = { words: [words[0]!], x0: words[0]!.box.x0, x1: words[0]!.box.x1 };
   for (const word of words.slice(1)) {
     if (word.box.x0 - current.x1 > gap) {
-      cells.push({ text: current.words.map((w) => w.text).join(" "), x0: current.x0, x1: current.x1 });
+      cells.push({ text: joinWords(current.words), x0: current.x0, x1: current.x1 });
       current = { words: [word], x0: word.box.x0, x1: word.box.x1 };
     } else {
       current.words.push(word);
       current.x1 = Math.max(current.x1, word.box.x1);
     }
   }
-  cells.push({ text: current.words.map((w) => w.text).join(" "), x0: current.x0, x1: current.x1 });
+  cells.push({ text: joinWords(current.words), x0: current.x0, x1: current.x1 });
   return cells;
 }
 

@@ -15,6 +15,8 @@ export const COMMAND_SANDBOX_SETTINGS = ["auto", "required", "off"] as const;
 export const MCP_TOOL_SETTINGS = ["allow", "ask", "deny", "off"] as const;
 /** Whether an MCP server's readOnlyHint annotations may lower its tools' default from ask to allow. */
 export const MCP_READ_ONLY_HINT_SETTINGS = ["ignore", "trust"] as const;
+/** The chat's answer language: the UI language (auto), or one named. */
+export const CHAT_LANGUAGE_SETTINGS = ["auto", "en", "zh-cn"] as const;
 
 export type GpuSetting = (typeof GPU_SETTINGS)[number];
 export type AgentProfile = (typeof AGENT_PROFILES)[number];
@@ -22,6 +24,7 @@ export type ToolPermission = (typeof TOOL_PERMISSIONS)[number];
 export type CommandSandboxSetting = (typeof COMMAND_SANDBOX_SETTINGS)[number];
 export type McpToolSetting = (typeof MCP_TOOL_SETTINGS)[number];
 export type McpReadOnlyHintSetting = (typeof MCP_READ_ONLY_HINT_SETTINGS)[number];
+export type ChatLanguageSetting = (typeof CHAT_LANGUAGE_SETTINGS)[number];
 
 /** One setting as VS Code's contributes.configuration declares it. */
 export interface SettingSchema {
@@ -240,6 +243,14 @@ export const SETTINGS_SCHEMA = {
     order: 54,
     markdownDescription:
       "An OpenAI-compatible server (llama-server, vLLM, Ollama, LM Studio) that answers the agent instead of the local model, e.g. `https://gpu.team.lan:8443`. Empty: the local model. Pincer asks you once before it connects to a server; plain `http://` is accepted only for loopback and private addresses. The API key is kept in VS Code's secret storage (**Pincer: Set Remote API Key…**), never in settings. User settings only.",
+  },
+  "pincer.chat.language": {
+    type: "string",
+    enum: CHAT_LANGUAGE_SETTINGS,
+    enumDescriptions: ["The language of VS Code's UI (Simplified Chinese when VS Code shows Chinese; otherwise the language you write in).", "English.", "Simplified Chinese."],
+    default: "auto",
+    order: 26,
+    markdownDescription: "The language the chat answers in. `auto`: VS Code's display language (in the CLI: `LC_ALL`, `LC_MESSAGES` or `LANG`).",
   },
   "pincer.remote.agent.model": {
     type: "string",

@@ -2,14 +2,20 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_SETTINGS, normalizeSettings, SETTINGS_SCHEMA, unflattenPincerKeys } from "./settings";
+import { invalidSettingMessage, messagesFor } from "../platform/messages";
+import { DEFAULT_SETTINGS, invalidSettings, normalizeSettings, SETTINGS_SCHEMA, unflattenPincerKeys } from "./settings";
 
 const packageJson = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "package.json");
 
 describe("settings", () => {
-  it("package.json declares exactly the settings of the schema (one definition)", () => {
+  it("package.json declares exactly the settings of the schema (one definition), its texts through package.nls.json", () => {
     const manifest = JSON.parse(readFileSync(packageJson, "utf8")) as { contributes: { configuration: { properties: unknown } } };
-    assert.deepEqual(manifest.contributes.configuration.properties, JSON.parse(JSON.stringify(SETTINGS_SCHEMA)));
+    const nls = JSON.parse(readFileSync(path.join(path.dirname(packageJson), "package.nls.json"), "utf8")) as Record<string, string>;
+    // VS Code replaces "%key%" with the display language's package.nls.<locale>.json entry (English: package.nls.json).
+    const resolved = JSON.parse(JSON.stringify(manifest.contributes.configuration.properties), (_key, value: unknown) =>
+      typeof value === "string" && /^%[^%\s]+%$/.test(value) ? (nls[value.slice(1, -1)] ?? value) : value,
+    ) as unknown;
+    assert.deepEqual(resolved, JSON.parse(JSON.stringify(SETTINGS_SCHEMA)));
   });
 
   it("the defaults are the schema's, and normalizing nothing gives them", () => {
@@ -78,3 +84,23 @@ describe("settings", () => {
     assert.equal(settings.agent.maxSteps, 7);
   });
 });
+
+describe("invalidSettings", () => {
+  it("names each setting whose value was not used, the value given and the value used instead", () => {
+    const raw = unflattenPincerKeys({ "pincer.threads": "lots", "pincer.gpu": "nvidia", "pincer.completion.maxTokens": 0, "pincer.agent.profile": "root", "pincer.model": 7 });
+    assert.deepEqual(invalidSettings(raw, normalizeSettings(raw)), [
+      { key: "pincer.model", value: 7, used: "" },
+      { key: "pincer.gpu", value: "nvidia", used: "auto" },
+      { key: "pincer.threads", value: "lots", used: "auto" },
+      { key: "pincer.completion.maxTokens", value: 0, used: DEFAULT_SETTINGS.completion.maxTokens },
+      { key: "pincer.agent.profile", value: "root", used: DEFAULT_SETTINGS.agent.profile },
+    ].sort((a, b) => SETTING_ORDER.indexOf(a.key) - SETTING_ORDER.indexOf(b.key)));
+    assert.match(invalidSettingMessage(messagesFor("en"), { key: "pincer.threads", value: "lots", used: "auto" }), /^Setting "pincer\.threads" has the invalid value "lots"; using "auto" instead\.$/);
+  });
+
+  it("is silent for valid values, defaults, numbers given as digits and trimmed strings", () => {
+    const raw = unflattenPincerKeys({ "pincer.threads": "4", "pincer.gpu": "auto", "pincer.model": " a.gguf ", "pincer.contextSize": 2048, "pincer.completion.enabled": false });
+    assert.deepEqual(invalidSettings(raw, normalizeSettings(raw)), []);
+  });
+});
+const SETTING_ORDER = Object.keys(SETTINGS_SCHEMA);

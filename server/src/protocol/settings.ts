@@ -3,6 +3,7 @@
 // from VS Code by the same table; the CLI from a settings file.
 import {
   AGENT_PROFILES,
+  CHAT_LANGUAGE_SETTINGS,
   COMMAND_SANDBOX_SETTINGS,
   GPU_SETTINGS,
   MCP_READ_ONLY_HINT_SETTINGS,
@@ -10,6 +11,7 @@ import {
   SETTINGS_SCHEMA,
   TOOL_PERMISSIONS,
   type AgentProfile,
+  type ChatLanguageSetting,
   type CommandSandboxSetting,
   type GpuSetting,
   type McpReadOnlyHintSetting,
@@ -65,6 +67,10 @@ export interface PincerSettings {
      * measured speed and the full prompt is evaluated in the background. 0: the full prompt at once.
      */
     firstSuggestionMs: number;
+  };
+  chat: {
+    /** The answer language: "auto" follows the UI language (chat/answer-language.ts). */
+    language: ChatLanguageSetting;
   };
   agent: AgentSettings;
   voice: VoiceSettings;
@@ -133,6 +139,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
           ? Math.floor(completion.firstSuggestionMs)
           : DEFAULT_SETTINGS.completion.firstSuggestionMs,
     },
+    chat: { language: oneOf(isRecord(raw.chat) ? raw.chat.language : undefined, CHAT_LANGUAGE_SETTINGS, DEFAULT_SETTINGS.chat.language) },
     agent: {
       maxSteps: positiveInt(agent.maxSteps, DEFAULT_SETTINGS.agent.maxSteps),
       maxTokens: positiveInt(agent.maxTokens, DEFAULT_SETTINGS.agent.maxTokens),
@@ -160,6 +167,38 @@ export function normalizeSettings(input: unknown): PincerSettings {
     },
     remote: Object.fromEntries(REMOTE_ROLES.map((role) => [role, remoteRole(isRecord(raw.remote) ? raw.remote[role] : undefined)])) as PincerSettings["remote"],
   };
+}
+
+/** A setting whose value was not used: the value given and the value used instead. */
+export interface InvalidSetting {
+  key: string;
+  value: unknown;
+  used: unknown;
+}
+
+/**
+ * The settings of `raw` (nested, as normalizeSettings takes it) that normalizeSettings replaced with
+ * a default: a value of the wrong type or outside its range. Object settings filter their entries
+ * and are not listed here.
+ */
+export function invalidSettings(raw: unknown, settings: PincerSettings): InvalidSetting[] {
+  const found: InvalidSetting[] = [];
+  for (const [key, schema] of Object.entries(SETTINGS_SCHEMA)) {
+    if (schema.type === "object") continue;
+    const parts = key.replace(/^pincer\./, "").split(".");
+    const value = at(raw, parts);
+    if (value === undefined) continue;
+    const used = at(settings, parts);
+    const accepted = value === used || (typeof value === "string" && (value.trim() === used || String(used) === value));
+    if (!accepted) found.push({ key, value, used });
+  }
+  return found;
+}
+
+function at(value: unknown, parts: readonly string[]): unknown {
+  let cursor = value;
+  for (const part of parts) cursor = isRecord(cursor) && Object.hasOwn(cursor, part) ? cursor[part] : undefined;
+  return cursor;
 }
 
 /** Settings files and VS Code both may use flat dotted keys ("pincer.model"); fold them into objects. */

@@ -8,6 +8,7 @@ import { renderEntry } from "./render-entry";
 import type { CodeBlockHandler } from "./render-markdown";
 import { chipIcon } from "./render-user";
 import { createMicButton, insertTranscript } from "./voice-button";
+import { t } from "./l10n";
 
 declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void };
 const vscode = acquireVsCodeApi();
@@ -20,21 +21,21 @@ let busy = false;
 
 const onCode: CodeBlockHandler = (action, code, language) => post({ type: "code", action, code, language });
 
-const title = el("h2", { class: "title", id: "chat-title" }, "New chat");
+const title = el("h2", { class: "title", id: "chat-title" }, t("New chat"));
 // New Chat and History are the view's own title-bar actions (package.json), not repeated here.
 const header = el("header", { class: "header" }, title);
 const transcript = el("div", { class: "transcript", role: "log", "aria-live": "polite", "aria-labelledby": "chat-title", tabindex: "0" });
-const empty = el("p", { class: "empty" }, "Ask about your code. Type @ to add files, symbols, problems, the git diff or open editors as context.");
-const chips = el("ul", { class: "chips", "aria-label": "Context for the next message" });
-const input = el("textarea", { class: "input", rows: "3", placeholder: "Ask Pincer… (@ adds context)", "aria-label": "Message to Pincer. Enter sends, Shift+Enter adds a line, @ adds context." });
+const empty = el("p", { class: "empty" }, t("Ask about your code. Type @ to add files, symbols, problems, the git diff or open editors as context."));
+const chips = el("ul", { class: "chips", "aria-label": t("Context for the next message") });
+const input = el("textarea", { class: "input", rows: "3", placeholder: t("Ask Pincer… (@ adds context)"), "aria-label": t("Message to Pincer. Enter sends, Shift+Enter adds a line, @ adds context.") });
 const meter = el("div", { class: "meter", "aria-live": "polite" });
-const contextButton = toolbarButton("mention", "Add context (@)", () => post({ type: "pick-context" }));
-const sendButton = toolbarButton("send", "Send (Enter)", () => send());
-const stopButton = toolbarButton("debug-stop", "Stop generating (Escape)", () => post({ type: "stop" }));
+const contextButton = toolbarButton("mention", t("Add context (@)"), () => post({ type: "pick-context" }));
+const sendButton = toolbarButton("send", t("Send (Enter)"), () => send());
+const stopButton = toolbarButton("debug-stop", t("Stop generating (Escape)"), () => post({ type: "stop" }));
 const mic = createMicButton(() => post({ type: "dictate" }));
 // Agent mode: the prompt becomes a task the agent carries out with tools (a leading /agent does the same once).
 let agentMode = false;
-const agentToggle = toolbarButton("robot", "Agent mode: run the message as a task with tools (Ctrl+Shift+A)", () => setAgentMode(!agentMode));
+const agentToggle = toolbarButton("robot", t("Agent mode: run the message as a task with tools (Ctrl+Shift+A)"), () => setAgentMode(!agentMode));
 agentToggle.classList.add("agent-toggle");
 stopButton.classList.add("stop");
 stopButton.hidden = true;
@@ -47,7 +48,7 @@ function setAgentMode(on: boolean): void {
   agentMode = on;
   agentToggle.setAttribute("aria-pressed", String(on));
   agentToggle.classList.toggle("on", on);
-  input.placeholder = on ? "Describe a task for the agent…" : "Ask Pincer… (@ adds context)";
+  input.placeholder = on ? t("Describe a task for the agent…") : t("Ask Pincer… (@ adds context)");
 }
 
 function toolbarButton(name: string, label: string, onClick: () => void): HTMLButtonElement {
@@ -130,7 +131,7 @@ function appendChunk(entryId: string, text: string): void {
 function showChips(views: ChipView[]): void {
   chips.replaceChildren(
     ...views.map((chip) => {
-      const label = chip.suggested ? `Add ${chip.label} as context` : `Remove ${chip.label} from context`;
+      const label = chip.suggested ? t("Add {0} as context", chip.label) : t("Remove {0} from context", chip.label);
       const button = el("button", { class: `chip ${chip.suggested ? "suggested" : ""}`, title: label, "aria-label": label }, icon(chipIcon(chip.kind)), chip.label, icon(chip.suggested ? "add" : "close"));
       button.addEventListener("click", () => post({ type: chip.suggested ? "add-chip" : "remove-chip", id: chip.id }));
       return el("li", {}, button);
@@ -147,11 +148,11 @@ function showContext(report: ContextReport | undefined, unavailable: string | un
   }
   const used = report.usedTokens + report.replyTokens;
   meter.append(
-    el("span", { title: `${report.usedTokens} prompt tokens + ${report.replyTokens} kept for the answer, of ${report.windowTokens}` }, `${used.toLocaleString()} / ${report.windowTokens.toLocaleString()} tokens`),
+    el("span", { title: t("{0} prompt tokens + {1} kept for the answer, of {2}", report.usedTokens, report.replyTokens, report.windowTokens) }, t("{0} / {1} tokens", used.toLocaleString(), report.windowTokens.toLocaleString())),
   );
   if (report.rules.length) meter.append(el("span", { class: "rules" }, icon("law"), report.rules.join(", ")));
-  if (report.compactedTurns) meter.append(el("span", {}, icon("fold"), `${report.compactedTurns} older messages will be summarized`));
-  if (report.leftOut.length) meter.append(el("span", { class: "left-out" }, icon("warning"), `Will be left out: ${report.leftOut.join(", ")}`));
+  if (report.compactedTurns) meter.append(el("span", {}, icon("fold"), t("{0} older messages will be summarized", report.compactedTurns)));
+  if (report.leftOut.length) meter.append(el("span", { class: "left-out" }, icon("warning"), t("Will be left out: {0}", report.leftOut.join(", "))));
   if (report.error) meter.append(el("span", { class: "left-out" }, icon("error"), report.error));
 }
 

@@ -3,6 +3,7 @@
 // the actions get the exact text, not what the DOM shows.
 import hljs from "highlight.js/lib/common";
 import MarkdownIt from "markdown-it";
+import { t } from "./l10n";
 
 export interface RenderedMarkdown {
   html: string;
@@ -39,11 +40,11 @@ export function renderMarkdown(text: string): RenderedMarkdown {
     const label = md.utils.escapeHtml(language || "text");
     return (
       `<div class="code-block" data-block="${blockIndex}">` +
-      `<div class="code-toolbar" role="toolbar" aria-label="${label} code block">` +
+      `<div class="code-toolbar" role="toolbar" aria-label="${md.utils.escapeHtml(t("{0} code block", label))}">` +
       `<span class="code-language">${label}</span>` +
-      button("copy", "copy", "Copy") +
-      button("insert", "insert", "Insert at cursor") +
-      button("apply", "diff", "Apply to file…") +
+      button("copy", "copy", t("Copy")) +
+      button("insert", "insert", t("Insert at cursor")) +
+      button("apply", "diff", t("Apply to file…")) +
       `</div><pre><code class="hljs">${highlighted}</code></pre></div>`
     );
   };

@@ -2,8 +2,9 @@
 import type { AgentRunEntry } from "../../agent/agent-entries";
 import { agentButton } from "./agent-buttons";
 import { el, icon } from "./dom";
+import { t, type WebviewString } from "./l10n";
 
-const STATE_TEXT: Record<AgentRunEntry["state"], string> = {
+const STATE_TEXT: Record<AgentRunEntry["state"], WebviewString> = {
   running: "Running",
   finished: "Finished",
   budget: "Stopped: a budget ran out",
@@ -20,25 +21,25 @@ export function renderAgentRun(entry: AgentRunEntry): HTMLElement {
     return el("li", { class: `plan-item ${done ? "done" : running ? "open" : "stopped"}` }, icon(done ? "pass" : running ? "circle-large-outline" : "circle-slash"), step);
   });
   const actions = el("div", { class: "agent-actions" });
-  if (running) actions.append(agentButton("stop", entry.runId, "Stop the agent", "debug-stop", { text: "Stop" }));
+  if (running) actions.append(agentButton("stop", entry.runId, t("Stop the agent"), "debug-stop", { text: t("Stop") }));
   else {
-    if (!entry.undone && !entry.readOnly) actions.append(agentButton("undo-run", entry.runId, "Undo run: put back the files this run changed", "discard", { text: "Undo run" }));
-    actions.append(agentButton("transcript", entry.runId, "Open the run's transcript as JSON", "json", { text: "Transcript (JSON)" }));
+    if (!entry.undone && !entry.readOnly) actions.append(agentButton("undo-run", entry.runId, t("Undo run: put back the files this run changed"), "discard", { text: t("Undo run") }));
+    actions.append(agentButton("transcript", entry.runId, t("Open the run's transcript as JSON"), "json", { text: t("Transcript (JSON)") }));
   }
   const status = el(
     "div",
     { class: `meta agent-status ${entry.state}`, role: entry.state === "failed" ? "alert" : "status" },
     icon(running ? "loading codicon-modifier-spin" : entry.state === "finished" ? "check" : "warning"),
-    `${STATE_TEXT[entry.state]} · ${entry.stepsTaken} step${entry.stepsTaken === 1 ? "" : "s"}${entry.error ? ` · ${entry.error}` : ""}`,
+    `${t(STATE_TEXT[entry.state])} · ${entry.stepsTaken === 1 ? t("1 step") : t("{0} steps", entry.stepsTaken)}${entry.error ? ` · ${entry.error}` : ""}`,
   );
   const article = el(
     "article",
-    { class: `message agent-run ${entry.state}`, "aria-label": `Agent run: ${entry.request}`, "aria-busy": String(running) },
-    el("div", { class: "message-author" }, icon("robot"), entry.readOnly ? "Pincer agent (read-only: Restricted Mode)" : "Pincer agent"),
+    { class: `message agent-run ${entry.state}`, "aria-label": t("Agent run: {0}", entry.request), "aria-busy": String(running) },
+    el("div", { class: "message-author" }, icon("robot"), entry.readOnly ? t("Pincer agent (read-only: Restricted Mode)") : t("Pincer agent")),
     el("div", { class: "agent-request" }, entry.request),
   );
-  if (planItems.length > 0) article.append(el("div", { class: "agent-plan-title" }, "Plan"), el("ol", { class: "agent-plan", "aria-label": "Plan" }, ...planItems));
-  if (entry.summary) article.append(el("div", { class: "agent-summary" }, entry.summary.summary), el("div", { class: "meta" }, icon("beaker"), `Verified: ${entry.summary.verified}`));
+  if (planItems.length > 0) article.append(el("div", { class: "agent-plan-title" }, t("Plan")), el("ol", { class: "agent-plan", "aria-label": t("Plan") }, ...planItems));
+  if (entry.summary) article.append(el("div", { class: "agent-summary" }, entry.summary.summary), el("div", { class: "meta" }, icon("beaker"), t("Verified: {0}", entry.summary.verified)));
   article.append(status, actions);
   return article;
 }

@@ -5,6 +5,7 @@ import { agentButton } from "./agent-buttons";
 import { el, icon } from "./dom";
 import { fenced } from "./markdown";
 import { renderMarkdownInto, type CodeBlockHandler } from "./render-markdown";
+import { t } from "./l10n";
 
 const STATE_ICON: Record<AgentStepEntry["state"], string> = { running: "loading codicon-modifier-spin", ok: "pass", failed: "error", denied: "circle-slash" };
 
@@ -22,14 +23,14 @@ export function renderAgentStep(entry: AgentStepEntry, onCode: CodeBlockHandler)
   }
   // A chart the agent rendered, from the tool's own PNG (checked again here: a base64 PNG data: URL only).
   const chart = chartDataUrl(entry.image?.dataUrl);
-  if (chart && entry.image) row.append(el("img", { class: "agent-chart", src: chart, alt: `Chart ${entry.image.path}`, title: entry.image.path }));
+  if (chart && entry.image) row.append(el("img", { class: "agent-chart", src: chart, alt: t("Chart {0}", entry.image.path), title: entry.image.path }));
   if (entry.observation) {
-    row.append(el("details", { class: "agent-observation" }, el("summary", {}, entry.state === "ok" ? "Result" : "Why"), el("pre", {}, entry.observation)));
+    row.append(el("details", { class: "agent-observation" }, el("summary", {}, entry.state === "ok" ? t("Result") : t("Why")), el("pre", {}, entry.observation)));
   }
   const actions = el("div", { class: "agent-actions" });
-  if (entry.terminal) actions.append(agentButton("terminal", entry.runId, `Show the terminal ${entry.terminal}`, "terminal", { step: entry.step, text: "Show terminal" }));
-  if (entry.document) actions.append(agentButton("open-document", entry.runId, `Open ${entry.document}`, "file-pdf", { step: entry.step, text: "Open PDF" }));
-  if (entry.checkpoint && entry.changedPaths.length > 0 && entry.state !== "running") actions.append(agentButton("undo-step", entry.runId, `Undo step ${entry.step}`, "discard", { step: entry.step, text: "Undo step" }));
+  if (entry.terminal) actions.append(agentButton("terminal", entry.runId, t("Show the terminal {0}", entry.terminal), "terminal", { step: entry.step, text: t("Show terminal") }));
+  if (entry.document) actions.append(agentButton("open-document", entry.runId, t("Open {0}", entry.document), "file-pdf", { step: entry.step, text: t("Open PDF") }));
+  if (entry.checkpoint && entry.changedPaths.length > 0 && entry.state !== "running") actions.append(agentButton("undo-step", entry.runId, t("Undo step {0}", entry.step), "discard", { step: entry.step, text: t("Undo step") }));
   if (actions.childElementCount > 0) row.append(actions);
   return row;
 }

@@ -1,5 +1,6 @@
 // pincer chat: stream a reply to stdout as it is generated. Context files (--context, confined to
 // the current folder) are attached; what did not fit the window is named on stderr.
+import { answerLanguage, localeFromEnv } from "../../chat/answer-language";
 import { ChatService } from "../../chat/chat-service";
 import { readFileAttachments } from "../../chat/file-attachments";
 import { cliLogger } from "../../platform/log";
@@ -18,7 +19,7 @@ export async function chat(settings: PincerSettings, args: { message: string; ma
   let loaded: Awaited<ReturnType<typeof loadEngineForCli>> | undefined;
   try {
     const model = (chatSignal: AbortSignal) => chatModelFor(settings, remote, async () => (loaded = await loadEngineForCli(settings, chatSignal)).engine, chatSignal);
-    const service = new ChatService({ model, store: () => undefined, roots: async () => roots, warn: (m) => cliLogger()("warn", m) });
+    const service = new ChatService({ model, store: () => undefined, roots: async () => roots, warn: (m) => cliLogger()("warn", m), answerLanguage: () => answerLanguage(settings.chat.language, localeFromEnv()) });
     const result = await service.send({ id: "cli", message: args.message, attachments, maxTokens: args.maxTokens }, { signal, onText: (text) => process.stdout.write(text) });
     process.stdout.write("\n");
     const report = result.context;

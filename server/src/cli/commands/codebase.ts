@@ -1,6 +1,8 @@
 // pincer index / pincer search: the codebase index from the command line, over the same façade
 // as the editor (codebase/codebase-service.ts), stored in Pincer's cache folder.
 import path from "node:path";
+import { promises as fs } from "node:fs";
+import { InputFileError } from "../input-file";
 import { CodebaseService, CodebaseUnavailableError, formatHits } from "../../codebase/codebase-service";
 import { errorText } from "../../engine/model-check";
 import { stderrLogger } from "../../platform/log";
@@ -17,6 +19,9 @@ interface CommonArgs {
 
 /** The index of the workspace; a CodebaseStorageError or CodebaseUnavailableError (PincerErrors) reaches exit-codes.ts. */
 async function openService(settings: PincerSettings, args: CommonArgs): Promise<CodebaseService> {
+  const folder = path.resolve(args.workspace ?? ".");
+  const stat = await fs.stat(folder).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new InputFileError(`--workspace ${args.workspace ?? "."} is not a folder${stat ? "" : " (it does not exist)"}.`);
   const service = new CodebaseService({ storageDir: defaultCacheDir(), log: stderrLogger(process.env.PINCER_LOG === "debug" ? "debug" : "warn") });
   const index = { ...settings.index, enabled: true, embeddingModel: args.embeddingModel ?? settings.index.embeddingModel };
   try {

@@ -1,6 +1,5 @@
 // pincer complete: the text Pincer would insert at a 0-based position, from the same service as ghost
 // text: the completion model (`completion.model` when set), and the definitions the file imports as context.
-import { promises as fs } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { offsetAt } from "../../completion/complete";
@@ -11,6 +10,7 @@ import type { PincerSettings } from "../../protocol";
 import { RemoteCompleter } from "../../remote/remote-completion";
 import { loadEngineForCli } from "../load-engine";
 import { cliRemoteEngines } from "../remote-file";
+import { readInputFile } from "../input-file";
 import { EXIT_FAILURE, EXIT_OK, UsageError } from "../usage";
 
 export async function complete(
@@ -19,12 +19,8 @@ export async function complete(
   signal: AbortSignal,
 ): Promise<number> {
   const file = path.resolve(args.file);
-  let text: string;
-  try {
-    text = await fs.readFile(file, "utf8");
-  } catch (error) {
-    throw new UsageError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+  const text = await readInputFile(file);
+  checkPosition(text, path.basename(file), args.line, args.character);
   // A remote completion engine (pincer.remote.completion.url, confirmed with `pincer remote allow`) needs no local model.
   const remote = await cliRemoteEngines();
   const remoteEngine = remote.configured(settings, "completion") ? await remote.engine(settings, "completion", signal) : undefined;
@@ -45,12 +41,23 @@ export async function complete(
       const out = { file, line: args.line, character: args.character, model: remoteEngine ? remoteEngine.model : loaded!.engine.facts.name, insertText: result.insertText, usedInfill: result.usedInfill };
       process.stdout.write(`${JSON.stringify(out)}\n`);
     } else {
-      process.stdout.write(result.insertText);
-      if (process.stdout.isTTY) process.stdout.write("\n");
+      // The insert text and a newline; --json gives the exact text.
+      process.stdout.write(`${result.insertText}\n`);
     }
     return result.cancelled ? EXIT_FAILURE : EXIT_OK;
   } finally {
     remote.dispose();
     await loaded?.host.dispose();
   }
+}
+
+/** A line or character past the file's end is a wrong argument (exit 2), not a place to complete at. */
+function checkPosition(text: string, name: string, line: number, character: number): void {
+  const lines = text.split("\n");
+  if (lines.length > 1 && lines.at(-1) === "") lines.pop(); // the newline that ends the last line
+  // One line past a final newline is the empty line an editor shows there.
+  const lastLine = text.endsWith("\n") ? lines.length : lines.length - 1;
+  if (line > lastLine) throw new UsageError(`--line ${line} is outside ${name}: it has lines 0 to ${lastLine} (0-based).`, { usage: false });
+  const length = (lines[line] ?? "").replace(/\r$/, "").length;
+  if (character > length) throw new UsageError(`--character ${character} is outside line ${line} of ${name}: it has characters 0 to ${length}.`, { usage: false });
 }

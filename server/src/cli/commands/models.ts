@@ -1,6 +1,6 @@
 // pincer download / pincer models: the model manager from the command line.
 import { downloadModel } from "../../models/download";
-import { parseModelSpec } from "../../models/model-spec";
+import { downloadUrl, parseModelSpec } from "../../models/model-spec";
 import { listLocalModels, resolveModelsDir } from "../../models/models-dir";
 import type { PincerSettings } from "../../protocol";
 import { ProgressBar } from "../progress-bar";
@@ -10,6 +10,8 @@ export async function download(settings: PincerSettings, args: { uri: string; sh
   const spec = parseModelSpec(args.uri);
   if (spec.kind !== "remote") throw new UsageError(`${args.uri} is not an hf: URI or an https URL.`);
   const bar = new ProgressBar(`Downloading ${spec.fileName}`);
+  // Said at once: a slow or silent host is visible before its answer (or the timeout) comes.
+  process.stderr.write(`Connecting to ${new URL(downloadUrl(spec)).host}…\n`);
   const result = await downloadModel({
     spec,
     modelsDir: resolveModelsDir(settings.modelsDir),

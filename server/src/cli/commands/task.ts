@@ -1,6 +1,9 @@
 // pincer task list: the workspace's task files (the current directory is the workspace).
 // pincer chat --task NAME: run one with --input name=value and --file F; a task with `edit: true`
 // prints the proposed replacement code and writes nothing. tasks/task-service.ts does the work.
+import path from "node:path";
+import { fileErrorText } from "../exit-codes";
+import { InputFileError } from "../input-file";
 import { promises as fs } from "node:fs";
 import { engineActionModel } from "../../actions/action-model";
 import { languageIdForPath } from "../../index/grammars";
@@ -48,6 +51,9 @@ export async function chatTask(settings: PincerSettings, args: ChatTaskArgs, sig
   // The CLI has no selection: the task works on the whole --file (its {{selection}} is the file too).
   let source: TaskText | undefined;
   if (args.file !== undefined) {
+    await fs.stat(path.resolve(args.file)).catch((error: unknown) => {
+      throw new InputFileError(`--file ${fileErrorText(error) ?? `cannot read ${args.file}.`}`);
+    });
     const resolved = await roots.resolveInside(args.file);
     if (!resolved.ok) throw new UsageError(`--file ${args.file}: ${resolved.reason}.`);
     const text = await fs.readFile(resolved.path, "utf8");
