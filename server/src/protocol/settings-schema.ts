@@ -16,6 +16,10 @@ export const MCP_TOOL_SETTINGS = ["allow", "ask", "deny", "off"] as const;
 /** Whether an MCP server's readOnlyHint annotations may lower its tools' default from ask to allow. */
 export const MCP_READ_ONLY_HINT_SETTINGS = ["ignore", "trust"] as const;
 
+/** Next-edit prompt formats: read from the model's name (auto), or one family's trained format. */
+export const NEXT_EDIT_FORMATS = ["auto", "zeta", "sweep", "generic"] as const;
+
+export type NextEditFormatSetting = (typeof NEXT_EDIT_FORMATS)[number];
 export type GpuSetting = (typeof GPU_SETTINGS)[number];
 export type AgentProfile = (typeof AGENT_PROFILES)[number];
 export type ToolPermission = (typeof TOOL_PERMISSIONS)[number];
@@ -108,6 +112,35 @@ export const SETTINGS_SCHEMA = {
     markdownDescription:
       "Time budget in milliseconds for the first suggestion after the cursor moves to a new place. Its prompt is sized to the model's measured speed; the full prompt is then evaluated in the background while you read, so the next suggestion there has full context. `0`: always evaluate the full prompt first.",
   },
+  "pincer.nextEdit.enabled": {
+    type: "boolean",
+    default: false,
+    order: 56,
+    markdownDescription:
+      "Suggest the next related edit anywhere near your last edit (rename a parameter, and its uses follow). Shown as a marker in the gutter: **Tab** jumps to it, **Tab** again accepts, **Escape** dismisses. Best with a next-edit model (`pincer.nextEdit.model`); the main model is a fallback of lower quality.",
+  },
+  "pincer.nextEdit.model": {
+    type: "string",
+    default: "",
+    order: 57,
+    markdownDescription:
+      "A model trained for next-edit suggestions (a `.gguf` path, `hf:` URI or URL), e.g. Zed's Zeta or Sweep's Next-Edit; its prompt format is chosen from its name. Empty: the main model with a general prompt (lower quality). When set, it stays loaded beside the main model.",
+  },
+  "pincer.nextEdit.format": {
+    type: "string",
+    default: "auto",
+    enum: NEXT_EDIT_FORMATS,
+    order: 58,
+    markdownDescription: "The prompt format of the next-edit model. `auto`: from the model's name (`zeta` → Zeta, `sweep`/`next-edit` → Sweep, anything else → the general prompt).",
+  },
+  "pincer.nextEdit.debounceMs": {
+    type: "integer",
+    default: 400,
+    minimum: 0,
+    order: 59,
+    description: "Milliseconds to wait after an edit before asking for the next edit; typing on cancels the wait.",
+  },
+  "pincer.nextEdit.maxTokens": { type: "integer", default: 384, minimum: 16, order: 60, description: "Longest rewrite of the editable region a next-edit suggestion may generate, in tokens." },
   "pincer.agent.maxSteps": {
     type: "integer",
     default: 30,

@@ -7,6 +7,7 @@ import {
   GPU_SETTINGS,
   MCP_READ_ONLY_HINT_SETTINGS,
   MCP_TOOL_SETTINGS,
+  NEXT_EDIT_FORMATS,
   SETTINGS_SCHEMA,
   TOOL_PERMISSIONS,
   type AgentProfile,
@@ -14,10 +15,24 @@ import {
   type GpuSetting,
   type McpReadOnlyHintSetting,
   type McpToolSetting,
+  type NextEditFormatSetting,
   type ToolPermission,
 } from "./settings-schema";
 
 export * from "./settings-schema";
+
+/** Next-edit suggestions: the related edit that follows the last one, anywhere near it. */
+export interface NextEditSettings {
+  enabled: boolean;
+  /** A model trained for next edits; empty uses the main model with the general prompt (lower quality). */
+  model: string;
+  /** The prompt format; "auto" reads it from the model's name. */
+  format: NextEditFormatSetting;
+  /** Milliseconds the client waits after an edit before asking. */
+  debounceMs: number;
+  /** Longest rewrite of the editable region, in tokens. */
+  maxTokens: number;
+}
 
 export interface AgentSettings {
   maxSteps: number;
@@ -57,6 +72,7 @@ export interface PincerSettings {
      */
     firstSuggestionMs: number;
   };
+  nextEdit: NextEditSettings;
   agent: AgentSettings;
   /** The codebase index (lexical + semantic search over the workspace, kept in Pincer's storage). */
   index: IndexSettings;
@@ -102,6 +118,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
   const raw = (isRecord(input) ? input : {}) as Record<string, unknown>;
   const completion = isRecord(raw.completion) ? raw.completion : {};
   const agent = isRecord(raw.agent) ? raw.agent : {};
+  const nextEdit = isRecord(raw.nextEdit) ? raw.nextEdit : {};
   const index = isRecord(raw.index) ? raw.index : {};
   const mcp = isRecord(raw.mcp) ? raw.mcp : {};
   return {
@@ -121,6 +138,13 @@ export function normalizeSettings(input: unknown): PincerSettings {
         typeof completion.firstSuggestionMs === "number" && completion.firstSuggestionMs >= 0 && Number.isFinite(completion.firstSuggestionMs)
           ? Math.floor(completion.firstSuggestionMs)
           : DEFAULT_SETTINGS.completion.firstSuggestionMs,
+    },
+    nextEdit: {
+      enabled: typeof nextEdit.enabled === "boolean" ? nextEdit.enabled : DEFAULT_SETTINGS.nextEdit.enabled,
+      model: typeof nextEdit.model === "string" ? nextEdit.model.trim() : DEFAULT_SETTINGS.nextEdit.model,
+      format: oneOf(nextEdit.format, NEXT_EDIT_FORMATS, DEFAULT_SETTINGS.nextEdit.format),
+      debounceMs: typeof nextEdit.debounceMs === "number" && nextEdit.debounceMs >= 0 && Number.isFinite(nextEdit.debounceMs) ? Math.floor(nextEdit.debounceMs) : DEFAULT_SETTINGS.nextEdit.debounceMs,
+      maxTokens: Math.max(16, positiveInt(nextEdit.maxTokens, DEFAULT_SETTINGS.nextEdit.maxTokens)),
     },
     agent: {
       maxSteps: positiveInt(agent.maxSteps, DEFAULT_SETTINGS.agent.maxSteps),
