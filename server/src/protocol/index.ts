@@ -13,3 +13,4 @@ export * from "./agent";
 export * from "./remote";
 export * from "./codebase";
 export * from "./mcp";
+export * from "./next-edit";
