@@ -24,7 +24,7 @@ describe("LSP next-edit suggestions", function () {
     const model = requireTestModel(this);
     tempDir = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-nes-"));
     server = await startTestServer({
-      settings: { model, threads: 1, contextSize: 2048, modelsDir: tempDir, nextEdit: { enabled: true, format: "zeta", maxTokens: 16 } },
+      settings: { model, threads: 1, contextSize: 2048, modelsDir: tempDir, nextEdit: { enabled: true, model: "", format: "zeta", debounceMs: 0, maxTokens: 16 } },
       env: { PINCER_CACHE_DIR: tempDir },
     });
     await server.waitForStatus((s) => s.state === "ready", "ready");
