@@ -41,6 +41,7 @@ export const genericFormat: NextEditFormat = {
     const end = generated.indexOf(ZETA_REGION_END);
     if (end === -1) return undefined;
     // Chat models often fence their answer; the region is what is inside.
-    return generated.slice(0, end).replace(/\n?```\s*$/, "").replace(/\n$/, "").replaceAll(ZETA_CURSOR, "");
+    // Small models also invent marker-like tokens (`<|editable_region_is_here|>`): never code, so dropped.
+    return generated.slice(0, end).replace(/\n?```\s*$/, "").replace(/\n$/, "").replace(/<\|[a-z_]+\|>/g, "");
   },
 };

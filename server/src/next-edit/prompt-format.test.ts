@@ -64,5 +64,7 @@ describe("next-edit prompt formats", () => {
     assert.ok(prompt.user!.includes("interface Shape"));
     assert.deepEqual(prompt.parts, [`${ZETA_REGION_START}\n`]);
     assert.equal(genericFormat.parse(`x = 1\n\`\`\`\n${ZETA_REGION_END}`, true), "x = 1");
+    // Small general models invent marker-like tokens (seen from Qwen2.5-Coder 0.5B); they are not code.
+    assert.equal(genericFormat.parse(`  email: string;<|editable_region_is_here|>\n${ZETA_REGION_END}`, true), "  email: string;");
   });
 });
