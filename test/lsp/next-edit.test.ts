@@ -65,3 +65,44 @@ describe("LSP next-edit suggestions", function () {
     await assert.rejects(server.connection.sendRequest(NextEditRequest, { textDocument: { uri }, position: { line: -1, character: 0 } } as never), /position/);
   });
 });
+
+// The PINCER_NEXT_EDIT_SCRIPT seam over LSP: no model is loaded, the script answers in place of one,
+// and the edit that comes back went through the server's real history, window, prompt and parser.
+describe("LSP next-edit suggestions, scripted (PINCER_NEXT_EDIT_SCRIPT)", function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  let tempDir: string;
+  const uri = "file:///virtual/area.ts";
+  const v1 = "export function area(w: number, h: number) {\n  const a = w * h;\n  return a;\n}\n";
+  const v2 = v1.replace("area(w:", "area(width:");
+
+  before(async function () {
+    tempDir = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-nes-script-"));
+    const script = path.join(tempDir, "script.json");
+    await fs.writeFile(script, JSON.stringify([{ search: "w * h", replace: "width * h" }]));
+    server = await startTestServer({
+      settings: { model: "", modelsDir: tempDir, nextEdit: { enabled: true, model: "", format: "zeta", debounceMs: 0, maxTokens: 64 } },
+      env: { PINCER_CACHE_DIR: tempDir, PINCER_NEXT_EDIT_SCRIPT: script },
+    });
+  });
+
+  after(async () => {
+    await server?.stop();
+    if (tempDir) await fs.rm(tempDir, { recursive: true, force: true });
+  });
+
+  it("after a parameter rename, suggests the rename at its use; once taken, nothing more", async () => {
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "typescript", version: 1, text: v1 } });
+    await server.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: v2 }] });
+    const result: NextEditResponse = await server.connection.sendRequest(NextEditRequest, { textDocument: { uri }, position: { line: 0, character: 26 } });
+    assert.equal(result.cancelled, false);
+    assert.equal(result.version, 2);
+    assert.equal(result.stats?.family, "zeta");
+    assert.deepEqual(result.edit, { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 18 } }, newText: "  const a = width * h;" });
+    const v3 = v2.replace("w * h", "width * h");
+    await server.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 3 }, contentChanges: [{ text: v3 }] });
+    const after: NextEditResponse = await server.connection.sendRequest(NextEditRequest, { textDocument: { uri }, position: { line: 1, character: 21 } });
+    assert.equal(after.edit, undefined);
+    assert.equal(after.reason, "no-change");
+  });
+});

@@ -4,6 +4,7 @@ import type { Connection, TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { EditHistory } from "../next-edit/edit-history";
 import { nextEditModel, NextEditService } from "../next-edit/next-edit-service";
+import { scriptedNextEditsFromEnv, type ScriptedNextEdits } from "../next-edit/scripted-next-edit";
 import { NextEditRequest, type NextEditParams, type NextEditResponse } from "../protocol";
 import { toAbortSignal } from "./cancellation";
 import type { ServerContext } from "./context";
@@ -13,12 +14,15 @@ export function registerNextEdit(connection: Connection, documents: TextDocument
   documents.onDidOpen((e) => history.open(e.document.uri, e.document.getText()));
   documents.onDidChangeContent((e) => history.change(e.document.uri, e.document.getText()));
   documents.onDidClose((e) => history.forget(e.document.uri));
+  let scripted: Promise<ScriptedNextEdits | undefined> | undefined;
   const service = new NextEditService({
     settings: () => context.settings(),
     engine: (signal) => (nextEditModel(context.settings()).separate ? context.nextEditHost : context.host).requireEngine(signal),
     workspaceFolders: () => context.workspaceFolders(),
     history,
     openDocuments: () => documents.all().map((d) => ({ uri: d.uri, languageId: d.languageId, text: d.getText() })),
+    // The test seam, read once on first use; a malformed script fails each request with its message.
+    scripted: () => (scripted ??= scriptedNextEditsFromEnv()),
   });
   let latest: AbortController | undefined;
 

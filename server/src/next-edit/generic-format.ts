@@ -44,4 +44,5 @@ export const genericFormat: NextEditFormat = {
     // Small models also invent marker-like tokens (`<|editable_region_is_here|>`): never code, so dropped.
     return generated.slice(0, end).replace(/\n?```\s*$/, "").replace(/\n$/, "").replace(/<\|[a-z_]+\|>/g, "");
   },
+  answer: (rewritten) => `${rewritten}\n${ZETA_REGION_END}`,
 };

@@ -11,7 +11,8 @@ import { displayPath } from "../completion/completion-service";
 import { type EditHistory } from "./edit-history";
 import { editableWindow, type NextEditSuggestion } from "./editable-window";
 import { genericFormat } from "./generic-format";
-import { predictNextEdit, type PredictStats } from "./predict";
+import { interpret, predictNextEdit, type PredictStats } from "./predict";
+import type { ScriptedNextEdits } from "./scripted-next-edit";
 import { familyOfModel, type NextEditFamily, type NextEditFormat, type NextEditInput } from "./prompt-format";
 import { sweepFormat } from "./sweep-format";
 import { zetaFormat } from "./zeta-format";
@@ -37,6 +38,8 @@ export interface NextEditServiceDeps {
   history: EditHistory;
   /** Open documents, for definitions of the names near the cursor. */
   openDocuments(): readonly NextEditDocument[];
+  /** The test seam (PINCER_NEXT_EDIT_SCRIPT): scripted answers instead of the model, when set. */
+  scripted?(): Promise<ScriptedNextEdits | undefined>;
 }
 
 export interface NextEditResult {
@@ -75,6 +78,8 @@ export class NextEditService {
     if (!settings.nextEdit.enabled) return { cancelled: false, reason: "disabled" };
     const edits = this.deps.history.recent(MAX_EDITS);
     if (!edits.some((edit) => edit.uri === document.uri)) return { cancelled: signal.aborted, reason: "no-edits" };
+    const scripted = await this.deps.scripted?.();
+    if (scripted) return this.scriptedSuggest(scripted, document, offset, settings, signal);
     const engine = await this.deps.engine(signal).catch(() => undefined);
     if (signal.aborted) return { cancelled: true };
     if (!engine) return { cancelled: false, reason: "no-model" };
@@ -89,6 +94,19 @@ export class NextEditService {
     if (prediction.suggestion) return { suggestion: prediction.suggestion, cancelled: false, stats: prediction.stats };
     const reason = prediction.stats.stopReason === "too-long" ? "too-long" : prediction.rewritten === undefined ? "unparsed" : "no-change";
     return { cancelled: false, reason, stats: prediction.stats };
+  }
+
+  /** The seam's answer through the real window, prompt, parser and edit; no model is loaded. */
+  private async scriptedSuggest(scripted: ScriptedNextEdits, document: NextEditDocument, offset: number, settings: PincerSettings, signal: AbortSignal): Promise<NextEditResult> {
+    const separate = nextEditModel(settings);
+    const format = NEXT_EDIT_FORMATS_BY_FAMILY[familyOfModel([separate.settings.model], settings.nextEdit.format)];
+    const input = await this.input(document, offset, format);
+    if (signal.aborted) return { cancelled: true };
+    const generated = scripted.generate(format, format.prompt(input), input.window.text);
+    const stats: PredictStats = { family: format.family, promptTokens: 0, evaluatedPromptTokens: 0, reusedTokens: 0, generatedTokens: 0, modelMs: 0, stopReason: "eos" };
+    const prediction = interpret(format, input.window, generated, true);
+    if (prediction.suggestion) return { suggestion: prediction.suggestion, cancelled: false, stats };
+    return { cancelled: false, reason: prediction.rewritten === undefined ? "unparsed" : "no-change", stats };
   }
 
   /** The prompt's inputs for a request at `offset` (exported for the benchmark through suggest). */

@@ -4,7 +4,7 @@
 // rewritten window into one edit.
 import type { EngineSequence } from "../engine/sequence";
 import type { TokenId, TokenStream } from "../engine/token-stream";
-import { suggestionFrom, type NextEditSuggestion } from "./editable-window";
+import { suggestionFrom, type EditableWindow, type NextEditSuggestion } from "./editable-window";
 import type { NextEditFormat, NextEditInput, NextEditPrompt } from "./prompt-format";
 
 export interface PredictStats {
@@ -49,11 +49,16 @@ export async function predictNextEdit(
       stopReason: result.stopReason,
     };
     if (result.stopReason === "cancelled") return { stats };
-    const rewritten = format.parse(result.text, result.stopReason !== "maxTokens");
-    if (rewritten === undefined) return { stats };
-    const suggestion = suggestionFrom(fitted.input.window, rewritten);
-    return { rewritten, stats, ...(suggestion ? { suggestion } : {}) };
+    return { ...interpret(format, fitted.input.window, result.text, result.stopReason !== "maxTokens"), stats };
   });
+}
+
+/** The format's parse of the generated text, and the edit that turns the window into it. */
+export function interpret(format: NextEditFormat, window: EditableWindow, generated: string, complete: boolean): Omit<Prediction, "stats"> {
+  const rewritten = format.parse(generated, complete);
+  if (rewritten === undefined) return {};
+  const suggestion = suggestionFrom(window, rewritten);
+  return { rewritten, ...(suggestion ? { suggestion } : {}) };
 }
 
 /**

@@ -54,6 +54,11 @@ export interface NextEditFormat {
    * markers missing). `complete` says whether generation ended by itself (not at the token limit).
    */
   parse(generated: string, complete: boolean): string | undefined;
+  /**
+   * What a model trained on this format generates (after answerPrefix) for a rewritten region: the
+   * inverse of parse. The scripted seam (PINCER_NEXT_EDIT_SCRIPT) answers with it, so parse runs on it.
+   */
+  answer(rewritten: string): string;
 }
 
 /** The family a model's names point to: `zeta` → Zeta; `sweep` or `next-edit` → Sweep; else the general prompt. */
@@ -68,4 +73,10 @@ export function familyOfModel(names: readonly (string | undefined)[], setting: N
 /** The user's cursor inside the window, as one marker. */
 export function withCursor(window: EditableWindow, marker: string): string {
   return window.text.slice(0, window.cursor) + marker + window.text.slice(window.cursor);
+}
+
+/** The whole prompt as text (chat turns, then the parts), as the scripted seam records it. */
+export function promptText(prompt: NextEditPrompt): string {
+  const parts = prompt.parts.map((part) => (typeof part === "string" ? part : part.special)).join("");
+  return [prompt.system, prompt.user, parts].filter((text): text is string => text !== undefined).join("\n\n");
 }

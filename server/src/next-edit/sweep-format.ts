@@ -31,4 +31,6 @@ export const sweepFormat: NextEditFormat = {
     if (end === -1 && !complete) return undefined;
     return (end === -1 ? generated : generated.slice(0, end)).replace(/\n$/, "");
   },
+  // The section ends with the separator, a special token: generation stops on it and it adds no text.
+  answer: (rewritten) => `${rewritten}\n`,
 };

@@ -43,6 +43,7 @@ export const zetaFormat: NextEditFormat = {
     if (end === -1) return undefined;
     return generated.slice(0, end).replace(/\n$/, "").replaceAll(ZETA_CURSOR, "");
   },
+  answer: (rewritten) => `${rewritten}\n${ZETA_REGION_END}`,
 };
 
 /** The excerpt up to and including the region's start marker line. */
