@@ -3,11 +3,14 @@
 // So the suggestion is a decoration: the lines it replaces are highlighted (and marked in the
 // overview ruler) with the new text after them; Tab jumps there, Tab again accepts, Escape dismisses.
 // One suggestion at a time; asked after a pause in the typing (nextEdit.debounceMs), and cancelled
-// by the next keystroke. Tab is left to the suggest widget and ghost text while they are showing.
+// by the next keystroke. Tab is left to the suggest widget and ghost text while they are showing,
+// and no suggestion is shown while the suggest widget is seen open (suggest-widget.ts says how far
+// an extension can see it).
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { NextEditRequest, type NextEditResponse } from "../../server/src/protocol";
 import { nextEditDebounceMs, nextEditEnabled } from "./settings";
+import { onSuggestWidgetSeen, suggestWidgetSeenOpen } from "./suggest-widget";
 
 export const NEXT_EDIT_CONTEXT = "pincer.nextEditVisible";
 const PREVIEW_CHARS = 80;
@@ -59,8 +62,10 @@ export function registerNextEdit(client: Pick<LanguageClient, "sendRequest">): v
       .catch(() => undefined);
     if (pending === source) pending = undefined;
     source.dispose();
-    // A keystroke meanwhile, another editor, or no edit: nothing to show.
+    // A keystroke meanwhile, another editor, or no edit: nothing to show. Nor while IntelliSense is
+    // open: the user is choosing a completion, and Tab is the widget's (suggest-widget.ts).
     if (!response?.edit || source.token.isCancellationRequested || response.version !== document.version || vscode.window.activeTextEditor !== editor) return;
+    if (suggestWidgetSeenOpen(document)) return;
     const { start, end } = response.edit.range;
     show({ editor, version: document.version, range: new vscode.Range(start.line, start.character, end.line, end.character), newText: response.edit.newText });
   };
@@ -106,6 +111,10 @@ export function registerNextEdit(client: Pick<LanguageClient, "sendRequest">): v
         timer = undefined;
         void ask(editor);
       }, nextEditDebounceMs());
+    }),
+    // IntelliSense opened over a suggestion (Ctrl+Space): the suggestion goes.
+    onSuggestWidgetSeen((document) => {
+      if (shown?.editor.document === document) clear();
     }),
     vscode.window.onDidChangeActiveTextEditor(() => {
       cancelPending();

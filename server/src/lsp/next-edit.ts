@@ -4,7 +4,7 @@ import type { Connection, TextDocuments } from "vscode-languageserver";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { EditHistory } from "../next-edit/edit-history";
 import { nextEditModel, NextEditService } from "../next-edit/next-edit-service";
-import { scriptedNextEditsFromEnv, type ScriptedNextEdits } from "../next-edit/scripted-next-edit";
+import { NEXT_EDIT_SCRIPT_ENV, scriptedNextEditsFromEnv, type ScriptedNextEdits } from "../next-edit/scripted-next-edit";
 import { NextEditRequest, type NextEditParams, type NextEditResponse } from "../protocol";
 import { toAbortSignal } from "./cancellation";
 import type { ServerContext } from "./context";
@@ -22,7 +22,11 @@ export function registerNextEdit(connection: Connection, documents: TextDocument
     history,
     openDocuments: () => documents.all().map((d) => ({ uri: d.uri, languageId: d.languageId, text: d.getText() })),
     // The test seam, read once on first use; a malformed script fails each request with its message.
-    scripted: () => (scripted ??= scriptedNextEditsFromEnv()),
+    scripted: () =>
+      (scripted ??= scriptedNextEditsFromEnv().then((found) => {
+        if (found) context.log("warn", `Next edit: ${NEXT_EDIT_SCRIPT_ENV} is set; suggestions come from ${process.env[NEXT_EDIT_SCRIPT_ENV]}, not from a model (test seam).`);
+        return found;
+      })),
   });
   let latest: AbortController | undefined;
 
