@@ -14,6 +14,7 @@ import { askCommand, explainFileCommand, runTaskCommand } from "./commands/palet
 import { selectModelCommand } from "./commands/select-model";
 import { registerDiffReview } from "./diff-review";
 import { registerCursorHints } from "./inline-completion-middleware";
+import { registerNextEdit } from "./next-edit";
 import { createLanguageClient } from "./language-client";
 import { registerRemoteConsent } from "./remote-consent";
 import { PincerStatusBar } from "./status-bar";
@@ -39,6 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerChat(context, languageClient),
     registerRemoteConsent(context, languageClient),
     registerCursorHints(languageClient),
+    registerNextEdit(languageClient),
     registerMcp(languageClient, context.secrets),
     registerReportSecrets(languageClient, context.secrets),
     languageClient.onNotification(StatusNotification, (status: StatusParams) => statusBar.show(status)),

@@ -6,9 +6,12 @@ import * as vscode from "vscode";
 import type { LanguageClient, Middleware } from "vscode-languageclient/node";
 import { CompletionCursorNotification, type CompletionCursorParams } from "../../server/src/protocol";
 import { completionDebounceMs, completionEnabledFor } from "./settings";
+import { noteInlineCompletionRequest } from "./suggest-widget";
 
 export const inlineCompletionMiddleware: Middleware = {
   provideInlineCompletionItems: async (document, position, context, token, next) => {
+    // Before any switch: next-edit suggestions need this even where ghost text is off.
+    noteInlineCompletionRequest(document, context);
     if (!completionEnabledFor(document)) return null;
     const delay = completionDebounceMs();
     if (delay > 0 && !(await waitUnlessCancelled(delay, token))) return null;

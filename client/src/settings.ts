@@ -30,3 +30,12 @@ export function completionEnabledFor(document: vscode.TextDocument): boolean {
 export function completionDebounceMs(): number {
   return Math.max(0, vscode.workspace.getConfiguration("pincer.completion").get<number>("debounceMs", SETTINGS_SCHEMA["pincer.completion.debounceMs"].default));
 }
+
+/** Next-edit suggestions are on (`pincer.nextEdit.enabled`). */
+export function nextEditEnabled(): boolean {
+  return vscode.workspace.getConfiguration("pincer.nextEdit").get<boolean>("enabled", SETTINGS_SCHEMA["pincer.nextEdit.enabled"].default);
+}
+
+export function nextEditDebounceMs(): number {
+  return Math.max(0, vscode.workspace.getConfiguration("pincer.nextEdit").get<number>("debounceMs", SETTINGS_SCHEMA["pincer.nextEdit.debounceMs"].default));
+}

@@ -32,6 +32,8 @@ export const RANKS: Readonly<Record<string, number>> = {
   chat: 6,
   completion: 6,
   actions: 7,
+  // Next-edit suggestions: tree-sitter context from index/, the path the model sees from completion/.
+  "next-edit": 7,
   tasks: 8,
   mcp: 7,
   agent: 8,

@@ -33,7 +33,7 @@ describe("LSP server (real connection)", function () {
   it("advertises what exists: inline completion and the pincer extensions", () => {
     const caps = server.initializeResult.capabilities;
     assert.equal(caps.inlineCompletionProvider, true);
-    assert.deepEqual(caps.experimental, { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true, agent: true } });
+    assert.deepEqual(caps.experimental, { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true, agent: true, nextEdit: true } });
     assert.equal(server.initializeResult.serverInfo?.name, "pincer");
   });
 

@@ -32,6 +32,9 @@ export class ModelFileError extends PincerError {
 export interface ModelFacts {
   path: string;
   name: string;
+  /** general.name and general.basename from the GGUF header, when present (a next-edit model is recognised by them). */
+  metadataName?: string;
+  metadataBasename?: string;
   sizeBytes: number;
   architecture: string;
   parameters?: string;
@@ -91,6 +94,8 @@ export async function inspectModelFile(filePath: string, llama: Llama | undefine
   const facts: ModelFacts = {
     path: filePath,
     name: modelDisplayName(filePath),
+    ...(stringOrUndefined(info.metadata.general?.name) ? { metadataName: stringOrUndefined(info.metadata.general?.name) } : {}),
+    ...(stringOrUndefined(info.metadata.general?.basename) ? { metadataBasename: stringOrUndefined(info.metadata.general?.basename) } : {}),
     sizeBytes: stat.size,
     architecture,
     parameters: stringOrUndefined(info.metadata.general?.size_label),

@@ -16,7 +16,8 @@ import { withBaseThreads } from "./thread-split";
 import { TokenStream, type StreamHooks } from "./token-stream";
 import { toFunctions, toToolHistory, untaggedToolCalls, type ToolChatResult, type ToolChatTurn, type ToolSpec } from "./tool-chat";
 
-export type SequenceSlot = "completion" | "chat" | "agent";
+export type SequenceSlot = "completion" | "chat" | "agent" | "nextEdit";
+/** The main model's sequences by default; "nextEdit" is added only while next edits use the main model (one more KV cache). */
 export const SEQUENCE_SLOTS: readonly SequenceSlot[] = ["completion", "chat", "agent"];
 
 export interface GenerateOptions {

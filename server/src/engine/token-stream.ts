@@ -31,6 +31,8 @@ export interface StreamOptions {
   seed?: number;
   /** Looked at after each token with all text generated so far; true stops generation. */
   shouldStop?: (text: string) => boolean;
+  /** Tokens that end generation like end-of-text (special tokens a format uses as separators); not kept in the text. */
+  stopTokens?: readonly TokenId[];
   /**
    * Constrains sampling so the generated text can only be JSON matching the grammar's schema, with
    * whole-character tokens only (so the answer closes within grammar.maxTokens).
@@ -140,7 +142,7 @@ export class TokenStream {
           stopReason = "cancelled";
           break;
         }
-        if (this.model.isEogToken(token)) {
+        if (this.model.isEogToken(token) || options.stopTokens?.includes(token)) {
           stopReason = "eos";
           break;
         }

@@ -42,8 +42,8 @@ export class ModelHost {
       calibrationStore?: ThreadCalibrationStore;
       onStatus?: (status: HostStatus) => void;
       onLoadProgress?: LoadProgressListener;
-      /** Features the loaded model serves (default: all). */
-      slots?: readonly SequenceSlot[];
+      /** Features the loaded model serves (default: completion, chat, agent); a function reads them from the settings. */
+      slots?: readonly SequenceSlot[] | ((settings: PincerSettings) => readonly SequenceSlot[]);
       /** What "no model is selected" tells the person to do in this host (default: the VS Code command). */
       noModelMessage?: string;
       /** The person's messages in their UI language (default: English). */
@@ -70,14 +70,16 @@ export class ModelHost {
       this.setStatus({ state: error instanceof NoModelError ? "no-model" : "error", message: errorText(error) });
       return;
     }
-    const key = JSON.stringify([modelPath, settings.gpu, settings.gpuLayers, settings.threads, settings.contextSize]);
+    const slots = typeof this.options.slots === "function" ? this.options.slots(settings) : this.options.slots;
+    // A change of features reloads too: each sequence is a KV cache of the context's size.
+    const key = JSON.stringify([modelPath, settings.gpu, settings.gpuLayers, settings.threads, settings.contextSize, slots ?? null]);
     if (key === this.loadedKey && this.engine) return;
     if (this.loading?.key === key) {
       await this.loading.done;
       return;
     }
     this.loading?.controller.abort();
-    await this.load(key, modelPath, settings);
+    await this.load(key, modelPath, settings, slots);
   }
 
   /** The loaded engine, waiting for a load in progress (until `signal` aborts); a clear error when there is none. */
@@ -108,7 +110,7 @@ export class ModelHost {
     await this.unload();
   }
 
-  private async load(key: string, modelPath: string, settings: PincerSettings): Promise<void> {
+  private async load(key: string, modelPath: string, settings: PincerSettings, slots: readonly SequenceSlot[] | undefined): Promise<void> {
     const controller = new AbortController();
     const progress = this.options.onLoadProgress ?? (() => undefined);
     const displayName = modelPath.split(/[\\/]/).pop()?.replace(/\.gguf$/i, "");
@@ -125,7 +127,7 @@ export class ModelHost {
         settings,
         log: this.options.log,
         calibrationStore: this.options.calibrationStore,
-        slots: this.options.slots,
+        slots,
         signal: controller.signal,
         onProgress: (fraction, message) => progress({ kind: "report", fraction, message }),
         onActivity: (active) => {

@@ -12,6 +12,8 @@ export interface ServerContext {
   host: ModelHost;
   /** Holds the separate completion model when `completion.model` is set; idle otherwise. */
   completionHost: ModelHost;
+  /** Holds the separate next-edit model when `nextEdit.model` is set and next edits are on; idle otherwise. */
+  nextEditHost: ModelHost;
   settings(): PincerSettings;
   /** VS Code's display language from initialize (e.g. "zh-cn"); undefined before it or when not sent. */
   locale(): string | undefined;

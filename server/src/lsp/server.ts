@@ -36,6 +36,9 @@ import type { ServerContext } from "./context";
 import { AgentWritesInFlight, registerEditorWrites } from "./editor-writes";
 import { registerGitRequests } from "./git-requests";
 import { registerInlineCompletion } from "./inline-completion";
+import { registerNextEdit } from "./next-edit";
+import { SEQUENCE_SLOTS } from "../engine/sequence";
+import { nextEditModel, separateNextEditSettings } from "../next-edit/next-edit-service";
 import { workDoneLoadProgress } from "./load-progress";
 import { registerModelRequests } from "./models";
 import { registerOcr } from "./ocr";
@@ -105,6 +108,8 @@ export function serveLanguageServer(connection: Connection): Connection {
     onStatus: () => void sendStatus(),
     onLoadProgress: workDoneLoadProgress(connection, () => progressSupported),
     calibrationStore,
+    // Next edits on the main model need a sequence of their own (not the completion's or chat's KV cache).
+    slots: (next) => (next.nextEdit.enabled && !nextEditModel(next).separate ? [...SEQUENCE_SLOTS, "nextEdit"] : SEQUENCE_SLOTS),
   });
   const completionHost = new ModelHost({
     log,
@@ -115,8 +120,17 @@ export function serveLanguageServer(connection: Connection): Connection {
       if (status.state === "error") log("error", `Completion model: ${status.message ?? "failed to load"}`);
     },
   });
+  // The separate next-edit model (nextEdit.model), or none: idle.
+  const nextEditHost = new ModelHost({
+    log,
+    slots: ["nextEdit"],
+    calibrationStore,
+    onStatus: (status) => {
+      if (status.state === "error") log("error", `Next-edit model: ${status.message ?? "failed to load"}`);
+    },
+  });
   const configureAll = async (next: PincerSettings): Promise<void> => {
-    await Promise.all([host.configure(next), completionHost.configure(separateModelSettings(next))]);
+    await Promise.all([host.configure(next), completionHost.configure(separateModelSettings(next)), nextEditHost.configure(separateNextEditSettings(next))]);
   };
   const detectSandbox = () => detectCommandSandbox({ setting: settings.agent.sandbox });
   // The status bar shows it; a missing sandbox is said once per change (log and status), not per command.
@@ -133,6 +147,7 @@ export function serveLanguageServer(connection: Connection): Connection {
     log,
     host,
     completionHost,
+    nextEditHost,
     settings: () => settings,
     locale: () => uiLocale,
     remote,
@@ -187,7 +202,7 @@ export function serveLanguageServer(connection: Connection): Connection {
         // Folders added or removed later reach the server (workspace/didChangeWorkspaceFolders); the
         // person's file operations reach the editor-write journal (workspace/didCreateFiles, …).
         workspace: { workspaceFolders: { supported: true, changeNotifications: true }, fileOperations: { didCreate: ALL_FILES, didDelete: ALL_FILES, didRename: ALL_FILES } },
-        experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true, agent: true } },
+        experimental: { pincer: { chat: true, downloadModel: true, listModels: true, status: true, completionStats: true, agent: true, nextEdit: true } },
       },
     };
   });
@@ -231,6 +246,7 @@ export function serveLanguageServer(connection: Connection): Connection {
   });
 
   registerInlineCompletion(checked, documents, context);
+  registerNextEdit(checked, documents, context);
   const mcp = registerMcp(checked, context, () => storageDir ?? defaultCacheDir());
   registerChat(checked, context, mcp);
   registerModelRequests(checked, context);
@@ -256,7 +272,7 @@ export function serveLanguageServer(connection: Connection): Connection {
   connection.onShutdown(async () => {
     remote.dispose();
     stopTaskDiagnostics();
-    await Promise.all([host.dispose(), completionHost.dispose(), disposeSharedOcr(), codebase?.service.dispose(), mcp.close(), disposeVoice()]);
+    await Promise.all([host.dispose(), completionHost.dispose(), nextEditHost.dispose(), disposeSharedOcr(), codebase?.service.dispose(), mcp.close(), disposeVoice()]);
   });
 
   documents.listen(connection);

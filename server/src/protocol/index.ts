@@ -15,3 +15,4 @@ export * from "./remote";
 export * from "./codebase";
 export * from "./mcp";
 export * from "./report";
+export * from "./next-edit";

@@ -18,6 +18,10 @@ export const MCP_READ_ONLY_HINT_SETTINGS = ["ignore", "trust"] as const;
 /** The chat's answer language: the UI language (auto), or one named. */
 export const CHAT_LANGUAGE_SETTINGS = ["auto", "en", "zh-cn"] as const;
 
+/** Next-edit prompt formats: read from the model's name (auto), or one family's trained format. */
+export const NEXT_EDIT_FORMATS = ["auto", "zeta", "sweep", "generic"] as const;
+
+export type NextEditFormatSetting = (typeof NEXT_EDIT_FORMATS)[number];
 export type GpuSetting = (typeof GPU_SETTINGS)[number];
 export type AgentProfile = (typeof AGENT_PROFILES)[number];
 export type ToolPermission = (typeof TOOL_PERMISSIONS)[number];
@@ -112,6 +116,35 @@ export const SETTINGS_SCHEMA = {
     markdownDescription:
       "Time budget in milliseconds for the first suggestion after the cursor moves to a new place. Its prompt is sized to the model's measured speed; the full prompt is then evaluated in the background while you read, so the next suggestion there has full context. `0`: always evaluate the full prompt first.",
   },
+  "pincer.nextEdit.enabled": {
+    type: "boolean",
+    default: false,
+    order: 56,
+    markdownDescription:
+      "Suggest the next related edit anywhere near your last edit (rename a parameter, and its uses follow). Shown as highlighted lines with the new text beside them and a mark in the overview ruler: **Tab** jumps to it, **Tab** again accepts, **Escape** dismisses. Best with a next-edit model (`pincer.nextEdit.model`); the main model is a fallback of lower quality.",
+  },
+  "pincer.nextEdit.model": {
+    type: "string",
+    default: "",
+    order: 57,
+    markdownDescription:
+      "A model trained for next-edit suggestions (a `.gguf` path, `hf:` URI or URL), e.g. Zed's Zeta or Sweep's Next-Edit; its prompt format is chosen from its name. Empty: the main model with a general prompt (lower quality). When set, it stays loaded beside the main model.",
+  },
+  "pincer.nextEdit.format": {
+    type: "string",
+    default: "auto",
+    enum: NEXT_EDIT_FORMATS,
+    order: 58,
+    markdownDescription: "The prompt format of the next-edit model. `auto`: from the model's name (`zeta` → Zeta, `sweep`/`next-edit` → Sweep, anything else → the general prompt).",
+  },
+  "pincer.nextEdit.debounceMs": {
+    type: "integer",
+    default: 400,
+    minimum: 0,
+    order: 59,
+    description: "Milliseconds to wait after an edit before asking for the next edit; typing on cancels the wait.",
+  },
+  "pincer.nextEdit.maxTokens": { type: "integer", default: 384, minimum: 16, order: 60, description: "Longest rewrite of the editable region a next-edit suggestion may generate, in tokens." },
   "pincer.agent.maxSteps": {
     type: "integer",
     default: 30,
@@ -262,7 +295,7 @@ export const SETTINGS_SCHEMA = {
   "pincer.voice.model": {
     type: "string",
     default: "base",
-    order: 60,
+    order: 65,
     markdownDescription:
       "Speech model for **Pincer: Dictate**: `base` (Whisper base, multilingual, 148 MB), `small` (488 MB, better Chinese, about 3× slower) or the path of a whisper.cpp ggml `.bin` file. Downloaded only after you agree; audio never leaves this machine.",
   },
@@ -270,14 +303,14 @@ export const SETTINGS_SCHEMA = {
     type: "string",
     enum: ["auto", "zh", "en"],
     default: "auto",
-    order: 61,
+    order: 66,
     markdownDescription: "Language of dictation: `auto` detects it (Chinese, English, or a mix), `zh` or `en` fix it.",
   },
   "pincer.voice.recorder": {
     type: "string",
     enum: ["auto", "arecord", "sox", "ffmpeg"],
     default: "auto",
-    order: 62,
+    order: 67,
     markdownDescription: "Program that records the microphone: `auto` takes the first found (Linux: arecord, sox, ffmpeg; macOS and Windows: sox, ffmpeg).",
   },
   "pincer.voice.silenceSeconds": {
@@ -285,7 +318,7 @@ export const SETTINGS_SCHEMA = {
     default: 1.5,
     minimum: 0.5,
     maximum: 10,
-    order: 63,
+    order: 68,
     markdownDescription: "Seconds of silence after speech that end a dictation.",
   },
 } as const satisfies Record<`pincer.${string}`, SettingSchema>;

@@ -8,6 +8,7 @@ import {
   GPU_SETTINGS,
   MCP_READ_ONLY_HINT_SETTINGS,
   MCP_TOOL_SETTINGS,
+  NEXT_EDIT_FORMATS,
   SETTINGS_SCHEMA,
   TOOL_PERMISSIONS,
   type AgentProfile,
@@ -16,10 +17,24 @@ import {
   type GpuSetting,
   type McpReadOnlyHintSetting,
   type McpToolSetting,
+  type NextEditFormatSetting,
   type ToolPermission,
 } from "./settings-schema";
 
 export * from "./settings-schema";
+
+/** Next-edit suggestions: the related edit that follows the last one, anywhere near it. */
+export interface NextEditSettings {
+  enabled: boolean;
+  /** A model trained for next edits; empty uses the main model with the general prompt (lower quality). */
+  model: string;
+  /** The prompt format; "auto" reads it from the model's name. */
+  format: NextEditFormatSetting;
+  /** Milliseconds the client waits after an edit before asking. */
+  debounceMs: number;
+  /** Longest rewrite of the editable region, in tokens. */
+  maxTokens: number;
+}
 
 export interface AgentSettings {
   maxSteps: number;
@@ -72,6 +87,7 @@ export interface PincerSettings {
     /** The answer language: "auto" follows the UI language (chat/answer-language.ts). */
     language: ChatLanguageSetting;
   };
+  nextEdit: NextEditSettings;
   agent: AgentSettings;
   voice: VoiceSettings;
   /** The codebase index (lexical + semantic search over the workspace, kept in Pincer's storage). */
@@ -119,6 +135,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
   const completion = isRecord(raw.completion) ? raw.completion : {};
   const agent = isRecord(raw.agent) ? raw.agent : {};
   const voice = isRecord(raw.voice) ? raw.voice : {};
+  const nextEdit = isRecord(raw.nextEdit) ? raw.nextEdit : {};
   const index = isRecord(raw.index) ? raw.index : {};
   const mcp = isRecord(raw.mcp) ? raw.mcp : {};
   return {
@@ -140,6 +157,13 @@ export function normalizeSettings(input: unknown): PincerSettings {
           : DEFAULT_SETTINGS.completion.firstSuggestionMs,
     },
     chat: { language: oneOf(isRecord(raw.chat) ? raw.chat.language : undefined, CHAT_LANGUAGE_SETTINGS, DEFAULT_SETTINGS.chat.language) },
+    nextEdit: {
+      enabled: typeof nextEdit.enabled === "boolean" ? nextEdit.enabled : DEFAULT_SETTINGS.nextEdit.enabled,
+      model: typeof nextEdit.model === "string" ? nextEdit.model.trim() : DEFAULT_SETTINGS.nextEdit.model,
+      format: oneOf(nextEdit.format, NEXT_EDIT_FORMATS, DEFAULT_SETTINGS.nextEdit.format),
+      debounceMs: typeof nextEdit.debounceMs === "number" && nextEdit.debounceMs >= 0 && Number.isFinite(nextEdit.debounceMs) ? Math.floor(nextEdit.debounceMs) : DEFAULT_SETTINGS.nextEdit.debounceMs,
+      maxTokens: Math.max(16, positiveInt(nextEdit.maxTokens, DEFAULT_SETTINGS.nextEdit.maxTokens)),
+    },
     agent: {
       maxSteps: positiveInt(agent.maxSteps, DEFAULT_SETTINGS.agent.maxSteps),
       maxTokens: positiveInt(agent.maxTokens, DEFAULT_SETTINGS.agent.maxTokens),
