@@ -3,7 +3,8 @@
 // memory estimate needs. Sizes are the files' sizes as the hub lists them (rounded to MB); they are shown
 // before the person agrees to a download and are not used to verify anything (sha256 is).
 
-export type CatalogRole = "model" | "embedding";
+/** Which setting a download fills: pincer.model, pincer.completion.model or pincer.index.embeddingModel. */
+export type CatalogRole = "model" | "completion" | "embedding";
 
 export interface CatalogEntry {
   /** Stable id: the CLI's JSON, the welcome view's command links and the walkthrough use it. */
@@ -61,6 +62,17 @@ export const CATALOG: readonly CatalogEntry[] = [
     kvBytesPerToken: 2 * 28 * 4 * 128 * 2,
     contextTokens: 8192,
     sequences: 3,
+  },
+  {
+    id: "qwen2.5-coder-0.5b-base",
+    label: "Qwen2.5-Coder 0.5B base (Q8_0) for completion",
+    role: "completion",
+    uri: "hf:ggml-org/Qwen2.5-Coder-0.5B-Q8_0-GGUF/qwen2.5-coder-0.5b-q8_0.gguf",
+    sizeBytes: 531_000_000,
+    purpose: "a separate fast fill-in-the-middle model for inline completion beside a larger chat model (sets pincer.completion.model)",
+    kvBytesPerToken: 2 * 24 * 2 * 64 * 2,
+    contextTokens: 8192,
+    sequences: 1,
   },
   {
     id: "nomic-embed-text-v1.5",

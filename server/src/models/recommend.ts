@@ -36,13 +36,16 @@ export function recommendModels(input: RecommendInput): RecommendedModel[] {
       expectedMemoryBytes: memory,
       fit,
       fitReason: reason,
-      ...(basis && entry.role === "model" ? { tokensPerSecond: round1(estimateTokensPerSecond(basis, entry.sizeBytes)), speedSource: basis.source } : {}),
+      ...(basis && entry.role !== "embedding" ? { tokensPerSecond: round1(estimateTokensPerSecond(basis, entry.sizeBytes)), speedSource: basis.source } : {}),
       recommended: false,
       ...(downloaded ? { downloadedPath: downloaded.path } : {}),
     };
   });
   markRecommended(models.filter((m) => m.role === "model"));
   markRecommended(models.filter((m) => m.role === "embedding"));
+  // A separate completion model is worth its memory only beside a chat model much larger than it.
+  const chat = models.find((m) => m.role === "model" && m.recommended);
+  if (chat && chat.sizeBytes >= 3 * (models.find((m) => m.role === "completion")?.sizeBytes ?? Infinity)) markRecommended(models.filter((m) => m.role === "completion"));
   return models;
 }
 
@@ -67,7 +70,7 @@ export function judgeFit(memory: number, machine: MachineFacts): { fit: ModelFit
  */
 function markRecommended(models: RecommendedModel[]): void {
   const fitting = models.filter((m) => m.fit === "gpu" || m.fit === "cpu").sort((a, b) => a.sizeBytes - b.sizeBytes);
-  const comfortable = fitting.filter((m) => m.role === "embedding" || (m.tokensPerSecond ?? 0) >= MIN_COMFORTABLE_TOKENS_PER_SECOND);
+  const comfortable = fitting.filter((m) => m.role !== "model" || (m.tokensPerSecond ?? 0) >= MIN_COMFORTABLE_TOKENS_PER_SECOND);
   const pick = comfortable.at(-1) ?? fitting[0];
   if (pick) pick.recommended = true;
 }

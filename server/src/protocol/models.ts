@@ -70,7 +70,8 @@ export type ModelFit = "gpu" | "cpu" | "tight" | "too-large";
 export interface RecommendedModel {
   id: string;
   label: string;
-  role: "model" | "embedding";
+  /** The setting a download fills: pincer.model, pincer.completion.model, pincer.index.embeddingModel. */
+  role: "model" | "completion" | "embedding";
   uri: string;
   purpose: string;
   sizeBytes: number;
