@@ -21,7 +21,8 @@ if (withCuda) binaryPackages.push(`${llamaPlatform}-cuda`, `${llamaPlatform}-cud
 const shipped = new Set(["package.json", "README.md", "CHANGELOG.md", "LICENSE", "dist", "media", "syntaxes", "node_modules"]);
 const installedBinaries = readdirSync(path.join("node_modules", "@node-llama-cpp"));
 const ignore = [
-  ...readdirSync(".").filter((entry) => !shipped.has(entry)).map((entry) => (statSync(entry).isDirectory() ? `${entry}/**` : entry)),
+  // package.nls*.json: the manifest's %key% strings, per display language.
+  ...readdirSync(".").filter((entry) => !shipped.has(entry) && !/^package\.nls(\.[a-z-]+)?\.json$/.test(entry)).map((entry) => (statSync(entry).isDirectory() ? `${entry}/**` : entry)),
   "dist/**/*.map",
   // Binaries for other platforms and backends, and llama.cpp's build sources (never built at run time).
   ...installedBinaries.filter((name) => !binaryPackages.includes(name)).map((name) => `node_modules/@node-llama-cpp/${name}/**`),

@@ -11,6 +11,7 @@ import { reindexCodebaseCommand } from "./commands/reindex-codebase";
 import { ocrDocumentCommand } from "./commands/ocr-document";
 import { askCommand, explainFileCommand, runTaskCommand } from "./commands/palette-tasks";
 import { selectModelCommand } from "./commands/select-model";
+import { publishStatus, registerFirstRun } from "./first-run";
 import { registerDiffReview } from "./diff-review";
 import { registerCursorHints } from "./inline-completion-middleware";
 import { createLanguageClient } from "./language-client";
@@ -37,7 +38,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerRemoteConsent(context, languageClient),
     registerCursorHints(languageClient),
     registerMcp(languageClient, context.secrets),
-    languageClient.onNotification(StatusNotification, (status: StatusParams) => statusBar.show(status)),
+    registerFirstRun(languageClient),
+    languageClient.onNotification(StatusNotification, (status: StatusParams) => {
+      statusBar.show(status);
+      publishStatus(status);
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void languageClient.sendNotification(TrustNotification, { trusted: true })),
     vscode.commands.registerCommand("pincer.selectModel", () => selectModelCommand(languageClient)),
     vscode.commands.registerCommand("pincer.downloadModel", () => downloadModelCommand(languageClient)),

@@ -4,13 +4,23 @@ import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
 import { WorkDoneProgress, type LanguageClient, type WorkDoneProgressReport } from "vscode-languageclient/node";
 import { DownloadModelRequest, RECOMMENDED_EMBEDDING_MODEL, RECOMMENDED_MODEL, type DownloadModelParams, type DownloadModelResult } from "../../../server/src/protocol";
-import { setEmbeddingModelSetting, setModelSetting } from "../settings";
+import { setEmbeddingModelSetting, setModelSetting, setRoleSetting } from "../settings";
 
-export async function downloadModelCommand(client: LanguageClient, preset?: string): Promise<void> {
-  const uri = preset ?? (await chooseUri());
+/** A download chosen elsewhere (the first-run choice): its size and memory for the consent, and the setting it fills. */
+export interface DownloadPreset {
+  uri: string;
+  sizeText: string;
+  role: "model" | "completion" | "embedding";
+  sha256?: string;
+}
+
+export async function downloadModelCommand(client: LanguageClient, preset?: string | DownloadPreset): Promise<void> {
+  const chosen = typeof preset === "object" ? preset : undefined;
+  const uri = chosen?.uri ?? (typeof preset === "string" ? preset : await chooseUri());
   if (!uri) return;
-  const size =
-    uri === RECOMMENDED_MODEL.uri
+  const size = chosen
+    ? ` (${chosen.sizeText})`
+    : uri === RECOMMENDED_MODEL.uri
       ? ` (about ${(RECOMMENDED_MODEL.approximateBytes / 1e9).toFixed(1)} GB)`
       : uri === RECOMMENDED_EMBEDDING_MODEL.uri
         ? ` (about ${Math.round(RECOMMENDED_EMBEDDING_MODEL.approximateBytes / 1e6)} MB, for codebase search)`
@@ -33,7 +43,7 @@ export async function downloadModelCommand(client: LanguageClient, preset?: stri
         last = percentage;
       });
       try {
-        const params: DownloadModelParams & { workDoneToken: string } = { uri, workDoneToken: token };
+        const params: DownloadModelParams & { workDoneToken: string } = { uri, workDoneToken: token, ...(chosen?.sha256 ? { sha256: chosen.sha256 } : {}) };
         return await client.sendRequest(DownloadModelRequest, params, cancellation);
       } finally {
         listener.dispose();
@@ -48,7 +58,8 @@ export async function downloadModelCommand(client: LanguageClient, preset?: stri
   );
   if (!result) return;
   // The embedding model goes to the codebase index; any other download becomes the chat model.
-  if (uri === RECOMMENDED_EMBEDDING_MODEL.uri) await setEmbeddingModelSetting(uri);
+  if (chosen) await setRoleSetting(chosen.role, uri);
+  else if (uri === RECOMMENDED_EMBEDDING_MODEL.uri) await setEmbeddingModelSetting(uri);
   else await setModelSetting(uri);
   const note = result.verified === "unverified" ? "no published checksum to compare with" : `sha256 verified (${result.verified})`;
   void vscode.window.showInformationMessage(`Pincer: downloaded ${result.path} — ${note}.`);
