@@ -15,7 +15,7 @@ interface Manifest {
     commands: { command: string; title: string }[];
     views: Record<string, { id: string; name: string; when?: string }[]>;
     viewsWelcome: { view: string; contents: string; when?: string }[];
-    walkthroughs: { id: string; title: string; description: string; steps: { id: string; title: string; description: string; media: { image: string; altText: string }; completionEvents: string[] }[] }[];
+    walkthroughs: { id: string; title: string; description: string; steps: { id: string; title: string; description: string; media: { svg: string; altText: string }; completionEvents: string[] }[] }[];
   };
 }
 
@@ -41,7 +41,8 @@ describe("first-run manifest", () => {
     assert.equal(walkthrough?.id, "pincer.firstRun");
     assert.deepEqual(walkthrough.steps.map((s) => s.id), ["pickModel", "tryCompletion", "askChat", "runAgent"]);
     for (const step of walkthrough.steps) {
-      assert.ok(existsSync(path.join(root, step.media.image)), step.media.image);
+      // `svg` (not `image`): VS Code inlines it, so its var(--vscode-*) colours follow the theme.
+      assert.ok(existsSync(path.join(root, step.media.svg)) && step.media.svg.endsWith(".svg"), step.media.svg);
       assert.ok(text(step.media.altText));
       assert.ok(step.completionEvents.length > 0 && step.completionEvents.every((e) => /^on(Context|Command|SettingChanged):/.test(e)), step.id);
     }
