@@ -2,11 +2,17 @@
 // them. Read fresh for every recommendation: free memory changes while VS Code runs.
 import { readFileSync } from "node:fs";
 import os from "node:os";
-import type { Llama } from "node-llama-cpp";
 import { backendName } from "../engine/backend";
 import type { MachineFacts } from "../protocol";
 
-export async function readMachineFacts(llama: Llama | undefined): Promise<MachineFacts> {
+/** What this needs of node-llama-cpp's Llama (only engine/ imports the library). */
+export interface GpuInfoSource {
+  gpu: Parameters<typeof backendName>[0];
+  getGpuDeviceNames(): Promise<string[]>;
+  getVramState(): Promise<{ total: number; free: number }>;
+}
+
+export async function readMachineFacts(llama: GpuInfoSource | undefined): Promise<MachineFacts> {
   const facts: MachineFacts = {
     cpus: os.cpus().length,
     ramTotalBytes: os.totalmem(),

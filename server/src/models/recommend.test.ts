@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { MachineFacts } from "../protocol";
 import { CATALOG, catalogEntry, expectedMemoryBytes, OVERHEAD_BYTES } from "./catalog";
+import { availableRamBytes } from "./machine";
 import { parseModelSpec } from "./model-spec";
 import { judgeFit, recommendModels } from "./recommend";
 import { basisFromCalibrations, basisFromProbe, estimateTokensPerSecond, PROBE_EFFICIENCY } from "./speed-estimate";
@@ -101,5 +102,12 @@ describe("speed estimate", () => {
 
   it("falls back to the memory probe at its documented efficiency", () => {
     assert.deepEqual(basisFromProbe(8e9), { bytesPerSecond: 8e9 * PROBE_EFFICIENCY, source: "memory-probe" });
+  });
+});
+
+describe("machine facts", () => {
+  it("counts the page cache the kernel gives back as available RAM (MemAvailable), not only MemFree", () => {
+    const meminfo = "MemTotal:       16000000 kB\nMemFree:          500000 kB\nMemAvailable:    9000000 kB\n";
+    assert.equal(availableRamBytes(meminfo), 9_000_000 * 1024);
   });
 });

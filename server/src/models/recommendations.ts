@@ -1,17 +1,16 @@
 // The façade of the first-run choice: gathers this machine's facts (RAM, GPU, VRAM), the speed basis
 // (thread calibrations, else a memory probe) and the models folder, and judges the catalog with them.
 // The LSP handler and `pincer models --recommended` both call this.
-import type { Llama } from "node-llama-cpp";
 import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
 import type { RecommendedModelsResult } from "../protocol";
-import { readMachineFacts } from "./machine";
+import { readMachineFacts, type GpuInfoSource } from "./machine";
 import { listLocalModels } from "./models-dir";
 import { recommendModels } from "./recommend";
 import { basisFromCalibrations, basisFromProbe, probeMemoryBandwidth, type SpeedBasis } from "./speed-estimate";
 
 export interface RecommendationOptions {
   /** The loaded backend, for the GPU and its VRAM; undefined: the CPU only. */
-  llama: Llama | undefined;
+  llama: GpuInfoSource | undefined;
   modelsDir: string;
   cacheDir?: string;
   /** Bytes/s of the memory probe; measured once per process when not given (tests pass a figure). */
