@@ -14,6 +14,13 @@ export interface DownloadPreset {
   sha256?: string;
 }
 
+/** File names of downloads in flight: their arrival in the models folder is this download, not an offline install. */
+const inFlight = new Set<string>();
+
+export function isDownloading(fileName: string): boolean {
+  return inFlight.has(fileName.toLowerCase());
+}
+
 export async function downloadModelCommand(client: LanguageClient, preset?: string | DownloadPreset): Promise<void> {
   const chosen = typeof preset === "object" ? preset : undefined;
   const uri = chosen?.uri ?? (typeof preset === "string" ? preset : await chooseUri());
@@ -31,6 +38,16 @@ export async function downloadModelCommand(client: LanguageClient, preset?: stri
     "Download",
   );
   if (agreed !== "Download") return;
+  const fileName = (uri.split("#")[0]!.split("/").at(-1) ?? uri).toLowerCase();
+  inFlight.add(fileName);
+  try {
+    await runDownload(client, uri, chosen);
+  } finally {
+    inFlight.delete(fileName);
+  }
+}
+
+async function runDownload(client: LanguageClient, uri: string, chosen: DownloadPreset | undefined): Promise<void> {
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: "Pincer", cancellable: true },
     async (progress, cancellation) => {
