@@ -12,6 +12,7 @@ import { reindexCodebaseCommand } from "./commands/reindex-codebase";
 import { ocrDocumentCommand } from "./commands/ocr-document";
 import { askCommand, explainFileCommand, runTaskCommand } from "./commands/palette-tasks";
 import { selectModelCommand } from "./commands/select-model";
+import { publishStatus, registerFirstRun } from "./first-run";
 import { registerDiffReview } from "./diff-review";
 import { registerCursorHints } from "./inline-completion-middleware";
 import { registerNextEdit } from "./next-edit";
@@ -43,7 +44,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerNextEdit(languageClient),
     registerMcp(languageClient, context.secrets),
     registerReportSecrets(languageClient, context.secrets),
-    languageClient.onNotification(StatusNotification, (status: StatusParams) => statusBar.show(status)),
+    registerFirstRun(languageClient),
+    languageClient.onNotification(StatusNotification, (status: StatusParams) => {
+      statusBar.show(status);
+      publishStatus(status);
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void languageClient.sendNotification(TrustNotification, { trusted: true })),
     vscode.commands.registerCommand("pincer.selectModel", () => selectModelCommand(languageClient)),
     vscode.commands.registerCommand("pincer.downloadModel", () => downloadModelCommand(languageClient)),

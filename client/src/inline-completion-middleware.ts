@@ -15,7 +15,11 @@ export const inlineCompletionMiddleware: Middleware = {
     if (!completionEnabledFor(document)) return null;
     const delay = completionDebounceMs();
     if (delay > 0 && !(await waitUnlessCancelled(delay, token))) return null;
-    return next(document, position, context, token);
+    const result = await next(document, position, context, token);
+    const items = Array.isArray(result) ? result : result?.items;
+    // The walkthrough's "try a completion" step is done once a suggestion was shown.
+    if (items && items.length > 0) void vscode.commands.executeCommand("setContext", "pincer.walkthrough.completionShown", true);
+    return result;
   },
 };
 

@@ -22,6 +22,12 @@ export async function setEmbeddingModelSetting(value: string): Promise<void> {
   await vscode.workspace.getConfiguration("pincer").update("index.embeddingModel", value, vscode.ConfigurationTarget.Global);
 }
 
+/** The setting a recommended model's role fills (user settings, as the other model settings). */
+export async function setRoleSetting(role: "model" | "completion" | "embedding", value: string): Promise<void> {
+  const key = role === "model" ? "model" : role === "completion" ? "completion.model" : "index.embeddingModel";
+  await vscode.workspace.getConfiguration("pincer").update(key, value, vscode.ConfigurationTarget.Global);
+}
+
 /** Inline completion is on for this document's language (the setting is language-overridable). */
 export function completionEnabledFor(document: vscode.TextDocument): boolean {
   return vscode.workspace.getConfiguration("pincer.completion", { languageId: document.languageId, uri: document.uri }).get<boolean>("enabled", SETTINGS_SCHEMA["pincer.completion.enabled"].default);

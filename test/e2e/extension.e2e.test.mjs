@@ -23,6 +23,8 @@ const PINCER_COMMANDS = [
   'Pincer: Ask…', 'Pincer: Explain File', 'Pincer: Run Task…',
   'Pincer: OCR Document to Markdown', 'Pincer: Re-index Codebase', 'Pincer: New Chat', 'Pincer: Open Chat History', 'Pincer: Focus on Chat View', 'View: Show Pincer',
   'Pincer: MCP Servers…', 'Pincer: Set Remote API Key…',
+  // First run: choosing a model changes user settings only, as Select Model… does.
+  'Pincer: Choose a Model for This Machine…', 'Pincer: Use an Existing GGUF File…', 'Pincer: Use a Remote Endpoint…',
 ];
 const RESTRICTED_WHY = 'Restricted Mode: this workspace is not trusted, so only read-only features run (no agent, no terminal).';
 

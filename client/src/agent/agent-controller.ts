@@ -92,6 +92,8 @@ export class AgentController implements vscode.Disposable {
     try {
       const result: AgentRunResult = await this.client.sendRequest(AgentRunRequest, params, cancel.token);
       view.finish({ result });
+      // The walkthrough's "run the agent" step is done.
+      void vscode.commands.executeCommand("setContext", "pincer.walkthrough.agentRan", true);
     } catch (error) {
       view.finish({ error: (error as Error).message, cancelled: cancel.token.isCancellationRequested });
     } finally {

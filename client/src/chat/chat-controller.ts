@@ -135,7 +135,11 @@ export class ChatController implements vscode.Disposable, AgentChatHost {
     this.view.post({ type: "busy", busy: false });
     void vscode.commands.executeCommand("setContext", "pincer.chat.generating", false);
     this.draft = "";
-    if ("result" in outcome) this.finish(user, assistant, outcome.result);
+    if ("result" in outcome) {
+      this.finish(user, assistant, outcome.result);
+      // The walkthrough's "ask in chat" step is done.
+      if (!stopped) void vscode.commands.executeCommand("setContext", "pincer.walkthrough.chatAnswered", true);
+    }
     else {
       // A turn that failed after its conversation was stored (a full disk) stays in that conversation.
       const stored = (outcome.error as Error & { data?: ChatErrorData }).data?.conversationId;

@@ -4,13 +4,30 @@ import { randomUUID } from "node:crypto";
 import * as vscode from "vscode";
 import { WorkDoneProgress, type LanguageClient, type WorkDoneProgressReport } from "vscode-languageclient/node";
 import { DownloadModelRequest, RECOMMENDED_EMBEDDING_MODEL, RECOMMENDED_MODEL, type DownloadModelParams, type DownloadModelResult } from "../../../server/src/protocol";
-import { setEmbeddingModelSetting, setModelSetting } from "../settings";
+import { setEmbeddingModelSetting, setModelSetting, setRoleSetting } from "../settings";
 
-export async function downloadModelCommand(client: LanguageClient, preset?: string): Promise<void> {
-  const uri = preset ?? (await chooseUri());
+/** A download chosen elsewhere (the first-run choice): its size and memory for the consent, and the setting it fills. */
+export interface DownloadPreset {
+  uri: string;
+  sizeText: string;
+  role: "model" | "completion" | "embedding";
+  sha256?: string;
+}
+
+/** File names of downloads in flight: their arrival in the models folder is this download, not an offline install. */
+const inFlight = new Set<string>();
+
+export function isDownloading(fileName: string): boolean {
+  return inFlight.has(fileName.toLowerCase());
+}
+
+export async function downloadModelCommand(client: LanguageClient, preset?: string | DownloadPreset): Promise<void> {
+  const chosen = typeof preset === "object" ? preset : undefined;
+  const uri = chosen?.uri ?? (typeof preset === "string" ? preset : await chooseUri());
   if (!uri) return;
-  const size =
-    uri === RECOMMENDED_MODEL.uri
+  const size = chosen
+    ? ` (${chosen.sizeText})`
+    : uri === RECOMMENDED_MODEL.uri
       ? vscode.l10n.t(" (about {0} GB)", (RECOMMENDED_MODEL.approximateBytes / 1e9).toFixed(1))
       : uri === RECOMMENDED_EMBEDDING_MODEL.uri
         ? vscode.l10n.t(" (about {0} MB, for codebase search)", Math.round(RECOMMENDED_EMBEDDING_MODEL.approximateBytes / 1e6))
@@ -22,6 +39,16 @@ export async function downloadModelCommand(client: LanguageClient, preset?: stri
     download,
   );
   if (agreed !== download) return;
+  const fileName = (uri.split("#")[0]!.split("/").at(-1) ?? uri).toLowerCase();
+  inFlight.add(fileName);
+  try {
+    await runDownload(client, uri, chosen);
+  } finally {
+    inFlight.delete(fileName);
+  }
+}
+
+async function runDownload(client: LanguageClient, uri: string, chosen: DownloadPreset | undefined): Promise<void> {
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: "Pincer", cancellable: true },
     async (progress, cancellation) => {
@@ -34,7 +61,7 @@ export async function downloadModelCommand(client: LanguageClient, preset?: stri
         last = percentage;
       });
       try {
-        const params: DownloadModelParams & { workDoneToken: string } = { uri, workDoneToken: token };
+        const params: DownloadModelParams & { workDoneToken: string } = { uri, workDoneToken: token, ...(chosen?.sha256 ? { sha256: chosen.sha256 } : {}) };
         return await client.sendRequest(DownloadModelRequest, params, cancellation);
       } finally {
         listener.dispose();
@@ -49,7 +76,8 @@ export async function downloadModelCommand(client: LanguageClient, preset?: stri
   );
   if (!result) return;
   // The embedding model goes to the codebase index; any other download becomes the chat model.
-  if (uri === RECOMMENDED_EMBEDDING_MODEL.uri) await setEmbeddingModelSetting(uri);
+  if (chosen) await setRoleSetting(chosen.role, uri);
+  else if (uri === RECOMMENDED_EMBEDDING_MODEL.uri) await setEmbeddingModelSetting(uri);
   else await setModelSetting(uri);
   const note = result.verified === "unverified" ? vscode.l10n.t("no published checksum to compare with") : vscode.l10n.t("sha256 verified ({0})", result.verified);
   void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: downloaded {0} — {1}.", result.path, note));

@@ -5,7 +5,7 @@ import { chat } from "./commands/chat";
 import { indexWorkspace, searchCodebase } from "./commands/codebase";
 import { complete } from "./commands/complete";
 import { doctor } from "./commands/doctor";
-import { download, models } from "./commands/models";
+import { download, models, recommended } from "./commands/models";
 import { ocr } from "./commands/ocr";
 import { outline } from "./commands/outline";
 import { run } from "./commands/run";
@@ -227,7 +227,8 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       );
     }
     case "models": {
-      const { values } = parse(rest, { json: { type: "boolean" } }, 0);
+      const { values } = parse(rest, { json: { type: "boolean" }, recommended: { type: "boolean" } }, 0);
+      if (values.recommended === true) return recommended(await loadCliSettings(undefined), values.json === true);
       return models(await loadCliSettings(undefined), values.json === true);
     }
     case "version":

@@ -33,6 +33,8 @@ Commands:
   task list [--json]                           Task files in .pincer/tasks/*.pincer.md
   download URI [--sha256 HEX] [--json]         Download a model (hf:owner/repo/file.gguf or https URL)
   models [--json]                              List downloaded models
+  models --recommended [--json]                Models recommended for this machine: size, memory,
+                                               fit (RAM/VRAM), estimated tokens/s
   outline FILE [--json]                        Definitions in a source file (tree-sitter); lines from 1; --json: 0-based ranges
   ocr FILE [--lang eng+chi_sim] [--json]       Text of an image or PDF as Markdown (OCR, on this machine)
   transcribe FILE [--lang auto|zh|en] [--model base|small|PATH] [--json]

@@ -1,23 +1,52 @@
-// pincer/listModels and pincer/downloadModel: the model manager behind the client's pickers.
+// pincer/models/{list,download,recommended} and the models folder watch: the model manager behind the
+// client's pickers, the first-run choice and the welcome view.
 import { PincerError } from "../platform/errors";
 import type { Connection } from "vscode-languageserver";
+import { sharedBackend } from "../engine/engine";
 import { downloadModel } from "../models/download";
 import { parseModelSpec } from "../models/model-spec";
 import { listLocalModels, resolveModelsDir } from "../models/models-dir";
+import { watchModelsDir, type ModelsWatch } from "../models/models-watch";
+import { recommendedModels } from "../models/recommendations";
 import {
   DownloadModelRequest,
   ListModelsRequest,
+  ModelsChangedNotification,
+  RecommendedModelsRequest,
   type DownloadModelParams,
   type DownloadModelResult,
   type ListModelsResult,
+  type RecommendedModelsResult,
 } from "../protocol";
 import { toAbortSignal } from "./cancellation";
 import type { ServerContext } from "./context";
 
-export function registerModelRequests(connection: Connection, context: ServerContext): void {
-  connection.onRequest(ListModelsRequest, async (): Promise<ListModelsResult> => {
-    const modelsDir = resolveModelsDir(context.settings().modelsDir);
-    return { modelsDir, models: await listLocalModels(modelsDir) };
+export function registerModelRequests(connection: Connection, context: ServerContext): { watchModels(): Promise<void>; dispose(): void } {
+  const modelsDir = () => resolveModelsDir(context.settings().modelsDir);
+  const list = async (): Promise<ListModelsResult> => ({ modelsDir: modelsDir(), models: await listLocalModels(modelsDir()) });
+
+  // One watch on the folder the settings name now; a changed pincer.modelsDir moves it (watchModels runs
+  // after every settings change).
+  let watching: ModelsWatch | undefined;
+  const watchModels = async (): Promise<void> => {
+    const dir = modelsDir();
+    if (watching?.dir === dir) return;
+    watching?.close();
+    watching = await watchModelsDir(dir, () => {
+      void list().then((result) => connection.sendNotification(ModelsChangedNotification, result));
+      // A model setting may name the file that just arrived (or left): configure again (a no-op otherwise).
+      void context.reconfigure();
+    }).catch((error: Error) => {
+      context.log("warn", `Models folder ${dir} is not watched (${error.message}); new files show up after a restart.`);
+      return undefined;
+    });
+  };
+
+  connection.onRequest(ListModelsRequest, list);
+
+  connection.onRequest(RecommendedModelsRequest, async (): Promise<RecommendedModelsResult> => {
+    const llama = await sharedBackend(context.settings().gpu, context.log).then((b) => b.llama, () => undefined);
+    return recommendedModels({ llama, modelsDir: modelsDir() });
   });
 
   connection.onRequest(
@@ -32,7 +61,7 @@ export function registerModelRequests(connection: Connection, context: ServerCon
       try {
         const result = await downloadModel({
           spec,
-          modelsDir: resolveModelsDir(context.settings().modelsDir),
+          modelsDir: modelsDir(),
           sha256: params.sha256,
           signal: cancel,
           onProgress: ({ downloadedBytes, totalBytes }) => {
@@ -50,4 +79,5 @@ export function registerModelRequests(connection: Connection, context: ServerCon
       }
     },
   );
+  return { watchModels, dispose: () => watching?.close() };
 }

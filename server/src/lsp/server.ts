@@ -129,7 +129,9 @@ export function serveLanguageServer(connection: Connection): Connection {
       if (status.state === "error") log("error", `Next-edit model: ${status.message ?? "failed to load"}`);
     },
   });
+  let modelRequests: ReturnType<typeof registerModelRequests> | undefined;
   const configureAll = async (next: PincerSettings): Promise<void> => {
+    void modelRequests?.watchModels(); // follows pincer.modelsDir
     await Promise.all([host.configure(next), completionHost.configure(separateModelSettings(next)), nextEditHost.configure(separateNextEditSettings(next))]);
   };
   const detectSandbox = () => detectCommandSandbox({ setting: settings.agent.sandbox });
@@ -249,7 +251,7 @@ export function serveLanguageServer(connection: Connection): Connection {
   registerNextEdit(checked, documents, context);
   const mcp = registerMcp(checked, context, () => storageDir ?? defaultCacheDir());
   registerChat(checked, context, mcp);
-  registerModelRequests(checked, context);
+  modelRequests = registerModelRequests(checked, context);
   registerOcr(checked, context);
   registerCodeActions(checked, documents, context);
   const stopTaskDiagnostics = registerTaskFiles(checked, documents);
@@ -271,6 +273,7 @@ export function serveLanguageServer(connection: Connection): Connection {
 
   connection.onShutdown(async () => {
     remote.dispose();
+    modelRequests?.dispose();
     stopTaskDiagnostics();
     await Promise.all([host.dispose(), completionHost.dispose(), nextEditHost.dispose(), disposeSharedOcr(), codebase?.service.dispose(), mcp.close(), disposeVoice()]);
   });

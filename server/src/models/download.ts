@@ -13,7 +13,7 @@ import { writeFileAtomic, readJsonFile } from "../platform/atomic-fs";
 import { withEgress } from "../platform/egress-guard";
 import type { DownloadModelResult } from "../protocol";
 import { ANSWER_TIMEOUT_MS, DownloadHttpError, downloadToPartial, DownloadSpaceError } from "./http-download";
-import { downloadTarget, downloadUrl, type ModelSpec } from "./model-spec";
+import { downloadTarget, downloadUrl, hubEndpoint, type ModelSpec } from "./model-spec";
 
 export interface DownloadProgress {
   downloadedBytes: number;
@@ -130,10 +130,11 @@ export async function downloadModel(options: DownloadOptions): Promise<DownloadM
 
 /**
  * Hugging Face answers a HEAD on a /resolve/ URL with the LFS object's sha256 in X-Linked-Etag
- * (before the redirect to the CDN), so the hash comes from the hub, not from the bytes we got.
+ * (before the redirect to the CDN), so the hash comes from the hub, not from the bytes we got. A mirror
+ * named by HF_ENDPOINT is asked the same way (mirrors pass the header on).
  */
 export async function hubSha256(url: string, signal: AbortSignal): Promise<string | undefined> {
-  if (!url.startsWith("https://huggingface.co/")) return undefined;
+  if (!url.startsWith("https://huggingface.co/") && !url.startsWith(`${hubEndpoint()}/`)) return undefined;
   const response = await fetch(url, { method: "HEAD", redirect: "manual", signal });
   const etag = response.headers.get("x-linked-etag") ?? response.headers.get("etag") ?? "";
   const hash = etag.replace(/^W\//, "").replace(/"/g, "").toLowerCase();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import os from "node:os";
 import path from "node:path";
-import { downloadTarget, downloadUrl, ModelSpecError, parseModelSpec, type ModelSpec } from "./model-spec";
+import { downloadTarget, downloadUrl, hubEndpoint, ModelSpecError, parseModelSpec, type ModelSpec } from "./model-spec";
 
 type RemoteSpec = Extract<ModelSpec, { kind: "remote" }>;
 
@@ -145,6 +145,16 @@ describe("downloadUrl", () => {
   it("fetches a plain URL as given", () => {
     assert.equal(downloadUrl(remote("https://example.com/files/model.gguf")), "https://example.com/files/model.gguf");
     assert.equal(downloadUrl(remote("https://huggingface.co/owner/repo/resolve/main/model.gguf")), "https://huggingface.co/owner/repo/resolve/main/model.gguf");
+  });
+
+  it("uses HF_ENDPOINT for hf: URIs (a mirror, or the loopback hub of the tests), with the same transport rule", () => {
+    const spec = remote("hf:owner/repo/model.gguf");
+    assert.equal(downloadUrl(spec, { HF_ENDPOINT: "https://hf-mirror.example/" }), "https://hf-mirror.example/owner/repo/resolve/main/model.gguf");
+    assert.equal(downloadUrl(spec, { HF_ENDPOINT: "http://127.0.0.1:8123" }), "http://127.0.0.1:8123/owner/repo/resolve/main/model.gguf");
+    assert.equal(downloadUrl(spec, { HF_ENDPOINT: "" }), "https://huggingface.co/owner/repo/resolve/main/model.gguf");
+    assert.throws(() => downloadUrl(spec, { HF_ENDPOINT: "http://mirror.example" }), /HF_ENDPOINT.*plain http is refused/);
+    assert.throws(() => downloadUrl(spec, { HF_ENDPOINT: "not a url" }), /HF_ENDPOINT/);
+    assert.equal(hubEndpoint({ HF_ENDPOINT: "https://hf-mirror.example/" }), "https://hf-mirror.example");
   });
 
   it("fetches the file, not the HTML page, for a huggingface.co blob link", () => {

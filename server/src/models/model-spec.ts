@@ -58,8 +58,28 @@ export function downloadTarget(spec: Extract<ModelSpec, { kind: "remote" }>, mod
   return path.join(modelsDir, spec.fileName);
 }
 
+/**
+ * Where `hf:` URIs are fetched from: `HF_ENDPOINT` (huggingface_hub's own variable: a mirror such as one
+ * closer to the person, or the loopback hub of the tests), else https://huggingface.co. The same transport
+ * rule as a model URL: https, or http only on this machine.
+ */
+export function hubEndpoint(env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env.HF_ENDPOINT?.trim();
+  if (!configured) return "https://huggingface.co";
+  let url: URL;
+  try {
+    url = new URL(configured);
+  } catch {
+    throw new ModelSpecError(configured, "HF_ENDPOINT is not a URL");
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
+    throw new ModelSpecError(configured, "HF_ENDPOINT: plain http is refused (anyone on the network path could swap the file); use https (http only for 127.0.0.1, [::1], localhost)");
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
 /** The URL the downloader fetches. */
-export function downloadUrl(spec: Extract<ModelSpec, { kind: "remote" }>): string {
+export function downloadUrl(spec: Extract<ModelSpec, { kind: "remote" }>, env: NodeJS.ProcessEnv = process.env): string {
   if (!spec.hub) return spec.uri;
   if (!spec.uri.startsWith("hf:")) {
     // A huggingface.co page link (…/blob/…, what the browser shows) serves HTML; the file is at …/resolve/….
@@ -68,5 +88,5 @@ export function downloadUrl(spec: Extract<ModelSpec, { kind: "remote" }>): strin
     return url.href;
   }
   const { owner, repo, revision, file } = spec.hub;
-  return `https://huggingface.co/${owner}/${repo}/resolve/${encodeURIComponent(revision)}/${file.split("/").map(encodeURIComponent).join("/")}`;
+  return `${hubEndpoint(env)}/${owner}/${repo}/resolve/${encodeURIComponent(revision)}/${file.split("/").map(encodeURIComponent).join("/")}`;
 }

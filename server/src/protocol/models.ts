@@ -1,7 +1,8 @@
 // The model manager behind the client's pickers: the downloaded models, and a download the person
 // chose and agreed to (progress through workDoneProgress, cancel with $/cancelRequest).
 import { object, optional, str, workDoneToken } from "./checks";
-import { PincerRequest, PincerRequest0 } from "./rpc";
+import { PincerRequest, PincerRequest0, ServerNotification } from "./rpc";
+import type { BackendName } from "./server";
 
 /** Client → server: download a model the user chose and agreed to. Reports through workDoneProgress. */
 export interface DownloadModelParams {
@@ -44,3 +45,54 @@ export const RECOMMENDED_MODEL = {
   uri: "hf:Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
   approximateBytes: 1_120_000_000,
 } as const;
+
+/** Server → client: the models folder changed (a file was dropped in, downloaded or removed). */
+export const ModelsChangedNotification = new ServerNotification<ListModelsResult>("pincer/models/changed");
+
+/** What the recommendation knows about this machine. */
+export interface MachineFacts {
+  cpus: number;
+  ramTotalBytes: number;
+  ramFreeBytes: number;
+  backend: BackendName;
+  gpuDevices: string[];
+  /** VRAM of the GPU backend; absent on the CPU. */
+  vramTotalBytes?: number;
+  vramFreeBytes?: number;
+}
+
+/**
+ * Where a model would run: `gpu` (fits the free VRAM), `cpu` (fits the RAM free now), `tight` (fits this
+ * machine's RAM, not what is free now: close programs first), `too-large` (does not fit: greyed out).
+ */
+export type ModelFit = "gpu" | "cpu" | "tight" | "too-large";
+
+export interface RecommendedModel {
+  id: string;
+  label: string;
+  /** The setting a download fills: pincer.model, pincer.completion.model, pincer.index.embeddingModel. */
+  role: "model" | "completion" | "embedding";
+  uri: string;
+  purpose: string;
+  sizeBytes: number;
+  sha256?: string;
+  expectedMemoryBytes: number;
+  fit: ModelFit;
+  /** One sentence: why it fits or not, with the numbers. */
+  fitReason: string;
+  /** Estimated generated tokens per second on this machine; absent when there is nothing to estimate from. */
+  tokensPerSecond?: number;
+  /** `calibration`: scaled from a model measured on this machine; `memory-probe`: from a memory read test. */
+  speedSource?: "calibration" | "memory-probe";
+  /** The best choice of its role for this machine. */
+  recommended: boolean;
+  /** Already in the models folder: its path. */
+  downloadedPath?: string;
+}
+
+export interface RecommendedModelsResult {
+  machine: MachineFacts;
+  modelsDir: string;
+  models: RecommendedModel[];
+}
+export const RecommendedModelsRequest = new PincerRequest0<RecommendedModelsResult>("pincer/models/recommended");

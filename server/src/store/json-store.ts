@@ -41,6 +41,11 @@ export class JsonMapFile<V> {
     return Object.hasOwn(entries, key) ? entries[key] : undefined;
   }
 
+  /** Every entry (read only; a damaged file reads as empty). */
+  async all(): Promise<Record<string, V>> {
+    return (await this.read()).entries;
+  }
+
   set(key: string, value: V): Promise<void> {
     // A failed write fails its own caller only; the next one still runs.
     this.writing = this.writing
@@ -92,6 +97,6 @@ export class JsonMapFile<V> {
   }
 }
 
-export function threadCalibrationStore(cacheDir: string): ThreadCalibrationStore {
+export function threadCalibrationStore(cacheDir: string): ThreadCalibrationStore & { all(): Promise<Record<string, ThreadChoice>> } {
   return new JsonMapFile<ThreadChoice>(path.join(cacheDir, "thread-calibration.json"));
 }

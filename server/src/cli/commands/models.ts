@@ -1,7 +1,11 @@
 // pincer download / pincer models: the model manager from the command line.
 import { downloadModel } from "../../models/download";
 import { downloadUrl, parseModelSpec } from "../../models/model-spec";
+import { sharedBackend } from "../../engine/engine";
+import { formatBytes } from "../../engine/model-check";
 import { listLocalModels, resolveModelsDir } from "../../models/models-dir";
+import { recommendedModels } from "../../models/recommendations";
+import type { RecommendedModel, RecommendedModelsResult } from "../../protocol";
 import type { PincerSettings } from "../../protocol";
 import { ProgressBar } from "../progress-bar";
 import { EXIT_OK, UsageError } from "../usage";
@@ -35,4 +39,29 @@ export async function models(settings: PincerSettings, json: boolean): Promise<n
     if (list.length === 0) process.stdout.write("  (no models downloaded yet)\n");
   }
   return EXIT_OK;
+}
+
+/** pincer models --recommended: the first-run choice, judged for this machine (the JSON is RecommendedModelsResult). */
+export async function recommended(settings: PincerSettings, json: boolean): Promise<number> {
+  const llama = await sharedBackend(settings.gpu, () => undefined).then((b) => b.llama, () => undefined);
+  const result = await recommendedModels({ llama, modelsDir: resolveModelsDir(settings.modelsDir) });
+  process.stdout.write(json ? `${JSON.stringify(result)}\n` : formatRecommended(result));
+  return EXIT_OK;
+}
+
+const FIT_TEXT: Record<RecommendedModel["fit"], string> = { gpu: "fits GPU", cpu: "fits RAM", tight: "tight", "too-large": "too large" };
+
+export function formatRecommended(r: RecommendedModelsResult): string {
+  const m = r.machine;
+  const gpu = m.backend === "CPU" ? "no GPU backend" : `${m.backend}${m.gpuDevices.length ? ` (${m.gpuDevices.join(", ")})` : ""}, ${formatBytes(m.vramFreeBytes ?? 0)} of ${formatBytes(m.vramTotalBytes ?? 0)} VRAM free`;
+  const lines = [`This machine: ${m.cpus} CPUs, ${formatBytes(m.ramFreeBytes)} of ${formatBytes(m.ramTotalBytes)} RAM available, ${gpu}`, ""];
+  for (const x of r.models) {
+    const speed = x.tokensPerSecond !== undefined ? `~${x.tokensPerSecond} tok/s (${x.speedSource})` : "";
+    lines.push(
+      `${x.recommended ? "*" : " "} ${x.id.padEnd(24)} ${x.role.padEnd(10)} ${formatBytes(x.sizeBytes).padStart(8)} download, ${formatBytes(x.expectedMemoryBytes).padStart(8)} memory  ${FIT_TEXT[x.fit].padEnd(9)} ${speed}${x.downloadedPath ? "  [downloaded]" : ""}`,
+      `    ${x.uri}`,
+    );
+  }
+  lines.push("", "* recommended for this machine. Download one with: pincer download URI", "");
+  return lines.join("\n");
 }
