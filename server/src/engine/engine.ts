@@ -87,7 +87,7 @@ export class Engine {
     private readonly model: LlamaModel,
     plans: ReadonlyMap<SequenceSlot, RoleContextPlan>,
     private readonly onActivity: ((active: number) => void) | undefined,
-    options: { idleReleaseMs: number; onMemoryChange?: () => void; log: EngineLogger },
+    private readonly options: { idleReleaseMs: number; onMemoryChange?: () => void; log: EngineLogger; modelMeasuredBytes: number },
   ) {
     this.chatFormat = resolveModelChatWrapper(model);
     this.speed = new EvalSpeed(choiceSpeed(threads) ?? { promptTokensPerSecond: 100, generationMsPerToken: 50 });
@@ -126,6 +126,7 @@ export class Engine {
     signal?.throwIfAborted();
 
     let model: LlamaModel;
+    const rssBeforeModel = process.memoryUsage().rss;
     try {
       model = await llama.loadModel({
         modelPath: options.modelPath,
@@ -138,6 +139,8 @@ export class Engine {
       throw explainLoadFailure(options.modelPath, facts, error);
     }
 
+    // Read before the thread measurement, which creates and frees a small context of its own.
+    const rssAfterModel = process.memoryUsage().rss;
     try {
       progress(0.82, "Choosing the thread count");
       const stat = await fs.stat(options.modelPath);
@@ -168,6 +171,7 @@ export class Engine {
       }
       progress(1, "Ready");
       return new Engine(llama, backend, facts, threads, model.gpuLayers, model, plans, options.onActivity, {
+        modelMeasuredBytes: Math.max(0, rssAfterModel - rssBeforeModel),
         idleReleaseMs: memory.idleReleaseMs ?? 0,
         onMemoryChange: options.onMemoryChange,
         log: options.log,
@@ -198,10 +202,16 @@ export class Engine {
     const model = this.model.fileInsights.estimateModelResourceRequirements({ gpuLayers: this.model.gpuLayers });
     return {
       modelExpectedBytes: model.cpuRam + model.gpuVram,
+      modelMeasuredBytes: this.options.modelMeasuredBytes,
       modelFileBytes: this.model.size,
       contexts: [...this.roles].map(([slot, role]) => ({ feature: slot, ...role.memory() })),
       processRssBytes: process.memoryUsage().rss,
     };
+  }
+
+  /** Creates every feature's context now (pincer doctor measures them); each stays until idle. */
+  async createContexts(signal: AbortSignal): Promise<void> {
+    for (const role of this.roles.values()) await role.use(signal, async () => undefined);
   }
 
   /** Releases every feature's context now (each is created again on its next use). */
