@@ -41,6 +41,9 @@ export function kvGgmlType(type: KvCacheType): GgmlType {
   return type === "q8_0" ? GgmlType.Q8_0 : type === "q4_0" ? GgmlType.Q4_0 : GgmlType.F16;
 }
 
+/** ggml's block layout of the quantized cache types: bytes per block of `elements` values. */
+const BLOCKS: Partial<Record<KvCacheType, { bytes: number; elements: number }>> = { q8_0: { bytes: 34, elements: 32 }, q4_0: { bytes: 18, elements: 32 } };
+
 function kvCacheTypeOf(type: GgmlType): KvCacheType {
   return type === GgmlType.Q8_0 ? "q8_0" : type === GgmlType.Q4_0 ? "q4_0" : "f16";
 }
@@ -99,18 +102,29 @@ export class RoleContext {
     return { ...this.plan, kvCacheType, live: this.sequences !== undefined, expectedBytes: this.expectedBytes(), measuredBytes: this.measuredBytes };
   }
 
-  /** node-llama-cpp's estimate of this context's RAM (plus VRAM when layers are on the GPU). */
+  /**
+   * node-llama-cpp's estimate of this context's RAM (plus VRAM when layers are on the GPU). Its
+   * estimate (3.22) counts a quantized cache's bytes per block as bytes per element (34 for q8_0's 32
+   * elements: 32× too much), so the cache part is taken from the f16 estimate and scaled instead.
+   */
   expectedBytes(): number {
-    const type = kvGgmlType(this.plan.kvCacheType);
-    const estimate = this.model.fileInsights.estimateContextResourceRequirements({
-      contextSize: this.plan.contextSize,
-      sequences: this.plan.sequences,
-      modelGpuLayers: this.model.gpuLayers,
-      flashAttention: this.flashAttention,
-      kvCacheKeyType: type,
-      kvCacheValueType: this.valueType,
-    });
-    return estimate.cpuRam + estimate.gpuVram;
+    const estimate = (type: GgmlType) => {
+      const bytes = this.model.fileInsights.estimateContextResourceRequirements({
+        contextSize: this.plan.contextSize,
+        sequences: this.plan.sequences,
+        modelGpuLayers: this.model.gpuLayers,
+        flashAttention: this.flashAttention,
+        kvCacheKeyType: type,
+        kvCacheValueType: type === GgmlType.F16 || this.flashAttention ? type : GgmlType.F16,
+      });
+      return bytes.cpuRam + bytes.gpuVram;
+    };
+    const f16 = estimate(GgmlType.F16);
+    const block = BLOCKS[this.plan.kvCacheType];
+    if (!block) return f16;
+    // Elements in the cache, from how much the (per-block) estimate grew over f16's 2 bytes each.
+    const elements = (estimate(kvGgmlType(this.plan.kvCacheType)) - f16) / (block.bytes - 2);
+    return Math.round(f16 - elements * (2 - block.bytes / block.elements));
   }
 
   /** Disposes the context now (the next use creates it again). */
