@@ -37,7 +37,7 @@ describe("first suggestion at a new place over LSP", function () {
     const model = (await writeSyntheticModel({ tokenizerModel: source, preset: "tiny", fim: true, out: path.join(tempDir, "fim.gguf") })).path;
     server = await startTestServer({
       // A 1 ms budget: whatever the machine's speed, the first layout is the smallest one.
-      settings: { model, threads: 1, contextSize: 2048, modelsDir: tempDir, completion: { enabled: true, maxTokens: 8, maxLines: 1, debounceMs: 0, model: "", firstSuggestionMs: 1 } },
+      settings: { model, threads: 1, contextSize: 2048, modelsDir: tempDir, completion: { enabled: true, maxTokens: 8, maxLines: 1, debounceMs: 0, model: "", firstSuggestionMs: 1, contextSize: "auto" } },
       env: { PINCER_CACHE_DIR: tempDir },
       workspaceFolders: [tempDir],
     });

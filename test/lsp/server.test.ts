@@ -121,7 +121,7 @@ describe("LSP server (real connection)", function () {
   it("loads a separate completion model beside the main one and completes with it", async () => {
     const completionModel = path.join(tempDir, "completion-model.gguf");
     await fs.copyFile(model, completionModel);
-    server.settings = { ...server.settings, completion: { enabled: true, maxTokens: 8, maxLines: 1, debounceMs: 0, model: completionModel, firstSuggestionMs: 0 } };
+    server.settings = { ...server.settings, completion: { enabled: true, maxTokens: 8, maxLines: 1, debounceMs: 0, model: completionModel, firstSuggestionMs: 0, contextSize: "auto" } };
     await server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     await server.waitForLog(/Loaded completion-model on CPU/);
     const uri = "file:///virtual/second.ts";
@@ -131,7 +131,7 @@ describe("LSP server (real connection)", function () {
     await server.connection.sendRequest(InlineCompletionRequest.type, { textDocument: { uri }, position: { line: 1, character: 10 }, context: { triggerKind: 2 } });
     const main = server.statuses[server.statuses.length - 1];
     assert.equal(main?.model, "llama-2-tiny-random", "the main model stays the status bar's model");
-    server.settings = { ...server.settings, completion: { enabled: true, maxTokens: 8, maxLines: 1, debounceMs: 0, model: "", firstSuggestionMs: 0 } };
+    server.settings = { ...server.settings, completion: { enabled: true, maxTokens: 8, maxLines: 1, debounceMs: 0, model: "", firstSuggestionMs: 0, contextSize: "auto" } };
     await server.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   });
 

@@ -43,7 +43,7 @@ async function startHarness(modelPath: string, completion: Partial<PincerSetting
   const llama = await getLlama({ gpu: false, build: "never" });
   const tokenizer = await llama.loadModel({ modelPath, vocabOnly: true });
   const server = await startTestServer({
-    settings: { model: modelPath, threads: THREADS, contextSize: CONTEXT_SIZE, modelsDir: dir, completion: { enabled: true, maxTokens: MAX_TOKENS, maxLines: 1, debounceMs: 0, model: "", firstSuggestionMs: 0, ...completion } },
+    settings: { model: modelPath, threads: THREADS, contextSize: CONTEXT_SIZE, modelsDir: dir, completion: { enabled: true, maxTokens: MAX_TOKENS, maxLines: 1, debounceMs: 0, model: "", firstSuggestionMs: 0, contextSize: CONTEXT_SIZE, ...completion } },
     env: { PINCER_CACHE_DIR: dir },
     workspaceFolders: [dir],
   });

@@ -1,9 +1,10 @@
-// The engine: the only module that imports node-llama-cpp. One model load, one context with a
-// sequence per feature, and a thread count chosen by measurement. Nothing here knows about LSP.
+// The engine: the only module that imports node-llama-cpp. One model load, a context per feature
+// (created on first use, sized per feature, released when idle: role-context.ts), and a thread
+// count chosen by measurement. Nothing here knows about LSP.
 import { promises as fs } from "node:fs";
 import os from "node:os";
-import type { Llama, LlamaContext, LlamaModel } from "node-llama-cpp";
-import type { GpuSetting, PincerSettings } from "../protocol";
+import type { Llama, LlamaModel } from "node-llama-cpp";
+import type { EngineMemoryReport, GpuSetting, KvCacheType, PincerSettings } from "../protocol";
 import { noteForegroundActivity } from "./background-queue";
 import { setNativeLogSink } from "./native-log";
 import { sharedBackend, type BackendInfo, type EngineLogger } from "./backend";
@@ -11,6 +12,7 @@ import { sharedBackend, type BackendInfo, type EngineLogger } from "./backend";
 export { sharedBackend };
 import { resolveModelChatWrapper, type ResolvedChatWrapper } from "./chat-wrapper";
 import { checkFitsInMemory, explainLoadFailure, inspectModelFile, ModelFileError, type ModelFacts } from "./model-check";
+import { kvGgmlType, RoleContext, type RoleContextPlan } from "./role-context";
 import { EngineSequence, SEQUENCE_SLOTS, type SequenceSlot } from "./sequence";
 import { EvalSpeed } from "./eval-speed";
 import { calibrationKey, choiceSpeed, chooseThreads, type ThreadCalibrationStore, type ThreadChoice } from "./thread-policy";
@@ -28,13 +30,34 @@ export interface EngineLoadOptions {
   slots?: readonly SequenceSlot[];
   /** Called with +1/-1 as generations start and end, so the host can show "busy". */
   onActivity?: (active: number) => void;
+  /** How the features' contexts are sized and kept; defaults: completion "auto", f16, never released. */
+  memory?: EngineMemoryOptions;
+  /** Called when a feature's context is created or released (the host shows memory in its status). */
+  onMemoryChange?: () => void;
 }
+
+export interface EngineMemoryOptions {
+  /** Tokens per completion sequence; "auto": COMPLETION_AUTO_CONTEXT, at most the main window. */
+  completionContextSize?: "auto" | number;
+  kvCacheType?: KvCacheType;
+  /** A feature's context unused this long is released; 0 keeps it. */
+  idleReleaseMs?: number;
+}
+
+/**
+ * Completion's window when "auto". Its prompt is prefix + suffix + extra context (budget.ts): 2,048
+ * tokens hold about 110 lines before the cursor, 30 after and 600 tokens of definitions, which is
+ * what FIM completers send (llama.vscode's defaults: 256 + 64 lines, usually under 2,500 tokens).
+ * Two sequences of it cost half of one 8k chat window.
+ */
+export const COMPLETION_AUTO_CONTEXT = 2048;
 
 /** Largest context "auto" asks for: enough for chat and completion, small enough for laptops. */
 const AUTO_CONTEXT_MAX = 8192;
 
 export class Engine {
   private readonly sequences = new Map<SequenceSlot, EngineSequence>();
+  private readonly roles = new Map<SequenceSlot, RoleContext>();
   private active = 0;
   private disposed = false;
   private readonly lifetime = new AbortController();
@@ -52,19 +75,23 @@ export class Engine {
     readonly threads: ThreadChoice,
     readonly gpuLayers: number,
     private readonly model: LlamaModel,
-    private readonly context: LlamaContext,
+    plans: ReadonlyMap<SequenceSlot, RoleContextPlan>,
     private readonly onActivity: ((active: number) => void) | undefined,
-    slots: readonly SequenceSlot[],
+    private readonly options: { idleReleaseMs: number; onMemoryChange?: () => void; log: EngineLogger; modelMeasuredBytes: number },
   ) {
     this.chatFormat = resolveModelChatWrapper(model);
     this.speed = new EvalSpeed(choiceSpeed(threads) ?? { promptTokensPerSecond: 100, generationMsPerToken: 50 });
     this.threadSplit = new ThreadSplit(llama, threads.promptThreads, threads.generationThreads);
     const hooks = { speed: this.speed, threads: this.threadSplit };
-    for (const slot of slots) {
-      const main = context.getSequence();
-      // Inline completion warms its next layout in a second sequence (completion/completion-session.ts).
-      const spare = slot === "completion" ? context.getSequence() : undefined;
-      this.sequences.set(slot, new EngineSequence(slot, llama, main, (delta) => this.activity(delta), this.chatFormat.wrapper, { hooks, spare }));
+    for (const [slot, plan] of plans) {
+      const role = new RoleContext(llama, model, plan, {
+        threads: threads.threads,
+        idleReleaseMs: options.idleReleaseMs,
+        onChange: options.onMemoryChange,
+        onFallback: (reason) => options.log("warn", `${slot}: ${reason}`),
+      });
+      this.roles.set(slot, role);
+      this.sequences.set(slot, new EngineSequence(slot, llama, model, role, (delta) => this.activity(delta), this.chatFormat.wrapper, { hooks }));
     }
   }
 
@@ -90,6 +117,7 @@ export class Engine {
     signal?.throwIfAborted();
 
     let model: LlamaModel;
+    const rssBeforeModel = process.memoryUsage().rss;
     try {
       model = await llama.loadModel({
         modelPath: options.modelPath,
@@ -102,6 +130,8 @@ export class Engine {
       throw explainLoadFailure(options.modelPath, facts, error);
     }
 
+    // Read before the thread measurement, which creates and frees a small context of its own.
+    const rssAfterModel = process.memoryUsage().rss;
     try {
       progress(0.82, "Choosing the thread count");
       const stat = await fs.stat(options.modelPath);
@@ -113,18 +143,30 @@ export class Engine {
         store: options.calibrationStore,
         signal,
       }));
-      progress(0.92, "Creating the context");
-      const context = await withBaseThreads(llama, () =>
-        model.createContext({
-          // The completion slot brings its spare sequence.
-          sequences: slots.length + (slots.includes("completion") ? 1 : 0),
-          contextSize: settings.contextSize === "auto" ? { min: 512, max: Math.min(AUTO_CONTEXT_MAX, facts.trainContextSize ?? AUTO_CONTEXT_MAX) } : settings.contextSize,
-          threads: threads.threads,
-          createSignal: signal,
-        }),
-      );
+      progress(0.92, "Sizing the contexts");
+      const memory = options.memory ?? {};
+      const kvCacheType = memory.kvCacheType ?? "f16";
+      // Sized now, created on first use: "auto" is resolved against the memory there is now (and a
+      // size that cannot fit fails the load, as creating the context here used to).
+      const mainSize = await resolveContextSize(model, settings.contextSize, kvCacheType, facts.trainContextSize);
+      const plans = new Map<SequenceSlot, RoleContextPlan>();
+      for (const slot of slots) {
+        if (slot === "completion") {
+          const wanted = memory.completionContextSize ?? "auto";
+          // Inline completion warms its next layout in a second sequence (completion/completion-session.ts).
+          const size = wanted === "auto" ? Math.min(COMPLETION_AUTO_CONTEXT, mainSize) : wanted;
+          plans.set(slot, { contextSize: size, sequences: 2, kvCacheType });
+        } else {
+          plans.set(slot, { contextSize: mainSize, sequences: 1, kvCacheType });
+        }
+      }
       progress(1, "Ready");
-      return new Engine(llama, backend, facts, threads, model.gpuLayers, model, context, options.onActivity, slots);
+      return new Engine(llama, backend, facts, threads, model.gpuLayers, model, plans, options.onActivity, {
+        modelMeasuredBytes: Math.max(0, rssAfterModel - rssBeforeModel),
+        idleReleaseMs: memory.idleReleaseMs ?? 0,
+        onMemoryChange: options.onMemoryChange,
+        log: options.log,
+      });
     } catch (error) {
       await model.dispose();
       if (signal?.aborted || error instanceof ModelFileError) throw error;
@@ -140,8 +182,32 @@ export class Engine {
     return sequence;
   }
 
+  /** The main window: the chat's and the agent's (completion's own may be smaller). */
   get contextSize(): number {
-    return this.context.contextSize;
+    const main = this.roles.get("chat") ?? this.roles.get("agent") ?? this.roles.get("completion");
+    return main!.contextSize;
+  }
+
+  /** What the model and each feature's context are expected to take, and what they took. */
+  memoryReport(): EngineMemoryReport {
+    const model = this.model.fileInsights.estimateModelResourceRequirements({ gpuLayers: this.model.gpuLayers });
+    return {
+      modelExpectedBytes: model.cpuRam + model.gpuVram,
+      modelMeasuredBytes: this.options.modelMeasuredBytes,
+      modelFileBytes: this.model.size,
+      contexts: [...this.roles].map(([slot, role]) => ({ feature: slot, ...role.memory() })),
+      processRssBytes: process.memoryUsage().rss,
+    };
+  }
+
+  /** Creates every feature's context now (pincer doctor measures them); each stays until idle. */
+  async createContexts(signal: AbortSignal): Promise<void> {
+    for (const role of this.roles.values()) await role.use(signal, async () => undefined);
+  }
+
+  /** Releases every feature's context now (each is created again on its next use). */
+  async releaseContexts(): Promise<void> {
+    await Promise.all([...this.roles.values()].map((role) => role.release()));
   }
 
   tokenCount(text: string): number {
@@ -187,7 +253,7 @@ export class Engine {
     if (this.disposed) return;
     this.disposed = true;
     this.lifetime.abort();
-    await this.context.dispose();
+    await Promise.all([...this.roles.values()].map((role) => role.dispose()));
     await this.model.dispose();
   }
 
@@ -197,4 +263,26 @@ export class Engine {
     noteForegroundActivity(delta);
     this.onActivity?.(this.active);
   }
+}
+
+/**
+ * The tokens per sequence a setting means: a number as given, "auto" as node-llama-cpp would pick
+ * for one sequence (what fits in memory, up to AUTO_CONTEXT_MAX and the trained window). Either way
+ * node-llama-cpp's memory check runs, so a window that cannot fit fails the load, not a first use.
+ */
+async function resolveContextSize(model: LlamaModel, setting: "auto" | number, kvCacheType: KvCacheType, trainContextSize: number | undefined): Promise<number> {
+  const type = kvGgmlType(kvCacheType);
+  return model.fileInsights.configurationResolver.resolveContextContextSize(
+    setting === "auto" ? { min: 512, max: Math.min(AUTO_CONTEXT_MAX, trainContextSize ?? AUTO_CONTEXT_MAX) } : setting,
+    {
+      modelGpuLayers: model.gpuLayers,
+      modelTrainContextSize: model.trainContextSize,
+      sequences: 1,
+      flashAttention: model.flashAttentionSupported,
+      kvCacheKeyType: type,
+      kvCacheValueType: type,
+      getVramState: () => model.llama.getVramState(),
+      llamaGpu: model.llama.gpu,
+    },
+  );
 }

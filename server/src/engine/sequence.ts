@@ -8,9 +8,11 @@ import {
   type ChatWrapper,
   type Llama,
   type LlamaContextSequence,
+  type LlamaModel,
 } from "node-llama-cpp";
 import { layoutTurns, type LayoutTurn } from "./chat-layout";
 import { JsonGrammar } from "./json-grammar";
+import type { RoleContext } from "./role-context";
 import { SerialQueue } from "./serial-queue";
 import { withBaseThreads } from "./thread-split";
 import { TokenStream, type StreamHooks } from "./token-stream";
@@ -49,46 +51,47 @@ export interface ChatTurn {
 
 export class EngineSequence {
   private readonly queue = new SerialQueue();
-  private readonly completion: LlamaCompletion;
   private readonly grammars = new Map<string, Promise<JsonGrammar>>();
-  private multiTurn: LlamaChat | undefined;
+  /** node-llama-cpp's helpers bound to the live sequence; made again when the context was released and recreated. */
+  private bound: { sequence: LlamaContextSequence; completion: LlamaCompletion; multiTurn?: LlamaChat } | undefined;
+  private multiTurnWrapper: LlamaChat["chatWrapper"] | undefined;
   private layoutWrapper: ChatWrapper | undefined;
 
   constructor(
     readonly slot: SequenceSlot,
     private readonly llama: Llama,
-    private readonly sequence: LlamaContextSequence,
+    private readonly model: LlamaModel,
+    /**
+     * The feature's own context, created on first use. Its first sequence is this feature's; a second
+     * one, when the plan has it, is a spare only this feature uses under the same queue: inline
+     * completion warms the next layout in it while the first keeps serving keystrokes
+     * (completion-session.ts).
+     */
+    private readonly role: RoleContext,
     private readonly onActivity: (delta: 1 | -1) => void,
     private readonly chatWrapper?: ChatWrapper,
     private readonly options: {
       /** Speed figures and thread split that this sequence's TokenStreams report to and use. */
       hooks?: StreamHooks;
-      /**
-       * A second sequence that only this feature uses, under the same queue: inline completion warms
-       * the next layout in it while the first keeps serving keystrokes (completion-session.ts).
-       */
-      spare?: LlamaContextSequence;
     } = {},
-  ) {
-    this.completion = new LlamaCompletion({ contextSequence: sequence });
-  }
+  ) {}
 
   get contextSize(): number {
-    return this.sequence.contextSize;
+    return this.role.contextSize;
   }
 
   get infillSupported(): boolean {
-    return this.completion.infillSupported;
+    return this.model.tokens.infill.prefix != null && this.model.tokens.infill.suffix != null;
   }
 
   /** Prompt tokens this sequence has evaluated since it was created (cached prefixes are not counted). */
   get evaluatedInputTokens(): number {
-    return this.sequence.tokenMeter.usedInputTokens;
+    return this.role.evaluatedInputTokens;
   }
 
-  /** Tokens currently held in this sequence's KV cache. */
+  /** Tokens currently held in this sequence's KV cache (0 while its context is not created). */
   get cachedTokenCount(): number {
-    return this.sequence.contextTokens.length;
+    return this.role.live?.[0]?.contextTokens.length ?? 0;
   }
 
   /**
@@ -96,7 +99,7 @@ export class EngineSequence {
    * only inside `work`.
    */
   withTokens<T>(signal: AbortSignal, work: (stream: TokenStream) => Promise<T>): Promise<T> {
-    return this.exclusive(signal, () => work(new TokenStream(this.sequence, this.sequence.model, this.options.hooks)), { split: true });
+    return this.exclusive(signal, (_track, [main]) => work(new TokenStream(main!, this.model, this.options.hooks)), { split: true });
   }
 
   /**
@@ -104,31 +107,27 @@ export class EngineSequence {
    * `[main]`. Both handles are valid only inside `work`.
    */
   withTokenStreams<T>(signal: AbortSignal, work: (streams: TokenStream[]) => Promise<T>): Promise<T> {
-    const { hooks, spare } = this.options;
-    return this.exclusive(
-      signal,
-      () => work([new TokenStream(this.sequence, this.sequence.model, hooks), ...(spare ? [new TokenStream(spare, spare.model, hooks)] : [])]),
-      { split: true },
-    );
+    const { hooks } = this.options;
+    return this.exclusive(signal, (_track, sequences) => work(sequences.map((sequence) => new TokenStream(sequence, this.model, hooks))), { split: true });
   }
 
   /**
    * Streams for tokenizing and reading what is cached without waiting for the queue (laying out a
    * prompt while another request evaluates). They must not evaluate: that is withTokenStreams' job.
+   * None while the feature's context is not created: there is nothing cached to read.
    */
   peekStreams(): TokenStream[] {
-    const { spare } = this.options;
-    return [new TokenStream(this.sequence, this.sequence.model), ...(spare ? [new TokenStream(spare, spare.model)] : [])];
+    return (this.role.live ?? []).map((sequence) => new TokenStream(sequence, this.model));
   }
 
   /** Whether withTokenStreams hands out two sequences. */
   get hasSpare(): boolean {
-    return this.options.spare !== undefined;
+    return this.role.plan.sequences > 1;
   }
 
   /** Tokens of `text` as TokenStream would lay them out (no BOS, no leading space added). */
   tokenize(text: string): number[] {
-    return this.sequence.model.tokenize(text, false, "trimLeadingSpace");
+    return this.model.tokenize(text, false, "trimLeadingSpace");
   }
 
   /** A grammar for `schema`, compiled once per schema and reused (callers ask for the same few schemas every step). */
@@ -136,7 +135,7 @@ export class EngineSequence {
     const key = JSON.stringify(schema);
     let grammar = this.grammars.get(key);
     if (!grammar) {
-      grammar = JsonGrammar.create(this.llama, this.sequence.model, schema);
+      grammar = JsonGrammar.create(this.llama, this.model, schema);
       grammar.catch(() => this.grammars.delete(key));
       this.grammars.set(key, grammar);
     }
@@ -145,8 +144,8 @@ export class EngineSequence {
 
   /** Plain text continuation of `prompt`, streamed through onText. */
   generate(prompt: string, options: GenerateOptions): Promise<GenerationResult> {
-    return this.exclusive(options.signal, async (track) => {
-      const response = await this.completion.generateCompletionWithMeta(prompt, {
+    return this.exclusive(options.signal, async (track, sequences) => {
+      const response = await this.bind(sequences[0]!).completion.generateCompletionWithMeta(prompt, {
         ...this.samplingOptions(options, track),
         customStopTriggers: options.stopTexts ? [...options.stopTexts] : undefined,
       });
@@ -166,8 +165,8 @@ export class EngineSequence {
    * difference, so an unchanged history costs nothing to evaluate again.
    */
   chatTurns(turns: readonly ChatTurn[], options: GenerateOptions): Promise<GenerationResult> {
-    return this.exclusive(options.signal, async (track) => {
-      const response = await this.multiTurnChat().generateResponse(toChatHistory(turns), {
+    return this.exclusive(options.signal, async (track, sequences) => {
+      const response = await this.multiTurnChat(sequences[0]!).generateResponse(toChatHistory(turns), {
         ...this.samplingOptions(options, track),
         customStopTriggers: options.stopTexts ? [...options.stopTexts] : undefined,
       });
@@ -182,8 +181,8 @@ export class EngineSequence {
   chatWithTools(turns: readonly ToolChatTurn[], tools: readonly ToolSpec[], options: GenerateOptions): Promise<ToolChatResult> {
     const history = toToolHistory(turns);
     const functions = toFunctions(tools);
-    return this.exclusive(options.signal, async (track) => {
-      const response = await this.multiTurnChat().generateResponse(history, {
+    return this.exclusive(options.signal, async (track, sequences) => {
+      const response = await this.multiTurnChat(sequences[0]!).generateResponse(history, {
         ...this.samplingOptions(options, track),
         customStopTriggers: options.stopTexts ? [...options.stopTexts] : undefined,
         functions,
@@ -198,8 +197,8 @@ export class EngineSequence {
 
   /** Tokens a conversation with tools takes in the chat template, the tools' documentation included. */
   toolChatTokenCount(turns: readonly ToolChatTurn[], tools: readonly ToolSpec[]): number {
-    const { contextText } = this.multiTurnChat().chatWrapper.generateContextState({ chatHistory: toToolHistory(turns), availableFunctions: toFunctions(tools), documentFunctionParams: true });
-    return contextText.tokenize(this.sequence.model.tokenizer).length;
+    const { contextText } = this.chatWrapperInUse().generateContextState({ chatHistory: toToolHistory(turns), availableFunctions: toFunctions(tools), documentFunctionParams: true });
+    return contextText.tokenize(this.model.tokenizer).length;
   }
 
   /** Tokens `turns` take once rendered in the chat template, with the opening of the next assistant message. */
@@ -210,8 +209,8 @@ export class EngineSequence {
   /** The prompt `turns` become in the chat template, ending with the opening of the next assistant message. */
   chatPromptTokens(turns: readonly ChatTurn[]): number[] {
     const history = [...toChatHistory(turns), { type: "model", response: [] } satisfies ChatHistoryItem];
-    const { contextText } = this.multiTurnChat().chatWrapper.generateContextState({ chatHistory: history });
-    return contextText.tokenize(this.sequence.model.tokenizer);
+    const { contextText } = this.chatWrapperInUse().generateContextState({ chatHistory: history });
+    return contextText.tokenize(this.model.tokenizer);
   }
 
   /**
@@ -220,13 +219,25 @@ export class EngineSequence {
    * that only grows keeps its KV cache warm under TokenStream.generateAfter.
    */
   chatLayout(turns: readonly LayoutTurn[]): number[] {
-    this.layoutWrapper ??= this.chatWrapper ?? resolveChatWrapper(this.sequence.model);
-    return layoutTurns(this.layoutWrapper, this.sequence.model, turns);
+    this.layoutWrapper ??= this.chatWrapper ?? resolveChatWrapper(this.model);
+    return layoutTurns(this.layoutWrapper, this.model, turns);
   }
 
-  private multiTurnChat(): LlamaChat {
-    this.multiTurn ??= new LlamaChat({ contextSequence: this.sequence, autoDisposeSequence: false, chatWrapper: this.chatWrapper });
-    return this.multiTurn;
+  /** The wrapper LlamaChat renders turns with: the resolved one, else what LlamaChat itself would pick. */
+  private chatWrapperInUse(): ChatWrapper {
+    this.multiTurnWrapper ??= this.chatWrapper ?? resolveChatWrapper(this.model);
+    return this.multiTurnWrapper;
+  }
+
+  private bind(sequence: LlamaContextSequence): NonNullable<EngineSequence["bound"]> {
+    if (this.bound?.sequence !== sequence) this.bound = { sequence, completion: new LlamaCompletion({ contextSequence: sequence }) };
+    return this.bound;
+  }
+
+  private multiTurnChat(sequence: LlamaContextSequence): LlamaChat {
+    const bound = this.bind(sequence);
+    bound.multiTurn ??= new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false, chatWrapper: this.chatWrapperInUse() });
+    return bound.multiTurn;
   }
 
   private samplingOptions(options: GenerateOptions, track: AbortTracker) {
@@ -259,12 +270,19 @@ export class EngineSequence {
    * own thread counts per phase; any other work runs with the full thread count, and keeps others
    * from lowering it meanwhile (thread-split.ts).
    */
-  private exclusive<T>(signal: AbortSignal, work: (track: AbortTracker) => Promise<T>, options: { split?: boolean } = {}): Promise<T> {
+  private exclusive<T>(
+    signal: AbortSignal,
+    work: (track: AbortTracker, sequences: readonly LlamaContextSequence[]) => Promise<T>,
+    options: { split?: boolean } = {},
+  ): Promise<T> {
     return this.queue.run(async () => {
+      // Creating the feature's context on its first use is part of the work (the host shows busy).
       this.onActivity(1);
       try {
-        const run = () => work({ afterAbort: 0, generated: 0 });
-        return await (options.split ? run() : withBaseThreads(this.llama, run));
+        return await this.role.use(signal, (sequences) => {
+          const run = () => work({ afterAbort: 0, generated: 0 }, sequences);
+          return options.split ? run() : withBaseThreads(this.llama, run);
+        });
       } finally {
         this.onActivity(-1);
       }

@@ -87,7 +87,11 @@ describe("ModelHost", () => {
       ["loading", "ready"],
     );
     assert.equal(statuses[0]!.modelPath, modelPath);
-    assert.deepEqual(host.status, { state: "ready", model: path.basename(modelPath, ".gguf"), modelPath, backend: "CPU", message: undefined });
+    const { memory, ...status } = host.status;
+    assert.deepEqual(status, { state: "ready", model: path.basename(modelPath, ".gguf"), modelPath, backend: "CPU", message: undefined });
+    // Each feature's window is sized at load and created on first use: none exists yet.
+    assert.deepEqual(memory?.contexts.map((c) => [c.feature, c.live, c.sequences]), [["completion", false, 2], ["chat", false, 1], ["agent", false, 1]]);
+    assert.ok(memory!.modelExpectedBytes > 0 && memory!.contexts.every((c) => c.expectedBytes > 0), "node-llama-cpp's estimates");
     assert.equal(progress[0], "begin");
     assert.equal(progress[progress.length - 1], "end");
 
@@ -116,16 +120,27 @@ describe("ModelHost", () => {
     const engine = await host.requireEngine(NEVER_ABORTED);
     statuses.length = 0;
     await engine.sequence("chat").generate("hello", { signal: NEVER_ABORTED, maxTokens: 3 });
+    // The first generation creates the chat's window: a second "busy" carries the new memory figures.
+    assert.deepEqual(
+      statuses.map((s) => s.state),
+      ["busy", "busy", "ready"],
+    );
+    const live = (i: number) => statuses[i]!.memory?.contexts.filter((c) => c.live).map((c) => c.feature);
+    assert.deepEqual([live(0), live(1), live(2)], [[], ["chat"], ["chat"]]);
+    assert.equal(typeof statuses[1]!.memory!.contexts.find((c) => c.feature === "chat")!.measuredBytes, "number", "the window's measured cost");
+    statuses.length = 0;
+    await engine.sequence("chat").generate("hello", { signal: NEVER_ABORTED, maxTokens: 3 });
     assert.deepEqual(
       statuses.map((s) => s.state),
       ["busy", "ready"],
+      "a warm window is not created again",
     );
   });
 
   it("does not reload for the same settings, and reloads when one that matters changes", async () => {
     await host.configure(settings({ model: modelPath }));
     const first = await host.requireEngine(NEVER_ABORTED);
-    await host.configure(settings({ model: modelPath, completion: { enabled: false, maxTokens: 5, maxLines: 1, debounceMs: 0, model: "", firstSuggestionMs: 0 } }));
+    await host.configure(settings({ model: modelPath, completion: { enabled: false, maxTokens: 5, maxLines: 1, debounceMs: 0, model: "", firstSuggestionMs: 0, contextSize: "auto" } }));
     assert.equal(await host.requireEngine(NEVER_ABORTED), first, "the same engine after a configure with the same model settings");
     assert.equal(statuses.filter((s) => s.state === "loading").length, 1);
 

@@ -2,7 +2,7 @@
 // matter change), and reports its state. Shared by every feature and by the CLI; no LSP here.
 import { PincerError } from "../platform/errors";
 import { promises as fs } from "node:fs";
-import { Engine } from "../engine/engine";
+import { Engine, type EngineMemoryOptions } from "../engine/engine";
 import { errorText, ModelFileError } from "../engine/model-check";
 import type { SequenceSlot } from "../engine/sequence";
 import type { ThreadCalibrationStore } from "../engine/thread-policy";
@@ -27,6 +27,15 @@ export class NoModelError extends PincerError {
   constructor(message: string) {
     super(message, "not-available");
   }
+}
+
+/** The engine's memory options from the settings (shared with the CLI's loads). */
+export function engineMemoryOptions(settings: Pick<PincerSettings, "completion" | "memory">): EngineMemoryOptions {
+  return {
+    completionContextSize: settings.completion.contextSize,
+    kvCacheType: settings.memory.kvCacheType,
+    idleReleaseMs: settings.memory.idleReleaseMinutes * 60_000,
+  };
 }
 
 export class ModelHost {
@@ -71,8 +80,8 @@ export class ModelHost {
       return;
     }
     const slots = typeof this.options.slots === "function" ? this.options.slots(settings) : this.options.slots;
-    // A change of features reloads too: each sequence is a KV cache of the context's size.
-    const key = JSON.stringify([modelPath, settings.gpu, settings.gpuLayers, settings.threads, settings.contextSize, slots ?? null]);
+    // A change of features reloads too: each feature is a context of its own size.
+    const key = JSON.stringify([modelPath, settings.gpu, settings.gpuLayers, settings.threads, settings.contextSize, settings.completion.contextSize, settings.memory, slots ?? null]);
     if (key === this.loadedKey && this.engine) return;
     if (this.loading?.key === key) {
       await this.loading.done;
@@ -128,6 +137,11 @@ export class ModelHost {
         log: this.options.log,
         calibrationStore: this.options.calibrationStore,
         slots,
+        memory: engineMemoryOptions(settings),
+        // A window created or released changes what the status bar's tooltip says.
+        onMemoryChange: () => {
+          if (this.engine && (this.current.state === "ready" || this.current.state === "busy")) this.setStatus({ ...this.readyStatus(this.engine), state: this.current.state });
+        },
         signal: controller.signal,
         onProgress: (fraction, message) => progress({ kind: "report", fraction, message }),
         onActivity: (active) => {
@@ -170,7 +184,7 @@ export class ModelHost {
   }
 
   private readyStatus(engine: Engine): HostStatus {
-    return { state: "ready", model: engine.facts.name, modelPath: engine.facts.path, backend: engine.backend.backend, message: undefined };
+    return { state: "ready", model: engine.facts.name, modelPath: engine.facts.path, backend: engine.backend.backend, message: undefined, memory: engine.memoryReport() };
   }
 
   private async unload(): Promise<void> {

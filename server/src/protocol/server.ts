@@ -1,6 +1,7 @@
 // The server's own messages: its status for the status bar, Workspace Trust from the client, and the
 // initialization options. Standard LSP is preferred wherever it fits; the pincer/* methods cover what
 // LSP has no message for.
+import type { KvCacheType } from "./settings-schema";
 import type { CommandSandboxInfo } from "./agent";
 import { bool, object } from "./checks";
 import { PincerNotification, ServerNotification } from "./rpc";
@@ -27,6 +28,35 @@ export interface StatusParams {
   commandSandbox?: CommandSandboxInfo;
   /** Confirmed remote engine hosts the settings use ("gpu.lan:8443"); the status bar shows "remote: host". */
   remote?: string[];
+  /** Memory of the loaded model and its features' context windows (absent while none is loaded). */
+  memory?: EngineMemoryReport;
+}
+
+/** One feature's context window: its size, whether it exists now, and what it costs. */
+export interface ContextMemory {
+  feature: "completion" | "chat" | "agent" | "nextEdit";
+  /** Tokens per sequence. */
+  contextSize: number;
+  sequences: number;
+  kvCacheType: KvCacheType;
+  /** Created now (a window is created on first use and released after pincer.memory.idleReleaseMinutes). */
+  live: boolean;
+  /** node-llama-cpp's estimate for this window (KV cache + compute buffers). */
+  expectedBytes: number;
+  /** How much the server's resident memory grew when the window was last created. */
+  measuredBytes?: number;
+}
+
+export interface EngineMemoryReport {
+  /** node-llama-cpp's estimate for the model's weights in memory. */
+  modelExpectedBytes: number;
+  /** How much the server's resident memory grew while the model loaded (mapped weights count once read). */
+  modelMeasuredBytes: number;
+  /** The model's tensors as loaded. */
+  modelFileBytes: number;
+  contexts: ContextMemory[];
+  /** The server process's resident set size when the report was made. */
+  processRssBytes: number;
 }
 export const StatusNotification = new ServerNotification<StatusParams>("pincer/server/status");
 
@@ -42,4 +72,22 @@ export interface PincerInitializationOptions {
   trusted: boolean;
   /** Folder the client owns for storage (globalStorageUri); the server keeps caches there. */
   storageDir?: string;
+}
+
+/**
+ * The memory report in a few lines, the same for `pincer doctor` and the status bar's tooltip:
+ * expected (node-llama-cpp's estimate) and measured (resident memory growth) per part.
+ */
+export function memoryReportLines(report: EngineMemoryReport): string[] {
+  const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+  const lines = [
+    `Memory: ${mb(report.processRssBytes)} resident now`,
+    `  model: expected ${mb(report.modelExpectedBytes)}, measured ${mb(report.modelMeasuredBytes)}`,
+  ];
+  for (const c of report.contexts) {
+    const shape = `${c.sequences > 1 ? `${c.sequences} × ` : ""}${c.contextSize} tokens, ${c.kvCacheType} KV cache`;
+    const state = c.live ? `measured ${c.measuredBytes === undefined ? "?" : mb(c.measuredBytes)}` : c.measuredBytes === undefined ? "not created yet" : "released while idle";
+    lines.push(`  ${c.feature} window (${shape}): expected ${mb(c.expectedBytes)}, ${state}`);
+  }
+  return lines;
 }

@@ -22,7 +22,11 @@ export const CHAT_LANGUAGE_SETTINGS = ["auto", "en", "zh-cn"] as const;
 export const NEXT_EDIT_FORMATS = ["auto", "zeta", "sweep", "generic"] as const;
 
 export type NextEditFormatSetting = (typeof NEXT_EDIT_FORMATS)[number];
+/** The KV cache's element type: f16 as llama.cpp's default; q8_0 halves it, q4_0 quarters it (flash attention on). */
+export const KV_CACHE_TYPES = ["f16", "q8_0", "q4_0"] as const;
+
 export type GpuSetting = (typeof GPU_SETTINGS)[number];
+export type KvCacheType = (typeof KV_CACHE_TYPES)[number];
 export type AgentProfile = (typeof AGENT_PROFILES)[number];
 export type ToolPermission = (typeof TOOL_PERMISSIONS)[number];
 export type CommandSandboxSetting = (typeof COMMAND_SANDBOX_SETTINGS)[number];
@@ -84,7 +88,29 @@ export const SETTINGS_SCHEMA = {
     type: ["string", "integer"],
     default: "auto",
     order: 5,
-    markdownDescription: "Context window in tokens per feature (completion, chat, agent each keep their own). `auto` takes what the model and memory allow, up to 8192.",
+    markdownDescription:
+      "Context window in tokens of the chat and the agent (each keeps its own, created when first used). `auto` takes what the model and memory allow, up to 8192. Inline completion has its own, smaller window: `pincer.completion.contextSize`.",
+  },
+  "pincer.memory.kvCacheType": {
+    type: "string",
+    enum: KV_CACHE_TYPES,
+    enumDescriptions: [
+      "16-bit KV cache, llama.cpp's default: answers exactly as the model gives them.",
+      "8-bit KV cache: about half the cache's memory; answers can differ slightly from f16 (the README has the measured difference).",
+      "4-bit KV cache: about a quarter of the cache's memory; answers differ more (the README has the measured difference).",
+    ],
+    default: "f16",
+    order: 6,
+    markdownDescription:
+      "Element type of the KV cache (the memory each context window takes besides the model). A quantized value cache needs flash attention, which Pincer turns on wherever the model supports it; where it does not, only the keys are quantized.",
+  },
+  "pincer.memory.idleReleaseMinutes": {
+    type: "integer",
+    default: 15,
+    minimum: 0,
+    order: 7,
+    markdownDescription:
+      "Give a feature's context window (its KV cache) back after this many minutes unused; it is created again on the next use, which then evaluates its prompt afresh. `0`: keep every window while the model is loaded.",
   },
   "pincer.completion.enabled": {
     type: "boolean",
@@ -145,6 +171,13 @@ export const SETTINGS_SCHEMA = {
     description: "Milliseconds to wait after an edit before asking for the next edit; typing on cancels the wait.",
   },
   "pincer.nextEdit.maxTokens": { type: "integer", default: 384, minimum: 16, order: 60, description: "Longest rewrite of the editable region a next-edit suggestion may generate, in tokens." },
+  "pincer.completion.contextSize": {
+    type: ["string", "integer"],
+    default: "auto",
+    order: 16,
+    markdownDescription:
+      "Inline completion's window in tokens (prefix, suffix and related code). `auto`: 2048, or `pincer.contextSize` when that is smaller. Completion keeps two windows of this size (one warms the next place), so each doubling costs twice its KV cache.",
+  },
   "pincer.agent.maxSteps": {
     type: "integer",
     default: 30,

@@ -6,6 +6,7 @@ import {
   CHAT_LANGUAGE_SETTINGS,
   COMMAND_SANDBOX_SETTINGS,
   GPU_SETTINGS,
+  KV_CACHE_TYPES,
   MCP_READ_ONLY_HINT_SETTINGS,
   MCP_TOOL_SETTINGS,
   NEXT_EDIT_FORMATS,
@@ -15,6 +16,7 @@ import {
   type ChatLanguageSetting,
   type CommandSandboxSetting,
   type GpuSetting,
+  type KvCacheType,
   type McpReadOnlyHintSetting,
   type McpToolSetting,
   type NextEditFormatSetting,
@@ -67,8 +69,9 @@ export interface PincerSettings {
   gpuLayers: "auto" | "max" | number;
   /** "auto" measures 1..N threads on the loaded model and keeps the fastest. */
   threads: "auto" | number;
-  /** Tokens per sequence; "auto" takes what the model and memory allow, capped at 8192. */
+  /** Tokens per sequence of the chat and the agent; "auto" takes what the model and memory allow, capped at 8192. */
   contextSize: "auto" | number;
+  memory: MemorySettings;
   completion: {
     enabled: boolean;
     maxTokens: number;
@@ -82,6 +85,8 @@ export interface PincerSettings {
      * measured speed and the full prompt is evaluated in the background. 0: the full prompt at once.
      */
     firstSuggestionMs: number;
+    /** Tokens per completion sequence; "auto": 2048, at most contextSize. */
+    contextSize: "auto" | number;
   };
   chat: {
     /** The answer language: "auto" follows the UI language (chat/answer-language.ts). */
@@ -95,6 +100,13 @@ export interface PincerSettings {
   mcp: McpSettings;
   /** Remote OpenAI-compatible engines per feature; an empty url keeps that feature on the local model. */
   remote: Record<RemoteRole, RemoteRoleSettings>;
+}
+
+/** How the features' context windows (KV caches) use memory. */
+export interface MemorySettings {
+  kvCacheType: KvCacheType;
+  /** A feature's window unused this many minutes is released; 0 keeps it. */
+  idleReleaseMinutes: number;
 }
 
 export const REMOTE_ROLES = ["completion", "chat", "agent"] as const;
@@ -138,6 +150,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
   const nextEdit = isRecord(raw.nextEdit) ? raw.nextEdit : {};
   const index = isRecord(raw.index) ? raw.index : {};
   const mcp = isRecord(raw.mcp) ? raw.mcp : {};
+  const memory = isRecord(raw.memory) ? raw.memory : {};
   return {
     model: typeof raw.model === "string" ? raw.model.trim() : DEFAULT_SETTINGS.model,
     modelsDir: typeof raw.modelsDir === "string" ? raw.modelsDir.trim() : DEFAULT_SETTINGS.modelsDir,
@@ -145,6 +158,13 @@ export function normalizeSettings(input: unknown): PincerSettings {
     gpuLayers: autoOrInt(raw.gpuLayers, ["auto", "max"] as const, 0, DEFAULT_SETTINGS.gpuLayers),
     threads: autoOrInt(raw.threads, ["auto"] as const, 1, DEFAULT_SETTINGS.threads),
     contextSize: autoOrInt(raw.contextSize, ["auto"] as const, 256, DEFAULT_SETTINGS.contextSize),
+    memory: {
+      kvCacheType: oneOf(memory.kvCacheType, KV_CACHE_TYPES, DEFAULT_SETTINGS.memory.kvCacheType),
+      idleReleaseMinutes:
+        typeof memory.idleReleaseMinutes === "number" && Number.isInteger(memory.idleReleaseMinutes) && memory.idleReleaseMinutes >= 0
+          ? memory.idleReleaseMinutes
+          : DEFAULT_SETTINGS.memory.idleReleaseMinutes,
+    },
     completion: {
       enabled: typeof completion.enabled === "boolean" ? completion.enabled : DEFAULT_SETTINGS.completion.enabled,
       maxTokens: positiveInt(completion.maxTokens, DEFAULT_SETTINGS.completion.maxTokens),
@@ -155,6 +175,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
         typeof completion.firstSuggestionMs === "number" && completion.firstSuggestionMs >= 0 && Number.isFinite(completion.firstSuggestionMs)
           ? Math.floor(completion.firstSuggestionMs)
           : DEFAULT_SETTINGS.completion.firstSuggestionMs,
+      contextSize: autoOrInt(completion.contextSize, ["auto"] as const, 256, DEFAULT_SETTINGS.completion.contextSize),
     },
     chat: { language: oneOf(isRecord(raw.chat) ? raw.chat.language : undefined, CHAT_LANGUAGE_SETTINGS, DEFAULT_SETTINGS.chat.language) },
     nextEdit: {

@@ -6,7 +6,7 @@ import { errorText, type ModelFacts } from "../../engine/model-check";
 import { resolveModelsDir } from "../../models/models-dir";
 import { egressGuardInstalled } from "../../platform/egress-guard";
 import { stderrLogger } from "../../platform/log";
-import { SERVER_VERSION, type PincerSettings } from "../../protocol";
+import { memoryReportLines, SERVER_VERSION, type EngineMemoryReport, type PincerSettings } from "../../protocol";
 import type { ThreadChoice } from "../../engine/thread-policy";
 import { loadEngineForCli } from "../load-engine";
 import { EXIT_FAILURE, EXIT_OK } from "../usage";
@@ -25,6 +25,8 @@ export interface DoctorReport {
   egressGuard: boolean;
   model: (ModelFacts & { threads: ThreadChoice; gpuLayers: number; contextSize: number }) | null;
   modelError: string | null;
+  /** The model's and each feature's window: node-llama-cpp's estimate and the measured growth of resident memory. */
+  memory: EngineMemoryReport | null;
 }
 
 export async function doctor(settings: PincerSettings, json: boolean, signal: AbortSignal): Promise<number> {
@@ -44,11 +46,16 @@ export async function doctor(settings: PincerSettings, json: boolean, signal: Ab
     egressGuard: egressGuardInstalled(),
     model: null,
     modelError: settings.model === "" ? "no model given (--model, $PINCER_MODEL or pincer.model)" : null,
+    memory: null,
   };
   if (settings.model !== "") {
     try {
       const { host, engine } = await loadEngineForCli(settings, signal, { quiet: json });
       report.model = { ...engine.facts, threads: engine.threads, gpuLayers: engine.gpuLayers, contextSize: engine.contextSize };
+      // Every feature's window is created here (the server creates each on first use), so what
+      // each costs is measured, not only estimated.
+      await engine.createContexts(signal);
+      report.memory = engine.memoryReport();
       await host.dispose();
     } catch (error) {
       report.modelError = errorText(error);
@@ -78,6 +85,7 @@ function formatDoctor(r: DoctorReport): string {
       `  threads: ${m.threads.threads} (${m.threads.source}${measured ? `: ${measured}` : ""})`,
     );
   }
+  if (r.memory) lines.push(...memoryReportLines(r.memory));
   if (r.modelError) lines.push(`Model: ${r.modelError}`);
   return `${lines.join("\n")}\n`;
 }
