@@ -23,6 +23,8 @@ const PINCER_COMMANDS = [
   'Pincer: Ask…', 'Pincer: Explain File', 'Pincer: Run Task…',
   'Pincer: OCR Document to Markdown', 'Pincer: Re-index Codebase', 'Pincer: New Chat', 'Pincer: Open Chat History', 'Pincer: Focus on Chat View', 'View: Show Pincer',
   'Pincer: MCP Servers…', 'Pincer: Set Remote API Key…',
+  // Dictation records and transcribes on this machine into the chat prompt; it runs nothing.
+  'Pincer: Dictate',
   // First run: choosing a model changes user settings only, as Select Model… does.
   'Pincer: Choose a Model for This Machine…', 'Pincer: Use an Existing GGUF File…', 'Pincer: Use a Remote Endpoint…',
 ];
