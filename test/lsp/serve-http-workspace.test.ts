@@ -83,6 +83,11 @@ describe("pincer serve --http --workspace: OCR and agent routes", function () {
     const wider = await post("/pincer/v1/agent/runs", { task: "anything", profile: "full" });
     assert.equal(wider.status, 403, wider.text);
     assert.match(wider.text, /wider than this server's pincer\.agent\.profile \(edit\)/);
+    // Streamed, the refusal comes after the 200 headers: as the stream's last event, not a silent end.
+    const streamed = await post("/pincer/v1/agent/runs", { task: "anything", profile: "full", stream: true });
+    assert.equal(streamed.status, 200);
+    assert.match(streamed.text, /"type":"error","error":\{"status":403,"message":"profile full is wider/);
+    assert.match(streamed.text, /data: \[DONE\]/);
   });
 
   it("checks the request", async () => {

@@ -91,6 +91,14 @@ describe("pincer serve --http (OpenAI-compatible API)", function () {
     await bad({ messages: user, tools: [weatherTool], tool_choice: "required" }, /tool_choice_unsupported/);
     await bad({ messages: [...user, { role: "tool", tool_call_id: "zz", content: "1" }], tools: [weatherTool] }, /answers tool call \\"zz\\"/);
     await bad({ messages: user, functions: [{ name: "f" }] }, /deprecated form/);
+    // Resource exhaustion (CWE-400): a grammar would repeat the element a billion times.
+    await bad({ messages: user, tools: [{ type: "function", function: { name: "f", parameters: { type: "object", properties: { a: { type: "string", minLength: 1e9 } } } } }] }, /minLength must be a whole number from 0 to 4096/);
+    await bad({ messages: user, tools: [{ type: "function", function: { name: "f", parameters: { type: "foo" } } }] }, /type must be one of/);
+  });
+
+  it("an empty tool list is a plain chat", async () => {
+    const answer = await client.chat.completions.create({ model: "llama-2-tiny-random", messages: [{ role: "user", content: "Hi" }], tools: [], max_tokens: 4 });
+    assert.equal(typeof answer.choices[0]!.message.content, "string");
   });
 
   it("answers /v1/embeddings only when started with an embedding model", async () => {

@@ -13,7 +13,7 @@ import { ToolChatError, type ToolSpec } from "../engine/tool-chat";
 import { ApiError } from "./api-error";
 import type { ApiEmbedder } from "./embedding-route";
 import type { WorkspaceApi } from "./pincer-routes";
-import { toolsOf, toolTurnsOf, toWireToolCalls } from "./tool-messages";
+import { hasToolMessages, toolsOf, toolTurnsOf, toWireToolCalls } from "./tool-messages";
 
 export interface ApiDeps {
   /** The id /v1/models lists and answers carry. */
@@ -106,7 +106,8 @@ export async function prepareChat(body: Body, deps: ApiDeps, limits: RouteLimits
 
 export async function chatCompletions(body: Body, response: ServerResponse, deps: ApiDeps, limits: RouteLimits, signal: AbortSignal): Promise<unknown> {
   const tools = toolsOf(body);
-  if (tools !== undefined) return toolChatCompletions(body, tools, response, deps, limits, signal);
+  // An empty tool list (or tool_choice "none") with no tool messages is a plain chat, on any engine.
+  if (tools !== undefined && (tools.length > 0 || hasToolMessages(body))) return toolChatCompletions(body, tools, response, deps, limits, signal);
   const { model, turns, maxTokens, temperature, stopTexts, promptTokens } = await prepareChat(body, deps, limits, signal);
   const id = `chatcmpl-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);

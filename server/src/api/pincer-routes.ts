@@ -47,8 +47,14 @@ export async function agentRunRoute(body: Body, response: ServerResponse, worksp
     if (body.stream !== true) return await api.runAgent(request, () => undefined, signal);
     response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
     const send = (data: unknown) => void response.write(`data: ${JSON.stringify(data)}\n\n`);
-    const transcript = await api.runAgent(request, (event) => send({ type: "event", event }), signal);
-    send({ type: "transcript", transcript });
+    try {
+      const transcript = await api.runAgent(request, (event) => send({ type: "event", event }), signal);
+      send({ type: "transcript", transcript });
+    } catch (error) {
+      // The 200 and its headers are sent: the refusal or failure travels as the stream's last event.
+      const status = error instanceof ApiError ? error.status : 500;
+      send({ type: "error", error: { status, message: (error as Error).message, ...(error instanceof ApiError && error.code ? { code: error.code } : {}) } });
+    }
     response.write("data: [DONE]\n\n");
     response.end();
     return undefined;

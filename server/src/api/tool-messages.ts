@@ -28,6 +28,11 @@ export function toolsOf(body: Body): ToolSpec[] | undefined {
   return choice === "none" ? [] : tools;
 }
 
+/** Whether the conversation already holds tool calls or tool results (then it needs the tool path). */
+export function hasToolMessages(body: Body): boolean {
+  return Array.isArray(body.messages) && body.messages.some((message: unknown) => isRecord(message) && (message.role === "tool" || (Array.isArray(message.tool_calls) && message.tool_calls.length > 0)));
+}
+
 /** The messages of a request with tools, including assistant tool calls and tool results. */
 export function toolTurnsOf(body: Body, messageText: (content: unknown) => string): ToolChatTurn[] {
   if (!Array.isArray(body.messages) || body.messages.length === 0) throw new ApiError(400, "messages must be a non-empty array.");

@@ -5,6 +5,7 @@ import type { WorkspaceApi } from "../api/pincer-routes";
 import { ApiError } from "../api/api-error";
 import type { Engine } from "../engine/engine";
 import { OcrService } from "../ocr/ocr-service";
+import { OcrInputError } from "../ocr/types";
 import { cliLogger } from "../platform/log";
 import { AGENT_PROFILES, type PincerSettings } from "../protocol";
 import { remoteAgentModelFor } from "../remote/role-models";
@@ -22,8 +23,14 @@ export async function apiWorkspace(folder: string, settings: PincerSettings, eng
       const resolved = await roots.resolveInside(file);
       if (!resolved.ok) throw new ApiError(403, `Cannot OCR ${file}: ${resolved.reason}.`, "permission_error", "outside_workspace");
       if (!resolved.exists) throw new ApiError(404, `${resolved.relative} does not exist.`, "not_found_error");
-      const result = await ocr.ocrFile(resolved.path, { ...(languages ? { languages } : {}), signal });
-      return { path: resolved.relative, ...result };
+      try {
+        const result = await ocr.ocrFile(resolved.path, { ...(languages ? { languages } : {}), signal });
+        return { path: resolved.relative, ...result };
+      } catch (error) {
+        // Not an image or PDF, a folder, too large, a language not installed: the caller's to fix.
+        if (error instanceof OcrInputError) throw new ApiError(400, error.message, "invalid_request_error", "ocr_input");
+        throw error;
+      }
     },
     async runAgent(request, onEvent, signal) {
       // A request may narrow the configured profile, never widen it: the token is not the person.

@@ -35,6 +35,21 @@ describe("tool chat (tools the API's caller runs)", () => {
     assert.throws(() => toGrammarSchema({ type: "object", properties: { a: { type: "string" } }, required: ["b"] }, "h"), /required names b/);
     assert.throws(() => toFunctions([{ name: "bad name" }]), /Tool name "bad name"/);
     assert.throws(() => toFunctions([{ name: "a" }, { name: "a" }]), /listed twice/);
+    assert.deepEqual(Object.keys(toFunctions([{ name: "constructor" }, { name: "toString" }])), ["constructor", "toString"], "names of Object.prototype are tool names like any other");
+    assert.throws(() => toGrammarSchema({ type: "object", properties: {}, required: ["toString"] }, "i"), /required names toString/);
+    assert.throws(() => toGrammarSchema({ type: "foo" }, "j"), /j\.type must be one of/);
+    assert.throws(() => toGrammarSchema({ enum: "x" }, "k"), /k\.enum must be a non-empty list/);
+    assert.throws(() => toGrammarSchema({ const: { a: 1 } }, "l"), /l\.const must be/);
+  });
+
+  // Attack class: resource exhaustion through the request (CWE-400/CWE-770). A grammar repeats an
+  // element once per count, so an unbounded count in a tool schema would allocate without limit.
+  it("refuses repetition counts a grammar would expand without bound", () => {
+    for (const key of ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"]) {
+      assert.throws(() => toGrammarSchema({ type: "string", [key]: 1e9 }, "p"), new RegExp(`p\\.${key} must be a whole number from 0 to 4096`), key);
+      assert.throws(() => toGrammarSchema({ type: "string", [key]: 2.5 }, "p"), /whole number/, key);
+    }
+    assert.deepEqual(toGrammarSchema({ type: "string", maxLength: 4096 }, "p"), { type: "string", maxLength: 4096 });
   });
 
   it("puts each tool result into the call it answers and continues that assistant message", () => {
@@ -72,7 +87,7 @@ describe("tool chat (tools the API's caller runs)", () => {
   });
 
   it("takes a whole answer that is a call to an offered tool, written without its markers, as the call", () => {
-    const tools = [{ name: "get_temperature" }, { name: "now" }];
+    const tools = [{ name: "get_temperature" }, { name: "now" }, { name: "weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }];
     assert.deepEqual(untaggedToolCalls('{"name": "get_temperature", "arguments": {"city": "Paris"}}', tools), [{ name: "get_temperature", arguments: { city: "Paris" } }]);
     assert.deepEqual(untaggedToolCalls('```json\n[{"name": "now", "arguments": "{}"}]\n```', tools), [{ name: "now", arguments: {} }]);
     for (const text of [
@@ -82,6 +97,7 @@ describe("tool chat (tools the API's caller runs)", () => {
       '{"name": "now", "arguments": [1]}',
       'Sure: {"name": "now", "arguments": {}}',
       '{"name": "now", "arguments": {}',
+      '{"name": "weather", "arguments": {"town": "Paris"}}',
     ]) {
       assert.equal(untaggedToolCalls(text, tools), undefined, text);
     }

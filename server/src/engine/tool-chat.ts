@@ -15,7 +15,10 @@ export interface ToolSpec {
 
 export interface ToolCall {
   name: string;
-  /** The parameters the model wrote, parsed (they match the tool's schema: the call is grammar-constrained). */
+  /**
+   * The parameters the model wrote, parsed: grammar-constrained to the tool's schema when the model used its
+   * call markers; a call written without them (untaggedToolCalls) is checked for its required names only.
+   */
   arguments: unknown;
 }
 
@@ -34,20 +37,24 @@ export interface ToolChatResult extends GenerationResult {
 export class ToolChatError extends Error {}
 
 const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+/** A grammar repeats an element once per count: larger bounds would cost memory, not add meaning. */
+const MAX_COUNT = 4096;
+const PLAIN_TYPES = new Set(["string", "number", "integer", "boolean", "null", "object", "array"]);
+const isPrimitive = (value: unknown) => value === null || ["string", "number", "boolean"].includes(typeof value);
 const DROPPED_KEYWORDS = new Set(["$schema", "title", "default", "examples", "$comment", "strict", "deprecated", "readOnly", "writeOnly"]);
 
 /** The tools as node-llama-cpp functions; throws ToolChatError for a name or schema it cannot take. */
 export function toFunctions(tools: readonly ToolSpec[]): ChatModelFunctions {
-  const functions: Record<string, { description?: string; params?: GbnfJsonSchema }> = {};
+  const functions: Record<string, { description?: string; params?: GbnfJsonSchema }> = Object.create(null) as Record<string, never>;
   for (const tool of tools) {
     if (!TOOL_NAME.test(tool.name)) throw new ToolChatError(`Tool name ${JSON.stringify(tool.name)} must be 1 to 64 letters, digits, _ or -, starting with a letter or _.`);
-    if (functions[tool.name]) throw new ToolChatError(`Tool ${tool.name} is listed twice.`);
+    if (Object.hasOwn(functions, tool.name)) throw new ToolChatError(`Tool ${tool.name} is listed twice.`);
     const params = tool.parameters === undefined ? undefined : toGrammarSchema(tool.parameters, `${tool.name}.parameters`);
     // A tool without parameters takes none (an empty object is what OpenAI clients send for it).
     const empty = params !== undefined && "type" in params && params.type === "object" && !("properties" in params && params.properties && Object.keys(params.properties).length > 0);
     functions[tool.name] = { ...(tool.description ? { description: tool.description } : {}), ...(params && !empty ? { params } : {}) };
   }
-  return functions;
+  return { ...functions };
 }
 
 /**
@@ -62,17 +69,34 @@ export function toGrammarSchema(schema: unknown, at: string): GbnfJsonSchema {
   for (const [key, value] of Object.entries(schema as Record<string, unknown>)) {
     if (DROPPED_KEYWORDS.has(key)) continue;
     switch (key) {
-      case "type":
+      case "type": {
+        const types = Array.isArray(value) ? value : [value];
+        if (types.length === 0 || !types.every((type) => typeof type === "string" && PLAIN_TYPES.has(type))) throw new ToolChatError(`${at}.type must be one of ${[...PLAIN_TYPES].join(", ")} (or a list of them).`);
+        out[key] = value;
+        break;
+      }
       case "enum":
+        if (!Array.isArray(value) || value.length === 0 || value.length > MAX_COUNT || !value.every(isPrimitive)) throw new ToolChatError(`${at}.enum must be a non-empty list of strings, numbers, booleans or null.`);
+        out[key] = value;
+        break;
       case "const":
+        if (!isPrimitive(value)) throw new ToolChatError(`${at}.const must be a string, number, boolean or null.`);
+        out[key] = value;
+        break;
       case "description":
+        if (typeof value === "string") out[key] = value;
+        break;
       case "required":
+        if (!Array.isArray(value) || !value.every((name) => typeof name === "string")) throw new ToolChatError(`${at}.required must be a list of property names.`);
+        out[key] = value;
+        break;
       case "minLength":
       case "maxLength":
       case "minItems":
       case "maxItems":
       case "minProperties":
       case "maxProperties":
+        if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_COUNT) throw new ToolChatError(`${at}.${key} must be a whole number from 0 to ${MAX_COUNT}.`);
         out[key] = value;
         break;
       case "format":
@@ -102,8 +126,9 @@ export function toGrammarSchema(schema: unknown, at: string): GbnfJsonSchema {
         throw new ToolChatError(`${at}: the JSON Schema keyword "${key}" is not supported for tool parameters (supported: type, properties, required, items, enum, const, anyOf/oneOf, additionalProperties, min/max lengths and counts).`);
     }
   }
-  if (out.type === "object" && out.properties && Array.isArray(out.required)) {
-    const unknown = (out.required as unknown[]).filter((name) => typeof name !== "string" || !(name in (out.properties as object)));
+  if (Array.isArray(out.required)) {
+    const properties = (out.properties ?? {}) as object;
+    const unknown = (out.required as unknown[]).filter((name) => typeof name !== "string" || !Object.hasOwn(properties, name));
     if (unknown.length > 0) throw new ToolChatError(`${at}.required names ${unknown.join(", ")}, which are not in its properties.`);
   }
   return out as GbnfJsonSchema;
@@ -160,12 +185,13 @@ export function untaggedToolCalls(text: string, tools: readonly ToolSpec[]): Too
   } catch {
     return undefined;
   }
-  const names = new Set(tools.map((tool) => tool.name));
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
   const calls: ToolCall[] = [];
   for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
     if (typeof item !== "object" || item === null) return undefined;
     const { name, arguments: raw, ...rest } = item as Record<string, unknown>;
-    if (typeof name !== "string" || !names.has(name) || Object.keys(rest).length > 0) return undefined;
+    const tool = typeof name === "string" ? byName.get(name) : undefined;
+    if (!tool || Object.keys(rest).length > 0) return undefined;
     let args = raw ?? {};
     if (typeof args === "string") {
       try {
@@ -175,7 +201,9 @@ export function untaggedToolCalls(text: string, tools: readonly ToolSpec[]): Too
       }
     }
     if (typeof args !== "object" || args === null || Array.isArray(args)) return undefined;
-    calls.push({ name, arguments: args });
+    const required = tool.parameters?.required;
+    if (Array.isArray(required) && !required.every((key) => typeof key === "string" && Object.hasOwn(args as object, key))) return undefined;
+    calls.push({ name: tool.name, arguments: args });
   }
   return calls.length > 0 ? calls : undefined;
 }
