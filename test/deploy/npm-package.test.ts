@@ -16,7 +16,10 @@ describe("the npm package (npm pack, npm install -g)", function () {
   let pincer: string;
 
   before(async function () {
-    if (process.env.PINCER_TEST_NO_BUILD === "1") this.skip();
+    if (process.env.PINCER_TEST_NO_BUILD === "1") {
+      console.warn("  skipped: PINCER_TEST_NO_BUILD=1 asks for no build, and npm pack builds (its prepack script)");
+      this.skip();
+    }
     dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-npm-package-")));
     execFileSync(npm, ["pack", "--pack-destination", dir], { cwd: repoRoot, stdio: ["ignore", "ignore", "inherit"] });
     const tarball = (await fs.readdir(dir)).find((name) => name.endsWith(".tgz"));

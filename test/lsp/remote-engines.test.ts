@@ -28,7 +28,7 @@ import { startLlamaServer, requireLlamaServer, type LlamaServer } from "../suppo
 import { hasGit } from "../support/git";
 import { startTestServer, type TestServer } from "../support/lsp-client";
 import { allowLoopbackClients } from "../support/loopback-clients";
-import { requireTestModel } from "../support/test-model";
+import { requireOrSkip, requireTestModel } from "../support/test-model";
 
 const AGENT = { maxSteps: 2, maxTokens: 200_000, maxWallSeconds: 120, profile: "read-only", toolPermissions: {}, sandbox: "auto" } as const;
 
@@ -144,7 +144,7 @@ for (const engine of ["in-process", "llama-server"] as const) {
     });
 
     it("writes a commit message (code actions and git texts use the chat engine)", async function () {
-      if (!hasGit()) this.skip();
+      requireOrSkip(this, hasGit() ? undefined : "git is not on PATH", "install git (test/e2e/setup installs it)");
       const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: workspace });
       git("init", "-q");
       git("add", "notes.md");

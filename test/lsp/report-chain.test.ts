@@ -3,6 +3,7 @@
 // private port (when Debian's postgresql is installed), Vega-Lite and sharp for the chart, pdflatex for the
 // report, and an SMTP server on loopback with STARTTLS (npm smtp-server) that receives the message. The
 // approval of the email and its password (SecretStorage in VS Code) are answered over LSP, as the client does.
+import { requireOrSkip } from "../support/test-model";
 import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import os from "node:os";
@@ -153,10 +154,7 @@ describe("report chain over LSP: query, chart, PDF, approved email", function ()
   });
 
   it("queries SQLite (and PostgreSQL), charts it, renders the PDF and sends it after the approval that showed the whole message", async function () {
-    if (!hasTex) {
-      console.log("    (skipped: pdflatex is not installed; test/e2e/setup installs texlive-latex-base and texlive-latex-recommended)");
-      this.skip();
-    }
+    requireOrSkip(this, hasTex ? undefined : "pdflatex is not installed", "run test/e2e/setup (it installs texlive-latex-base and texlive-latex-recommended)");
     const rows = SALES.filter(([q]) => q === "2026-Q3");
     const total = rows.reduce((sum, [, , revenue]) => sum + revenue, 0);
     const spec = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", data: { values: rows.map(([, region, revenue]) => ({ region, revenue })) }, mark: "bar", encoding: { x: { field: "region", type: "nominal" }, y: { field: "revenue", type: "quantitative" } } };
@@ -225,10 +223,7 @@ describe("report chain over LSP: query, chart, PDF, approved email", function ()
   });
 
   it("a bad statement, a TeX error and a refused SMTP connection are clear observations, and nothing is half-sent", async function () {
-    if (!hasTex) {
-      console.log("    (skipped: pdflatex is not installed; test/e2e/setup installs texlive-latex-base and texlive-latex-recommended)");
-      this.skip();
-    }
+    requireOrSkip(this, hasTex ? undefined : "pdflatex is not installed", "run test/e2e/setup (it installs texlive-latex-base and texlive-latex-recommended)");
     await fs.mkdir(path.join(workspace, "reports"), { recursive: true });
     await fs.writeFile(path.join(workspace, "reports", "note.pdf"), "%PDF-1.4 a note\n");
     const messagesBefore = smtp.messages.length;

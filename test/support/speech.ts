@@ -6,18 +6,11 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { findProgram } from "../../server/src/voice/recorder";
-import { inCi, repoRoot, TEST_MODELS_DIR } from "./test-model";
+import { inCi, repoRoot, requireOrSkip, TEST_MODELS_DIR } from "./test-model";
 
 export function speechToolsProblem(): string | undefined {
   const missing = ["espeak-ng", "sox", "soxi"].filter((name) => !findProgram(name));
   return missing.length > 0 ? `${missing.join(", ")} not on PATH (Debian: apt-get install espeak-ng sox)` : undefined;
-}
-
-function requireOrSkip(context: Mocha.Context, problem: string | undefined, how: string): void {
-  if (!problem) return;
-  if (inCi()) throw new Error(`${problem}; .ci/run must ${how} before the tests.`);
-  console.warn(`  skipped: ${problem}; ${how}.`);
-  context.skip();
 }
 
 export function requireSpeechTools(context: Mocha.Context): void {

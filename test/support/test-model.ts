@@ -19,6 +19,17 @@ export function testModelAvailable(): boolean {
   return existsSync(TEST_MODEL_PATH);
 }
 
+/**
+ * A tool or file the test needs (`problem` says what is missing): in CI the test fails, since .ci/run
+ * installs it; locally it skips and says `how` to get it.
+ */
+export function requireOrSkip(context: Mocha.Context, problem: string | undefined, how: string): void {
+  if (!problem) return;
+  if (inCi()) throw new Error(`${problem}; .ci/run must ${how} before the tests.`);
+  console.warn(`  skipped: ${problem}; ${how}.`);
+  context.skip();
+}
+
 /** Call at the top of a suite (`before`) that needs the model; skips the suite with the reason. */
 export function requireTestModel(context: Mocha.Context): string {
   if (!testModelAvailable()) {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { requireOrSkip } from "../../../test/support/test-model";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -18,7 +19,7 @@ describe("voice wav and level", () => {
   });
 
   it("the WAV header describes 16 kHz mono 16-bit PCM, as sox reads it", function () {
-    if (!findProgram("soxi")) this.skip();
+    requireOrSkip(this, findProgram("soxi") ? undefined : "soxi is not on PATH", "run test/e2e/setup (it installs sox)");
     const dir = mkdtempSync(path.join(os.tmpdir(), "pincer-wav-"));
     try {
       const data = Buffer.alloc(32_000); // one second

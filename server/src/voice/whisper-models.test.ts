@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { WHISPER_TEST_MODEL } from "../../../test/support/speech";
+import { requireWhisperModel, WHISPER_TEST_MODEL } from "../../../test/support/speech";
 import { TEST_MODEL_PATH } from "../../../test/support/test-model";
 import { inspectWhisperModel, resolveVoiceModel, VOICE_MODEL_CATALOG, voiceModelInfo, VoiceModelError } from "./whisper-models";
 
@@ -50,7 +50,7 @@ describe("voice models", () => {
   });
 
   it("the real test model reads as a multilingual Whisper base", async function () {
-    if (!existsSync(WHISPER_TEST_MODEL)) this.skip();
+    requireWhisperModel(this);
     assert.deepEqual(await inspectWhisperModel(WHISPER_TEST_MODEL), { nVocab: 51865, nAudioLayer: 6, nTextLayer: 6, nMels: 80, multilingual: true });
   });
 });

@@ -3,6 +3,7 @@
 // load files or URLs, to mail files from outside the workspace, to send mail in plain text or without the
 // person's approval. Real components: sql.js, PostgreSQL (when Debian's postgresql is installed), pdflatex
 // (when installed), nodemailer against a loopback SMTP server without STARTTLS.
+import { requireOrSkip } from "../../../../test/support/test-model";
 import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import os from "node:os";
@@ -132,8 +133,8 @@ describe("report tools: security table", function () {
 
   for (const row of ROWS) {
     it(row.name, async function () {
-      if (row.needs === "tex" && !hasTex) this.skip();
-      if (row.needs === "postgres" && !pg) this.skip();
+      if (row.needs === "tex") requireOrSkip(this, hasTex ? undefined : "pdflatex is not installed", "run test/e2e/setup (it installs texlive-latex-base and texlive-latex-recommended)");
+      if (row.needs === "postgres") requireOrSkip(this, pg ? undefined : "PostgreSQL's server binaries are not installed", "run test/e2e/setup (it installs postgresql)");
       const tool = tools.get(row.tool)!;
       const args = typeof row.args === "function" ? row.args(dirs) : row.args;
       if (row.gate) {
