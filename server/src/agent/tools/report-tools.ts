@@ -16,7 +16,7 @@ import { resultText } from "../../report/query-table";
 import { secretEnvVar, type SecretLookup } from "../../report/secrets";
 import { querySqlite, sqliteSchema } from "../../report/sqlite-database";
 import type { ToolContext, ToolDefinition, ToolOutcome, ToolTargets } from "../tool-types";
-import { displayPath, failure, optionalBool, optionalString, PATH_CHARS, readResolved, resolvePath, stringArg, ToolArgumentError } from "./tool-support";
+import { displayPath, failure, guarded, optionalBool, optionalString, PATH_CHARS, readResolved, resolvePath, stringArg, ToolArgumentError } from "./tool-support";
 
 /** Where the templates of render_document live, inside the workspace. */
 export const TEMPLATES_DIR = ".pincer/templates";
@@ -57,17 +57,6 @@ function addresses(args: Record<string, unknown>, name: string): string[] {
     .filter((address) => address !== "");
 }
 
-/** Tool failures the model can act on (a bad statement, a TeX error, a refused connection) stay observations. */
-async function observed(body: () => Promise<ToolOutcome>): Promise<ToolOutcome> {
-  try {
-    return await body();
-  } catch (error) {
-    if ((error as Error).name === "AbortError") throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = error instanceof Error ? error.message : String(error);
-    return failure(code && !message.startsWith(code) ? `${code}: ${message}` : message);
-  }
-}
 
 type Source = { kind: "file"; file: string } | { kind: "connection"; name: string };
 
@@ -111,7 +100,7 @@ export function queryDatabaseTool(options: ReportToolsOptions): ToolDefinition {
       return optionalBool(args, "write") === true ? { paths, effect: "edit", alwaysAsk: WRITE_ASKS } : { paths };
     },
     run: (args, context) =>
-      observed(async () => {
+      guarded(async () => {
         const source = sourceOf(args);
         const sql = stringArg(args, "sql");
         const write = optionalBool(args, "write") === true;
@@ -138,7 +127,7 @@ export function databaseSchemaTool(options: ReportToolsOptions): ToolDefinition 
       return { paths: source.kind === "file" ? [source.file] : [] };
     },
     run: (args, context) =>
-      observed(async () => {
+      guarded(async () => {
         const source = sourceOf(args);
         if (source.kind === "file") {
           const file = await resolvePath(context, source.file);
@@ -158,7 +147,7 @@ export function renderChartTool(): ToolDefinition {
     effect: "edit",
     targets: (args) => ({ paths: [stringArg(args, "output")] }),
     run: (args, context) =>
-      observed(async () => {
+      guarded(async () => {
         const output = stringArg(args, "output");
         const ext = path.extname(output).toLowerCase();
         if (ext !== ".png" && ext !== ".svg") throw new ToolArgumentError("output must end in .png or .svg");
@@ -225,7 +214,7 @@ export function renderDocumentTool(): ToolDefinition {
     effect: "edit",
     targets: (args) => ({ paths: [stringArg(args, "output"), ...stringList(args, "files")] }),
     run: (args, context) =>
-      observed(async () => {
+      guarded(async () => {
         const output = stringArg(args, "output");
         if (path.extname(output).toLowerCase() !== ".pdf") throw new ToolArgumentError("output must end in .pdf");
         const templateName = optionalString(args, "template");
@@ -284,7 +273,7 @@ export function sendEmailTool(options: ReportToolsOptions): ToolDefinition {
       };
     },
     run: (args, context) =>
-      observed(async () => {
+      guarded(async () => {
         const attachments = [];
         for (const requested of stringList(args, "attachments")) {
           const file = await resolvePath(context, requested);

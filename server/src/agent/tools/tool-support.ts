@@ -56,7 +56,8 @@ export async function guarded(body: () => Promise<ToolOutcome>): Promise<ToolOut
     if ((error as Error).name === "AbortError") throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const message = error instanceof Error ? error.message : String(error);
-    return failure(code ? `${code}: ${message}` : message);
+    // Node's own errors already start with their code ("ENOENT: no such file…"); others get it in front.
+    return failure(code && !message.startsWith(code) ? `${code}: ${message}` : message);
   }
 }
 
