@@ -3,10 +3,11 @@
 // fit this machine as buttons; which ones fit comes from pincer/models/recommended, as context keys.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { ListModelsRequest, ModelsChangedNotification, type ListModelsResult, type StatusParams } from "../../server/src/protocol";
+import { ListModelsRequest, ModelsChangedNotification, type ListModelsResult } from "../../server/src/protocol";
 import { isDownloading } from "./commands/download-model";
 import { chooseRecommendedModel, downloadRecommendedModel, fetchRecommended } from "./commands/recommended-models";
 import { setModelSetting } from "./settings";
+import { onStatus } from "./status-events";
 
 /** The welcome view's three chat-model buttons, by catalog id (context keys cannot hold the ids' dots). */
 export const WELCOME_SLOTS = { small: "qwen2.5-coder-0.5b", medium: "qwen2.5-coder-1.5b", large: "qwen2.5-coder-7b" } as const;
@@ -79,19 +80,6 @@ export function registerFirstRun(client: LanguageClient): vscode.Disposable {
       }
     }),
   );
-}
-
-type StatusListener = (status: StatusParams) => void;
-const statusListeners = new Set<StatusListener>();
-
-/** extension.ts passes every pincer/server/status here. */
-export function publishStatus(status: StatusParams): void {
-  for (const listener of statusListeners) listener(status);
-}
-
-function onStatus(listener: StatusListener): vscode.Disposable {
-  statusListeners.add(listener);
-  return { dispose: () => statusListeners.delete(listener) };
 }
 
 function report(work: Promise<void>): Promise<void> {

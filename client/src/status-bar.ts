@@ -1,7 +1,7 @@
 // One status bar item: model, backend and state, and whether agent commands are sandboxed (a
 // shield when they are; the tooltip always says); a click opens the model picker.
 import * as vscode from "vscode";
-import { memoryReportLines, type StatusParams } from "../../server/src/protocol";
+import { type StatusParams } from "../../server/src/protocol";
 import { sandboxText } from "./agent/sandbox-text";
 import { translateListed } from "./l10n";
 
@@ -46,8 +46,9 @@ export class PincerStatusBar implements vscode.Disposable {
       status.message,
       status.trusted ? undefined : vscode.l10n.t("Restricted Mode: this workspace is not trusted, so only read-only features run (no agent, no terminal)."),
       sandbox ? vscode.l10n.t("Agent commands: {0}. {1}", sandbox.confined && status.commandSandbox ? vscode.l10n.t("Sandboxed ({0})", status.commandSandbox.kind) : sandbox.label, sandbox.detail) : undefined,
-      // Expected and measured memory of the model and each feature's window, one line each.
-      status.memory ? memoryReportLines(status.memory).join("  \n") : undefined,
+      // Expected and measured memory of the model and each feature's window, one line each (the server's
+      // lines, in the display language the client told it).
+      status.memoryLines?.length ? status.memoryLines.join("  \n") : undefined,
       vscode.l10n.t("Click to choose a model."),
     ].filter((line): line is string => line !== undefined);
     this.item.tooltip = new vscode.MarkdownString(lines.join("\n\n"));

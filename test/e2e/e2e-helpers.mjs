@@ -62,18 +62,19 @@ export function skipUnlessRunnable(context) {
 
 /**
  * Starts code-server with the .vsix on a fresh folder (pincer-e2e-ws-<kind>-*, holding `files`,
- * {relative/path: content}) and profile (code-server's environment plus `env`), opens it in Chromium, answers trust, then runs ready(page).
+ * {relative/path: content}) and profile (code-server's environment plus `env`; displayLanguage e.g. 'zh-cn'),
+ * opens it in Chromium, answers trust, then runs ready(page).
  * Sets ctx.workspaceDir, ctx.server, ctx.browser and ctx.page. On failure saves
  * FAILED-setup-<kind>.png (when the page is up) and prints where, with code-server's log.
  */
-export async function start(ctx, { kind, trust, userSettings, files = {}, env = {}, ready = async () => {} }) {
+export async function start(ctx, { kind, trust, userSettings, files = {}, env = {}, displayLanguage, ready = async () => {} }) {
   ctx.workspaceDir = mkdtempSync(path.join(os.tmpdir(), `pincer-e2e-ws-${kind}-`));
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(ctx.workspaceDir, name)), { recursive: true });
     writeFileSync(path.join(ctx.workspaceDir, name), content);
   }
   try {
-    ctx.server = await h.startCodeServer({ vsixPath: VSIX, workspaceDir: ctx.workspaceDir, userSettings, env });
+    ctx.server = await h.startCodeServer({ vsixPath: VSIX, workspaceDir: ctx.workspaceDir, userSettings, env, displayLanguage });
     ctx.browser = await h.launchBrowser();
     ctx.page = await ctx.browser.newPage({ viewport: VIEWPORT });
     await h.openWorkbench(ctx.page, ctx.server.url, ctx.workspaceDir, { trust });

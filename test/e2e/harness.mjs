@@ -67,12 +67,32 @@ function kill(pid, sig) {
 }
 
 /**
+ * Makes `language` a display language of this code-server without a language pack from a marketplace:
+ * VS Code runs the extension host (vscode.env.language, vscode.l10n, package.nls.<language>.json) in a
+ * --locale only when user-data's languagepacks.json lists a pack for it, else it falls back to English.
+ * The entry points at an empty translation file, so VS Code's own UI stays English and the extensions'
+ * own translations show.
+ */
+function registerDisplayLanguage(tmp, userDataDir, language) {
+  const translations = path.join(tmp, `vscode-${language}.i18n.json`);
+  writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  const pack = {
+    hash: `pincer-e2e-${language}`,
+    extensions: [{ extensionIdentifier: { id: `pincer-e2e.language-pack-${language}` }, version: '1.0.0' }],
+    translations: { vscode: translations },
+    label: language,
+  };
+  writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({ [language]: pack }));
+}
+
+/**
  * Starts code-server on 127.0.0.1 with fresh user-data and extensions dirs.
- * Workspace trust stays enabled on purpose (tests cover restricted mode).
+ * Workspace trust stays enabled on purpose (tests cover restricted mode). displayLanguage (e.g. 'zh-cn'):
+ * run the workbench and the extension host in that language (see registerDisplayLanguage).
  * @returns {Promise<{url: string, port: number, pid: number, userDataDir: string, extensionsDir: string,
  *   logs: () => string, stop: () => Promise<void>}>}
  */
-export async function startCodeServer({ vsixPath, workspaceDir, userSettings = {}, env = {}, timeoutMs = 60_000 } = {}) {
+export async function startCodeServer({ vsixPath, workspaceDir, userSettings = {}, env = {}, displayLanguage, timeoutMs = 60_000 } = {}) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'pincer-e2e-'));
   const userDataDir = path.join(tmp, 'user-data');
   const extensionsDir = path.join(tmp, 'extensions');
@@ -103,9 +123,11 @@ export async function startCodeServer({ vsixPath, workspaceDir, userSettings = {
     }
   }
 
+  if (displayLanguage) registerDisplayLanguage(tmp, userDataDir, displayLanguage);
   const port = await freePort();
   const args = [ENTRY, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--ignore-last-opened'];
+    '--disable-telemetry', '--disable-update-check', '--ignore-last-opened',
+    ...(displayLanguage ? ['--locale', displayLanguage] : [])];
   if (workspaceDir) args.push(workspaceDir);
   // detached: own process group, so stop() can signal the whole tree at once.
   const child = spawn(process.execPath, args, { env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

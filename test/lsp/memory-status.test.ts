@@ -8,7 +8,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { InlineCompletionRequest } from "vscode-languageserver-protocol";
 import { DidOpenTextDocumentNotification } from "vscode-languageserver-protocol/node";
-import { DEFAULT_SETTINGS, memoryReportLines } from "../../server/src/protocol";
+import { DEFAULT_SETTINGS } from "../../server/src/protocol";
 import { startTestServer, type TestServer } from "../support/lsp-client";
 import { writeSyntheticModel } from "../support/synthetic-model";
 import { requireTestModel } from "../support/test-model";
@@ -53,7 +53,8 @@ describe("memory in the status over LSP", function () {
     await server.connection.sendRequest(InlineCompletionRequest.type, { textDocument: { uri }, position: { line: 1, character: 9 }, context: { triggerKind: 1 } });
     const status = await created;
     assert.deepEqual(status.memory!.contexts.filter((c) => c.live).map((c) => c.feature), ["completion"]);
-    const lines = memoryReportLines(status.memory!);
+    // The lines the tooltip shows come with the status, in the client's language (English here: no locale).
+    const lines = status.memoryLines!;
     assert.match(lines[0]!, /^Memory: \d+ MB resident now$/);
     assert.match(lines.join("\n"), /completion window \(2 × 1024 tokens, f16 KV cache\): expected \d+ MB, measured \d+ MB/);
     assert.match(lines.join("\n"), /chat window \(2048 tokens, f16 KV cache\): expected \d+ MB, not created yet/);

@@ -22,6 +22,7 @@ import type { ChatViewProvider } from "./chat-view-provider";
 import { runCodeAction } from "./code-block-actions";
 import { ContextChips } from "./context-chips";
 import { pickContext } from "./context-picker";
+import { onStatus } from "../status-events";
 import { transcriptOf } from "./transcript";
 import type { AssistantEntry, FromWebview, TranscriptEntry, UserEntry } from "./webview-protocol";
 
@@ -44,6 +45,8 @@ export class ChatController implements vscode.Disposable, AgentChatHost {
   private readonly disposables: vscode.Disposable[] = [];
   /** Agent mode: runs go to the agent, their entries into this transcript. */
   private agent: AgentController | undefined;
+  /** The model and whether it is loaded, as the meter last saw them (busy counts as ready). */
+  private modelState = "";
 
   constructor(
     private readonly client: LanguageClient,
@@ -56,6 +59,14 @@ export class ChatController implements vscode.Disposable, AgentChatHost {
       this.chips.onDidChange(({ attached }) => {
         view.post({ type: "chips", chips: this.chips.views() });
         if (attached) void this.updateMeter();
+      }),
+      // The meter's "no model is selected" (or "loading") answer goes stale when a model loads or changes:
+      // ask again then, not on every ready ↔ busy flip of a generation.
+      onStatus((status) => {
+        const state = JSON.stringify([status.state === "busy" ? "ready" : status.state, status.modelPath ?? status.model, status.message]);
+        if (state === this.modelState) return;
+        this.modelState = state;
+        if (status.state !== "loading") void this.updateMeter();
       }),
       vscode.window.onDidChangeActiveTextEditor((editor) => this.chips.suggestFrom(editor)),
       vscode.window.onDidChangeTextEditorSelection((event) => {

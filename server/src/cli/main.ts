@@ -18,7 +18,7 @@ import { serveHttp } from "./commands/serve-http";
 import { AGENT_PROFILES, SERVER_VERSION, VOICE_LANGUAGES, type AgentProfile, type VoiceLanguage } from "../protocol";
 import { onStoreNotice } from "../store/store-notices";
 import { exitCodeForError } from "./exit-codes";
-import { USAGE, UsageError } from "./usage";
+import { usage, UsageError } from "./usage";
 
 export async function runCli(argv: string[]): Promise<number> {
   const controller = new AbortController();
@@ -239,7 +239,7 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
     case "help":
     case "--help":
     case "-h":
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${usage()}\n`);
       return 0;
     case undefined:
       throw new UsageError("no command given.");

@@ -1,6 +1,7 @@
 // pincer/models/{list,download,recommended} and the models folder watch: the model manager behind the
 // client's pickers, the first-run choice and the welcome view.
 import { PincerError } from "../platform/errors";
+import { messagesFor } from "../platform/messages";
 import type { Connection } from "vscode-languageserver";
 import { sharedBackend } from "../engine/engine";
 import { downloadModel } from "../models/download";
@@ -46,7 +47,7 @@ export function registerModelRequests(connection: Connection, context: ServerCon
 
   connection.onRequest(RecommendedModelsRequest, async (): Promise<RecommendedModelsResult> => {
     const llama = await sharedBackend(context.settings().gpu, context.log).then((b) => b.llama, () => undefined);
-    return recommendedModels({ llama, modelsDir: modelsDir() });
+    return recommendedModels({ llama, modelsDir: modelsDir(), messages: messagesFor(context.locale()) });
   });
 
   connection.onRequest(

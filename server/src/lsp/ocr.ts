@@ -1,5 +1,7 @@
 // pincer/ocrDocument: a thin layer over ocr/: confine the file to the workspace, report page
 // progress through workDoneProgress, turn $/cancelRequest into the job's AbortSignal.
+import { OCR_NOTES } from "../ocr/types";
+import { messagesFor, translateNote } from "../platform/messages";
 import { PincerError } from "../platform/errors";
 import { fileURLToPath } from "node:url";
 import type { Connection } from "vscode-languageserver";
@@ -31,7 +33,8 @@ export function registerOcr(connection: Connection, context: ServerContext): voi
         pages: result.pages.length,
         pageCount: result.pageCount,
         confidence: result.confidence,
-        notes: result.notes,
+        // Shown to the person: in their language (the result and the model keep English).
+        notes: result.notes.map((note) => translateNote(note, OCR_NOTES, messagesFor(context.locale()))),
         cached: result.cached,
         elapsedMs: result.elapsedMs,
       };

@@ -47,6 +47,7 @@ import { disposeSharedOcr } from "../ocr/shared-service";
 import { registerTaskFiles, TASK_COMPLETION_TRIGGERS } from "./task-files";
 import { registerTaskRequests } from "./task-requests";
 import { registerVoice } from "./voice";
+import { memoryReportLines } from "../platform/memory-report-lines";
 import { invalidSettingMessage, messagesFor, type Messages } from "../platform/messages";
 
 /** Every file, for the file-operation notifications (workspace/didCreateFiles, …). */
@@ -100,7 +101,14 @@ export function serveLanguageServer(connection: Connection): Connection {
   const remote = new RemoteEngines();
   const sendStatus = () => {
     const hosts = remote.hosts(settings);
-    return connection.sendNotification(StatusNotification, { ...host.status, trusted: trust.trusted, ...(commandSandbox ? { commandSandbox } : {}), ...(hosts.length > 0 ? { remote: hosts } : {}) } satisfies StatusParams);
+    const memory = host.status.memory;
+    return connection.sendNotification(StatusNotification, {
+      ...host.status,
+      trusted: trust.trusted,
+      ...(commandSandbox ? { commandSandbox } : {}),
+      ...(hosts.length > 0 ? { remote: hosts } : {}),
+      ...(memory ? { memoryLines: memoryReportLines(memory, messages) } : {}),
+    } satisfies StatusParams);
   };
   const host: ModelHost = new ModelHost({
     log,

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import type { MachineFacts } from "../protocol";
+import { formatBytes } from "../engine/model-check";
+import { messagesFor } from "../platform/messages";
 import { CATALOG, catalogEntry, expectedMemoryBytes, OVERHEAD_BYTES } from "./catalog";
 import { availableRamBytes } from "./machine";
 import { parseModelSpec } from "./model-spec";
@@ -45,6 +47,9 @@ describe("recommended models", () => {
     assert.equal(judgeFit(seven, laptop(16, 2)).fit, "tight");
     assert.equal(judgeFit(seven, laptop(16, 12)).fit, "cpu");
     assert.equal(judgeFit(seven, laptop(16, 12, { backend: "CUDA", vramTotalBytes: 8 * GB, vramFreeBytes: 7.5 * GB })).fit, "gpu");
+    // In the client's language when it is Simplified Chinese (the reason follows "it" in the client's message).
+    assert.equal(judgeFit(seven, laptop(4, 3), messagesFor("zh-cn")).reason, `需要约 ${formatBytes(seven)}，超过本机 4.0 GB 内存的 75%`);
+    assert.match(judgeFit(seven, laptop(16, 2), messagesFor("zh-cn")).reason, /；当前空闲内存仅 2\.0 GB：请先关闭其他程序$/);
     // VRAM too small: falls back to RAM, not refused.
     assert.equal(judgeFit(seven, laptop(16, 12, { backend: "CUDA", vramTotalBytes: 4 * GB, vramFreeBytes: 3 * GB })).fit, "cpu");
   });

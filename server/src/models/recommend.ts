@@ -1,6 +1,7 @@
 // The recommendation itself: the catalog judged against this machine. Pure (facts in, list out), so the
 // rules are tested with made-up machines; recommendations.ts gathers the facts.
 import { formatBytes } from "../engine/model-check";
+import { messagesFor, type Messages } from "../platform/messages";
 import type { LocalModel, MachineFacts, ModelFit, RecommendedModel } from "../protocol";
 import { CATALOG, expectedMemoryBytes, type CatalogEntry } from "./catalog";
 import { estimateTokensPerSecond, type SpeedBasis } from "./speed-estimate";
@@ -16,13 +17,15 @@ export interface RecommendInput {
   speed: { gpu?: SpeedBasis; cpu?: SpeedBasis };
   local: LocalModel[];
   catalog?: readonly CatalogEntry[];
+  /** The fit reasons' language (default: English). */
+  messages?: Messages;
 }
 
 export function recommendModels(input: RecommendInput): RecommendedModel[] {
   const { machine, speed, local } = input;
   const models = (input.catalog ?? CATALOG).map((entry): RecommendedModel => {
     const memory = expectedMemoryBytes(entry);
-    const { fit, reason } = judgeFit(memory, machine);
+    const { fit, reason } = judgeFit(memory, machine, input.messages);
     const basis = fit === "gpu" ? speed.gpu : fit === "too-large" ? undefined : speed.cpu;
     const downloaded = local.find((m) => `${m.name}.gguf`.toLowerCase() === fileName(entry.uri).toLowerCase());
     return {
@@ -49,19 +52,19 @@ export function recommendModels(input: RecommendInput): RecommendedModel[] {
   return models;
 }
 
-export function judgeFit(memory: number, machine: MachineFacts): { fit: ModelFit; reason: string } {
-  const needs = `needs about ${formatBytes(memory)}`;
+export function judgeFit(memory: number, machine: MachineFacts, messages: Messages = messagesFor("en")): { fit: ModelFit; reason: string } {
+  const needs = messages("fit.needs", formatBytes(memory));
   if (machine.vramFreeBytes !== undefined && memory <= machine.vramFreeBytes) {
-    return { fit: "gpu", reason: `${needs}; ${formatBytes(machine.vramFreeBytes)} of GPU memory are free (${machine.backend})` };
+    return { fit: "gpu", reason: messages("fit.gpu", needs, formatBytes(machine.vramFreeBytes), machine.backend) };
   }
   const budget = machine.ramTotalBytes * RAM_SHARE;
   if (memory > budget) {
-    return { fit: "too-large", reason: `${needs}, more than ${Math.round(RAM_SHARE * 100)}% of this machine's ${formatBytes(machine.ramTotalBytes)} RAM` };
+    return { fit: "too-large", reason: messages("fit.tooLarge", needs, Math.round(RAM_SHARE * 100), formatBytes(machine.ramTotalBytes)) };
   }
   if (memory > machine.ramFreeBytes) {
-    return { fit: "tight", reason: `${needs}; ${formatBytes(machine.ramFreeBytes)} of RAM are free now: close other programs first` };
+    return { fit: "tight", reason: messages("fit.tight", needs, formatBytes(machine.ramFreeBytes)) };
   }
-  return { fit: "cpu", reason: `${needs}; ${formatBytes(machine.ramFreeBytes)} of RAM are free` };
+  return { fit: "cpu", reason: messages("fit.cpu", needs, formatBytes(machine.ramFreeBytes)) };
 }
 
 /**

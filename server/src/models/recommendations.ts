@@ -2,6 +2,7 @@
 // (thread calibrations, else a memory probe) and the models folder, and judges the catalog with them.
 // The LSP handler and `pincer models --recommended` both call this.
 import { defaultCacheDir, threadCalibrationStore } from "../store/json-store";
+import type { Messages } from "../platform/messages";
 import type { RecommendedModelsResult } from "../protocol";
 import { readMachineFacts, type GpuInfoSource } from "./machine";
 import { listLocalModels } from "./models-dir";
@@ -15,6 +16,8 @@ export interface RecommendationOptions {
   cacheDir?: string;
   /** Bytes/s of the memory probe; measured once per process when not given (tests pass a figure). */
   probe?: () => number;
+  /** The fit reasons' language (default: English). */
+  messages?: Messages;
 }
 
 let probed: number | undefined;
@@ -26,5 +29,5 @@ export async function recommendedModels(options: RecommendationOptions): Promise
     basisFromCalibrations(calibrations, "CPU") ?? basisFromProbe(options.probe ? options.probe() : (probed ??= probeMemoryBandwidth()));
   const gpu = machine.backend === "CPU" ? undefined : basisFromCalibrations(calibrations, machine.backend);
   const local = await listLocalModels(options.modelsDir);
-  return { machine, modelsDir: options.modelsDir, models: recommendModels({ machine, speed: { cpu, gpu }, local }) };
+  return { machine, modelsDir: options.modelsDir, models: recommendModels({ machine, speed: { cpu, gpu }, local, messages: options.messages }) };
 }

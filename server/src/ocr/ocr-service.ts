@@ -2,6 +2,7 @@
 // page (text layer or OCR), reporting progress; every step checks the AbortSignal.
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
+import { messagesFor } from "../platform/messages";
 import { ACCEPTED_INPUTS, detectInputKind } from "./input-kind";
 import { parseLanguages } from "./language-data";
 import { pageMarkdown } from "./markdown";
@@ -90,7 +91,7 @@ export class OcrService {
     options.signal?.addEventListener("abort", onAbort, { once: true });
     try {
       const total = Math.min(document.numPages, this.maxPages);
-      if (document.numPages > total) notes.push(`Only the first ${total} of ${document.numPages} pages were processed (page limit).`);
+      if (document.numPages > total) notes.push(messagesFor("en")("ocr.pageLimit", total, document.numPages));
       for (let number = 1; number <= total; number++) {
         if (options.signal?.aborted) throw abortError();
         options.onProgress?.({ done: number - 1, total, message: `Page ${number} of ${total}` });

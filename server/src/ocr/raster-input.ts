@@ -3,7 +3,11 @@
 // 20,000 x 20,000 image costs nothing. BMP, which sharp cannot decode, is read here (uncompressed
 // 24/32-bit, the kind screenshot tools write) and handed to sharp as raw pixels.
 import type { Metadata, Sharp } from "sharp";
+import { messagesFor } from "../platform/messages";
 import { OcrInputError, type InputKind } from "./types";
+
+// Notes are English where they are made (the model reads them); OCR_NOTES translates them for the person.
+const ENGLISH = messagesFor("en");
 
 /** Inputs above this many pixels are refused (a 20k x 20k image is 400 M). */
 export const MAX_INPUT_PIXELS = 100_000_000;
@@ -52,7 +56,7 @@ export async function prepareRaster(bytes: Buffer, kind: Exclude<InputKind, "pdf
     outWidth = Math.floor(width * scale);
     outHeight = Math.floor(height * scale);
     pipeline = pipeline.resize(outWidth, outHeight);
-    note = `The image (${width} x ${height}) was scaled to ${outWidth} x ${outHeight} for OCR.`;
+    note = ENGLISH("ocr.imageScaled", width, height, outWidth, outHeight);
   }
   try {
     const png = await pipeline.png({ compressionLevel: 1 }).toBuffer();

@@ -74,3 +74,6 @@ export class OcrInputError extends PincerError {
     super(message, "failed");
   }
 }
+
+/** The catalogue's OCR notes (OcrResult.notes are these, in English): translateNote shows them to the person. */
+export const OCR_NOTES = ["ocr.imageScaled", "ocr.pageLimit"] as const;

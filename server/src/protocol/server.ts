@@ -30,6 +30,8 @@ export interface StatusParams {
   remote?: string[];
   /** Memory of the loaded model and its features' context windows (absent while none is loaded). */
   memory?: EngineMemoryReport;
+  /** `memory` in lines for the person, in the client's display language (initialize's locale). */
+  memoryLines?: string[];
 }
 
 /** One feature's context window: its size, whether it exists now, and what it costs. */
@@ -72,22 +74,4 @@ export interface PincerInitializationOptions {
   trusted: boolean;
   /** Folder the client owns for storage (globalStorageUri); the server keeps caches there. */
   storageDir?: string;
-}
-
-/**
- * The memory report in a few lines, the same for `pincer doctor` and the status bar's tooltip:
- * expected (node-llama-cpp's estimate) and measured (resident memory growth) per part.
- */
-export function memoryReportLines(report: EngineMemoryReport): string[] {
-  const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
-  const lines = [
-    `Memory: ${mb(report.processRssBytes)} resident now`,
-    `  model: expected ${mb(report.modelExpectedBytes)}, measured ${mb(report.modelMeasuredBytes)}`,
-  ];
-  for (const c of report.contexts) {
-    const shape = `${c.sequences > 1 ? `${c.sequences} × ` : ""}${c.contextSize} tokens, ${c.kvCacheType} KV cache`;
-    const state = c.live ? `measured ${c.measuredBytes === undefined ? "?" : mb(c.measuredBytes)}` : c.measuredBytes === undefined ? "not created yet" : "released while idle";
-    lines.push(`  ${c.feature} window (${shape}): expected ${mb(c.expectedBytes)}, ${state}`);
-  }
-  return lines;
 }

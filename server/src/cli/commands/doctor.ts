@@ -6,7 +6,9 @@ import { errorText, type ModelFacts } from "../../engine/model-check";
 import { resolveModelsDir } from "../../models/models-dir";
 import { egressGuardInstalled } from "../../platform/egress-guard";
 import { stderrLogger } from "../../platform/log";
-import { memoryReportLines, SERVER_VERSION, type EngineMemoryReport, type PincerSettings } from "../../protocol";
+import { memoryReportLines } from "../../platform/memory-report-lines";
+import { messagesFor } from "../../platform/messages";
+import { SERVER_VERSION, type EngineMemoryReport, type PincerSettings } from "../../protocol";
 import type { ThreadChoice } from "../../engine/thread-policy";
 import { loadEngineForCli } from "../load-engine";
 import { EXIT_FAILURE, EXIT_OK } from "../usage";
@@ -85,7 +87,8 @@ function formatDoctor(r: DoctorReport): string {
       `  threads: ${m.threads.threads} (${m.threads.source}${measured ? `: ${measured}` : ""})`,
     );
   }
-  if (r.memory) lines.push(...memoryReportLines(r.memory));
+  // English like the rest of the report (it is what a bug report quotes).
+  if (r.memory) lines.push(...memoryReportLines(r.memory, messagesFor("en")));
   if (r.modelError) lines.push(`Model: ${r.modelError}`);
   return `${lines.join("\n")}\n`;
 }
