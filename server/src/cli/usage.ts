@@ -64,7 +64,7 @@ Commands:
                                                with W: /pincer/v1/ocr and /pincer/v1/agent/runs);
                                                bearer token in a 0600 file (path printed); a
                                                non-loopback --host needs TLS 1.3; --grpc-port: gRPC
-                                               (proto/pincer.proto) on 127.0.0.1
+                                               (proto/pincer.proto) on the same host and TLS
 
 Model resolution: --model, then $PINCER_MODEL, then "pincer.model" in the settings file
 ($PINCER_SETTINGS, default ~/.config/pincer/settings.json). Remote engines: "pincer.remote.chat.url"
