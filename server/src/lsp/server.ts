@@ -100,7 +100,14 @@ export function serveLanguageServer(connection: Connection): Connection {
   const remote = new RemoteEngines();
   const sendStatus = () => {
     const hosts = remote.hosts(settings);
-    return connection.sendNotification(StatusNotification, { ...host.status, trusted: trust.trusted, ...(commandSandbox ? { commandSandbox } : {}), ...(hosts.length > 0 ? { remote: hosts } : {}) } satisfies StatusParams);
+    const remoteOnly = remote.remoteOnlyHosts(settings);
+    return connection.sendNotification(StatusNotification, {
+      ...host.status,
+      trusted: trust.trusted,
+      ...(commandSandbox ? { commandSandbox } : {}),
+      ...(hosts.length > 0 ? { remote: hosts } : {}),
+      ...(remoteOnly ? { remoteOnly } : {}),
+    } satisfies StatusParams);
   };
   const host: ModelHost = new ModelHost({
     log,

@@ -28,6 +28,11 @@ export interface StatusParams {
   commandSandbox?: CommandSandboxInfo;
   /** Confirmed remote engine hosts the settings use ("gpu.lan:8443"); the status bar shows "remote: host". */
   remote?: string[];
+  /**
+   * Set when every feature (completion, chat, agent) goes to a remote engine: the hosts the settings
+   * name, confirmed or not. With no local model the status bar shows these instead of "select a model".
+   */
+  remoteOnly?: string[];
   /** Memory of the loaded model and its features' context windows (absent while none is loaded). */
   memory?: EngineMemoryReport;
 }
