@@ -49,6 +49,8 @@ export class PincerStatusBar implements vscode.Disposable {
       status.remote?.length ? vscode.l10n.t("Remote engines (confirmed): {0}", status.remote.join(", ")) : undefined,
       // The "no model" message asks for a model this setup does not need.
       remoteOnly ? vscode.l10n.t("Every feature uses a remote engine ({0}), so no local model is needed.", remoteOnly.join(", ")) : status.message,
+      status.api?.url ? vscode.l10n.t("API (OpenAI-compatible): {0}; bearer token in {1}", status.api.url, status.api.tokenFile) : undefined,
+      status.api?.error ? vscode.l10n.t("API not started: {0}", status.api.error) : undefined,
       status.trusted ? undefined : vscode.l10n.t("Restricted Mode: this workspace is not trusted, so only read-only features run (no agent, no terminal)."),
       sandbox ? vscode.l10n.t("Agent commands: {0}. {1}", sandbox.confined && status.commandSandbox ? vscode.l10n.t("Sandboxed ({0})", status.commandSandbox.kind) : sandbox.label, sandbox.detail) : undefined,
       // Expected and measured memory of the model and each feature's window, one line each.

@@ -33,6 +33,8 @@ export interface StatusParams {
    * name, confirmed or not. With no local model the status bar shows these instead of "select a model".
    */
   remoteOnly?: string[];
+  /** The API `pincer.api.enabled` starts: its URL, or why it did not start; and the token file either way. */
+  api?: { url?: string; tokenFile: string; error?: string };
   /** Memory of the loaded model and its features' context windows (absent while none is loaded). */
   memory?: EngineMemoryReport;
 }

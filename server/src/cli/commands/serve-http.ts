@@ -14,7 +14,7 @@ import { EmbeddingModel } from "../../engine/embedding";
 import { isLoopback } from "../../remote/endpoint";
 import { chatModelFor } from "../../remote/role-models";
 import { apiWorkspace } from "../api-workspace";
-import { settingsFilePath } from "../cli-settings";
+import { apiTokenFilePath, settingsFilePath } from "../../platform/config-path";
 import { loadEngineForCli } from "../load-engine";
 import { cliRemoteEngines } from "../remote-file";
 import { EXIT_OK, UsageError } from "../usage";
@@ -42,7 +42,7 @@ export async function serveHttp(settings: PincerSettings, args: ServeHttpArgs, s
   const wantsTls = args.tls || args.tlsCert !== undefined || args.tlsKey !== undefined;
   if (!loopback && !wantsTls) throw new UsageError(`--host ${args.host} is not a loopback address: that needs TLS (--tls for a generated self-signed certificate, or --tls-cert and --tls-key).`);
   const configDir = path.dirname(settingsFilePath());
-  const tokenFile = args.tokenFile ?? path.join(configDir, "api-token");
+  const tokenFile = args.tokenFile ?? apiTokenFilePath();
   const token = await ensureApiToken(tokenFile);
   const tls = wantsTls ? await loadTls({ certFile: args.tlsCert, keyFile: args.tlsKey, dir: configDir, hosts: [args.host, ...args.allowHosts] }) : undefined;
 
