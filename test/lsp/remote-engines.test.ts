@@ -90,8 +90,7 @@ for (const engine of ["in-process", "llama-server"] as const) {
     if (engine === "llama-server") {
       it("connects to nothing before the person confirms the endpoint", async () => {
         // No local model and every role remote: the status bar names the host, not "select a model".
-        const unconfirmed = await server.waitForStatus((s) => s.remoteOnly !== undefined, "the remote-only hosts in the status");
-        assert.equal(unconfirmed.state, "no-model");
+        const unconfirmed = await server.waitForStatus((s) => s.state === "no-model", "no local model");
         assert.deepEqual(unconfirmed.remoteOnly, [`127.0.0.1:${llama!.port}`]);
         assert.equal(unconfirmed.remote, undefined, "not confirmed yet");
         await assert.rejects(chat("unconfirmed", "Say hello"), /has not been allowed to connect to http:\/\/127\.0\.0\.1:\d+/);
