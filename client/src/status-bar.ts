@@ -20,6 +20,7 @@ export class PincerStatusBar implements vscode.Disposable {
     const backend = `${status.backend ? ` · ${status.backend}` : ""}${status.remote?.length ? ` · ${vscode.l10n.t("remote: {0}", status.remote.join(", "))}` : ""}`;
     const restricted = `${status.trusted ? "" : ` · ${vscode.l10n.t("restricted")}`}${status.commandSandbox && status.commandSandbox.kind !== "none" ? " $(shield)" : ""}`;
     const sandbox = status.commandSandbox ? sandboxText(status.commandSandbox, false, translateListed) : undefined;
+    const remoteOnly = status.state === "no-model" && status.remoteOnly?.length ? status.remoteOnly : undefined;
     switch (status.state) {
       case "loading":
         this.item.text = `$(loading~spin) Pincer: ${status.model ?? vscode.l10n.t("starting")}${restricted}`;
@@ -31,7 +32,10 @@ export class PincerStatusBar implements vscode.Disposable {
         this.item.text = `$(sync~spin) ${model}${backend}${restricted}`;
         break;
       case "no-model":
-        this.item.text = `$(hubot) Pincer: ${vscode.l10n.t("select a model")}${restricted}`;
+        // Every feature on a remote engine needs no local model: say where they go instead.
+        this.item.text = remoteOnly
+          ? `$(cloud) Pincer: ${vscode.l10n.t("remote: {0}", remoteOnly.join(", "))}${restricted}`
+          : `$(hubot) Pincer: ${vscode.l10n.t("select a model")}${restricted}`;
         break;
       case "error":
         this.item.text = `$(error) Pincer: ${status.model ?? vscode.l10n.t("error")}${restricted}`;
@@ -39,11 +43,14 @@ export class PincerStatusBar implements vscode.Disposable {
     }
     this.item.backgroundColor = status.state === "error" ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
     const lines = [
-      `**Pincer** — ${stateText(status.state)}`,
+      `**Pincer** — ${remoteOnly ? vscode.l10n.t("remote engines") : stateText(status.state)}`,
       status.model ? vscode.l10n.t("Model: {0}", status.model) : undefined,
       status.backend ? vscode.l10n.t("Backend: {0}", status.backend) : undefined,
       status.remote?.length ? vscode.l10n.t("Remote engines (confirmed): {0}", status.remote.join(", ")) : undefined,
-      status.message,
+      // The "no model" message asks for a model this setup does not need.
+      remoteOnly ? vscode.l10n.t("Every feature uses a remote engine ({0}), so no local model is needed.", remoteOnly.join(", ")) : status.message,
+      status.api?.url ? vscode.l10n.t("API (OpenAI-compatible): {0}; bearer token in {1}", status.api.url, status.api.tokenFile) : undefined,
+      status.api?.error ? vscode.l10n.t("API not started: {0}", status.api.error) : undefined,
       status.trusted ? undefined : vscode.l10n.t("Restricted Mode: this workspace is not trusted, so only read-only features run (no agent, no terminal)."),
       sandbox ? vscode.l10n.t("Agent commands: {0}. {1}", sandbox.confined && status.commandSandbox ? vscode.l10n.t("Sandboxed ({0})", status.commandSandbox.kind) : sandbox.label, sandbox.detail) : undefined,
       // Expected and measured memory of the model and each feature's window, one line each (the server's

@@ -1,7 +1,7 @@
 // Chat, inline completion and the agent over a real LSP connection, answered by the in-process model
 // and by a real llama-server on 127.0.0.1 (pincer.remote.<role>.url), with the same tiny model. The
 // remote side also checks consent (nothing connects before pincer/remote/allow), cancellation of the
-// HTTP request, and the status bar's "remote: host".
+// HTTP request, and the status bar's "remote: host" (also with no local model, when every role is remote).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { promises as fs } from "node:fs";
@@ -89,6 +89,10 @@ for (const engine of ["in-process", "llama-server"] as const) {
 
     if (engine === "llama-server") {
       it("connects to nothing before the person confirms the endpoint", async () => {
+        // No local model and every role remote: the status bar names the host, not "select a model".
+        const unconfirmed = await server.waitForStatus((s) => s.state === "no-model", "no local model");
+        assert.deepEqual(unconfirmed.remoteOnly, [`127.0.0.1:${llama!.port}`]);
+        assert.equal(unconfirmed.remote, undefined, "not confirmed yet");
         await assert.rejects(chat("unconfirmed", "Say hello"), /has not been allowed to connect to http:\/\/127\.0\.0\.1:\d+/);
         assert.equal(await metric(llama!, "tokens_predicted_total"), 0, "llama-server generated nothing");
         const { origin } = await server.connection.sendRequest(RemoteAllowRequest, { url: llama!.url });

@@ -7,9 +7,12 @@ import { promises as fs } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import path from "node:path";
+import tls from "node:tls";
+import * as grpc from "@grpc/grpc-js";
 import { startApiProcess, type ApiProcess } from "../support/api-server";
 import { SERVER_BUNDLE } from "../support/lsp-client";
 import { allowLoopbackClients } from "../support/loopback-clients";
+import { grpcClient, grpcUnary } from "../support/grpc-client";
 import { requireTestModel } from "../support/test-model";
 
 function curl(args: string[]): { status: number; body: string } {
@@ -127,6 +130,75 @@ describe("pincer serve --http: security", function () {
           await assert.rejects(get({ maxVersion: "TLSv1.2" }), /version|protocol|alert/i);
         } finally {
           await secure.stop();
+        }
+      },
+    },
+    {
+      attack: "gRPC on the network in clear text or downgraded (CWE-319, CWE-757): off loopback gRPC is TLS 1.3 only, on the same host as the REST API",
+      check: async () => {
+        const secure = await startApiProcess(model, ["--host", "0.0.0.0", "--tls", "--grpc-port", "0"]);
+        try {
+          const certPem = await fs.readFile(path.join(secure.dir, "api-cert.pem"), "utf8");
+          const port = Number(secure.facts.grpc!.split(":").pop());
+          const metadata = new grpc.Metadata();
+          metadata.set("authorization", `Bearer ${secure.token}`);
+          const client = grpcClient(`127.0.0.1:${port}`, grpc.credentials.createSsl(Buffer.from(certPem)), { "grpc.ssl_target_name_override": "localhost" });
+          try {
+            assert.deepEqual((await grpcUnary(client, "ListModels", {}, metadata)).models, ["llama-2-tiny-random"]);
+          } finally {
+            client.close();
+          }
+          // A client that offers at most TLS 1.2 gets no handshake (raw TLS, as any HTTP/2 client would start).
+          await assert.rejects(
+            new Promise<void>((resolve, reject) => {
+              const socket = tls.connect({ host: "127.0.0.1", port, ca: certPem, servername: "localhost", maxVersion: "TLSv1.2", ALPNProtocols: ["h2"] }, () => {
+                socket.end();
+                resolve();
+              });
+              socket.on("error", reject);
+            }),
+            /version|protocol|alert/i,
+          );
+          // Clear text to the TLS port is no gRPC call.
+          const plain = grpcClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_reconnect_backoff_ms": 100 });
+          try {
+            await assert.rejects(grpcUnary(plain, "ListModels", {}, metadata, 5_000), (error: grpc.ServiceError) => error.code === grpc.status.UNAVAILABLE || error.code === grpc.status.DEADLINE_EXCEEDED);
+          } finally {
+            plain.close();
+          }
+        } finally {
+          await secure.stop();
+        }
+      },
+    },
+    {
+      attack: "a gRPC call without the token or with a wrong one (unauthenticated local API, CWE-306): UNAUTHENTICATED on every method",
+      check: async () => {
+        const withGrpc = await startApiProcess(model, ["--grpc-port", "0"]);
+        const client = grpcClient(withGrpc.facts.grpc!, grpc.credentials.createInsecure());
+        try {
+          const wrong = new grpc.Metadata();
+          wrong.set("authorization", `Bearer ${withGrpc.token.slice(0, -1)}x`);
+          const calls: [string, unknown][] = [["ListModels", {}], ["Complete", { prompt: "a" }], ["Embed", { input: ["a"] }], ["Ocr", { path: "a.png" }]];
+          for (const [method, request] of calls) {
+            for (const metadata of [new grpc.Metadata(), wrong]) {
+              await assert.rejects(grpcUnary(client, method, request, metadata), (error: grpc.ServiceError) => error.code === grpc.status.UNAUTHENTICATED, method);
+            }
+          }
+          for (const method of ["Chat", "RunAgent"]) {
+            for (const metadata of [new grpc.Metadata(), wrong]) {
+              const request = method === "Chat" ? { messages: [{ role: "user", content: "hi" }] } : { task: "x" };
+              const stream = (client as unknown as Record<string, (r: unknown, m: grpc.Metadata) => grpc.ClientReadableStream<unknown>>)[method]!(request, metadata);
+              const code = await new Promise<number>((resolve) => {
+                stream.on("data", () => resolve(-1));
+                stream.on("error", (error: grpc.ServiceError) => resolve(error.code));
+              });
+              assert.equal(code, grpc.status.UNAUTHENTICATED, method);
+            }
+          }
+        } finally {
+          client.close();
+          await withGrpc.stop();
         }
       },
     },

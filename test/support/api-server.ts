@@ -10,6 +10,8 @@ export interface ApiFacts {
   url: string;
   tokenFile: string;
   tlsFingerprint?: string;
+  /** host:port of the gRPC server, with --grpc-port. */
+  grpc?: string;
   model: string;
 }
 

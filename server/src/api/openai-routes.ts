@@ -104,39 +104,64 @@ export async function prepareChat(body: Body, deps: ApiDeps, limits: RouteLimits
   return { model, turns, maxTokens, temperature, stopTexts, promptTokens };
 }
 
-export async function chatCompletions(body: Body, response: ServerResponse, deps: ApiDeps, limits: RouteLimits, signal: AbortSignal): Promise<unknown> {
+/** A chat answer, shared by the HTTP and gRPC APIs: plain or with tools, `onText` streams the text as it comes. */
+export interface ChatAnswer {
+  text: string;
+  toolCalls: ReturnType<typeof toWireToolCalls>;
+  finish: "stop" | "length" | "tool_calls";
+  cancelled: boolean;
+  promptTokens: number;
+  generated: number;
+}
+
+/** Checks the request (400 before any text), then runs it. */
+export async function chatAnswer(body: Body, deps: ApiDeps, limits: RouteLimits, signal: AbortSignal, onText?: (text: string) => void): Promise<ChatAnswer> {
   const tools = toolsOf(body);
   // An empty tool list (or tool_choice "none") with no tool messages is a plain chat, on any engine.
-  if (tools !== undefined && (tools.length > 0 || hasToolMessages(body))) return toolChatCompletions(body, tools, response, deps, limits, signal);
+  if (tools !== undefined && (tools.length > 0 || hasToolMessages(body))) return toolChatAnswer(body, tools, deps, limits, signal, onText);
   const { model, turns, maxTokens, temperature, stopTexts, promptTokens } = await prepareChat(body, deps, limits, signal);
+  const result = await model.chatTurns(turns, { maxTokens, temperature, signal, stopTexts, ...(onText ? { onText } : {}) });
+  return { text: result.text, toolCalls: [], finish: finishReason(result), cancelled: result.stopReason === "cancelled", promptTokens, generated: result.generatedTokens };
+}
+
+export async function chatCompletions(body: Body, response: ServerResponse, deps: ApiDeps, limits: RouteLimits, signal: AbortSignal): Promise<unknown> {
   const id = `chatcmpl-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
   const name = deps.modelName();
   if (body.stream === true) {
-    const send = sse(response);
     const chunk = (delta: Record<string, unknown>, finish: string | null) => ({ id, object: "chat.completion.chunk", created, model: name, choices: [{ index: 0, delta, finish_reason: finish }] });
-    send(chunk({ role: "assistant", content: "" }, null));
-    const result = await model.chatTurns(turns, { maxTokens, temperature, signal, stopTexts, onText: (text) => send(chunk({ content: text }, null)) });
-    if (result.stopReason !== "cancelled") {
-      send(chunk({}, finishReason(result)));
-      send("[DONE]");
+    // The stream opens with the first text (or at the end): a refused request is still a plain 400.
+    let send: ((data: unknown) => void) | undefined;
+    const open = () => {
+      if (send) return send;
+      send = sse(response);
+      send(chunk({ role: "assistant", content: "" }, null));
+      return send;
+    };
+    const answer = await chatAnswer(body, deps, limits, signal, (text) => open()(chunk({ content: text }, null)));
+    if (!answer.cancelled) {
+      const stream = open();
+      if (answer.toolCalls.length > 0) stream(chunk({ tool_calls: answer.toolCalls.map((call, index) => ({ index, ...call })) }, null));
+      stream(chunk({}, answer.finish));
+      stream("[DONE]");
     }
     response.end();
     return undefined;
   }
-  const result = await model.chatTurns(turns, { maxTokens, temperature, signal, stopTexts });
+  const answer = await chatAnswer(body, deps, limits, signal);
+  const calls = answer.toolCalls.length > 0;
   return {
     id,
     object: "chat.completion",
     created,
     model: name,
-    choices: [{ index: 0, message: { role: "assistant", content: result.text }, finish_reason: finishReason(result) }],
-    usage: { prompt_tokens: promptTokens, completion_tokens: result.generatedTokens, total_tokens: promptTokens + result.generatedTokens },
+    choices: [{ index: 0, message: { role: "assistant", content: answer.text === "" && calls ? null : answer.text, ...(calls ? { tool_calls: answer.toolCalls } : {}) }, finish_reason: answer.finish }],
+    usage: { prompt_tokens: answer.promptTokens, completion_tokens: answer.generated, total_tokens: answer.promptTokens + answer.generated },
   };
 }
 
 /** A chat request with tools: the model answers in text or with tool_calls for the client to run. */
-async function toolChatCompletions(body: Body, tools: ToolSpec[], response: ServerResponse, deps: ApiDeps, limits: RouteLimits, signal: AbortSignal): Promise<unknown> {
+async function toolChatAnswer(body: Body, tools: ToolSpec[], deps: ApiDeps, limits: RouteLimits, signal: AbortSignal, onText?: (text: string) => void): Promise<ChatAnswer> {
   const turns = toolTurnsOf(body, messageText);
   const maxTokens = maxTokensOf(body, 512, limits);
   const temperature = temperatureOf(body);
@@ -148,48 +173,25 @@ async function toolChatCompletions(body: Body, tools: ToolSpec[], response: Serv
   if (promptTokens + maxTokens > model.contextSize) {
     throw new ApiError(400, `The messages and tools (${promptTokens} tokens) and max_tokens (${maxTokens}) do not fit the ${model.contextSize}-token context.`, "invalid_request_error", "context_length_exceeded");
   }
-  const id = `chatcmpl-${randomUUID()}`;
-  const created = Math.floor(Date.now() / 1000);
-  const name = deps.modelName();
-  const stream = body.stream === true ? sse(response) : undefined;
-  const chunk = (delta: Record<string, unknown>, finish: string | null) => ({ id, object: "chat.completion.chunk", created, model: name, choices: [{ index: 0, delta, finish_reason: finish }] });
-  stream?.(chunk({ role: "assistant", content: "" }, null));
   // An answer that opens like JSON may turn out to be a call written without its markers
   // (engine/tool-chat.ts untaggedToolCalls): hold it back until the end decides.
   let held: string | undefined;
-  const onText = stream
+  const streamText = onText
     ? (text: string) => {
         if (held !== undefined) held += text;
         else if (/^\s*$/.test(text)) held = text;
         else if (/^\s*[[{`]/.test(text)) held = text;
-        else stream(chunk({ content: text }, null));
+        else onText(text);
         if (held !== undefined && /\S/.test(held) && !/^\s*[[{`]/.test(held)) {
-          stream(chunk({ content: held }, null));
+          onText(held);
           held = undefined;
         }
       }
     : undefined;
-  const result = await engineTools.chat(turns, tools, { maxTokens, temperature, signal, stopTexts, onText });
-  if (stream && held && result.text !== "") stream(chunk({ content: held }, null));
+  const result = await engineTools.chat(turns, tools, { maxTokens, temperature, signal, stopTexts, onText: streamText });
+  if (onText && held && result.text !== "") onText(held);
   const toolCalls = toWireToolCalls(result.toolCalls);
-  const finish = toolCalls.length > 0 ? "tool_calls" : finishReason(result);
-  if (stream) {
-    if (result.stopReason !== "cancelled") {
-      if (toolCalls.length > 0) stream(chunk({ tool_calls: toolCalls.map((call, index) => ({ index, ...call })) }, null));
-      stream(chunk({}, finish));
-      stream("[DONE]");
-    }
-    response.end();
-    return undefined;
-  }
-  return {
-    id,
-    object: "chat.completion",
-    created,
-    model: name,
-    choices: [{ index: 0, message: { role: "assistant", content: result.text === "" && toolCalls.length > 0 ? null : result.text, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) }, finish_reason: finish }],
-    usage: { prompt_tokens: promptTokens, completion_tokens: result.generatedTokens, total_tokens: promptTokens + result.generatedTokens },
-  };
+  return { text: result.text, toolCalls, finish: toolCalls.length > 0 ? "tool_calls" : finishReason(result), cancelled: result.stopReason === "cancelled", promptTokens, generated: result.generatedTokens };
 }
 
 /** A tool list or conversation the engine refuses is the client's error (400), with the engine's reason. */

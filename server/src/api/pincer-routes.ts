@@ -34,7 +34,11 @@ export async function ocrRoute(body: Body, workspace: WorkspaceApi | undefined, 
 /** One run at a time: runs in one workspace share its checkpoints and files. */
 let running = false;
 
-export async function agentRunRoute(body: Body, response: ServerResponse, workspace: WorkspaceApi | undefined, signal: AbortSignal): Promise<unknown> {
+/**
+ * A checked agent run holding the one slot (409 while another runs), shared by the HTTP and gRPC
+ * APIs; `run` runs it once and frees the slot, `release` frees it without running.
+ */
+export function startAgentRun(body: Body, workspace: WorkspaceApi | undefined): { run(onEvent: (event: AgentEvent) => void, signal: AbortSignal): Promise<Transcript>; release(): void } {
   const api = requireWorkspace(workspace);
   if (typeof body.task !== "string" || body.task.trim() === "" || body.task.length > 100_000) throw new ApiError(400, "task must be a non-empty string (at most 100,000 characters).");
   if (body.profile !== undefined && !(AGENT_PROFILES as readonly unknown[]).includes(body.profile)) throw new ApiError(400, `profile must be one of ${AGENT_PROFILES.join(", ")}.`);
@@ -42,23 +46,38 @@ export async function agentRunRoute(body: Body, response: ServerResponse, worksp
   if (maxSteps !== undefined && (!Number.isInteger(maxSteps) || (maxSteps as number) < 1 || (maxSteps as number) > 1000)) throw new ApiError(400, "max_steps must be a whole number from 1 to 1000.");
   if (running) throw new ApiError(409, "An agent run is already in progress in this workspace; wait for it to end.", "conflict_error", "run_in_progress");
   running = true;
+  let held = true;
+  const release = () => {
+    if (held) running = false;
+    held = false;
+  };
+  const request = { task: body.task, ...(body.profile ? { profile: body.profile as AgentProfile } : {}), ...(maxSteps ? { maxSteps: maxSteps as number } : {}) };
+  return {
+    run: async (onEvent, signal) => {
+      try {
+        return await api.runAgent(request, onEvent, signal);
+      } finally {
+        release();
+      }
+    },
+    release,
+  };
+}
+
+export async function agentRunRoute(body: Body, response: ServerResponse, workspace: WorkspaceApi | undefined, signal: AbortSignal): Promise<unknown> {
+  const run = startAgentRun(body, workspace);
+  if (body.stream !== true) return run.run(() => undefined, signal);
+  response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+  const send = (data: unknown) => void response.write(`data: ${JSON.stringify(data)}\n\n`);
   try {
-    const request = { task: body.task, ...(body.profile ? { profile: body.profile as AgentProfile } : {}), ...(maxSteps ? { maxSteps: maxSteps as number } : {}) };
-    if (body.stream !== true) return await api.runAgent(request, () => undefined, signal);
-    response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
-    const send = (data: unknown) => void response.write(`data: ${JSON.stringify(data)}\n\n`);
-    try {
-      const transcript = await api.runAgent(request, (event) => send({ type: "event", event }), signal);
-      send({ type: "transcript", transcript });
-    } catch (error) {
-      // The 200 and its headers are sent: the refusal or failure travels as the stream's last event.
-      const status = error instanceof ApiError ? error.status : 500;
-      send({ type: "error", error: { status, message: (error as Error).message, ...(error instanceof ApiError && error.code ? { code: error.code } : {}) } });
-    }
-    response.write("data: [DONE]\n\n");
-    response.end();
-    return undefined;
-  } finally {
-    running = false;
+    const transcript = await run.run((event) => send({ type: "event", event }), signal);
+    send({ type: "transcript", transcript });
+  } catch (error) {
+    // The 200 and its headers are sent: the refusal or failure travels as the stream's last event.
+    const status = error instanceof ApiError ? error.status : 500;
+    send({ type: "error", error: { status, message: (error as Error).message, ...(error instanceof ApiError && error.code ? { code: error.code } : {}) } });
   }
+  response.write("data: [DONE]\n\n");
+  response.end();
+  return undefined;
 }

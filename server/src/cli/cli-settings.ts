@@ -1,18 +1,13 @@
 // The CLI reads the same `pincer.*` settings as the extension, from a JSON file, so scripts and
 // CI can pin a model without flags.
 import { promises as fs } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { localeFromEnv } from "../chat/answer-language";
+import { settingsFilePath } from "../platform/config-path";
 import { invalidSettingMessage, messagesFor } from "../platform/messages";
 import { invalidSettings, normalizeSettings, unflattenPincerKeys, type PincerSettings } from "../protocol";
 import { UsageError } from "./usage";
 
-export function settingsFilePath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.PINCER_SETTINGS) return env.PINCER_SETTINGS;
-  const base = process.platform === "win32" ? (env.APPDATA ?? os.homedir()) : (env.XDG_CONFIG_HOME ?? path.join(os.homedir(), ".config"));
-  return path.join(base, "pincer", "settings.json");
-}
+export { settingsFilePath };
 
 export async function loadCliSettings(
   modelFlag: string | undefined,

@@ -44,6 +44,7 @@ import { registerModelRequests } from "./models";
 import { registerOcr } from "./ocr";
 import { withProtocolChecks } from "./protocol-checks";
 import { disposeSharedOcr } from "../ocr/shared-service";
+import { LspApiHost } from "./api-host";
 import { registerTaskFiles, TASK_COMPLETION_TRIGGERS } from "./task-files";
 import { registerTaskRequests } from "./task-requests";
 import { registerVoice } from "./voice";
@@ -99,15 +100,20 @@ export function serveLanguageServer(connection: Connection): Connection {
   const calibrationStore = threadCalibrationStore(defaultCacheDir());
   let commandSandbox: CommandSandboxInfo | undefined;
   const remote = new RemoteEngines();
+  // pincer.api.enabled's API; made once the context it serves exists (below).
+  let apiHost: LspApiHost | undefined;
   const sendStatus = () => {
     const hosts = remote.hosts(settings);
     const memory = host.status.memory;
+    const remoteOnly = remote.remoteOnlyHosts(settings);
     return connection.sendNotification(StatusNotification, {
       ...host.status,
       trusted: trust.trusted,
       ...(commandSandbox ? { commandSandbox } : {}),
       ...(hosts.length > 0 ? { remote: hosts } : {}),
       ...(memory ? { memoryLines: memoryReportLines(memory, messages) } : {}),
+      ...(remoteOnly ? { remoteOnly } : {}),
+      ...(apiHost?.status ? { api: apiHost.status } : {}),
     } satisfies StatusParams);
   };
   const host: ModelHost = new ModelHost({
@@ -140,6 +146,7 @@ export function serveLanguageServer(connection: Connection): Connection {
   let modelRequests: ReturnType<typeof registerModelRequests> | undefined;
   const configureAll = async (next: PincerSettings): Promise<void> => {
     void modelRequests?.watchModels(); // follows pincer.modelsDir
+    void apiHost?.apply(next.api);
     await Promise.all([host.configure(next), completionHost.configure(separateModelSettings(next)), nextEditHost.configure(separateNextEditSettings(next))]);
   };
   const detectSandbox = () => detectCommandSandbox({ setting: settings.agent.sandbox });
@@ -170,6 +177,7 @@ export function serveLanguageServer(connection: Connection): Connection {
     commandSandbox: detectSandbox,
     codebase: () => codebase?.service,
   };
+  apiHost = new LspApiHost(context, () => void sendStatus());
 
   // An invalid setting value is named once per value (not at every configuration change), with the value used instead.
   const warnedSettings = new Set<string>();
@@ -280,6 +288,7 @@ export function serveLanguageServer(connection: Connection): Connection {
   registerAgent(checked, context, () => storageDir ?? defaultCacheDir(), agentWrites, mcp);
 
   connection.onShutdown(async () => {
+    await apiHost?.dispose();
     remote.dispose();
     modelRequests?.dispose();
     stopTaskDiagnostics();

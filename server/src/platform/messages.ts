@@ -74,7 +74,7 @@ Commands:
                                                with W: /pincer/v1/ocr and /pincer/v1/agent/runs);
                                                bearer token in a 0600 file (path printed); a
                                                non-loopback --host needs TLS 1.3; --grpc-port: gRPC
-                                               (proto/pincer.proto) on 127.0.0.1
+                                               (proto/pincer.proto) on the same host and TLS
 
 Model resolution: --model, then $PINCER_MODEL, then "pincer.model" in the settings file
 ($PINCER_SETTINGS, default ~/.config/pincer/settings.json). Remote engines: "pincer.remote.chat.url"
@@ -159,7 +159,7 @@ const ZH_CN: Record<MessageId, string> = {
                                                有 W 时：/pincer/v1/ocr 和 /pincer/v1/agent/runs）；
                                                bearer 令牌保存在 0600 文件中（会输出路径）；
                                                非回环 --host 需要 TLS 1.3；--grpc-port：gRPC
-                                               （proto/pincer.proto），监听 127.0.0.1
+                                               （proto/pincer.proto），与 REST 同一主机与 TLS
 
 模型的确定顺序：--model，然后 $PINCER_MODEL，然后设置文件中的 "pincer.model"
 （$PINCER_SETTINGS，默认 ~/.config/pincer/settings.json）。远程引擎：该文件中的 "pincer.remote.chat.url"

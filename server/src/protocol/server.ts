@@ -28,6 +28,13 @@ export interface StatusParams {
   commandSandbox?: CommandSandboxInfo;
   /** Confirmed remote engine hosts the settings use ("gpu.lan:8443"); the status bar shows "remote: host". */
   remote?: string[];
+  /**
+   * Set when every feature (completion, chat, agent) goes to a remote engine: the hosts the settings
+   * name, confirmed or not. With no local model the status bar shows these instead of "select a model".
+   */
+  remoteOnly?: string[];
+  /** The API `pincer.api.enabled` starts: its URL, or why it did not start; and the token file either way. */
+  api?: { url?: string; tokenFile: string; error?: string };
   /** Memory of the loaded model and its features' context windows (absent while none is loaded). */
   memory?: EngineMemoryReport;
   /** `memory` in lines for the person, in the client's display language (initialize's locale). */

@@ -310,6 +310,23 @@ export const SETTINGS_SCHEMA = {
     markdownDescription:
       "An OpenAI-compatible server (llama-server, vLLM, Ollama, LM Studio) that answers the agent instead of the local model, e.g. `https://gpu.team.lan:8443`. Empty: the local model. Pincer asks you once before it connects to a server; plain `http://` is accepted only for loopback and private addresses. The API key is kept in VS Code's secret storage (**Pincer: Set Remote API Key…**), never in settings. User settings only.",
   },
+  "pincer.api.enabled": {
+    type: "boolean",
+    default: false,
+    scope: "application",
+    order: 70,
+    markdownDescription:
+      "Offer the loaded model to other local tools as an OpenAI-compatible API (the same as `pincer serve --http`) on `127.0.0.1` while VS Code runs; it stops with Pincer's server. Every request needs the bearer token in the file the status bar's tooltip names (mode 0600, shared with `pincer serve --http`). Loopback only: for another machine run `pincer serve --http --host … --tls`. User settings only.",
+  },
+  "pincer.api.port": {
+    type: "integer",
+    default: 8177,
+    minimum: 1,
+    maximum: 65535,
+    scope: "application",
+    order: 71,
+    markdownDescription: "The port of the API `pincer.api.enabled` starts, on `127.0.0.1`. User settings only.",
+  },
   "pincer.chat.language": {
     type: "string",
     enum: CHAT_LANGUAGE_SETTINGS,

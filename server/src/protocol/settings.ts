@@ -100,6 +100,13 @@ export interface PincerSettings {
   mcp: McpSettings;
   /** Remote OpenAI-compatible engines per feature; an empty url keeps that feature on the local model. */
   remote: Record<RemoteRole, RemoteRoleSettings>;
+  /** The OpenAI-compatible API on loopback while the language server runs (`pincer serve --http` in the editor). */
+  api: ApiSettings;
+}
+
+export interface ApiSettings {
+  enabled: boolean;
+  port: number;
 }
 
 /** How the features' context windows (KV caches) use memory. */
@@ -150,6 +157,7 @@ export function normalizeSettings(input: unknown): PincerSettings {
   const nextEdit = isRecord(raw.nextEdit) ? raw.nextEdit : {};
   const index = isRecord(raw.index) ? raw.index : {};
   const mcp = isRecord(raw.mcp) ? raw.mcp : {};
+  const api = isRecord(raw.api) ? raw.api : {};
   const memory = isRecord(raw.memory) ? raw.memory : {};
   return {
     model: typeof raw.model === "string" ? raw.model.trim() : DEFAULT_SETTINGS.model,
@@ -211,6 +219,10 @@ export function normalizeSettings(input: unknown): PincerSettings {
       readOnlyHint: enumMap(mcp.readOnlyHint, MCP_READ_ONLY_HINT_SETTINGS),
     },
     remote: Object.fromEntries(REMOTE_ROLES.map((role) => [role, remoteRole(isRecord(raw.remote) ? raw.remote[role] : undefined)])) as PincerSettings["remote"],
+    api: {
+      enabled: typeof api.enabled === "boolean" ? api.enabled : DEFAULT_SETTINGS.api.enabled,
+      port: Number.isInteger(api.port) && (api.port as number) >= 1 && (api.port as number) <= 65535 ? (api.port as number) : DEFAULT_SETTINGS.api.port,
+    },
   };
 }
 

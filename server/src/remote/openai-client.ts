@@ -69,9 +69,41 @@ export class OpenAiClient {
     }
   }
 
+  /** POST with `stream: true` to a server that streams JSON lines (Ollama's native API); each line goes to onData. */
+  async streamLines(path: string, body: Record<string, unknown>, signal: AbortSignal, onData: (data: unknown) => void): Promise<void> {
+    const response = await this.fetch(path, { method: "POST", body: JSON.stringify({ ...body, stream: true }) }, signal);
+    if (!response.body) throw new PincerError(`The remote engine at ${this.endpoint.origin} sent no stream.`);
+    const decoder = new TextDecoder();
+    let pending = "";
+    const line = (text: string) => {
+      if (text.trim() === "") return;
+      let data: unknown;
+      try {
+        data = JSON.parse(text);
+      } catch {
+        throw new PincerError(`The remote engine at ${this.endpoint.origin} sent a stream line that is not JSON.`);
+      }
+      const error = (data as { error?: unknown }).error;
+      if (error) throw new PincerError(`The remote engine at ${this.endpoint.origin} failed: ${typeof error === "string" ? error : JSON.stringify(error)}`);
+      onData(data);
+    };
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        pending += decoder.decode(chunk, { stream: true });
+        if (pending.length > MAX_JSON_BYTES) throw new PincerError(`The remote engine at ${this.endpoint.origin} sent a stream line longer than ${MAX_JSON_BYTES} characters.`);
+        const lines = pending.split("\n");
+        pending = lines.pop()!;
+        for (const text of lines) line(text);
+      }
+      line(pending + decoder.decode());
+    } catch (error) {
+      throw this.explain(error, signal);
+    }
+  }
+
   private async fetch(path: string, init: { method: string; body?: string }, signal: AbortSignal): Promise<Response> {
     signal.throwIfAborted();
-    const headers: Record<string, string> = { accept: "application/json, text/event-stream" };
+    const headers: Record<string, string> = { accept: "application/json, text/event-stream, application/x-ndjson" };
     if (init.body !== undefined) headers["content-type"] = "application/json";
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
     let response: Response;

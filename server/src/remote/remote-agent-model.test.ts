@@ -54,6 +54,51 @@ async function standIn(
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies, paths, close: () => server.close() };
 }
 
+/**
+ * An Ollama stand-in: /api/version, native /api/chat (NDJSON stream, `format` a JSON schema from
+ * 0.5.0 on), and an OpenAI-compatible /v1/chat/completions that, like Ollama before 0.5, takes
+ * response_format without error but does not enforce it (answers `loose`).
+ */
+async function ollamaStandIn(
+  version: string,
+  native: (body: Record<string, unknown>) => { status: number; text?: string; error?: string },
+  loose: string,
+): Promise<{ url: string; requests: { path: string; body: Record<string, unknown> }[]; close: () => void }> {
+  const requests: { path: string; body: Record<string, unknown> }[] = [];
+  const server = http.createServer((req, res) => {
+    let raw = "";
+    req.on("data", (chunk: Buffer) => (raw += chunk.toString()));
+    req.on("end", () => {
+      if (req.url === "/v1/models") return res.end(JSON.stringify({ object: "list", data: [{ id: "qwen2.5-coder:7b", object: "model", owned_by: "library" }] }));
+      if (req.url === "/api/version") return res.end(JSON.stringify({ version }));
+      if (req.url !== "/api/chat" && req.url !== "/v1/chat/completions") {
+        res.statusCode = 404;
+        return res.end("404 page not found");
+      }
+      const body = JSON.parse(raw) as Record<string, unknown>;
+      requests.push({ path: req.url, body });
+      if (req.url === "/v1/chat/completions") {
+        res.setHeader("content-type", "text/event-stream");
+        res.write(`data: ${JSON.stringify({ choices: [{ delta: { content: loose }, finish_reason: null }] })}\n\n`);
+        res.write(`data: ${JSON.stringify({ choices: [{ delta: { content: "" }, finish_reason: "stop" }] })}\n\n`);
+        return res.end("data: [DONE]\n\n");
+      }
+      const reply = native(body);
+      if (reply.status !== 200) {
+        res.statusCode = reply.status;
+        return res.end(JSON.stringify({ error: reply.error }));
+      }
+      res.setHeader("content-type", "application/x-ndjson");
+      const text = reply.text ?? "";
+      const half = Math.floor(text.length / 2);
+      for (const piece of [text.slice(0, half), text.slice(half)]) res.write(`${JSON.stringify({ model: body.model, message: { role: "assistant", content: piece }, done: false })}\n`);
+      res.end(`${JSON.stringify({ model: body.model, message: { role: "assistant", content: "" }, done: true, done_reason: "stop", prompt_eval_count: 30, eval_count: 12 })}\n`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, close: () => server.close() };
+}
+
 describe("remote agent model", () => {
   // Other suites install the egress guard process-wide; this suite is a client of its own stand-ins.
   let permit: EgressPermit;
@@ -121,6 +166,60 @@ describe("remote agent model", () => {
       await model.generate({ messages: [{ role: "user", text: "a" }], schema: SCHEMA, maxTokens: 64, signal: NEVER });
       assert.equal(notes.length, 1);
       assert.match(notes[0]!, /takes no JSON schema.*validated/);
+    } finally {
+      server.close();
+    }
+  });
+  it("on Ollama (found at /api/version) sends the strict step schema as native /api/chat `format`", async () => {
+    const step = '{"thought":"t","tool":"finish","args":{"summary":"s"}}';
+    const server = await ollamaStandIn("0.6.5", () => ({ status: 200, text: step }), "Sure! I will finish now.");
+    try {
+      const engine = await RemoteEngine.connect(new OpenAiClient(parseEndpoint(`${server.url}/v1`), undefined), "", NEVER);
+      assert.equal(engine.kind, "ollama");
+      const answer = await new RemoteAgentModel(engine, () => assert.fail("no note"), { temperature: 0.2 }).generate({ messages: [{ role: "system", text: "a" }, { role: "observation", text: "b" }], schema: SCHEMA, maxTokens: 64, signal: NEVER });
+      assert.deepEqual(answer.value, { thought: "t", tool: "finish", args: { summary: "s" } });
+      assert.deepEqual(answer.evaluatedPromptTokens, 30);
+      assert.deepEqual(answer.generatedTokens, 12);
+      assert.deepEqual(server.requests.map((r) => r.path), ["/api/chat"]);
+      const body = server.requests[0]!.body;
+      assert.deepEqual(body.format, strictSchema(SCHEMA), "the strict step schema");
+      assert.deepEqual(body.messages, [
+        { role: "system", content: "a" },
+        { role: "user", content: "b" },
+      ]);
+      assert.deepEqual(body.options, { temperature: 0.2, num_predict: 64 });
+      assert.equal(body.stream, true);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("on an Ollama older than 0.5 (no schema in `format`, response_format not enforced) validates and retries", async () => {
+    const old = await ollamaStandIn("0.4.7", () => assert.fail("no native call with a schema"), "Sure! I will finish now.");
+    try {
+      const engine = await RemoteEngine.connect(new OpenAiClient(parseEndpoint(old.url), undefined), "", NEVER);
+      assert.equal(engine.kind, "ollama");
+      const notes: string[] = [];
+      const answer = await new RemoteAgentModel(engine, (note) => notes.push(note)).generate({ messages: [{ role: "user", text: "a" }], schema: SCHEMA, maxTokens: 64, signal: NEVER });
+      assert.equal(answer.value, undefined, "two unparseable answers, then the planner's own error path");
+      assert.deepEqual(old.requests.map((r) => r.path), ["/v1/chat/completions", "/v1/chat/completions", "/v1/chat/completions"], "1 + UNCONSTRAINED_RETRIES unconstrained attempts");
+      assert.ok(old.requests.every((r) => r.body.response_format === undefined), "no response_format it would silently ignore");
+      assert.equal(notes.length, 1);
+      assert.match(notes[0]!, /takes no JSON schema/);
+    } finally {
+      old.close();
+    }
+  });
+
+  it("on an Ollama whose /api/chat refuses the schema, falls back to validate-and-retry", async () => {
+    const server = await ollamaStandIn("0.5.1", () => ({ status: 400, error: "invalid format: expected \"json\" or a JSON schema" }), 'ok {"thought":"t","tool":"finish","args":{"summary":"s"}}');
+    try {
+      const engine = await RemoteEngine.connect(new OpenAiClient(parseEndpoint(server.url), undefined), "", NEVER);
+      const notes: string[] = [];
+      const answer = await new RemoteAgentModel(engine, (note) => notes.push(note)).generate({ messages: [{ role: "user", text: "a" }], schema: SCHEMA, maxTokens: 64, signal: NEVER });
+      assert.deepEqual(answer.value, { thought: "t", tool: "finish", args: { summary: "s" } });
+      assert.deepEqual(server.requests.map((r) => r.path), ["/api/chat", "/v1/chat/completions"]);
+      assert.equal(notes.length, 1);
     } finally {
       server.close();
     }

@@ -5,8 +5,10 @@
 // and answers /v1/completions under `json_schema` (its chat endpoint builds a grammar around the
 // template's markers, which fails for models whose vocabulary lacks them); other servers get
 // /v1/chat/completions. The constraint is taken where
-// the server takes one: llama-server `json_schema` (it compiles its own grammar), others
-// `response_format: {type: "json_schema"}` (vLLM). A server that rejects both is used without a
+// the server takes one: llama-server `json_schema` (it compiles its own grammar), Ollama its native
+// /api/chat with the schema as `format` (0.5.0 on; its /v1 endpoint accepts response_format without
+// error in versions that do not enforce it, so Ollama never gets response_format), others
+// `response_format: {type: "json_schema"}` (vLLM). A server that rejects them is used without a
 // constraint: the answer is parsed, and one that does not parse is asked again (up to RETRIES);
 // the planner's own validateAction then checks the call against its tool's schema as for any model.
 import type { AgentGenerateRequest, AgentGeneration, AgentMessage, AgentModel } from "../agent/planner/agent-model";
@@ -18,6 +20,15 @@ export const UNCONSTRAINED_RETRIES = 2;
 
 /** Per-message overhead of chat templates (role markers), estimated as remote-chat.ts does. */
 const TURN_OVERHEAD = 8;
+
+/** One line of Ollama's /api/chat stream. */
+interface OllamaLine {
+  message?: { content?: string };
+  done?: boolean;
+  done_reason?: string;
+  prompt_eval_count?: number;
+  eval_count?: number;
+}
 
 interface ChatChunk {
   choices?: { delta?: { content?: string | null }; text?: string; finish_reason?: string | null }[];
@@ -75,30 +86,47 @@ export class RemoteAgentModel implements AgentModel {
             continue;
           }
         }
-        await this.engine.client.stream(
-          templated ? "/v1/completions" : "/v1/chat/completions",
-          {
-            model: this.engine.model,
-            ...(templated ? { prompt } : { messages }),
-            max_tokens: request.maxTokens,
-            temperature: this.options.temperature ?? 0,
-            stream_options: { include_usage: true },
-            ...(this.engine.kind === "llama-server" ? { cache_prompt: true } : {}),
-            ...constraint.body,
-          },
-          request.signal,
-          (data) => {
-            const chunk = data as ChatChunk;
-            if (chunk.usage) {
-              evaluated += chunk.usage.prompt_tokens ?? 0;
-              generatedTokens += chunk.usage.completion_tokens ?? 0;
-            }
-            const choice = chunk.choices?.[0];
-            const piece = choice?.delta?.content ?? choice?.text;
-            if (piece) text += piece;
-            if (choice?.finish_reason) finish = choice.finish_reason;
-          },
-        );
+        if (constraint.field === "format") {
+          await this.engine.client.streamLines(
+            "/api/chat",
+            { model: this.engine.model, messages, ...constraint.body, options: { temperature: this.options.temperature ?? 0, num_predict: request.maxTokens } },
+            request.signal,
+            (data) => {
+              const line = data as OllamaLine;
+              if (line.message?.content) text += line.message.content;
+              if (line.done) {
+                finish = line.done_reason ?? "stop";
+                evaluated += line.prompt_eval_count ?? 0;
+                generatedTokens += line.eval_count ?? 0;
+              }
+            },
+          );
+        } else {
+          await this.engine.client.stream(
+            templated ? "/v1/completions" : "/v1/chat/completions",
+            {
+              model: this.engine.model,
+              ...(templated ? { prompt } : { messages }),
+              max_tokens: request.maxTokens,
+              temperature: this.options.temperature ?? 0,
+              stream_options: { include_usage: true },
+              ...(this.engine.kind === "llama-server" ? { cache_prompt: true } : {}),
+              ...constraint.body,
+            },
+            request.signal,
+            (data) => {
+              const chunk = data as ChatChunk;
+              if (chunk.usage) {
+                evaluated += chunk.usage.prompt_tokens ?? 0;
+                generatedTokens += chunk.usage.completion_tokens ?? 0;
+              }
+              const choice = chunk.choices?.[0];
+              const piece = choice?.delta?.content ?? choice?.text;
+              if (piece) text += piece;
+              if (choice?.finish_reason) finish = choice.finish_reason;
+            },
+          );
+        }
       } catch (error) {
         if (request.signal.aborted || isAbortError(error)) return finished({ text, value: undefined, stopReason: "cancelled", evaluatedPromptTokens: evaluated, generatedTokens });
         if (constraint.field && rejectsField(error, constraint.field)) {
@@ -123,15 +151,16 @@ export class RemoteAgentModel implements AgentModel {
   }
 
   /** The schema field this server takes, most specific first; none once both were refused. */
-  private constraint(schema: object): { field?: "json_schema" | "response_format"; body: Record<string, unknown> } {
+  private constraint(schema: object): { field?: "json_schema" | "response_format" | "format"; body: Record<string, unknown> } {
     if (this.engine.kind === "llama-server" && !this.engine.unsupported.has("json_schema")) return { field: "json_schema", body: { json_schema: schema } };
-    if (!this.engine.unsupported.has("response_format")) {
+    if (this.engine.kind === "ollama" && this.engine.ollamaTakesSchema && !this.engine.unsupported.has("format")) return { field: "format", body: { format: schema } };
+    if (this.engine.kind !== "ollama" && !this.engine.unsupported.has("response_format")) {
       return { field: "response_format", body: { response_format: { type: "json_schema", json_schema: { name: "agent_step", schema, strict: true } } } };
     }
     if (!this.noted) {
       this.noted = true;
       this.note(
-        `The remote engine at ${this.engine.endpoint.origin} takes no JSON schema (json_schema / response_format): the agent's answers are not constrained; each is validated, and one that does not parse is asked for again (up to ${UNCONSTRAINED_RETRIES} times).`,
+        `The remote engine at ${this.engine.endpoint.origin} takes no JSON schema (json_schema / response_format / Ollama's format): the agent's answers are not constrained; each is validated, and one that does not parse is asked for again (up to ${UNCONSTRAINED_RETRIES} times).`,
       );
     }
     return { body: {} };

@@ -1,11 +1,13 @@
 // One remote engine as a role uses it: its endpoint, the model it asks for, and what the server
-// can do, detected once: llama-server (answers /props: context size, /infill, `json_schema`) or any
-// other OpenAI-compatible server (vLLM, Ollama, LM Studio: `response_format`, /v1/completions).
-import { PincerError } from "../platform/errors";
+// can do, detected once: llama-server (answers /props: context size, /infill, `json_schema`), Ollama
+// (answers /api/version: its native /api/chat takes a JSON schema as `format` from 0.5.0 on), or any
+// other OpenAI-compatible server (vLLM, LM Studio: `response_format`, /v1/completions). Detection
+// asks only the endpoint the person confirmed, at its own base path.
+import { isAbortError, PincerError } from "../platform/errors";
 import type { RemoteEndpoint } from "./endpoint";
 import { OpenAiClient, RemoteHttpError } from "./openai-client";
 
-export type RemoteKind = "llama-server" | "openai";
+export type RemoteKind = "llama-server" | "ollama" | "openai";
 
 /** Context assumed when the server does not say (vLLM reports max_model_len; Ollama and LM Studio may not). */
 export const DEFAULT_REMOTE_CONTEXT = 8192;
@@ -20,7 +22,7 @@ interface PropsResponse {
 
 export class RemoteEngine {
   /** Features found not to work on this server (a 4xx naming them), so they are not tried again. */
-  readonly unsupported = new Set<"infill" | "suffix" | "json_schema" | "response_format">();
+  readonly unsupported = new Set<"infill" | "suffix" | "json_schema" | "response_format" | "format">();
 
   private constructor(
     readonly client: OpenAiClient,
@@ -28,7 +30,17 @@ export class RemoteEngine {
     readonly model: string,
     readonly models: readonly string[],
     readonly contextSize: number,
+    /** Ollama's version (/api/version), when the server is Ollama. */
+    readonly ollamaVersion?: string,
   ) {}
+
+  /** Whether Ollama's /api/chat takes a JSON schema as `format` (0.5.0 and later; dev builds say 0.0.0). */
+  get ollamaTakesSchema(): boolean {
+    const match = /^(\d+)\.(\d+)/.exec(this.ollamaVersion ?? "");
+    if (!match) return true;
+    const [major, minor] = [Number(match[1]), Number(match[2])];
+    return major > 0 || minor >= 5 || (major === 0 && minor === 0);
+  }
 
   get endpoint(): RemoteEndpoint {
     return this.client.endpoint;
@@ -58,8 +70,21 @@ export class RemoteEngine {
     } catch (error) {
       if (!(error instanceof RemoteHttpError)) throw error;
     }
+    let ollamaVersion: string | undefined;
+    if (kind === "openai") {
+      try {
+        const answer = await client.getJson<{ version?: unknown }>("/api/version", signal);
+        if (typeof answer.version === "string") {
+          kind = "ollama";
+          ollamaVersion = answer.version;
+        }
+      } catch (error) {
+        // Not Ollama (a 404, an HTML page): any other OpenAI-compatible server.
+        if (signal.aborted || isAbortError(error) || (error instanceof PincerError && error.kind === "cancelled")) throw error;
+      }
+    }
     if (!(contextSize > 0)) contextSize = entry?.meta?.n_ctx_train ?? DEFAULT_REMOTE_CONTEXT;
-    return new RemoteEngine(client, kind, chosen, models, contextSize);
+    return new RemoteEngine(client, kind, chosen, models, contextSize, ollamaVersion);
   }
 
   /** Token counts without the remote tokenizer: about 3 characters a token, on the high side for code and prose. */

@@ -5,7 +5,7 @@
 // the CLI's 0600 file), never from settings.
 import { allowEndpoint } from "../platform/egress-guard";
 import { PincerError } from "../platform/errors";
-import type { PincerSettings, RemoteRole } from "../protocol/settings";
+import { REMOTE_ROLES, type PincerSettings, type RemoteRole } from "../protocol/settings";
 import { parseEndpoint, type RemoteEndpoint } from "./endpoint";
 import { OpenAiClient } from "./openai-client";
 import { RemoteEngine } from "./remote-engine";
@@ -65,18 +65,13 @@ export class RemoteEngines {
 
   /** The confirmed hosts the settings use, for the status bar ("remote: host"). */
   hosts(settings: PincerSettings): string[] {
-    const hosts = new Set<string>();
-    for (const role of ["completion", "chat", "agent"] as const) {
-      const url = settings.remote[role].url;
-      if (!url) continue;
-      try {
-        const endpoint = parseEndpoint(url);
-        if (this.consents.has(endpoint.origin)) hosts.add(endpoint.port === 443 || endpoint.port === 80 ? endpoint.host : `${endpoint.host}:${endpoint.port}`);
-      } catch {
-        // an invalid URL is reported when the role is used
-      }
-    }
-    return [...hosts];
+    return hostsOf(settings, (endpoint) => this.consents.has(endpoint.origin));
+  }
+
+  /** Every host the settings name when every role is remote (no local model needed), else undefined. */
+  remoteOnlyHosts(settings: PincerSettings): string[] | undefined {
+    if (!REMOTE_ROLES.every((role) => this.configured(settings, role))) return undefined;
+    return hostsOf(settings, () => true);
   }
 
   /** The remote engine `role` is set to; a clear error when its endpoint was not confirmed. */
@@ -107,4 +102,20 @@ export class RemoteEngines {
     this.consents.clear();
     this.engines.clear();
   }
+}
+
+/** The roles' hosts as the status bar shows them ("gpu.lan:8443"; the port only when not the scheme's). */
+function hostsOf(settings: PincerSettings, include: (endpoint: RemoteEndpoint) => boolean): string[] {
+  const hosts = new Set<string>();
+  for (const role of REMOTE_ROLES) {
+    const url = settings.remote[role].url;
+    if (!url) continue;
+    try {
+      const endpoint = parseEndpoint(url);
+      if (include(endpoint)) hosts.add(endpoint.port === 443 || endpoint.port === 80 ? endpoint.host : `${endpoint.host}:${endpoint.port}`);
+    } catch {
+      // an invalid URL is reported when the role is used
+    }
+  }
+  return [...hosts];
 }

@@ -14,7 +14,7 @@ import { EmbeddingModel } from "../../engine/embedding";
 import { isLoopback } from "../../remote/endpoint";
 import { chatModelFor } from "../../remote/role-models";
 import { apiWorkspace } from "../api-workspace";
-import { settingsFilePath } from "../cli-settings";
+import { apiTokenFilePath, settingsFilePath } from "../../platform/config-path";
 import { loadEngineForCli } from "../load-engine";
 import { cliRemoteEngines } from "../remote-file";
 import { EXIT_OK, UsageError } from "../usage";
@@ -28,7 +28,7 @@ export interface ServeHttpArgs {
   tokenFile?: string;
   allowHosts: string[];
   limits: Partial<ApiLimits>;
-  /** Also serve gRPC (proto/pincer.proto) on 127.0.0.1 at this port (0: any free one). */
+  /** Also serve gRPC (proto/pincer.proto) on the same host, with the same TLS, at this port (0: any free one). */
   grpcPort?: number;
   /** An embedding model for /v1/embeddings (path, hf: URI or URL of a downloaded GGUF); default pincer.index.embeddingModel. */
   embeddingModel?: string;
@@ -42,7 +42,7 @@ export async function serveHttp(settings: PincerSettings, args: ServeHttpArgs, s
   const wantsTls = args.tls || args.tlsCert !== undefined || args.tlsKey !== undefined;
   if (!loopback && !wantsTls) throw new UsageError(`--host ${args.host} is not a loopback address: that needs TLS (--tls for a generated self-signed certificate, or --tls-cert and --tls-key).`);
   const configDir = path.dirname(settingsFilePath());
-  const tokenFile = args.tokenFile ?? path.join(configDir, "api-token");
+  const tokenFile = args.tokenFile ?? apiTokenFilePath();
   const token = await ensureApiToken(tokenFile);
   const tls = wantsTls ? await loadTls({ certFile: args.tlsCert, keyFile: args.tlsKey, dir: configDir, hosts: [args.host, ...args.allowHosts] }) : undefined;
 
@@ -84,13 +84,14 @@ export async function serveHttp(settings: PincerSettings, args: ServeHttpArgs, s
   const grpcServer =
     args.grpcPort === undefined
       ? undefined
-      : await (await import("../../api/grpc-server")).startGrpcServer({ host: "127.0.0.1", port: args.grpcPort, token, limits, deps: apiDeps, log: cliLogger() });
-  const facts = { url: server.url, tokenFile, ...(grpcServer ? { grpc: `127.0.0.1:${grpcServer.port}` } : {}), ...(tls ? { tlsFingerprint: tls.fingerprint, tlsGenerated: tls.generated } : {}), model: engine.facts.name, ...(embedding ? { embeddingModel: embedding.facts.name } : {}), ...(workspace ? { workspace: workspace.folder } : {}), limits };
+      : await (await import("../../api/grpc-server")).startGrpcServer({ host: args.host, port: args.grpcPort, token, loopback, tls, limits, deps: apiDeps, log: cliLogger() });
+  const grpcAddress = grpcServer ? `${args.host.includes(":") && !args.host.startsWith("[") ? `[${args.host}]` : args.host}:${grpcServer.port}` : undefined;
+  const facts = { url: server.url, tokenFile, ...(grpcAddress ? { grpc: grpcAddress } : {}), ...(tls ? { tlsFingerprint: tls.fingerprint, tlsGenerated: tls.generated } : {}), model: engine.facts.name, ...(embedding ? { embeddingModel: embedding.facts.name } : {}), ...(workspace ? { workspace: workspace.folder } : {}), limits };
   if (args.json) process.stdout.write(`${JSON.stringify(facts)}\n`);
   else {
     process.stdout.write(`Pincer API (OpenAI-compatible) on ${server.url}/v1 serving ${engine.facts.name}\n`);
     process.stdout.write(`Bearer token: in ${tokenFile} (mode 0600); send it as "Authorization: Bearer <token>".\n`);
-    if (grpcServer) process.stdout.write(`gRPC (proto/pincer.proto, same token as metadata "authorization") on 127.0.0.1:${grpcServer.port}\n`);
+    if (grpcAddress) process.stdout.write(`gRPC (proto/pincer.proto, same token as metadata "authorization"${tls ? ", same TLS certificate" : ""}) on ${grpcAddress}\n`);
     if (tls) process.stdout.write(`TLS 1.3 certificate${tls.generated ? " (generated, self-signed)" : ""} SHA-256 fingerprint: ${tls.fingerprint}\n`);
     process.stdout.write(`Limits: ${limits.maxConcurrent} requests at a time, ${limits.maxBodyBytes} bytes per body, ${limits.maxTokens} tokens per answer. Ctrl-C stops.\n`);
   }
