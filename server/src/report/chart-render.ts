@@ -1,9 +1,8 @@
 // Vega-Lite spec → Vega → SVG (vega's headless renderer, no browser) → PNG (sharp). The spec comes from the
 // model, so its loader refuses every URL and file: data must be inline ("values"), and an image mark or a
 // data "url" cannot make the server read /etc/passwd or reach the network.
-import sharp from "sharp";
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type * as Vega from "vega";
+import type { TopLevelSpec } from "vega-lite";
 
 export class ChartError extends Error {
   override name = "ChartError";
@@ -13,7 +12,7 @@ export class ChartError extends Error {
 const MAX_PIXELS = 16_000_000;
 
 /** Vega reports a failed load only in its log and renders on; `refused` keeps them so the render fails. */
-function refusingLoader(refused: string[]): vega.Loader {
+function refusingLoader(vega: typeof Vega, refused: string[]): Vega.Loader {
   const refuse = (uri: unknown) => {
     refused.push(JSON.stringify(uri));
     return Promise.reject(new ChartError(`the chart may not load ${JSON.stringify(uri)}`));
@@ -30,6 +29,8 @@ export interface RenderedChart {
 }
 
 export async function renderChart(specText: string, options: { signal: AbortSignal; scale?: number }): Promise<RenderedChart> {
+  // Loaded on first use (about 50 MB resident together): the server and every CLI command start without them.
+  const [{ default: sharp }, vega, { compile }] = await Promise.all([import("sharp"), import("vega"), import("vega-lite")]);
   let spec: TopLevelSpec;
   try {
     spec = JSON.parse(specText) as TopLevelSpec;
@@ -37,7 +38,7 @@ export async function renderChart(specText: string, options: { signal: AbortSign
     throw new ChartError(`the spec is not JSON: ${(error as Error).message}`);
   }
   if (typeof spec !== "object" || spec === null || Array.isArray(spec)) throw new ChartError("the spec must be a Vega-Lite JSON object");
-  let vegaSpec: vega.Spec;
+  let vegaSpec: Vega.Spec;
   try {
     vegaSpec = compile(spec).spec;
   } catch (error) {
@@ -45,7 +46,7 @@ export async function renderChart(specText: string, options: { signal: AbortSign
   }
   options.signal.throwIfAborted();
   const refused: string[] = [];
-  const view = new vega.View(vega.parse(vegaSpec), { renderer: "none", loader: refusingLoader(refused), logLevel: vega.None });
+  const view = new vega.View(vega.parse(vegaSpec), { renderer: "none", loader: refusingLoader(vega, refused), logLevel: vega.None });
   try {
     let svg: string;
     try {

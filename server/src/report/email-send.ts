@@ -3,7 +3,6 @@
 // that does not offer it, or a man in the middle who strips it, fails the send before any credential or
 // message byte is sent). Plain text only to a loopback relay. The socket opens under an egress permit for
 // this send only, which the person approved with the whole message in front of them.
-import nodemailer from "nodemailer";
 import { withEgress } from "../platform/egress-guard";
 import { isLoopbackHost, type SmtpConnection, type WithPassword } from "./connections";
 
@@ -47,6 +46,8 @@ export async function sendEmail(smtp: WithPassword<SmtpConnection>, message: Ema
   const problem = transportProblem(smtp);
   if (problem) throw new EmailError(problem);
   signal.throwIfAborted();
+  // Loaded on first use: the server and every CLI command start without it.
+  const { default: nodemailer } = await import("nodemailer");
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,

@@ -2,12 +2,13 @@
 // tables as aligned text and images (PNG/JPEG handed in by the caller after confinement). Less typeset than
 // LaTeX, but it needs nothing from the system, so a report can be rendered on any machine.
 import MarkdownIt from "markdown-it";
-import PDFDocument from "pdfkit";
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>["parse"]>[number];
 
 export async function renderMarkdownPdf(markdown: string, images: ReadonlyMap<string, Uint8Array>, options: { signal: AbortSignal }): Promise<Buffer> {
   const tokens = new MarkdownIt({ html: false }).parse(markdown, {});
+  // Loaded on first use: the server and every CLI command start without it.
+  const { default: PDFDocument } = await import("pdfkit");
   const doc = new PDFDocument({ size: "A4", margin: 56, info: { Producer: "Pincer", Creator: "Pincer" } });
   const chunks: Buffer[] = [];
   doc.on("data", (chunk: Buffer) => chunks.push(chunk));

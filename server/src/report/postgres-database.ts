@@ -3,7 +3,7 @@
 // statements in one call (so "SELECT 1; COMMIT; DELETE ..." cannot leave the read-only transaction). A write
 // the person approved runs in its own transaction and commits. The connection is opened under an egress
 // permit (platform/egress-guard.ts): the person configured this server, and only this call may connect.
-import pg from "pg";
+import type pg from "pg";
 import { withEgress } from "../platform/egress-guard";
 import { isLoopbackHost, type PostgresConnection, type WithPassword } from "./connections";
 import { MAX_ROWS, oneStatement, QueryError, type QueryResult } from "./query-table";
@@ -13,8 +13,10 @@ const STATEMENT_TIMEOUT_MS = 30_000;
 async function withClient<T>(name: string, connection: WithPassword<PostgresConnection>, signal: AbortSignal, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const ssl = connection.ssl ?? (isLoopbackHost(connection.host) ? "disable" : "require");
   if (ssl === "disable" && !isLoopbackHost(connection.host)) throw new QueryError(`database "${name}": a connection without TLS is only allowed to this machine (host ${connection.host})`);
+  // Loaded on first use: the server and every CLI command start without it (ARCHITECTURE, "Heavy libraries load on first use").
+  const { default: postgres } = await import("pg");
   return withEgress(`query the database "${name}"`, async () => {
-    const client = new pg.Client({
+    const client = new postgres.Client({
       host: connection.host,
       port: connection.port ?? 5432,
       database: connection.database,

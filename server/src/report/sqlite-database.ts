@@ -5,7 +5,7 @@
 // better-sqlite3 was the first choice; see ARCHITECTURE.md for why it is not used.
 import { createRequire } from "node:module";
 import path from "node:path";
-import initSqlJs, { type Database, type SqlJsStatic } from "sql.js";
+import type { Database, SqlJsStatic } from "sql.js";
 import { readFileConfined, writeFileConfined } from "../platform/confined-fs";
 import { MAX_ROWS, oneStatement, QueryError, type QueryResult } from "./query-table";
 
@@ -16,7 +16,8 @@ let sqlJs: Promise<SqlJsStatic> | undefined;
 function engine(): Promise<SqlJsStatic> {
   const require = createRequire(import.meta.url);
   const wasmDir = path.dirname(require.resolve("sql.js/dist/sql-wasm.wasm"));
-  sqlJs ??= initSqlJs({ locateFile: (file: string) => path.join(wasmDir, file) });
+  // Loaded on first use: the server and every CLI command start without it.
+  sqlJs ??= import("sql.js").then(({ default: initSqlJs }) => initSqlJs({ locateFile: (file: string) => path.join(wasmDir, file) }));
   return sqlJs;
 }
 
