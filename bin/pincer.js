@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `pincer` CLI: runs the bundled server code (build it first with `npm run build`).
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -7,5 +8,20 @@ const bundle = fileURLToPath(new URL("../dist/server/main.mjs", import.meta.url)
 if (!existsSync(bundle)) {
   process.stderr.write("pincer: the server bundle is missing; run `npm run build` first.\n");
   process.exit(1);
+}
+if (process.argv[2] === "index" && process.platform === "linux" && process.env.MALLOC_ARENA_MAX === undefined) {
+  // `pincer index` runs in a child started with what Node cannot change once running: glibc malloc arenas
+  // capped at 2 (LanceDB's worker threads otherwise keep freed memory in one arena each) and a 1 MB young
+  // generation (the indexer's short-lived strings are collected before they pile up). bench/index.ts, 128k
+  // lines: peak 327 MB without, 247 MB with (ARCHITECTURE, "Codebase index"). Its own process group, so a
+  // Ctrl-C reaches it once, through this process (the index stops at the next batch and keeps its work).
+  const child = spawn(process.execPath, ["--max-semi-space-size=1", ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: "inherit",
+    detached: true,
+    env: { ...process.env, MALLOC_ARENA_MAX: "2" },
+  });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+  const code = await new Promise((resolve) => child.on("exit", (status, signal) => resolve(status ?? (signal ? 130 : 1))));
+  process.exit(code);
 }
 await import(bundle);

@@ -132,6 +132,19 @@ describe("architecture invariants", () => {
     assert.deepEqual(offenders, []);
   });
 
+  it("heavy libraries load on first use: no value import of them at the top of a module", () => {
+    // Each costs megabytes of resident memory from the moment it is imported; the server and every CLI
+    // command (pincer index too) would carry them all. Types may be imported; values through import().
+    const heavy = ["vega", "vega-lite", "sharp", "pdfkit", "sql.js", "nodemailer", "pg", "@lancedb/lancedb", "apache-arrow", "tesseract.js", "pdfjs-dist", "@napi-rs/canvas", "@fugood/whisper.node"];
+    const offenders = sources(serverSrc).flatMap((f) =>
+      [...readFileSync(f, "utf8").matchAll(/^import\s+(?!type\b)[^;]*?from\s+["']([^"']+)["']/gm)]
+        .map((m) => m[1]!)
+        .filter((i) => heavy.includes(i))
+        .map((i) => `${rel(f)} imports ${i}`),
+    );
+    assert.deepEqual(offenders, []);
+  });
+
   it("domain code takes a required cancellation signal (no optional one)", () => {
     // The frozen security suite workspace-git.security.test.ts calls these three without a signal.
     const allowed = new Set([path.join("git", "git-changes.ts"), path.join("chat", "git-diff.ts")]);

@@ -48,4 +48,12 @@ describe("codebase terms and fusion", () => {
     assert.deepEqual(fused[0]!.rankers, [0, 1]);
     assert.ok(Math.abs(fused.find((f) => f.item === "a")!.score - 1 / 61) < 1e-12);
   });
+
+  it("reciprocal rank fusion scales each ranker's votes by its weight; a weight of 0 leaves the ranker out", () => {
+    const halved = reciprocalRankFusion([["a", "b"], ["b", "c"]], (x) => x, 60, [1, 0.5]);
+    assert.equal(halved[0]!.item, "b");
+    assert.ok(Math.abs(halved.find((f) => f.item === "c")!.score - 0.5 / 62) < 1e-12);
+    const lexicalOnly = reciprocalRankFusion([["a"], ["c"]], (x) => x, 60, [1, 0]);
+    assert.deepEqual(lexicalOnly.map((f) => f.item), ["a"]);
+  });
 });

@@ -11,7 +11,7 @@ import type { Logger } from "../platform/log";
 import { WorkspaceRoots } from "../platform/workspace-paths";
 import { chunkText } from "./chunker";
 import { DEFAULT_SCAN_LIMITS, FileScanner, type ScanLimits, type ScannedFile } from "./file-scan";
-import { reciprocalRankFusion } from "./fusion";
+import { reciprocalRankFusion, RRF_K } from "./fusion";
 import { IndexManifest } from "./index-manifest";
 import { fileKey, IndexStore } from "./index-store";
 import { chunkTerms, lexicalTerms } from "./terms";
@@ -39,6 +39,15 @@ export interface UpdateOptions {
   embedLimit?: number;
 }
 
+export interface SearchOptions {
+  limit?: number;
+  signal: AbortSignal;
+  lexicalOnly?: boolean;
+  /** The rankers' weights in the fusion (default 1 and SEMANTIC_WEIGHT); bench/index.ts varies them. */
+  lexicalWeight?: number;
+  semanticWeight?: number;
+}
+
 export interface UpdateReport {
   scanned: number;
   changed: number;
@@ -61,6 +70,8 @@ export class IndexPausedError extends Error {}
 const FILE_BATCH = 64;
 const CANDIDATES = 50;
 const MAX_PER_FILE = 2;
+/** Measured in bench/index.ts (README, Codebase search). */
+export const SEMANTIC_WEIGHT = 1;
 
 export class CodebaseIndex {
   private embedder: Embedder | undefined;
@@ -124,7 +135,7 @@ export class CodebaseIndex {
     return run;
   }
 
-  async search(query: string, options: { limit?: number; signal: AbortSignal; lexicalOnly?: boolean }): Promise<CodebaseSearchResult> {
+  async search(query: string, options: SearchOptions): Promise<CodebaseSearchResult> {
     const started = performance.now();
     const limit = Math.max(1, Math.min(options.limit ?? 10, 50));
     const words = [...new Set(lexicalTerms(query, 64))];
@@ -140,7 +151,7 @@ export class CodebaseIndex {
       semantic = nearest.flatMap((n) => byHash.get(n.hash) ?? []);
     }
     const key = (c: CodeChunk) => `${c.root}:${c.path}:${c.startLine}`;
-    const fused = diverse(reciprocalRankFusion([lexical.map((l) => l.chunk), semantic], key), limit);
+    const fused = diverse(reciprocalRankFusion([lexical.map((l) => l.chunk), semantic], key, RRF_K, [options.lexicalWeight ?? 1, options.semanticWeight ?? SEMANTIC_WEIGHT]), limit);
     const hits: CodebaseHit[] = fused.map(({ item, score, rankers }) => ({
       path: item.path,
       startLine: item.startLine,
