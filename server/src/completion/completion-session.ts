@@ -216,6 +216,11 @@ export class CompletionSession {
     this.growth = target ? { layout: target.layout, index: other } : undefined;
   }
 
+  /** Whether the current place's full layout is still growing (no hinted place waits first). */
+  get growing(): boolean {
+    return this.hint === undefined && this.growth !== undefined;
+  }
+
   /** Whether background work has something to do (cheap; the step itself checks exactly). */
   get hasBackgroundWork(): boolean {
     return this.hint !== undefined || this.growth !== undefined;
