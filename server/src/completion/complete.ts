@@ -164,9 +164,11 @@ export async function completeAt(engine: Engine, request: CompletionRequest): Pr
   }
   // Growth starts at once after a new place's answer (the person reads it); other background work
   // waits for a pause in the typing.
-  // A keystroke at the anchor also gives the growth one batch at once, so steady typing cannot starve it.
+  // A keystroke answered at the anchor also gives the growth one batch at once, so steady typing cannot
+  // starve it.
   if (request.warm && session.hasBackgroundWork) state.background.kick(request.maxTokens, result.relayout ? 0 : KEYSTROKE_IDLE_MS);
-  if (request.warm && !result.relayout) state.background.keystrokeBatch(request.maxTokens);
+  // (Not after a cancelled one: the next keystroke is already waiting.)
+  if (request.warm && !result.relayout && result.stopReason !== "cancelled") state.background.keystrokeBatch(request.maxTokens);
   const { text: generated, ...sessionStats } = result;
   const stats: CompletionStats = { ...sessionStats, queuedMs };
   if (result.stopReason === "cancelled") return cancelled(stats);

@@ -182,10 +182,18 @@ describe("first suggestion at a new place", function () {
     const backgroundBefore = session.backgroundTokens;
     // Keystrokes back to back, each sent the moment the last one is answered ("v" typed, then deleted).
     let keys = 0;
+    let grown = 0;
     for (; grownAt === undefined && keys < 400; keys++) {
       const answer = await ask(keys % 2 === 0 ? "v" : "");
       assert.ok((answer.stats?.queuedMs ?? 0) <= record.longestBatchMs + 5, `keystroke ${keys} waited ${answer.stats?.queuedMs} ms; longest batch ${record.longestBatchMs} ms`);
+      // The stats say how far the growth is; it never falls back (the typed "v" comes and goes at its end).
+      const growth = answer.stats?.growth;
+      if (growth) {
+        assert.ok(growth.evaluatedTokens >= grown - 1, `growth fell back from ${grown} to ${growth.evaluatedTokens}`);
+        grown = growth.evaluatedTokens;
+      }
     }
+    assert.ok(grown > 0, "the keystrokes' stats reported the growth");
     assert.ok(grownAt, `the full layout grew while keys came back to back (${keys} keystrokes, ${session.backgroundTokens - backgroundBefore} tokens evaluated in the background)`);
     // Resumed after every keystroke where it stopped: the layout once, plus the typed "v" caught up with and taken back.
     const evaluated = session.backgroundTokens - backgroundBefore;
