@@ -13,8 +13,9 @@
 // $/cancelRequest, or the AbortSignal for the baseline) and the new one is sent, as VS Code does.
 // Latency is client-side, from sending a request to its answer, over the requests that completed.
 // At each cursor jump (a new place, maybe a new file) the span is removed and one request is sent
-// there; it is allowed to finish, as the user is reading the code (the recorded reading pause runs
-// from the jump; typing starts when both have passed). Those first requests at a place are the
+// there; it is allowed to finish, and then the user reads the suggestion and the code around it for the
+// place's read time (recorded per place, 1.5-4 s, or --read-ms for all) before typing: the same pause
+// for every target, in which Pincer grows the full prompt. Those first requests at a place are the
 // "relayout" rows; every other request is a keystroke row. After the last key of a span the user
 // reads the suggestion: the request then in flight finishes before the next jump.
 //
@@ -27,7 +28,7 @@
 // Usage: node --import tsx bench/completion.ts [--model PATH] [--session PATH | --files F...]
 //   [--keys N] [--targets pincer,llama-server,baseline] [--rounds N] [--threads N|auto]
 //   [--llama-threads N] [--llama-batch-threads N] [--first-ms MS] [--context-size N] [--max-tokens N]
-//   [--debounce MS] [--details] [--verbose] [--build] [--build-llama-server]
+//   [--debounce MS] [--read-ms MS] [--details] [--verbose] [--build] [--build-llama-server]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -63,6 +64,7 @@ const { values } = parseArgs({
     "context-size": { type: "string", default: "4096" },
     "max-tokens": { type: "string", default: "16" },
     debounce: { type: "string", default: "0" },
+    "read-ms": { type: "string" },
     verbose: { type: "boolean", default: false },
     build: { type: "boolean", default: false },
   },
@@ -116,6 +118,7 @@ async function main(): Promise<void> {
   const { session, source } = loadSession({ session: values.session, files: values.files });
   const limit = values.keys ? Number(values.keys) : Number.POSITIVE_INFINITY;
   const { places, texts } = placesOf(session, limit);
+  if (values["read-ms"] !== undefined) for (const place of places) place.readMs = Number(values["read-ms"]);
   const keyCount = places.reduce((n, p) => n + p.keys.length, 0);
   const typingS = places.reduce((n, p) => n + p.readMs + p.keys.reduce((m, k) => m + k.dt, 0), 0) / 1000;
   const modelPath = path.resolve(values.model ?? (await defaultModel()));
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
     }
     if (values.details) printReport({ pincer, baseline, places, modelPath, source, options: { ...options, threads: options.threads === "auto" ? 0 : options.threads }, machine, verbose: values.verbose });
   }
-  console.log(`\n${places.length} places in ${new Set(places.map((p) => p.file)).size} files, ${keyCount} keys; maxTokens ${options.maxTokens}, context ${options.contextSize}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"})`);
+  console.log(`\n${places.length} places in ${new Set(places.map((p) => p.file)).size} files, ${keyCount} keys; read time after each first suggestion ${values["read-ms"] !== undefined ? `${values["read-ms"]} ms` : "as recorded (1.5-4 s a place)"}; maxTokens ${options.maxTokens}, context ${options.contextSize}; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"})`);
   printComparison(runs, path.basename(modelPath));
 
   const resultsDir = path.join(REPO_ROOT, "bench", "results");

@@ -28,6 +28,8 @@ export interface TargetFigures {
   /** Pincer: first requests answered from a quick layout, and keystrokes answered from the full one. */
   quickFirsts?: number;
   fullKeys?: number;
+  /** Pincer: how much of the full layout was evaluated at each place's last keystroke (median over places, 0-1). */
+  grownAtEnd?: number;
 }
 
 export function figures(rows: RequestRow[]): TargetFigures {
@@ -46,9 +48,22 @@ export function figures(rows: RequestRow[]): TargetFigures {
     keyTokensP95: percentile(tokens(keys), 95),
     keys: keys.length,
     ...(firsts.some((r) => r.stat)
-      ? { quickFirsts: firsts.filter((r) => r.stat?.layoutKind === "quick").length, fullKeys: withStats.filter((r) => r.stat?.layoutKind === "full").length }
+      ? {
+          quickFirsts: firsts.filter((r) => r.stat?.layoutKind === "quick").length,
+          fullKeys: withStats.filter((r) => r.stat?.layoutKind === "full").length,
+          grownAtEnd: percentile(grownAtEnd(rows), 50),
+        }
       : {}),
   };
+}
+
+/** Per place, the share of the full layout evaluated when its last keystroke reached the model (1: answered from it). */
+function grownAtEnd(rows: RequestRow[]): number[] {
+  const last = new Map<number, RequestRow>();
+  for (const row of rows) if (row.kind === "key" && row.stat?.layoutKind !== undefined) last.set(row.span, row);
+  return [...last.values()].map(({ stat }) =>
+    stat!.layoutKind === "full" ? 1 : stat!.growth ? stat!.growth.evaluatedTokens / Math.max(1, stat!.growth.layoutTokens) : 0,
+  );
 }
 
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? undefined : a / b);
@@ -56,13 +71,13 @@ const ratio = (a: number | undefined, b: number | undefined) => (a === undefined
 export function printComparison(runs: TargetRun[], model: string): { passed: boolean } {
   const rounds = [...new Set(runs.map((r) => r.round))].sort((a, b) => a - b);
   console.log(`\n### Side by side: ${model} (rounds interleaved: every target once per round, order rotated)\n`);
-  console.log("| round | target | load avg before → after | first request at a new place p50 | per keystroke p50 / p95 | prompt tokens per keystroke p50 / p95 | Pincer: quick first layouts, keystrokes on the full layout |");
+  console.log("| round | target | load avg before → after | first request at a new place p50 | per keystroke p50 / p95 | prompt tokens per keystroke p50 / p95 | Pincer: quick first layouts, keystrokes on the full layout, full layout grown by each place's last keystroke (p50) |");
   console.log("|--:|---|--:|--:|--:|--:|--:|");
   for (const run of runs) {
     const f = figures(run.rows);
     console.log(
       `| ${run.round} | ${run.label} | ${run.load[0].toFixed(2)} → ${run.load[1].toFixed(2)} | ${fmt(f.firstP50)} ms (${fmt(f.firstTokensP50)} tokens, ${fmt(f.firstReusedP50)} cached) | ` +
-        `${fmt(f.keyP50)} / ${fmt(f.keyP95)} ms | ${fmt(f.keyTokensP50)} / ${fmt(f.keyTokensP95)} | ${f.quickFirsts === undefined ? "—" : `${f.quickFirsts}, ${f.fullKeys} of ${f.keys}`} |`,
+        `${fmt(f.keyP50)} / ${fmt(f.keyP95)} ms | ${fmt(f.keyTokensP50)} / ${fmt(f.keyTokensP95)} | ${f.quickFirsts === undefined ? "—" : `${f.quickFirsts}, ${f.fullKeys} of ${f.keys}, ${f.grownAtEnd === undefined ? "—" : `${Math.round(100 * f.grownAtEnd)}%`}`} |`,
     );
   }
   console.log("\nTargets, as ratios within each round (Pincer ÷ llama-server):\n");

@@ -1,7 +1,8 @@
 // bench/completion: the replay, the same for both targets (Pincer over LSP, the node-llama-cpp
 // baseline). Keys are sent at their recorded times on the wall clock; a key that comes while the
 // previous request is in flight cancels it and sends a new one, as VS Code does. The first request
-// at each place (the jump) and the one in flight after a span's last key are allowed to finish.
+// at each place (the jump) and the one in flight after a span's last key are allowed to finish; typing
+// starts the place's read time after the first answer there.
 import type { CompletionStat } from "../../server/src/protocol";
 import { TextDocument, type Range } from "vscode-languageserver-textdocument";
 import { log, type Place } from "./session";
@@ -111,10 +112,11 @@ export async function replay(target: Target, places: Place[], texts: Map<string,
     let cursor = document.offsetAt({ line: place.line, character: place.character });
     // The jump: remove the span, ask once at the new place and let that request finish.
     document = edit(place, document, cursor, place.removed.length, "");
-    const jumpedAt = performance.now();
     const jump = send(place, document, cursor, "relayout", -1);
     await jump.done;
-    let due = Math.max(jumpedAt + place.readMs, performance.now());
+    // The person reads the first suggestion (and the code around it) before typing: the same pause for
+    // every target, from the moment its answer arrived.
+    let due = performance.now() + place.readMs;
     let typed = "";
     for (const [k, key] of place.keys.entries()) {
       due += k === 0 ? 0 : key.dt;

@@ -20,11 +20,16 @@ import { mulberry32 } from "../../test/support/synthetic-model";
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const DEFAULT_SESSION = path.join(REPO_ROOT, "bench", "sessions", "typing.json");
 
-/** Real, hand-written source files of 500-3000 lines that `npm ci` always installs (pinned by the lock). */
+/**
+ * Real, hand-written source files of 500-3000 lines, copied into bench/sessions/files (MIT, Microsoft's
+ * vscode-languageserver-node: vscode-languageserver 11.0.0, vscode-jsonrpc 10.0.0, vscode-languageclient
+ * 11.0.0). Copies, not node_modules: a dependency update changed two of those files and left the
+ * recorded session pointing at text that was no longer there.
+ */
 export const DEFAULT_FILES = [
-  "node_modules/vscode-languageserver/lib/common/server.js",
-  "node_modules/vscode-jsonrpc/lib/common/connection.js",
-  "node_modules/vscode-languageclient/lib/common/client.js",
+  "bench/sessions/files/vscode-languageserver-server.js",
+  "bench/sessions/files/vscode-jsonrpc-connection.js",
+  "bench/sessions/files/vscode-languageclient-client.js",
 ];
 
 /** One key: `type` inserts text at the cursor (one character, or a newline with its indentation); `backspace` deletes one character before it. */
@@ -38,7 +43,7 @@ export interface Span {
   character: number;
   /** The text removed at the jump and then typed again. */
   text: string;
-  /** Milliseconds from the jump to the first key (the user reads the code there). */
+  /** Milliseconds from the first suggestion at the jump to the first key (the user reads it and the code there). */
   readMs: number;
   keys: KeyEvent[];
 }
@@ -133,7 +138,7 @@ export function recordSession(options: RecordOptions): TypingSession {
     version: 1,
     description:
       "Typing session for bench/completion.ts: at each span the cursor jumps to (line, character) of the original file, the span's text is removed, " +
-      "and after readMs the keys re-type it (dt = ms since the previous key; a newline key carries the indentation an editor inserts).",
+      "and readMs after the first suggestion there the keys re-type it (dt = ms since the previous key; a newline key carries the indentation an editor inserts).",
     seed: options.seed,
     files,
     spans,

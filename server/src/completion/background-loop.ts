@@ -62,6 +62,33 @@ export class BackgroundLoop {
     if (!this.running) void this.run();
   }
 
+  /**
+   * A keystroke was answered at the anchor while the growth is unfinished: one growth batch goes into
+   * the sequence's queue now, so the next keystroke waits for that batch at most. Steady typing (keys
+   * closer together than KEYSTROKE_IDLE_MS) would otherwise starve the growth: in bench/completion it
+   * ran only in pauses to think, and no keystroke reached the full layout.
+   */
+  keystrokeBatch(maxTokens: number): void {
+    if (this.signal.aborted || !this.session.growing) return;
+    this.maxTokens = maxTokens;
+    this.batch().catch(() => {
+      // The model was unloaded or an evaluation failed: the next request lays out as usual.
+    });
+  }
+
+  /** One batch of background work through the sequence's queue; whether more remains. */
+  private batch(): Promise<boolean> {
+    const tokens = backgroundBatchTokens(this.speed);
+    return this.sequence().withTokenStreams(this.signal, (streams) => {
+      this.record.onBatchStart?.();
+      const stepStarted = performance.now();
+      return this.session.backgroundStep(streams, tokens, this.maxTokens).finally(() => {
+        this.record.batches++;
+        this.record.longestBatchMs = Math.max(this.record.longestBatchMs, performance.now() - stepStarted);
+      });
+    });
+  }
+
   private async run(): Promise<void> {
     this.running = true;
     try {
@@ -76,15 +103,7 @@ export class BackgroundLoop {
           // Choosing a hinted place's context takes no sequence: a request meanwhile goes first.
           await this.session.prepareBackground(this.sequence().peekStreams(), this.maxTokens);
           if (this.pending > 0) continue;
-          const batch = backgroundBatchTokens(this.speed);
-          const more = await this.sequence().withTokenStreams(this.signal, (streams) => {
-            this.record.onBatchStart?.();
-            const stepStarted = performance.now();
-            return this.session.backgroundStep(streams, batch, this.maxTokens).finally(() => {
-              this.record.batches++;
-              this.record.longestBatchMs = Math.max(this.record.longestBatchMs, performance.now() - stepStarted);
-            });
-          });
+          const more = await this.batch();
           if (!more) break;
         }
       }

@@ -116,6 +116,8 @@ export async function completeAt(engine: Engine, request: CompletionRequest): Pr
   const rest = session.fromLastSuggestion({ uri, text: request.text, offset: request.offset });
   const cached = rest === undefined ? "" : clean(rest);
   if (cached !== "") {
+    // Typing along with the suggestion is typing too: the growth gets its batch.
+    if (request.warm) state.background.keystrokeBatch(request.maxTokens);
     return {
       insertText: cached,
       usedInfill: sequence.infillSupported,
@@ -162,7 +164,11 @@ export async function completeAt(engine: Engine, request: CompletionRequest): Pr
   }
   // Growth starts at once after a new place's answer (the person reads it); other background work
   // waits for a pause in the typing.
+  // A keystroke answered at the anchor also gives the growth one batch at once, so steady typing cannot
+  // starve it.
   if (request.warm && session.hasBackgroundWork) state.background.kick(request.maxTokens, result.relayout ? 0 : KEYSTROKE_IDLE_MS);
+  // (Not after a cancelled one: the next keystroke is already waiting.)
+  if (request.warm && !result.relayout && result.stopReason !== "cancelled") state.background.keystrokeBatch(request.maxTokens);
   const { text: generated, ...sessionStats } = result;
   const stats: CompletionStats = { ...sessionStats, queuedMs };
   if (result.stopReason === "cancelled") return cancelled(stats);

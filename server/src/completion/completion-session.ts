@@ -57,6 +57,8 @@ export interface SessionResult {
   layoutKind?: Layout["kind"];
   /** The prompt tokens the time budget allowed, when this request laid out a new place under one. */
   budgetTokens?: number;
+  /** The full layout growing for this place in the other sequence: its size and how much of it is evaluated. */
+  growth?: { layoutTokens: number; evaluatedTokens: number };
 }
 
 /** A place the cursor went to before any request there: where to warm the next layout. */
@@ -180,6 +182,10 @@ export class CompletionSession {
       shouldStop: (text) => lineCount(text) > (singleLine ? 1 : request.maxLines),
     });
     const modelMs = performance.now() - modelStarted;
+    const growing = this.growth;
+    const growth = growing
+      ? { layoutTokens: growing.layout.promptTokens.length, evaluatedTokens: streams[growing.index]!.commonPrefixLength(growing.layout.promptTokens) }
+      : undefined;
     return {
       text: trimToLines(result.text, singleLine ? 1 : request.maxLines),
       source: "model",
@@ -193,6 +199,7 @@ export class CompletionSession {
       layoutTokens: pick.layout.promptTokens.length,
       layoutKind: pick.layout.kind,
       ...(relayout && Number.isFinite(budgetTokens) ? { budgetTokens } : {}),
+      ...(growth ? { growth } : {}),
     };
   }
 
@@ -214,6 +221,11 @@ export class CompletionSession {
     if (this.growth && this.growth.index === other && typedSince(this.growth.layout, place) !== undefined) return;
     const target = full.filter((c) => c.index === other).sort((a, b) => a.cost - b.cost)[0];
     this.growth = target ? { layout: target.layout, index: other } : undefined;
+  }
+
+  /** Whether the current place's full layout is still growing (no hinted place waits first). */
+  get growing(): boolean {
+    return this.hint === undefined && this.growth !== undefined;
   }
 
   /** Whether background work has something to do (cheap; the step itself checks exactly). */

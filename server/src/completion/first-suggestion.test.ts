@@ -165,4 +165,43 @@ describe("first suggestion at a new place", function () {
     assert.ok(warmedWhenServed - warmedBefore <= 128 && warmedWhenServed - warmedBefore > 0, `the warm evaluated ${warmedWhenServed - warmedBefore} tokens (one batch: ${batch}) before the request`);
     assert.ok(waited <= record.longestBatchMs + 5, `waited ${waited.toFixed(1)} ms; longest batch ${record.longestBatchMs.toFixed(1)} ms`);
   });
+
+  it("grows the full layout while the person types without pausing, each keystroke answered after one batch at most, nothing evaluated twice", async () => {
+    const uri = "file:///typed.ts";
+    const session = completionSession(engine);
+    const record = completionBackground(engine);
+    let grownAt: WarmEvent | undefined;
+    const onEvent = (event: WarmEvent) => {
+      if (event.kind === "grown" && event.uri === uri) grownAt = event;
+    };
+    const cursor = at("return value * 70;");
+    const ask = (typed: string) =>
+      completeAt(engine, { uri, text: SOURCE.slice(0, cursor) + typed + SOURCE.slice(cursor), offset: cursor + typed.length, maxTokens: 8, maxLines: 1, firstSuggestionMs: 1, warm: { onEvent }, signal: NEVER_ABORTED });
+    const first = await ask("");
+    assert.equal(first.stats?.layoutKind, "quick");
+    const backgroundBefore = session.backgroundTokens;
+    // Keystrokes back to back, each sent the moment the last one is answered ("v" typed, then deleted).
+    let keys = 0;
+    let grown = 0;
+    for (; grownAt === undefined && keys < 400; keys++) {
+      const answer = await ask(keys % 2 === 0 ? "v" : "");
+      assert.ok((answer.stats?.queuedMs ?? 0) <= record.longestBatchMs + 5, `keystroke ${keys} waited ${answer.stats?.queuedMs} ms; longest batch ${record.longestBatchMs} ms`);
+      // The stats say how far the growth is; it never falls back (the typed "v" comes and goes at its end).
+      const growth = answer.stats?.growth;
+      if (growth) {
+        assert.ok(growth.evaluatedTokens >= grown - 1, `growth fell back from ${grown} to ${growth.evaluatedTokens}`);
+        grown = growth.evaluatedTokens;
+      }
+    }
+    assert.ok(grown > 0, "the keystrokes' stats reported the growth");
+    assert.ok(grownAt, `the full layout grew while keys came back to back (${keys} keystrokes, ${session.backgroundTokens - backgroundBefore} tokens evaluated in the background)`);
+    // Resumed after every keystroke where it stopped: the layout once, plus the typed "v" caught up with and taken back.
+    const evaluated = session.backgroundTokens - backgroundBefore;
+    assert.ok(evaluated <= grownAt.layoutTokens + 2 * keys, `background evaluated ${evaluated} tokens for a ${grownAt.layoutTokens}-token layout over ${keys} keystrokes`);
+    const next = await ask(keys % 2 === 0 ? "v" : "");
+    assert.equal(next.stats?.relayout, false);
+    assert.equal(next.stats?.layoutKind, "full", JSON.stringify(next.stats));
+    assert.equal(next.stats?.layoutTokens, grownAt.layoutTokens);
+    assert.ok((next.stats?.evaluatedPromptTokens ?? 99) <= 4, `evaluated ${next.stats?.evaluatedPromptTokens}`);
+  });
 });

@@ -93,6 +93,7 @@ export function registerInlineCompletion(connection: Connection, documents: Text
       ...(result.stats?.layoutTokens !== undefined ? { layoutTokens: result.stats.layoutTokens } : {}),
       ...(result.stats?.layoutKind ? { layoutKind: result.stats.layoutKind } : {}),
       ...(result.stats?.budgetTokens !== undefined ? { budgetTokens: result.stats.budgetTokens } : {}),
+      ...(result.stats?.growth ? { growth: result.stats.growth } : {}),
     });
     if (stats.length > MAX_STATS) stats.shift();
   }

@@ -24,6 +24,8 @@ export interface CompletionStat {
   layoutKind?: "full" | "quick";
   /** Prompt tokens the first-suggestion time budget allowed, when this request laid out a new place. */
   budgetTokens?: number;
+  /** Answered from a quick layout: the full one growing in the background, its size and tokens evaluated so far. */
+  growth?: { layoutTokens: number; evaluatedTokens: number };
 }
 export interface CompletionStatsResult {
   stats: CompletionStat[];
