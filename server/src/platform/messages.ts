@@ -87,6 +87,12 @@ Exit codes: 0 ok, 1 failure (model missing or bad, an input file missing or unre
   "fit.tooLarge": "{0}, more than {1}% of this machine's {2} RAM",
   "fit.tight": "{0}; {1} of RAM are free now: close other programs first",
   "fit.cpu": "{0}; {1} of RAM are free",
+  // What each recommended model is good for (models/catalog.ts ids; the catalogue's English is the JSON's).
+  "purpose.qwen2.5-coder-0.5b": "fastest: quick completions on any machine, simple chat",
+  "purpose.qwen2.5-coder-1.5b": "balanced: completion, chat and small agent tasks on a laptop CPU",
+  "purpose.qwen2.5-coder-7b": "best answers: chat and agent work, wants a GPU or a fast CPU with 16 GB",
+  "purpose.qwen2.5-coder-0.5b-base": "a separate fast fill-in-the-middle model for inline completion beside a larger chat model (sets pincer.completion.model)",
+  "purpose.nomic-embed-text-v1.5": "codebase search: meaning, not only keywords (sets pincer.index.embeddingModel)",
 } as const;
 
 export type MessageId = keyof typeof EN;
@@ -171,6 +177,11 @@ const ZH_CN: Record<MessageId, string> = {
   "fit.tooLarge": "{0}，超过本机 {2} 内存的 {1}%",
   "fit.tight": "{0}；当前空闲内存仅 {1}：请先关闭其他程序",
   "fit.cpu": "{0}；空闲内存 {1}",
+  "purpose.qwen2.5-coder-0.5b": "最快：在任何机器上都能快速补全，也能简单聊天",
+  "purpose.qwen2.5-coder-1.5b": "均衡：在笔记本 CPU 上补全、聊天并完成小型智能体任务",
+  "purpose.qwen2.5-coder-7b": "回答最好：聊天和智能体工作，需要 GPU 或 16 GB 内存的高速 CPU",
+  "purpose.qwen2.5-coder-0.5b-base": "独立的快速中间填充（FIM）模型，与更大的聊天模型搭配做行内补全（设置 pincer.completion.model）",
+  "purpose.nomic-embed-text-v1.5": "代码库搜索：按语义，而不只是关键词（设置 pincer.index.embeddingModel）",
 };
 
 export const MESSAGES: Record<MessageLocale, Record<MessageId, string>> = { en: EN, "zh-cn": ZH_CN };
@@ -205,6 +216,11 @@ export function translateNote(english: string, ids: readonly MessageId[], messag
     return messages(id, ...args);
   }
   return english;
+}
+
+/** Whether `id` is a catalogue key (for keys made from data, e.g. a recommended model's id). */
+export function isMessageId(id: string): id is MessageId {
+  return Object.hasOwn(EN, id);
 }
 
 export function messagesFor(locale: string | undefined): Messages {
