@@ -69,6 +69,26 @@ describe("agent approval card", () => {
     assert.match(card.textContent ?? "", /No attachments/);
   });
 
+  it("shows the server's text in the UI language (request.shown) instead of the gate's English, in the summary, reasons and buttons", () => {
+    const card = renderAgentApproval({
+      kind: "agent-approval",
+      id: "a2",
+      runId: "run-1",
+      step: 2,
+      request: {
+        tool: "edit_file",
+        summary: "edit file: greet.ts",
+        paths: ["greet.ts"],
+        reasons: ['setting: edit_file is "ask"'],
+        shown: { summary: "编辑文件：greet.ts", reasons: ['设置：edit_file 为 "ask"'] },
+      },
+    });
+    assert.equal(card.querySelector(".agent-approval-summary")?.textContent, "编辑文件：greet.ts");
+    assert.deepEqual([...card.querySelectorAll(".agent-reasons li")].map((li) => li.textContent), ['设置：edit_file 为 "ask"']);
+    assert.doesNotMatch(card.textContent ?? "", /setting: edit_file/);
+    assert.ok([...card.querySelectorAll("button")].some((b) => (b.getAttribute("aria-label") ?? b.getAttribute("title") ?? "").includes("编辑文件：greet.ts")));
+  });
+
   it("says the size in B, KB and MB, and when a file is missing", () => {
     assert.deepEqual([0, 1023, 1024, 53_412, 5 * 1024 * 1024, undefined].map(sizeText), ["0 B", "1023 B", "1.0 KB", "52 KB", "5.0 MB", "missing"]);
   });

@@ -1,11 +1,12 @@
 // The one place an error becomes what `pincer` prints and the exit code it returns (README: exit
 // codes). A PincerError's message is for the person as it is; anything else is a bug, shown with its stack.
 import { isAbortError, PincerError } from "../platform/errors";
-import { EXIT_FAILURE, EXIT_USAGE, usage, UsageError } from "./usage";
+import { EXIT_FAILURE, EXIT_USAGE, usage, UsageError, usageErrorText } from "./usage";
 
 export function exitCodeForError(error: unknown, write: (text: string) => void): number {
   if (error instanceof UsageError) {
-    write(error.showUsage ? `pincer: ${error.message}\n\n${usage()}\n` : `pincer: ${error.message}\n`);
+    const text = usageErrorText(error);
+    write(error.showUsage ? `pincer: ${text}\n\n${usage()}\n` : `pincer: ${text}\n`);
     return EXIT_USAGE;
   }
   if (isAbortError(error)) {

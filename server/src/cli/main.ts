@@ -18,7 +18,7 @@ import { serveHttp } from "./commands/serve-http";
 import { AGENT_PROFILES, SERVER_VERSION, VOICE_LANGUAGES, type AgentProfile, type VoiceLanguage } from "../protocol";
 import { onStoreNotice } from "../store/store-notices";
 import { exitCodeForError } from "./exit-codes";
-import { usage, UsageError } from "./usage";
+import { parseArgsError, usage, usageError } from "./usage";
 
 export async function runCli(argv: string[]): Promise<number> {
   const controller = new AbortController();
@@ -67,16 +67,16 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       const maxTokens = values["max-tokens"] === undefined ? undefined : positiveInt(values["max-tokens"] as string, "--max-tokens");
       const context = values.context as unknown as string[] | undefined;
       if (taskMode) {
-        if (context !== undefined) throw new UsageError("--context goes without --task: a task file names its own context.");
+        if (context !== undefined) throw usageError("cli.error.contextWithoutTask");
         return chatTask(await loadCliSettings(values.model as string | undefined), { ...taskChatArgs(values), maxTokens }, signal);
       }
-      if (values.input !== undefined || values.file !== undefined) throw new UsageError("--input and --file go with --task.");
+      if (values.input !== undefined || values.file !== undefined) throw usageError("cli.error.inputWithTask");
       return chat(await loadCliSettings(values.model as string | undefined), { message: positionals[0]!, maxTokens, context }, signal);
     }
     case "download": {
       const { values, positionals } = parse(rest, { sha256: { type: "string" }, json: { type: "boolean" } }, 1);
       const sha256 = values.sha256 as string | undefined;
-      if (sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha256)) throw new UsageError("--sha256 takes 64 hex digits.");
+      if (sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha256)) throw usageError("cli.error.sha256");
       return download(await loadCliSettings(undefined), { uri: positionals[0]!, sha256, json: values.json === true }, signal);
     }
     case "outline": {
@@ -98,9 +98,9 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
         1,
       );
       const profile = values.profile as string | undefined;
-      if (profile !== undefined && !(AGENT_PROFILES as readonly string[]).includes(profile)) throw new UsageError(`--profile takes ${AGENT_PROFILES.join(", ")}.`);
+      if (profile !== undefined && !(AGENT_PROFILES as readonly string[]).includes(profile)) throw usageError("cli.error.profile", AGENT_PROFILES.join(", "));
       const approve = values.approve as string;
-      if (approve !== "never" && approve !== "auto") throw new UsageError("--approve takes never or auto.");
+      if (approve !== "never" && approve !== "auto") throw usageError("cli.error.approve");
       const maxSteps = values["max-steps"] === undefined ? undefined : positiveInt(values["max-steps"] as string, "--max-steps");
       return run(
         await loadCliSettings(values.model as string | undefined),
@@ -118,7 +118,7 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
     }
     case "mcp": {
       const [sub, ...mcpArgs] = rest;
-      if (sub !== "list") throw new UsageError(sub === undefined ? "mcp needs a subcommand: list." : `unknown mcp subcommand "${sub}".`);
+      if (sub !== "list") throw (sub === undefined ? usageError("cli.error.needsSubcommand", "mcp", "list") : usageError("cli.error.unknownSubcommand", "mcp", sub));
       const { values } = parse(mcpArgs, { workspace: { type: "string" }, "mcp-config": { type: "string" }, json: { type: "boolean" } }, 0);
       return mcpList(await loadCliSettings(undefined), { workspace: values.workspace as string | undefined, mcpConfig: values["mcp-config"] as string | undefined, json: values.json === true }, signal);
     }
@@ -129,13 +129,13 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
     case "ocr": {
       const { values, positionals } = parse(rest, { lang: { type: "string" }, json: { type: "boolean" } }, 1);
       const lang = values.lang as string | undefined;
-      if (lang !== undefined && !/^[a-z_]+(\+[a-z_]+)*$/.test(lang)) throw new UsageError("--lang takes language codes joined by +, e.g. eng+chi_sim.");
+      if (lang !== undefined && !/^[a-z_]+(\+[a-z_]+)*$/.test(lang)) throw usageError("cli.error.ocrLang");
       return ocr({ file: positionals[0]!, languages: lang, json: values.json === true }, signal);
     }
     case "transcribe": {
       const { values, positionals } = parse(rest, { lang: { type: "string" }, model: { type: "string" }, json: { type: "boolean" } }, 1);
       const lang = values.lang as string | undefined;
-      if (lang !== undefined && !(VOICE_LANGUAGES as readonly string[]).includes(lang)) throw new UsageError("--lang takes auto, zh or en.");
+      if (lang !== undefined && !(VOICE_LANGUAGES as readonly string[]).includes(lang)) throw usageError("cli.error.voiceLang");
       const settings = await loadCliSettings(undefined);
       const model = (values.model as string | undefined) ?? process.env.PINCER_VOICE_MODEL;
       return transcribe(
@@ -146,14 +146,14 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
     }
     case "voice-model": {
       const { values, positionals } = parseUpTo(rest, { model: { type: "string" }, json: { type: "boolean" } }, 1);
-      if (positionals[0] !== undefined && positionals[0] !== "download") throw new UsageError(`unknown voice-model subcommand "${positionals[0]}".`);
+      if (positionals[0] !== undefined && positionals[0] !== "download") throw usageError("cli.error.unknownSubcommand", "voice-model", positionals[0]);
       const settings = await loadCliSettings(undefined);
       const model = (values.model as string | undefined) ?? process.env.PINCER_VOICE_MODEL;
       return voiceModel(model ? { ...settings, voice: { ...settings.voice, model } } : settings, { download: positionals[0] === "download", json: values.json === true }, signal);
     }
     case "task": {
       const [sub, ...taskArgs] = rest;
-      if (sub !== "list") throw new UsageError(sub === undefined ? "task needs a subcommand: list." : `unknown task subcommand "${sub}".`);
+      if (sub !== "list") throw (sub === undefined ? usageError("cli.error.needsSubcommand", "task", "list") : usageError("cli.error.unknownSubcommand", "task", sub));
       const { values } = parse(taskArgs, { json: { type: "boolean" } }, 0);
       return taskList(values.json === true, signal);
     }
@@ -180,9 +180,9 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
         },
         0,
       );
-      if (values.http !== true) throw new UsageError("serve takes --stdio, --node-ipc or --http.");
+      if (values.http !== true) throw usageError("cli.error.serve");
       const port = nonNegativeInt(values.port as string, "--port");
-      if (port > 65535) throw new UsageError("--port takes 0 to 65535.");
+      if (port > 65535) throw usageError("cli.error.port");
       const limit = (name: string) => (values[name] === undefined ? undefined : positiveInt(values[name] as string, `--${name}`));
       const limits = Object.fromEntries(
         Object.entries({ maxBodyBytes: limit("max-body"), maxConcurrent: limit("max-concurrent"), maxTokens: limit("max-tokens") }).filter(([, value]) => value !== undefined),
@@ -208,7 +208,7 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
     }
     case "remote": {
       const [sub, ...remoteArgs] = rest;
-      if (sub !== "allow" && sub !== "key") throw new UsageError(sub === undefined ? "remote needs a subcommand: allow or key." : `unknown remote subcommand "${sub}".`);
+      if (sub !== "allow" && sub !== "key") throw (sub === undefined ? usageError("cli.error.remoteNeedsSubcommand") : usageError("cli.error.unknownSubcommand", "remote", sub));
       const { positionals } = parse(remoteArgs, {}, 1);
       return sub === "allow" ? remoteAllow(positionals[0]!) : remoteKey(positionals[0]!, signal);
     }
@@ -219,7 +219,7 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
     case "search": {
       const { values, positionals } = parse(rest, { workspace: { type: "string" }, "embedding-model": { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } }, 1);
       const limit = values.limit === undefined ? undefined : positiveInt(values.limit as string, "--limit");
-      if (limit !== undefined && limit > 50) throw new UsageError("--limit takes a number from 1 to 50.");
+      if (limit !== undefined && limit > 50) throw usageError("cli.error.limit");
       return searchCodebase(
         await loadCliSettings(undefined),
         { query: positionals[0]!, workspace: values.workspace as string | undefined, embeddingModel: values["embedding-model"] as string | undefined, limit, json: values.json === true },
@@ -242,9 +242,9 @@ async function dispatch(argv: string[], signal: AbortSignal): Promise<number> {
       process.stdout.write(`${usage()}\n`);
       return 0;
     case undefined:
-      throw new UsageError("no command given.");
+      throw usageError("cli.error.noCommand");
     default:
-      throw new UsageError(`unknown command "${command}".`);
+      throw usageError("cli.error.unknownCommand", command);
   }
 }
 
@@ -261,12 +261,12 @@ function parse(args: string[], options: Options, positionalCount: number): { val
   try {
     parsed = parseArgs({ args, options, allowPositionals: positionalCount > 0, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw parseArgsError(error);
   }
   if (parsed.positionals.length !== positionalCount) {
-    throw new UsageError(positionalCount === 0 ? `unexpected argument "${parsed.positionals[0]}".` : `expected ${positionalCount} argument(s).`);
+    throw (positionalCount === 0 ? usageError("cli.error.unexpectedArgument", parsed.positionals[0]!) : usageError("cli.error.expectedArguments", positionalCount));
   }
-  if (positionalCount > 0 && parsed.positionals.some((p) => p.trim() === "")) throw new UsageError("empty argument.");
+  if (positionalCount > 0 && parsed.positionals.some((p) => p.trim() === "")) throw usageError("cli.error.emptyArgument");
   return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals };
 }
 
@@ -276,23 +276,23 @@ function parseUpTo(args: string[], options: Options, maxPositionals: number): { 
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw parseArgsError(error);
   }
-  if (parsed.positionals.length > maxPositionals) throw new UsageError(`unexpected argument "${parsed.positionals[maxPositionals]}".`);
+  if (parsed.positionals.length > maxPositionals) throw usageError("cli.error.unexpectedArgument", parsed.positionals[maxPositionals]!);
   return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
 }
 
 function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value === "") throw new UsageError(`${flag} is required.`);
+  if (value === undefined || value === "") throw usageError("cli.error.required", flag);
   return value;
 }
 
 function nonNegativeInt(value: string, flag: string): number {
-  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} takes a number from 0 up.`);
+  if (!/^\d+$/.test(value)) throw usageError("cli.error.fromZero", flag);
   return Number(value);
 }
 
 function positiveInt(value: string, flag: string): number {
-  if (!/^\d+$/.test(value) || Number(value) === 0) throw new UsageError(`${flag} takes a number from 1 up.`);
+  if (!/^\d+$/.test(value) || Number(value) === 0) throw usageError("cli.error.fromOne", flag);
   return Number(value);
 }

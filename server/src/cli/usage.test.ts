@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { AGENT_PROFILES } from "../protocol";
-import { usage } from "./usage";
+import { parseArgsError, usage, usageError, UsageError, usageErrorText } from "./usage";
 
 const MAIN = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "main.ts");
 const env = (vars: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
@@ -34,5 +35,35 @@ describe("pincer's usage text", () => {
     const wrong = spawnSync(process.execPath, ["--import", "tsx", MAIN, "no-such-command"], { env: env({ LC_ALL: "zh_CN.UTF-8" }), encoding: "utf8", timeout: 60_000 });
     assert.equal(wrong.status, 2);
     assert.match(wrong.stderr, /\n用法：pincer/);
+    assert.match(wrong.stderr, /^pincer: 未知命令“no-such-command”。\n/);
+    const missing = spawnSync(process.execPath, ["--import", "tsx", MAIN, "ocr", "--lang"], { env: env({ LANG: "zh_CN.UTF-8" }), encoding: "utf8", timeout: 60_000 });
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /^pincer: --lang 需要一个值。\n/);
+    const english = spawnSync(process.execPath, ["--import", "tsx", MAIN, "no-such-command"], { env: env({ LANG: "en_US.UTF-8" }), encoding: "utf8", timeout: 60_000 });
+    assert.match(english.stderr, /^pincer: unknown command "no-such-command"\.\n\nUsage: pincer/);
+  });
+
+  it("usage errors: made in English, printed in the terminal's language; one the catalogue lacks stays as it is", () => {
+    const zh = { LANG: "zh_CN.UTF-8" };
+    assert.equal(usageError("cli.error.unknownSubcommand", "mcp", "start").message, 'unknown mcp subcommand "start".');
+    assert.equal(usageErrorText(usageError("cli.error.unknownSubcommand", "mcp", "start"), zh), "未知的 mcp 子命令“start”。");
+    assert.equal(usageErrorText(usageError("cli.error.remoteNeedsSubcommand"), zh), "remote 需要一个子命令：allow 或 key。");
+    assert.equal(usageErrorText(usageError("cli.error.needsSubcommand", "task", "list"), zh), "task 需要一个子命令：list。");
+    assert.equal(usageErrorText(usageError("cli.error.required", "--workspace"), zh), "必须提供 --workspace。");
+    assert.equal(usageErrorText(usageError("cli.error.fromOne", "--max-steps"), zh), "--max-steps 须为 1 或更大的整数。");
+    assert.equal(usageErrorText(usageError("cli.error.fromOne", "--max-steps"), { LANG: "en_US.UTF-8" }), "--max-steps takes a number from 1 up.");
+    assert.equal(usageErrorText(new UsageError("something else."), zh), "something else.");
+    // node:util parseArgs' own errors, by code.
+    const thrown = (args: string[]) => {
+      try {
+        parseArgs({ args, options: { model: { type: "string" }, json: { type: "boolean" } }, strict: true });
+      } catch (error) {
+        return usageErrorText(parseArgsError(error), zh);
+      }
+      throw new Error("parseArgs accepted it");
+    };
+    assert.equal(thrown(["--bogus"]), "未知选项“--bogus”（以“-”开头的位置参数请放在命令末尾的“--”之后）。");
+    assert.equal(thrown(["--model"]), "--model 需要一个值。");
+    assert.equal(thrown(["--json=yes"]), "--json 不接受值。");
   });
 });

@@ -5,7 +5,9 @@
 import { randomUUID } from "node:crypto";
 import { CancellationTokenSource, type Connection } from "vscode-languageserver";
 import { agentCheckpoints, type AgentHostPorts, type CheckpointLockPorts } from "../agent/agent-session";
+import { approvalShown } from "../agent/approval-shown";
 import type { Approver, CheckpointStore, CommandRun, CommandRunner, CommandRunOptions } from "../agent/tool-types";
+import { messagesFor } from "../platform/messages";
 import type { WorkspaceRoots } from "../platform/workspace-paths";
 import {
   AgentApproveRequest,
@@ -72,7 +74,9 @@ export function lspAgentPorts(connection: Connection, context: ServerContext, ru
     },
     approver: {
       request: async (request, signal) => {
-        const result = (await clientRequest(connection, AgentApproveRequest, { id: run.id, runId: run.runId, step: run.step(), request }, signal)) as Partial<AgentApproveResult> | null;
+        // The card's text in the person's language; the request itself stays as the gate made it.
+        const shown = approvalShown(request, messagesFor(context.locale()));
+        const result = (await clientRequest(connection, AgentApproveRequest, { id: run.id, runId: run.runId, step: run.step(), request: { ...request, shown } }, signal)) as Partial<AgentApproveResult> | null;
         // The client's answer is input: anything but approve or always is a deny.
         const answer = result?.answer;
         return answer === "approve" || answer === "always" ? answer : "deny";

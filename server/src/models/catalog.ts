@@ -3,6 +3,8 @@
 // memory estimate needs. Sizes are the files' sizes as the hub lists them (rounded to MB); they are shown
 // before the person agrees to a download and are not used to verify anything (sha256 is).
 
+import { MESSAGES } from "../platform/messages";
+
 /** Which setting a download fills: pincer.model, pincer.completion.model or pincer.index.embeddingModel. */
 export type CatalogRole = "model" | "completion" | "embedding";
 
@@ -16,7 +18,7 @@ export interface CatalogEntry {
   sizeBytes: number;
   /** Pinned sha256 of the file; absent: the hash the hub publishes is checked (download.ts). */
   sha256?: string;
-  /** What it is good for, in one line. */
+  /** What it is good for, in one line (English; the catalogue has it per language under purpose.<id>). */
   purpose: string;
   /**
    * KV cache bytes per token of context at f16: 2 (K and V) × layers × KV heads × head size × 2 bytes,
@@ -36,7 +38,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     role: "model",
     uri: "hf:Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
     sizeBytes: 491_000_000,
-    purpose: "fastest: quick completions on any machine, simple chat",
+    purpose: MESSAGES.en["purpose.qwen2.5-coder-0.5b"],
     kvBytesPerToken: 2 * 24 * 2 * 64 * 2,
     contextTokens: 8192,
     sequences: 3,
@@ -47,7 +49,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     role: "model",
     uri: "hf:Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
     sizeBytes: 1_120_000_000,
-    purpose: "balanced: completion, chat and small agent tasks on a laptop CPU",
+    purpose: MESSAGES.en["purpose.qwen2.5-coder-1.5b"],
     kvBytesPerToken: 2 * 28 * 2 * 128 * 2,
     contextTokens: 8192,
     sequences: 3,
@@ -58,7 +60,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     role: "model",
     uri: "hf:Qwen/Qwen2.5-Coder-7B-Instruct-GGUF/qwen2.5-coder-7b-instruct-q4_k_m.gguf",
     sizeBytes: 4_680_000_000,
-    purpose: "best answers: chat and agent work, wants a GPU or a fast CPU with 16 GB",
+    purpose: MESSAGES.en["purpose.qwen2.5-coder-7b"],
     kvBytesPerToken: 2 * 28 * 4 * 128 * 2,
     contextTokens: 8192,
     sequences: 3,
@@ -69,7 +71,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     role: "completion",
     uri: "hf:ggml-org/Qwen2.5-Coder-0.5B-Q8_0-GGUF/qwen2.5-coder-0.5b-q8_0.gguf",
     sizeBytes: 531_000_000,
-    purpose: "a separate fast fill-in-the-middle model for inline completion beside a larger chat model (sets pincer.completion.model)",
+    purpose: MESSAGES.en["purpose.qwen2.5-coder-0.5b-base"],
     kvBytesPerToken: 2 * 24 * 2 * 64 * 2,
     contextTokens: 8192,
     sequences: 1,
@@ -80,7 +82,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     role: "embedding",
     uri: "hf:nomic-ai/nomic-embed-text-v1.5-GGUF/nomic-embed-text-v1.5.Q8_0.gguf",
     sizeBytes: 146_000_000,
-    purpose: "codebase search: meaning, not only keywords (sets pincer.index.embeddingModel)",
+    purpose: MESSAGES.en["purpose.nomic-embed-text-v1.5"],
     kvBytesPerToken: 2 * 12 * 12 * 64 * 2,
     contextTokens: 2048,
     sequences: 1,

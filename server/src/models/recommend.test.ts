@@ -54,6 +54,16 @@ describe("recommended models", () => {
     assert.equal(judgeFit(seven, laptop(16, 12, { backend: "CUDA", vramTotalBytes: 4 * GB, vramFreeBytes: 3 * GB })).fit, "cpu");
   });
 
+  it("says what each model is good for in the client's language (English without messages, and for an entry the catalogue does not know)", () => {
+    const zh = recommendModels({ machine: laptop(16, 12), speed: {}, local: [], messages: messagesFor("zh-cn") });
+    assert.equal(zh.find((m) => m.id === "qwen2.5-coder-7b")?.purpose, "回答最好：聊天和智能体工作，需要 GPU 或 16 GB 内存的高速 CPU");
+    for (const model of zh) assert.match(model.purpose, /\p{Script=Han}/u, model.id);
+    const en = recommendModels({ machine: laptop(16, 12), speed: {}, local: [] });
+    assert.deepEqual(en.map((m) => m.purpose), CATALOG.map((entry) => entry.purpose));
+    const custom = { ...CATALOG[0]!, id: "someone-else", purpose: "their own words" };
+    assert.equal(recommendModels({ machine: laptop(16, 12), speed: {}, local: [], catalog: [custom], messages: messagesFor("zh-cn") })[0]?.purpose, "their own words");
+  });
+
   it("recommends the largest chat model that fits and is fast enough, else the smallest that fits", () => {
     const pick = (machine: MachineFacts, gbps: number) =>
       recommendModels({ machine, speed: { cpu: cpuBasis(gbps) }, local: [] }).filter((m) => m.recommended).map((m) => m.id);

@@ -1,7 +1,7 @@
 // The recommendation itself: the catalog judged against this machine. Pure (facts in, list out), so the
 // rules are tested with made-up machines; recommendations.ts gathers the facts.
 import { formatBytes } from "../engine/model-check";
-import { messagesFor, type Messages } from "../platform/messages";
+import { isMessageId, messagesFor, type Messages } from "../platform/messages";
 import type { LocalModel, MachineFacts, ModelFit, RecommendedModel } from "../protocol";
 import { CATALOG, expectedMemoryBytes, type CatalogEntry } from "./catalog";
 import { estimateTokensPerSecond, type SpeedBasis } from "./speed-estimate";
@@ -17,7 +17,7 @@ export interface RecommendInput {
   speed: { gpu?: SpeedBasis; cpu?: SpeedBasis };
   local: LocalModel[];
   catalog?: readonly CatalogEntry[];
-  /** The fit reasons' language (default: English). */
+  /** The fit reasons' and purposes' language (default: English). */
   messages?: Messages;
 }
 
@@ -33,7 +33,7 @@ export function recommendModels(input: RecommendInput): RecommendedModel[] {
       label: entry.label,
       role: entry.role,
       uri: entry.uri,
-      purpose: entry.purpose,
+      purpose: purposeText(entry, input.messages),
       sizeBytes: entry.sizeBytes,
       ...(entry.sha256 ? { sha256: entry.sha256 } : {}),
       expectedMemoryBytes: memory,
@@ -50,6 +50,12 @@ export function recommendModels(input: RecommendInput): RecommendedModel[] {
   const chat = models.find((m) => m.role === "model" && m.recommended);
   if (chat && chat.sizeBytes >= 3 * (models.find((m) => m.role === "completion")?.sizeBytes ?? Infinity)) markRecommended(models.filter((m) => m.role === "completion"));
   return models;
+}
+
+/** The entry's purpose in the messages' language (an entry the catalogue does not know keeps its own). */
+function purposeText(entry: CatalogEntry, messages: Messages | undefined): string {
+  const id = `purpose.${entry.id}`;
+  return messages && isMessageId(id) ? messages(id) : entry.purpose;
 }
 
 export function judgeFit(memory: number, machine: MachineFacts, messages: Messages = messagesFor("en")): { fit: ModelFit; reason: string } {

@@ -7,7 +7,8 @@ describe("the server's message catalogue", () => {
     const placeholders = (text: string) => [...text.matchAll(/\{(\d+)\}/g)].map((m) => m[1]).sort();
     for (const [id, english] of Object.entries(MESSAGES.en)) {
       const chinese = MESSAGES["zh-cn"][id as keyof typeof MESSAGES.en];
-      assert.match(chinese, /\p{Script=Han}/u, `${id} is translated`);
+      // Chinese characters, or for a pure pattern ("{0}：{1}") Chinese punctuation.
+      assert.match(chinese, /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u, `${id} is translated`);
       assert.deepEqual(placeholders(chinese), placeholders(english), id);
     }
   });

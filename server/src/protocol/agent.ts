@@ -39,6 +39,17 @@ export interface ApprovalRequest {
   mcp?: { server: string; tool: string; arguments: string };
   /** For send_email: the whole message as it would leave, shown in full on the card (never a summary). */
   message?: ApprovalMessage;
+  /**
+   * The summary and reasons as the card shows them, in the client's UI language (initialize's locale), made by
+   * the server; `summary` and `reasons` stay English (what the model and the logs read). Absent: show those.
+   */
+  shown?: ApprovalShown;
+}
+
+export interface ApprovalShown {
+  summary: string;
+  /** One per entry of `reasons`, in the same order. */
+  reasons: string[];
 }
 
 export interface ApprovalMessage {

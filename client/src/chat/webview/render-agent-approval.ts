@@ -12,11 +12,14 @@ const ANSWER_TEXT = { approve: "Approved", deny: "Denied", always: "Always allow
 
 export function renderAgentApproval(entry: AgentApprovalEntry): HTMLElement {
   const { request } = entry;
+  // The server's text in the UI language (shown); the gate's English where an older server sent none.
+  const summary = request.shown?.summary ?? request.summary;
+  const reasons = request.shown?.reasons ?? request.reasons;
   const card = el(
     "section",
-    { class: `agent-approval ${entry.answer ?? "pending"}`, role: "group", "aria-label": t("Approval needed for step {0}: {1}", entry.step, request.summary) },
+    { class: `agent-approval ${entry.answer ?? "pending"}`, role: "group", "aria-label": t("Approval needed for step {0}: {1}", entry.step, summary) },
     el("div", { class: "agent-approval-title" }, icon("shield"), t("Step {0} needs your approval", entry.step)),
-    el("div", { class: "agent-approval-summary" }, request.command !== undefined ? el("code", {}, request.commandShown ?? request.command) : request.summary),
+    el("div", { class: "agent-approval-summary" }, request.command !== undefined ? el("code", {}, request.commandShown ?? request.command) : summary),
   );
   // An MCP call: which server, which tool, and exactly the arguments it would get.
   if (request.mcp) card.append(el("div", { class: "meta" }, icon("server"), t("MCP server {0}, tool {1}", request.mcp.server, request.mcp.tool)), el("pre", { class: "agent-mcp-args" }, request.mcp.arguments));
@@ -27,7 +30,7 @@ export function renderAgentApproval(entry: AgentApprovalEntry): HTMLElement {
     const text = sandboxText(request.sandbox, request.network === true, t);
     card.append(el("div", { class: `meta agent-sandbox ${text.confined ? "confined" : "unconfined"}`, title: text.detail }, icon(text.confined ? "shield" : "warning"), `${text.label}. ${text.detail}`));
   }
-  if (request.reasons.length) card.append(el("ul", { class: "agent-reasons" }, ...request.reasons.map((reason) => el("li", {}, reason))));
+  if (reasons.length) card.append(el("ul", { class: "agent-reasons" }, ...reasons.map((reason) => el("li", {}, reason))));
   if (entry.answer) {
     card.append(el("div", { class: "meta", role: "status" }, icon(entry.answer === "deny" || entry.answer === "cancelled" ? "circle-slash" : "check"), t(ANSWER_TEXT[entry.answer])));
     return card;
@@ -35,8 +38,8 @@ export function renderAgentApproval(entry: AgentApprovalEntry): HTMLElement {
   const actions = el(
     "div",
     { class: "agent-actions" },
-    agentButton("approve", entry.runId, t("Approve: {0}", request.summary), "check", { step: entry.step, text: t("Approve") }),
-    agentButton("deny", entry.runId, t("Deny: {0}", request.summary), "close", { step: entry.step, text: t("Deny") }),
+    agentButton("approve", entry.runId, t("Approve: {0}", summary), "check", { step: entry.step, text: t("Approve") }),
+    agentButton("deny", entry.runId, t("Deny: {0}", summary), "close", { step: entry.step, text: t("Deny") }),
   );
   // "Always" is remembered per command line; for file edits it would mean nothing the gate keeps.
   if (request.command !== undefined) actions.append(agentButton("always", entry.runId, t("Always allow this command in this workspace: {0}", request.commandShown ?? request.command), "workspace-trusted", { step: entry.step, text: t("Always allow") }));
