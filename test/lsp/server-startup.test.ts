@@ -25,8 +25,9 @@ const ON_FIRST_USE = [
 describe("server startup", () => {
   it("the bundle imports no feature library at load time (each is loaded on first use)", () => {
     const bundle = readFileSync(SERVER_BUNDLE, "utf8");
-    // Static imports sit at the start of a line in esbuild's ESM output; dynamic import() does not match.
-    const staticImports = [...bundle.matchAll(/^import\s[^;]*?from\s+"([^"]+)";?$/gm)].map((m) => m[1]!);
+    // Static imports start a statement (after a line break or `;`), readable or minified (`import{a}from"x"`,
+    // as `npm run package` builds it); a dynamic import() has "(" after `import` and does not match.
+    const staticImports = [...bundle.matchAll(/(?:^|[;\n])\s*import\s*(?:[\w$*{}\s,]+?from\s*)?["']([^"']+)["']/g)].map((m) => m[1]!);
     assert.ok(staticImports.includes("node-llama-cpp"), "the check reads the bundle's static imports");
     const offenders = staticImports.filter((specifier) => ON_FIRST_USE.some((pkg) => specifier === pkg || specifier.startsWith(`${pkg}/`)));
     assert.deepEqual([...new Set(offenders)], []);
