@@ -202,6 +202,24 @@ describe("pincer serve --http: security", function () {
         }
       },
     },
+    {
+      attack: "a gRPC caller without the token sends oversized messages to exhaust memory (CWE-400 before CWE-306): refused for the token before its message is read",
+      check: async () => {
+        const withGrpc = await startApiProcess(model, ["--grpc-port", "0", "--max-body", "4096"]);
+        const client = grpcClient(withGrpc.facts.grpc!, grpc.credentials.createInsecure());
+        try {
+          // Past --max-body: read first, this would be refused for its size (RESOURCE_EXHAUSTED).
+          const big = { prompt: "x".repeat(64 * 1024) };
+          await assert.rejects(grpcUnary(client, "Complete", big, new grpc.Metadata()), (error: grpc.ServiceError) => error.code === grpc.status.UNAUTHENTICATED);
+          const withToken = new grpc.Metadata();
+          withToken.set("authorization", `Bearer ${withGrpc.token}`);
+          await assert.rejects(grpcUnary(client, "Complete", big, withToken), (error: grpc.ServiceError) => error.code === grpc.status.RESOURCE_EXHAUSTED);
+        } finally {
+          client.close();
+          await withGrpc.stop();
+        }
+      },
+    },
   ];
 
   for (const row of rows) it(row.attack, row.check);
