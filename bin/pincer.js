@@ -2,6 +2,7 @@
 // The `pincer` CLI: runs the bundled server code (build it first with `npm run build`).
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { fileURLToPath } from "node:url";
 
 const bundle = fileURLToPath(new URL("../dist/server/main.mjs", import.meta.url));
@@ -18,10 +19,22 @@ if (process.argv[2] === "index" && process.platform === "linux" && process.env.M
   const child = spawn(process.execPath, ["--max-semi-space-size=1", ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: "inherit",
     detached: true,
-    env: { ...process.env, MALLOC_ARENA_MAX: "2" },
+    env: { ...process.env, MALLOC_ARENA_MAX: "2", PINCER_INDEX_PARENT: String(process.pid) },
   });
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
-  const code = await new Promise((resolve) => child.on("exit", (status, signal) => resolve(status ?? (signal ? 130 : 1))));
-  process.exit(code);
+  const [status, signal] = await new Promise((resolve) => child.on("exit", (...end) => resolve(end)));
+  process.exit(status ?? (signal ? 128 + (osConstants.signals[signal] ?? 2) : 1));
+}
+if (process.env.PINCER_INDEX_PARENT) {
+  // The indexing child is in its own process group, so nothing reaches it if its parent is killed outright
+  // (SIGKILL, the OOM killer): it notices the parent gone and cancels as on Ctrl-C, keeping what it indexed.
+  const parent = Number(process.env.PINCER_INDEX_PARENT);
+  delete process.env.PINCER_INDEX_PARENT;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    process.kill(process.pid, "SIGINT");
+  }, 500);
+  watch.unref();
 }
 await import(bundle);

@@ -52,4 +52,30 @@ describe("pincer index: the lean child process", function () {
     const left = spawnSync("pgrep", ["-f", `index --workspace ${path.join(dir, "ws")}`], { encoding: "utf8" });
     assert.equal(left.stdout.trim(), "", "the indexing child is gone");
   });
+
+  it("the indexing child does not outlive a pincer process killed outright (SIGKILL)", async () => {
+    await fs.rm(path.join(dir, "cache"), { recursive: true, force: true });
+    const parent = spawn(process.execPath, [PINCER_BIN, "index", "--workspace", path.join(dir, "ws")], { env: env() });
+    let stderr = "";
+    await new Promise<void>((resolve) => {
+      parent.stderr.on("data", (data: Buffer) => {
+        stderr += data.toString();
+        if (/Indexing \d+%/.test(stderr)) resolve();
+      });
+    });
+    const childPid = Number(spawnSync("pgrep", ["-P", String(parent.pid)], { encoding: "utf8" }).stdout.trim().split("\n")[0]);
+    assert.ok(childPid > 0, "the indexing child runs");
+    const childGone = new Promise<void>((resolve) => {
+      // The child's stderr is the parent's (inherited): it closes when the child has exited.
+      parent.stderr.on("close", () => resolve());
+    });
+    parent.stderr.on("data", (data: Buffer) => (stderr += data.toString()));
+    parent.kill("SIGKILL");
+    await childGone;
+    // Exited: gone, or a zombie until its new parent reaps it.
+    const state = await fs.readFile(`/proc/${childPid}/stat`, "utf8").then((stat) => stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3), () => "gone");
+    assert.ok(state === "gone" || state === "Z", `the indexing child is gone (state ${state})`);
+    // Cancelled as on Ctrl-C, not left to run to the end on its own.
+    assert.match(stderr, /pincer: cancelled/);
+  });
 });
