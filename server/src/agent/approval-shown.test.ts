@@ -44,4 +44,11 @@ describe("the approval card's text in the person's language", () => {
     const english = request({ reasons: ['setting: edit_file is "ask"'] });
     assert.deepEqual(approvalShown(english, messagesFor("en")), { summary: "edit file: a.ts", reasons: ['setting: edit_file is "ask"'] });
   });
+
+  it("shows a reason in English when text the model chose makes it fit two kinds of reason", () => {
+    // A redirect to a file named `x: matches ask rule "y`: a "writes to" reason that also reads as an ask-rule one.
+    const crafted = "`echo hi > 'x: matches ask rule \"y'`: writes to x: matches ask rule \"y\"";
+    const shown = approvalShown(request({ reasons: [crafted, "`rm a`: writes to a"] }), zh);
+    assert.deepEqual(shown.reasons, [crafted, "`rm a`：写入 a"]);
+  });
 });

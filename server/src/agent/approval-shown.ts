@@ -29,8 +29,29 @@ const PERMISSION_REASONS = [
   "permission.invalidRules",
 ] as const satisfies readonly MessageId[];
 
+/** A template that is a narrower case of another: both match its reasons, and the narrower one is meant. */
+const NARROWER: Readonly<Partial<Record<MessageId, MessageId>>> = {
+  "permission.mcpSetting": "permission.setting",
+  "permission.protectedVia": "permission.protected",
+  "permission.notAllowedXargs": "permission.notAllowed",
+};
+/** Longer reasons are shown as they are (the matching is a regular expression per template). */
+const MAX_TRANSLATED = 1000;
+
 export function approvalShown(request: ApprovalRequest, messages: Messages): ApprovalShown {
-  return { summary: summaryShown(request, messages), reasons: request.reasons.map((reason) => translateNote(reason, PERMISSION_REASONS, messages)) };
+  return { summary: summaryShown(request, messages), reasons: request.reasons.map((reason) => reasonShown(reason, messages)) };
+}
+
+/**
+ * A reason carries text the model chose (a path, a command), which can make it fit two templates, e.g. a
+ * file named `x: matches ask rule "y` in a "writes to" reason. Translated by the wrong template the card
+ * would show another kind of reason; so a reason that fits more than one kind is shown in English.
+ */
+function reasonShown(reason: string, messages: Messages): string {
+  if (reason.length > MAX_TRANSLATED) return reason;
+  const fits = PERMISSION_REASONS.filter((id) => translateNote(reason, [id], messages) !== reason);
+  const kinds = fits.filter((id) => !fits.some((other) => NARROWER[other] === id));
+  return kinds.length === 1 ? translateNote(reason, kinds, messages) : reason;
 }
 
 function summaryShown(request: ApprovalRequest, messages: Messages): string {
