@@ -69,23 +69,28 @@ export class OpenAiClient {
     }
   }
 
-  /** POST with `stream: true` to a server that streams JSON lines (Ollama's native API); each line goes to onData. */
-  async streamLines(path: string, body: Record<string, unknown>, signal: AbortSignal, onData: (data: unknown) => void): Promise<void> {
+  /**
+   * POST with `stream: true` to a server that streams JSON lines (Ollama's native API); each line goes to
+   * onData, and reading stops when onData returns true (the last line: a server that goes on is not read).
+   */
+  async streamLines(path: string, body: Record<string, unknown>, signal: AbortSignal, onData: (data: object) => boolean | void): Promise<void> {
     const response = await this.fetch(path, { method: "POST", body: JSON.stringify({ ...body, stream: true }) }, signal);
     if (!response.body) throw new PincerError(`The remote engine at ${this.endpoint.origin} sent no stream.`);
     const decoder = new TextDecoder();
     let pending = "";
+    let done = false;
     const line = (text: string) => {
-      if (text.trim() === "") return;
+      if (done || text.trim() === "") return;
       let data: unknown;
       try {
         data = JSON.parse(text);
       } catch {
         throw new PincerError(`The remote engine at ${this.endpoint.origin} sent a stream line that is not JSON.`);
       }
+      if (typeof data !== "object" || data === null) throw new PincerError(`The remote engine at ${this.endpoint.origin} sent a stream line that is not a JSON object.`);
       const error = (data as { error?: unknown }).error;
       if (error) throw new PincerError(`The remote engine at ${this.endpoint.origin} failed: ${typeof error === "string" ? error : JSON.stringify(error)}`);
-      onData(data);
+      if (onData(data) === true) done = true;
     };
     try {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -94,8 +99,9 @@ export class OpenAiClient {
         const lines = pending.split("\n");
         pending = lines.pop()!;
         for (const text of lines) line(text);
+        if (done) break;
       }
-      line(pending + decoder.decode());
+      if (!done) line(pending + decoder.decode());
     } catch (error) {
       throw this.explain(error, signal);
     }

@@ -194,6 +194,32 @@ describe("remote agent model", () => {
     }
   });
 
+  it("on Ollama, stops reading the step at the line that says done (a server that streams on is not read further)", async () => {
+    const step = '{"thought":"t","tool":"finish","args":{"summary":"s"}}';
+    const server = http.createServer((req, res) => {
+      if (req.url === "/v1/models") return res.end(JSON.stringify({ object: "list", data: [{ id: "m", object: "model", owned_by: "x" }] }));
+      if (req.url === "/api/version") return res.end(JSON.stringify({ version: "0.6.5" }));
+      if (req.url !== "/api/chat") {
+        res.statusCode = 404;
+        return res.end();
+      }
+      res.setHeader("content-type", "application/x-ndjson");
+      res.write(`${JSON.stringify({ message: { content: step }, done: false })}\n`);
+      res.write(`${JSON.stringify({ message: { content: "" }, done: true, done_reason: "stop", eval_count: 12 })}\n`);
+      // ...and never ends the response: a reader waiting for the end would wait forever.
+      res.write(`${JSON.stringify({ message: { content: "more" }, done: false })}\n`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const engine = await RemoteEngine.connect(new OpenAiClient(parseEndpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`), undefined), "", NEVER);
+      const answer = await new RemoteAgentModel(engine, () => assert.fail("no note"), {}).generate({ messages: [{ role: "system", text: "a" }], schema: SCHEMA, maxTokens: 64, signal: NEVER });
+      assert.deepEqual(answer.value, { thought: "t", tool: "finish", args: { summary: "s" } });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it("on an Ollama older than 0.5 (no schema in `format`, response_format not enforced) validates and retries", async () => {
     const old = await ollamaStandIn("0.4.7", () => assert.fail("no native call with a schema"), "Sure! I will finish now.");
     try {

@@ -12,8 +12,11 @@
 // constraint: the answer is parsed, and one that does not parse is asked again (up to RETRIES);
 // the planner's own validateAction then checks the call against its tool's schema as for any model.
 import type { AgentGenerateRequest, AgentGeneration, AgentMessage, AgentModel } from "../agent/planner/agent-model";
-import { isAbortError } from "../platform/errors";
+import { isAbortError, PincerError } from "../platform/errors";
 import { rejectsField, type RemoteEngine } from "./remote-engine";
+
+/** No tokenizer produces tokens this long: text beyond maxTokens × this is a server streaming past num_predict. */
+const MAX_CHARS_PER_TOKEN = 64;
 
 /** Extra requests when an unconstrained answer is not JSON. */
 export const UNCONSTRAINED_RETRIES = 2;
@@ -94,11 +97,15 @@ export class RemoteAgentModel implements AgentModel {
             (data) => {
               const line = data as OllamaLine;
               if (line.message?.content) text += line.message.content;
+              // num_predict bounds an honest server; one that streams on past it is not read further.
+              if (text.length > request.maxTokens * MAX_CHARS_PER_TOKEN) throw new PincerError(`The remote engine sent more than ${request.maxTokens} tokens' worth of text for one step.`);
               if (line.done) {
                 finish = line.done_reason ?? "stop";
                 evaluated += line.prompt_eval_count ?? 0;
                 generatedTokens += line.eval_count ?? 0;
+                return true;
               }
+              return false;
             },
           );
         } else {
