@@ -4,7 +4,7 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { ListModelsRequest, ModelsChangedNotification, type ListModelsResult } from "../../server/src/protocol";
-import { isDownloading } from "./commands/download-model";
+import { isOwnDownload } from "./commands/download-model";
 import { chooseRecommendedModel, downloadRecommendedModel, fetchRecommended } from "./commands/recommended-models";
 import { setModelSetting } from "./settings";
 import { onStatus } from "./status-events";
@@ -40,7 +40,7 @@ export function registerFirstRun(client: LanguageClient): vscode.Disposable {
 
   const modelsChanged = (list: ListModelsResult, announce: boolean): void => {
     setContextKey("pincer.hasLocalModels", list.models.length > 0);
-    const fresh = list.models.filter((m) => !known.has(m.path) && !isDownloading(`${m.name}.gguf`));
+    const fresh = list.models.filter((m) => !known.has(m.path) && !isOwnDownload(`${m.name}.gguf`));
     known = new Set(list.models.map((m) => m.path));
     // A file copied into the models folder while no model is set: offer it at once (offline install).
     if (announce && noModel && fresh.length === 1) {

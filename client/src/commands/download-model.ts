@@ -14,11 +14,15 @@ export interface DownloadPreset {
   sha256?: string;
 }
 
-/** File names of downloads in flight: their arrival in the models folder is this download, not an offline install. */
+/**
+ * File names this window downloads or downloaded: their arrival in the models folder is that download, not an
+ * offline install. Finished ones are kept too: the folder watch's notice can come after the download's answer.
+ */
 const inFlight = new Set<string>();
+const downloaded = new Set<string>();
 
-export function isDownloading(fileName: string): boolean {
-  return inFlight.has(fileName.toLowerCase());
+export function isOwnDownload(fileName: string): boolean {
+  return inFlight.has(fileName.toLowerCase()) || downloaded.has(fileName.toLowerCase());
 }
 
 export async function downloadModelCommand(client: LanguageClient, preset?: string | DownloadPreset): Promise<void> {
@@ -42,13 +46,14 @@ export async function downloadModelCommand(client: LanguageClient, preset?: stri
   const fileName = (uri.split("#")[0]!.split("/").at(-1) ?? uri).toLowerCase();
   inFlight.add(fileName);
   try {
-    await runDownload(client, uri, chosen);
+    if (await runDownload(client, uri, chosen)) downloaded.add(fileName);
   } finally {
     inFlight.delete(fileName);
   }
 }
 
-async function runDownload(client: LanguageClient, uri: string, chosen: DownloadPreset | undefined): Promise<void> {
+/** Whether the file arrived. */
+async function runDownload(client: LanguageClient, uri: string, chosen: DownloadPreset | undefined): Promise<boolean> {
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: "Pincer", cancellable: true },
     async (progress, cancellation) => {
@@ -74,13 +79,14 @@ async function runDownload(client: LanguageClient, uri: string, chosen: Download
       return undefined;
     },
   );
-  if (!result) return;
+  if (!result) return false;
   // The embedding model goes to the codebase index; any other download becomes the chat model.
   if (chosen) await setRoleSetting(chosen.role, uri);
   else if (uri === RECOMMENDED_EMBEDDING_MODEL.uri) await setEmbeddingModelSetting(uri);
   else await setModelSetting(uri);
   const note = result.verified === "unverified" ? vscode.l10n.t("no published checksum to compare with") : vscode.l10n.t("sha256 verified ({0})", result.verified);
   void vscode.window.showInformationMessage(vscode.l10n.t("Pincer: downloaded {0} — {1}.", result.path, note));
+  return true;
 }
 
 async function chooseUri(): Promise<string | undefined> {
