@@ -7,10 +7,9 @@ import os from "node:os";
 import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import type { AgentEvent, Transcript } from "../../server/src/protocol";
-import { startApiProcess, type ApiProcess } from "../support/api-server";
+import { makeApiWorkspace, startApiProcess, type ApiProcess } from "../support/api-server";
 import { grpcClient, grpcStream, grpcUnary, type PincerGrpcClient } from "../support/grpc-client";
 import { allowLoopbackClients } from "../support/loopback-clients";
-import { renderLines } from "../support/ocr-images";
 import { requireTestModel } from "../support/test-model";
 
 const plan = (...steps: string[]) => ({ plan: steps });
@@ -45,16 +44,7 @@ describe("pincer serve --http --grpc-port: parity with the REST API", function (
 
   before(async function () {
     const model = requireTestModel(this);
-    const root = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-grpc-ws-"));
-    ws = path.join(root, "ws");
-    outside = path.join(root, "outside");
-    await fs.mkdir(ws);
-    await fs.mkdir(outside);
-    await fs.writeFile(path.join(ws, "notes.txt"), "alpha\n");
-    await fs.writeFile(path.join(ws, "scan.png"), renderLines(["Invoice 4711 total 99 EUR"]));
-    await fs.writeFile(path.join(outside, "secret.png"), renderLines(["SECRET"]));
-    await fs.symlink(path.join(outside, "secret.png"), path.join(ws, "link.png"));
-    scriptFile = path.join(root, "script.json");
+    ({ ws, outside, scriptFile } = await makeApiWorkspace("pincer-grpc-ws-"));
     api = await startApiProcess(model, ["--grpc-port", "0", "--embedding-model", model, "--workspace", ws], { env: { PINCER_AGENT_SCRIPT: scriptFile }, settings: { "pincer.agent.profile": "edit" } });
     client = grpcClient(api.facts.grpc!, grpc.credentials.createInsecure());
   });

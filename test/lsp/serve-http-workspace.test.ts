@@ -6,9 +6,8 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { AgentEvent, Transcript } from "../../server/src/protocol";
-import { startApiProcess, type ApiProcess } from "../support/api-server";
+import { makeApiWorkspace, startApiProcess, type ApiProcess } from "../support/api-server";
 import { allowLoopbackClients } from "../support/loopback-clients";
-import { renderLines } from "../support/ocr-images";
 import { requireTestModel } from "../support/test-model";
 
 const plan = (...steps: string[]) => ({ plan: steps });
@@ -30,16 +29,7 @@ describe("pincer serve --http --workspace: OCR and agent routes", function () {
 
   before(async function () {
     const model = requireTestModel(this);
-    const root = await fs.mkdtemp(path.join(os.tmpdir(), "pincer-api-ws-"));
-    ws = path.join(root, "ws");
-    outside = path.join(root, "outside");
-    await fs.mkdir(ws);
-    await fs.mkdir(outside);
-    await fs.writeFile(path.join(ws, "notes.txt"), "alpha\n");
-    await fs.writeFile(path.join(ws, "scan.png"), renderLines(["Invoice 4711 total 99 EUR"]));
-    await fs.writeFile(path.join(outside, "secret.png"), renderLines(["SECRET"]));
-    await fs.symlink(path.join(outside, "secret.png"), path.join(ws, "link.png"));
-    scriptFile = path.join(root, "script.json");
+    ({ ws, outside, scriptFile } = await makeApiWorkspace("pincer-api-ws-"));
     api = await startApiProcess(model, ["--workspace", ws], { env: { PINCER_AGENT_SCRIPT: scriptFile }, settings: { "pincer.agent.profile": "edit" } });
   });
   after(() => api?.stop());

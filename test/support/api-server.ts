@@ -5,6 +5,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { SERVER_BUNDLE } from "./lsp-client";
+import { renderLines } from "./ocr-images";
 
 export interface ApiFacts {
   url: string;
@@ -64,4 +65,21 @@ export async function startApiProcess(model: string, extraArgs: string[] = [], o
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The workspace the API's workspace routes are tested in (REST and gRPC alike): a text file, a scanned
+ * invoice, and a symlink to an image outside it; `scriptFile` is where a test writes the agent's answers.
+ */
+export async function makeApiWorkspace(prefix: string): Promise<{ ws: string; outside: string; scriptFile: string }> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  const ws = path.join(root, "ws");
+  const outside = path.join(root, "outside");
+  await fs.mkdir(ws);
+  await fs.mkdir(outside);
+  await fs.writeFile(path.join(ws, "notes.txt"), "alpha\n");
+  await fs.writeFile(path.join(ws, "scan.png"), renderLines(["Invoice 4711 total 99 EUR"]));
+  await fs.writeFile(path.join(outside, "secret.png"), renderLines(["SECRET"]));
+  await fs.symlink(path.join(outside, "secret.png"), path.join(ws, "link.png"));
+  return { ws, outside, scriptFile: path.join(root, "script.json") };
 }
