@@ -129,19 +129,16 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   if (!options.loopback && !options.tls) throw new PincerError("gRPC off loopback requires TLS (--tls, or --tls-cert and --tls-key).", "invalid-params");
   const definition = protoLoader.loadSync(protoPath(), { keepCase: true, defaults: true });
   const proto = grpc.loadPackageDefinition(definition) as unknown as { pincer: { v1: { Pincer: grpc.ServiceClientConstructor } } };
-  const refusalOf = (metadata: grpc.Metadata) => {
-    const authorization = metadata.get("authorization")[0];
-    return checkRequest({ host: "localhost", authorization: typeof authorization === "string" ? authorization : undefined }, { token: options.token, loopbackOnly: true, allowedNames: [] });
-  };
-  // The token is checked on the call's metadata, before grpc-js reads and decodes its message: a caller
-  // without it cannot make the server hold a message of up to --max-body per stream (REST checks the
-  // token before the body too). The check in `guarded` stays as a second line.
+  // The token is checked on every call's metadata, once, before grpc-js reads and decodes its message: a
+  // caller without it cannot make the server hold a message of up to --max-body per stream (REST checks
+  // the token before the body too).
   const tokenFirst: grpc.ServerInterceptor = (_method, call) =>
     new grpc.ServerInterceptingCall(call, {
       start: (next) =>
         next({
           onReceiveMetadata: (metadata, pass) => {
-            const refusal = refusalOf(metadata);
+            const authorization = metadata.get("authorization")[0];
+            const refusal = checkRequest({ host: "localhost", authorization: typeof authorization === "string" ? authorization : undefined }, { token: options.token, loopbackOnly: true, allowedNames: [] });
             if (refusal) call.sendStatus({ code: grpc.status.UNAUTHENTICATED, details: refusal.message });
             else pass(metadata);
           },
@@ -154,10 +151,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
   });
   let active = 0;
 
-  /** The guard and the limits, then `work` with a signal the call's cancel aborts. */
+  /** The limits (the token was checked by tokenFirst), then `work` with a signal the call's cancel aborts. */
   const guarded = async <T>(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>, work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-    const refusal = refusalOf(call.metadata);
-    if (refusal) throw Object.assign(new Error(refusal.message), { code: grpc.status.UNAUTHENTICATED });
     if (active >= options.limits.maxConcurrent) throw Object.assign(new Error(`At most ${options.limits.maxConcurrent} calls at a time.`), { code: grpc.status.RESOURCE_EXHAUSTED });
     active++;
     const controller = new AbortController();
