@@ -45,7 +45,9 @@ export async function chooseRecommendedModel(client: LanguageClient): Promise<vo
     ...fits.map(item),
     ...(tooLarge.length ? [{ label: vscode.l10n.t("Too large for this machine"), kind: vscode.QuickPickItemKind.Separator }, ...tooLarge.map(item)] : []),
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t("Pincer: Choose a Model ({0})", machine), matchOnDescription: true, matchOnDetail: true });
+  // ignoreFocusOut: the list is read slowly (sizes, memory, speed), and a view that takes focus while it loads
+  // (the chat webview, the walkthrough) must not close it under the person's pointer.
+  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t("Pincer: Choose a Model ({0})", machine), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
   if (pick?.model) await useRecommendedModel(client, pick.model);
 }
 
