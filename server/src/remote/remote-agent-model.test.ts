@@ -187,7 +187,7 @@ describe("remote agent model", () => {
         { role: "system", content: "a" },
         { role: "user", content: "b" },
       ]);
-      assert.deepEqual(body.options, { temperature: 0.2, num_predict: 64 });
+      assert.deepEqual(body.options, { temperature: 0.2, num_predict: 64, num_ctx: 2048 }, "the context Pincer fitted the prompt to (0.6 without /api/ps or /api/show: 2048)");
       assert.equal(body.stream, true);
     } finally {
       server.close();

@@ -92,7 +92,7 @@ export class RemoteAgentModel implements AgentModel {
         if (constraint.field === "format") {
           await this.engine.client.streamLines(
             "/api/chat",
-            { model: this.engine.model, messages, ...constraint.body, options: { temperature: this.options.temperature ?? 0, num_predict: request.maxTokens } },
+            { model: this.engine.model, messages, ...constraint.body, options: { temperature: this.options.temperature ?? 0, num_predict: request.maxTokens, num_ctx: this.engine.contextSize } },
             request.signal,
             (data) => {
               const line = data as OllamaLine;

@@ -12,6 +12,9 @@ export type RemoteKind = "llama-server" | "ollama" | "openai";
 /** Context assumed when the server does not say (vLLM reports max_model_len; Ollama and LM Studio may not). */
 export const DEFAULT_REMOTE_CONTEXT = 8192;
 
+/** Ollama's default context from 0.7 on when neither the Modelfile nor OLLAMA_CONTEXT_LENGTH says more. */
+export const OLLAMA_DEFAULT_CONTEXT = 4096;
+
 interface ModelsResponse {
   data?: { id?: string; max_model_len?: number; meta?: { n_ctx_train?: number } }[];
 }
@@ -83,6 +86,7 @@ export class RemoteEngine {
         if (signal.aborted || isAbortError(error) || (error instanceof PincerError && error.kind === "cancelled")) throw error;
       }
     }
+    if (kind === "ollama") contextSize = await ollamaContextSize(client, chosen, ollamaVersion ?? "", signal);
     if (!(contextSize > 0)) contextSize = entry?.meta?.n_ctx_train ?? DEFAULT_REMOTE_CONTEXT;
     return new RemoteEngine(client, kind, chosen, models, contextSize, ollamaVersion);
   }
@@ -91,6 +95,36 @@ export class RemoteEngine {
   estimateTokens(text: string): number {
     return Math.ceil(text.length / 3);
   }
+}
+
+/**
+ * The context Ollama runs the model with. Its /v1 endpoints take no num_ctx and truncate a longer
+ * prompt from the front (the system prompt goes first), so Pincer must not assume more than the server
+ * gives: the running model's context (/api/ps, newer releases), else the Modelfile's num_ctx
+ * (/api/show), else the server's smallest default (4096; releases before 0.7 may use 2048), never more
+ * than the model was trained for. Native /api/chat calls send this same num_ctx, so they never make
+ * Ollama reload the model with another size.
+ */
+async function ollamaContextSize(client: OpenAiClient, model: string, version: string, signal: AbortSignal): Promise<number> {
+  const optional = async <T>(request: Promise<T>): Promise<T | undefined> => {
+    try {
+      return await request;
+    } catch (error) {
+      if (signal.aborted || isAbortError(error) || (error instanceof PincerError && error.kind === "cancelled")) throw error;
+      return undefined; // an older release without the route, or a model it cannot describe
+    }
+  };
+  const running = await optional(client.getJson<{ models?: { name?: string; model?: string; context_length?: unknown }[] }>("/api/ps", signal));
+  const loaded = running?.models?.find((m) => m.name === model || m.model === model)?.context_length;
+  if (typeof loaded === "number" && loaded > 0) return loaded;
+  const shown = await optional(client.postJson<{ parameters?: unknown; model_info?: Record<string, unknown> }>("/api/show", { model }, signal));
+  const numCtx = typeof shown?.parameters === "string" ? /^\s*num_ctx\s+(\d+)/m.exec(shown.parameters)?.[1] : undefined;
+  if (numCtx && Number(numCtx) > 0) return Number(numCtx);
+  const trainedKey = Object.keys(shown?.model_info ?? {}).find((key) => key.endsWith(".context_length"));
+  const trained = trainedKey ? Number(shown!.model_info![trainedKey]) : 0;
+  const match = /^(\d+)\.(\d+)/.exec(version);
+  const serverDefault = match && Number(match[1]) === 0 && Number(match[2]) < 7 && Number(match[2]) > 0 ? 2048 : OLLAMA_DEFAULT_CONTEXT;
+  return trained > 0 ? Math.min(trained, serverDefault) : serverDefault;
 }
 
 /** Whether a 4xx answer says the server does not know a request field (so a retry without it may work). */
