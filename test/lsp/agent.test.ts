@@ -4,30 +4,20 @@
 // undo with conflicts, cancel and Restricted Mode.
 import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { ApplyWorkspaceEditRequest, CancellationTokenSource, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, type ApplyWorkspaceEditParams } from "vscode-languageserver-protocol/node";
+import { pathToFileURL } from "node:url";
+import { CancellationTokenSource, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification } from "vscode-languageserver-protocol/node";
 import {
-  AgentApproveRequest,
-  AgentEventNotification,
-  AgentRunRequest,
-  AgentSaveRequest,
-  AgentTerminalNotification,
   AgentTranscriptRequest,
   AgentUndoRequest,
   TrustNotification,
-  type AgentApproveParams,
   type AgentEvent,
-  type AgentEventParams,
   type AgentRunParams,
   type AgentRunResult,
-  type AgentTerminalParams,
-  type ApprovalAnswer,
   type Transcript,
   type UndoReport,
 } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../support/lsp-client";
+import { agentFixture } from "../support/agent-fixture";
 import { repoRoot } from "../support/test-model";
 
 const plan = (...steps: string[]) => ({ plan: steps });
@@ -36,76 +26,17 @@ const finish = call("finish", { summary: "done", verified: "nothing" });
 
 describe("agent over LSP", function () {
   this.timeout(60_000);
-  let server: TestServer;
-  let tempDir: string;
-  let workspace: string;
-  let scriptFile: string;
-  let runs = 0;
-  const approvals: AgentApproveParams[] = [];
-  let answer: ApprovalAnswer = "approve";
-  const appliedEdits: ApplyWorkspaceEditParams[] = [];
-  const saved: string[] = [];
-  const terminal: AgentTerminalParams[] = [];
-  const events: AgentEvent[] = [];
-  let onTerminal: ((params: AgentTerminalParams) => void) | undefined;
-
-  const file = (name: string) => path.join(workspace, name);
-  const read = (name: string) => fs.readFile(file(name), "utf8");
-
-  async function run(script: unknown[], token?: CancellationTokenSource, extra: Partial<AgentRunParams> = {}): Promise<AgentRunResult> {
-    await fs.writeFile(scriptFile, JSON.stringify(script));
-    events.length = 0;
-    const params: AgentRunParams = { id: `run-${++runs}`, request: "do the task", ...extra };
-    return token ? server.connection.sendRequest(AgentRunRequest, params, token.token) : server.connection.sendRequest(AgentRunRequest, params);
-  }
-
-  before(async () => {
-    tempDir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-agent-lsp-")));
-    workspace = path.join(tempDir, "ws");
-    scriptFile = path.join(tempDir, "script.json");
-    await fs.mkdir(workspace);
-    server = await startTestServer({
-      // Edits ask here, so the approval round trip is exercised on the files themselves.
-      settings: { agent: { maxSteps: 10, maxTokens: 200_000, maxWallSeconds: 60, profile: "edit", toolPermissions: { edit_file: "ask", create_file: "ask" }, sandbox: "auto" } },
-      env: { PINCER_CACHE_DIR: path.join(tempDir, "storage"), PINCER_AGENT_SCRIPT: scriptFile },
-      workspaceFolders: [workspace],
-    });
-    const connection = server.connection;
-    connection.onRequest(AgentApproveRequest, (params: AgentApproveParams) => {
-      approvals.push(params);
-      return { answer };
-    });
-    connection.onNotification(AgentEventNotification, (params: AgentEventParams) => void events.push(params.event));
-    connection.onNotification(AgentTerminalNotification, (params: AgentTerminalParams) => {
-      terminal.push(params);
-      onTerminal?.(params);
-    });
-    connection.onRequest(AgentSaveRequest, (params: { uris: string[] }) => void saved.push(...params.uris));
-    // The client's side of workspace/applyEdit, as VS Code would do it to the files.
-    connection.onRequest(ApplyWorkspaceEditRequest.type, async (params) => {
-      appliedEdits.push(params);
-      for (const change of params.edit.documentChanges ?? []) {
-        if ("kind" in change && change.kind === "create") {
-          await fs.writeFile(fileURLToPath(change.uri), "", { flag: "a" });
-        } else if ("kind" in change && change.kind === "delete") {
-          await fs.rm(fileURLToPath(change.uri), { force: true });
-        } else if ("kind" in change && change.kind === "rename") {
-          await fs.rename(fileURLToPath(change.oldUri), fileURLToPath(change.newUri));
-        } else if ("textDocument" in change) {
-          const edit = change.edits[0] as { range: { start: { line: number; character: number } }; newText: string };
-          assert.deepEqual(edit.range.start, { line: 0, character: 0 }, "a whole-document replacement");
-          await fs.writeFile(fileURLToPath(change.textDocument.uri), edit.newText);
-        }
-      }
-      return { applied: true };
-    });
-    await server.waitForLog(/Pincer server/);
+  const agent = agentFixture({
+    tempPrefix: "pincer-agent-lsp-",
+    // Edits ask here, so the approval round trip is exercised on the files themselves.
+    settings: { agent: { maxSteps: 10, maxTokens: 200_000, maxWallSeconds: 60, profile: "edit", toolPermissions: { edit_file: "ask", create_file: "ask" }, sandbox: "auto" } },
+    wholeDocument: true,
   });
+  const { approvals, appliedEdits, saved, terminal, events, file, read } = agent;
+  const run = (script: unknown[], token?: CancellationTokenSource, extra: Partial<AgentRunParams> = {}): Promise<AgentRunResult> => agent.run(script, { token, extra });
 
-  after(async () => {
-    await server?.stop();
-    if (tempDir) await fs.rm(tempDir, { recursive: true, force: true });
-  });
+  before(() => agent.start());
+  after(() => agent.stop());
 
   it("edits two files after approval through workspace/applyEdit, runs a command in a terminal, then Undo run restores them", async () => {
     await fs.writeFile(file("a.txt"), "one\ntwo\n");
@@ -126,18 +57,18 @@ describe("agent over LSP", function () {
     assert.ok(appliedEdits.length >= 2, "edits arrive as workspace/applyEdit");
     assert.ok(saved.some((uri) => uri.endsWith("/a.txt")) && saved.some((uri) => uri.endsWith("/b.txt")), "the touched documents are saved");
     const started = terminal.find((t) => t.kind === "start");
-    assert.ok(started && started.kind === "start" && started.command === "echo checked" && started.cwd === workspace);
+    assert.ok(started && started.kind === "start" && started.command === "echo checked" && started.cwd === agent.workspace);
     assert.match(terminal.filter((t) => t.kind === "output" && t.terminalId === started.terminalId).map((t) => (t.kind === "output" ? t.text : "")).join(""), /checked/);
     assert.ok(terminal.some((t) => t.kind === "exit" && t.terminalId === started.terminalId && t.exitCode === 0));
     assert.ok(events.some((e) => e.type === "observation" && typeof e.details?.diff === "string" && /\+TWO/.test(String(e.details.diff))), "the edit's diff reaches the client");
     assert.deepEqual([...result.changedPaths].sort(), ["a.txt", "b.txt"]);
 
-    const transcript: Transcript = await server.connection.sendRequest(AgentTranscriptRequest, { runId: result.runId });
+    const transcript: Transcript = await agent.server.connection.sendRequest(AgentTranscriptRequest, { runId: result.runId });
     assert.equal(transcript.runId, result.runId);
     assert.equal(transcript.steps.filter((s) => s.approval?.answer === "approve").length, 3);
 
     const edits = appliedEdits.length;
-    const report: UndoReport = await server.connection.sendRequest(AgentUndoRequest, { runId: result.runId });
+    const report: UndoReport = await agent.server.connection.sendRequest(AgentUndoRequest, { runId: result.runId });
     assert.deepEqual([...report.restored].sort(), ["a.txt", "b.txt"]);
     assert.deepEqual(report.conflicts, []);
     assert.equal(await read("a.txt"), "one\ntwo\n");
@@ -147,16 +78,16 @@ describe("agent over LSP", function () {
 
   it("a denied approval leaves the file alone; Undo run reports a file changed after the agent as a conflict", async () => {
     await fs.writeFile(file("c.txt"), "alpha\n");
-    answer = "deny";
+    agent.answer = "deny";
     const denied = await run([plan("edit c"), call("edit_file", { path: "c.txt", search: "alpha", replace: "beta" }), finish]);
     assert.equal(denied.status, "finished");
     assert.equal(await read("c.txt"), "alpha\n");
-    answer = "approve";
+    agent.answer = "approve";
 
     const result = await run([plan("edit c"), call("edit_file", { path: "c.txt", search: "alpha", replace: "beta" }), finish]);
     assert.equal(await read("c.txt"), "beta\n");
     await fs.writeFile(file("c.txt"), "gamma (the person's edit)\n");
-    const report: UndoReport = await server.connection.sendRequest(AgentUndoRequest, { runId: result.runId });
+    const report: UndoReport = await agent.server.connection.sendRequest(AgentUndoRequest, { runId: result.runId });
     assert.deepEqual(report.restored, []);
     assert.deepEqual(report.conflicts.map((c) => c.path), ["c.txt"]);
     assert.equal(await read("c.txt"), "gamma (the person's edit)\n", "a conflict is shown, not overwritten");
@@ -165,7 +96,7 @@ describe("agent over LSP", function () {
   it("does not overwrite a file that has unsaved changes in the editor: the model is told to ask the person", async () => {
     await fs.writeFile(file("g.txt"), "saved\n");
     const uri = pathToFileURL(file("g.txt")).href;
-    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "plaintext", version: 1, text: "saved\nunsaved typing\n" } });
+    await agent.server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "plaintext", version: 1, text: "saved\nunsaved typing\n" } });
     try {
       const result = await run([plan("edit g"), call("edit_file", { path: "g.txt", search: "saved", replace: "agent" }), finish]);
       assert.equal(result.status, "finished");
@@ -173,7 +104,7 @@ describe("agent over LSP", function () {
       assert.ok(observation?.type === "observation" && !observation.ok && /unsaved changes in the editor/.test(observation.text), JSON.stringify(observation));
       assert.equal(await read("g.txt"), "saved\n", "the file is untouched");
     } finally {
-      await server.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+      await agent.server.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
     }
   });
 
@@ -182,7 +113,7 @@ describe("agent over LSP", function () {
     await fs.writeFile(file("f.txt"), "f1\n");
     const result = await run([plan("edit both"), call("edit_file", { path: "e.txt", search: "e1", replace: "e2" }), call("edit_file", { path: "f.txt", search: "f1", replace: "f2" }), finish]);
     assert.equal(result.status, "finished");
-    const report: UndoReport = await server.connection.sendRequest(AgentUndoRequest, { runId: result.runId, step: 2 });
+    const report: UndoReport = await agent.server.connection.sendRequest(AgentUndoRequest, { runId: result.runId, step: 2 });
     assert.deepEqual(report, { restored: ["f.txt"], conflicts: [] });
     assert.equal(await read("e.txt"), "e2\n");
     assert.equal(await read("f.txt"), "f1\n");
@@ -190,13 +121,13 @@ describe("agent over LSP", function () {
 
   it("\"Always allow\" for a command is remembered for this workspace: the next run does not ask", async () => {
     approvals.length = 0;
-    answer = "always";
+    agent.answer = "always";
     try {
       const first = await run([plan("check"), call("run_command", { command: "echo always" }), finish]);
       assert.equal(first.status, "finished");
       assert.equal(approvals.length, 1);
     } finally {
-      answer = "approve";
+      agent.answer = "approve";
     }
     const second = await run([plan("check"), call("run_command", { command: "echo always" }), call("run_command", { command: "echo other" }), finish]);
     assert.equal(second.status, "finished");
@@ -215,17 +146,17 @@ describe("agent over LSP", function () {
       return events.filter((e): e is Extract<AgentEvent, { type: "observation" }> => e.type === "observation").map((e) => e.details?.engine);
     };
     assert.deepEqual(await engines(rg), ["ripgrep"]);
-    assert.deepEqual(await engines(path.join(tempDir, "no-such-rg")), ["js"]);
+    assert.deepEqual(await engines(path.join(agent.tempDir, "no-such-rg")), ["js"]);
   });
 
   it("cancel stops the run and kills the running command", async () => {
     const token = new CancellationTokenSource();
-    onTerminal = (params) => {
+    agent.onTerminal = (params) => {
       if (params.kind === "output") token.cancel();
     };
     const startedAt = Date.now();
     const result = await run([plan("wait"), call("run_command", { command: "echo started; sleep 30" }), finish], token);
-    onTerminal = undefined;
+    agent.onTerminal = undefined;
     assert.equal(result.status, "cancelled");
     assert.ok(Date.now() - startedAt < 15_000, "the command did not run to its end");
     const exit = terminal[terminal.length - 1]!;
@@ -234,7 +165,7 @@ describe("agent over LSP", function () {
 
   it("in an untrusted workspace edit tools are denied, never asked", async () => {
     await fs.writeFile(file("d.txt"), "keep\n");
-    await server.connection.sendNotification(TrustNotification, { trusted: false });
+    await agent.server.connection.sendNotification(TrustNotification, { trusted: false });
     approvals.length = 0;
     appliedEdits.length = 0;
     try {
@@ -245,9 +176,9 @@ describe("agent over LSP", function () {
       assert.deepEqual(appliedEdits, []);
       const permissions = events.filter((e): e is Extract<AgentEvent, { type: "permission" }> => e.type === "permission");
       assert.deepEqual(permissions.map((p) => p.decision), ["deny", "allow"]);
-      await assert.rejects(server.connection.sendRequest(AgentUndoRequest, { runId: result.runId }), /Restricted Mode/);
+      await assert.rejects(agent.server.connection.sendRequest(AgentUndoRequest, { runId: result.runId }), /Restricted Mode/);
     } finally {
-      await server.connection.sendNotification(TrustNotification, { trusted: true });
+      await agent.server.connection.sendNotification(TrustNotification, { trusted: true });
     }
   });
 });
