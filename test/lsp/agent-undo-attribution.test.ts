@@ -6,18 +6,11 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, promises as fs, watch } from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import {
-  ApplyWorkspaceEditRequest,
-  DidCreateFilesNotification,
-  DidOpenTextDocumentNotification,
-  DidSaveTextDocumentNotification,
-  type ApplyWorkspaceEditParams,
-} from "vscode-languageserver-protocol/node";
-import { AgentApproveRequest, AgentRunRequest, AgentSaveRequest, AgentTerminalNotification, AgentUndoRequest, type AgentRunResult, type AgentTerminalParams, type UndoReport } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../support/lsp-client";
+import { pathToFileURL } from "node:url";
+import { DidCreateFilesNotification, DidOpenTextDocumentNotification, DidSaveTextDocumentNotification } from "vscode-languageserver-protocol/node";
+import { AgentUndoRequest, type AgentRunResult, type UndoReport } from "../../server/src/protocol";
+import { agentFixture } from "../support/agent-fixture";
 import { repoRoot } from "../support/test-model";
 
 const CLI = path.join(repoRoot, "bin", "pincer.js");
@@ -29,21 +22,32 @@ const HELD_COMMAND = "while [ ! -f go ]; do sleep 0.02; done; rm go; echo built 
 
 describe("agent over LSP: undo reverts only the agent's work", function () {
   this.timeout(60_000);
-  let server: TestServer;
-  let tempDir: string;
-  let workspace: string;
-  let scriptFile: string;
-  let runs = 0;
+  const agent = agentFixture({
+    tempPrefix: "pincer-agent-own-",
+    settings: { agent: { maxSteps: 10, maxTokens: 200_000, maxWallSeconds: 60, profile: "full", toolPermissions: {}, sandbox: "auto" } },
+    request: "task",
+    // VS Code saves the agent's documents and, as for every save, tells the server.
+    onSave: async (uris, connection) => {
+      for (const saved of uris) await connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: saved } });
+    },
+    // VS Code reports files a workspace edit created, like the ones the person creates.
+    onApplied: async (params, connection) => {
+      const created = (params.edit.documentChanges ?? []).flatMap((change) => ("kind" in change && change.kind === "create" ? [{ uri: change.uri }] : []));
+      if (created.length > 0) await connection.sendNotification(DidCreateFilesNotification.type, { files: created });
+    },
+  });
+  const { file } = agent;
   let version = 1;
-  let onTerminalStart: (() => void) | undefined;
 
-  const file = (name: string) => path.join(workspace, name);
   const uri = (name: string) => pathToFileURL(file(name)).href;
 
   async function run(script: unknown[], whileRunning?: () => Promise<void>): Promise<AgentRunResult> {
-    await fs.writeFile(scriptFile, JSON.stringify([{ plan: ["p"] }, ...script, finish]));
-    const started = new Promise<void>((resolve) => (onTerminalStart = resolve));
-    const result = server.connection.sendRequest(AgentRunRequest, { id: `run-${++runs}`, request: "task" }) as Promise<AgentRunResult>;
+    const started = new Promise<void>((resolve) => {
+      agent.onTerminal = (params) => {
+        if (params.kind === "start") resolve();
+      };
+    });
+    const result = agent.run([{ plan: ["p"] }, ...script, finish]);
     if (whileRunning) {
       await started;
       await whileRunning();
@@ -54,56 +58,20 @@ describe("agent over LSP: undo reverts only the agent's work", function () {
 
   /** The person saves a document in the editor: the disk write, then VS Code's didSave. */
   async function personSaves(name: string, text: string): Promise<void> {
-    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uri(name), languageId: "plaintext", version: version++, text } });
+    await agent.server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uri(name), languageId: "plaintext", version: version++, text } });
     await fs.writeFile(file(name), text);
-    await server.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: uri(name) } });
+    await agent.server.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: uri(name) } });
   }
 
-  before(async () => {
-    tempDir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-agent-own-")));
-    workspace = path.join(tempDir, "ws");
-    scriptFile = path.join(tempDir, "script.json");
-    await fs.mkdir(workspace);
-    server = await startTestServer({
-      settings: { agent: { maxSteps: 10, maxTokens: 200_000, maxWallSeconds: 60, profile: "full", toolPermissions: {}, sandbox: "auto" } },
-      env: { PINCER_CACHE_DIR: path.join(tempDir, "storage"), PINCER_AGENT_SCRIPT: scriptFile },
-      workspaceFolders: [workspace],
-    });
-    const connection = server.connection;
-    connection.onRequest(AgentApproveRequest, () => ({ answer: "approve" }));
-    connection.onNotification(AgentTerminalNotification, (params: AgentTerminalParams) => {
-      if (params.kind === "start") onTerminalStart?.();
-    });
-    // VS Code saves the agent's documents and, as for every save, tells the server.
-    connection.onRequest(AgentSaveRequest, async (params: { uris: string[] }) => {
-      for (const saved of params.uris) await connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri: saved } });
-    });
-    connection.onRequest(ApplyWorkspaceEditRequest.type, async (params: ApplyWorkspaceEditParams) => {
-      for (const change of params.edit.documentChanges ?? []) {
-        if ("kind" in change && change.kind === "create") await fs.writeFile(fileURLToPath(change.uri), "", { flag: "a" });
-        else if ("kind" in change && change.kind === "delete") await fs.rm(fileURLToPath(change.uri), { force: true });
-        else if ("kind" in change && change.kind === "rename") await fs.rename(fileURLToPath(change.oldUri), fileURLToPath(change.newUri));
-        else if ("textDocument" in change) await fs.writeFile(fileURLToPath(change.textDocument.uri), (change.edits[0] as { newText: string }).newText);
-      }
-      // VS Code reports files a workspace edit created, like the ones the person creates.
-      const created = (params.edit.documentChanges ?? []).flatMap((change) => ("kind" in change && change.kind === "create" ? [{ uri: change.uri }] : []));
-      if (created.length > 0) await connection.sendNotification(DidCreateFilesNotification.type, { files: created });
-      return { applied: true };
-    });
-    await server.waitForLog(/Pincer server/);
-  });
-
-  after(async () => {
-    await server?.stop();
-    if (tempDir) await fs.rm(tempDir, { recursive: true, force: true });
-  });
+  before(() => agent.start());
+  after(() => agent.stop());
 
   it("a file the person saves while a command runs keeps their save; the command's file is undone", async () => {
     await fs.writeFile(file("notes.md"), "notes\n");
     const result = await run([call("run_command", { command: HELD_COMMAND })], () => personSaves("notes.md", "notes, saved by the person\n"));
     assert.equal(result.status, "finished", JSON.stringify(result));
     assert.equal(await fs.readFile(file("build.txt"), "utf8"), "built\n");
-    const report: UndoReport = await server.connection.sendRequest(AgentUndoRequest, { runId: result.runId });
+    const report: UndoReport = await agent.server.connection.sendRequest(AgentUndoRequest, { runId: result.runId });
     assert.deepEqual(report.restored, ["build.txt"]);
     assert.equal(await fs.readFile(file("notes.md"), "utf8"), "notes, saved by the person\n", "the person's save is kept");
     assert.deepEqual(report.conflicts.map((c) => c.path), ["notes.md"]);
@@ -113,10 +81,10 @@ describe("agent over LSP: undo reverts only the agent's work", function () {
   it("a file the person creates in the explorer while a command runs is never deleted by undo", async () => {
     const result = await run([call("run_command", { command: HELD_COMMAND })], async () => {
       await fs.writeFile(file("idea.md"), "");
-      await server.connection.sendNotification(DidCreateFilesNotification.type, { files: [{ uri: uri("idea.md") }] });
+      await agent.server.connection.sendNotification(DidCreateFilesNotification.type, { files: [{ uri: uri("idea.md") }] });
     });
     assert.equal(result.status, "finished", JSON.stringify(result));
-    const report: UndoReport = await server.connection.sendRequest(AgentUndoRequest, { runId: result.runId });
+    const report: UndoReport = await agent.server.connection.sendRequest(AgentUndoRequest, { runId: result.runId });
     assert.deepEqual(report.restored, ["build.txt"]);
     assert.equal(await fs.stat(file("idea.md")).then(() => true, () => false), true, "the person's new file is still there");
     assert.deepEqual(report.conflicts.map((c) => c.path), ["idea.md"]);
@@ -125,10 +93,10 @@ describe("agent over LSP: undo reverts only the agent's work", function () {
 
   it("a `pincer run` beside VS Code: a file the person saves in VS Code while the CLI's command runs is kept by `pincer undo`", async () => {
     await fs.writeFile(file("notes.md"), "notes\n");
-    const cliScript = path.join(tempDir, "cli-script.json");
+    const cliScript = path.join(agent.tempDir, "cli-script.json");
     await fs.writeFile(cliScript, JSON.stringify([{ plan: ["p"] }, call("run_command", { command: `echo started > started.txt; ${HELD_COMMAND}` }), finish]));
-    const env = { ...process.env, PINCER_CACHE_DIR: path.join(tempDir, "storage"), PINCER_AGENT_SCRIPT: cliScript };
-    const cli = spawn(process.execPath, [CLI, "run", "--workspace", workspace, "--approve", "auto", "--json", "task"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const env = { ...process.env, PINCER_CACHE_DIR: path.join(agent.tempDir, "storage"), PINCER_AGENT_SCRIPT: cliScript };
+    const cli = spawn(process.execPath, [CLI, "run", "--workspace", agent.workspace, "--approve", "auto", "--json", "task"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     cli.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
@@ -140,7 +108,7 @@ describe("agent over LSP: undo reverts only the agent's work", function () {
         watcher.close();
         resolve();
       };
-      const watcher = watch(workspace, check);
+      const watcher = watch(agent.workspace, check);
       check();
     });
     // The person saves in VS Code; the server records it for every Pincer process.
@@ -148,7 +116,7 @@ describe("agent over LSP: undo reverts only the agent's work", function () {
     await fs.writeFile(file("go"), "");
     assert.equal(await exited, 0, err);
     const runId = (JSON.parse(out) as { runId: string }).runId;
-    const undo = spawnSync(process.execPath, [CLI, "undo", "--workspace", workspace, "--json", runId], { env, encoding: "utf8" });
+    const undo = spawnSync(process.execPath, [CLI, "undo", "--workspace", agent.workspace, "--json", runId], { env, encoding: "utf8" });
     const report = JSON.parse(undo.stdout) as UndoReport;
     assert.deepEqual([...report.restored].sort(), ["build.txt", "started.txt"]);
     assert.equal(await fs.readFile(file("notes.md"), "utf8"), "notes, saved in VS Code\n");
@@ -164,7 +132,7 @@ describe("agent over LSP: undo reverts only the agent's work", function () {
     ]);
     assert.equal(result.status, "finished", JSON.stringify(result));
     assert.deepEqual([...result.changedPaths].sort(), ["a.txt", "new.txt"]);
-    const report: UndoReport = await server.connection.sendRequest(AgentUndoRequest, { runId: result.runId });
+    const report: UndoReport = await agent.server.connection.sendRequest(AgentUndoRequest, { runId: result.runId });
     assert.deepEqual(report.conflicts, []);
     assert.deepEqual([...report.restored].sort(), ["a.txt", "new.txt"]);
     assert.equal(await fs.readFile(file("a.txt"), "utf8"), "one\n");
