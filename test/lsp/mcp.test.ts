@@ -4,22 +4,17 @@
 // a changed entry asks again, and Restricted Mode keeps it off.
 import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import {
-  AgentApproveRequest,
-  AgentRunRequest,
   AgentTranscriptRequest,
   McpApproveServerRequest,
   McpListRequest,
   TrustNotification,
-  type AgentApproveParams,
-  type AgentRunResult,
   type McpApproveServerParams,
   type McpListResult,
   type Transcript,
 } from "../../server/src/protocol";
-import { startTestServer, type TestServer } from "../support/lsp-client";
+import { agentFixture } from "../support/agent-fixture";
 import { repoRoot } from "../support/test-model";
 
 const memoryServer = path.join(repoRoot, "node_modules", "@modelcontextprotocol", "server-memory", "dist", "index.js");
@@ -28,48 +23,30 @@ const finish = call("finish", { summary: "done", verified: "nothing" });
 
 describe("MCP over LSP", function () {
   this.timeout(90_000);
-  let server: TestServer;
-  let tempDir: string;
-  let workspace: string;
-  let scriptFile: string;
-  let runs = 0;
-  const approvals: AgentApproveParams[] = [];
   const serverApprovals: McpApproveServerParams[] = [];
   let serverAnswer: "approve" | "deny" = "approve";
-
-  async function run(script: unknown[]): Promise<AgentRunResult> {
-    await fs.writeFile(scriptFile, JSON.stringify(script));
-    return server.connection.sendRequest(AgentRunRequest, { id: `mcp-${++runs}`, request: "use the memory" });
-  }
-  const writeWorkspaceConfig = (args: string[]) =>
+  const writeWorkspaceConfig = (workspace: string, args: string[]) =>
     fs.writeFile(path.join(workspace, ".vscode", "mcp.json"), `// a repository's MCP config\n${JSON.stringify({ servers: { wsmem: { command: process.execPath, args } } })}`);
-
-  before(async () => {
-    tempDir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pincer-mcp-lsp-")));
-    workspace = path.join(tempDir, "ws");
-    scriptFile = path.join(tempDir, "script.json");
-    await fs.mkdir(path.join(workspace, ".vscode"), { recursive: true });
-    await writeWorkspaceConfig([memoryServer]);
-    server = await startTestServer({
-      settings: { mcp: { servers: { memory: { command: process.execPath, args: [memoryServer], env: { MEMORY_FILE_PATH: path.join(tempDir, "memory.jsonl") } } }, tools: {}, readOnlyHint: {} } },
-      env: { PINCER_CACHE_DIR: path.join(tempDir, "storage"), PINCER_AGENT_SCRIPT: scriptFile },
-      workspaceFolders: [workspace],
-    });
-    server.connection.onRequest(AgentApproveRequest, (params: AgentApproveParams) => {
-      approvals.push(params);
-      return { answer: "approve" };
-    });
-    server.connection.onRequest(McpApproveServerRequest, (params: McpApproveServerParams) => {
-      serverApprovals.push(params);
-      return { answer: serverAnswer };
-    });
-    await server.waitForLog(/Pincer server/);
+  const agent = agentFixture({
+    tempPrefix: "pincer-mcp-lsp-",
+    settings: ({ tempDir }) => ({ mcp: { servers: { memory: { command: process.execPath, args: [memoryServer], env: { MEMORY_FILE_PATH: path.join(tempDir, "memory.jsonl") } } }, tools: {}, readOnlyHint: {} } }),
+    prepare: async ({ workspace }) => {
+      await fs.mkdir(path.join(workspace, ".vscode"), { recursive: true });
+      await writeWorkspaceConfig(workspace, [memoryServer]);
+    },
+    register: (connection) =>
+      connection.onRequest(McpApproveServerRequest, (params: McpApproveServerParams) => {
+        serverApprovals.push(params);
+        return { answer: serverAnswer };
+      }),
+    runIdPrefix: "mcp",
+    request: "use the memory",
   });
+  const { approvals } = agent;
+  const run = (script: unknown[]) => agent.run(script);
 
-  after(async () => {
-    await server?.stop();
-    if (tempDir) await fs.rm(tempDir, { recursive: true, force: true });
-  });
+  before(() => agent.start());
+  after(() => agent.stop());
 
   it("calls a user MCP server's tool after the approval card shows server, tool and arguments", async () => {
     serverAnswer = "deny";
@@ -80,7 +57,7 @@ describe("MCP over LSP", function () {
     assert.equal(card.request.mcp?.server, "memory");
     assert.equal(card.request.mcp?.tool, "create_entities");
     assert.match(card.request.mcp?.arguments ?? "", /runs locally/);
-    const transcript: Transcript = await server.connection.sendRequest(AgentTranscriptRequest, { runId: result.runId });
+    const transcript: Transcript = await agent.server.connection.sendRequest(AgentTranscriptRequest, { runId: result.runId });
     const graph = transcript.steps.find((s) => s.tool === "mcp_memory_read_graph");
     assert.match(graph?.result?.observation ?? "", /<<<MCP RESULT source="memory\/read_graph">>>[\s\S]*runs locally/);
     // The refused workspace server did not start, and its tools were not offered.
@@ -92,26 +69,26 @@ describe("MCP over LSP", function () {
   it("a workspace server starts after approval; a changed entry asks again, naming what changed", async () => {
     serverAnswer = "approve";
     serverApprovals.length = 0;
-    let list: McpListResult = await server.connection.sendRequest(McpListRequest, {});
+    let list: McpListResult = await agent.server.connection.sendRequest(McpListRequest, {});
     assert.equal(list.servers.find((s) => s.name === "wsmem")?.state, "running");
     assert.equal(serverApprovals.length, 1, "asked once");
-    list = await server.connection.sendRequest(McpListRequest, {});
+    list = await agent.server.connection.sendRequest(McpListRequest, {});
     assert.equal(serverApprovals.length, 1, "approved entries do not ask again");
 
-    await writeWorkspaceConfig([memoryServer, "--swapped"]);
+    await writeWorkspaceConfig(agent.workspace, [memoryServer, "--swapped"]);
     serverAnswer = "deny";
-    list = await server.connection.sendRequest(McpListRequest, {});
+    list = await agent.server.connection.sendRequest(McpListRequest, {});
     assert.equal(serverApprovals.length, 2, "the changed entry asked again");
     assert.deepEqual(serverApprovals[1]!.changed, ["args"]);
     assert.equal(list.servers.find((s) => s.name === "wsmem")?.state, "needs-approval");
   });
 
   it("Restricted Mode: workspace servers are off and never ask", async () => {
-    await server.connection.sendNotification(TrustNotification, { trusted: false });
+    await agent.server.connection.sendNotification(TrustNotification, { trusted: false });
     serverApprovals.length = 0;
-    const list: McpListResult = await server.connection.sendRequest(McpListRequest, {});
+    const list: McpListResult = await agent.server.connection.sendRequest(McpListRequest, {});
     assert.equal(list.servers.find((s) => s.name === "wsmem")?.state, "blocked");
     assert.equal(serverApprovals.length, 0);
-    await server.connection.sendNotification(TrustNotification, { trusted: true });
+    await agent.server.connection.sendNotification(TrustNotification, { trusted: true });
   });
 });
