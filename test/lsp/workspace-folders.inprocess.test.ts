@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { ApplyWorkspaceEditRequest } from "vscode-languageserver-protocol/node";
 import { AgentRunRequest, AgentSaveRequest, ListTasksRequest, OcrDocumentRequest, type AgentRunResult } from "../../server/src/protocol";
+import { applyEditToDisk } from "../support/apply-edit";
 import { startInProcessServer } from "../support/in-process-server";
 import type { TestClient } from "../support/lsp-client";
 
@@ -46,12 +46,8 @@ describe("live workspace folders over LSP", function () {
       workspaceFolders: [folder("a"), folder("b")],
     });
     server.connection.onRequest(AgentSaveRequest, () => undefined);
-    // The client's side of workspace/applyEdit: create and whole-document replace, as VS Code does.
     server.connection.onRequest(ApplyWorkspaceEditRequest.type, async (params) => {
-      for (const change of params.edit.documentChanges ?? []) {
-        if ("kind" in change && change.kind === "create") await fs.writeFile(fileURLToPath(change.uri), "", { flag: "a" });
-        else if ("textDocument" in change) await fs.writeFile(fileURLToPath(change.textDocument.uri), (change.edits[0] as { newText: string }).newText);
-      }
+      await applyEditToDisk(params);
       return { applied: true };
     });
     await server.waitForLog(/Pincer server/);
