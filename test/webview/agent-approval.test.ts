@@ -1,20 +1,12 @@
 // The chat webview's approval card, rendered into a real DOM (happy-dom) in Node: an email is approved as
 // the whole message, never a summary of it.
 import assert from "node:assert/strict";
-import { Window } from "happy-dom";
 import type { AgentApprovalEntry } from "../../client/src/agent/agent-entries";
 import { renderAgentApproval, sizeText } from "../../client/src/chat/webview/render-agent-approval";
+import { useHappyDomDocument } from "../support/happy-dom";
 
 describe("agent approval card", () => {
-  let window: Window;
-  before(() => {
-    window = new Window();
-    (globalThis as { document?: unknown }).document = window.document;
-  });
-  after(async () => {
-    delete (globalThis as { document?: unknown }).document;
-    await window.happyDOM.close();
-  });
+  useHappyDomDocument();
 
   const body = "Hello finance,\n\nthe Q3 report is attached.\n<b>not markup</b>\n\nPincer";
   const entry = (answer?: AgentApprovalEntry["answer"]): AgentApprovalEntry => ({

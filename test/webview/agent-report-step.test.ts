@@ -2,25 +2,17 @@
 // result, which the webview's CSP allows for images only) and an "Open PDF" button for render_document.
 // The run view folds real observation events; the rows render into a real DOM (happy-dom).
 import assert from "node:assert/strict";
-import { Window } from "happy-dom";
 import type { AgentEntry, AgentStepEntry } from "../../client/src/agent/agent-entries";
 import { AgentRunView } from "../../client/src/agent/agent-run-view";
 import { chatCsp } from "../../client/src/chat/chat-csp";
 import { renderAgentStep } from "../../client/src/chat/webview/render-agent-step";
+import { useHappyDomDocument } from "../support/happy-dom";
 
 // A 1×1 PNG.
 const PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
 
 describe("report results in the chat", () => {
-  let window: Window;
-  before(() => {
-    window = new Window();
-    (globalThis as { document?: unknown }).document = window.document;
-  });
-  after(async () => {
-    delete (globalThis as { document?: unknown }).document;
-    await window.happyDOM.close();
-  });
+  useHappyDomDocument();
 
   function steps(details: Record<string, unknown>[], ok = true): AgentStepEntry[] {
     const entries = new Map<string, AgentEntry>();
