@@ -34,11 +34,12 @@ describe("MCP over LSP", function () {
       await fs.mkdir(path.join(workspace, ".vscode"), { recursive: true });
       await writeWorkspaceConfig(workspace, [memoryServer]);
     },
-    register: (connection) =>
+    register: (connection) => {
       connection.onRequest(McpApproveServerRequest, (params: McpApproveServerParams) => {
         serverApprovals.push(params);
         return { answer: serverAnswer };
-      }),
+      });
+    },
     runIdPrefix: "mcp",
     request: "use the memory",
   });
