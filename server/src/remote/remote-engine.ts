@@ -39,10 +39,8 @@ export class RemoteEngine {
 
   /** Whether Ollama's /api/chat takes a JSON schema as `format` (0.5.0 and later; dev builds say 0.0.0). */
   get ollamaTakesSchema(): boolean {
-    const match = /^(\d+)\.(\d+)/.exec(this.ollamaVersion ?? "");
-    if (!match) return true;
-    const [major, minor] = [Number(match[1]), Number(match[2])];
-    return major > 0 || minor >= 5 || (major === 0 && minor === 0);
+    const version = ollamaRelease(this.ollamaVersion ?? "");
+    return version === undefined || version.major > 0 || version.minor >= 5 || version.minor === 0;
   }
 
   get endpoint(): RemoteEndpoint {
@@ -75,15 +73,11 @@ export class RemoteEngine {
     }
     let ollamaVersion: string | undefined;
     if (kind === "openai") {
-      try {
-        const answer = await client.getJson<{ version?: unknown }>("/api/version", signal);
-        if (typeof answer.version === "string") {
-          kind = "ollama";
-          ollamaVersion = answer.version;
-        }
-      } catch (error) {
-        // Not Ollama (a 404, an HTML page): any other OpenAI-compatible server.
-        if (signal.aborted || isAbortError(error) || (error instanceof PincerError && error.kind === "cancelled")) throw error;
+      // Not Ollama (a 404, an HTML page): any other OpenAI-compatible server.
+      const answer = await optionalRoute(client.getJson<{ version?: unknown }>("/api/version", signal), signal);
+      if (typeof answer?.version === "string") {
+        kind = "ollama";
+        ollamaVersion = answer.version;
       }
     }
     if (kind === "ollama") contextSize = await ollamaContextSize(client, chosen, ollamaVersion ?? "", signal);
@@ -106,25 +100,33 @@ export class RemoteEngine {
  * Ollama reload the model with another size.
  */
 async function ollamaContextSize(client: OpenAiClient, model: string, version: string, signal: AbortSignal): Promise<number> {
-  const optional = async <T>(request: Promise<T>): Promise<T | undefined> => {
-    try {
-      return await request;
-    } catch (error) {
-      if (signal.aborted || isAbortError(error) || (error instanceof PincerError && error.kind === "cancelled")) throw error;
-      return undefined; // an older release without the route, or a model it cannot describe
-    }
-  };
-  const running = await optional(client.getJson<{ models?: { name?: string; model?: string; context_length?: unknown }[] }>("/api/ps", signal));
+  const running = await optionalRoute(client.getJson<{ models?: { name?: string; model?: string; context_length?: unknown }[] }>("/api/ps", signal), signal);
   const loaded = running?.models?.find((m) => m.name === model || m.model === model)?.context_length;
   if (typeof loaded === "number" && loaded > 0) return loaded;
-  const shown = await optional(client.postJson<{ parameters?: unknown; model_info?: Record<string, unknown> }>("/api/show", { model }, signal));
+  const shown = await optionalRoute(client.postJson<{ parameters?: unknown; model_info?: Record<string, unknown> }>("/api/show", { model }, signal), signal);
   const numCtx = typeof shown?.parameters === "string" ? /^\s*num_ctx\s+(\d+)/m.exec(shown.parameters)?.[1] : undefined;
   if (numCtx && Number(numCtx) > 0) return Number(numCtx);
   const trainedKey = Object.keys(shown?.model_info ?? {}).find((key) => key.endsWith(".context_length"));
   const trained = trainedKey ? Number(shown!.model_info![trainedKey]) : 0;
-  const match = /^(\d+)\.(\d+)/.exec(version);
-  const serverDefault = match && Number(match[1]) === 0 && Number(match[2]) < 7 && Number(match[2]) > 0 ? 2048 : OLLAMA_DEFAULT_CONTEXT;
+  const release = ollamaRelease(version);
+  const serverDefault = release && release.major === 0 && release.minor > 0 && release.minor < 7 ? 2048 : OLLAMA_DEFAULT_CONTEXT;
   return trained > 0 ? Math.min(trained, serverDefault) : serverDefault;
+}
+
+/** Ollama's "major.minor" (dev builds say 0.0.0); undefined when it does not say. */
+function ollamaRelease(version: string): { major: number; minor: number } | undefined {
+  const match = /^(\d+)\.(\d+)/.exec(version);
+  return match ? { major: Number(match[1]), minor: Number(match[2]) } : undefined;
+}
+
+/** A route some servers or releases lack: its answer, or undefined when it failed for any reason but cancelling. */
+async function optionalRoute<T>(request: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  try {
+    return await request;
+  } catch (error) {
+    if (signal.aborted || isAbortError(error) || (error instanceof PincerError && error.kind === "cancelled")) throw error;
+    return undefined;
+  }
 }
 
 /** Whether a 4xx answer says the server does not know a request field (so a retry without it may work). */
