@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as h from './harness.mjs';
-import { PINCER_SETTINGS, VIEWPORT, VSIX, poll, reportFailure, skipUnlessRunnable, stop } from './e2e-helpers.mjs';
+import { chatFrame, PINCER_SETTINGS, VIEWPORT, VSIX, poll, reportFailure, skipUnlessRunnable, stop } from './e2e-helpers.mjs';
 
 const SETTINGS = {
   ...PINCER_SETTINGS,
@@ -27,10 +27,6 @@ const SCRIPT = [
   { thought: 'Check the files.', tool: 'run_command', args: { command: 'cat greet.ts count.ts' } },
   { thought: 'Both edits are in.', tool: 'finish', args: { summary: 'Greeting shouted and count raised.', verified: 'Read the diffs.' } },
 ];
-
-function chatFrame(page) {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-}
 
 describe('Pincer e2e: agent in the chat view', function () {
   const ctx = {};

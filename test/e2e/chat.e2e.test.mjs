@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as h from './harness.mjs';
-import { PINCER_SETTINGS, poll, reportFailure, skipUnlessRunnable, start, stop } from './e2e-helpers.mjs';
+import { chatFrame, PINCER_SETTINGS, poll, reportFailure, skipUnlessRunnable, start, stop } from './e2e-helpers.mjs';
 
 const SETTINGS = { ...PINCER_SETTINGS, 'files.autoSave': 'off', 'workbench.colorTheme': 'Default Dark Modern', 'pincer.completion.enabled': false };
 const FILE = 'notes.ts';
@@ -25,11 +25,6 @@ function findFiles(dir, suffix) {
     if (statSync(full).isDirectory()) return findFiles(full, suffix);
     return name.endsWith(suffix) ? [full] : [];
   });
-}
-
-/** The chat webview's document: VS Code nests it in two iframes. */
-function chatFrame(page) {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
 async function openChat(page) {

@@ -23,6 +23,11 @@ export const VIEWPORT = { width: 1280, height: 800 };
 // The extension's status bar item: VS Code gives it the id "<extension id>.<item id>".
 export const PINCER_ITEM = '#workbench\\.parts\\.statusbar .statusbar-item[id$="pincer.status"]';
 
+/** The chat webview's document, two iframes deep (the walkthrough's media is a webview too: pick Pincer's). */
+export function chatFrame(page) {
+  return page.frameLocator('iframe.webview.ready[src*="extensionId=pincer.pincer"]').frameLocator('iframe#active-frame');
+}
+
 /** Polls fn (backing off 50..500 ms) until it returns a truthy value; throws after timeoutMs. */
 export async function poll(fn, what, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;

@@ -12,7 +12,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import * as h from './harness.mjs';
-import { MODEL, PINCER_ITEM, poll, reportFailure, skipUnlessRunnable, start, stop } from './e2e-helpers.mjs';
+import { chatFrame, MODEL, PINCER_ITEM, poll, reportFailure, skipUnlessRunnable, start, stop } from './e2e-helpers.mjs';
 
 const FILE = 'qwen2.5-coder-0.5b-instruct-q4_k_m.gguf';
 const HUB_PATH = `/Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF/resolve/main/${FILE}`;
@@ -84,11 +84,6 @@ const AGENT_SCRIPT = [
   { thought: 'Write the notes.', tool: 'create_file', args: { path: 'NOTES.md', content: '- hello.ts: exports a greeting.\n' } },
   { thought: 'Done.', tool: 'finish', args: { summary: 'NOTES.md lists the files.', verified: 'Listed the folder first.' } },
 ];
-
-/** The chat webview's document (the walkthrough's media is a webview too: pick Pincer's). */
-function chatFrame(page) {
-  return page.frameLocator('iframe.webview.ready[src*="extensionId=pincer.pincer"]').frameLocator('iframe#active-frame');
-}
 
 /** Brings the walkthrough's editor to the front. */
 async function showWalkthrough(page) {

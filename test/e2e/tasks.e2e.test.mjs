@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as h from './harness.mjs';
-import { PINCER_SETTINGS, VIEWPORT, poll, reportFailure, screenshotWithMouseAt, skipUnlessRunnable, start, stop, quickOpen, waitForModelReady } from './e2e-helpers.mjs';
+import { chatFrame, PINCER_SETTINGS, VIEWPORT, poll, reportFailure, screenshotWithMouseAt, skipUnlessRunnable, start, stop, quickOpen, waitForModelReady } from './e2e-helpers.mjs';
 
 const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'tasks', '.pincer', 'tasks');
 const FILE = 'math.ts';
@@ -52,11 +52,6 @@ async function acceptProposal(page, title) {
   await screenshot(page, `tasks-proposal-${title.replace(/\W+/g, '-')}`);
   await toast.getByRole('button', { name: 'Accept' }).click();
   await page.locator('.part.editor .tab', { hasText: '(proposed)' }).waitFor({ state: 'detached' });
-}
-
-/** The chat webview's document: VS Code nests it in two iframes (as in chat.e2e.test.mjs). */
-function chatFrame(page) {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
 /**

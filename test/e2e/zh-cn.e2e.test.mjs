@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as h from './harness.mjs';
-import { MODEL_NAME, PINCER_ITEM, PINCER_SETTINGS, poll, reportFailure, skipUnlessRunnable, start, stop } from './e2e-helpers.mjs';
+import { chatFrame, MODEL_NAME, PINCER_ITEM, PINCER_SETTINGS, poll, reportFailure, skipUnlessRunnable, start, stop } from './e2e-helpers.mjs';
 
 const SETTINGS = {
   ...PINCER_SETTINGS,
@@ -24,10 +24,6 @@ const SCRIPT = [
   { thought: '完成。', tool: 'finish', args: { summary: '问候语已改成大写。', verified: '看过差异。' } },
 ];
 const HAN = /\p{Script=Han}/u;
-
-function chatFrame(page) {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-}
 
 describe('Pincer e2e: Simplified Chinese UI (status bar, chat, approval card)', function () {
   const ctx = {};
